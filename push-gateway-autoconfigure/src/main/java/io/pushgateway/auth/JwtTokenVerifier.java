@@ -1,0 +1,136 @@
+package io.pushgateway.auth;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.pushgateway.spi.HandshakeRejectedException;
+import io.pushgateway.spi.PushPrincipal;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Verifies signed JWTs with Nimbus JOSE + JWT: an HMAC secret (HS256/384/512) or an RSA or EC
+ * public key (RS*, PS*, ES*). The token must carry an expiry and the uid claim ({@code sub}
+ * by default); the GUID claim ({@code guids} by default, a string array) is optional.
+ *
+ * @author Push Gateway team
+ */
+public final class JwtTokenVerifier implements TokenVerifier {
+
+	private final DefaultJWTProcessor<SecurityContext> processor;
+
+	private final String uidClaim;
+
+	private final String guidsClaim;
+
+	private JwtTokenVerifier(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, @Nullable String issuer,
+			@Nullable String audience, String uidClaim, String guidsClaim, Duration clockSkew) {
+		this.processor = new DefaultJWTProcessor<>();
+		this.processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+		JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
+		if (issuer != null) {
+			exact.issuer(issuer);
+		}
+		DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+				(audience != null) ? Set.of(audience) : null, exact.build(), new HashSet<>(List.of(uidClaim, "exp")),
+				null);
+		claims.setMaxClockSkew((int) clockSkew.toSeconds());
+		this.processor.setJWTClaimsSetVerifier(claims);
+		this.uidClaim = uidClaim;
+		this.guidsClaim = guidsClaim;
+	}
+
+	/**
+	 * A verifier of HMAC-signed tokens.
+	 * @param secret the shared secret, at least 32 bytes
+	 * @param issuer the required issuer, or {@code null}
+	 * @param audience the required audience, or {@code null}
+	 * @param uidClaim the claim holding the uid
+	 * @param guidsClaim the claim holding GUIDs
+	 * @param clockSkew tolerated clock difference
+	 * @return the verifier
+	 */
+	public static JwtTokenVerifier hmac(byte[] secret, @Nullable String issuer, @Nullable String audience,
+			String uidClaim, String guidsClaim, Duration clockSkew) {
+		if (secret.length < 32) {
+			throw new IllegalArgumentException("The JWT secret must have at least 32 bytes (256 bits)");
+		}
+		return new JwtTokenVerifier(new ImmutableSecret<>(secret), new HashSet<>(JWSAlgorithm.Family.HMAC_SHA), issuer,
+				audience, uidClaim, guidsClaim, clockSkew);
+	}
+
+	/**
+	 * A verifier of tokens signed with an RSA or EC private key.
+	 * @param publicKeyPem the public key in PEM
+	 * @param issuer the required issuer, or {@code null}
+	 * @param audience the required audience, or {@code null}
+	 * @param uidClaim the claim holding the uid
+	 * @param guidsClaim the claim holding GUIDs
+	 * @param clockSkew tolerated clock difference
+	 * @return the verifier
+	 */
+	public static JwtTokenVerifier publicKey(String publicKeyPem, @Nullable String issuer, @Nullable String audience,
+			String uidClaim, String guidsClaim, Duration clockSkew) {
+		JWK key;
+		try {
+			key = JWK.parseFromPEMEncodedObjects(publicKeyPem);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalArgumentException("Cannot read the JWT public key: " + ex.getMessage(), ex);
+		}
+		Set<JWSAlgorithm> algorithms = new HashSet<>();
+		if (key instanceof RSAKey) {
+			algorithms.addAll(JWSAlgorithm.Family.RSA);
+		}
+		else if (key instanceof ECKey) {
+			algorithms.addAll(JWSAlgorithm.Family.EC);
+		}
+		else {
+			throw new IllegalArgumentException("The JWT public key must be an RSA or EC key");
+		}
+		return new JwtTokenVerifier(new ImmutableJWKSet<>(new JWKSet(key)), algorithms, issuer, audience, uidClaim,
+				guidsClaim, clockSkew);
+	}
+
+	@Override
+	public PushPrincipal verify(String token) {
+		JWTClaimsSet claims;
+		try {
+			claims = this.processor.process(token, null);
+		}
+		catch (ParseException | BadJOSEException | JOSEException ex) {
+			throw HandshakeRejectedException.unauthorized("invalid token: " + ex.getMessage());
+		}
+		Object uid = claims.getClaim(this.uidClaim);
+		if (!(uid instanceof String text) || text.isEmpty()) {
+			throw HandshakeRejectedException.unauthorized("token has no '" + this.uidClaim + "' claim");
+		}
+		Set<String> guids = new LinkedHashSet<>();
+		if (claims.getClaim(this.guidsClaim) instanceof Collection<?> values) {
+			values.forEach((value) -> guids.add(String.valueOf(value)));
+		}
+		Date expiry = claims.getExpirationTime();
+		return new PushPrincipal(text, guids, (expiry != null) ? expiry.toInstant() : null);
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.pushgateway.auth;
+
+import java.util.function.Function;
+
+import io.pushgateway.spi.HandshakeRejectedException;
+import io.pushgateway.spi.HandshakeRequest;
+import io.pushgateway.spi.PushAuthenticator;
+import io.pushgateway.spi.PushPrincipal;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates a handshake by a bearer token, taken from the {@code Authorization} header
+ * or, for browsers (which cannot set headers on a WebSocket), from a query parameter. A
+ * handshake without a token is rejected with {@code 401}, or admitted as an anonymous user
+ * with a fresh uid when anonymous access is enabled.
+ *
+ * @author Push Gateway team
+ */
+public final class TokenPushAuthenticator implements PushAuthenticator {
+
+	private static final String BEARER = "Bearer ";
+
+	private final @Nullable TokenVerifier verifier;
+
+	private final String queryParameter;
+
+	private final @Nullable Function<HandshakeRequest, String> anonymousUid;
+
+	/**
+	 * Create an authenticator.
+	 * @param verifier verifies tokens, or {@code null} to reject every token
+	 * @param queryParameter the query parameter that may carry the token
+	 * @param anonymousUid assigns a uid to a handshake without a token, or {@code null}
+	 * to reject such handshakes
+	 */
+	public TokenPushAuthenticator(@Nullable TokenVerifier verifier, String queryParameter,
+			@Nullable Function<HandshakeRequest, String> anonymousUid) {
+		this.verifier = verifier;
+		this.queryParameter = queryParameter;
+		this.anonymousUid = anonymousUid;
+	}
+
+	@Override
+	public Mono<PushPrincipal> authenticate(HandshakeRequest request) {
+		String token = token(request);
+		if (token == null) {
+			if (this.anonymousUid != null) {
+				return Mono.just(PushPrincipal.of(this.anonymousUid.apply(request)));
+			}
+			return Mono.error(HandshakeRejectedException.unauthorized("missing token"));
+		}
+		if (this.verifier == null) {
+			return Mono.error(HandshakeRejectedException.unauthorized("no token verifier configured"));
+		}
+		return Mono.fromSupplier(() -> this.verifier.verify(token));
+	}
+
+	private @Nullable String token(HandshakeRequest request) {
+		String header = request.header("Authorization");
+		if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			String token = header.substring(BEARER.length()).trim();
+			return token.isEmpty() ? null : token;
+		}
+		String parameter = request.queryParam(this.queryParameter);
+		return (parameter == null || parameter.isEmpty()) ? null : parameter;
+	}
+
+}

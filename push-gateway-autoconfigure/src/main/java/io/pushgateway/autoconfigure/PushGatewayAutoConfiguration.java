@@ -1,0 +1,234 @@
+package io.pushgateway.autoconfigure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.netty.buffer.ByteBufAllocator;
+import io.pushgateway.auth.JwtTokenVerifier;
+import io.pushgateway.auth.TokenPushAuthenticator;
+import io.pushgateway.auth.TokenVerifier;
+import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.codec.JsonFrameCodec;
+import io.pushgateway.codec.MessagePackFrameCodec;
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.PayloadEncoder;
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushTemplate;
+import io.pushgateway.http.HttpPushApi;
+import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.hub.FanOut;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.id.WorkerIdStrategy;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.LocalClusterBus;
+import io.pushgateway.spi.PushAuthenticator;
+import io.pushgateway.spi.UpstreamHandler;
+import io.pushgateway.transport.websocket.WebSocketHandshakeHandler;
+import io.pushgateway.transport.websocket.WebSocketRouteProvider;
+import io.pushgateway.transport.websocket.WebSocketSettings;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.Assert;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * of a push gateway node on Boot's Reactor Netty server: the WebSocket endpoint,
+ * {@link PushTemplate}, and, on the embedded default, a single node with no Redis or Kafka.
+ * Every bean backs off when the application defines its own.
+ *
+ * @author Push Gateway team
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ HttpServer.class, NettyRouteProvider.class })
+@ConditionalOnBooleanProperty(name = "push.gateway.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PushGatewayProperties.class)
+public final class PushGatewayAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(PushGatewayAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkerIdStrategy pushGatewayWorkerIdStrategy(PushGatewayProperties properties) {
+		PushGatewayProperties.Node node = properties.getNode();
+		return switch (node.getWorkerIdStrategy()) {
+			case CONFIGURED -> WorkerIdStrategy.configured(node.getWorkerId());
+			case HOST_IPV4 -> WorkerIdStrategy.hostIpv4();
+			case POD_ORDINAL -> WorkerIdStrategy.podOrdinal(
+					(node.getHostname() != null) ? node.getHostname() : String.valueOf(System.getenv("HOSTNAME")));
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SnowflakeIdGenerator pushGatewayIdGenerator(WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
+		return new SnowflakeIdGenerator(workerIdStrategy.workerId(), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LocalHub pushGatewayLocalHub(PushGatewayProperties properties) {
+		return new LocalHub(properties.getLimits().getMaxConnectionsPerUser());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GatewayMetrics pushGatewayMetrics(ObjectProvider<MeterRegistry> registry, LocalHub hub) {
+		return new GatewayMetrics(registry.getIfAvailable(() -> Metrics.globalRegistry), hub);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FanOut pushGatewayFanOut(LocalHub hub, GatewayMetrics metrics, PushGatewayProperties properties) {
+		return new FanOut(hub, ByteBufAllocator.DEFAULT, metrics, properties.getLimits().getMaxPendingBatchesPerLoop());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterBus pushGatewayClusterBus() {
+		return new LocalClusterBus();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadEncoder pushGatewayPayloadEncoder(ObjectProvider<JsonMapper> jsonMapper) {
+		JsonMapper mapper = jsonMapper.getIfAvailable(JsonMapper::new);
+		return (value) -> Payload.json(mapper.writeValueAsBytes(value));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(PushOperations.class)
+	PushTemplate pushTemplate(SnowflakeIdGenerator ids, FanOut fanOut, ClusterBus bus, PayloadEncoder encoder,
+			PushGatewayProperties properties) {
+		return new PushTemplate(ids, fanOut, bus, encoder, (int) properties.getLimits().getMaxPayloadSize().toBytes());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PushAuthenticator pushGatewayAuthenticator(PushGatewayProperties properties, SnowflakeIdGenerator ids) {
+		PushGatewayProperties.Auth auth = properties.getAuth();
+		TokenVerifier verifier = jwtVerifier(auth.getJwt());
+		if (verifier == null && !auth.isAnonymous()) {
+			logger.warn("No push.gateway.auth.jwt key and anonymous access is off: every handshake will be "
+					+ "rejected until a PushAuthenticator bean or a JWT key is configured");
+		}
+		return new TokenPushAuthenticator(verifier, auth.getTokenQueryParameter(),
+				auth.isAnonymous() ? (request) -> "anonymous-" + ids.nextId() : null);
+	}
+
+	private static TokenVerifier jwtVerifier(PushGatewayProperties.Jwt jwt) {
+		if (jwt.getSecret() != null) {
+			return JwtTokenVerifier.hmac(jwt.getSecret().getBytes(StandardCharsets.UTF_8), jwt.getIssuer(),
+					jwt.getAudience(), jwt.getUidClaim(), jwt.getGuidsClaim(), jwt.getClockSkew());
+		}
+		if (jwt.getPublicKey() != null) {
+			try {
+				String pem = jwt.getPublicKey().getContentAsString(StandardCharsets.US_ASCII);
+				return JwtTokenVerifier.publicKey(pem, jwt.getIssuer(), jwt.getAudience(), jwt.getUidClaim(),
+						jwt.getGuidsClaim(), jwt.getClockSkew());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot read push.gateway.auth.jwt.public-key", ex);
+			}
+		}
+		return null;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GuidAuthorizer pushGatewayGuidAuthorizer() {
+		return GuidAuthorizer.DENY_ALL;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientFrameHandler pushGatewayClientFrameHandler(LocalHub hub, ObjectProvider<UpstreamHandler> handlers,
+			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, PushGatewayProperties properties,
+			SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
+		PushGatewayProperties.Limits limits = properties.getLimits();
+		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics,
+				nodeId(properties, workerIdStrategy), limits.getMaxGuidsPerConnection(),
+				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics,
+			PushGatewayProperties properties, ObjectProvider<Clock> clock) {
+		return new NodeLifecycle(hub, fanOut, bus, metrics, properties.getHeartbeat().getTimeout(),
+				properties.getShutdown().getTimeout(), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebSocketHandshakeHandler pushGatewayWebSocketHandshakeHandler(PushGatewayProperties properties,
+			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, LocalHub hub,
+			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, GatewayMetrics metrics,
+			WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
+		PushGatewayProperties.WebSocket websocket = properties.getWebsocket();
+		WebSocketSettings settings = new WebSocketSettings(websocket.getPath(),
+				(int) websocket.getMaxFrameSize().toBytes(), List.copyOf(websocket.getAllowedOrigins()),
+				properties.getHeartbeat().getInterval(), websocket.getMaxQueuedSize().toBytes(),
+				websocket.getCloseTimeout(), properties.getLimits().getMaxGuidsPerConnection());
+		List<FrameCodec> codecs = List.of(new JsonFrameCodec(), new MessagePackFrameCodec());
+		return new WebSocketHandshakeHandler(settings, codecs, authenticator, guidAuthorizer, hub, frameHandler, ids,
+				lifecycle, metrics, nodeId(properties, workerIdStrategy), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebSocketRouteProvider pushGatewayWebSocketRouteProvider(PushGatewayProperties properties,
+			WebSocketHandshakeHandler handler) {
+		return new WebSocketRouteProvider(properties.getWebsocket().getPath(), handler);
+	}
+
+	static String nodeId(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
+		String id = properties.getNode().getId();
+		return (id != null) ? id : "node-" + workerIdStrategy.workerId();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("push.gateway.http-api.enabled")
+	static class HttpApiConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		HttpPushApi pushGatewayHttpPushApi(PushOperations operations, PushGatewayProperties properties) {
+			String token = properties.getHttpApi().getToken();
+			Assert.state(token != null && !token.isBlank(),
+					"push.gateway.http-api.token must be set when the HTTP push API is enabled");
+			return new HttpPushApi(operations, token, (int) properties.getLimits().getMaxPayloadSize().toBytes());
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> pushGatewayHttpPushApiRoutes(HttpPushApi api, PushGatewayProperties properties) {
+			return api.routes(properties.getHttpApi().getPath());
+		}
+
+	}
+
+}

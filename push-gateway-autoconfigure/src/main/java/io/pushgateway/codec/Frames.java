@@ -1,0 +1,34 @@
+package io.pushgateway.codec;
+
+import io.pushgateway.core.Payload;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link ClientFrame} from decoded envelope fields, the same way for every codec.
+ *
+ * @author Push Gateway team
+ */
+final class Frames {
+
+	private Frames() {
+	}
+
+	static ClientFrame clientFrame(@Nullable String type, @Nullable String id, @Nullable String event,
+			@Nullable String guid, @Nullable Payload payload) {
+		String t = FrameLimits.require(type, "t", FrameLimits.MAX_EVENT_LENGTH);
+		return switch (t) {
+			case "ping" -> ClientFrame.Ping.INSTANCE;
+			case "ack" -> new ClientFrame.Ack(FrameLimits.require(id, "id", FrameLimits.MAX_ID_LENGTH));
+			case "msg" -> new ClientFrame.Message(FrameLimits.require(id, "id", FrameLimits.MAX_ID_LENGTH),
+					FrameLimits.require(event, "ev", FrameLimits.MAX_EVENT_LENGTH),
+					FrameLimits.optional(guid, "g", FrameLimits.MAX_GUID_LENGTH),
+					(payload != null) ? payload : Payload.EMPTY);
+			case "join" -> new ClientFrame.Join(FrameLimits.require(id, "id", FrameLimits.MAX_ID_LENGTH),
+					FrameLimits.require(guid, "g", FrameLimits.MAX_GUID_LENGTH));
+			case "leave" -> new ClientFrame.Leave(FrameLimits.require(id, "id", FrameLimits.MAX_ID_LENGTH),
+					FrameLimits.require(guid, "g", FrameLimits.MAX_GUID_LENGTH));
+			default -> new ClientFrame.Unknown(t, FrameLimits.optional(id, "id", FrameLimits.MAX_ID_LENGTH));
+		};
+	}
+
+}

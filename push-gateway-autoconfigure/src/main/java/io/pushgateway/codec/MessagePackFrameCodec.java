@@ -1,0 +1,187 @@
+package io.pushgateway.codec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.PayloadFormat;
+import io.pushgateway.core.Push;
+import io.pushgateway.core.PushTarget;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
+
+/**
+ * Protocol version 1 in MessagePack binary frames ({@value #SUBPROTOCOL}): every frame is a
+ * map with string keys, the same keys as the JSON protocol. Text payloads travel as a
+ * {@code str} in {@code d}, binary payloads as a {@code bin} in {@code d}, and JSON payloads as
+ * a {@code str} holding the JSON document in {@code j}.
+ *
+ * @author Push Gateway team
+ */
+public final class MessagePackFrameCodec implements FrameCodec {
+
+	/** The subprotocol name. */
+	public static final String SUBPROTOCOL = "push.v1.msgpack";
+
+	@Override
+	public String subprotocol() {
+		return SUBPROTOCOL;
+	}
+
+	@Override
+	public boolean binary() {
+		return true;
+	}
+
+	@Override
+	public byte[] encodePush(Push push) {
+		boolean guid = push.target() instanceof PushTarget.Guid;
+		try (MessageBufferPacker out = MessagePack.newDefaultBufferPacker()) {
+			out.packMapHeader(guid ? 5 : 4);
+			out.packString("t").packString("push");
+			out.packString("id").packString(Long.toString(push.messageId()));
+			out.packString("ev").packString(push.event());
+			if (guid) {
+				out.packString("g").packString(((PushTarget.Guid) push.target()).guid());
+			}
+			payload(out, push.payload());
+			return out.toByteArray();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public byte[] encode(ServerFrame frame) {
+		try (MessageBufferPacker out = MessagePack.newDefaultBufferPacker()) {
+			if (frame instanceof ServerFrame.Pong) {
+				out.packMapHeader(1).packString("t").packString("pong");
+			}
+			else if (frame instanceof ServerFrame.Welcome welcome) {
+				out.packMapHeader(7);
+				out.packString("t").packString("welcome");
+				out.packString("v").packInt(1);
+				out.packString("sid").packString(Long.toString(welcome.socketId()));
+				out.packString("uid").packString(welcome.uid());
+				out.packString("node").packString(welcome.node());
+				out.packString("hb").packLong(welcome.heartbeatMillis());
+				out.packString("g").packArrayHeader(welcome.guids().size());
+				for (String guid : welcome.guids()) {
+					out.packString(guid);
+				}
+			}
+			else if (frame instanceof ServerFrame.Reply reply) {
+				out.packMapHeader(3);
+				out.packString("t").packString("reply");
+				out.packString("id").packString(reply.id());
+				payload(out, reply.payload());
+			}
+			else if (frame instanceof ServerFrame.Joined joined) {
+				out.packMapHeader(3).packString("t").packString("joined");
+				out.packString("id").packString(joined.id()).packString("g").packString(joined.guid());
+			}
+			else if (frame instanceof ServerFrame.Left left) {
+				out.packMapHeader(3).packString("t").packString("left");
+				out.packString("id").packString(left.id()).packString("g").packString(left.guid());
+			}
+			else if (frame instanceof ServerFrame.Error error) {
+				out.packMapHeader((error.id() != null) ? 4 : 3).packString("t").packString("error");
+				if (error.id() != null) {
+					out.packString("id").packString(error.id());
+				}
+				out.packString("code").packInt(error.code()).packString("msg").packString(error.message());
+			}
+			return out.toByteArray();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void payload(MessageBufferPacker out, Payload payload) throws IOException {
+		byte[] bytes = payload.bytes();
+		if (payload.format() == PayloadFormat.BINARY) {
+			out.packString("d").packBinaryHeader(bytes.length);
+		}
+		else {
+			out.packString((payload.format() == PayloadFormat.JSON) ? "j" : "d").packRawStringHeader(bytes.length);
+		}
+		out.writePayload(bytes);
+	}
+
+	@Override
+	public ClientFrame decode(byte[] frame) {
+		String type = null;
+		String id = null;
+		String event = null;
+		String guid = null;
+		Payload payload = null;
+		try (MessageUnpacker in = MessagePack.newDefaultUnpacker(frame)) {
+			if (!in.hasNext() || in.getNextFormat().getValueType() != ValueType.MAP) {
+				throw new MalformedFrameException("frame is not a MessagePack map");
+			}
+			int entries = in.unpackMapHeader();
+			for (int i = 0; i < entries; i++) {
+				if (in.getNextFormat().getValueType() != ValueType.STRING) {
+					throw new MalformedFrameException("map keys must be strings");
+				}
+				String name = in.unpackString();
+				switch (name) {
+					case "t" -> type = string(in, name, frame.length);
+					case "id" -> id = string(in, name, frame.length);
+					case "ev" -> event = string(in, name, frame.length);
+					case "g" -> guid = string(in, name, frame.length);
+					case "d" -> payload = data(in, frame.length);
+					case "j" -> payload = Payload.json(read(in, stringHeader(in, name), frame.length));
+					default -> in.skipValue();
+				}
+			}
+			if (in.hasNext()) {
+				throw new MalformedFrameException("trailing content after the frame map");
+			}
+		}
+		catch (IOException | MessagePackException ex) {
+			throw new MalformedFrameException("invalid MessagePack: " + ex.getMessage(), ex);
+		}
+		return Frames.clientFrame(type, id, event, guid, payload);
+	}
+
+	private static String string(MessageUnpacker in, String name, int frameLength) throws IOException {
+		return new String(read(in, stringHeader(in, name), frameLength), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Reads a declared number of bytes, refusing lengths beyond the end of the frame before
+	 * allocating: a forged header must not make the gateway allocate gigabytes.
+	 */
+	private static byte[] read(MessageUnpacker in, int length, int frameLength) throws IOException {
+		if (length < 0 || length > frameLength - in.getTotalReadBytes()) {
+			throw new MalformedFrameException("declared length " + length + " exceeds the frame");
+		}
+		return in.readPayload(length);
+	}
+
+	private static int stringHeader(MessageUnpacker in, String name) throws IOException {
+		if (in.getNextFormat().getValueType() != ValueType.STRING) {
+			throw new MalformedFrameException("field '" + name + "' must be a string");
+		}
+		return in.unpackRawStringHeader();
+	}
+
+	private static Payload data(MessageUnpacker in, int frameLength) throws IOException {
+		MessageFormat format = in.getNextFormat();
+		if (format.getValueType() == ValueType.STRING) {
+			return new Payload(read(in, in.unpackRawStringHeader(), frameLength), PayloadFormat.TEXT);
+		}
+		if (format.getValueType() == ValueType.BINARY) {
+			return Payload.binary(read(in, in.unpackBinaryHeader(), frameLength));
+		}
+		throw new MalformedFrameException("field 'd' must be a string or binary");
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.pushgateway.codec;
+
+import java.util.Collection;
+
+import io.pushgateway.core.Payload;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A control frame the server sends (pushes are encoded straight from
+ * {@link io.pushgateway.core.Push}). See {@code docs/protocol.md}.
+ *
+ * @author Push Gateway team
+ */
+public sealed interface ServerFrame {
+
+	/**
+	 * The first frame on every connection.
+	 *
+	 * @param socketId the connection's socket ID
+	 * @param uid the authenticated user
+	 * @param node the node's ID
+	 * @param heartbeatMillis how often the client must send a ping
+	 * @param guids the GUIDs the connection is attached to
+	 */
+	record Welcome(long socketId, String uid, String node, long heartbeatMillis,
+			Collection<String> guids) implements ServerFrame {
+	}
+
+	/**
+	 * The answer to an upstream message.
+	 *
+	 * @param id the upstream message's ID
+	 * @param payload the reply payload
+	 */
+	record Reply(String id, Payload payload) implements ServerFrame {
+	}
+
+	/**
+	 * Confirms a join.
+	 *
+	 * @param id the join frame's ID
+	 * @param guid the GUID
+	 */
+	record Joined(String id, String guid) implements ServerFrame {
+	}
+
+	/**
+	 * Confirms a leave.
+	 *
+	 * @param id the leave frame's ID
+	 * @param guid the GUID
+	 */
+	record Left(String id, String guid) implements ServerFrame {
+	}
+
+	/**
+	 * The answer to a ping.
+	 */
+	enum Pong implements ServerFrame {
+
+		/** The only instance. */
+		INSTANCE
+
+	}
+
+	/**
+	 * An error that does not close the connection (close codes are separate).
+	 *
+	 * @param id the ID of the client frame it answers, or {@code null}
+	 * @param code the error code
+	 * @param message a human-readable explanation
+	 */
+	record Error(@Nullable String id, int code, String message) implements ServerFrame {
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.pushgateway.core;
+
+import java.util.Collection;
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Pushes events to connected clients: to a user on all their devices, to several users, to
+ * every connection attached to a GUID, to one socket, or to everyone. Implemented by
+ * {@link PushTemplate}.
+ *
+ * <p>
+ * A payload argument may be a {@link Payload}, a {@code byte[]} (binary), a
+ * {@link CharSequence} (text), or any other object, which the configured
+ * {@link PayloadEncoder} encodes (JSON by default). Every method is non-blocking: nothing
+ * happens until the returned {@link Mono} is subscribed.
+ *
+ * @author Push Gateway team
+ */
+public interface PushOperations {
+
+	/**
+	 * Push an event to a target.
+	 * @param target who receives it
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the result, once the push was handed to the local connections and to the
+	 * cluster bus
+	 */
+	Mono<PushResult> push(PushTarget target, String event, Object payload);
+
+	/**
+	 * Push an event to every connection of a user.
+	 * @param uid the user ID
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the result
+	 */
+	default Mono<PushResult> pushToUser(String uid, String event, Object payload) {
+		return push(PushTarget.user(uid), event, payload);
+	}
+
+	/**
+	 * Push an event to every connection of several users.
+	 * @param uids the user IDs
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the result
+	 */
+	default Mono<PushResult> pushToUsers(Collection<String> uids, String event, Object payload) {
+		return push(PushTarget.users(List.copyOf(uids)), event, payload);
+	}
+
+	/**
+	 * Push an event to every connection attached to a GUID.
+	 * @param guid the GUID
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the result
+	 */
+	default Mono<PushResult> pushToGuid(String guid, String event, Object payload) {
+		return push(PushTarget.guid(guid), event, payload);
+	}
+
+	/**
+	 * Push an event to one connection.
+	 * @param socketId the socket ID
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the result
+	 */
+	default Mono<PushResult> pushToSocket(long socketId, String event, Object payload) {
+		return push(PushTarget.socket(socketId), event, payload);
+	}
+
+	/**
+	 * Push an event to every connection.
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the result
+	 */
+	default Mono<PushResult> broadcast(String event, Object payload) {
+		return push(PushTarget.all(), event, payload);
+	}
+
+}

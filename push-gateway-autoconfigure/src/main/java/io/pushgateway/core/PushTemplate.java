@@ -1,0 +1,76 @@
+package io.pushgateway.core;
+
+import io.pushgateway.hub.FanOut;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.spi.ClusterBus;
+import reactor.core.publisher.Mono;
+
+/**
+ * The default {@link PushOperations}: gives each push a Snowflake message ID, delivers it to
+ * this node's connections (encoding the frame once however many recipients), and publishes it
+ * on the {@link ClusterBus} for the other nodes.
+ *
+ * @author Push Gateway team
+ */
+public class PushTemplate implements PushOperations {
+
+	/** The longest event name. */
+	public static final int MAX_EVENT_LENGTH = 128;
+
+	private final SnowflakeIdGenerator ids;
+
+	private final FanOut fanOut;
+
+	private final ClusterBus bus;
+
+	private final PayloadEncoder encoder;
+
+	private final int maxPayloadSize;
+
+	public PushTemplate(SnowflakeIdGenerator ids, FanOut fanOut, ClusterBus bus, PayloadEncoder encoder,
+			int maxPayloadSize) {
+		this.ids = ids;
+		this.fanOut = fanOut;
+		this.bus = bus;
+		this.encoder = encoder;
+		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	@Override
+	public Mono<PushResult> push(PushTarget target, String event, Object payload) {
+		return Mono.defer(() -> {
+			Push push = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
+			int delivered = this.fanOut.deliver(push);
+			return this.bus.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
+		});
+	}
+
+	private Payload toPayload(Object payload) {
+		if (payload instanceof Payload ready) {
+			return ready;
+		}
+		if (payload instanceof byte[] bytes) {
+			return Payload.binary(bytes);
+		}
+		if (payload instanceof CharSequence text) {
+			return Payload.text(text.toString());
+		}
+		return this.encoder.encode(payload);
+	}
+
+	private static String validEvent(String event) {
+		if (event == null || event.isEmpty() || event.length() > MAX_EVENT_LENGTH) {
+			throw new PushRejectedException("event name must have 1 to " + MAX_EVENT_LENGTH + " characters");
+		}
+		return event;
+	}
+
+	private Payload validPayload(Payload payload) {
+		if (payload.bytes().length > this.maxPayloadSize) {
+			throw new PushRejectedException(
+					"payload of " + payload.bytes().length + " bytes exceeds the maximum of " + this.maxPayloadSize);
+		}
+		return payload;
+	}
+
+}

@@ -1,0 +1,200 @@
+package io.pushgateway.hub;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import io.pushgateway.codec.ClientFrame;
+import io.pushgateway.codec.MalformedFrameException;
+import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.core.Payload;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.UpstreamHandler;
+import io.pushgateway.spi.UpstreamMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Handles the frames clients send, whatever the transport: heartbeats, acks, upstream
+ * messages, joins and leaves. Every bad input is answered with its documented error frame or
+ * close code, and only the offending connection is affected.
+ *
+ * @author Push Gateway team
+ */
+public class ClientFrameHandler {
+
+	private static final Log logger = LogFactory.getLog(ClientFrameHandler.class);
+
+	private final LocalHub hub;
+
+	private final List<UpstreamHandler> handlers;
+
+	private final GuidAuthorizer guidAuthorizer;
+
+	private final GatewayMetrics metrics;
+
+	private final String nodeId;
+
+	private final int maxGuidsPerConnection;
+
+	private final int maxInFlight;
+
+	private final Duration upstreamTimeout;
+
+	private final Clock clock;
+
+	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
+			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight,
+			Duration upstreamTimeout, Clock clock) {
+		this.hub = hub;
+		this.handlers = List.copyOf(handlers);
+		this.guidAuthorizer = guidAuthorizer;
+		this.metrics = metrics;
+		this.nodeId = nodeId;
+		this.maxGuidsPerConnection = maxGuidsPerConnection;
+		this.maxInFlight = maxInFlight;
+		this.upstreamTimeout = upstreamTimeout;
+		this.clock = clock;
+	}
+
+	/**
+	 * Record a transport-level sign of life (a WebSocket ping or pong).
+	 * @param connection the connection
+	 */
+	public void onHeartbeat(PushConnection connection) {
+		connection.touch(this.clock.millis());
+	}
+
+	/**
+	 * Handle one data frame.
+	 * @param connection the connection it arrived on
+	 * @param bytes the frame bytes
+	 * @param binary whether it was a binary frame
+	 */
+	public void onFrame(PushConnection connection, byte[] bytes, boolean binary) {
+		connection.touch(this.clock.millis());
+		if (binary != connection.codec().binary()) {
+			this.metrics.frameIn("unsupported", bytes.length);
+			close(connection, CloseCodes.UNSUPPORTED_DATA, (binary ? "binary" : "text") + " frame on "
+					+ connection.codec().subprotocol(), "unsupported_data");
+			return;
+		}
+		ClientFrame frame;
+		try {
+			frame = connection.codec().decode(bytes);
+		}
+		catch (MalformedFrameException ex) {
+			this.metrics.frameIn("malformed", bytes.length);
+			close(connection, CloseCodes.MALFORMED_FRAME, "malformed frame: " + ex.getMessage(), "malformed_frame");
+			return;
+		}
+		if (frame instanceof ClientFrame.Ping) {
+			this.metrics.frameIn("ping", bytes.length);
+			connection.send(ServerFrame.Pong.INSTANCE);
+		}
+		else if (frame instanceof ClientFrame.Ack) {
+			this.metrics.frameIn("ack", bytes.length);
+		}
+		else if (frame instanceof ClientFrame.Message message) {
+			this.metrics.frameIn("msg", bytes.length);
+			onMessage(connection, message);
+		}
+		else if (frame instanceof ClientFrame.Join join) {
+			this.metrics.frameIn("join", bytes.length);
+			onJoin(connection, join);
+		}
+		else if (frame instanceof ClientFrame.Leave leave) {
+			this.metrics.frameIn("leave", bytes.length);
+			this.hub.leave(connection, leave.guid());
+			connection.send(new ServerFrame.Left(leave.id(), leave.guid()));
+		}
+		else if (frame instanceof ClientFrame.Unknown unknown) {
+			this.metrics.frameIn("unknown", bytes.length);
+			connection.send(new ServerFrame.Error(unknown.id(), ErrorCodes.UNKNOWN_TYPE,
+					"unknown frame type '" + unknown.type() + "'"));
+		}
+	}
+
+	private void onMessage(PushConnection connection, ClientFrame.Message message) {
+		UpstreamHandler handler = handlerFor(message.event());
+		if (handler == null) {
+			connection.send(new ServerFrame.Error(message.id(), ErrorCodes.NO_HANDLER,
+					"no handler for event '" + message.event() + "'"));
+			return;
+		}
+		if (!connection.tryAcquireInFlight(this.maxInFlight)) {
+			connection.send(new ServerFrame.Error(message.id(), ErrorCodes.TOO_MANY_IN_FLIGHT,
+					"more than " + this.maxInFlight + " messages await their handler"));
+			return;
+		}
+		UpstreamMessage upstream = new UpstreamMessage(message.id(), connection.socketId(), connection.uid(),
+				connection.guids(), message.guid(), message.event(), message.payload(), this.nodeId);
+		Mono<Payload> reply;
+		try {
+			reply = handler.handle(upstream);
+		}
+		catch (RuntimeException ex) {
+			reply = Mono.error(ex);
+		}
+		reply.timeout(this.upstreamTimeout).doFinally((signal) -> connection.releaseInFlight()).subscribe(
+				(payload) -> connection.send(new ServerFrame.Reply(message.id(), payload)),
+				(error) -> onHandlerError(connection, message, error));
+	}
+
+	private void onHandlerError(PushConnection connection, ClientFrame.Message message, Throwable error) {
+		if (error instanceof TimeoutException) {
+			connection.send(new ServerFrame.Error(message.id(), ErrorCodes.HANDLER_TIMEOUT,
+					"handler did not answer within " + this.upstreamTimeout.toMillis() + " ms"));
+			return;
+		}
+		logger.warn("Upstream handler failed for event '" + message.event() + "' of socket " + connection.socketId()
+				+ " (uid " + connection.uid() + ")", error);
+		connection.send(new ServerFrame.Error(message.id(), ErrorCodes.HANDLER_FAILED, "handler failed"));
+	}
+
+	private void onJoin(PushConnection connection, ClientFrame.Join join) {
+		if (connection.guids().contains(join.guid())) {
+			connection.send(new ServerFrame.Joined(join.id(), join.guid()));
+			return;
+		}
+		if (connection.guids().size() >= this.maxGuidsPerConnection) {
+			connection.send(new ServerFrame.Error(join.id(), ErrorCodes.TOO_MANY_GUIDS,
+					"at most " + this.maxGuidsPerConnection + " GUIDs per connection"));
+			return;
+		}
+		this.guidAuthorizer.canJoin(connection.principal(), join.guid())
+			.defaultIfEmpty(false)
+			.onErrorResume((ex) -> {
+				logger.warn("GUID authorizer failed for socket " + connection.socketId(), ex);
+				return Mono.just(false);
+			})
+			.subscribe((allowed) -> {
+				if (allowed && connection.isOpen()) {
+					this.hub.join(connection, join.guid());
+					connection.send(new ServerFrame.Joined(join.id(), join.guid()));
+				}
+				else {
+					connection.send(new ServerFrame.Error(join.id(), ErrorCodes.JOIN_DENIED,
+							"not allowed to join '" + join.guid() + "'"));
+				}
+			});
+	}
+
+	private UpstreamHandler handlerFor(String event) {
+		for (UpstreamHandler handler : this.handlers) {
+			if (handler.supports(event)) {
+				return handler;
+			}
+		}
+		return null;
+	}
+
+	private void close(PushConnection connection, int code, String reason, String metric) {
+		this.metrics.closed(metric);
+		connection.close(code, reason);
+	}
+
+}

@@ -1,0 +1,260 @@
+package io.pushgateway.hub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
+import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.core.Push;
+import io.pushgateway.core.NodeOverloadedException;
+import io.pushgateway.metrics.GatewayMetrics;
+import reactor.util.concurrent.Queues;
+
+/**
+ * Delivers a push to the connections of this node: encodes the frame once per codec in use,
+ * however many recipients, groups the recipients by event loop, and hands each loop one
+ * batch. Each loop drains its batches in one task, writes every frame, and flushes each
+ * touched connection once, so a burst of pushes costs one flush per connection rather than
+ * one per push.
+ *
+ * <p>
+ * The batches waiting for each loop are bounded; when a loop falls that far behind, further
+ * pushes are refused with a {@link NodeOverloadedException} rather than queued without bound.
+ *
+ * @author Push Gateway team
+ */
+public class FanOut {
+
+	/** How many batches one drain task writes before yielding the loop to I/O. */
+	private static final int DRAIN_LIMIT = 256;
+
+	private final LocalHub hub;
+
+	private final ByteBufAllocator allocator;
+
+	private final GatewayMetrics metrics;
+
+	private final int maxPendingBatchesPerLoop;
+
+	private final ConcurrentHashMap<EventExecutor, LoopWriter> writers = new ConcurrentHashMap<>();
+
+	public FanOut(LocalHub hub, ByteBufAllocator allocator, GatewayMetrics metrics, int maxPendingBatchesPerLoop) {
+		this.hub = hub;
+		this.allocator = allocator;
+		this.metrics = metrics;
+		this.maxPendingBatchesPerLoop = maxPendingBatchesPerLoop;
+	}
+
+	/**
+	 * Deliver a push to this node's connections; never blocks.
+	 * @param push the push
+	 * @return how many connections it was handed to
+	 * @throws NodeOverloadedException when every event loop that should write it is overloaded
+	 */
+	public int deliver(Push push) {
+		long start = System.nanoTime();
+		Grouping grouping = new Grouping();
+		this.hub.forEach(push.target(), grouping);
+		if (grouping.count == 0) {
+			return 0;
+		}
+		EncodedFrames frames = grouping.encode(push, this.allocator);
+		int delivered = 0;
+		try {
+			for (Batch batch : grouping.batches) {
+				frames.retain();
+				batch.frames = frames;
+				batch.startNanos = start;
+				if (writer(batch.loop).offer(batch)) {
+					delivered += batch.targets.size();
+				}
+				else {
+					frames.release();
+					this.metrics.pushRejected(batch.targets.size());
+				}
+			}
+		}
+		finally {
+			frames.release();
+		}
+		if (delivered == 0) {
+			throw new NodeOverloadedException("node overloaded: event loops are " + this.maxPendingBatchesPerLoop
+					+ " batches behind");
+		}
+		return delivered;
+	}
+
+	private LoopWriter writer(EventExecutor loop) {
+		LoopWriter writer = this.writers.get(loop);
+		return (writer != null) ? writer : this.writers.computeIfAbsent(loop, LoopWriter::new);
+	}
+
+	/** Recipients grouped by event loop, and the codecs they need. */
+	private static final class Grouping implements Consumer<PushConnection> {
+
+		final List<Batch> batches = new ArrayList<>(2);
+
+		final List<FrameCodec> codecs = new ArrayList<>(2);
+
+		int count;
+
+		@Override
+		public void accept(PushConnection connection) {
+			EventExecutor loop = connection.eventLoop();
+			Batch batch = null;
+			for (Batch candidate : this.batches) {
+				if (candidate.loop == loop) {
+					batch = candidate;
+					break;
+				}
+			}
+			if (batch == null) {
+				batch = new Batch(loop);
+				this.batches.add(batch);
+			}
+			batch.targets.add(connection);
+			if (!this.codecs.contains(connection.codec())) {
+				this.codecs.add(connection.codec());
+			}
+			this.count++;
+		}
+
+		EncodedFrames encode(Push push, ByteBufAllocator allocator) {
+			FrameCodec[] codecs = this.codecs.toArray(new FrameCodec[0]);
+			ByteBuf[] buffers = new ByteBuf[codecs.length];
+			for (int i = 0; i < codecs.length; i++) {
+				byte[] bytes = codecs[i].encodePush(push);
+				buffers[i] = allocator.directBuffer(bytes.length).writeBytes(bytes);
+			}
+			return new EncodedFrames(codecs, buffers);
+		}
+
+	}
+
+	/** A push encoded once per codec; reference-counted across the loops that write it. */
+	private record EncodedFrames(FrameCodec[] codecs, ByteBuf[] buffers) {
+
+		ByteBuf frameFor(FrameCodec codec) {
+			for (int i = 0; i < this.codecs.length; i++) {
+				if (this.codecs[i] == codec) {
+					return this.buffers[i];
+				}
+			}
+			throw new IllegalStateException("no frame encoded for " + codec.subprotocol());
+		}
+
+		void retain() {
+			for (ByteBuf buffer : this.buffers) {
+				buffer.retain();
+			}
+		}
+
+		void release() {
+			for (ByteBuf buffer : this.buffers) {
+				buffer.release();
+			}
+		}
+
+	}
+
+	/** The recipients of one push on one loop. */
+	private static final class Batch {
+
+		final EventExecutor loop;
+
+		final List<PushConnection> targets = new ArrayList<>(4);
+
+		EncodedFrames frames;
+
+		long startNanos;
+
+		Batch(EventExecutor loop) {
+			this.loop = loop;
+		}
+
+	}
+
+	/** Drains the batches of one event loop. */
+	private final class LoopWriter implements Runnable {
+
+		private final EventExecutor loop;
+
+		private final Queue<Batch> queue = Queues.<Batch>unboundedMultiproducer().get();
+
+		private final AtomicInteger size = new AtomicInteger();
+
+		private final AtomicBoolean scheduled = new AtomicBoolean();
+
+		/** Confined to the loop: connections written in the current drain. */
+		private final List<PushConnection> dirty = new ArrayList<>();
+
+		LoopWriter(EventExecutor loop) {
+			this.loop = loop;
+		}
+
+		boolean offer(Batch batch) {
+			if (this.size.incrementAndGet() > FanOut.this.maxPendingBatchesPerLoop) {
+				this.size.decrementAndGet();
+				return false;
+			}
+			this.queue.offer(batch);
+			if (this.scheduled.compareAndSet(false, true)) {
+				this.loop.execute(this);
+			}
+			return true;
+		}
+
+		@Override
+		public void run() {
+			this.scheduled.set(false);
+			Batch batch;
+			int drained = 0;
+			while (drained < DRAIN_LIMIT && (batch = this.queue.poll()) != null) {
+				this.size.decrementAndGet();
+				drained++;
+				write(batch);
+			}
+			for (PushConnection connection : this.dirty) {
+				connection.flushPending = false;
+				connection.flush();
+			}
+			this.dirty.clear();
+			if (!this.queue.isEmpty() && this.scheduled.compareAndSet(false, true)) {
+				this.loop.execute(this);
+			}
+		}
+
+		private void write(Batch batch) {
+			int written = 0;
+			long bytes = 0;
+			try {
+				for (PushConnection connection : batch.targets) {
+					ByteBuf frame = batch.frames.frameFor(connection.codec());
+					int size = frame.readableBytes();
+					if (connection.write(frame.retainedDuplicate())) {
+						written++;
+						bytes += size;
+						if (!connection.flushPending) {
+							connection.flushPending = true;
+							this.dirty.add(connection);
+						}
+					}
+				}
+				FanOut.this.metrics.framesOut("push", written, bytes);
+				FanOut.this.metrics.pushLatency(System.nanoTime() - batch.startNanos);
+			}
+			finally {
+				batch.frames.release();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,155 @@
+package io.pushgateway.hub;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.pushgateway.core.Push;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.ClusterBus;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts and stops this node: accepts connections, closes idle ones after the heartbeat
+ * timeout, delivers the pushes other nodes publish on the cluster bus, and on shutdown stops
+ * accepting, tells every client to reconnect ({@link CloseCodes#SERVICE_RESTART}), and waits
+ * for the connections to drain. It stops before the web server's own graceful shutdown.
+ *
+ * @author Push Gateway team
+ */
+public class NodeLifecycle implements SmartLifecycle {
+
+	/** Stops before Boot's web server graceful shutdown ({@code DEFAULT_PHASE - 1024}). */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+	private static final Log logger = LogFactory.getLog(NodeLifecycle.class);
+
+	private final LocalHub hub;
+
+	private final FanOut fanOut;
+
+	private final ClusterBus bus;
+
+	private final GatewayMetrics metrics;
+
+	private final Duration heartbeatTimeout;
+
+	private final Duration shutdownTimeout;
+
+	private final Clock clock;
+
+	private final AtomicBoolean accepting = new AtomicBoolean();
+
+	private volatile Disposable.Composite subscriptions = Disposables.composite();
+
+	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
+			Duration shutdownTimeout, Clock clock) {
+		this.hub = hub;
+		this.fanOut = fanOut;
+		this.bus = bus;
+		this.metrics = metrics;
+		this.heartbeatTimeout = heartbeatTimeout;
+		this.shutdownTimeout = shutdownTimeout;
+		this.clock = clock;
+	}
+
+	/**
+	 * Whether new connections are accepted.
+	 * @return {@code false} before start and once shutdown began
+	 */
+	public boolean isAccepting() {
+		return this.accepting.get();
+	}
+
+	@Override
+	public void start() {
+		Disposable.Composite subscriptions = Disposables.composite();
+		Duration period = Duration.ofMillis(Math.max(50, this.heartbeatTimeout.toMillis() / 4));
+		subscriptions.add(Flux.interval(period, period, Schedulers.parallel())
+			.onBackpressureDrop()
+			.subscribe((tick) -> closeIdleConnections()));
+		subscriptions.add(this.bus.received()
+			.doOnNext(this::deliverFromBus)
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
+				.doBeforeRetry((signal) -> logger.warn("Cluster bus failed; resubscribing", signal.failure())))
+			.subscribe());
+		this.subscriptions = subscriptions;
+		this.accepting.set(true);
+	}
+
+	private void deliverFromBus(Push push) {
+		try {
+			this.fanOut.deliver(push);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not deliver push " + push.messageId() + " from the cluster bus: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Close every connection that sent nothing within the heartbeat timeout.
+	 */
+	void closeIdleConnections() {
+		long deadline = this.clock.millis() - this.heartbeatTimeout.toMillis();
+		for (PushConnection connection : this.hub.connections()) {
+			if (connection.lastSeen() < deadline && connection.isOpen()) {
+				this.metrics.closed("heartbeat_timeout");
+				connection.close(CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat within "
+						+ this.heartbeatTimeout.toMillis() + " ms");
+			}
+		}
+	}
+
+	@Override
+	public void stop() {
+		throw new UnsupportedOperationException("Stop must not be invoked directly");
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		if (!this.accepting.getAndSet(false)) {
+			callback.run();
+			return;
+		}
+		int open = this.hub.connectionCount();
+		if (open > 0) {
+			logger.info("Shutting down: asking " + open + " connections to reconnect elsewhere");
+		}
+		for (PushConnection connection : this.hub.connections()) {
+			connection.close(CloseCodes.SERVICE_RESTART, "server shutting down");
+		}
+		long pollMillis = 20;
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+		Flux.interval(Duration.ofMillis(pollMillis), Schedulers.parallel())
+			.filter((tick) -> this.hub.connectionCount() == 0 || System.nanoTime() > deadline)
+			.next()
+			.doFinally((signal) -> {
+				if (this.hub.connectionCount() > 0) {
+					logger.warn(this.hub.connectionCount() + " connections still open after "
+							+ this.shutdownTimeout.toMillis() + " ms; stopping anyway");
+				}
+				this.subscriptions.dispose();
+				callback.run();
+			})
+			.subscribe();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.accepting.get();
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

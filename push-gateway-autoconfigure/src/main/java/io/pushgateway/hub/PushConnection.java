@@ -1,0 +1,191 @@
+package io.pushgateway.hub;
+
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.spi.PushPrincipal;
+
+/**
+ * One client connection, whatever its transport. Every connection lives on one event loop;
+ * {@link #write} and {@link #flush} are called on that loop only, which is what lets fan-out
+ * batch its writes per loop without locks.
+ *
+ * @author Push Gateway team
+ */
+public abstract class PushConnection {
+
+	private final long socketId;
+
+	private final PushPrincipal principal;
+
+	private final FrameCodec codec;
+
+	private volatile Set<String> guids;
+
+	private volatile long lastSeen;
+
+	private static final AtomicIntegerFieldUpdater<PushConnection> IN_FLIGHT = AtomicIntegerFieldUpdater
+		.newUpdater(PushConnection.class, "inFlight");
+
+	/** Confined to the event loop: whether this connection awaits a flush in a batch. */
+	boolean flushPending;
+
+	/** Upstream messages awaiting their handler. */
+	private volatile int inFlight;
+
+	protected PushConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec,
+			long now) {
+		this.socketId = socketId;
+		this.principal = principal;
+		this.guids = Set.copyOf(guids);
+		this.codec = codec;
+		this.lastSeen = now;
+	}
+
+	/**
+	 * The socket ID.
+	 * @return the socket ID
+	 */
+	public final long socketId() {
+		return this.socketId;
+	}
+
+	/**
+	 * The user ID.
+	 * @return the user ID
+	 */
+	public final String uid() {
+		return this.principal.uid();
+	}
+
+	/**
+	 * Who authenticated this connection.
+	 * @return the principal
+	 */
+	public final PushPrincipal principal() {
+		return this.principal;
+	}
+
+	/**
+	 * The negotiated codec.
+	 * @return the codec
+	 */
+	public final FrameCodec codec() {
+		return this.codec;
+	}
+
+	/**
+	 * The GUIDs this connection is attached to.
+	 * @return an immutable snapshot
+	 */
+	public final Set<String> guids() {
+		return this.guids;
+	}
+
+	final void guids(Set<String> guids) {
+		this.guids = guids;
+	}
+
+	/**
+	 * When a frame last arrived from the client.
+	 * @return epoch milliseconds
+	 */
+	public final long lastSeen() {
+		return this.lastSeen;
+	}
+
+	/**
+	 * Record that the client was seen.
+	 * @param now epoch milliseconds
+	 */
+	public final void touch(long now) {
+		this.lastSeen = now;
+	}
+
+	final boolean tryAcquireInFlight(int max) {
+		while (true) {
+			int current = this.inFlight;
+			if (current >= max) {
+				return false;
+			}
+			if (IN_FLIGHT.compareAndSet(this, current, current + 1)) {
+				return true;
+			}
+		}
+	}
+
+	final void releaseInFlight() {
+		IN_FLIGHT.decrementAndGet(this);
+	}
+
+	/**
+	 * The event loop this connection lives on.
+	 * @return the event loop
+	 */
+	public abstract EventExecutor eventLoop();
+
+	/**
+	 * Queue an encoded frame without flushing; called on {@link #eventLoop()}. Takes
+	 * ownership of the buffer. When the frame would overflow the outbound queue the
+	 * connection is closed with {@link CloseCodes#SLOW_CONSUMER} instead.
+	 * @param frame the encoded frame for this connection's codec
+	 * @return {@code false} if the frame was dropped because the connection is closed or
+	 * overflowed
+	 */
+	public abstract boolean write(ByteBuf frame);
+
+	/**
+	 * Flush queued frames; called on {@link #eventLoop()}.
+	 */
+	public abstract void flush();
+
+	/**
+	 * Close the connection with a close code; callable from any thread.
+	 * @param code the close code
+	 * @param reason the reason
+	 */
+	public abstract void close(int code, String reason);
+
+	/**
+	 * Whether the connection is open.
+	 * @return {@code true} until it closes
+	 */
+	public abstract boolean isOpen();
+
+	/**
+	 * How many outbound bytes wait to be written to the socket.
+	 * @return the byte count
+	 */
+	public abstract long queuedBytes();
+
+	/**
+	 * Encode and send a control frame; callable from any thread.
+	 * @param frame the frame
+	 */
+	public final void send(ServerFrame frame) {
+		EventExecutor loop = eventLoop();
+		if (loop.inEventLoop()) {
+			sendNow(frame);
+		}
+		else {
+			loop.execute(() -> sendNow(frame));
+		}
+	}
+
+	private void sendNow(ServerFrame frame) {
+		if (write(Unpooled.wrappedBuffer(this.codec.encode(frame)))) {
+			flush();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PushConnection[sid=" + this.socketId + ", uid=" + uid() + "]";
+	}
+
+}

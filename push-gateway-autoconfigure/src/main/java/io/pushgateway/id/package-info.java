@@ -1,0 +1,7 @@
+/**
+ * Snowflake socket and message IDs and the strategies that choose a node's worker ID.
+ */
+@NullMarked
+package io.pushgateway.id;
+
+import org.jspecify.annotations.NullMarked;

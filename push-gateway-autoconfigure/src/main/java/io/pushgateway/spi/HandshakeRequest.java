@@ -1,0 +1,52 @@
+package io.pushgateway.spi;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What an {@link PushAuthenticator} sees of a connection attempt before the upgrade: its
+ * headers, query parameters and remote address. Transport-neutral.
+ *
+ * @author Push Gateway team
+ */
+public interface HandshakeRequest {
+
+	/**
+	 * The request path.
+	 * @return the path without the query string
+	 */
+	String path();
+
+	/**
+	 * The first value of a header.
+	 * @param name the header name, case-insensitive
+	 * @return the value, or {@code null}
+	 */
+	@Nullable String header(String name);
+
+	/**
+	 * Every value of a query parameter.
+	 * @param name the parameter name
+	 * @return the values, possibly empty
+	 */
+	List<String> queryParams(String name);
+
+	/**
+	 * The first value of a query parameter.
+	 * @param name the parameter name
+	 * @return the value, or {@code null}
+	 */
+	default @Nullable String queryParam(String name) {
+		List<String> values = queryParams(name);
+		return values.isEmpty() ? null : values.get(0);
+	}
+
+	/**
+	 * The address of the peer.
+	 * @return the remote address, or {@code null} when unknown
+	 */
+	@Nullable InetSocketAddress remoteAddress();
+
+}

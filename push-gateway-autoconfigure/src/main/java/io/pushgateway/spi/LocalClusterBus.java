@@ -1,0 +1,25 @@
+package io.pushgateway.spi;
+
+import io.pushgateway.core.Push;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link ClusterBus} of a single node (the embedded default): there are no other nodes to
+ * tell, so publishing does nothing and nothing is ever received.
+ *
+ * @author Push Gateway team
+ */
+public final class LocalClusterBus implements ClusterBus {
+
+	@Override
+	public Mono<Void> publish(Push push) {
+		return Mono.empty();
+	}
+
+	@Override
+	public Flux<Push> received() {
+		return Flux.never();
+	}
+
+}
