@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.pushgateway.auth.JwtTokenVerifier;
 import io.pushgateway.auth.TokenPushAuthenticator;
@@ -98,7 +98,9 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GatewayMetrics pushGatewayMetrics(ObjectProvider<MeterRegistry> registry, LocalHub hub) {
-		return new GatewayMetrics(registry.getIfAvailable(() -> Metrics.globalRegistry), hub);
+		// without the application's registry, keep the meters private rather than register
+		// them globally, where they would outlive this context
+		return new GatewayMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), hub);
 	}
 
 	@Bean

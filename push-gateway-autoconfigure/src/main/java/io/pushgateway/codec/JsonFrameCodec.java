@@ -150,6 +150,8 @@ public final class JsonFrameCodec implements FrameCodec {
 
 	private static Payload rawValue(JsonParser parser, JsonToken token, byte[] frame) {
 		int start = (int) parser.currentTokenLocation().getByteOffset();
+		// strings are parsed lazily: consume the token before asking where it ends
+		parser.finishToken();
 		parser.skipChildren();
 		int end = (int) parser.currentLocation().getByteOffset();
 		if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {

@@ -1,0 +1,105 @@
+package io.pushgateway.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestGateway;
+import io.pushgateway.support.Tokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Heartbeats, idle timeouts and graceful shutdown, each against its own node.
+ *
+ * @author Push Gateway team
+ */
+@ExtendWith(BlockHoundExtension.class)
+class HeartbeatAndShutdownEndToEndTests {
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+	}
+
+	private TestGateway gateway(Map<String, Object> properties) {
+		TestGateway gateway = TestGateway.start(properties);
+		this.resources.add(gateway);
+		return gateway;
+	}
+
+	private TestClient connect(TestGateway gateway, String uid) {
+		TestClient client = TestClient.connect(gateway.port(), Tokens.forUser(uid));
+		this.resources.add(0, client);
+		return client;
+	}
+
+	@Test
+	void idleConnectionIsClosedAfterHeartbeatTimeoutWhileActiveOnesStay() {
+		TestGateway gateway = gateway(Map.of("push.gateway.heartbeat.interval", "200ms",
+				"push.gateway.heartbeat.timeout", "800ms"));
+		TestClient idle = connect(gateway, "idle");
+		TestClient appPinger = connect(gateway, "app-pinger");
+		TestClient wsPinger = connect(gateway, "ws-pinger");
+		assertThat(idle.next("welcome")).containsEntry("hb", 200);
+		appPinger.next("welcome");
+		wsPinger.next("welcome");
+		ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
+		pinger.scheduleAtFixedRate(() -> {
+			appPinger.send("{\"t\":\"ping\"}");
+			wsPinger.sendPing();
+		}, 200, 200, TimeUnit.MILLISECONDS);
+		this.resources.add(0, pinger::shutdownNow);
+
+		TestClient.Close close = idle.awaitClose();
+
+		assertThat(close.code()).isEqualTo(4001);
+		// the idle client needed more than the timeout to be closed; the pingers lived as long
+		assertThat(appPinger.isClosed()).isFalse();
+		assertThat(wsPinger.isClosed()).isFalse();
+		assertThat(gateway.bean(LocalHub.class).connectionsOf("app-pinger")).hasSize(1);
+		assertThat(gateway.bean(LocalHub.class).connectionsOf("ws-pinger")).hasSize(1);
+		assertThat(gateway.bean(LocalHub.class).connectionsOf("idle")).isEmpty();
+	}
+
+	@Test
+	void applicationPingIsAnsweredWithPong() {
+		TestGateway gateway = gateway(Map.of());
+		TestClient client = connect(gateway, "pinger");
+		client.next("welcome");
+		client.send("{\"t\":\"ping\"}");
+		client.send("{\"t\":\"msg\",\"id\":\"after\",\"ev\":\"echo\",\"d\":1}");
+		assertThat(client.next("reply")).containsEntry("id", "after");
+		assertThat(client.pongs()).isEqualTo(1);
+	}
+
+	@Test
+	void gracefulShutdownTellsClientsToReconnect() {
+		TestGateway gateway = gateway(Map.of("push.gateway.shutdown.timeout", "5s"));
+		TestClient first = connect(gateway, "a");
+		TestClient second = connect(gateway, "b");
+		first.next("welcome");
+		second.next("welcome");
+
+		long start = System.nanoTime();
+		gateway.close();
+
+		assertThat(first.awaitClose().code()).isEqualTo(1012);
+		assertThat(second.awaitClose().code()).isEqualTo(1012);
+		assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(5);
+	}
+
+}

@@ -1,0 +1,64 @@
+package io.pushgateway.support;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import reactor.blockhound.BlockHound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Installs BlockHound once per JVM and fails a test when any blocking call ran on a
+ * non-blocking thread (Netty event loops, Reactor's parallel scheduler) while it ran.
+ * Violations are recorded rather than thrown, so a blocking call cannot hide inside a
+ * swallowed error and still fails the test that caused it.
+ *
+ * <p>
+ * Logback's console writes are allowed: logging is the one accepted blocking call (use an
+ * asynchronous appender in production).
+ *
+ * @author Push Gateway team
+ */
+public final class BlockHoundExtension implements BeforeEachCallback, AfterEachCallback {
+
+	private static final List<String> violations = new CopyOnWriteArrayList<>();
+
+	static {
+		BlockHound.install((builder) -> builder
+			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
+			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
+			.blockingMethodCallback((method) -> violations
+				.add(method + " on " + Thread.currentThread().getName() + "\n" + stackTrace())));
+	}
+
+	/**
+	 * The violations recorded since the current test started.
+	 * @return the violations
+	 */
+	public static List<String> violations() {
+		return violations;
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		violations.clear();
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		assertThat(violations).as("blocking calls on non-blocking threads").isEmpty();
+	}
+
+	private static String stackTrace() {
+		StringBuilder trace = new StringBuilder();
+		StackTraceElement[] elements = new Throwable().getStackTrace();
+		for (int i = 0; i < Math.min(elements.length, 40); i++) {
+			trace.append("\tat ").append(elements[i]).append('\n');
+		}
+		return trace.toString();
+	}
+
+}

@@ -1,0 +1,103 @@
+package io.pushgateway.support;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushgateway.core.Payload;
+import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.UpstreamHandler;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * A real gateway node on Boot's Reactor Netty server, on a random port.
+ *
+ * @author Push Gateway team
+ */
+public final class TestGateway implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private TestGateway(ConfigurableApplicationContext context) {
+		this.context = context;
+	}
+
+	public static TestGateway start(Map<String, Object> properties) {
+		Map<String, Object> all = new LinkedHashMap<>();
+		all.put("server.port", 0);
+		all.put("push.gateway.auth.jwt.secret", Tokens.SECRET);
+		all.put("spring.main.banner-mode", "off");
+		all.putAll(properties);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
+			.web(WebApplicationType.REACTIVE)
+			.properties(all)
+			.run();
+		return new TestGateway(context);
+	}
+
+	public int port() {
+		return Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	public <T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
+	public ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+	/**
+	 * The test application: handlers for {@code echo}, {@code fail}, {@code slow}, and GUIDs
+	 * whose name starts with {@code open-} may be joined by anyone.
+	 */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class Application {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+		@Bean
+		UpstreamHandler echo() {
+			return UpstreamHandler.forEvent("echo", (message) -> Mono.just(message.payload()));
+		}
+
+		@Bean
+		UpstreamHandler whoami() {
+			return UpstreamHandler.forEvent("whoami", (message) -> Mono.just(Payload.json("{\"uid\":\"" + message.uid()
+					+ "\",\"sid\":\"" + message.socketId() + "\",\"guids\":" + message.guids().size() + "}")));
+		}
+
+		@Bean
+		UpstreamHandler fail() {
+			return UpstreamHandler.forEvent("fail", (message) -> Mono.error(new IllegalStateException("boom")));
+		}
+
+		@Bean
+		UpstreamHandler never() {
+			return UpstreamHandler.forEvent("never", (message) -> Mono.never());
+		}
+
+		@Bean
+		GuidAuthorizer openDocuments() {
+			return (principal, guid) -> Mono.just(guid.startsWith("open-"));
+		}
+
+	}
+
+}
