@@ -1,6 +1,13 @@
 package io.pushgateway.auth;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Date;
@@ -11,6 +18,7 @@ import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -91,18 +99,15 @@ public final class JwtTokenVerifier implements TokenVerifier {
 	 */
 	public static JwtTokenVerifier publicKey(String publicKeyPem, @Nullable String issuer, @Nullable String audience,
 			String uidClaim, String guidsClaim, Duration clockSkew) {
+		PublicKey publicKey = readPublicKey(publicKeyPem);
 		JWK key;
-		try {
-			key = JWK.parseFromPEMEncodedObjects(publicKeyPem);
-		}
-		catch (JOSEException ex) {
-			throw new IllegalArgumentException("Cannot read the JWT public key: " + ex.getMessage(), ex);
-		}
 		Set<JWSAlgorithm> algorithms = new HashSet<>();
-		if (key instanceof RSAKey) {
+		if (publicKey instanceof RSAPublicKey rsa) {
+			key = new RSAKey.Builder(rsa).build();
 			algorithms.addAll(JWSAlgorithm.Family.RSA);
 		}
-		else if (key instanceof ECKey) {
+		else if (publicKey instanceof ECPublicKey ec) {
+			key = new ECKey.Builder(Curve.forECParameterSpec(ec.getParams()), ec).build();
 			algorithms.addAll(JWSAlgorithm.Family.EC);
 		}
 		else {
@@ -110,6 +115,27 @@ public final class JwtTokenVerifier implements TokenVerifier {
 		}
 		return new JwtTokenVerifier(new ImmutableJWKSet<>(new JWKSet(key)), algorithms, issuer, audience, uidClaim,
 				guidsClaim, clockSkew);
+	}
+
+	/** Reads a PEM "PUBLIC KEY" (X.509 SubjectPublicKeyInfo) with the JDK's key factories. */
+	private static PublicKey readPublicKey(String pem) {
+		String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+		X509EncodedKeySpec spec;
+		try {
+			spec = new X509EncodedKeySpec(Base64.getDecoder().decode(base64));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("The JWT public key is not a PEM 'PUBLIC KEY'", ex);
+		}
+		for (String algorithm : List.of("RSA", "EC")) {
+			try {
+				return KeyFactory.getInstance(algorithm).generatePublic(spec);
+			}
+			catch (GeneralSecurityException ex) {
+				// try the next algorithm
+			}
+		}
+		throw new IllegalArgumentException("The JWT public key is neither an RSA nor an EC key");
 	}
 
 	@Override

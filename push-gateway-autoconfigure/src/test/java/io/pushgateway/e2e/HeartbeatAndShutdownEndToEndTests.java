@@ -87,6 +87,20 @@ class HeartbeatAndShutdownEndToEndTests {
 	}
 
 	@Test
+	void anonymousAccessIsOffByDefaultAndOnWhenConfigured() {
+		TestGateway closed = gateway(Map.of());
+		assertThat(TestClient.rejectedStatus(closed.port(), "", "push.v1.json", Map.of())).isEqualTo(401);
+		TestGateway open = gateway(Map.of("push.gateway.auth.anonymous", true));
+		TestClient first = TestClient.connect(open.port(), "", "push.v1.json", Map.of());
+		TestClient second = TestClient.connect(open.port(), "", "push.v1.json", Map.of());
+		this.resources.add(0, first);
+		this.resources.add(0, second);
+		String firstUid = (String) first.next("welcome").get("uid");
+		String secondUid = (String) second.next("welcome").get("uid");
+		assertThat(firstUid).startsWith("anonymous-").isNotEqualTo(secondUid);
+	}
+
+	@Test
 	void gracefulShutdownTellsClientsToReconnect() {
 		TestGateway gateway = gateway(Map.of("push.gateway.shutdown.timeout", "5s"));
 		TestClient first = connect(gateway, "a");

@@ -6,6 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
 import reactor.blockhound.BlockHound;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * non-blocking thread (Netty event loops, Reactor's parallel scheduler) while it ran.
  * Violations are recorded rather than thrown, so a blocking call cannot hide inside a
  * swallowed error and still fails the test that caused it.
+ *
+ * <p>
+ * BlockHound is installed when the test run starts ({@link Installer}), before any thread
+ * exists: a thread already parked inside an allowed method when BlockHound arrives would be
+ * reported falsely.
  *
  * <p>
  * Logback's console writes are allowed: logging is the one accepted blocking call (use an
@@ -32,6 +39,18 @@ public final class BlockHoundExtension implements BeforeEachCallback, AfterEachC
 			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
 			.blockingMethodCallback((method) -> violations
 				.add(method + " on " + Thread.currentThread().getName() + "\n" + stackTrace())));
+	}
+
+	/**
+	 * Installs BlockHound as the JUnit launcher session opens.
+	 */
+	public static final class Installer implements LauncherSessionListener {
+
+		@Override
+		public void launcherSessionOpened(LauncherSession session) {
+			violations.clear();
+		}
+
 	}
 
 	/**

@@ -83,6 +83,20 @@ public final class TestGateway implements AutoCloseable {
 					+ "\",\"sid\":\"" + message.socketId() + "\",\"guids\":" + message.guids().size() + "}")));
 		}
 
+		/** Blocks its event loop on purpose: only the BlockHound self-test sends it. */
+		@Bean
+		UpstreamHandler blocking() {
+			return UpstreamHandler.forEvent("block-the-event-loop", (message) -> {
+				try {
+					Thread.sleep(1);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return Mono.just(message.payload());
+			});
+		}
+
 		@Bean
 		UpstreamHandler fail() {
 			return UpstreamHandler.forEvent("fail", (message) -> Mono.error(new IllegalStateException("boom")));

@@ -1,0 +1,76 @@
+package io.pushgateway.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample as a newcomer uses it: get a demo token, connect, and receive a notification sent
+ * through the sample's REST endpoint, which uses {@code PushOperations}.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	@LocalServerPort
+	int port;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void demoTokenConnectsAndNotificationArrives() throws Exception {
+		String body = get("/demo/token?uid=carol").body();
+		String token = body.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+		BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+		WebSocket socket = this.http.newWebSocketBuilder()
+			.subprotocols("push.v1.json")
+			.header("Origin", "http://localhost:8080")
+			.buildAsync(URI.create("ws://localhost:" + this.port + "/ws?access_token=" + token), new WebSocket.Listener() {
+				@Override
+				public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+					frames.add(data.toString());
+					webSocket.request(1);
+					return null;
+				}
+			})
+			.get(10, TimeUnit.SECONDS);
+		assertThat(frames.poll(10, TimeUnit.SECONDS)).contains("\"t\":\"welcome\"").contains("\"uid\":\"carol\"");
+
+		HttpResponse<String> notify = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/api/notify/carol"))
+					.header("Content-Type", "text/plain")
+					.POST(HttpRequest.BodyPublishers.ofString("hello carol"))
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+
+		assertThat(notify.body()).contains("\"localDeliveries\":1");
+		assertThat(frames.poll(10, TimeUnit.SECONDS)).contains("\"ev\":\"notification\"").contains("hello carol");
+		socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+	}
+
+	@Test
+	void prometheusEndpointExposesGatewayMeters() throws Exception {
+		HttpResponse<String> response = get("/actuator/prometheus");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("push_gateway_connections");
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+}
