@@ -178,9 +178,43 @@ public abstract class PushConnection {
 	}
 
 	private void sendNow(ServerFrame frame) {
-		if (write(Unpooled.wrappedBuffer(this.codec.encode(frame)))) {
+		byte[] bytes = this.codec.encode(frame);
+		if (write(Unpooled.wrappedBuffer(bytes))) {
 			flush();
+			controlFrameSent(frame, bytes.length);
 		}
+	}
+
+	/**
+	 * Called after a control frame was written, for metrics.
+	 * @param frame the frame
+	 * @param bytes its encoded size
+	 */
+	protected void controlFrameSent(ServerFrame frame, int bytes) {
+	}
+
+	/**
+	 * The protocol name of a control frame's type, as in {@code docs/protocol.md}.
+	 * @param frame the frame
+	 * @return the type
+	 */
+	protected static String typeOf(ServerFrame frame) {
+		if (frame instanceof ServerFrame.Welcome) {
+			return "welcome";
+		}
+		if (frame instanceof ServerFrame.Reply) {
+			return "reply";
+		}
+		if (frame instanceof ServerFrame.Joined) {
+			return "joined";
+		}
+		if (frame instanceof ServerFrame.Left) {
+			return "left";
+		}
+		if (frame instanceof ServerFrame.Pong) {
+			return "pong";
+		}
+		return "error";
 	}
 
 	@Override

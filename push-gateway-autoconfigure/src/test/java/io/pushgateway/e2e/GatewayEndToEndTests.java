@@ -93,6 +93,10 @@ class GatewayEndToEndTests {
 		assertThat(welcome).containsEntry("t", "welcome").containsEntry("v", 1).containsEntry("uid", uid)
 			.containsEntry("hb", 25000).containsEntry("node", "node-0");
 		assertThat(socketId(welcome)).isPositive();
+		MeterRegistry meters = gateway.bean(MeterRegistry.class);
+		assertThat(meters.counter("push.gateway.frames.out", "type", "welcome").count()).isPositive();
+		assertThat(meters.counter("push.gateway.handshakes", "outcome", "accepted").count()).isPositive();
+		assertThat(meters.get("push.gateway.connections").gauge().value()).isPositive();
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.metrics.GatewayMetrics;
@@ -76,6 +77,11 @@ final class WebSocketConnection extends PushConnection {
 		this.channel.write(codec().binary() ? new BinaryWebSocketFrame(frame) : new TextWebSocketFrame(frame),
 				this.channel.voidPromise());
 		return true;
+	}
+
+	@Override
+	protected void controlFrameSent(ServerFrame frame, int bytes) {
+		this.metrics.framesOut(typeOf(frame), 1, bytes);
 	}
 
 	@Override
