@@ -37,9 +37,10 @@ import io.pushgateway.spi.PushPrincipal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Verifies signed JWTs with Nimbus JOSE + JWT: an HMAC secret (HS256/384/512) or an RSA or EC
- * public key (RS*, PS*, ES*). The token must carry an expiry and the uid claim ({@code sub}
- * by default); the GUID claim ({@code guids} by default, a string array) is optional.
+ * Verifies signed JWTs with Nimbus JOSE + JWT: an HMAC secret (HS256/384/512) or an RSA
+ * or EC public key (RS*, PS*, ES*). The token must carry an expiry and the uid claim
+ * ({@code sub} by default); the GUID claim ({@code guids} by default, a string array) is
+ * optional.
  *
  * @author Push Gateway team
  */
@@ -117,7 +118,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
 				guidsClaim, clockSkew);
 	}
 
-	/** Reads a PEM "PUBLIC KEY" (X.509 SubjectPublicKeyInfo) with the JDK's key factories. */
+	/**
+	 * Reads a PEM "PUBLIC KEY" (X.509 SubjectPublicKeyInfo) with the JDK's key factories.
+	 */
 	private static PublicKey readPublicKey(String pem) {
 		String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
 		X509EncodedKeySpec spec;

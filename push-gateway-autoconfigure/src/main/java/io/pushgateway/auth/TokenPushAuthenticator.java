@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates a handshake by a bearer token, taken from the {@code Authorization} header
- * or, for browsers (which cannot set headers on a WebSocket), from a query parameter. A
- * handshake without a token is rejected with {@code 401}, or admitted as an anonymous user
- * with a fresh uid when anonymous access is enabled.
+ * Authenticates a handshake by a bearer token, taken from the {@code Authorization}
+ * header or, for browsers (which cannot set headers on a WebSocket), from a query
+ * parameter. A handshake without a token is rejected with {@code 401}, or admitted as an
+ * anonymous user with a fresh uid when anonymous access is enabled.
  *
  * @author Push Gateway team
  */

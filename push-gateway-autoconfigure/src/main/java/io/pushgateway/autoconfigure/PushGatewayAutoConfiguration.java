@@ -55,10 +55,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
- * of a push gateway node on Boot's Reactor Netty server: the WebSocket endpoint,
- * {@link PushTemplate}, and, on the embedded default, a single node with no Redis or Kafka.
- * Every bean backs off when the application defines its own.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of a push gateway node on Boot's Reactor Netty server: the
+ * WebSocket endpoint, {@link PushTemplate}, and, on the embedded default, a single node
+ * with no Redis or Kafka. Every bean backs off when the application defines its own.
  *
  * @author Push Gateway team
  */
@@ -98,7 +98,8 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GatewayMetrics pushGatewayMetrics(ObjectProvider<MeterRegistry> registry, LocalHub hub) {
-		// without the application's registry, keep the meters private rather than register
+		// without the application's registry, keep the meters private rather than
+		// register
 		// them globally, where they would outlive this context
 		return new GatewayMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), hub);
 	}

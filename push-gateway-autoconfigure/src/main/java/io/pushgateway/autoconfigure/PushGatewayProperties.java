@@ -89,7 +89,8 @@ public class PushGatewayProperties {
 		HOST_IPV4,
 
 		/**
-		 * Derive it from the ordinal at the end of a Kubernetes StatefulSet pod's host name.
+		 * Derive it from the ordinal at the end of a Kubernetes StatefulSet pod's host
+		 * name.
 		 */
 		POD_ORDINAL
 
@@ -98,14 +99,14 @@ public class PushGatewayProperties {
 	public static class Node {
 
 		/**
-		 * ID of this node, shown to clients and in logs. Defaults to "node-" followed by the
-		 * worker ID.
+		 * ID of this node, shown to clients and in logs. Defaults to "node-" followed by
+		 * the worker ID.
 		 */
 		private @Nullable String id;
 
 		/**
-		 * How to choose the Snowflake worker ID, which must differ between the live nodes of
-		 * a cluster.
+		 * How to choose the Snowflake worker ID, which must differ between the live nodes
+		 * of a cluster.
 		 */
 		private WorkerIdStrategyType workerIdStrategy = WorkerIdStrategyType.CONFIGURED;
 
@@ -168,20 +169,20 @@ public class PushGatewayProperties {
 
 		/**
 		 * Origin patterns allowed to connect besides the gateway's own origin, such as
-		 * 'https://*.example.com'. Requests without an Origin header (non-browser clients)
-		 * are always allowed.
+		 * 'https://*.example.com'. Requests without an Origin header (non-browser
+		 * clients) are always allowed.
 		 */
 		private List<String> allowedOrigins = new ArrayList<>();
 
 		/**
-		 * Maximum bytes waiting to be written to one connection. A client that falls further
-		 * behind is closed as a slow consumer (close code 4002).
+		 * Maximum bytes waiting to be written to one connection. A client that falls
+		 * further behind is closed as a slow consumer (close code 4002).
 		 */
 		private DataSize maxQueuedSize = DataSize.ofKilobytes(256);
 
 		/**
-		 * How long a closing connection may take to read its close frame before the socket
-		 * is closed.
+		 * How long a closing connection may take to read its close frame before the
+		 * socket is closed.
 		 */
 		private Duration closeTimeout = Duration.ofSeconds(5);
 
@@ -235,8 +236,8 @@ public class PushGatewayProperties {
 		private boolean anonymous = false;
 
 		/**
-		 * Query parameter that may carry the token, for browsers, which cannot set headers
-		 * on a WebSocket handshake.
+		 * Query parameter that may carry the token, for browsers, which cannot set
+		 * headers on a WebSocket handshake.
 		 */
 		private String tokenQueryParameter = "access_token";
 
@@ -368,8 +369,8 @@ public class PushGatewayProperties {
 		private Duration interval = Duration.ofSeconds(25);
 
 		/**
-		 * Time without any frame from a client after which its connection is closed (close
-		 * code 4001).
+		 * Time without any frame from a client after which its connection is closed
+		 * (close code 4001).
 		 */
 		private Duration timeout = Duration.ofSeconds(60);
 
@@ -394,8 +395,8 @@ public class PushGatewayProperties {
 	public static class Limits {
 
 		/**
-		 * Maximum connections of one user; the oldest is closed (close code 4003) when a new
-		 * one would exceed it. 0 means no limit.
+		 * Maximum connections of one user; the oldest is closed (close code 4003) when a
+		 * new one would exceed it. 0 means no limit.
 		 */
 		private int maxConnectionsPerUser = 10;
 
@@ -488,8 +489,8 @@ public class PushGatewayProperties {
 		private String path = "/push-api";
 
 		/**
-		 * Bearer token that callers of the HTTP push API must present. Required when the API
-		 * is enabled.
+		 * Bearer token that callers of the HTTP push API must present. Required when the
+		 * API is enabled.
 		 */
 		private @Nullable String token;
 

@@ -3,8 +3,8 @@ package io.pushgateway.codec;
 import io.pushgateway.core.Push;
 
 /**
- * Encodes server frames and decodes client frames of one WebSocket subprotocol. Stateless and
- * thread-safe.
+ * Encodes server frames and decodes client frames of one WebSocket subprotocol. Stateless
+ * and thread-safe.
  *
  * @author Push Gateway team
  */

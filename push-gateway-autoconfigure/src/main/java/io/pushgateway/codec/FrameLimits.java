@@ -3,8 +3,8 @@ package io.pushgateway.codec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Length limits on envelope fields, shared by every codec so both protocols reject the same
- * inputs.
+ * Length limits on envelope fields, shared by every codec so both protocols reject the
+ * same inputs.
  *
  * @author Push Gateway team
  */

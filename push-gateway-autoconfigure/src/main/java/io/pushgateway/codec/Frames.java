@@ -4,7 +4,8 @@ import io.pushgateway.core.Payload;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds a {@link ClientFrame} from decoded envelope fields, the same way for every codec.
+ * Builds a {@link ClientFrame} from decoded envelope fields, the same way for every
+ * codec.
  *
  * @author Push Gateway team
  */

@@ -18,16 +18,16 @@ import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Protocol version 1 in JSON text frames ({@value #SUBPROTOCOL}). JSON payloads are embedded
- * verbatim as the {@code d} value, text payloads as a JSON string in {@code d}, and binary
- * payloads as base64 in {@code b}.
+ * Protocol version 1 in JSON text frames ({@value #SUBPROTOCOL}). JSON payloads are
+ * embedded verbatim as the {@code d} value, text payloads as a JSON string in {@code d},
+ * and binary payloads as base64 in {@code b}.
  *
  * <p>
  * Frames are composed by hand around Jackson's string escaping rather than through a
- * generator: Jackson's generators can only embed raw JSON given as a {@code String}, which
- * would decode and re-encode every payload, while here the payload bytes are copied as they
- * are. Decoding uses Jackson's streaming parser and slices the {@code d} value out of the
- * frame so upstream payloads stay byte-identical.
+ * generator: Jackson's generators can only embed raw JSON given as a {@code String},
+ * which would decode and re-encode every payload, while here the payload bytes are copied
+ * as they are. Decoding uses Jackson's streaming parser and slices the {@code d} value
+ * out of the frame so upstream payloads stay byte-identical.
  *
  * @author Push Gateway team
  */
@@ -55,7 +55,10 @@ public final class JsonFrameCodec implements FrameCodec {
 	@Override
 	public byte[] encodePush(Push push) {
 		Writer out = new Writer(64 + push.payload().bytes().length);
-		out.raw("{\"t\":\"push\",\"id\":\"").raw(Long.toString(push.messageId())).raw("\",\"ev\":").string(push.event());
+		out.raw("{\"t\":\"push\",\"id\":\"")
+			.raw(Long.toString(push.messageId()))
+			.raw("\",\"ev\":")
+			.string(push.event());
 		if (push.target() instanceof PushTarget.Guid guid) {
 			out.raw(",\"g\":").string(guid.guid());
 		}

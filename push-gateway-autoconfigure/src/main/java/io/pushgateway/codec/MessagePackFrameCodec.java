@@ -15,10 +15,10 @@ import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
 
 /**
- * Protocol version 1 in MessagePack binary frames ({@value #SUBPROTOCOL}): every frame is a
- * map with string keys, the same keys as the JSON protocol. Text payloads travel as a
- * {@code str} in {@code d}, binary payloads as a {@code bin} in {@code d}, and JSON payloads as
- * a {@code str} holding the JSON document in {@code j}.
+ * Protocol version 1 in MessagePack binary frames ({@value #SUBPROTOCOL}): every frame is
+ * a map with string keys, the same keys as the JSON protocol. Text payloads travel as a
+ * {@code str} in {@code d}, binary payloads as a {@code bin} in {@code d}, and JSON
+ * payloads as a {@code str} holding the JSON document in {@code j}.
  *
  * @author Push Gateway team
  */
@@ -156,8 +156,8 @@ public final class MessagePackFrameCodec implements FrameCodec {
 	}
 
 	/**
-	 * Reads a declared number of bytes, refusing lengths beyond the end of the frame before
-	 * allocating: a forged header must not make the gateway allocate gigabytes.
+	 * Reads a declared number of bytes, refusing lengths beyond the end of the frame
+	 * before allocating: a forged header must not make the gateway allocate gigabytes.
 	 */
 	private static byte[] read(MessageUnpacker in, int length, int frameLength) throws IOException {
 		if (length < 0 || length > frameLength - in.getTotalReadBytes()) {

@@ -23,7 +23,8 @@ public record Payload(byte[] bytes, PayloadFormat format) {
 	}
 
 	/**
-	 * A payload of UTF-8 JSON bytes that the caller guarantees to be one valid JSON value.
+	 * A payload of UTF-8 JSON bytes that the caller guarantees to be one valid JSON
+	 * value.
 	 * @param json the JSON bytes
 	 * @return the payload
 	 */

@@ -1,8 +1,8 @@
 package io.pushgateway.core;
 
 /**
- * One push as it travels through the gateway: the message ID, the target, the event name and
- * the payload, encoded to frames once however many connections receive it.
+ * One push as it travels through the gateway: the message ID, the target, the event name
+ * and the payload, encoded to frames once however many connections receive it.
  *
  * @param messageId the cluster-unique message ID
  * @param target who receives it

@@ -6,8 +6,8 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
- * Pushes events to connected clients: to a user on all their devices, to several users, to
- * every connection attached to a GUID, to one socket, or to everyone. Implemented by
+ * Pushes events to connected clients: to a user on all their devices, to several users,
+ * to every connection attached to a GUID, to one socket, or to everyone. Implemented by
  * {@link PushTemplate}.
  *
  * <p>

@@ -6,9 +6,9 @@ import io.pushgateway.spi.ClusterBus;
 import reactor.core.publisher.Mono;
 
 /**
- * The default {@link PushOperations}: gives each push a Snowflake message ID, delivers it to
- * this node's connections (encoding the frame once however many recipients), and publishes it
- * on the {@link ClusterBus} for the other nodes.
+ * The default {@link PushOperations}: gives each push a Snowflake message ID, delivers it
+ * to this node's connections (encoding the frame once however many recipients), and
+ * publishes it on the {@link ClusterBus} for the other nodes.
  *
  * @author Push Gateway team
  */

@@ -1,5 +1,6 @@
 /**
- * Application-facing API: {@link io.pushgateway.core.PushOperations}, {@link io.pushgateway.core.PushTemplate}, targets, payloads and results.
+ * Application-facing API: {@link io.pushgateway.core.PushOperations},
+ * {@link io.pushgateway.core.PushTemplate}, targets, payloads and results.
  */
 @NullMarked
 package io.pushgateway.core;

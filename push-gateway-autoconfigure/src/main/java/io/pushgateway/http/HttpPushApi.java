@@ -32,11 +32,11 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The HTTP push API, for services in any language. The request body is the payload, kept as
- * bytes; its {@code Content-Type} says how clients read it ({@code application/json} and
- * {@code +json} types as JSON, {@code text/*} as text, anything else as binary). Every request
- * needs {@code Authorization: Bearer <token>} with the configured API token. See
- * {@code docs/http-api.md}.
+ * The HTTP push API, for services in any language. The request body is the payload, kept
+ * as bytes; its {@code Content-Type} says how clients read it ({@code application/json}
+ * and {@code +json} types as JSON, {@code text/*} as text, anything else as binary).
+ * Every request needs {@code Authorization: Bearer <token>} with the configured API
+ * token. See {@code docs/http-api.md}.
  *
  * @author Push Gateway team
  */
@@ -76,8 +76,8 @@ public final class HttpPushApi {
 	private HandlerFilterFunction<ServerResponse, ServerResponse> authenticated() {
 		return (request, next) -> {
 			String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-			if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
-					|| !MessageDigest.isEqual(this.token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
+			if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || !MessageDigest.isEqual(this.token,
+					header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
 				return ServerResponse.status(HttpStatus.UNAUTHORIZED)
 					.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"push-gateway\"")
 					.bodyValue(error("missing or invalid API token"));
@@ -116,17 +116,16 @@ public final class HttpPushApi {
 			return badRequest("query parameter 'event' is required");
 		}
 		MediaType type = request.headers().contentType().orElse(MediaType.APPLICATION_OCTET_STREAM);
-		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), this.maxPayloadSize)
-			.map((buffer) -> {
-				try {
-					byte[] bytes = new byte[buffer.readableByteCount()];
-					buffer.read(bytes);
-					return bytes;
-				}
-				finally {
-					DataBufferUtils.release(buffer);
-				}
-			})
+		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), this.maxPayloadSize).map((buffer) -> {
+			try {
+				byte[] bytes = new byte[buffer.readableByteCount()];
+				buffer.read(bytes);
+				return bytes;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		})
 			.defaultIfEmpty(new byte[0])
 			.flatMap((bytes) -> this.operations.push(target, event, payload(bytes, type)))
 			.flatMap((result) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body(result)))
@@ -157,7 +156,10 @@ public final class HttpPushApi {
 		return MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json");
 	}
 
-	/** The bytes are embedded verbatim in JSON frames, so they must be exactly one JSON value. */
+	/**
+	 * The bytes are embedded verbatim in JSON frames, so they must be exactly one JSON
+	 * value.
+	 */
 	private static void requireOneJsonValue(byte[] bytes) {
 		try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), bytes)) {
 			if (parser.nextToken() == null) {

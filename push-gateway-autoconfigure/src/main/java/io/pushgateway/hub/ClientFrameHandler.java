@@ -19,8 +19,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Handles the frames clients send, whatever the transport: heartbeats, acks, upstream
- * messages, joins and leaves. Every bad input is answered with its documented error frame or
- * close code, and only the offending connection is affected.
+ * messages, joins and leaves. Every bad input is answered with its documented error frame
+ * or close code, and only the offending connection is affected.
  *
  * @author Push Gateway team
  */
@@ -47,8 +47,8 @@ public class ClientFrameHandler {
 	private final Clock clock;
 
 	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
-			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight,
-			Duration upstreamTimeout, Clock clock) {
+			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
+			Clock clock) {
 		this.hub = hub;
 		this.handlers = List.copyOf(handlers);
 		this.guidAuthorizer = guidAuthorizer;
@@ -78,8 +78,8 @@ public class ClientFrameHandler {
 		connection.touch(this.clock.millis());
 		if (binary != connection.codec().binary()) {
 			this.metrics.frameIn("unsupported", bytes.length);
-			close(connection, CloseCodes.UNSUPPORTED_DATA, (binary ? "binary" : "text") + " frame on "
-					+ connection.codec().subprotocol(), "unsupported_data");
+			close(connection, CloseCodes.UNSUPPORTED_DATA,
+					(binary ? "binary" : "text") + " frame on " + connection.codec().subprotocol(), "unsupported_data");
 			return;
 		}
 		ClientFrame frame;
@@ -139,9 +139,10 @@ public class ClientFrameHandler {
 		catch (RuntimeException ex) {
 			reply = Mono.error(ex);
 		}
-		reply.timeout(this.upstreamTimeout).doFinally((signal) -> connection.releaseInFlight()).subscribe(
-				(payload) -> connection.send(new ServerFrame.Reply(message.id(), payload)),
-				(error) -> onHandlerError(connection, message, error));
+		reply.timeout(this.upstreamTimeout)
+			.doFinally((signal) -> connection.releaseInFlight())
+			.subscribe((payload) -> connection.send(new ServerFrame.Reply(message.id(), payload)),
+					(error) -> onHandlerError(connection, message, error));
 	}
 
 	private void onHandlerError(PushConnection connection, ClientFrame.Message message, Throwable error) {
@@ -165,22 +166,19 @@ public class ClientFrameHandler {
 					"at most " + this.maxGuidsPerConnection + " GUIDs per connection"));
 			return;
 		}
-		this.guidAuthorizer.canJoin(connection.principal(), join.guid())
-			.defaultIfEmpty(false)
-			.onErrorResume((ex) -> {
-				logger.warn("GUID authorizer failed for socket " + connection.socketId(), ex);
-				return Mono.just(false);
-			})
-			.subscribe((allowed) -> {
-				if (allowed && connection.isOpen()) {
-					this.hub.join(connection, join.guid());
-					connection.send(new ServerFrame.Joined(join.id(), join.guid()));
-				}
-				else {
-					connection.send(new ServerFrame.Error(join.id(), ErrorCodes.JOIN_DENIED,
-							"not allowed to join '" + join.guid() + "'"));
-				}
-			});
+		this.guidAuthorizer.canJoin(connection.principal(), join.guid()).defaultIfEmpty(false).onErrorResume((ex) -> {
+			logger.warn("GUID authorizer failed for socket " + connection.socketId(), ex);
+			return Mono.just(false);
+		}).subscribe((allowed) -> {
+			if (allowed && connection.isOpen()) {
+				this.hub.join(connection, join.guid());
+				connection.send(new ServerFrame.Joined(join.id(), join.guid()));
+			}
+			else {
+				connection.send(new ServerFrame.Error(join.id(), ErrorCodes.JOIN_DENIED,
+						"not allowed to join '" + join.guid() + "'"));
+			}
+		});
 	}
 
 	private UpstreamHandler handlerFor(String event) {

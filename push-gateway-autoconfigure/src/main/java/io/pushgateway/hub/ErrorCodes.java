@@ -1,8 +1,8 @@
 package io.pushgateway.hub;
 
 /**
- * The codes of {@code error} frames, which answer one client frame and leave the connection
- * open. Documented in {@code docs/protocol.md}.
+ * The codes of {@code error} frames, which answer one client frame and leave the
+ * connection open. Documented in {@code docs/protocol.md}.
  *
  * @author Push Gateway team
  */

@@ -18,15 +18,16 @@ import io.pushgateway.metrics.GatewayMetrics;
 import reactor.util.concurrent.Queues;
 
 /**
- * Delivers a push to the connections of this node: encodes the frame once per codec in use,
- * however many recipients, groups the recipients by event loop, and hands each loop one
- * batch. Each loop drains its batches in one task, writes every frame, and flushes each
- * touched connection once, so a burst of pushes costs one flush per connection rather than
- * one per push.
+ * Delivers a push to the connections of this node: encodes the frame once per codec in
+ * use, however many recipients, groups the recipients by event loop, and hands each loop
+ * one batch. Each loop drains its batches in one task, writes every frame, and flushes
+ * each touched connection once, so a burst of pushes costs one flush per connection
+ * rather than one per push.
  *
  * <p>
- * The batches waiting for each loop are bounded; when a loop falls that far behind, further
- * pushes are refused with a {@link NodeOverloadedException} rather than queued without bound.
+ * The batches waiting for each loop are bounded; when a loop falls that far behind,
+ * further pushes are refused with a {@link NodeOverloadedException} rather than queued
+ * without bound.
  *
  * @author Push Gateway team
  */
@@ -56,7 +57,8 @@ public class FanOut {
 	 * Deliver a push to this node's connections; never blocks.
 	 * @param push the push
 	 * @return how many connections it was handed to
-	 * @throws NodeOverloadedException when every event loop that should write it is overloaded
+	 * @throws NodeOverloadedException when every event loop that should write it is
+	 * overloaded
 	 */
 	public int deliver(Push push) {
 		long start = System.nanoTime();
@@ -85,8 +87,8 @@ public class FanOut {
 			frames.release();
 		}
 		if (delivered == 0) {
-			throw new NodeOverloadedException("node overloaded: event loops are " + this.maxPendingBatchesPerLoop
-					+ " batches behind");
+			throw new NodeOverloadedException(
+					"node overloaded: event loops are " + this.maxPendingBatchesPerLoop + " batches behind");
 		}
 		return delivered;
 	}
@@ -138,7 +140,9 @@ public class FanOut {
 
 	}
 
-	/** A push encoded once per codec; reference-counted across the loops that write it. */
+	/**
+	 * A push encoded once per codec; reference-counted across the loops that write it.
+	 */
 	private record EncodedFrames(FrameCodec[] codecs, ByteBuf[] buffers) {
 
 		ByteBuf frameFor(FrameCodec codec) {

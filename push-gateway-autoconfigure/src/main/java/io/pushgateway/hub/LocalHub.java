@@ -15,8 +15,8 @@ import io.pushgateway.core.PushTarget;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connections of this node, indexed by socket ID, user and GUID. It serves one node only;
- * cluster-wide presence lives in the session registry.
+ * The connections of this node, indexed by socket ID, user and GUID. It serves one node
+ * only; cluster-wide presence lives in the session registry.
  *
  * <p>
  * Each index entry is updated inside {@link ConcurrentHashMap#compute}, so registration,
@@ -40,8 +40,8 @@ public class LocalHub {
 
 	/**
 	 * Create a hub.
-	 * @param maxConnectionsPerUser how many connections one user may hold on this node, or
-	 * {@code 0} for no limit
+	 * @param maxConnectionsPerUser how many connections one user may hold on this node,
+	 * or {@code 0} for no limit
 	 */
 	public LocalHub(int maxConnectionsPerUser) {
 		this.maxConnectionsPerUser = maxConnectionsPerUser;

@@ -19,15 +19,18 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts and stops this node: accepts connections, closes idle ones after the heartbeat
- * timeout, delivers the pushes other nodes publish on the cluster bus, and on shutdown stops
- * accepting, tells every client to reconnect ({@link CloseCodes#SERVICE_RESTART}), and waits
- * for the connections to drain. It stops before the web server's own graceful shutdown.
+ * timeout, delivers the pushes other nodes publish on the cluster bus, and on shutdown
+ * stops accepting, tells every client to reconnect ({@link CloseCodes#SERVICE_RESTART}),
+ * and waits for the connections to drain. It stops before the web server's own graceful
+ * shutdown.
  *
  * @author Push Gateway team
  */
 public class NodeLifecycle implements SmartLifecycle {
 
-	/** Stops before Boot's web server graceful shutdown ({@code DEFAULT_PHASE - 1024}). */
+	/**
+	 * Stops before Boot's web server graceful shutdown ({@code DEFAULT_PHASE - 1024}).
+	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
 	private static final Log logger = LogFactory.getLog(NodeLifecycle.class);
@@ -78,7 +81,8 @@ public class NodeLifecycle implements SmartLifecycle {
 			.subscribe((tick) -> closeIdleConnections()));
 		subscriptions.add(this.bus.received()
 			.doOnNext(this::deliverFromBus)
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
+				.maxBackoff(Duration.ofSeconds(5))
 				.doBeforeRetry((signal) -> logger.warn("Cluster bus failed; resubscribing", signal.failure())))
 			.subscribe());
 		this.subscriptions = subscriptions;
@@ -102,8 +106,8 @@ public class NodeLifecycle implements SmartLifecycle {
 		for (PushConnection connection : this.hub.connections()) {
 			if (connection.lastSeen() < deadline && connection.isOpen()) {
 				this.metrics.closed("heartbeat_timeout");
-				connection.close(CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat within "
-						+ this.heartbeatTimeout.toMillis() + " ms");
+				connection.close(CloseCodes.HEARTBEAT_TIMEOUT,
+						"no heartbeat within " + this.heartbeatTimeout.toMillis() + " ms");
 			}
 		}
 	}

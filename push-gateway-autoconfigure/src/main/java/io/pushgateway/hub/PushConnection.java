@@ -11,9 +11,9 @@ import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.spi.PushPrincipal;
 
 /**
- * One client connection, whatever its transport. Every connection lives on one event loop;
- * {@link #write} and {@link #flush} are called on that loop only, which is what lets fan-out
- * batch its writes per loop without locks.
+ * One client connection, whatever its transport. Every connection lives on one event
+ * loop; {@link #write} and {@link #flush} are called on that loop only, which is what
+ * lets fan-out batch its writes per loop without locks.
  *
  * @author Push Gateway team
  */
@@ -38,8 +38,7 @@ public abstract class PushConnection {
 	/** Upstream messages awaiting their handler. */
 	private volatile int inFlight;
 
-	protected PushConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec,
-			long now) {
+	protected PushConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec, long now) {
 		this.socketId = socketId;
 		this.principal = principal;
 		this.guids = Set.copyOf(guids);

@@ -5,16 +5,16 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Generates 64-bit Snowflake IDs, unique across a cluster whose nodes have distinct worker
- * IDs: 41 bits of milliseconds since 2025-01-01T00:00:00Z, 10 bits of worker ID, 12 bits of
- * sequence. Lock-free, never blocks.
+ * Generates 64-bit Snowflake IDs, unique across a cluster whose nodes have distinct
+ * worker IDs: 41 bits of milliseconds since 2025-01-01T00:00:00Z, 10 bits of worker ID,
+ * 12 bits of sequence. Lock-free, never blocks.
  *
  * <p>
- * When the wall clock moves backwards (an NTP step), the generator keeps counting from the
- * last timestamp it issued instead of waiting for the clock to catch up: IDs stay unique and
- * increasing within the process, and the timestamps they carry run slightly ahead until the
- * clock passes them again. The same happens when more than 4,096 IDs are asked for in one
- * millisecond.
+ * When the wall clock moves backwards (an NTP step), the generator keeps counting from
+ * the last timestamp it issued instead of waiting for the clock to catch up: IDs stay
+ * unique and increasing within the process, and the timestamps they carry run slightly
+ * ahead until the clock passes them again. The same happens when more than 4,096 IDs are
+ * asked for in one millisecond.
  *
  * @author Push Gateway team
  */
@@ -43,7 +43,8 @@ public final class SnowflakeIdGenerator {
 
 	public SnowflakeIdGenerator(int workerId, Clock clock) {
 		if (workerId < 0 || workerId > MAX_WORKER_ID) {
-			throw new IllegalArgumentException("worker ID must be between 0 and " + MAX_WORKER_ID + ", was " + workerId);
+			throw new IllegalArgumentException(
+					"worker ID must be between 0 and " + MAX_WORKER_ID + ", was " + workerId);
 		}
 		this.workerBits = ((long) workerId) << SEQUENCE_BITS;
 		this.clock = clock;
@@ -66,8 +67,7 @@ public final class SnowflakeIdGenerator {
 				if (now < lastMillis - 1) {
 					this.rollbacks.incrementAndGet();
 				}
-				next = ((previous & SEQUENCE_MASK) == SEQUENCE_MASK) ? (lastMillis + 1) << SEQUENCE_BITS
-						: previous + 1;
+				next = ((previous & SEQUENCE_MASK) == SEQUENCE_MASK) ? (lastMillis + 1) << SEQUENCE_BITS : previous + 1;
 			}
 			if (this.state.compareAndSet(previous, next)) {
 				long millis = next >>> SEQUENCE_BITS;

@@ -33,8 +33,8 @@ public interface WorkerIdStrategy {
 	}
 
 	/**
-	 * The low 10 bits of an IPv4 address (the last octet and two bits of the third), unique
-	 * for physical machines of one /22 network.
+	 * The low 10 bits of an IPv4 address (the last octet and two bits of the third),
+	 * unique for physical machines of one /22 network.
 	 * @param address the address
 	 * @return the strategy
 	 */

@@ -12,9 +12,9 @@ import io.micrometer.core.instrument.Timer;
 import io.pushgateway.hub.LocalHub;
 
 /**
- * The gateway's Micrometer meters, all named {@code push.gateway.*}. Meters with a fixed set
- * of tags are created once and cached, so recording on the hot path is a lookup and an
- * adder increment.
+ * The gateway's Micrometer meters, all named {@code push.gateway.*}. Meters with a fixed
+ * set of tags are created once and cached, so recording on the hot path is a lookup and
+ * an adder increment.
  *
  * @author Push Gateway team
  */

@@ -5,9 +5,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Carries pushes between the nodes of a cluster: every push issued on this node is published,
- * and every push issued on another node is received here and delivered to this node's
- * connections. Implementations must never hand a node back its own pushes.
+ * Carries pushes between the nodes of a cluster: every push issued on this node is
+ * published, and every push issued on another node is received here and delivered to this
+ * node's connections. Implementations must never hand a node back its own pushes.
  *
  * @author Push Gateway team
  * @see LocalClusterBus

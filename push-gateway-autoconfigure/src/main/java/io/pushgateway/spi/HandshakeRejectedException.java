@@ -1,9 +1,9 @@
 package io.pushgateway.spi;
 
 /**
- * Thrown (or signalled) by an {@link PushAuthenticator} to reject a connection attempt with
- * an HTTP status, {@code 401} for missing or invalid credentials and {@code 403} for a
- * credential that is valid but not allowed.
+ * Thrown (or signalled) by an {@link PushAuthenticator} to reject a connection attempt
+ * with an HTTP status, {@code 401} for missing or invalid credentials and {@code 403} for
+ * a credential that is valid but not allowed.
  *
  * @author Push Gateway team
  */

@@ -5,8 +5,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@link ClusterBus} of a single node (the embedded default): there are no other nodes to
- * tell, so publishing does nothing and nothing is ever received.
+ * The {@link ClusterBus} of a single node (the embedded default): there are no other
+ * nodes to tell, so publishing does nothing and nothing is ever received.
  *
  * @author Push Gateway team
  */

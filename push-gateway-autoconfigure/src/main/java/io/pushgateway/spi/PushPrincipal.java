@@ -6,8 +6,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The authenticated party behind a connection: the user ID, the GUIDs the credential itself
- * grants, and when the credential expires.
+ * The authenticated party behind a connection: the user ID, the GUIDs the credential
+ * itself grants, and when the credential expires.
  *
  * @param uid the user ID
  * @param guids GUIDs to attach at connect time without asking the {@link GuidAuthorizer}

@@ -43,7 +43,8 @@ class JwtTokenVerifierTests {
 
 	@Test
 	void validTokenYieldsUidGuidsAndExpiry() throws Exception {
-		PushPrincipal principal = this.verifier.verify(hmac(claims().claim("guids", List.of("d1", "d2")).build(), SECRET));
+		PushPrincipal principal = this.verifier
+			.verify(hmac(claims().claim("guids", List.of("d1", "d2")).build(), SECRET));
 		assertThat(principal.uid()).isEqualTo("alice");
 		assertThat(principal.guids()).containsExactlyInAnyOrder("d1", "d2");
 		assertThat(principal.expiresAt()).isAfter(Instant.now());
@@ -66,9 +67,11 @@ class JwtTokenVerifierTests {
 	@Test
 	void unsignedTokenIsRejected() {
 		String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
-		String body = Base64.getUrlEncoder().withoutPadding()
-			.encodeToString(("{\"sub\":\"alice\",\"iss\":\"issuer\",\"exp\":" + (Instant.now().getEpochSecond() + 60)
-					+ "}").getBytes());
+		String body = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(
+					("{\"sub\":\"alice\",\"iss\":\"issuer\",\"exp\":" + (Instant.now().getEpochSecond() + 60) + "}")
+						.getBytes());
 		assertThatExceptionOfType(HandshakeRejectedException.class)
 			.isThrownBy(() -> this.verifier.verify(header + "." + body + "."));
 	}
@@ -77,7 +80,8 @@ class JwtTokenVerifierTests {
 	void rsaSignedTokenIsVerifiedWithPemPublicKey() throws Exception {
 		RSAKey key = new RSAKeyGenerator(2048).generate();
 		String pem = "-----BEGIN PUBLIC KEY-----\n"
-				+ Base64.getMimeEncoder().encodeToString(key.toRSAPublicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+				+ Base64.getMimeEncoder().encodeToString(key.toRSAPublicKey().getEncoded())
+				+ "\n-----END PUBLIC KEY-----\n";
 		JwtTokenVerifier rsa = JwtTokenVerifier.publicKey(pem, null, "push", "sub", "guids", Duration.ZERO);
 		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims().audience("push").build());
 		jwt.sign(new RSASSASigner(key));

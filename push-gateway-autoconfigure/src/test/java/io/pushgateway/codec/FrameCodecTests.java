@@ -30,10 +30,10 @@ class FrameCodecTests {
 
 	@Test
 	void jsonPushEmbedsJsonPayloadVerbatimAndEscapesNames() {
-		byte[] frame = this.json.encodePush(new Push(42, PushTarget.guid("doc \"1\""), "ev\n",
-				Payload.json("{\"a\":[1,2.50]}")));
-		assertThat(new String(frame, StandardCharsets.UTF_8))
-			.isEqualTo("{\"t\":\"push\",\"id\":\"42\",\"ev\":\"ev\\n\",\"g\":\"doc \\\"1\\\"\",\"d\":{\"a\":[1,2.50]}}");
+		byte[] frame = this.json
+			.encodePush(new Push(42, PushTarget.guid("doc \"1\""), "ev\n", Payload.json("{\"a\":[1,2.50]}")));
+		assertThat(new String(frame, StandardCharsets.UTF_8)).isEqualTo(
+				"{\"t\":\"push\",\"id\":\"42\",\"ev\":\"ev\\n\",\"g\":\"doc \\\"1\\\"\",\"d\":{\"a\":[1,2.50]}}");
 	}
 
 	@Test
@@ -107,7 +107,8 @@ class FrameCodecTests {
 
 	@Test
 	void messagePackPushUsesStrBinAndJsonFields() throws IOException {
-		Map<String, Value> text = unpack(this.msgpack.encodePush(new Push(5, PushTarget.user("u"), "e", Payload.text("t"))));
+		Map<String, Value> text = unpack(
+				this.msgpack.encodePush(new Push(5, PushTarget.user("u"), "e", Payload.text("t"))));
 		assertThat(text.get("d").isStringValue()).isTrue();
 		Map<String, Value> bin = unpack(
 				this.msgpack.encodePush(new Push(5, PushTarget.user("u"), "e", Payload.binary(new byte[] { 1 }))));
@@ -127,15 +128,20 @@ class FrameCodecTests {
 		assertThat(jsonWelcome.get("g")).isEqualTo(List.of("a", "b"));
 		Map<String, Value> packed = unpack(this.msgpack.encode(welcome));
 		assertThat(packed.get("hb").asIntegerValue().asLong()).isEqualTo(25000);
-		Map<String, Object> error = this.mapper.readValue(this.json.encode(new ServerFrame.Error(null, 4400, "nope")), Map.class);
+		Map<String, Object> error = this.mapper.readValue(this.json.encode(new ServerFrame.Error(null, 4400, "nope")),
+				Map.class);
 		assertThat(error).containsEntry("code", 4400).doesNotContainKey("id");
-		assertThat(unpack(this.msgpack.encode(new ServerFrame.Error("1", 4404, "x"))).get("code").asIntegerValue()
-			.asInt()).isEqualTo(4404);
+		assertThat(
+				unpack(this.msgpack.encode(new ServerFrame.Error("1", 4404, "x"))).get("code").asIntegerValue().asInt())
+			.isEqualTo(4404);
 	}
 
 	private static Map<String, Value> unpack(byte[] bytes) throws IOException {
 		Map<String, Value> map = new java.util.HashMap<>();
-		MessagePack.newDefaultUnpacker(bytes).unpackValue().asMapValue().map()
+		MessagePack.newDefaultUnpacker(bytes)
+			.unpackValue()
+			.asMapValue()
+			.map()
 			.forEach((key, value) -> map.put(key.asStringValue().asString(), value));
 		return map;
 	}
@@ -144,8 +150,12 @@ class FrameCodecTests {
 		if (codec == this.json) {
 			StringBuilder out = new StringBuilder("{");
 			for (int i = 0; i < keysAndValues.length; i += 2) {
-				out.append((i > 0) ? "," : "").append('"').append(keysAndValues[i]).append("\":\"")
-					.append(keysAndValues[i + 1]).append('"');
+				out.append((i > 0) ? "," : "")
+					.append('"')
+					.append(keysAndValues[i])
+					.append("\":\"")
+					.append(keysAndValues[i + 1])
+					.append('"');
 			}
 			return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
 		}

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * End-to-end behaviour of one gateway node, with real WebSocket clients over real sockets.
+ * End-to-end behaviour of one gateway node, with real WebSocket clients over real
+ * sockets.
  *
  * @author Push Gateway team
  */
@@ -49,11 +50,11 @@ class GatewayEndToEndTests {
 
 	@BeforeAll
 	static void startGateway() {
-		gateway = TestGateway.start(Map.of("push.gateway.limits.max-connections-per-user", 2,
-				"push.gateway.websocket.max-frame-size", "8KB", "push.gateway.websocket.max-queued-size", "64KB",
-				"push.gateway.websocket.close-timeout", "30s", "push.gateway.websocket.allowed-origins",
-				"https://app.example.com", "push.gateway.http-api.enabled", true, "push.gateway.http-api.token",
-				API_TOKEN));
+		gateway = TestGateway
+			.start(Map.of("push.gateway.limits.max-connections-per-user", 2, "push.gateway.websocket.max-frame-size",
+					"8KB", "push.gateway.websocket.max-queued-size", "64KB", "push.gateway.websocket.close-timeout",
+					"30s", "push.gateway.websocket.allowed-origins", "https://app.example.com",
+					"push.gateway.http-api.enabled", true, "push.gateway.http-api.token", API_TOKEN));
 		push = gateway.bean(PushOperations.class);
 	}
 
@@ -90,8 +91,11 @@ class GatewayEndToEndTests {
 	void welcomeAnnouncesSocketIdAndHeartbeat() {
 		String uid = uid();
 		Map<String, Object> welcome = connect(uid).next();
-		assertThat(welcome).containsEntry("t", "welcome").containsEntry("v", 1).containsEntry("uid", uid)
-			.containsEntry("hb", 25000).containsEntry("node", "node-0");
+		assertThat(welcome).containsEntry("t", "welcome")
+			.containsEntry("v", 1)
+			.containsEntry("uid", uid)
+			.containsEntry("hb", 25000)
+			.containsEntry("node", "node-0");
 		assertThat(socketId(welcome)).isPositive();
 		MeterRegistry meters = gateway.bean(MeterRegistry.class);
 		assertThat(meters.counter("push.gateway.frames.out", "type", "welcome").count()).isPositive();
@@ -106,7 +110,8 @@ class GatewayEndToEndTests {
 
 	@Test
 	void handshakeWithBadTokenIsRejectedWith401() {
-		String forged = Tokens.sign("mallory", List.of(), Duration.ofMinutes(5), "another-secret-of-thirty-two-bytes!!");
+		String forged = Tokens.sign("mallory", List.of(), Duration.ofMinutes(5),
+				"another-secret-of-thirty-two-bytes!!");
 		String expired = Tokens.sign("alice", List.of(), Duration.ofMinutes(-5), Tokens.SECRET);
 		assertThat(TestClient.rejectedStatus(gateway.port(), "?access_token=" + forged, "push.v1.json", Map.of()))
 			.isEqualTo(401);
@@ -130,8 +135,8 @@ class GatewayEndToEndTests {
 
 	@Test
 	void handshakeWithUnsupportedSubprotocolIsRejectedWith400() {
-		assertThat(TestClient.rejectedStatus(gateway.port(), "?access_token=" + Tokens.forUser(uid()), "mqtt",
-				Map.of()))
+		assertThat(
+				TestClient.rejectedStatus(gateway.port(), "?access_token=" + Tokens.forUser(uid()), "mqtt", Map.of()))
 			.isEqualTo(400);
 	}
 
@@ -157,7 +162,8 @@ class GatewayEndToEndTests {
 
 		assertThat(result.localDeliveries()).isEqualTo(2);
 		for (TestClient device : List.of(phone, laptop)) {
-			assertThat(device.next("push")).containsEntry("id", result.messageId()).containsEntry("ev", "news")
+			assertThat(device.next("push")).containsEntry("id", result.messageId())
+				.containsEntry("ev", "news")
 				.containsEntry("d", Map.of("title", "hello"));
 		}
 		push.broadcast("marker", "end").block();
@@ -394,8 +400,8 @@ class GatewayEndToEndTests {
 		assertThat(client.next("push")).containsEntry("j", "{\"k\":\"v\"}");
 		client.sendBinary(msgpack("t", "msg", "id", "m1", "ev", "echo", "d", "over msgpack"));
 		assertThat(client.next("reply")).containsEntry("id", "m1").containsEntry("d", "over msgpack");
-		client.sendBinary(new byte[] { (byte) 0x81, (byte) 0xa1, 't', (byte) 0xdb, 0x7f, (byte) 0xff, (byte) 0xff,
-				(byte) 0xff });
+		client.sendBinary(
+				new byte[] { (byte) 0x81, (byte) 0xa1, 't', (byte) 0xdb, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff });
 		assertThat(client.awaitClose().code()).isEqualTo(4000);
 	}
 
@@ -411,8 +417,8 @@ class GatewayEndToEndTests {
 	void httpPushApiPushesToEveryKindOfTarget() throws Exception {
 		String uid = uid();
 		String guid = "open-" + UUID.randomUUID();
-		TestClient client = TestClient.connect(gateway.port(),
-				"?access_token=" + Tokens.forUser(uid) + "&guid=" + guid, "push.v1.json", Map.of());
+		TestClient client = TestClient.connect(gateway.port(), "?access_token=" + Tokens.forUser(uid) + "&guid=" + guid,
+				"push.v1.json", Map.of());
 		this.clients.add(client);
 		long sid = socketId(client.next("welcome"));
 
@@ -421,14 +427,16 @@ class GatewayEndToEndTests {
 		assertThat(toUser.statusCode()).isEqualTo(200);
 		assertThat(toUser.body()).contains("\"localDeliveries\":1");
 		assertThat(client.next("push")).containsEntry("ev", "u").containsEntry("d", Map.of("a", List.of(1, 2)));
-		assertThat(post("/push-api/users?event=us&uid=" + uid + "&uid=other", API_TOKEN, "text/plain", "t")
-			.statusCode()).isEqualTo(200);
+		assertThat(
+				post("/push-api/users?event=us&uid=" + uid + "&uid=other", API_TOKEN, "text/plain", "t").statusCode())
+			.isEqualTo(200);
 		assertThat(client.next("push")).containsEntry("ev", "us").containsEntry("d", "t");
 		assertThat(post("/push-api/guids/" + guid + "?event=g", API_TOKEN, "text/plain; charset=utf-8", "doc")
 			.statusCode()).isEqualTo(200);
 		assertThat(client.next("push")).containsEntry("ev", "g").containsEntry("g", guid);
-		assertThat(post("/push-api/sockets/" + sid + "?event=s", API_TOKEN, "application/octet-stream", "AB")
-			.statusCode()).isEqualTo(200);
+		assertThat(
+				post("/push-api/sockets/" + sid + "?event=s", API_TOKEN, "application/octet-stream", "AB").statusCode())
+			.isEqualTo(200);
 		assertThat(client.next("push")).containsEntry("ev", "s").containsEntry("b", "QUI=");
 		assertThat(post("/push-api/broadcast?event=all", API_TOKEN, "application/json", "true").statusCode())
 			.isEqualTo(200);

@@ -49,8 +49,8 @@ class HeartbeatAndShutdownEndToEndTests {
 
 	@Test
 	void idleConnectionIsClosedAfterHeartbeatTimeoutWhileActiveOnesStay() {
-		TestGateway gateway = gateway(Map.of("push.gateway.heartbeat.interval", "200ms",
-				"push.gateway.heartbeat.timeout", "800ms"));
+		TestGateway gateway = gateway(
+				Map.of("push.gateway.heartbeat.interval", "200ms", "push.gateway.heartbeat.timeout", "800ms"));
 		TestClient idle = connect(gateway, "idle");
 		TestClient appPinger = connect(gateway, "app-pinger");
 		TestClient wsPinger = connect(gateway, "ws-pinger");
@@ -67,7 +67,8 @@ class HeartbeatAndShutdownEndToEndTests {
 		TestClient.Close close = idle.awaitClose();
 
 		assertThat(close.code()).isEqualTo(4001);
-		// the idle client needed more than the timeout to be closed; the pingers lived as long
+		// the idle client needed more than the timeout to be closed; the pingers lived as
+		// long
 		assertThat(appPinger.isClosed()).isFalse();
 		assertThat(wsPinger.isClosed()).isFalse();
 		assertThat(gateway.bean(LocalHub.class).connectionsOf("app-pinger")).hasSize(1);

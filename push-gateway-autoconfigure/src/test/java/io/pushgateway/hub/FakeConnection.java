@@ -12,7 +12,8 @@ import io.pushgateway.codec.JsonFrameCodec;
 import io.pushgateway.spi.PushPrincipal;
 
 /**
- * A connection that records what was written to it, on an executor that runs tasks at once.
+ * A connection that records what was written to it, on an executor that runs tasks at
+ * once.
  */
 class FakeConnection extends PushConnection {
 

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>
  * BlockHound is installed when the test run starts ({@link Installer}), before any thread
- * exists: a thread already parked inside an allowed method when BlockHound arrives would be
- * reported falsely.
+ * exists: a thread already parked inside an allowed method when BlockHound arrives would
+ * be reported falsely.
  *
  * <p>
  * Logback's console writes are allowed: logging is the one accepted blocking call (use an
@@ -34,11 +34,11 @@ public final class BlockHoundExtension implements BeforeEachCallback, AfterEachC
 	private static final List<String> violations = new CopyOnWriteArrayList<>();
 
 	static {
-		BlockHound.install((builder) -> builder
-			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
-			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
-			.blockingMethodCallback((method) -> violations
-				.add(method + " on " + Thread.currentThread().getName() + "\n" + stackTrace())));
+		BlockHound.install(
+				(builder) -> builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
+					.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
+					.blockingMethodCallback((method) -> violations
+						.add(method + " on " + Thread.currentThread().getName() + "\n" + stackTrace())));
 	}
 
 	/**

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Proves the BlockHound check used by the end-to-end tests can fail: a handler that blocks the
- * gateway's event loop is reported.
+ * Proves the BlockHound check used by the end-to-end tests can fail: a handler that
+ * blocks the gateway's event loop is reported.
  *
  * @author Push Gateway team
  */
@@ -24,8 +24,8 @@ class BlockHoundSelfTests {
 			client.send("{\"t\":\"msg\",\"id\":\"1\",\"ev\":\"block-the-event-loop\",\"d\":1}");
 			client.next("reply");
 
-			assertThat(BlockHoundExtension.violations()).anySatisfy((violation) -> assertThat(violation)
-				.contains("java.lang.Thread.sleep").contains("reactor-http"));
+			assertThat(BlockHoundExtension.violations()).anySatisfy(
+					(violation) -> assertThat(violation).contains("java.lang.Thread.sleep").contains("reactor-http"));
 		}
 		finally {
 			BlockHoundExtension.violations().clear();

@@ -198,7 +198,8 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 			while (true) {
 				Map<String, Object> frame = this.frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 				if (frame == null) {
-					throw new AssertionError("no matching frame within " + TIMEOUT + "; closed: " + this.closed.getNow(null));
+					throw new AssertionError(
+							"no matching frame within " + TIMEOUT + "; closed: " + this.closed.getNow(null));
 				}
 				if (!"pong".equals(frame.get("t")) && condition.test(frame)) {
 					return frame;

@@ -60,8 +60,8 @@ public final class TestGateway implements AutoCloseable {
 	}
 
 	/**
-	 * The test application: handlers for {@code echo}, {@code fail}, {@code slow}, and GUIDs
-	 * whose name starts with {@code open-} may be joined by anyone.
+	 * The test application: handlers for {@code echo}, {@code fail}, {@code slow}, and
+	 * GUIDs whose name starts with {@code open-} may be joined by anyone.
 	 */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration

@@ -25,8 +25,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The demo's REST endpoints: a token issuer (a stand-in for the application's real login) and
- * a notification endpoint that shows {@link PushOperations} in application code.
+ * The demo's REST endpoints: a token issuer (a stand-in for the application's real login)
+ * and a notification endpoint that shows {@link PushOperations} in application code.
  *
  * @author Push Gateway team
  */
@@ -43,8 +43,8 @@ class DemoController {
 	}
 
 	/**
-	 * Issues a demo token for any user, valid for one hour. A real application issues tokens
-	 * only after its own login.
+	 * Issues a demo token for any user, valid for one hour. A real application issues
+	 * tokens only after its own login.
 	 * @param uid the user ID
 	 * @param guids GUIDs the token grants
 	 * @return the token

@@ -23,7 +23,8 @@ public class SampleApplication {
 	}
 
 	/**
-	 * The demo lets anyone open any document; a real application checks its own ACLs here.
+	 * The demo lets anyone open any document; a real application checks its own ACLs
+	 * here.
 	 * @return the authorizer
 	 */
 	@Bean

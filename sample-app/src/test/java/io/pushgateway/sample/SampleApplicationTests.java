@@ -19,8 +19,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample as a newcomer uses it: get a demo token, connect, and receive a notification sent
- * through the sample's REST endpoint, which uses {@code PushOperations}.
+ * The sample as a newcomer uses it: get a demo token, connect, and receive a notification
+ * sent through the sample's REST endpoint, which uses {@code PushOperations}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class SampleApplicationTests {
@@ -38,23 +38,23 @@ class SampleApplicationTests {
 		WebSocket socket = this.http.newWebSocketBuilder()
 			.subprotocols("push.v1.json")
 			.header("Origin", "http://localhost:8080")
-			.buildAsync(URI.create("ws://localhost:" + this.port + "/ws?access_token=" + token), new WebSocket.Listener() {
-				@Override
-				public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-					frames.add(data.toString());
-					webSocket.request(1);
-					return null;
-				}
-			})
+			.buildAsync(URI.create("ws://localhost:" + this.port + "/ws?access_token=" + token),
+					new WebSocket.Listener() {
+						@Override
+						public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+							frames.add(data.toString());
+							webSocket.request(1);
+							return null;
+						}
+					})
 			.get(10, TimeUnit.SECONDS);
 		assertThat(frames.poll(10, TimeUnit.SECONDS)).contains("\"t\":\"welcome\"").contains("\"uid\":\"carol\"");
 
-		HttpResponse<String> notify = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/api/notify/carol"))
-					.header("Content-Type", "text/plain")
-					.POST(HttpRequest.BodyPublishers.ofString("hello carol"))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> notify = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/api/notify/carol"))
+				.header("Content-Type", "text/plain")
+				.POST(HttpRequest.BodyPublishers.ofString("hello carol"))
+				.build(), HttpResponse.BodyHandlers.ofString());
 
 		assertThat(notify.body()).contains("\"localDeliveries\":1");
 		assertThat(frames.poll(10, TimeUnit.SECONDS)).contains("\"ev\":\"notification\"").contains("hello carol");

@@ -21,10 +21,10 @@ import io.pushgateway.spi.PushPrincipal;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
- * A connection over a WebSocket on Reactor Netty. Frames are written straight to the Netty
- * channel, whose outbound buffer is the connection's outbound queue: it is bounded by
- * {@code maxQueuedBytes}, and a write that would exceed the bound closes the connection as a
- * slow consumer instead.
+ * A connection over a WebSocket on Reactor Netty. Frames are written straight to the
+ * Netty channel, whose outbound buffer is the connection's outbound queue: it is bounded
+ * by {@code maxQueuedBytes}, and a write that would exceed the bound closes the
+ * connection as a slow consumer instead.
  *
  * @author Push Gateway team
  */
@@ -94,7 +94,8 @@ final class WebSocketConnection extends PushConnection {
 		if (!this.closing.compareAndSet(false, true)) {
 			return;
 		}
-		// the close frame queues behind whatever the client has not read yet; a client that
+		// the close frame queues behind whatever the client has not read yet; a client
+		// that
 		// never reads it must not hold the socket open
 		this.channel.eventLoop().schedule(() -> {
 			this.channel.close();

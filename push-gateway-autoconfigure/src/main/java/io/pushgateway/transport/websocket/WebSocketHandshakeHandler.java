@@ -45,9 +45,9 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 import org.springframework.web.cors.CorsConfiguration;
 
 /**
- * Handles a request to the WebSocket endpoint: checks the origin, negotiates the subprotocol,
- * authenticates and authorizes requested GUIDs, all before the upgrade, so a rejected client
- * gets an HTTP status and never an open socket; then runs the connection.
+ * Handles a request to the WebSocket endpoint: checks the origin, negotiates the
+ * subprotocol, authenticates and authorizes requested GUIDs, all before the upgrade, so a
+ * rejected client gets an HTTP status and never an open socket; then runs the connection.
  *
  * @author Push Gateway team
  */
@@ -114,8 +114,7 @@ public final class WebSocketHandshakeHandler
 		if (!this.lifecycle.isAccepting()) {
 			return reject(response, 503, "unavailable", "node is shutting down");
 		}
-		if (!request.requestHeaders()
-			.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+		if (!request.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
 			return reject(response, 400, "bad_request", "WebSocket upgrade required");
 		}
 		if (!originAllowed(request)) {
@@ -132,9 +131,8 @@ public final class WebSocketHandshakeHandler
 			.flatMap((principal) -> authorizeGuids(principal, handshake.queryParams("guid")))
 			.flatMap((admitted) -> {
 				this.metrics.handshake("accepted");
-				return response.sendWebsocket(
-						(in, out) -> connect(in, out, admitted.principal(), admitted.guids(), this.codecs.get(codecIndex)),
-						this.specs.get(codecIndex));
+				return response.sendWebsocket((in, out) -> connect(in, out, admitted.principal(), admitted.guids(),
+						this.codecs.get(codecIndex)), this.specs.get(codecIndex));
 			})
 			.onErrorResume(HandshakeRejectedException.class, (ex) -> reject(response, ex.getStatus(),
 					(ex.getStatus() == 403) ? "forbidden" : "unauthorized", ex.getMessage()));
@@ -194,12 +192,11 @@ public final class WebSocketHandshakeHandler
 	}
 
 	private void onInboundError(WebSocketConnection connection, Throwable error) {
-		if (error instanceof TooLongFrameException
-				|| (error instanceof CorruptedWebSocketFrameException corrupted && corrupted.closeStatus() != null
-						&& corrupted.closeStatus().code() == CloseCodes.MESSAGE_TOO_BIG)) {
+		if (error instanceof TooLongFrameException || (error instanceof CorruptedWebSocketFrameException corrupted
+				&& corrupted.closeStatus() != null && corrupted.closeStatus().code() == CloseCodes.MESSAGE_TOO_BIG)) {
 			this.metrics.closed("message_too_big");
-			connection.close(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + this.settings.maxFrameSize()
-					+ " bytes");
+			connection.close(CloseCodes.MESSAGE_TOO_BIG,
+					"message larger than " + this.settings.maxFrameSize() + " bytes");
 		}
 		else if (error instanceof CorruptedWebSocketFrameException corrupted) {
 			this.metrics.closed("protocol_error");

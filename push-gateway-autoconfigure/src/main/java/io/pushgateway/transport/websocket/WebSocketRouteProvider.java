@@ -6,8 +6,8 @@ import reactor.netty.http.server.HttpServerRoutes;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 
 /**
- * Adds the gateway's WebSocket endpoint to Boot's Reactor Netty server, ahead of the WebFlux
- * handler, the way Boot serves RSocket over WebSocket.
+ * Adds the gateway's WebSocket endpoint to Boot's Reactor Netty server, ahead of the
+ * WebFlux handler, the way Boot serves RSocket over WebSocket.
  *
  * @author Push Gateway team
  */

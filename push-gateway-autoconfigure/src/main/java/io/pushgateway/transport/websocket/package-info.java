@@ -1,5 +1,6 @@
 /**
- * The WebSocket transport on Reactor Netty: handshake, authentication before the upgrade, and per-connection frame handling.
+ * The WebSocket transport on Reactor Netty: handshake, authentication before the upgrade,
+ * and per-connection frame handling.
  */
 @NullMarked
 package io.pushgateway.transport.websocket;
