@@ -3,6 +3,7 @@ package io.pushgateway.core;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,7 +42,8 @@ public class PushTemplate implements PushOperations {
 		return Mono.defer(() -> {
 			Push push = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
 			int delivered = this.fanOut.deliver(push);
-			return this.bus.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
+			return this.bus.publish(new ClusterMessage.Deliver(push))
+				.thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
 		});
 	}
 

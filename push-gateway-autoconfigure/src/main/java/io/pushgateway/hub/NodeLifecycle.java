@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.pushgateway.core.Push;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -32,6 +33,8 @@ public class NodeLifecycle implements SmartLifecycle {
 	 * Stops before Boot's web server graceful shutdown ({@code DEFAULT_PHASE - 1024}).
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+	private static final Duration BUS_READY_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final Log logger = LogFactory.getLog(NodeLifecycle.class);
 
@@ -80,21 +83,39 @@ public class NodeLifecycle implements SmartLifecycle {
 			.onBackpressureDrop()
 			.subscribe((tick) -> closeIdleConnections()));
 		subscriptions.add(this.bus.received()
-			.doOnNext(this::deliverFromBus)
+			.doOnNext(this::onClusterMessage)
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
 				.maxBackoff(Duration.ofSeconds(5))
 				.doBeforeRetry((signal) -> logger.warn("Cluster bus failed; resubscribing", signal.failure())))
 			.subscribe());
 		this.subscriptions = subscriptions;
+		// accept connections only once pushes from other nodes can reach them
+		try {
+			this.bus.ready().block(BUS_READY_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Cluster bus not ready after " + BUS_READY_TIMEOUT.toSeconds()
+					+ " s; accepting connections anyway: " + ex.getMessage());
+		}
 		this.accepting.set(true);
 	}
 
-	private void deliverFromBus(Push push) {
-		try {
-			this.fanOut.deliver(push);
+	private void onClusterMessage(ClusterMessage message) {
+		if (message instanceof ClusterMessage.Deliver deliver) {
+			Push push = deliver.push();
+			try {
+				this.fanOut.deliver(push);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not deliver push " + push.messageId() + " from the cluster bus: " + ex.getMessage());
+			}
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not deliver push " + push.messageId() + " from the cluster bus: " + ex.getMessage());
+		else if (message instanceof ClusterMessage.Disconnect disconnect) {
+			PushConnection connection = this.hub.connection(disconnect.socketId());
+			if (connection != null) {
+				this.metrics.closed("replaced");
+				connection.close(disconnect.code(), disconnect.reason());
+			}
 		}
 	}
 

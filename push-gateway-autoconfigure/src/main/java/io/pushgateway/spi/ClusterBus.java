@@ -1,13 +1,15 @@
 package io.pushgateway.spi;
 
-import io.pushgateway.core.Push;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Carries pushes between the nodes of a cluster: every push issued on this node is
- * published, and every push issued on another node is received here and delivered to this
- * node's connections. Implementations must never hand a node back its own pushes.
+ * Carries {@link ClusterMessage messages} between the nodes of a cluster: every push
+ * issued on this node is published, and every message published by another node is
+ * received here. An implementation never hands a node back its own messages, so a push is
+ * delivered once per connection. Publishing must not block and must be bounded: when the
+ * transport is down a publish fails (or is buffered within a documented bound) rather
+ * than queue without limit.
  *
  * @author Push Gateway team
  * @see LocalClusterBus
@@ -15,16 +17,26 @@ import reactor.core.publisher.Mono;
 public interface ClusterBus {
 
 	/**
-	 * Publish a push that this node issued, for the other nodes.
-	 * @param push the push
-	 * @return completes when the bus accepted the push
+	 * Publish a message for the other nodes.
+	 * @param message the message
+	 * @return completes when the transport accepted the message, or errors with a
+	 * {@link ClusterBusException}
 	 */
-	Mono<Void> publish(Push push);
+	Mono<Void> publish(ClusterMessage message);
 
 	/**
-	 * The pushes other nodes issued, for delivery on this node.
-	 * @return the pushes, never completing while the bus runs
+	 * The messages other nodes published.
+	 * @return the messages, never completing while the bus runs
 	 */
-	Flux<Push> received();
+	Flux<ClusterMessage> received();
+
+	/**
+	 * Completes once the bus receives messages published from now on; a node accepts
+	 * connections only after that, so no push to them is missed at startup.
+	 * @return completes when ready
+	 */
+	default Mono<Void> ready() {
+		return Mono.empty();
+	}
 
 }

@@ -1,6 +1,5 @@
 package io.pushgateway.spi;
 
-import io.pushgateway.core.Push;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,12 +12,12 @@ import reactor.core.publisher.Mono;
 public final class LocalClusterBus implements ClusterBus {
 
 	@Override
-	public Mono<Void> publish(Push push) {
+	public Mono<Void> publish(ClusterMessage message) {
 		return Mono.empty();
 	}
 
 	@Override
-	public Flux<Push> received() {
+	public Flux<ClusterMessage> received() {
 		return Flux.never();
 	}
 

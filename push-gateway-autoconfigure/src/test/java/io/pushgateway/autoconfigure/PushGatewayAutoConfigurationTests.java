@@ -13,6 +13,7 @@ import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.PushAuthenticator;
@@ -165,14 +166,15 @@ class PushGatewayAutoConfigurationTests {
 			volatile long published;
 
 			@Override
-			public Mono<Void> publish(io.pushgateway.core.Push push) {
+			public Mono<Void> publish(ClusterMessage message) {
+				io.pushgateway.core.Push push = ((ClusterMessage.Deliver) message).push();
 				this.published = push.messageId();
 				assertThat(push.target()).isEqualTo(PushTarget.user("alice"));
 				return Mono.empty();
 			}
 
 			@Override
-			public reactor.core.publisher.Flux<io.pushgateway.core.Push> received() {
+			public reactor.core.publisher.Flux<ClusterMessage> received() {
 				return reactor.core.publisher.Flux.never();
 			}
 

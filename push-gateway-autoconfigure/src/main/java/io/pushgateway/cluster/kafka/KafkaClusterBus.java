@@ -1,0 +1,276 @@
+package io.pushgateway.cluster.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterBusException;
+import io.pushgateway.spi.ClusterMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * A {@link ClusterBus} over one Kafka topic (the downstream topic). Every node publishes
+ * its pushes to the topic and reads every partition of it.
+ *
+ * <p>
+ * Nodes read by <em>assigning</em> themselves all partitions rather than joining a
+ * consumer group: each node must see every record, and a group per node would leave a
+ * stale group behind every time a node goes away. Reading starts at the end of each
+ * partition when the node starts. Records carry their routing in headers
+ * ({@link BusRecord}), keyed by target so that one target's pushes keep their order; a
+ * node skips the records it published itself.
+ *
+ * <p>
+ * The Kafka producer can block (metadata, a full buffer), so it is only ever called from
+ * one dedicated publisher thread, fed by a bounded queue: when the queue is full, or
+ * Kafka has not taken a record within the producer's delivery timeout, the publish fails
+ * with a {@link ClusterBusException}. Memory is bounded by the queue and the producer's
+ * {@code buffer.memory}.
+ *
+ * @author Push Gateway team
+ */
+public final class KafkaClusterBus implements ClusterBus, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(KafkaClusterBus.class);
+
+	private final KafkaBusSettings settings;
+
+	private final String nodeId;
+
+	private final LongSupplier ids;
+
+	private final KafkaProducer<String, byte[]> producer;
+
+	private final ThreadPoolExecutor publisher;
+
+	private final Sinks.Empty<Void> ready = Sinks.empty();
+
+	private volatile boolean running = true;
+
+	private volatile KafkaConsumer<String, byte[]> consumer;
+
+	public KafkaClusterBus(KafkaBusSettings settings, String nodeId, LongSupplier ids) {
+		this.settings = settings;
+		this.nodeId = nodeId;
+		this.ids = ids;
+		this.producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+		this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+				new ArrayBlockingQueue<>(settings.publishQueueCapacity()), (runnable) -> {
+					Thread thread = new Thread(runnable, "push-gateway-kafka-publisher");
+					thread.setDaemon(true);
+					return thread;
+				}, new ThreadPoolExecutor.AbortPolicy());
+	}
+
+	private Map<String, Object> producerProperties() {
+		Map<String, Object> properties = new HashMap<>();
+		properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.settings.bootstrapServers());
+		properties.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+		properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) this.settings.publishTimeout().toMillis());
+		properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) this.settings.publishTimeout().toMillis());
+		// Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
+		properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+				(int) Math.max(1, this.settings.publishTimeout().toMillis() - 1));
+		properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, this.settings.bufferMemory());
+		properties.putAll(this.settings.producerProperties());
+		return properties;
+	}
+
+	private Map<String, Object> consumerProperties() {
+		Map<String, Object> properties = new HashMap<>();
+		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.settings.bootstrapServers());
+		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+		properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "push-gateway-" + this.nodeId);
+		properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+		properties.putAll(this.settings.consumerProperties());
+		return properties;
+	}
+
+	@Override
+	public Mono<Void> publish(ClusterMessage message) {
+		return Mono.create((sink) -> {
+			BusRecord record = BusRecord.of(message, this.nodeId);
+			try {
+				this.publisher.execute(() -> send(record, sink));
+			}
+			catch (RejectedExecutionException ex) {
+				sink.error(new ClusterBusException("Kafka publish queue is full ("
+						+ this.settings.publishQueueCapacity() + " records); is Kafka reachable?"));
+			}
+		});
+	}
+
+	private void send(BusRecord record, reactor.core.publisher.MonoSink<Void> sink) {
+		ProducerRecord<String, byte[]> producerRecord = new ProducerRecord<>(this.settings.topic(), record.key(),
+				record.value());
+		record.headers()
+			.forEach((header) -> producerRecord.headers().add(new RecordHeader(header.name(), header.value())));
+		try {
+			this.producer.send(producerRecord, (metadata, error) -> {
+				if (error != null) {
+					sink.error(new ClusterBusException("Kafka did not take the record: " + error.getMessage(), error));
+				}
+				else {
+					sink.success();
+				}
+			});
+		}
+		catch (KafkaException ex) {
+			sink.error(new ClusterBusException("Kafka did not take the record: " + ex.getMessage(), ex));
+		}
+	}
+
+	@Override
+	public Mono<Void> ready() {
+		return this.ready.asMono();
+	}
+
+	@Override
+	public Flux<ClusterMessage> received() {
+		return Flux.create((sink) -> {
+			Thread thread = new Thread(() -> consume(sink), "push-gateway-kafka-consumer");
+			thread.setDaemon(true);
+			thread.start();
+			sink.onDispose(this::stopConsuming);
+		});
+	}
+
+	private void consume(FluxSink<ClusterMessage> sink) {
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
+				new StringDeserializer(), new ByteArrayDeserializer())) {
+			this.consumer = consumer;
+			ensureTopic();
+			List<TopicPartition> partitions = partitions(consumer);
+			consumer.assign(partitions);
+			consumer.seekToEnd(partitions);
+			// resolve the end offsets now, so records published from here on are not
+			// skipped
+			partitions.forEach(consumer::position);
+			this.ready.tryEmitEmpty();
+			while (this.running) {
+				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+					ClusterMessage message = toMessage(record);
+					if (message != null) {
+						sink.next(message);
+					}
+				}
+			}
+		}
+		catch (WakeupException ex) {
+			// stopping
+		}
+		catch (RuntimeException ex) {
+			if (this.running) {
+				sink.error(new ClusterBusException("Kafka consumer failed: " + ex.getMessage(), ex));
+				return;
+			}
+		}
+		sink.complete();
+	}
+
+	private ClusterMessage toMessage(ConsumerRecord<String, byte[]> record) {
+		List<BusRecord.Header> headers = new ArrayList<>();
+		record.headers().forEach((header) -> headers.add(new BusRecord.Header(header.key(), header.value())));
+		BusRecord busRecord = new BusRecord(String.valueOf(record.key()), headers,
+				(record.value() != null) ? record.value() : new byte[0]);
+		if (this.nodeId.equals(busRecord.header(BusRecord.NODE))) {
+			return null;
+		}
+		try {
+			return busRecord.toMessage(this.ids.getAsLong());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Skipping record " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
+					+ ex.getMessage());
+			return null;
+		}
+	}
+
+	private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
+		List<PartitionInfo> infos = consumer.partitionsFor(this.settings.topic(), Duration.ofSeconds(30));
+		List<TopicPartition> partitions = new ArrayList<>();
+		infos.forEach((info) -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+		return partitions;
+	}
+
+	private void ensureTopic() {
+		if (!this.settings.createTopic()) {
+			return;
+		}
+		Map<String, Object> properties = new HashMap<>();
+		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.settings.bootstrapServers());
+		try (Admin admin = Admin.create(properties)) {
+			admin
+				.createTopics(List.of(new NewTopic(this.settings.topic(), this.settings.partitions(),
+						this.settings.replicationFactor())))
+				.all()
+				.get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (!(ex.getCause() instanceof TopicExistsException)) {
+				throw new ClusterBusException("Cannot create topic " + this.settings.topic(), ex.getCause());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ClusterBusException("Interrupted while creating topic " + this.settings.topic(), ex);
+		}
+		catch (TimeoutException ex) {
+			throw new ClusterBusException("Timed out creating topic " + this.settings.topic(), ex);
+		}
+	}
+
+	private void stopConsuming() {
+		this.running = false;
+		KafkaConsumer<String, byte[]> consumer = this.consumer;
+		if (consumer != null) {
+			consumer.wakeup();
+		}
+	}
+
+	@Override
+	public void destroy() {
+		stopConsuming();
+		this.publisher.shutdown();
+		this.producer.close(Duration.ofSeconds(5));
+	}
+
+}

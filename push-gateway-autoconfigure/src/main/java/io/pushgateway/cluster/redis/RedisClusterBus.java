@@ -1,0 +1,121 @@
+package io.pushgateway.cluster.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterBusException;
+import io.pushgateway.spi.ClusterMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+/**
+ * A {@link ClusterBus} over one Redis pub/sub channel, for teams without Kafka. Every
+ * node publishes to the channel and subscribes to it; a message is a {@link BusRecord} in
+ * MessagePack, and a node skips its own.
+ *
+ * <p>
+ * Pub/sub is fire-and-forget: a node that is disconnected from Redis misses what is
+ * published meanwhile. Publishing is bounded: at most {@code maxInFlight} publishes await
+ * Redis, and each fails with a {@link ClusterBusException} after {@code timeout}.
+ *
+ * @author Push Gateway team
+ */
+public final class RedisClusterBus implements ClusterBus, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisClusterBus.class);
+
+	private final ReactiveRedisTemplate<String, byte[]> template;
+
+	private final ReactiveRedisMessageListenerContainer container;
+
+	private final String channel;
+
+	private final String nodeId;
+
+	private final LongSupplier ids;
+
+	private final int maxInFlight;
+
+	private final Duration timeout;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final Sinks.Empty<Void> ready = Sinks.empty();
+
+	public RedisClusterBus(ReactiveRedisConnectionFactory connectionFactory, String channel, String nodeId,
+			LongSupplier ids, int maxInFlight, Duration timeout) {
+		this.template = new ReactiveRedisTemplate<>(connectionFactory,
+				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+					.value(SerializationPair.byteArray())
+					.build());
+		this.container = new ReactiveRedisMessageListenerContainer(connectionFactory);
+		this.channel = channel;
+		this.nodeId = nodeId;
+		this.ids = ids;
+		this.maxInFlight = maxInFlight;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public Mono<Void> publish(ClusterMessage message) {
+		return Mono.defer(() -> {
+			if (this.inFlight.incrementAndGet() > this.maxInFlight) {
+				this.inFlight.decrementAndGet();
+				return Mono.error(new ClusterBusException(
+						this.maxInFlight + " publishes already await Redis; is Redis reachable?"));
+			}
+			return this.template.convertAndSend(this.channel, BusRecord.of(message, this.nodeId).toBytes())
+				.timeout(this.timeout)
+				.onErrorMap((error) -> new ClusterBusException("Redis did not take the message: " + error, error))
+				.doFinally((signal) -> this.inFlight.decrementAndGet())
+				.then();
+		});
+	}
+
+	@Override
+	public Mono<Void> ready() {
+		return this.ready.asMono();
+	}
+
+	@Override
+	public Flux<ClusterMessage> received() {
+		return this.container
+			.receiveLater(List.of(ChannelTopic.of(this.channel)),
+					SerializationPair.fromSerializer(RedisSerializer.string()), SerializationPair.byteArray())
+			.doOnNext((subscribed) -> this.ready.tryEmitEmpty())
+			.flatMapMany((messages) -> messages)
+			.handle((message, sink) -> {
+				try {
+					BusRecord record = BusRecord.fromBytes(message.getMessage());
+					if (!this.nodeId.equals(record.header(BusRecord.NODE))) {
+						sink.next(record.toMessage(this.ids.getAsLong()));
+					}
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Skipping a message on " + this.channel + ": " + ex.getMessage());
+				}
+			});
+	}
+
+	@Override
+	public void destroy() {
+		this.container.destroy();
+	}
+
+}

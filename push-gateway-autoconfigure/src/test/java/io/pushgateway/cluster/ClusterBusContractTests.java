@@ -1,0 +1,144 @@
+package io.pushgateway.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.Push;
+import io.pushgateway.core.PushTarget;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract every {@link ClusterBus} implementation passes: what one node publishes,
+ * every other node receives once, in order per target, intact, and the publisher never
+ * receives its own messages.
+ *
+ * @author Push Gateway team
+ */
+abstract class ClusterBusContractTests {
+
+	private static final AtomicLong ids = new AtomicLong(1_000_000);
+
+	private final Disposable.Composite subscriptions = Disposables.composite();
+
+	private final List<AutoCloseable> buses = new ArrayList<>();
+
+	/**
+	 * Create the bus of one node; nodes of one test share the transport.
+	 * @param nodeId the node
+	 * @return the bus
+	 */
+	protected abstract ClusterBus createBus(String nodeId);
+
+	@AfterEach
+	void closeBuses() throws Exception {
+		this.subscriptions.dispose();
+		for (AutoCloseable bus : this.buses) {
+			bus.close();
+		}
+	}
+
+	private BlockingQueue<ClusterMessage> subscribe(ClusterBus bus) {
+		BlockingQueue<ClusterMessage> received = new LinkedBlockingQueue<>();
+		this.subscriptions.add(bus.received().subscribe(received::add));
+		bus.ready().block(Duration.ofSeconds(30));
+		return received;
+	}
+
+	private ClusterBus bus(String node) {
+		ClusterBus bus = createBus(node);
+		if (bus instanceof org.springframework.beans.factory.DisposableBean disposable) {
+			this.buses.add(disposable::destroy);
+		}
+		return bus;
+	}
+
+	private static ClusterMessage take(BlockingQueue<ClusterMessage> queue) throws InterruptedException {
+		ClusterMessage message = queue.poll(20, TimeUnit.SECONDS);
+		assertThat(message).as("message within 20 s").isNotNull();
+		return message;
+	}
+
+	private static Push push(PushTarget target, Payload payload) {
+		return new Push(ids.incrementAndGet(), target, "event", payload);
+	}
+
+	@Test
+	void everyOtherNodeReceivesOnceAndThePublisherNever() throws Exception {
+		ClusterBus a = bus("node-a");
+		ClusterBus b = bus("node-b");
+		ClusterBus c = bus("node-c");
+		BlockingQueue<ClusterMessage> atA = subscribe(a);
+		BlockingQueue<ClusterMessage> atB = subscribe(b);
+		BlockingQueue<ClusterMessage> atC = subscribe(c);
+		Push push = push(PushTarget.user("alice"), Payload.json("{\"n\":1}"));
+
+		a.publish(new ClusterMessage.Deliver(push)).block(Duration.ofSeconds(30));
+		ClusterMessage marker = new ClusterMessage.Deliver(push(PushTarget.all(), Payload.text("marker")));
+		b.publish(marker).block(Duration.ofSeconds(30));
+
+		assertThat(take(atB)).isEqualTo(new ClusterMessage.Deliver(push));
+		assertThat(take(atC)).isEqualTo(new ClusterMessage.Deliver(push));
+		assertThat(take(atC)).isEqualTo(marker);
+		assertThat(take(atA)).as("a's first message is b's marker, not its own push").isEqualTo(marker);
+		assertThat(atB.poll()).as("b does not get its own marker back").isNull();
+	}
+
+	@Test
+	void everyTargetFormatAndDisconnectSurvivesTheTrip() throws Exception {
+		ClusterBus a = bus("node-a");
+		ClusterBus b = bus("node-b");
+		subscribe(a);
+		BlockingQueue<ClusterMessage> atB = subscribe(b);
+		List<ClusterMessage> sent = List.of(
+				new ClusterMessage.Deliver(push(PushTarget.user("ü-ser"), Payload.text("héllo"))),
+				new ClusterMessage.Deliver(push(PushTarget.users(List.of("a", "b", "c")), Payload.json("[1,2]"))),
+				new ClusterMessage.Deliver(push(PushTarget.guid("doc/1"), Payload.binary(new byte[] { 0, -1, 7 }))),
+				new ClusterMessage.Deliver(push(PushTarget.socket(Long.MAX_VALUE), Payload.json("null"))),
+				new ClusterMessage.Deliver(push(PushTarget.all(), Payload.binary(new byte[0]))),
+				new ClusterMessage.Disconnect(42, 4003, "replaced by a newer connection"));
+
+		for (ClusterMessage message : sent) {
+			a.publish(message).block(Duration.ofSeconds(30));
+		}
+
+		List<ClusterMessage> received = new ArrayList<>();
+		for (int i = 0; i < sent.size(); i++) {
+			received.add(take(atB));
+		}
+		assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
+	}
+
+	@Test
+	void pushesToOneTargetKeepTheirOrder() throws Exception {
+		ClusterBus a = bus("node-a");
+		ClusterBus b = bus("node-b");
+		subscribe(a);
+		BlockingQueue<ClusterMessage> atB = subscribe(b);
+		List<ClusterMessage> sent = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			sent.add(new ClusterMessage.Deliver(push(PushTarget.user("ordered"), Payload.json(Integer.toString(i)))));
+		}
+
+		reactor.core.publisher.Flux.fromIterable(sent).concatMap(a::publish).blockLast(Duration.ofSeconds(60));
+
+		List<ClusterMessage> received = new ArrayList<>();
+		for (int i = 0; i < sent.size(); i++) {
+			received.add(take(atB));
+		}
+		assertThat(received).containsExactlyElementsOf(sent);
+	}
+
+}
