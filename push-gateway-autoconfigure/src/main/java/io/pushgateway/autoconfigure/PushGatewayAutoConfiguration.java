@@ -31,6 +31,8 @@ import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.PushAuthenticator;
+import io.pushgateway.spi.SessionRegistry;
+import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.transport.websocket.WebSocketHandshakeHandler;
 import io.pushgateway.transport.websocket.WebSocketRouteProvider;
@@ -50,6 +52,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -62,11 +65,16 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  *
  * @author Push Gateway team
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ HttpServer.class, NettyRouteProvider.class })
 @ConditionalOnBooleanProperty(name = "push.gateway.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PushGatewayProperties.class)
+@Import({ ClusterConfigurations.RedisRegistryConfiguration.class, ClusterConfigurations.KafkaBusConfiguration.class,
+		ClusterConfigurations.RedisBusConfiguration.class, ClusterConfigurations.RedisWorkerIdConfiguration.class,
+		ClusterConfigurations.RedisClientConfiguration.class, ClusterConfigurations.MissingLibraryConfiguration.class })
 public final class PushGatewayAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PushGatewayAutoConfiguration.class);
@@ -80,6 +88,8 @@ public final class PushGatewayAutoConfiguration {
 			case HOST_IPV4 -> WorkerIdStrategy.hostIpv4();
 			case POD_ORDINAL -> WorkerIdStrategy.podOrdinal(
 					(node.getHostname() != null) ? node.getHostname() : String.valueOf(System.getenv("HOSTNAME")));
+			case REDIS_LEASE -> throw new IllegalStateException(
+					"push.gateway.node.worker-id-strategy=redis-lease needs spring-boot-starter-data-redis-reactive");
 		};
 	}
 
@@ -114,6 +124,15 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClusterBus pushGatewayClusterBus() {
 		return new LocalClusterBus();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionRegistry pushGatewaySessionRegistry(LocalHub hub, PushGatewayProperties properties,
+			WorkerIdStrategy workerIdStrategy) {
+		InMemorySessionRegistry registry = new InMemorySessionRegistry(hub, nodeId(properties, workerIdStrategy));
+		hub.setRegistry(registry);
+		return registry;
 	}
 
 	@Bean

@@ -2,7 +2,9 @@ package io.pushgateway.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +38,10 @@ public class PushGatewayProperties {
 	private final HttpApi httpApi = new HttpApi();
 
 	private final Shutdown shutdown = new Shutdown();
+
+	private final Registry registry = new Registry();
+
+	private final Bus bus = new Bus();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -73,6 +79,14 @@ public class PushGatewayProperties {
 		return this.shutdown;
 	}
 
+	public Registry getRegistry() {
+		return this.registry;
+	}
+
+	public Bus getBus() {
+		return this.bus;
+	}
+
 	/**
 	 * How a node chooses its Snowflake worker ID.
 	 */
@@ -92,7 +106,12 @@ public class PushGatewayProperties {
 		 * Derive it from the ordinal at the end of a Kubernetes StatefulSet pod's host
 		 * name.
 		 */
-		POD_ORDINAL
+		POD_ORDINAL,
+
+		/**
+		 * Lease a free one from Redis, through the application's Redis connection.
+		 */
+		REDIS_LEASE
 
 	}
 
@@ -120,6 +139,20 @@ public class PushGatewayProperties {
 		 * environment variable.
 		 */
 		private @Nullable String hostname;
+
+		/**
+		 * Lease length of a worker ID leased from Redis; the lease is renewed every third
+		 * of it.
+		 */
+		private Duration workerIdLease = Duration.ofSeconds(30);
+
+		public Duration getWorkerIdLease() {
+			return this.workerIdLease;
+		}
+
+		public void setWorkerIdLease(Duration workerIdLease) {
+			this.workerIdLease = workerIdLease;
+		}
 
 		public @Nullable String getId() {
 			return this.id;
@@ -533,6 +566,379 @@ public class PushGatewayProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Where sessions are kept.
+	 */
+	public enum RegistryType {
+
+		/**
+		 * In this node's memory: a single node.
+		 */
+		IN_MEMORY,
+
+		/**
+		 * In Redis, shared by every node of a cluster.
+		 */
+		REDIS
+
+	}
+
+	public static class Registry {
+
+		/**
+		 * Where sessions are kept: 'in-memory' for a single node, 'redis' for a cluster.
+		 */
+		private RegistryType type = RegistryType.IN_MEMORY;
+
+		/**
+		 * Prefix of every Redis key of the registry and of the Redis bus channel.
+		 */
+		private String keyPrefix = "ws";
+
+		/**
+		 * Interval at which queued session changes are written to Redis.
+		 */
+		private Duration syncInterval = Duration.ofMillis(100);
+
+		/**
+		 * Maximum session changes written in one round trip.
+		 */
+		private int maxBatch = 500;
+
+		/**
+		 * Maximum session changes queued while Redis is slow or down. Beyond it the queue
+		 * is dropped and the node rewrites all of its sessions once Redis answers.
+		 */
+		private int maxQueued = 100_000;
+
+		/**
+		 * Interval at which last-seen times, kept in memory, are written to Redis.
+		 */
+		private Duration lastSeenSyncInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Interval at which a node records in Redis that it is alive, and sweeps dead
+		 * nodes.
+		 */
+		private Duration nodeHeartbeatInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Time without a heartbeat after which a node counts as dead and its sessions are
+		 * removed. Ghosts of a killed node disappear within this plus one heartbeat
+		 * interval.
+		 */
+		private Duration nodeTimeout = Duration.ofSeconds(20);
+
+		/**
+		 * Maximum time one Redis call of the registry may take.
+		 */
+		private Duration commandTimeout = Duration.ofSeconds(5);
+
+		public RegistryType getType() {
+			return this.type;
+		}
+
+		public void setType(RegistryType type) {
+			this.type = type;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getSyncInterval() {
+			return this.syncInterval;
+		}
+
+		public void setSyncInterval(Duration syncInterval) {
+			this.syncInterval = syncInterval;
+		}
+
+		public int getMaxBatch() {
+			return this.maxBatch;
+		}
+
+		public void setMaxBatch(int maxBatch) {
+			this.maxBatch = maxBatch;
+		}
+
+		public int getMaxQueued() {
+			return this.maxQueued;
+		}
+
+		public void setMaxQueued(int maxQueued) {
+			this.maxQueued = maxQueued;
+		}
+
+		public Duration getLastSeenSyncInterval() {
+			return this.lastSeenSyncInterval;
+		}
+
+		public void setLastSeenSyncInterval(Duration lastSeenSyncInterval) {
+			this.lastSeenSyncInterval = lastSeenSyncInterval;
+		}
+
+		public Duration getNodeHeartbeatInterval() {
+			return this.nodeHeartbeatInterval;
+		}
+
+		public void setNodeHeartbeatInterval(Duration nodeHeartbeatInterval) {
+			this.nodeHeartbeatInterval = nodeHeartbeatInterval;
+		}
+
+		public Duration getNodeTimeout() {
+			return this.nodeTimeout;
+		}
+
+		public void setNodeTimeout(Duration nodeTimeout) {
+			this.nodeTimeout = nodeTimeout;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+	}
+
+	/**
+	 * How pushes travel between nodes.
+	 */
+	public enum BusType {
+
+		/**
+		 * They do not: a single node.
+		 */
+		LOCAL,
+
+		/**
+		 * Over a Kafka topic that every node reads in full.
+		 */
+		KAFKA,
+
+		/**
+		 * Over a Redis pub/sub channel.
+		 */
+		REDIS
+
+	}
+
+	public static class Bus {
+
+		/**
+		 * How pushes travel between nodes: 'local' for a single node, 'kafka' or 'redis'
+		 * for a cluster.
+		 */
+		private BusType type = BusType.LOCAL;
+
+		private final Kafka kafka = new Kafka();
+
+		private final RedisBus redis = new RedisBus();
+
+		public BusType getType() {
+			return this.type;
+		}
+
+		public void setType(BusType type) {
+			this.type = type;
+		}
+
+		public Kafka getKafka() {
+			return this.kafka;
+		}
+
+		public RedisBus getRedis() {
+			return this.redis;
+		}
+
+	}
+
+	public static class Kafka {
+
+		/**
+		 * Kafka bootstrap servers.
+		 */
+		private String bootstrapServers = "localhost:9092";
+
+		/**
+		 * Downstream topic that every node publishes its pushes to and reads in full.
+		 */
+		private String topic = "push-gateway.downstream";
+
+		/**
+		 * Whether to create the downstream topic when it is missing.
+		 */
+		private boolean createTopic = true;
+
+		/**
+		 * Partitions of a created downstream topic.
+		 */
+		private int partitions = 12;
+
+		/**
+		 * Replication factor of a created downstream topic.
+		 */
+		private short replicationFactor = 1;
+
+		/**
+		 * Maximum records waiting for the publisher thread; beyond it publishing fails at
+		 * once.
+		 */
+		private int publishQueueCapacity = 10_000;
+
+		/**
+		 * Time Kafka has to accept a record before publishing fails.
+		 */
+		private Duration publishTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Memory the producer may use to buffer records not yet sent.
+		 */
+		private DataSize bufferMemory = DataSize.ofMegabytes(32);
+
+		/**
+		 * Further Kafka producer properties.
+		 */
+		private Map<String, String> producer = new HashMap<>();
+
+		/**
+		 * Further Kafka consumer properties.
+		 */
+		private Map<String, String> consumer = new HashMap<>();
+
+		public String getBootstrapServers() {
+			return this.bootstrapServers;
+		}
+
+		public void setBootstrapServers(String bootstrapServers) {
+			this.bootstrapServers = bootstrapServers;
+		}
+
+		public String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(String topic) {
+			this.topic = topic;
+		}
+
+		public boolean isCreateTopic() {
+			return this.createTopic;
+		}
+
+		public void setCreateTopic(boolean createTopic) {
+			this.createTopic = createTopic;
+		}
+
+		public int getPartitions() {
+			return this.partitions;
+		}
+
+		public void setPartitions(int partitions) {
+			this.partitions = partitions;
+		}
+
+		public short getReplicationFactor() {
+			return this.replicationFactor;
+		}
+
+		public void setReplicationFactor(short replicationFactor) {
+			this.replicationFactor = replicationFactor;
+		}
+
+		public int getPublishQueueCapacity() {
+			return this.publishQueueCapacity;
+		}
+
+		public void setPublishQueueCapacity(int publishQueueCapacity) {
+			this.publishQueueCapacity = publishQueueCapacity;
+		}
+
+		public Duration getPublishTimeout() {
+			return this.publishTimeout;
+		}
+
+		public void setPublishTimeout(Duration publishTimeout) {
+			this.publishTimeout = publishTimeout;
+		}
+
+		public DataSize getBufferMemory() {
+			return this.bufferMemory;
+		}
+
+		public void setBufferMemory(DataSize bufferMemory) {
+			this.bufferMemory = bufferMemory;
+		}
+
+		public Map<String, String> getProducer() {
+			return this.producer;
+		}
+
+		public void setProducer(Map<String, String> producer) {
+			this.producer = producer;
+		}
+
+		public Map<String, String> getConsumer() {
+			return this.consumer;
+		}
+
+		public void setConsumer(Map<String, String> consumer) {
+			this.consumer = consumer;
+		}
+
+	}
+
+	public static class RedisBus {
+
+		/**
+		 * Pub/sub channel of the Redis bus. Defaults to the registry's key prefix
+		 * followed by ':bus'.
+		 */
+		private @Nullable String channel;
+
+		/**
+		 * Maximum publishes awaiting Redis; beyond it publishing fails at once.
+		 */
+		private int maxInFlight = 10_000;
+
+		/**
+		 * Time Redis has to accept a publish before it fails.
+		 */
+		private Duration publishTimeout = Duration.ofSeconds(5);
+
+		public @Nullable String getChannel() {
+			return this.channel;
+		}
+
+		public void setChannel(@Nullable String channel) {
+			this.channel = channel;
+		}
+
+		public int getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
+		}
+
+		public Duration getPublishTimeout() {
+			return this.publishTimeout;
+		}
+
+		public void setPublishTimeout(Duration publishTimeout) {
+			this.publishTimeout = publishTimeout;
 		}
 
 	}

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.spi.SessionRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +39,8 @@ public class LocalHub {
 
 	private final int maxConnectionsPerUser;
 
+	private volatile SessionRegistry registry = NoRegistry.INSTANCE;
+
 	/**
 	 * Create a hub.
 	 * @param maxConnectionsPerUser how many connections one user may hold on this node,
@@ -45,6 +48,14 @@ public class LocalHub {
 	 */
 	public LocalHub(int maxConnectionsPerUser) {
 		this.maxConnectionsPerUser = maxConnectionsPerUser;
+	}
+
+	/**
+	 * Tell a session registry about every change from now on.
+	 * @param registry the registry
+	 */
+	public void setRegistry(SessionRegistry registry) {
+		this.registry = registry;
 	}
 
 	/**
@@ -66,10 +77,13 @@ public class LocalHub {
 			return next;
 		});
 		for (PushConnection old : evicted) {
-			this.sockets.remove(old.socketId(), old);
-			old.guids().forEach((guid) -> removeFromGuid(guid, old));
+			if (this.sockets.remove(old.socketId(), old)) {
+				old.guids().forEach((guid) -> removeFromGuid(guid, old));
+				this.registry.unregister(old);
+			}
 		}
 		connection.guids().forEach((guid) -> addToGuid(guid, connection));
+		this.registry.register(connection);
 		return evicted;
 	}
 
@@ -86,6 +100,7 @@ public class LocalHub {
 			return (next.length > 0) ? next : null;
 		});
 		connection.guids().forEach((guid) -> removeFromGuid(guid, connection));
+		this.registry.unregister(connection);
 	}
 
 	/**
@@ -109,6 +124,9 @@ public class LocalHub {
 			// unregistered meanwhile: do not leave a closed connection in the GUID index
 			removeFromGuid(guid, connection);
 		}
+		else {
+			this.registry.joined(connection, guid);
+		}
 		return true;
 	}
 
@@ -129,6 +147,7 @@ public class LocalHub {
 			connection.guids(Collections.unmodifiableSet(next));
 		}
 		removeFromGuid(guid, connection);
+		this.registry.left(connection, guid);
 		return true;
 	}
 
@@ -253,6 +272,49 @@ public class LocalHub {
 		System.arraycopy(array, 0, next, 0, index);
 		System.arraycopy(array, index + 1, next, index, array.length - index - 1);
 		return next;
+	}
+
+	/** Until a registry is set, changes are not reported anywhere. */
+	private enum NoRegistry implements SessionRegistry {
+
+		INSTANCE;
+
+		@Override
+		public void register(io.pushgateway.spi.Session session) {
+		}
+
+		@Override
+		public void unregister(io.pushgateway.spi.Session session) {
+		}
+
+		@Override
+		public void joined(io.pushgateway.spi.Session session, String guid) {
+		}
+
+		@Override
+		public void left(io.pushgateway.spi.Session session, String guid) {
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<Boolean> isOnline(String uid) {
+			return reactor.core.publisher.Mono.just(false);
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<List<io.pushgateway.core.SocketPresence>> socketsOf(String uid) {
+			return reactor.core.publisher.Mono.just(List.of());
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<Long> guidConnections(String guid) {
+			return reactor.core.publisher.Mono.just(0L);
+		}
+
+		@Override
+		public reactor.core.publisher.Mono<io.pushgateway.core.ClusterStats> stats() {
+			return reactor.core.publisher.Mono.just(new io.pushgateway.core.ClusterStats(0, 0, 0));
+		}
+
 	}
 
 }

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.spi.PushPrincipal;
+import io.pushgateway.spi.Session;
 
 /**
  * One client connection, whatever its transport. Every connection lives on one event
@@ -17,7 +18,7 @@ import io.pushgateway.spi.PushPrincipal;
  *
  * @author Push Gateway team
  */
-public abstract class PushConnection {
+public abstract class PushConnection implements Session {
 
 	private final long socketId;
 
@@ -50,6 +51,7 @@ public abstract class PushConnection {
 	 * The socket ID.
 	 * @return the socket ID
 	 */
+	@Override
 	public final long socketId() {
 		return this.socketId;
 	}
@@ -58,6 +60,7 @@ public abstract class PushConnection {
 	 * The user ID.
 	 * @return the user ID
 	 */
+	@Override
 	public final String uid() {
 		return this.principal.uid();
 	}
@@ -82,6 +85,7 @@ public abstract class PushConnection {
 	 * The GUIDs this connection is attached to.
 	 * @return an immutable snapshot
 	 */
+	@Override
 	public final Set<String> guids() {
 		return this.guids;
 	}
@@ -94,6 +98,7 @@ public abstract class PushConnection {
 	 * When a frame last arrived from the client.
 	 * @return epoch milliseconds
 	 */
+	@Override
 	public final long lastSeen() {
 		return this.lastSeen;
 	}

@@ -15,7 +15,7 @@ import io.pushgateway.spi.PushPrincipal;
  * A connection that records what was written to it, on an executor that runs tasks at
  * once.
  */
-class FakeConnection extends PushConnection {
+public class FakeConnection extends PushConnection {
 
 	final List<String> written = new ArrayList<>();
 
@@ -23,7 +23,7 @@ class FakeConnection extends PushConnection {
 
 	Integer closeCode;
 
-	FakeConnection(long socketId, String uid, String... guids) {
+	public FakeConnection(long socketId, String uid, String... guids) {
 		this(socketId, uid, new JsonFrameCodec(), guids);
 	}
 

@@ -1,0 +1,187 @@
+package io.pushgateway.autoconfigure;
+
+import java.time.Clock;
+
+import io.lettuce.core.ClientOptions;
+import io.pushgateway.cluster.kafka.KafkaBusSettings;
+import io.pushgateway.cluster.kafka.KafkaClusterBus;
+import io.pushgateway.cluster.redis.RedisClusterBus;
+import io.pushgateway.hub.CloseCodes;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.PushConnection;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.id.WorkerIdStrategy;
+import io.pushgateway.registry.redis.RedisRegistrySettings;
+import io.pushgateway.registry.redis.RedisSessionRegistry;
+import io.pushgateway.registry.redis.RedisWorkerIdLease;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.spi.SessionRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+/**
+ * The cluster variants of the gateway's beans: the Redis session registry, the Kafka and
+ * Redis pub/sub buses, and the Redis-leased worker ID, each switched on by a property and
+ * failing fast with a clear message when its library is missing.
+ *
+ * @author Push Gateway team
+ */
+final class ClusterConfigurations {
+
+	private static final Log logger = LogFactory.getLog(ClusterConfigurations.class);
+
+	private ClusterConfigurations() {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
+	@ConditionalOnProperty(name = "push.gateway.registry.type", havingValue = "redis")
+	static class RedisRegistryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(SessionRegistry.class)
+		RedisSessionRegistry pushGatewayRedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory,
+				LocalHub hub, ClusterBus bus, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
+			PushGatewayProperties.Registry registry = properties.getRegistry();
+			String nodeId = PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy);
+			RedisRegistrySettings settings = new RedisRegistrySettings(registry.getKeyPrefix(), nodeId,
+					registry.getSyncInterval(), registry.getMaxBatch(), registry.getMaxQueued(),
+					registry.getLastSeenSyncInterval(), registry.getNodeHeartbeatInterval(), registry.getNodeTimeout(),
+					properties.getLimits().getMaxConnectionsPerUser(), registry.getCommandTimeout());
+			RedisSessionRegistry sessionRegistry = new RedisSessionRegistry(connectionFactory, settings, hub,
+					(socketId, node) -> evict(hub, bus, nodeId, socketId, node));
+			hub.setRegistry(sessionRegistry);
+			return sessionRegistry;
+		}
+
+		/**
+		 * Closes the oldest connection of a user over the cluster limit, wherever it
+		 * lives.
+		 */
+		private static void evict(LocalHub hub, ClusterBus bus, String self, long socketId, String node) {
+			String reason = "replaced by a newer connection of the same user";
+			if (self.equals(node)) {
+				PushConnection connection = hub.connection(socketId);
+				if (connection != null) {
+					connection.close(CloseCodes.REPLACED, reason);
+				}
+				return;
+			}
+			bus.publish(new ClusterMessage.Disconnect(socketId, CloseCodes.REPLACED, reason))
+				.subscribe(null, (error) -> logger.warn("Could not ask node " + node + " to close socket " + socketId
+						+ " over the user limit: " + error.getMessage()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(KafkaProducer.class)
+	@ConditionalOnProperty(name = "push.gateway.bus.type", havingValue = "kafka")
+	static class KafkaBusConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ClusterBus.class)
+		KafkaClusterBus pushGatewayKafkaClusterBus(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
+				SnowflakeIdGenerator ids) {
+			PushGatewayProperties.Kafka kafka = properties.getBus().getKafka();
+			KafkaBusSettings settings = new KafkaBusSettings(kafka.getBootstrapServers(), kafka.getTopic(),
+					kafka.isCreateTopic(), kafka.getPartitions(), kafka.getReplicationFactor(),
+					kafka.getPublishQueueCapacity(), kafka.getPublishTimeout(), kafka.getBufferMemory().toBytes(),
+					kafka.getProducer(), kafka.getConsumer());
+			return new KafkaClusterBus(settings, PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy),
+					ids::nextId);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
+	@ConditionalOnProperty(name = "push.gateway.bus.type", havingValue = "redis")
+	static class RedisBusConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ClusterBus.class)
+		RedisClusterBus pushGatewayRedisClusterBus(ReactiveRedisConnectionFactory connectionFactory,
+				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, SnowflakeIdGenerator ids) {
+			PushGatewayProperties.RedisBus redis = properties.getBus().getRedis();
+			String channel = (redis.getChannel() != null) ? redis.getChannel()
+					: properties.getRegistry().getKeyPrefix() + ":bus";
+			return new RedisClusterBus(connectionFactory, channel,
+					PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy), ids::nextId,
+					redis.getMaxInFlight(), redis.getPublishTimeout());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
+	@ConditionalOnProperty(name = "push.gateway.node.worker-id-strategy", havingValue = "redis-lease")
+	static class RedisWorkerIdConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(WorkerIdStrategy.class)
+		RedisWorkerIdLease pushGatewayRedisWorkerIdLease(ReactiveRedisConnectionFactory connectionFactory,
+				PushGatewayProperties properties) {
+			return new RedisWorkerIdLease(connectionFactory, properties.getRegistry().getKeyPrefix(),
+					properties.getNode().getWorkerIdLease());
+		}
+
+	}
+
+	/**
+	 * When the gateway uses Redis, Lettuce rejects commands while disconnected instead of
+	 * buffering them without bound; the registry and the bus then fail fast and recover.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ClientOptions.class, LettuceClientOptionsBuilderCustomizer.class })
+	@ConditionalOnProperty(name = "push.gateway.registry.type", havingValue = "redis")
+	static class RedisClientConfiguration {
+
+		@Bean
+		LettuceClientOptionsBuilderCustomizer pushGatewayLettuceClientOptions() {
+			return (builder) -> builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+		}
+
+	}
+
+	/**
+	 * Turns a silently ignored property into a startup failure that says what is missing.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class MissingLibraryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingClass("org.springframework.data.redis.connection.ReactiveRedisConnectionFactory")
+		@ConditionalOnProperty(name = "push.gateway.registry.type", havingValue = "redis")
+		Object pushGatewayMissingRedis() {
+			throw new IllegalStateException(
+					"push.gateway.registry.type=redis needs spring-boot-starter-data-redis-reactive on the classpath");
+		}
+
+		@Bean
+		@ConditionalOnMissingClass("org.apache.kafka.clients.producer.KafkaProducer")
+		@ConditionalOnProperty(name = "push.gateway.bus.type", havingValue = "kafka")
+		Object pushGatewayMissingKafka() {
+			throw new IllegalStateException(
+					"push.gateway.bus.type=kafka needs org.apache.kafka:kafka-clients on the " + "classpath");
+		}
+
+	}
+
+	static Clock clock(ObjectProvider<Clock> clock) {
+		return clock.getIfAvailable(Clock::systemUTC);
+	}
+
+}

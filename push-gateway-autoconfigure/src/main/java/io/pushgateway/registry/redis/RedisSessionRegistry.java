@@ -1,0 +1,445 @@
+package io.pushgateway.registry.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+import io.pushgateway.core.ClusterStats;
+import io.pushgateway.core.SocketPresence;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.PushConnection;
+import io.pushgateway.spi.Session;
+import io.pushgateway.spi.SessionRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.concurrent.Queues;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * A {@link SessionRegistry} in Redis, shared by every node of a cluster, under the seed's
+ * keys. With the default prefix {@code ws}, these Redis commands create the schema:
+ *
+ * <pre class="code">
+ * HSET ws:user:clients:{uid} {socketId} {node}          the sockets of a user, and the node of each
+ * HSET ws:guid:clients:{guid} {socketId} {node}         the sockets attached to a GUID
+ * HSET ws:client:{socketId} uid {uid} node {node} connectedAt {ms} lastSeen {ms} guids {JSON array}
+ * SADD ws:node:clients:{node} {socketId}                the sockets of a node, to sweep when it dies
+ * SADD ws:users {uid}                                   the users with at least one socket
+ * ZADD ws:nodes {Redis TIME in ms} {node}               node liveness, refreshed every heartbeat
+ * SET  ws:worker:{workerId} {owner} NX PX {lease}       leased Snowflake worker IDs
+ * </pre>
+ *
+ * <p>
+ * Nothing here is on the delivery path. Session changes are queued in memory (bounded)
+ * and written every {@code syncInterval} as one Lua script call per batch; last-seen
+ * times are kept in memory and written every {@code lastSeenSyncInterval}. Every node
+ * sweeps the sessions of nodes whose heartbeat is older than {@code nodeTimeout}, so a
+ * killed node leaves no ghosts. When Redis is unreachable, changes are dropped once the
+ * queue is full and the node rewrites all of its sessions from its hub as soon as Redis
+ * answers again (also when it finds that others swept it as dead).
+ *
+ * <p>
+ * The scripts build key names from the prefix, so the registry needs a standalone or
+ * Sentinel-managed Redis, not Redis Cluster.
+ *
+ * @author Push Gateway team
+ */
+public final class RedisSessionRegistry implements SessionRegistry, SmartLifecycle {
+
+	/** Stops after the node has drained its connections, so their removal is written. */
+	public static final int PHASE = io.pushgateway.hub.NodeLifecycle.PHASE - 1;
+
+	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> APPLY = script("apply.lua", List.class);
+
+	private static final RedisScript<Long> HEARTBEAT = script("heartbeat.lua", Long.class);
+
+	private static final RedisScript<Long> SWEEP = script("sweep.lua", Long.class);
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> STATS = script("stats.lua", List.class);
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final RedisRegistrySettings settings;
+
+	private final LocalHub hub;
+
+	private final BiConsumer<Long, String> evictor;
+
+	private final Queue<String[]> queue = Queues.<String[]>unboundedMultiproducer().get();
+
+	private final AtomicInteger queued = new AtomicInteger();
+
+	private final AtomicBoolean resyncNeeded = new AtomicBoolean(true);
+
+	private final AtomicBoolean healthy = new AtomicBoolean(true);
+
+	private final AtomicLong sweptSessions = new AtomicLong();
+
+	private volatile Disposable.Composite tasks = Disposables.composite();
+
+	private volatile boolean running;
+
+	/**
+	 * Create a registry.
+	 * @param connectionFactory the Redis connection factory
+	 * @param settings the settings
+	 * @param hub this node's hub
+	 * @param evictor closes a socket (by ID, on the named node) that exceeds the
+	 * cluster-wide per-user limit
+	 */
+	public RedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory, RedisRegistrySettings settings,
+			LocalHub hub, BiConsumer<Long, String> evictor) {
+		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
+		this.settings = settings;
+		this.hub = hub;
+		this.evictor = evictor;
+	}
+
+	/** Loads a script's text once, so no file is read on a Reactor thread later. */
+	static <T> RedisScript<T> script(String name, Class<T> type) {
+		try {
+			return RedisScript.of(
+					new ClassPathResource(name, RedisSessionRegistry.class).getContentAsString(StandardCharsets.UTF_8),
+					type);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	private String key(String suffix) {
+		return this.settings.keyPrefix() + ':' + suffix;
+	}
+
+	// write side: called by the hub, on any thread; only queues
+
+	@Override
+	public void register(Session session) {
+		Set<String> guids = session.guids();
+		String[] op = new String[6 + guids.size()];
+		op[0] = "R";
+		op[1] = Long.toString(session.socketId());
+		op[2] = session.uid();
+		op[3] = Long.toString(io.pushgateway.id.SnowflakeIdGenerator.timestampOf(session.socketId()).toEpochMilli());
+		op[4] = Long.toString(session.lastSeen());
+		op[5] = Integer.toString(guids.size());
+		int i = 6;
+		for (String guid : guids) {
+			op[i++] = guid;
+		}
+		enqueue(op);
+	}
+
+	@Override
+	public void unregister(Session session) {
+		enqueue(new String[] { "U", Long.toString(session.socketId()) });
+	}
+
+	@Override
+	public void joined(Session session, String guid) {
+		enqueue(new String[] { "J", Long.toString(session.socketId()), guid });
+	}
+
+	@Override
+	public void left(Session session, String guid) {
+		enqueue(new String[] { "L", Long.toString(session.socketId()), guid });
+	}
+
+	private void enqueue(String[] op) {
+		if (this.resyncNeeded.get()) {
+			// the resync will write the hub's current state, which includes this change
+			return;
+		}
+		if (this.queued.incrementAndGet() > this.settings.maxQueued()) {
+			this.queued.decrementAndGet();
+			this.resyncNeeded.set(true);
+			return;
+		}
+		this.queue.offer(op);
+	}
+
+	// the writer
+
+	@Override
+	public void start() {
+		Disposable.Composite tasks = Disposables.composite();
+		tasks.add(every(this.settings.syncInterval(), this::flush));
+		tasks.add(every(this.settings.nodeHeartbeatInterval(), () -> heartbeat().then(sweep())));
+		tasks.add(every(this.settings.lastSeenSyncInterval(), () -> Mono.fromRunnable(this::queueLastSeen)));
+		this.tasks = tasks;
+		this.running = true;
+		// register the node and whatever the hub holds already before accepting
+		// connections
+		heartbeat().then(flush()).block(this.settings.commandTimeout().multipliedBy(2));
+	}
+
+	private Disposable every(Duration period, java.util.function.Supplier<Mono<?>> task) {
+		return Flux.interval(period, period, Schedulers.parallel())
+			.onBackpressureDrop()
+			.concatMap((tick) -> task.get().onErrorResume((error) -> {
+				unhealthy(error);
+				return Mono.empty();
+			}), 1)
+			.subscribe();
+	}
+
+	/**
+	 * Write what is queued, or everything the hub holds after an outage.
+	 * @return completes when written
+	 */
+	Mono<Void> flush() {
+		return Mono.defer(() -> {
+			if (this.resyncNeeded.get()) {
+				return resync();
+			}
+			List<String[]> batch = drain();
+			if (batch.isEmpty()) {
+				return Mono.empty();
+			}
+			return apply(batch).then(flush());
+		});
+	}
+
+	private List<String[]> drain() {
+		List<String[]> batch = new ArrayList<>();
+		String[] op;
+		while (batch.size() < this.settings.maxBatch() && (op = this.queue.poll()) != null) {
+			this.queued.decrementAndGet();
+			batch.add(op);
+		}
+		return batch;
+	}
+
+	@SuppressWarnings("unchecked")
+	private Mono<Void> apply(List<String[]> batch) {
+		List<String> args = new ArrayList<>();
+		args.add(this.settings.keyPrefix());
+		args.add(this.settings.nodeId());
+		args.add(Integer.toString(this.settings.maxConnectionsPerUser()));
+		for (String[] op : batch) {
+			args.addAll(List.of(op));
+		}
+		return this.redis.execute(APPLY, List.of(), args)
+			.timeout(this.settings.commandTimeout())
+			.doOnNext((over) -> enforceUserLimit((List<Object>) over))
+			.doOnError((error) -> this.resyncNeeded.set(true))
+			.then(Mono.fromRunnable(this::healthy));
+	}
+
+	/**
+	 * Rewrite every session of this node from the hub, then remove the node's sessions
+	 * Redis still holds but the hub does not (closed while Redis was unreachable).
+	 */
+	private Mono<Void> resync() {
+		this.resyncNeeded.set(false);
+		this.queue.clear();
+		this.queued.set(0);
+		List<PushConnection> connections = new ArrayList<>(this.hub.connections());
+		Set<String> local = new HashSet<>();
+		connections.forEach((connection) -> local.add(Long.toString(connection.socketId())));
+		List<String[]> ops = new ArrayList<>(connections.size());
+		for (PushConnection connection : connections) {
+			register(connection);
+			ops.addAll(drain());
+		}
+		return Flux.fromIterable(partition(ops))
+			.concatMap(this::apply)
+			.thenMany(this.redis.opsForSet().members(key("node:clients:" + this.settings.nodeId())))
+			.filter((sid) -> !local.contains(sid))
+			.map((sid) -> new String[] { "U", sid })
+			.collectList()
+			.flatMapMany((stale) -> Flux.fromIterable(partition(stale)))
+			.concatMap(this::apply)
+			.then()
+			.doOnSuccess((done) -> logger
+				.info("Registry resynchronized " + connections.size() + " sessions of node " + this.settings.nodeId()))
+			.doOnError((error) -> this.resyncNeeded.set(true));
+	}
+
+	private List<List<String[]>> partition(List<String[]> ops) {
+		List<List<String[]>> batches = new ArrayList<>();
+		for (int i = 0; i < ops.size(); i += this.settings.maxBatch()) {
+			batches.add(ops.subList(i, Math.min(ops.size(), i + this.settings.maxBatch())));
+		}
+		return batches;
+	}
+
+	private void queueLastSeen() {
+		for (PushConnection connection : this.hub.connections()) {
+			enqueue(new String[] { "T", Long.toString(connection.socketId()), Long.toString(connection.lastSeen()) });
+		}
+	}
+
+	private Mono<Void> heartbeat() {
+		return this.redis.execute(HEARTBEAT, List.of(), List.of(this.settings.keyPrefix(), this.settings.nodeId()))
+			.next()
+			.timeout(this.settings.commandTimeout())
+			.doOnNext((added) -> {
+				if (added == 1 && this.running && !this.resyncNeeded.get()) {
+					logger.warn("Node " + this.settings.nodeId()
+							+ " was unknown to Redis (restarted, or swept as dead);" + " resynchronizing its sessions");
+					this.resyncNeeded.set(true);
+				}
+			})
+			.then();
+	}
+
+	private Mono<Void> sweep() {
+		return this.redis
+			.execute(SWEEP, List.of(),
+					List.of(this.settings.keyPrefix(), Long.toString(this.settings.nodeTimeout().toMillis())))
+			.next()
+			.timeout(this.settings.commandTimeout())
+			.doOnNext((removed) -> {
+				if (removed > 0) {
+					this.sweptSessions.addAndGet(removed);
+					logger.info("Removed " + removed + " sessions of nodes silent for more than "
+							+ this.settings.nodeTimeout().toSeconds() + " s");
+				}
+			})
+			.then();
+	}
+
+	private void enforceUserLimit(List<Object> overLimit) {
+		for (Object entry : overLimit) {
+			List<?> fields = (List<?>) entry;
+			List<SocketPresence> sockets = new ArrayList<>();
+			for (int i = 0; i + 1 < fields.size(); i += 2) {
+				sockets.add(new SocketPresence(Long.parseLong(text(fields.get(i))), text(fields.get(i + 1))));
+			}
+			sockets.sort(Comparator.comparingLong(SocketPresence::socketId));
+			for (SocketPresence oldest : sockets.subList(0, sockets.size() - this.settings.maxConnectionsPerUser())) {
+				this.evictor.accept(oldest.socketId(), oldest.node());
+			}
+		}
+	}
+
+	private static String text(Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+	}
+
+	private void unhealthy(Throwable error) {
+		this.resyncNeeded.set(true);
+		if (this.healthy.compareAndSet(true, false)) {
+			logger.warn("Redis session registry unreachable; connections keep working, sessions will be rewritten when "
+					+ "Redis answers: " + error);
+		}
+	}
+
+	private void healthy() {
+		if (this.healthy.compareAndSet(false, true)) {
+			logger.info("Redis session registry reachable again");
+		}
+	}
+
+	/**
+	 * Whether the last write reached Redis.
+	 * @return {@code true} when healthy
+	 */
+	public boolean isHealthy() {
+		return this.healthy.get();
+	}
+
+	/**
+	 * How many sessions of dead nodes this node swept.
+	 * @return the count
+	 */
+	public long sweptSessions() {
+		return this.sweptSessions.get();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.tasks.dispose();
+		try {
+			flush().then(this.redis.opsForZSet().remove(key("nodes"), this.settings.nodeId()))
+				.then(this.redis.delete(key("node:clients:" + this.settings.nodeId())))
+				.block(this.settings.commandTimeout());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not remove node " + this.settings.nodeId() + " from Redis on shutdown; other nodes will "
+					+ "sweep it after " + this.settings.nodeTimeout().toSeconds() + " s: " + ex.getMessage());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	// read side
+
+	@Override
+	public Mono<Boolean> isOnline(String uid) {
+		return this.redis.hasKey(key("user:clients:" + uid)).timeout(this.settings.commandTimeout());
+	}
+
+	@Override
+	public Mono<List<SocketPresence>> socketsOf(String uid) {
+		return this.redis.<String, String>opsForHash()
+			.entries(key("user:clients:" + uid))
+			.map((entry) -> new SocketPresence(Long.parseLong(entry.getKey()), entry.getValue()))
+			.sort(Comparator.comparingLong(SocketPresence::socketId))
+			.collectList()
+			.timeout(this.settings.commandTimeout());
+	}
+
+	@Override
+	public Mono<Long> guidConnections(String guid) {
+		return this.redis.opsForHash().size(key("guid:clients:" + guid)).timeout(this.settings.commandTimeout());
+	}
+
+	@Override
+	public Mono<ClusterStats> stats() {
+		return this.redis.execute(STATS, List.of(), List.of(this.settings.keyPrefix()))
+			.next()
+			.map((counts) -> new ClusterStats(number(counts.get(0)), number(counts.get(1)), number(counts.get(2))))
+			.timeout(this.settings.commandTimeout());
+	}
+
+	private static long number(Object value) {
+		return (value instanceof Number number) ? number.longValue() : Long.parseLong(text(value));
+	}
+
+	/**
+	 * The raw client hash of a socket, for diagnostics.
+	 * @param socketId the socket ID
+	 * @return the fields
+	 */
+	public Mono<Map<String, String>> client(long socketId) {
+		return this.redis.<String, String>opsForHash()
+			.entries(key("client:" + socketId))
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+	}
+
+}

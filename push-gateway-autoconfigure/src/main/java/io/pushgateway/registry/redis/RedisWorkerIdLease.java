@@ -1,0 +1,106 @@
+package io.pushgateway.registry.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.id.WorkerIdStrategy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * A {@link WorkerIdStrategy} that leases a free worker ID from Redis ({@code SET
+ * ws:worker:{id} {owner} NX PX {lease}}) and renews the lease every third of its length,
+ * so every live node has a distinct worker ID without configuration. A node that dies
+ * releases its ID when the lease expires.
+ *
+ * @author Push Gateway team
+ */
+public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisWorkerIdLease.class);
+
+	private static final RedisScript<Long> LEASE = RedisSessionRegistry.script("lease.lua", Long.class);
+
+	private static final RedisScript<Long> RENEW = RedisSessionRegistry.script("renew.lua", Long.class);
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final String keyPrefix;
+
+	private final Duration lease;
+
+	private final String owner = UUID.randomUUID().toString();
+
+	private final int workerId;
+
+	private final Disposable renewal;
+
+	/**
+	 * Lease a worker ID; blocks until Redis answers, so call it at startup only.
+	 * @param connectionFactory the Redis connection factory
+	 * @param keyPrefix the key prefix
+	 * @param lease the lease length
+	 * @throws IllegalStateException when all 1,024 IDs are leased or Redis does not
+	 * answer
+	 */
+	public RedisWorkerIdLease(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, Duration lease) {
+		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
+		this.keyPrefix = keyPrefix;
+		this.lease = lease;
+		int start = ThreadLocalRandom.current().nextInt(SnowflakeIdGenerator.MAX_WORKER_ID + 1);
+		Long id = this.redis
+			.execute(LEASE, List.of(),
+					List.of(keyPrefix, this.owner, Long.toString(lease.toMillis()), Integer.toString(start)))
+			.next()
+			.block(Duration.ofSeconds(30));
+		if (id == null || id < 0) {
+			throw new IllegalStateException("No free Snowflake worker ID in Redis: 1,024 nodes hold leases");
+		}
+		this.workerId = id.intValue();
+		Duration period = lease.dividedBy(3);
+		this.renewal = Flux.interval(period, period, Schedulers.parallel())
+			.onBackpressureDrop()
+			.concatMap((tick) -> renew(), 1)
+			.subscribe();
+		logger.info("Leased Snowflake worker ID " + this.workerId);
+	}
+
+	private reactor.core.publisher.Mono<Long> renew() {
+		return this.redis
+			.execute(RENEW, List.of(this.keyPrefix + ":worker:" + this.workerId),
+					List.of(this.owner, Long.toString(this.lease.toMillis())))
+			.next()
+			.doOnNext((renewed) -> {
+				if (renewed == 0) {
+					logger.error("Lost the lease of worker ID " + this.workerId + " (Redis unreachable for longer than "
+							+ this.lease.toSeconds() + " s?); IDs may collide if another node leased it");
+				}
+			})
+			.onErrorResume((error) -> reactor.core.publisher.Mono.empty());
+	}
+
+	@Override
+	public int workerId() {
+		return this.workerId;
+	}
+
+	@Override
+	public void destroy() {
+		this.renewal.dispose();
+		this.redis.delete(this.keyPrefix + ":worker:" + this.workerId)
+			.onErrorResume((error) -> reactor.core.publisher.Mono.empty())
+			.block(Duration.ofSeconds(2));
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.pushgateway.spi;
+
+import io.pushgateway.core.PresenceOperations;
+
+/**
+ * Where the cluster keeps its sessions: which users and GUIDs have connections on which
+ * node. The write methods are called by the node's hub as connections come and go; they
+ * must return at once without blocking or failing (implementations queue and batch the
+ * writes). The read side is the application's {@link PresenceOperations}.
+ *
+ * @author Push Gateway team
+ * @see io.pushgateway.registry.InMemorySessionRegistry
+ */
+public interface SessionRegistry extends PresenceOperations {
+
+	/**
+	 * A connection opened on this node.
+	 * @param session the connection
+	 */
+	void register(Session session);
+
+	/**
+	 * A connection on this node closed.
+	 * @param session the connection
+	 */
+	void unregister(Session session);
+
+	/**
+	 * A connection on this node was attached to a GUID.
+	 * @param session the connection
+	 * @param guid the GUID
+	 */
+	void joined(Session session, String guid);
+
+	/**
+	 * A connection on this node was detached from a GUID.
+	 * @param session the connection
+	 * @param guid the GUID
+	 */
+	void left(Session session, String guid);
+
+}

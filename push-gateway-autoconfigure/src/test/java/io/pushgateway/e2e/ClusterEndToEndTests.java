@@ -1,0 +1,289 @@
+package io.pushgateway.e2e;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.SocketPresence;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.RedisServer;
+import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestGateway;
+import io.pushgateway.support.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three gateway nodes acting as one, with a real {@code redis-server} (session registry)
+ * and a real Kafka broker (cluster bus), and real WebSocket clients.
+ *
+ * @author Push Gateway team
+ */
+@ExtendWith(BlockHoundExtension.class)
+class ClusterEndToEndTests {
+
+	private static final Duration NODE_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final Duration NODE_HEARTBEAT = Duration.ofMillis(250);
+
+	private static RedisServer redis;
+
+	private static EmbeddedKafkaKraftBroker kafka;
+
+	private static final List<TestGateway> nodes = new ArrayList<>();
+
+	private final List<TestClient> clients = new ArrayList<>();
+
+	@BeforeAll
+	static void startCluster() {
+		redis = RedisServer.start();
+		kafka = new EmbeddedKafkaKraftBroker(1, 3);
+		kafka.afterPropertiesSet();
+		for (int i = 0; i < 3; i++) {
+			nodes.add(TestGateway.start(nodeProperties()));
+		}
+	}
+
+	static Map<String, Object> nodeProperties() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.host", "127.0.0.1");
+		properties.put("spring.data.redis.port", redis.port());
+		properties.put("push.gateway.registry.type", "redis");
+		properties.put("push.gateway.registry.node-timeout", NODE_TIMEOUT.toMillis() + "ms");
+		properties.put("push.gateway.registry.node-heartbeat-interval", NODE_HEARTBEAT.toMillis() + "ms");
+		properties.put("push.gateway.registry.sync-interval", "20ms");
+		properties.put("push.gateway.node.worker-id-strategy", "redis-lease");
+		properties.put("push.gateway.bus.type", "kafka");
+		properties.put("push.gateway.bus.kafka.bootstrap-servers", kafka.getBrokersAsString());
+		properties.put("push.gateway.bus.kafka.partitions", 3);
+		properties.put("push.gateway.limits.max-connections-per-user", 2);
+		return properties;
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		nodes.forEach(TestGateway::close);
+		kafka.destroy();
+		redis.close();
+	}
+
+	@AfterEach
+	void closeClients() {
+		this.clients.forEach(TestClient::close);
+	}
+
+	private TestClient connect(int node, String uid) {
+		TestClient client = TestClient.connect(nodes.get(node).port(), Tokens.forUser(uid));
+		this.clients.add(client);
+		return client;
+	}
+
+	private static PushOperations push(int node) {
+		return nodes.get(node).bean(PushOperations.class);
+	}
+
+	private static PresenceOperations presence(int node) {
+		return nodes.get(node).bean(PresenceOperations.class);
+	}
+
+	private static String uid() {
+		return "user-" + UUID.randomUUID();
+	}
+
+	@Test
+	void everyNodeLeasedADistinctWorkerId() {
+		Set<Integer> workerIds = new HashSet<>();
+		for (TestGateway node : nodes) {
+			workerIds.add(SnowflakeIdGenerator.workerIdOf(node.bean(SnowflakeIdGenerator.class).nextId()));
+		}
+		assertThat(workerIds).hasSize(3);
+	}
+
+	@Test
+	void pushOnNodeOneReachesUserOnNodeThreeExactlyOnce() {
+		String uid = uid();
+		TestClient client = connect(2, uid);
+		client.next("welcome");
+
+		var result = push(0).pushToUser(uid, "cross", Map.of("from", "node-1")).block();
+
+		assertThat(result.localDeliveries()).isZero();
+		assertThat(client.next("push")).containsEntry("id", result.messageId())
+			.containsEntry("d", Map.of("from", "node-1"));
+		push(1).pushToUser(uid, "marker", "end").block();
+		assertThat(client.next("push")).as("no duplicate before the marker").containsEntry("ev", "marker");
+	}
+
+	@Test
+	void guidPushSpansNodes() {
+		String guid = "open-" + UUID.randomUUID();
+		List<TestClient> members = new ArrayList<>();
+		for (int node = 0; node < 3; node++) {
+			TestClient client = connect(node, uid());
+			client.next("welcome");
+			client.send("{\"t\":\"join\",\"id\":\"j\",\"g\":\"" + guid + "\"}");
+			client.next("joined");
+			members.add(client);
+		}
+
+		var result = push(1).pushToGuid(guid, "edit", "x").block();
+
+		assertThat(result.localDeliveries()).isEqualTo(1);
+		for (TestClient member : members) {
+			assertThat(member.next("push")).containsEntry("id", result.messageId()).containsEntry("g", guid);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(0).guidConnections(guid).block() == 3);
+	}
+
+	@Test
+	void broadcastReachesEveryConnectionOfEveryNode() {
+		List<TestClient> everyone = new ArrayList<>();
+		for (int i = 0; i < 9; i++) {
+			TestClient client = connect(i % 3, uid());
+			client.next("welcome");
+			everyone.add(client);
+		}
+
+		var result = push(2).broadcast("all-hands", "now").block();
+
+		for (TestClient client : everyone) {
+			assertThat(client.next("push")).containsEntry("id", result.messageId());
+		}
+	}
+
+	@Test
+	void presenceFollowsConnectAndDisconnectFromAnyNode() {
+		String uid = uid();
+		TestClient client = connect(1, uid);
+		Map<String, Object> welcome = client.next("welcome");
+		long sid = Long.parseLong((String) welcome.get("sid"));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(0).isOnline(uid).block());
+		assertThat(presence(2).socketsOf(uid).block())
+			.containsExactly(new SocketPresence(sid, (String) welcome.get("node")));
+
+		client.close();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> !presence(0).isOnline(uid).block());
+	}
+
+	@Test
+	void userLimitHoldsAcrossNodes() {
+		String uid = uid();
+		TestClient oldest = connect(0, uid);
+		oldest.next("welcome");
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(1).socketsOf(uid).block().size() == 1);
+		TestClient second = connect(1, uid);
+		second.next("welcome");
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(1).socketsOf(uid).block().size() == 2);
+
+		TestClient newest = connect(2, uid);
+		newest.next("welcome");
+
+		assertThat(oldest.awaitClose().code()).isEqualTo(4003);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(2).socketsOf(uid).block().size() == 2);
+		assertThat(second.isClosed()).isFalse();
+		assertThat(newest.isClosed()).isFalse();
+	}
+
+	@Test
+	void killedNodeLeavesNoGhosts() throws Exception {
+		Process process = startNodeProcess();
+		try {
+			int port = awaitReady(process);
+			String uid = uid();
+			TestClient client = TestClient.connect(port, Tokens.forUser(uid));
+			this.clients.add(client);
+			client.next("welcome");
+			await().atMost(Duration.ofSeconds(5)).until(() -> presence(0).isOnline(uid).block());
+
+			long killedAt = System.nanoTime();
+			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+			await().atMost(Duration.ofSeconds(15)).until(() -> !presence(0).isOnline(uid).block());
+			Duration ghostLifetime = Duration.ofNanos(System.nanoTime() - killedAt);
+			assertThat(ghostLifetime).isLessThanOrEqualTo(NODE_TIMEOUT.plus(NODE_HEARTBEAT.multipliedBy(4)));
+			assertThat(presence(1).stats().block().nodes()).isEqualTo(3);
+		}
+		finally {
+			process.destroyForcibly();
+		}
+	}
+
+	@Test
+	void redisRestartUnderLiveConnectionsKeepsThemAndPresenceRecovers() {
+		String local = uid();
+		String remote = uid();
+		TestClient onNodeOne = connect(0, local);
+		TestClient onNodeTwo = connect(1, remote);
+		onNodeOne.next("welcome");
+		onNodeTwo.next("welcome");
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(2).isOnline(remote).block());
+
+		redis.restart();
+
+		assertThat(push(0).pushToUser(local, "local", "still here").block().localDeliveries()).isEqualTo(1);
+		assertThat(onNodeOne.next("push")).containsEntry("ev", "local");
+		push(0).pushToUser(remote, "remote", "via kafka").block();
+		assertThat(onNodeTwo.next("push")).containsEntry("ev", "remote");
+		await().atMost(Duration.ofSeconds(15))
+			.ignoreExceptions()
+			.until(() -> presence(2).isOnline(remote).block() && presence(2).isOnline(local).block());
+		assertThat(onNodeOne.isClosed()).isFalse();
+		assertThat(onNodeTwo.isClosed()).isFalse();
+	}
+
+	private static Process startNodeProcess() throws Exception {
+		List<String> command = new ArrayList<>(
+				List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
+						System.getProperty("java.class.path"), "io.pushgateway.support.TestNodeMain"));
+		nodeProperties().forEach((key, value) -> command.add(key + "=" + value));
+		command.add("push.gateway.auth.jwt.secret=" + Tokens.SECRET);
+		return new ProcessBuilder(command).redirectErrorStream(true).start();
+	}
+
+	private static int awaitReady(Process process) throws Exception {
+		CompletableFuture<Integer> port = new CompletableFuture<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					if (line.startsWith("READY ")) {
+						port.complete(Integer.parseInt(line.substring(6).trim()));
+					}
+				}
+				port.completeExceptionally(new IllegalStateException("node process exited"));
+			}
+			catch (Exception ex) {
+				port.completeExceptionally(ex);
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		return port.get(60, TimeUnit.SECONDS);
+	}
+
+}

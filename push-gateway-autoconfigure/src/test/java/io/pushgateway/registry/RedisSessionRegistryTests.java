@@ -1,0 +1,200 @@
+package io.pushgateway.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.pushgateway.core.ClusterStats;
+import io.pushgateway.core.SocketPresence;
+import io.pushgateway.hub.FakeConnection;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.registry.redis.RedisRegistrySettings;
+import io.pushgateway.registry.redis.RedisSessionRegistry;
+import io.pushgateway.support.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Redis session registry against a real {@code redis-server}: the documented keys,
+ * presence, the sweep of a dead node, and recovery after Redis restarts empty.
+ *
+ * @author Push Gateway team
+ */
+class RedisSessionRegistryTests {
+
+	private static final AtomicLong ids = new AtomicLong(1000);
+
+	private static RedisServer redis;
+
+	private final List<Runnable> cleanups = new ArrayList<>();
+
+	private String prefix;
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@BeforeEach
+	void freshPrefix() {
+		this.prefix = "t" + ids.incrementAndGet();
+	}
+
+	@AfterEach
+	void cleanUp() {
+		this.cleanups.forEach(Runnable::run);
+	}
+
+	private LettuceConnectionFactory factory() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
+		factory.afterPropertiesSet();
+		factory.start();
+		this.cleanups.add(factory::destroy);
+		return factory;
+	}
+
+	private RedisSessionRegistry registry(String node, LocalHub hub, LettuceConnectionFactory factory, int limit,
+			List<String> evicted) {
+		RedisSessionRegistry registry = new RedisSessionRegistry(factory,
+				new RedisRegistrySettings(this.prefix, node, Duration.ofMillis(20), 100, 1000, Duration.ofSeconds(30),
+						Duration.ofMillis(200), Duration.ofSeconds(1), limit, Duration.ofSeconds(2)),
+				hub, (sid, owner) -> evicted.add(sid + "@" + owner));
+		hub.setRegistry(registry);
+		registry.start();
+		this.cleanups.add(0, () -> {
+			if (registry.isRunning()) {
+				registry.stop();
+			}
+		});
+		return registry;
+	}
+
+	private String redis(String command) throws Exception {
+		return redis.command(command);
+	}
+
+	@Test
+	void sessionsAreWrittenUnderTheDocumentedKeys() throws Exception {
+		LocalHub hub = new LocalHub(0);
+		RedisSessionRegistry registry = registry("n1", hub, factory(), 0, new ArrayList<>());
+		FakeConnection connection = new FakeConnection(101, "alice", "doc-1");
+
+		hub.register(connection);
+		hub.join(connection, "doc-2");
+
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> redis("HGET " + this.prefix + ":guid:clients:doc-2 101").contains("n1"));
+		assertThat(redis("HGET " + this.prefix + ":user:clients:alice 101")).contains("n1");
+		assertThat(redis("HGET " + this.prefix + ":guid:clients:doc-1 101")).contains("n1");
+		assertThat(redis("HGET " + this.prefix + ":client:101 uid")).contains("alice");
+		assertThat(redis("HGET " + this.prefix + ":client:101 node")).contains("n1");
+		assertThat(redis("HGET " + this.prefix + ":client:101 guids")).contains("doc-1").contains("doc-2");
+		assertThat(redis("HEXISTS " + this.prefix + ":client:101 connectedAt")).contains(":1");
+		assertThat(redis("SISMEMBER " + this.prefix + ":node:clients:n1 101")).contains(":1");
+		assertThat(redis("SISMEMBER " + this.prefix + ":users alice")).contains(":1");
+		assertThat(redis("ZSCORE " + this.prefix + ":nodes n1")).doesNotContain("$-1");
+
+		assertThat(registry.isOnline("alice").block()).isTrue();
+		assertThat(registry.socketsOf("alice").block()).containsExactly(new SocketPresence(101, "n1"));
+		assertThat(registry.guidConnections("doc-1").block()).isEqualTo(1);
+		assertThat(registry.stats().block()).isEqualTo(new ClusterStats(1, 1, 1));
+
+		hub.leave(connection, "doc-1");
+		hub.unregister(connection);
+
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> redis("EXISTS " + this.prefix + ":client:101").contains(":0"));
+		assertThat(redis("EXISTS " + this.prefix + ":user:clients:alice")).contains(":0");
+		assertThat(redis("EXISTS " + this.prefix + ":guid:clients:doc-1")).contains(":0");
+		assertThat(redis("EXISTS " + this.prefix + ":guid:clients:doc-2")).contains(":0");
+		assertThat(redis("SISMEMBER " + this.prefix + ":users alice")).contains(":0");
+		assertThat(registry.isOnline("alice").block()).isFalse();
+		assertThat(registry.stats().block()).isEqualTo(new ClusterStats(1, 0, 0));
+	}
+
+	@Test
+	void sessionsOfADeadNodeAreSweptByTheLiving() {
+		LocalHub deadHub = new LocalHub(0);
+		LettuceConnectionFactory deadFactory = factory();
+		registry("dead", deadHub, deadFactory, 0, new ArrayList<>());
+		LocalHub liveHub = new LocalHub(0);
+		RedisSessionRegistry live = registry("live", liveHub, factory(), 0, new ArrayList<>());
+		deadHub.register(new FakeConnection(201, "ghost", "doc"));
+		liveHub.register(new FakeConnection(202, "alive"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> live.stats().block().connections() == 2);
+
+		// the node dies without a word: its connection to Redis is cut and never comes
+		// back
+		deadFactory.destroy();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> !live.isOnline("ghost").block());
+		assertThat(live.guidConnections("doc").block()).isZero();
+		assertThat(live.stats().block()).isEqualTo(new ClusterStats(1, 1, 1));
+		assertThat(live.sweptSessions()).isEqualTo(1);
+	}
+
+	@Test
+	void userOverTheClusterLimitLosesItsOldestConnectionWherever() {
+		List<String> evictedByA = new CopyOnWriteArrayList<>();
+		LocalHub hubA = new LocalHub(0);
+		LocalHub hubB = new LocalHub(0);
+		registry("a", hubA, factory(), 2, evictedByA);
+		registry("b", hubB, factory(), 2, new ArrayList<>());
+
+		hubB.register(new FakeConnection(301, "bob"));
+		hubB.register(new FakeConnection(302, "bob"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> {
+			try {
+				return redis("HLEN " + this.prefix + ":user:clients:bob").contains(":2");
+			}
+			catch (Exception ex) {
+				return false;
+			}
+		});
+		hubA.register(new FakeConnection(303, "bob"));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> !evictedByA.isEmpty());
+		assertThat(evictedByA).containsExactly("301@b");
+	}
+
+	@Test
+	void sessionsAreRewrittenAfterRedisRestartsEmpty() throws Exception {
+		LocalHub hub = new LocalHub(0);
+		RedisSessionRegistry registry = registry("n1", hub, factory(), 0, new ArrayList<>());
+		FakeConnection survivor = new FakeConnection(401, "carol", "doc");
+		FakeConnection leaver = new FakeConnection(402, "dave");
+		hub.register(survivor);
+		hub.register(leaver);
+		await().atMost(Duration.ofSeconds(5)).until(() -> registry.stats().block().connections() == 2);
+
+		redis.restart();
+		hub.unregister(leaver);
+		hub.register(new FakeConnection(403, "erin"));
+
+		await().atMost(Duration.ofSeconds(10))
+			.ignoreExceptions()
+			.until(() -> registry.stats().block().equals(new ClusterStats(1, 2, 2)));
+		assertThat(registry.socketsOf("carol").block()).containsExactly(new SocketPresence(401, "n1"));
+		assertThat(registry.guidConnections("doc").block()).isEqualTo(1);
+		assertThat(registry.isOnline("dave").block()).isFalse();
+		assertThat(registry.isOnline("erin").block()).isTrue();
+	}
+
+}
