@@ -239,11 +239,13 @@ public final class PushGatewayAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		HttpPushApi pushGatewayHttpPushApi(PushOperations operations, PushGatewayProperties properties) {
+		HttpPushApi pushGatewayHttpPushApi(PushOperations operations, SessionRegistry presence,
+				PushGatewayProperties properties) {
 			String token = properties.getHttpApi().getToken();
 			Assert.state(token != null && !token.isBlank(),
 					"push.gateway.http-api.token must be set when the HTTP push API is enabled");
-			return new HttpPushApi(operations, token, (int) properties.getLimits().getMaxPayloadSize().toBytes());
+			return new HttpPushApi(operations, presence, token,
+					(int) properties.getLimits().getMaxPayloadSize().toBytes());
 		}
 
 		@Bean

@@ -9,10 +9,12 @@ import java.util.function.Function;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.spi.ClusterBusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -46,12 +48,15 @@ public final class HttpPushApi {
 
 	private final PushOperations operations;
 
+	private final PresenceOperations presence;
+
 	private final byte[] token;
 
 	private final int maxPayloadSize;
 
-	public HttpPushApi(PushOperations operations, String token, int maxPayloadSize) {
+	public HttpPushApi(PushOperations operations, PresenceOperations presence, String token, int maxPayloadSize) {
 		this.operations = operations;
+		this.presence = presence;
 		this.token = token.getBytes(StandardCharsets.UTF_8);
 		this.maxPayloadSize = maxPayloadSize;
 	}
@@ -68,7 +73,10 @@ public final class HttpPushApi {
 				.POST("/users", (request) -> push(request, HttpPushApi::users))
 				.POST("/guids/{guid}", (request) -> push(request, (r) -> PushTarget.guid(r.pathVariable("guid"))))
 				.POST("/sockets/{socketId}", (request) -> push(request, (r) -> socket(r.pathVariable("socketId"))))
-				.POST("/broadcast", (request) -> push(request, (r) -> PushTarget.all())))
+				.POST("/broadcast", (request) -> push(request, (r) -> PushTarget.all()))
+				.GET("/presence/users/{uid}", this::userPresence)
+				.GET("/presence/guids/{guid}", this::guidPresence)
+				.GET("/presence/stats", this::stats))
 			.filter(authenticated())
 			.build();
 	}
@@ -135,7 +143,44 @@ public final class HttpPushApi {
 			.onErrorResume(NodeOverloadedException.class,
 					(ex) -> ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).bodyValue(error(ex.getMessage())))
 			.onErrorResume(PushRejectedException.class, (ex) -> badRequest(ex.getMessage()))
+			.onErrorResume(ClusterBusException.class,
+					(ex) -> ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+						.contentType(MediaType.APPLICATION_JSON)
+						.bodyValue(error(
+								"delivered on this node only; the cluster bus refused the push: " + ex.getMessage())))
 			.onErrorResume(IllegalArgumentException.class, (ex) -> badRequest(ex.getMessage()));
+	}
+
+	private Mono<ServerResponse> userPresence(ServerRequest request) {
+		return this.presence.socketsOf(request.pathVariable("uid"))
+			.map((sockets) -> Map.of("online", !sockets.isEmpty(), "sockets",
+					sockets.stream()
+						.map((socket) -> Map.of("socketId", Long.toString(socket.socketId()), "node", socket.node()))
+						.toList()))
+			.flatMap((body) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body))
+			.onErrorResume(this::registryUnavailable);
+	}
+
+	private Mono<ServerResponse> guidPresence(ServerRequest request) {
+		return this.presence.guidConnections(request.pathVariable("guid"))
+			.flatMap((count) -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("connections", count)))
+			.onErrorResume(this::registryUnavailable);
+	}
+
+	private Mono<ServerResponse> stats(ServerRequest request) {
+		return this.presence.stats()
+			.flatMap((stats) -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("nodes", stats.nodes(), "connections", stats.connections(), "users", stats.users())))
+			.onErrorResume(this::registryUnavailable);
+	}
+
+	private Mono<ServerResponse> registryUnavailable(Throwable error) {
+		return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(error("session registry unavailable: " + error.getMessage()));
 	}
 
 	private static Payload payload(byte[] bytes, MediaType type) {

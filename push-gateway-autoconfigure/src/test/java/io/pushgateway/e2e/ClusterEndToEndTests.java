@@ -29,6 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -134,6 +138,31 @@ class ClusterEndToEndTests {
 			.containsEntry("d", Map.of("from", "node-1"));
 		push(1).pushToUser(uid, "marker", "end").block();
 		assertThat(client.next("push")).as("no duplicate before the marker").containsEntry("ev", "marker");
+	}
+
+	@Test
+	void recordFromAPlainKafkaProducerReachesTheUser() throws Exception {
+		String uid = uid();
+		TestClient client = connect(1, uid);
+		client.next("welcome");
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+				new StringSerializer())) {
+			ProducerRecord<String, String> record = new ProducerRecord<>("push-gateway.downstream", "user:" + uid,
+					"{\"title\":\"from a plain producer\"}");
+			record.headers().add("X-Target", "user".getBytes(StandardCharsets.UTF_8));
+			record.headers().add("X-Uid", uid.getBytes(StandardCharsets.UTF_8));
+			record.headers().add("X-Event", "news".getBytes(StandardCharsets.UTF_8));
+			producer.send(record).get(30, TimeUnit.SECONDS);
+		}
+
+		Map<String, Object> push = client.next("push");
+
+		assertThat(push).containsEntry("ev", "news").containsEntry("d", Map.of("title", "from a plain producer"));
+		assertThat(Long.parseLong((String) push.get("id"))).isPositive();
+		push(0).pushToUser(uid, "marker", "end").block();
+		assertThat(client.next("push")).as("delivered once, by the one node holding the user")
+			.containsEntry("ev", "marker");
 	}
 
 	@Test

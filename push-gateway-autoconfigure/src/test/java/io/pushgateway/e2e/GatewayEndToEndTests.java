@@ -444,6 +444,24 @@ class GatewayEndToEndTests {
 	}
 
 	@Test
+	void httpPresenceApiAnswersForUsersGuidsAndTheNode() throws Exception {
+		String uid = uid();
+		String guid = "open-" + UUID.randomUUID();
+		TestClient client = TestClient.connect(gateway.port(), "?access_token=" + Tokens.forUser(uid) + "&guid=" + guid,
+				"push.v1.json", Map.of());
+		this.clients.add(client);
+		String sid = (String) client.next("welcome").get("sid");
+
+		assertThat(get("/push-api/presence/users/" + uid, API_TOKEN).body()).contains("\"online\":true")
+			.contains("\"socketId\":\"" + sid + "\"")
+			.contains("\"node\":\"node-0\"");
+		assertThat(get("/push-api/presence/users/nobody", API_TOKEN).body()).contains("\"online\":false");
+		assertThat(get("/push-api/presence/guids/" + guid, API_TOKEN).body()).isEqualTo("{\"connections\":1}");
+		assertThat(get("/push-api/presence/stats", API_TOKEN).body()).contains("\"nodes\":1");
+		assertThat(get("/push-api/presence/stats", null).statusCode()).isEqualTo(401);
+	}
+
+	@Test
 	void httpPushApiRejectsBadRequests() throws Exception {
 		assertThat(post("/push-api/broadcast", API_TOKEN, "text/plain", "no event").statusCode()).isEqualTo(400);
 		assertThat(post("/push-api/broadcast?event=x", API_TOKEN, "application/json", "{broken").statusCode())
@@ -460,6 +478,14 @@ class GatewayEndToEndTests {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
 			.header("Content-Type", contentType)
 			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> get(String path, String token) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path));
 		if (token != null) {
 			request.header("Authorization", "Bearer " + token);
 		}

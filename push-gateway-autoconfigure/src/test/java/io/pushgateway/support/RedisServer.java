@@ -46,7 +46,7 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	private void startProcess() throws IOException {
-		this.process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
+		this.process = new ProcessBuilder(List.of(executable(), "--port", Integer.toString(this.port), "--bind",
 				"127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.getAbsolutePath()))
 			.redirectErrorStream(true)
 			.redirectOutput(new File(this.directory, "redis.log"))
@@ -115,6 +115,33 @@ public final class RedisServer implements AutoCloseable {
 	@Override
 	public void close() {
 		kill();
+	}
+
+	private static String executable() throws IOException {
+		for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+			File candidate = new File(directory, "redis-server");
+			if (candidate.canExecute()) {
+				return candidate.getAbsolutePath();
+			}
+		}
+		return bundledExecutable();
+	}
+
+	private static synchronized String bundledExecutable() throws IOException {
+		File binary = new File(System.getProperty("java.io.tmpdir"), "push-gateway-redis-server-6.2.6");
+		if (!binary.canExecute()) {
+			try (java.io.InputStream in = RedisServer.class.getResourceAsStream("/redis-server-6.2.6-v5-linux-amd64")) {
+				if (in == null) {
+					throw new IOException("no redis-server on the PATH and no bundled binary for this platform");
+				}
+				File partial = File.createTempFile("redis-server", ".partial");
+				Files.copy(in, partial.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+				partial.setExecutable(true);
+				Files.move(partial.toPath(), binary.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+						java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+			}
+		}
+		return binary.getAbsolutePath();
 	}
 
 	private static int freePort() throws IOException {
