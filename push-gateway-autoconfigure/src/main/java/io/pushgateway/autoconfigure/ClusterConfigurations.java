@@ -99,7 +99,7 @@ final class ClusterConfigurations {
 			KafkaBusSettings settings = new KafkaBusSettings(kafka.getBootstrapServers(), kafka.getTopic(),
 					kafka.isCreateTopic(), kafka.getPartitions(), kafka.getReplicationFactor(),
 					kafka.getPublishQueueCapacity(), kafka.getPublishTimeout(), kafka.getBufferMemory().toBytes(),
-					kafka.getProducer(), kafka.getConsumer());
+					kafka.getProducer(), kafka.getConsumer(), kafka.getMailboxPartitions());
 			return new KafkaClusterBus(settings, PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy),
 					ids::nextId);
 		}

@@ -21,6 +21,7 @@ import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTemplate;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
@@ -144,9 +145,12 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(PushOperations.class)
-	PushTemplate pushTemplate(SnowflakeIdGenerator ids, FanOut fanOut, ClusterBus bus, PayloadEncoder encoder,
-			PushGatewayProperties properties) {
-		return new PushTemplate(ids, fanOut, bus, encoder, (int) properties.getLimits().getMaxPayloadSize().toBytes());
+	PushTemplate pushTemplate(SnowflakeIdGenerator ids, FanOut fanOut, ClusterBus bus, SessionRegistry registry,
+			PayloadEncoder encoder, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
+		ClusterPublisher cluster = new ClusterPublisher(bus, registry, nodeId(properties, workerIdStrategy),
+				properties.getBus().getRouting() == PushGatewayProperties.Routing.TARGETED);
+		return new PushTemplate(ids, fanOut, cluster, encoder,
+				(int) properties.getLimits().getMaxPayloadSize().toBytes());
 	}
 
 	@Bean

@@ -734,6 +734,23 @@ public class PushGatewayProperties {
 
 	}
 
+	/**
+	 * Which nodes get a push.
+	 */
+	public enum Routing {
+
+		/**
+		 * Every node; each delivers to its own connections.
+		 */
+		BROADCAST,
+
+		/**
+		 * Only the nodes the session registry says hold the target.
+		 */
+		TARGETED
+
+	}
+
 	public static class Bus {
 
 		/**
@@ -742,9 +759,24 @@ public class PushGatewayProperties {
 		 */
 		private BusType type = BusType.LOCAL;
 
+		/**
+		 * Which nodes get a push: 'broadcast' sends every push to every node; 'targeted'
+		 * asks the session registry which nodes hold the target and sends it to those
+		 * only.
+		 */
+		private Routing routing = Routing.BROADCAST;
+
 		private final Kafka kafka = new Kafka();
 
 		private final RedisBus redis = new RedisBus();
+
+		public Routing getRouting() {
+			return this.routing;
+		}
+
+		public void setRouting(Routing routing) {
+			this.routing = routing;
+		}
 
 		public BusType getType() {
 			return this.type;
@@ -790,6 +822,20 @@ public class PushGatewayProperties {
 		 * Replication factor of a created downstream topic.
 		 */
 		private short replicationFactor = 1;
+
+		/**
+		 * Partitions of a created mailbox topic ('{topic}.nodes'), which carries pushes
+		 * routed to particular nodes.
+		 */
+		private int mailboxPartitions = 16;
+
+		public int getMailboxPartitions() {
+			return this.mailboxPartitions;
+		}
+
+		public void setMailboxPartitions(int mailboxPartitions) {
+			this.mailboxPartitions = mailboxPartitions;
+		}
 
 		/**
 		 * Maximum records waiting for the publisher thread; beyond it publishing fails at

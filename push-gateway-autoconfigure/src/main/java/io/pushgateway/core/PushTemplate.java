@@ -1,15 +1,14 @@
 package io.pushgateway.core;
 
+import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.id.SnowflakeIdGenerator;
-import io.pushgateway.spi.ClusterBus;
-import io.pushgateway.spi.ClusterMessage;
 import reactor.core.publisher.Mono;
 
 /**
  * The default {@link PushOperations}: gives each push a Snowflake message ID, delivers it
  * to this node's connections (encoding the frame once however many recipients), and
- * publishes it on the {@link ClusterBus} for the other nodes.
+ * publishes it on the cluster bus for the other nodes.
  *
  * @author Push Gateway team
  */
@@ -22,17 +21,17 @@ public class PushTemplate implements PushOperations {
 
 	private final FanOut fanOut;
 
-	private final ClusterBus bus;
+	private final ClusterPublisher cluster;
 
 	private final PayloadEncoder encoder;
 
 	private final int maxPayloadSize;
 
-	public PushTemplate(SnowflakeIdGenerator ids, FanOut fanOut, ClusterBus bus, PayloadEncoder encoder,
+	public PushTemplate(SnowflakeIdGenerator ids, FanOut fanOut, ClusterPublisher cluster, PayloadEncoder encoder,
 			int maxPayloadSize) {
 		this.ids = ids;
 		this.fanOut = fanOut;
-		this.bus = bus;
+		this.cluster = cluster;
 		this.encoder = encoder;
 		this.maxPayloadSize = maxPayloadSize;
 	}
@@ -42,8 +41,7 @@ public class PushTemplate implements PushOperations {
 		return Mono.defer(() -> {
 			Push push = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
 			int delivered = this.fanOut.deliver(push);
-			return this.bus.publish(new ClusterMessage.Deliver(push))
-				.thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
+			return this.cluster.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
 		});
 	}
 

@@ -25,6 +25,18 @@ public interface ClusterBus {
 	Mono<Void> publish(ClusterMessage message);
 
 	/**
+	 * Publish a message for some nodes only. Buses that cannot address nodes publish to
+	 * every node, which is always correct since a node delivers only to its own
+	 * connections.
+	 * @param message the message
+	 * @param nodes the IDs of the nodes that need it, not empty
+	 * @return completes when the transport accepted the message
+	 */
+	default Mono<Void> publish(ClusterMessage message, java.util.Set<String> nodes) {
+		return publish(message);
+	}
+
+	/**
 	 * The messages other nodes published.
 	 * @return the messages, never completing while the bus runs
 	 */

@@ -39,4 +39,15 @@ public interface SessionRegistry extends PresenceOperations {
 	 */
 	void left(Session session, String guid);
 
+	/**
+	 * The nodes that hold connections of a target, for routing a push to those nodes
+	 * only.
+	 * @param target the target
+	 * @return the node IDs, or empty when this registry cannot tell (then every node gets
+	 * the push)
+	 */
+	default reactor.core.publisher.Mono<java.util.Set<String>> nodesOf(io.pushgateway.core.PushTarget target) {
+		return reactor.core.publisher.Mono.empty();
+	}
+
 }

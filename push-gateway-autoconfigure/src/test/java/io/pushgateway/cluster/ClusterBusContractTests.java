@@ -122,6 +122,26 @@ abstract class ClusterBusContractTests {
 	}
 
 	@Test
+	void messageForSomeNodesReachesOnlyThose() throws Exception {
+		ClusterBus a = bus("node-a");
+		ClusterBus b = bus("node-b");
+		ClusterBus c = bus("node-c");
+		subscribe(a);
+		BlockingQueue<ClusterMessage> atB = subscribe(b);
+		BlockingQueue<ClusterMessage> atC = subscribe(c);
+		ClusterMessage routed = new ClusterMessage.Deliver(push(PushTarget.user("on-b"), Payload.text("routed")));
+		ClusterMessage marker = new ClusterMessage.Deliver(push(PushTarget.all(), Payload.text("marker")));
+
+		a.publish(routed, java.util.Set.of("node-b")).block(Duration.ofSeconds(30));
+		a.publish(marker).block(Duration.ofSeconds(30));
+
+		assertThat(take(atB)).isIn(routed, marker);
+		assertThat(take(atC)).as("c's first message is the broadcast marker").isEqualTo(marker);
+		ClusterMessage second = (atB.peek() != null) ? atB.poll() : take(atB);
+		assertThat(second).isIn(routed, marker);
+	}
+
+	@Test
 	void pushesToOneTargetKeepTheirOrder() throws Exception {
 		ClusterBus a = bus("node-a");
 		ClusterBus b = bus("node-b");

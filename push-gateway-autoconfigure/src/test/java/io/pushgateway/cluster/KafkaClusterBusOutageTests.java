@@ -41,7 +41,8 @@ class KafkaClusterBusOutageTests {
 			closedPort = socket.getLocalPort();
 		}
 		KafkaClusterBus bus = new KafkaClusterBus(new KafkaBusSettings("127.0.0.1:" + closedPort, "downstream", false,
-				1, (short) 1, 2, Duration.ofSeconds(1), 1024 * 1024, Map.of(), Map.of()), "node-a", System::nanoTime);
+				1, (short) 1, 2, Duration.ofSeconds(1), 1024 * 1024, Map.of(), Map.of(), 1), "node-a",
+				System::nanoTime);
 		try {
 			long start = System.nanoTime();
 			// subscribed on a non-blocking thread: BlockHound fails the test if

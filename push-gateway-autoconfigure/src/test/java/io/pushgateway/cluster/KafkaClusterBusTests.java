@@ -44,7 +44,7 @@ class KafkaClusterBusTests extends ClusterBusContractTests {
 	@Override
 	protected ClusterBus createBus(String nodeId) {
 		return new KafkaClusterBus(new KafkaBusSettings(broker.getBrokersAsString(), this.topic, true, 4, (short) 1,
-				1000, Duration.ofSeconds(10), 8 * 1024 * 1024, Map.of(), Map.of()), nodeId, System::nanoTime);
+				1000, Duration.ofSeconds(10), 8 * 1024 * 1024, Map.of(), Map.of(), 4), nodeId, System::nanoTime);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushgateway.core.ClusterStats;
+import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.hub.FakeConnection;
 import io.pushgateway.hub.LocalHub;
@@ -127,6 +128,26 @@ class RedisSessionRegistryTests {
 		assertThat(redis("SISMEMBER " + this.prefix + ":users alice")).contains(":0");
 		assertThat(registry.isOnline("alice").block()).isFalse();
 		assertThat(registry.stats().block()).isEqualTo(new ClusterStats(1, 0, 0));
+	}
+
+	@Test
+	void nodesOfATargetAreTheNodesHoldingItsConnections() {
+		LocalHub hubA = new LocalHub(0);
+		LocalHub hubB = new LocalHub(0);
+		RedisSessionRegistry a = registry("a", hubA, factory(), 0, new ArrayList<>());
+		registry("b", hubB, factory(), 0, new ArrayList<>());
+		hubA.register(new FakeConnection(501, "frank", "doc"));
+		hubB.register(new FakeConnection(502, "frank"));
+		hubB.register(new FakeConnection(503, "gina", "doc"));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> a.stats().block().connections() == 3);
+		assertThat(a.nodesOf(PushTarget.user("frank")).block()).containsExactlyInAnyOrder("a", "b");
+		assertThat(a.nodesOf(PushTarget.user("gina")).block()).containsExactly("b");
+		assertThat(a.nodesOf(PushTarget.users(List.of("gina", "nobody"))).block()).containsExactly("b");
+		assertThat(a.nodesOf(PushTarget.guid("doc")).block()).containsExactlyInAnyOrder("a", "b");
+		assertThat(a.nodesOf(PushTarget.socket(503)).block()).containsExactly("b");
+		assertThat(a.nodesOf(PushTarget.user("nobody")).block()).isEmpty();
+		assertThat(a.nodesOf(PushTarget.all()).blockOptional()).isEmpty();
 	}
 
 	@Test

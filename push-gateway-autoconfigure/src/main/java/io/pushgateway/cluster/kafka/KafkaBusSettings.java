@@ -17,9 +17,20 @@ import java.util.Map;
  * @param bufferMemory the producer's {@code buffer.memory}
  * @param producerProperties further producer properties
  * @param consumerProperties further consumer properties
+ * @param mailboxPartitions partitions of a created mailbox topic ({@code {topic}.nodes}),
+ * which carries pushes routed to particular nodes
  * @author Push Gateway team
  */
 public record KafkaBusSettings(String bootstrapServers, String topic, boolean createTopic, int partitions,
 		short replicationFactor, int publishQueueCapacity, Duration publishTimeout, long bufferMemory,
-		Map<String, String> producerProperties, Map<String, String> consumerProperties) {
+		Map<String, String> producerProperties, Map<String, String> consumerProperties, int mailboxPartitions) {
+
+	/**
+	 * The topic of pushes routed to particular nodes.
+	 * @return the mailbox topic
+	 */
+	public String mailboxTopic() {
+		return this.topic + ".nodes";
+	}
+
 }

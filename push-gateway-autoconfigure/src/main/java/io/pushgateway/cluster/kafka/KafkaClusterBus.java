@@ -124,12 +124,26 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		return properties;
 	}
 
+	/** The node a mailbox record is for. */
+	static final String TO_NODE = "X-To-Node";
+
+	private volatile int mailboxPartitions;
+
 	@Override
 	public Mono<Void> publish(ClusterMessage message) {
+		return publish(message, (String) null);
+	}
+
+	@Override
+	public Mono<Void> publish(ClusterMessage message, java.util.Set<String> nodes) {
+		return Flux.fromIterable(nodes).concatMap((node) -> publish(message, node)).then();
+	}
+
+	private Mono<Void> publish(ClusterMessage message, @org.jspecify.annotations.Nullable String toNode) {
 		return Mono.create((sink) -> {
 			BusRecord record = BusRecord.of(message, this.nodeId);
 			try {
-				this.publisher.execute(() -> send(record, sink));
+				this.publisher.execute(() -> send(record, toNode, sink));
 			}
 			catch (RejectedExecutionException ex) {
 				sink.error(new ClusterBusException("Kafka publish queue is full ("
@@ -138,12 +152,19 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		});
 	}
 
-	private void send(BusRecord record, reactor.core.publisher.MonoSink<Void> sink) {
-		ProducerRecord<String, byte[]> producerRecord = new ProducerRecord<>(this.settings.topic(), record.key(),
-				record.value());
-		record.headers()
-			.forEach((header) -> producerRecord.headers().add(new RecordHeader(header.name(), header.value())));
+	private void send(BusRecord record, @org.jspecify.annotations.Nullable String toNode,
+			reactor.core.publisher.MonoSink<Void> sink) {
 		try {
+			ProducerRecord<String, byte[]> producerRecord = (toNode != null)
+					? new ProducerRecord<>(this.settings.mailboxTopic(), mailboxPartition(toNode), record.key(),
+							record.value())
+					: new ProducerRecord<>(this.settings.topic(), record.key(), record.value());
+			record.headers()
+				.forEach((header) -> producerRecord.headers().add(new RecordHeader(header.name(), header.value())));
+			if (toNode != null) {
+				producerRecord.headers()
+					.add(new RecordHeader(TO_NODE, toNode.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+			}
 			this.producer.send(producerRecord, (metadata, error) -> {
 				if (error != null) {
 					sink.error(new ClusterBusException("Kafka did not take the record: " + error.getMessage(), error));
@@ -156,6 +177,16 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		catch (KafkaException ex) {
 			sink.error(new ClusterBusException("Kafka did not take the record: " + ex.getMessage(), ex));
 		}
+	}
+
+	/** Runs on the publisher thread, where reading metadata may block. */
+	private int mailboxPartition(String node) {
+		int partitions = this.mailboxPartitions;
+		if (partitions == 0) {
+			partitions = this.producer.partitionsFor(this.settings.mailboxTopic()).size();
+			this.mailboxPartitions = partitions;
+		}
+		return Math.floorMod(node.hashCode(), partitions);
 	}
 
 	@Override
@@ -178,7 +209,11 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 				new StringDeserializer(), new ByteArrayDeserializer())) {
 			this.consumer = consumer;
 			ensureTopic();
-			List<TopicPartition> partitions = partitions(consumer);
+			List<TopicPartition> partitions = partitions(consumer, this.settings.topic());
+			List<TopicPartition> mailbox = partitions(consumer, this.settings.mailboxTopic());
+			// by number: partitionsFor does not list partitions in order
+			partitions.add(new TopicPartition(this.settings.mailboxTopic(),
+					Math.floorMod(this.nodeId.hashCode(), mailbox.size())));
 			consumer.assign(partitions);
 			consumer.seekToEnd(partitions);
 			// resolve the end offsets now, so records published from here on are not
@@ -214,6 +249,10 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		if (this.nodeId.equals(busRecord.header(BusRecord.NODE))) {
 			return null;
 		}
+		String toNode = busRecord.header(TO_NODE);
+		if (toNode != null && !toNode.equals(this.nodeId)) {
+			return null;
+		}
 		try {
 			return busRecord.toMessage(this.ids.getAsLong());
 		}
@@ -224,8 +263,17 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		}
 	}
 
-	private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
-		List<PartitionInfo> infos = consumer.partitionsFor(this.settings.topic(), Duration.ofSeconds(30));
+	private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
+		// a topic created a moment ago may not be in the metadata yet
+		List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (infos.isEmpty() && System.nanoTime() < deadline && this.running) {
+			java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+			infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+		}
+		if (infos.isEmpty()) {
+			throw new ClusterBusException("Topic " + topic + " has no partitions");
+		}
 		List<TopicPartition> partitions = new ArrayList<>();
 		infos.forEach((info) -> partitions.add(new TopicPartition(info.topic(), info.partition())));
 		return partitions;
@@ -238,23 +286,28 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		Map<String, Object> properties = new HashMap<>();
 		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.settings.bootstrapServers());
 		try (Admin admin = Admin.create(properties)) {
-			admin
-				.createTopics(List.of(new NewTopic(this.settings.topic(), this.settings.partitions(),
-						this.settings.replicationFactor())))
-				.all()
-				.get(30, TimeUnit.SECONDS);
+			createTopic(admin,
+					new NewTopic(this.settings.topic(), this.settings.partitions(), this.settings.replicationFactor()));
+			createTopic(admin, new NewTopic(this.settings.mailboxTopic(), this.settings.mailboxPartitions(),
+					this.settings.replicationFactor()));
+		}
+	}
+
+	private static void createTopic(Admin admin, NewTopic topic) {
+		try {
+			admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
 		}
 		catch (ExecutionException ex) {
 			if (!(ex.getCause() instanceof TopicExistsException)) {
-				throw new ClusterBusException("Cannot create topic " + this.settings.topic(), ex.getCause());
+				throw new ClusterBusException("Cannot create topic " + topic.name(), ex.getCause());
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new ClusterBusException("Interrupted while creating topic " + this.settings.topic(), ex);
+			throw new ClusterBusException("Interrupted while creating topic " + topic.name(), ex);
 		}
 		catch (TimeoutException ex) {
-			throw new ClusterBusException("Timed out creating topic " + this.settings.topic(), ex);
+			throw new ClusterBusException("Timed out creating topic " + topic.name(), ex);
 		}
 	}
 

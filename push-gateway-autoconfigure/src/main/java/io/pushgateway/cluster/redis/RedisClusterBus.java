@@ -74,13 +74,23 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 
 	@Override
 	public Mono<Void> publish(ClusterMessage message) {
+		return publish(message, this.channel);
+	}
+
+	/** Publishes to each node's own channel, {@code {channel}:{node}}. */
+	@Override
+	public Mono<Void> publish(ClusterMessage message, java.util.Set<String> nodes) {
+		return Flux.fromIterable(nodes).concatMap((node) -> publish(message, this.channel + ':' + node)).then();
+	}
+
+	private Mono<Void> publish(ClusterMessage message, String channel) {
 		return Mono.defer(() -> {
 			if (this.inFlight.incrementAndGet() > this.maxInFlight) {
 				this.inFlight.decrementAndGet();
 				return Mono.error(new ClusterBusException(
 						this.maxInFlight + " publishes already await Redis; is Redis reachable?"));
 			}
-			return this.template.convertAndSend(this.channel, BusRecord.of(message, this.nodeId).toBytes())
+			return this.template.convertAndSend(channel, BusRecord.of(message, this.nodeId).toBytes())
 				.timeout(this.timeout)
 				.onErrorMap((error) -> new ClusterBusException("Redis did not take the message: " + error, error))
 				.doFinally((signal) -> this.inFlight.decrementAndGet())
@@ -96,7 +106,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 	@Override
 	public Flux<ClusterMessage> received() {
 		return this.container
-			.receiveLater(List.of(ChannelTopic.of(this.channel)),
+			.receiveLater(List.of(ChannelTopic.of(this.channel), ChannelTopic.of(this.channel + ':' + this.nodeId)),
 					SerializationPair.fromSerializer(RedisSerializer.string()), SerializationPair.byteArray())
 			.doOnNext((subscribed) -> this.ready.tryEmitEmpty())
 			.flatMapMany((messages) -> messages)

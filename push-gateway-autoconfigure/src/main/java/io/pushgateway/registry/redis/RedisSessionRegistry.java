@@ -400,6 +400,28 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	// read side
 
 	@Override
+	public Mono<Set<String>> nodesOf(io.pushgateway.core.PushTarget target) {
+		Flux<String> nodes;
+		if (target instanceof io.pushgateway.core.PushTarget.User user) {
+			nodes = this.redis.<String, String>opsForHash().values(key("user:clients:" + user.uid()));
+		}
+		else if (target instanceof io.pushgateway.core.PushTarget.Users users) {
+			nodes = Flux.fromIterable(new HashSet<>(users.uids()))
+				.flatMap((uid) -> this.redis.<String, String>opsForHash().values(key("user:clients:" + uid)), 32);
+		}
+		else if (target instanceof io.pushgateway.core.PushTarget.Guid guid) {
+			nodes = this.redis.<String, String>opsForHash().values(key("guid:clients:" + guid.guid()));
+		}
+		else if (target instanceof io.pushgateway.core.PushTarget.Socket socket) {
+			nodes = this.redis.<String, String>opsForHash().get(key("client:" + socket.socketId()), "node").flux();
+		}
+		else {
+			return Mono.empty();
+		}
+		return nodes.collect(java.util.stream.Collectors.toSet()).timeout(this.settings.commandTimeout());
+	}
+
+	@Override
 	public Mono<Boolean> isOnline(String uid) {
 		return this.redis.hasKey(key("user:clients:" + uid)).timeout(this.settings.commandTimeout());
 	}
