@@ -4,6 +4,7 @@
 # Open http://localhost:8081 and http://localhost:8082, connect a different user in each,
 # and notify one from the other: the push crosses nodes through Kafka.
 # Stop everything with Ctrl-C. Needs redis-server on the PATH (apt-get install redis-server).
+# NODE_ARGS are passed to every node, e.g. NODE_ARGS=--push.gateway.bus.routing=targeted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +41,7 @@ echo "Redis on 127.0.0.1:$REDIS_PORT, Kafka on $KAFKA"
 for port in 8081 8082 8083; do
 	REDIS_PORT=$REDIS_PORT KAFKA_BOOTSTRAP_SERVERS=$KAFKA \
 		java -jar sample-app/target/push-gateway-sample.jar --spring.profiles.active=cluster \
-		--server.port="$port" > "$LOGS/node-$port.log" 2>&1 &
+		--server.port="$port" ${NODE_ARGS:-} > "$LOGS/node-$port.log" 2>&1 &
 	pids+=($!)
 done
 for port in 8081 8082 8083; do

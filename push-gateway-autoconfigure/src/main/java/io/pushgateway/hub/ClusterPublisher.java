@@ -53,6 +53,8 @@ public class ClusterPublisher {
 		return this.registry.nodesOf(push.target())
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
+			// the registry being down must not stop cross-node pushes: broadcast instead
+			.onErrorReturn(Optional.empty())
 			.flatMap((nodes) -> {
 				if (nodes.isEmpty()) {
 					return this.bus.publish(message);

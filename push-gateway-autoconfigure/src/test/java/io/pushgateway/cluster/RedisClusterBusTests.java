@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -51,10 +50,7 @@ class RedisClusterBusTests extends ClusterBusContractTests {
 
 	@Override
 	protected ClusterBus createBus(String nodeId) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
-		factory.afterPropertiesSet();
-		factory.start();
+		LettuceConnectionFactory factory = redis.connectionFactory();
 		this.factories.add(factory);
 		return new RedisClusterBus(factory, this.channel, nodeId, System::nanoTime, 1000, Duration.ofSeconds(5));
 	}

@@ -90,6 +90,18 @@ public final class RedisServer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A started Lettuce connection factory for this server; the caller destroys it.
+	 * @return the connection factory
+	 */
+	public org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory connectionFactory() {
+		var factory = new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory(
+				new org.springframework.data.redis.connection.RedisStandaloneConfiguration("127.0.0.1", this.port));
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
 	/** Kill the server (SIGKILL) and start it again, empty, on the same port. */
 	public void restart() {
 		kill();

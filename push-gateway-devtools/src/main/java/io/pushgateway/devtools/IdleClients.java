@@ -32,22 +32,13 @@ public final class IdleClients {
 		HttpClient http = HttpClient.newHttpClient();
 		List<WebSocket> sockets = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			String body = http
-				.send(HttpRequest.newBuilder(URI.create(base + "/demo/token?uid=idle-" + i)).build(),
-						HttpResponse.BodyHandlers.ofString())
-				.body();
-			String token = body.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
-			sockets.add(http.newWebSocketBuilder()
-				.subprotocols("push.v1.json")
-				.buildAsync(URI.create(base.replace("http", "ws") + "/ws?access_token=" + token),
-						new WebSocket.Listener() {
-							@Override
-							public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-								webSocket.request(1);
-								return null;
-							}
-						})
-				.join());
+			sockets.add(DemoClients.connect(http, base, "idle-" + i, new WebSocket.Listener() {
+				@Override
+				public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+					webSocket.request(1);
+					return null;
+				}
+			}));
 		}
 		System.out.println("CONNECTED " + count);
 		ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();

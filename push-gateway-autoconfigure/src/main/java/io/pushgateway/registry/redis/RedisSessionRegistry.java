@@ -72,14 +72,14 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> APPLY = script("apply.lua", List.class);
+	private static final RedisScript<List> APPLY = script(List.class, "remove-session.lua", "apply.lua");
 
-	private static final RedisScript<Long> HEARTBEAT = script("heartbeat.lua", Long.class);
+	private static final RedisScript<Long> HEARTBEAT = script(Long.class, "heartbeat.lua");
 
-	private static final RedisScript<Long> SWEEP = script("sweep.lua", Long.class);
+	private static final RedisScript<Long> SWEEP = script(Long.class, "remove-session.lua", "sweep.lua");
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> STATS = script("stats.lua", List.class);
+	private static final RedisScript<List> STATS = script(List.class, "stats.lua");
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -119,16 +119,22 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		this.evictor = evictor;
 	}
 
-	/** Loads a script's text once, so no file is read on a Reactor thread later. */
-	static <T> RedisScript<T> script(String name, Class<T> type) {
-		try {
-			return RedisScript.of(
-					new ClassPathResource(name, RedisSessionRegistry.class).getContentAsString(StandardCharsets.UTF_8),
-					type);
+	/**
+	 * Loads a script once, so no file is read on a Reactor thread later; several parts
+	 * are concatenated, which is how scripts share Lua functions.
+	 */
+	static <T> RedisScript<T> script(Class<T> type, String... parts) {
+		StringBuilder script = new StringBuilder();
+		for (String part : parts) {
+			try {
+				script.append(new ClassPathResource(part, RedisSessionRegistry.class)
+					.getContentAsString(StandardCharsets.UTF_8));
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
 		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
+		return RedisScript.of(script.toString(), type);
 	}
 
 	private String key(String suffix) {

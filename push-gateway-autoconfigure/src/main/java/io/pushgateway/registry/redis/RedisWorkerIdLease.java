@@ -30,9 +30,9 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 
 	private static final Log logger = LogFactory.getLog(RedisWorkerIdLease.class);
 
-	private static final RedisScript<Long> LEASE = RedisSessionRegistry.script("lease.lua", Long.class);
+	private static final RedisScript<Long> LEASE = RedisSessionRegistry.script(Long.class, "lease.lua");
 
-	private static final RedisScript<Long> RENEW = RedisSessionRegistry.script("renew.lua", Long.class);
+	private static final RedisScript<Long> RENEW = RedisSessionRegistry.script(Long.class, "renew.lua");
 
 	private final ReactiveStringRedisTemplate redis;
 

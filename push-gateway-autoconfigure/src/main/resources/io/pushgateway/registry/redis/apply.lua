@@ -1,4 +1,4 @@
--- Applies a batch of session changes of one node in one round trip.
+-- Applies a batch of session changes of one node in one round trip (after remove-session.lua).
 -- ARGV[1] key prefix, ARGV[2] node ID, ARGV[3] per-user connection limit (0: none), then ops:
 --   R sid uid connectedAt lastSeen n guid1..guidN   register
 --   U sid                                           unregister
@@ -7,20 +7,6 @@
 --   T sid lastSeen                                  touch (last-seen sync)
 -- Returns, for each registered user now above the limit, HGETALL of the user's key.
 local p, node, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
-
-local function unregister(sid)
-  local client = p .. ':client:' .. sid
-  local c = redis.call('HMGET', client, 'uid', 'guids', 'node')
-  if not c[1] then return end
-  local userKey = p .. ':user:clients:' .. c[1]
-  redis.call('HDEL', userKey, sid)
-  if redis.call('EXISTS', userKey) == 0 then redis.call('SREM', p .. ':users', c[1]) end
-  if c[2] then
-    for _, guid in ipairs(cjson.decode(c[2])) do redis.call('HDEL', p .. ':guid:clients:' .. guid, sid) end
-  end
-  redis.call('SREM', p .. ':node:clients:' .. c[3], sid)
-  redis.call('DEL', client)
-end
 
 local function setGuids(client, sid, guid, add)
   local raw = redis.call('HGET', client, 'guids')
@@ -55,7 +41,7 @@ while i <= #ARGV do
     if limit > 0 and redis.call('HLEN', userKey) > limit then over[#over + 1] = redis.call('HGETALL', userKey) end
     i = i + 6 + n
   elseif op == 'U' then
-    unregister(sid)
+    removeSession(p, sid)
     i = i + 2
   elseif op == 'J' then
     if setGuids(p .. ':client:' .. sid, sid, ARGV[i + 2], true) then
