@@ -3,7 +3,9 @@ package io.pushgateway.autoconfigure;
 import java.time.Clock;
 
 import io.lettuce.core.ClientOptions;
+import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
+import io.pushgateway.upstream.KafkaUpstreamHandler;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.hub.CloseCodes;
@@ -152,6 +154,24 @@ final class ClusterConfigurations {
 		@Bean
 		LettuceClientOptionsBuilderCustomizer pushGatewayLettuceClientOptions() {
 			return (builder) -> builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(KafkaProducer.class)
+	@ConditionalOnProperty(name = "push.gateway.upstream.kafka.enabled", havingValue = "true")
+	static class KafkaUpstreamConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		KafkaUpstreamHandler pushGatewayKafkaUpstreamHandler(PushGatewayProperties properties) {
+			PushGatewayProperties.Kafka kafka = properties.getBus().getKafka();
+			PushGatewayProperties.UpstreamKafka upstream = properties.getUpstream().getKafka();
+			BoundedKafkaProducer producer = new BoundedKafkaProducer("push-gateway-kafka-upstream-publisher",
+					kafka.getBootstrapServers(), upstream.getPublishQueueCapacity(), upstream.getPublishTimeout(),
+					upstream.getBufferMemory().toBytes(), kafka.getProducer());
+			return new KafkaUpstreamHandler(producer, upstream.getTopic(), upstream.getEvents());
 		}
 
 	}

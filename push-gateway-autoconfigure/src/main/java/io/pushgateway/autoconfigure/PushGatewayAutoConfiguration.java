@@ -75,7 +75,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @EnableConfigurationProperties(PushGatewayProperties.class)
 @Import({ ClusterConfigurations.RedisRegistryConfiguration.class, ClusterConfigurations.KafkaBusConfiguration.class,
 		ClusterConfigurations.RedisBusConfiguration.class, ClusterConfigurations.RedisWorkerIdConfiguration.class,
-		ClusterConfigurations.RedisClientConfiguration.class, ClusterConfigurations.MissingLibraryConfiguration.class })
+		ClusterConfigurations.RedisClientConfiguration.class, ClusterConfigurations.MissingLibraryConfiguration.class,
+		ClusterConfigurations.KafkaUpstreamConfiguration.class })
 public final class PushGatewayAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PushGatewayAutoConfiguration.class);
@@ -145,11 +146,12 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(PushOperations.class)
-	PushTemplate pushTemplate(SnowflakeIdGenerator ids, FanOut fanOut, ClusterBus bus, SessionRegistry registry,
-			PayloadEncoder encoder, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
+	PushTemplate pushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
+			SessionRegistry registry, PayloadEncoder encoder, PushGatewayProperties properties,
+			WorkerIdStrategy workerIdStrategy) {
 		ClusterPublisher cluster = new ClusterPublisher(bus, registry, nodeId(properties, workerIdStrategy),
 				properties.getBus().getRouting() == PushGatewayProperties.Routing.TARGETED);
-		return new PushTemplate(ids, fanOut, cluster, encoder,
+		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes());
 	}
 

@@ -43,6 +43,12 @@ public class PushGatewayProperties {
 
 	private final Bus bus = new Bus();
 
+	private final Upstream upstream = new Upstream();
+
+	public Upstream getUpstream() {
+		return this.upstream;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -985,6 +991,101 @@ public class PushGatewayProperties {
 
 		public void setPublishTimeout(Duration publishTimeout) {
 			this.publishTimeout = publishTimeout;
+		}
+
+	}
+
+	public static class Upstream {
+
+		private final UpstreamKafka kafka = new UpstreamKafka();
+
+		public UpstreamKafka getKafka() {
+			return this.kafka;
+		}
+
+	}
+
+	public static class UpstreamKafka {
+
+		/**
+		 * Whether to publish client messages to the upstream Kafka topic. Uses the
+		 * bootstrap servers and producer properties of 'push.gateway.bus.kafka'.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Upstream topic that client messages are published to.
+		 */
+		private String topic = "push-gateway.upstream";
+
+		/**
+		 * Event name patterns ('*' wildcards) of the client messages to publish. Events
+		 * that an application UpstreamHandler supports are handled by it instead.
+		 */
+		private List<String> events = new ArrayList<>(List.of("*"));
+
+		/**
+		 * Maximum messages waiting for the publisher thread; beyond it clients get error
+		 * 4503 at once.
+		 */
+		private int publishQueueCapacity = 10_000;
+
+		/**
+		 * Time Kafka has to accept a message before the client gets error 4503.
+		 */
+		private Duration publishTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Memory the upstream producer may use to buffer messages not yet sent.
+		 */
+		private DataSize bufferMemory = DataSize.ofMegabytes(16);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getTopic() {
+			return this.topic;
+		}
+
+		public void setTopic(String topic) {
+			this.topic = topic;
+		}
+
+		public List<String> getEvents() {
+			return this.events;
+		}
+
+		public void setEvents(List<String> events) {
+			this.events = events;
+		}
+
+		public int getPublishQueueCapacity() {
+			return this.publishQueueCapacity;
+		}
+
+		public void setPublishQueueCapacity(int publishQueueCapacity) {
+			this.publishQueueCapacity = publishQueueCapacity;
+		}
+
+		public Duration getPublishTimeout() {
+			return this.publishTimeout;
+		}
+
+		public void setPublishTimeout(Duration publishTimeout) {
+			this.publishTimeout = publishTimeout;
+		}
+
+		public DataSize getBufferMemory() {
+			return this.bufferMemory;
+		}
+
+		public void setBufferMemory(DataSize bufferMemory) {
+			this.bufferMemory = bufferMemory;
 		}
 
 	}

@@ -39,7 +39,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	 */
 	public static final String NODE = "X-Node";
 
-	/** {@code push} (the default when absent) or {@code disconnect}. */
+	/** {@code push} (the default when absent), {@code reply} or {@code disconnect}. */
 	public static final String TYPE = "X-Type";
 
 	/** {@code user}, {@code users}, {@code guid}, {@code socket} or {@code all}. */
@@ -59,6 +59,9 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 
 	/** {@code json} (the default when absent), {@code text} or {@code binary}. */
 	public static final String FORMAT = "X-Format";
+
+	/** The client message ID a reply answers. */
+	public static final String REPLY_TO = "X-Reply-To";
 
 	/** The close code of a disconnect. */
 	public static final String CLOSE_CODE = "X-Close-Code";
@@ -122,6 +125,14 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			return new BusRecord("socket:" + disconnect.socketId(), headers,
 					disconnect.reason().getBytes(StandardCharsets.UTF_8));
 		}
+		if (message instanceof ClusterMessage.Reply reply) {
+			add(headers, NODE, node);
+			add(headers, TYPE, "reply");
+			add(headers, SOCKET_ID, Long.toString(reply.socketId()));
+			add(headers, REPLY_TO, reply.messageId());
+			add(headers, FORMAT, reply.payload().format().name().toLowerCase(java.util.Locale.ROOT));
+			return new BusRecord("socket:" + reply.socketId(), headers, reply.payload().bytes());
+		}
 		Push push = ((ClusterMessage.Deliver) message).push();
 		add(headers, ID, Long.toString(push.messageId()));
 		add(headers, NODE, node);
@@ -167,6 +178,10 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			return new ClusterMessage.Disconnect(Long.parseLong(required(SOCKET_ID)),
 					Integer.parseInt(required(CLOSE_CODE)), new String(this.value, StandardCharsets.UTF_8));
 		}
+		if ("reply".equals(header(TYPE))) {
+			return new ClusterMessage.Reply(Long.parseLong(required(SOCKET_ID)), required(REPLY_TO),
+					new Payload(this.value, format()));
+		}
 		String target = required(TARGET);
 		PushTarget pushTarget = switch (target) {
 			case "user" -> PushTarget.user(required(UID));
@@ -176,9 +191,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			case "all" -> PushTarget.all();
 			default -> throw new IllegalArgumentException("unknown " + TARGET + " '" + target + "'");
 		};
-		String format = header(FORMAT);
-		PayloadFormat payloadFormat = (format != null)
-				? PayloadFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT)) : PayloadFormat.JSON;
+		PayloadFormat payloadFormat = format();
 		String id = header(ID);
 		long messageId = (id != null) ? Long.parseLong(id) : fallbackId;
 		return new ClusterMessage.Deliver(
@@ -229,6 +242,11 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 		catch (IOException | MessagePackException ex) {
 			throw new IllegalArgumentException("not a bus record: " + ex.getMessage(), ex);
 		}
+	}
+
+	private PayloadFormat format() {
+		String format = header(FORMAT);
+		return (format != null) ? PayloadFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT)) : PayloadFormat.JSON;
 	}
 
 	private String required(String name) {

@@ -75,6 +75,16 @@ public interface PushOperations {
 	}
 
 	/**
+	 * Answer a client's upstream message, wherever in the cluster its socket is
+	 * connected, with a {@code reply} frame carrying the message's ID.
+	 * @param socketId the socket that sent the message
+	 * @param messageId the client's message ID
+	 * @param payload the reply payload
+	 * @return completes when the reply was written locally or handed to the cluster bus
+	 */
+	Mono<Void> reply(long socketId, String messageId, Object payload);
+
+	/**
 	 * Push an event to every connection.
 	 * @param event the event name
 	 * @param payload the payload

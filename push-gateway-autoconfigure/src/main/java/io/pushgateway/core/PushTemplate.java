@@ -1,7 +1,11 @@
 package io.pushgateway.core;
 
 import io.pushgateway.hub.ClusterPublisher;
+import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.hub.FanOut;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.PushConnection;
+import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import reactor.core.publisher.Mono;
 
@@ -23,12 +27,15 @@ public class PushTemplate implements PushOperations {
 
 	private final ClusterPublisher cluster;
 
+	private final LocalHub hub;
+
 	private final PayloadEncoder encoder;
 
 	private final int maxPayloadSize;
 
-	public PushTemplate(SnowflakeIdGenerator ids, FanOut fanOut, ClusterPublisher cluster, PayloadEncoder encoder,
-			int maxPayloadSize) {
+	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
+			PayloadEncoder encoder, int maxPayloadSize) {
+		this.hub = hub;
 		this.ids = ids;
 		this.fanOut = fanOut;
 		this.cluster = cluster;
@@ -42,6 +49,20 @@ public class PushTemplate implements PushOperations {
 			Push push = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
 			int delivered = this.fanOut.deliver(push);
 			return this.cluster.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
+		});
+	}
+
+	@Override
+	public Mono<Void> reply(long socketId, String messageId, Object payload) {
+		return Mono.defer(() -> {
+			Payload reply = validPayload(toPayload(payload));
+			PushConnection connection = this.hub.connection(socketId);
+			if (connection != null) {
+				connection.send(new ServerFrame.Reply(messageId, reply));
+				return Mono.empty();
+			}
+			return this.cluster.publish(new ClusterMessage.Reply(socketId, messageId, reply),
+					PushTarget.socket(socketId));
 		});
 	}
 

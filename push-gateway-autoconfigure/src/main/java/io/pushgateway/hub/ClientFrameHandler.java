@@ -13,6 +13,7 @@ import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.spi.UpstreamMessage;
+import io.pushgateway.spi.UpstreamUnavailableException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -146,6 +147,11 @@ public class ClientFrameHandler {
 	}
 
 	private void onHandlerError(PushConnection connection, ClientFrame.Message message, Throwable error) {
+		if (error instanceof UpstreamUnavailableException) {
+			connection.send(new ServerFrame.Error(message.id(), ErrorCodes.UPSTREAM_UNAVAILABLE,
+					"upstream unavailable; retry later"));
+			return;
+		}
 		if (error instanceof TimeoutException) {
 			connection.send(new ServerFrame.Error(message.id(), ErrorCodes.HANDLER_TIMEOUT,
 					"handler did not answer within " + this.upstreamTimeout.toMillis() + " ms"));

@@ -44,13 +44,22 @@ public class ClusterPublisher {
 	 * @return completes when the bus accepted it
 	 */
 	public Mono<Void> publish(Push push) {
-		ClusterMessage message = new ClusterMessage.Deliver(push);
-		if (!this.targeted || push.target() instanceof PushTarget.All) {
+		return publish(new ClusterMessage.Deliver(push), push.target());
+	}
+
+	/**
+	 * Publish a message about a target for the other nodes.
+	 * @param message the message
+	 * @param target whose nodes need it, for targeted routing
+	 * @return completes when the bus accepted it
+	 */
+	public Mono<Void> publish(ClusterMessage message, PushTarget target) {
+		if (!this.targeted || target instanceof PushTarget.All) {
 			return this.bus.publish(message);
 		}
 		// an empty answer means the registry cannot tell: fall back to broadcast (publish
 		// returns an empty Mono<Void> itself, so switchIfEmpty cannot be used after it)
-		return this.registry.nodesOf(push.target())
+		return this.registry.nodesOf(target)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
 			// the registry being down must not stop cross-node pushes: broadcast instead

@@ -26,6 +26,9 @@ public final class ErrorCodes {
 	/** The upstream handler failed. */
 	public static final int HANDLER_FAILED = 4500;
 
+	/** The message could not be handed to the business services (Kafka unavailable). */
+	public static final int UPSTREAM_UNAVAILABLE = 4503;
+
 	/** The upstream handler did not answer in time. */
 	public static final int HANDLER_TIMEOUT = 4504;
 

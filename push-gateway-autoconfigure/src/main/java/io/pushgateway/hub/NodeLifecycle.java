@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Push;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
@@ -108,6 +109,12 @@ public class NodeLifecycle implements SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not deliver push " + push.messageId() + " from the cluster bus: " + ex.getMessage());
+			}
+		}
+		else if (message instanceof ClusterMessage.Reply reply) {
+			PushConnection connection = this.hub.connection(reply.socketId());
+			if (connection != null) {
+				connection.send(new ServerFrame.Reply(reply.messageId(), reply.payload()));
 			}
 		}
 		else if (message instanceof ClusterMessage.Disconnect disconnect) {

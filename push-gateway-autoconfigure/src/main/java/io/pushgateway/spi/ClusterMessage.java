@@ -1,5 +1,6 @@
 package io.pushgateway.spi;
 
+import io.pushgateway.core.Payload;
 import io.pushgateway.core.Push;
 
 /**
@@ -15,6 +16,16 @@ public sealed interface ClusterMessage {
 	 * @param push the push
 	 */
 	record Deliver(Push push) implements ClusterMessage {
+	}
+
+	/**
+	 * Answer a client's upstream message on whichever node holds its socket.
+	 *
+	 * @param socketId the socket that sent the message
+	 * @param messageId the client's message ID
+	 * @param payload the reply
+	 */
+	record Reply(long socketId, String messageId, Payload payload) implements ClusterMessage {
 	}
 
 	/**

@@ -139,7 +139,19 @@ class PushGatewayAutoConfigurationTests {
 
 		static final PushAuthenticator AUTHENTICATOR = (request) -> Mono.empty();
 
-		static final PushOperations OPERATIONS = (target, event, payload) -> Mono.empty();
+		static final PushOperations OPERATIONS = new PushOperations() {
+
+			@Override
+			public Mono<PushResult> push(PushTarget target, String event, Object payload) {
+				return Mono.empty();
+			}
+
+			@Override
+			public Mono<Void> reply(long socketId, String messageId, Object payload) {
+				return Mono.empty();
+			}
+
+		};
 
 		@Bean
 		PushAuthenticator customAuthenticator() {

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * A real gateway node on Boot's Reactor Netty server, on a random port.
@@ -66,6 +67,18 @@ public final class TestGateway implements AutoCloseable {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class Application {
+
+		/**
+		 * Every test node gets its own event loops, as separate processes would; with
+		 * Reactor Netty's global resources, closing one node would stop the others in
+		 * this JVM.
+		 */
+		@Bean
+		ReactorResourceFactory reactorResourceFactory() {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			return factory;
+		}
 
 		@Bean
 		SimpleMeterRegistry meterRegistry() {

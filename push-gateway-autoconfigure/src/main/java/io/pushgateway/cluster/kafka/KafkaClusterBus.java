@@ -5,10 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -25,19 +22,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -76,9 +68,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 
 	private final LongSupplier ids;
 
-	private final KafkaProducer<String, byte[]> producer;
-
-	private final ThreadPoolExecutor publisher;
+	private final BoundedKafkaProducer producer;
 
 	private final Sinks.Empty<Void> ready = Sinks.empty();
 
@@ -90,27 +80,9 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		this.settings = settings;
 		this.nodeId = nodeId;
 		this.ids = ids;
-		this.producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
-		this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-				new ArrayBlockingQueue<>(settings.publishQueueCapacity()), (runnable) -> {
-					Thread thread = new Thread(runnable, "push-gateway-kafka-publisher");
-					thread.setDaemon(true);
-					return thread;
-				}, new ThreadPoolExecutor.AbortPolicy());
-	}
-
-	private Map<String, Object> producerProperties() {
-		Map<String, Object> properties = new HashMap<>();
-		properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.settings.bootstrapServers());
-		properties.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-		properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) this.settings.publishTimeout().toMillis());
-		properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) this.settings.publishTimeout().toMillis());
-		// Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
-		properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-				(int) Math.max(1, this.settings.publishTimeout().toMillis() - 1));
-		properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, this.settings.bufferMemory());
-		properties.putAll(this.settings.producerProperties());
-		return properties;
+		this.producer = new BoundedKafkaProducer("push-gateway-kafka-bus-publisher", settings.bootstrapServers(),
+				settings.publishQueueCapacity(), settings.publishTimeout(), settings.bufferMemory(),
+				settings.producerProperties());
 	}
 
 	private Map<String, Object> consumerProperties() {
@@ -140,50 +112,29 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	}
 
 	private Mono<Void> publish(ClusterMessage message, @org.jspecify.annotations.Nullable String toNode) {
-		return Mono.create((sink) -> {
+		return Mono.defer(() -> {
 			BusRecord record = BusRecord.of(message, this.nodeId);
-			try {
-				this.publisher.execute(() -> send(record, toNode, sink));
-			}
-			catch (RejectedExecutionException ex) {
-				sink.error(new ClusterBusException("Kafka publish queue is full ("
-						+ this.settings.publishQueueCapacity() + " records); is Kafka reachable?"));
-			}
+			return this.producer.send((producer) -> {
+				ProducerRecord<String, byte[]> producerRecord = (toNode != null)
+						? new ProducerRecord<>(this.settings.mailboxTopic(), mailboxPartition(producer, toNode),
+								record.key(), record.value())
+						: new ProducerRecord<>(this.settings.topic(), record.key(), record.value());
+				record.headers()
+					.forEach((header) -> producerRecord.headers().add(new RecordHeader(header.name(), header.value())));
+				if (toNode != null) {
+					producerRecord.headers()
+						.add(new RecordHeader(TO_NODE, toNode.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+				}
+				return producerRecord;
+			}).onErrorMap(KafkaPublishException.class, (ex) -> new ClusterBusException(ex.getMessage(), ex));
 		});
 	}
 
-	private void send(BusRecord record, @org.jspecify.annotations.Nullable String toNode,
-			reactor.core.publisher.MonoSink<Void> sink) {
-		try {
-			ProducerRecord<String, byte[]> producerRecord = (toNode != null)
-					? new ProducerRecord<>(this.settings.mailboxTopic(), mailboxPartition(toNode), record.key(),
-							record.value())
-					: new ProducerRecord<>(this.settings.topic(), record.key(), record.value());
-			record.headers()
-				.forEach((header) -> producerRecord.headers().add(new RecordHeader(header.name(), header.value())));
-			if (toNode != null) {
-				producerRecord.headers()
-					.add(new RecordHeader(TO_NODE, toNode.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-			}
-			this.producer.send(producerRecord, (metadata, error) -> {
-				if (error != null) {
-					sink.error(new ClusterBusException("Kafka did not take the record: " + error.getMessage(), error));
-				}
-				else {
-					sink.success();
-				}
-			});
-		}
-		catch (KafkaException ex) {
-			sink.error(new ClusterBusException("Kafka did not take the record: " + ex.getMessage(), ex));
-		}
-	}
-
 	/** Runs on the publisher thread, where reading metadata may block. */
-	private int mailboxPartition(String node) {
+	private int mailboxPartition(org.apache.kafka.clients.producer.Producer<String, byte[]> producer, String node) {
 		int partitions = this.mailboxPartitions;
 		if (partitions == 0) {
-			partitions = this.producer.partitionsFor(this.settings.mailboxTopic()).size();
+			partitions = producer.partitionsFor(this.settings.mailboxTopic()).size();
 			this.mailboxPartitions = partitions;
 		}
 		return Math.floorMod(node.hashCode(), partitions);
@@ -322,8 +273,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	@Override
 	public void destroy() {
 		stopConsuming();
-		this.publisher.shutdown();
-		this.producer.close(Duration.ofSeconds(5));
+		this.producer.close();
 	}
 
 }

@@ -1,0 +1,108 @@
+package io.pushgateway.cluster.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import reactor.core.publisher.Mono;
+
+/**
+ * A Kafka producer that never blocks its callers and never queues without bound. The
+ * Kafka producer itself can block (waiting for metadata, or for room in a full buffer),
+ * so it is only ever called from one dedicated thread, fed by a bounded queue. A send
+ * fails with a {@link KafkaPublishException} when the queue is full, or when Kafka has
+ * not taken the record within the publish timeout. Memory is bounded by the queue and the
+ * producer's {@code buffer.memory}.
+ *
+ * @author Push Gateway team
+ */
+public final class BoundedKafkaProducer implements AutoCloseable {
+
+	private final KafkaProducer<String, byte[]> producer;
+
+	private final ThreadPoolExecutor publisher;
+
+	private final int queueCapacity;
+
+	/**
+	 * Create a producer.
+	 * @param name the name of the publisher thread
+	 * @param bootstrapServers the Kafka bootstrap servers
+	 * @param queueCapacity records waiting for the publisher thread before sends fail
+	 * @param publishTimeout how long Kafka may take to accept a record
+	 * @param bufferMemory the producer's {@code buffer.memory}
+	 * @param producerProperties further producer properties
+	 */
+	public BoundedKafkaProducer(String name, String bootstrapServers, int queueCapacity, Duration publishTimeout,
+			long bufferMemory, Map<String, String> producerProperties) {
+		Map<String, Object> properties = new HashMap<>();
+		properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+		properties.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+		properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) publishTimeout.toMillis());
+		properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishTimeout.toMillis());
+		// Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
+		properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishTimeout.toMillis() - 1));
+		properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemory);
+		properties.putAll(producerProperties);
+		this.producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+		this.queueCapacity = queueCapacity;
+		this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, name);
+					thread.setDaemon(true);
+					return thread;
+				}, new ThreadPoolExecutor.AbortPolicy());
+	}
+
+	/**
+	 * Send a record.
+	 * @param record builds the record on the publisher thread, where it may read producer
+	 * metadata such as partition counts
+	 * @return completes when Kafka acknowledged the record
+	 */
+	public Mono<Void> send(Function<Producer<String, byte[]>, ProducerRecord<String, byte[]>> record) {
+		return Mono.create((sink) -> {
+			try {
+				this.publisher.execute(() -> {
+					try {
+						this.producer.send(record.apply(this.producer), (metadata, error) -> {
+							if (error != null) {
+								sink.error(new KafkaPublishException(
+										"Kafka did not take the record: " + error.getMessage(), error));
+							}
+							else {
+								sink.success();
+							}
+						});
+					}
+					catch (KafkaException | ArithmeticException ex) {
+						sink.error(new KafkaPublishException("Kafka did not take the record: " + ex.getMessage(), ex));
+					}
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				sink.error(new KafkaPublishException(
+						"Kafka publish queue is full (" + this.queueCapacity + " records); is Kafka reachable?", ex));
+			}
+		});
+	}
+
+	@Override
+	public void close() {
+		this.publisher.shutdown();
+		this.producer.close(Duration.ofSeconds(5));
+	}
+
+}

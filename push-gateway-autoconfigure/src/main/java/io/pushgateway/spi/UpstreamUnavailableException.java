@@ -1,0 +1,15 @@
+package io.pushgateway.spi;
+
+/**
+ * Signals that a client message could not be handed to the business services (for
+ * example, Kafka is down). The client gets error {@code 4503}; the connection stays open.
+ *
+ * @author Push Gateway team
+ */
+public class UpstreamUnavailableException extends RuntimeException {
+
+	public UpstreamUnavailableException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.pushgateway.upstream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
+import io.pushgateway.cluster.kafka.KafkaPublishException;
+import io.pushgateway.core.Payload;
+import io.pushgateway.spi.UpstreamHandler;
+import io.pushgateway.spi.UpstreamMessage;
+import io.pushgateway.spi.UpstreamUnavailableException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.Ordered;
+import org.springframework.util.PatternMatchUtils;
+
+/**
+ * Hands client messages to business services over Kafka: each message becomes one record
+ * on the upstream topic, keyed by uid so one user's messages stay in order, with the
+ * payload bytes untouched as the value and the routing in headers ({@code X-ID},
+ * {@code X-Uid}, {@code X-Guid}, {@code X-Event}, {@code X-Socket-Id}, {@code X-Node},
+ * {@code X-Format}), so consumers route without decoding. Business services answer with a
+ * {@code reply} record on the downstream topic.
+ *
+ * <p>
+ * It is the upstream handler of lowest precedence: the application's own handlers still
+ * take the events they support. Publishing never blocks the event loop and is bounded
+ * ({@link BoundedKafkaProducer}); when Kafka does not take a message the client gets
+ * error {@code 4503}.
+ *
+ * @author Push Gateway team
+ */
+public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, DisposableBean {
+
+	private final BoundedKafkaProducer producer;
+
+	private final String topic;
+
+	private final String[] events;
+
+	/**
+	 * Create a handler.
+	 * @param producer the producer, closed with this handler
+	 * @param topic the upstream topic
+	 * @param events the event name patterns to publish ({@code *} wildcards)
+	 */
+	public KafkaUpstreamHandler(BoundedKafkaProducer producer, String topic, List<String> events) {
+		this.producer = producer;
+		this.topic = topic;
+		this.events = events.toArray(new String[0]);
+	}
+
+	@Override
+	public boolean supports(String event) {
+		return PatternMatchUtils.simpleMatch(this.events, event);
+	}
+
+	@Override
+	public Mono<Payload> handle(UpstreamMessage message) {
+		return this.producer.send((producer) -> record(message))
+			.onErrorMap(KafkaPublishException.class,
+					(ex) -> new UpstreamUnavailableException("upstream unavailable: " + ex.getMessage(), ex))
+			.then(Mono.empty());
+	}
+
+	private ProducerRecord<String, byte[]> record(UpstreamMessage message) {
+		ProducerRecord<String, byte[]> record = new ProducerRecord<>(this.topic, message.uid(),
+				message.payload().bytes());
+		Headers headers = record.headers();
+		add(headers, "X-ID", message.messageId());
+		add(headers, "X-Uid", message.uid());
+		if (message.guid() != null) {
+			add(headers, "X-Guid", message.guid());
+		}
+		add(headers, "X-Event", message.event());
+		add(headers, "X-Socket-Id", Long.toString(message.socketId()));
+		add(headers, "X-Node", message.node());
+		add(headers, "X-Format", message.payload().format().name().toLowerCase(Locale.ROOT));
+		return record;
+	}
+
+	private static void add(Headers headers, String name, String value) {
+		headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public void destroy() {
+		this.producer.close();
+	}
+
+}
