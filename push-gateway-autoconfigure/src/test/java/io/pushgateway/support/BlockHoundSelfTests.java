@@ -25,7 +25,7 @@ class BlockHoundSelfTests {
 			client.next("reply");
 
 			assertThat(BlockHoundExtension.violations()).anySatisfy(
-					(violation) -> assertThat(violation).contains("java.lang.Thread.sleep").contains("reactor-http"));
+					(violation) -> assertThat(violation).contains("java.lang.Thread.sleep").contains("-http-epoll-"));
 		}
 		finally {
 			BlockHoundExtension.violations().clear();
