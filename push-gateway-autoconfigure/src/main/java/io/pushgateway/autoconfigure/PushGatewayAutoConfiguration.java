@@ -20,6 +20,7 @@ import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTemplate;
 import io.pushgateway.http.HttpPushApi;
+import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.FanOut;
@@ -148,11 +149,18 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean(PushOperations.class)
 	PushTemplate pushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
 			SessionRegistry registry, PayloadEncoder encoder, PushGatewayProperties properties,
-			WorkerIdStrategy workerIdStrategy) {
+			WorkerIdStrategy workerIdStrategy, AckTracker acks) {
 		ClusterPublisher cluster = new ClusterPublisher(bus, registry, nodeId(properties, workerIdStrategy),
 				properties.getBus().getRouting() == PushGatewayProperties.Routing.TARGETED);
 		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
-				(int) properties.getLimits().getMaxPayloadSize().toBytes());
+				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AckTracker pushGatewayAckTracker(ClusterBus bus, PushGatewayProperties properties) {
+		return new AckTracker(bus, properties.getLimits().getMaxPendingAcks(),
+				properties.getLimits().getMaxAckTimeout());
 	}
 
 	@Bean
@@ -196,19 +204,20 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClientFrameHandler pushGatewayClientFrameHandler(LocalHub hub, ObjectProvider<UpstreamHandler> handlers,
 			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, PushGatewayProperties properties,
-			SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
+			SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock, AckTracker acks) {
 		PushGatewayProperties.Limits limits = properties.getLimits();
 		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics,
 				nodeId(properties, workerIdStrategy), limits.getMaxGuidsPerConnection(),
-				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock.getIfAvailable(Clock::systemUTC));
+				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock.getIfAvailable(Clock::systemUTC),
+				acks);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics,
-			PushGatewayProperties properties, ObjectProvider<Clock> clock) {
+			PushGatewayProperties properties, ObjectProvider<Clock> clock, AckTracker acks) {
 		return new NodeLifecycle(hub, fanOut, bus, metrics, properties.getHeartbeat().getTimeout(),
-				properties.getShutdown().getTimeout(), clock.getIfAvailable(Clock::systemUTC));
+				properties.getShutdown().getTimeout(), clock.getIfAvailable(Clock::systemUTC), acks);
 	}
 
 	@Bean

@@ -460,6 +460,33 @@ public class PushGatewayProperties {
 		private DataSize maxPayloadSize = DataSize.ofKilobytes(256);
 
 		/**
+		 * Maximum pushes awaiting client acknowledgements at once on a node (and,
+		 * separately, other nodes' pushes whose acknowledgements it forwards).
+		 */
+		private int maxPendingAcks = 10_000;
+
+		/**
+		 * Longest acknowledgement timeout a push may ask for.
+		 */
+		private Duration maxAckTimeout = Duration.ofSeconds(60);
+
+		public int getMaxPendingAcks() {
+			return this.maxPendingAcks;
+		}
+
+		public void setMaxPendingAcks(int maxPendingAcks) {
+			this.maxPendingAcks = maxPendingAcks;
+		}
+
+		public Duration getMaxAckTimeout() {
+			return this.maxAckTimeout;
+		}
+
+		public void setMaxAckTimeout(Duration maxAckTimeout) {
+			this.maxAckTimeout = maxAckTimeout;
+		}
+
+		/**
 		 * Maximum push batches waiting for one event loop before pushes are refused as
 		 * overloaded.
 		 */

@@ -39,7 +39,10 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	 */
 	public static final String NODE = "X-Node";
 
-	/** {@code push} (the default when absent), {@code reply} or {@code disconnect}. */
+	/**
+	 * {@code push} (the default when absent), {@code reply}, {@code ack} or
+	 * {@code disconnect}.
+	 */
 	public static final String TYPE = "X-Type";
 
 	/** {@code user}, {@code users}, {@code guid}, {@code socket} or {@code all}. */
@@ -62,6 +65,9 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 
 	/** The client message ID a reply answers. */
 	public static final String REPLY_TO = "X-Reply-To";
+
+	/** {@code 1} when clients are asked to acknowledge the push. */
+	public static final String ACK = "X-Ack";
 
 	/** The close code of a disconnect. */
 	public static final String CLOSE_CODE = "X-Close-Code";
@@ -125,6 +131,13 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			return new BusRecord("socket:" + disconnect.socketId(), headers,
 					disconnect.reason().getBytes(StandardCharsets.UTF_8));
 		}
+		if (message instanceof ClusterMessage.Acked acked) {
+			add(headers, NODE, node);
+			add(headers, TYPE, "ack");
+			add(headers, ID, Long.toString(acked.messageId()));
+			add(headers, SOCKET_ID, Long.toString(acked.socketId()));
+			return new BusRecord("ack:" + acked.messageId(), headers, new byte[0]);
+		}
 		if (message instanceof ClusterMessage.Reply reply) {
 			add(headers, NODE, node);
 			add(headers, TYPE, "reply");
@@ -138,6 +151,9 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 		add(headers, NODE, node);
 		add(headers, EVENT, push.event());
 		add(headers, FORMAT, push.payload().format().name().toLowerCase(java.util.Locale.ROOT));
+		if (push.ack()) {
+			add(headers, ACK, "1");
+		}
 		String key;
 		if (push.target() instanceof PushTarget.User user) {
 			add(headers, TARGET, "user");
@@ -178,6 +194,9 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			return new ClusterMessage.Disconnect(Long.parseLong(required(SOCKET_ID)),
 					Integer.parseInt(required(CLOSE_CODE)), new String(this.value, StandardCharsets.UTF_8));
 		}
+		if ("ack".equals(header(TYPE))) {
+			return new ClusterMessage.Acked(Long.parseLong(required(ID)), Long.parseLong(required(SOCKET_ID)));
+		}
 		if ("reply".equals(header(TYPE))) {
 			return new ClusterMessage.Reply(Long.parseLong(required(SOCKET_ID)), required(REPLY_TO),
 					new Payload(this.value, format()));
@@ -194,8 +213,8 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 		PayloadFormat payloadFormat = format();
 		String id = header(ID);
 		long messageId = (id != null) ? Long.parseLong(id) : fallbackId;
-		return new ClusterMessage.Deliver(
-				new Push(messageId, pushTarget, required(EVENT), new Payload(this.value, payloadFormat)));
+		return new ClusterMessage.Deliver(new Push(messageId, pushTarget, required(EVENT),
+				new Payload(this.value, payloadFormat), "1".equals(header(ACK))), header(NODE));
 	}
 
 	/**

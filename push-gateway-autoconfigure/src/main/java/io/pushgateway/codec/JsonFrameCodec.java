@@ -62,6 +62,9 @@ public final class JsonFrameCodec implements FrameCodec {
 		if (push.target() instanceof PushTarget.Guid guid) {
 			out.raw(",\"g\":").string(guid.guid());
 		}
+		if (push.ack()) {
+			out.raw(",\"a\":1");
+		}
 		return out.payload(push.payload()).raw("}").toByteArray();
 	}
 

@@ -41,7 +41,10 @@ public final class MessagePackFrameCodec implements FrameCodec {
 	public byte[] encodePush(Push push) {
 		boolean guid = push.target() instanceof PushTarget.Guid;
 		try (MessageBufferPacker out = MessagePack.newDefaultBufferPacker()) {
-			out.packMapHeader(guid ? 5 : 4);
+			out.packMapHeader((guid ? 5 : 4) + (push.ack() ? 1 : 0));
+			if (push.ack()) {
+				out.packString("a").packInt(1);
+			}
 			out.packString("t").packString("push");
 			out.packString("id").packString(Long.toString(push.messageId()));
 			out.packString("ev").packString(push.event());

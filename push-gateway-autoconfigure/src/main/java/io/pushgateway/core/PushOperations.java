@@ -75,6 +75,34 @@ public interface PushOperations {
 	}
 
 	/**
+	 * Push an event and learn which connections acknowledged it within a timeout,
+	 * anywhere in the cluster. Clients see {@code "a":1} in the push frame and answer
+	 * with an {@code ack} frame.
+	 * @param target who receives it
+	 * @param event the event name
+	 * @param payload the payload
+	 * @param timeout how long to wait for acknowledgements
+	 * @return the result, once the timeout passed
+	 */
+	default Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, java.time.Duration timeout) {
+		return pushWithAck(target, event, payload, timeout, null);
+	}
+
+	/**
+	 * Push an event asking for acknowledgement, reusing the message ID of an earlier
+	 * attempt, so a client that got both can drop the duplicate (typically a retry to the
+	 * sockets that did not acknowledge).
+	 * @param target who receives it
+	 * @param event the event name
+	 * @param payload the payload
+	 * @param timeout how long to wait for acknowledgements
+	 * @param messageId the message ID to reuse, or {@code null} for a new one
+	 * @return the result, once the timeout passed
+	 */
+	Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, java.time.Duration timeout,
+			@org.jspecify.annotations.Nullable String messageId);
+
+	/**
 	 * Answer a client's upstream message, wherever in the cluster its socket is
 	 * connected, with a {@code reply} frame carrying the message's ID.
 	 * @param socketId the socket that sent the message

@@ -2,7 +2,12 @@ package io.pushgateway.core;
 
 import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.codec.ServerFrame;
+import java.time.Duration;
+import java.util.List;
+
+import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.FanOut;
+import org.jspecify.annotations.Nullable;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.spi.ClusterMessage;
@@ -29,13 +34,16 @@ public class PushTemplate implements PushOperations {
 
 	private final LocalHub hub;
 
+	private final AckTracker acks;
+
 	private final PayloadEncoder encoder;
 
 	private final int maxPayloadSize;
 
 	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
-			PayloadEncoder encoder, int maxPayloadSize) {
+			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks) {
 		this.hub = hub;
+		this.acks = acks;
 		this.ids = ids;
 		this.fanOut = fanOut;
 		this.cluster = cluster;
@@ -49,6 +57,26 @@ public class PushTemplate implements PushOperations {
 			Push push = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
 			int delivered = this.fanOut.deliver(push);
 			return this.cluster.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
+		});
+	}
+
+	@Override
+	public Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, Duration timeout,
+			@Nullable String messageId) {
+		return Mono.defer(() -> {
+			long id;
+			try {
+				id = (messageId != null) ? Long.parseLong(messageId) : this.ids.nextId();
+			}
+			catch (NumberFormatException ex) {
+				throw new PushRejectedException("message ID must be one this gateway issued");
+			}
+			Push push = new Push(id, target, validEvent(event), validPayload(toPayload(payload)), true);
+			Mono<List<Long>> acknowledged = this.acks.expect(id, timeout);
+			int delivered = this.fanOut.deliver(push);
+			return this.cluster.publish(push)
+				.then(acknowledged)
+				.map((sockets) -> new AckResult(Long.toString(id), delivered, sockets));
 		});
 	}
 

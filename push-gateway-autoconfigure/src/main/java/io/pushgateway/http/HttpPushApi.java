@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.pushgateway.core.AckResult;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
@@ -21,6 +22,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -124,6 +126,13 @@ public final class HttpPushApi {
 			return badRequest("query parameter 'event' is required");
 		}
 		MediaType type = request.headers().contentType().orElse(MediaType.APPLICATION_OCTET_STREAM);
+		java.time.Duration ack;
+		try {
+			ack = request.queryParam("ack").map(DurationStyle::detectAndParse).orElse(null);
+		}
+		catch (IllegalArgumentException ex) {
+			return badRequest("query parameter 'ack' must be a duration such as 5s");
+		}
 		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), this.maxPayloadSize).map((buffer) -> {
 			try {
 				byte[] bytes = new byte[buffer.readableByteCount()];
@@ -135,8 +144,10 @@ public final class HttpPushApi {
 			}
 		})
 			.defaultIfEmpty(new byte[0])
-			.flatMap((bytes) -> this.operations.push(target, event, payload(bytes, type)))
-			.flatMap((result) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body(result)))
+			.flatMap((bytes) -> (ack == null)
+					? this.operations.push(target, event, payload(bytes, type)).map(HttpPushApi::body)
+					: this.operations.pushWithAck(target, event, payload(bytes, type), ack).map(HttpPushApi::body))
+			.flatMap((body) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body))
 			.onErrorResume(DataBufferLimitException.class,
 					(ex) -> ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE)
 						.bodyValue(error("payload larger than " + this.maxPayloadSize + " bytes")))
@@ -218,6 +229,11 @@ public final class HttpPushApi {
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("body is not valid JSON: " + ex.getOriginalMessage());
 		}
+	}
+
+	private static Map<String, Object> body(AckResult result) {
+		return Map.of("messageId", result.messageId(), "localDeliveries", result.localDeliveries(), "acknowledged",
+				result.acknowledged().stream().map(String::valueOf).toList());
 	}
 
 	private static Map<String, Object> body(PushResult result) {

@@ -31,6 +31,8 @@ public class ClientFrameHandler {
 
 	private final LocalHub hub;
 
+	private final AckTracker acks;
+
 	private final List<UpstreamHandler> handlers;
 
 	private final GuidAuthorizer guidAuthorizer;
@@ -49,8 +51,9 @@ public class ClientFrameHandler {
 
 	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
 			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
-			Clock clock) {
+			Clock clock, AckTracker acks) {
 		this.hub = hub;
+		this.acks = acks;
 		this.handlers = List.copyOf(handlers);
 		this.guidAuthorizer = guidAuthorizer;
 		this.metrics = metrics;
@@ -96,8 +99,9 @@ public class ClientFrameHandler {
 			this.metrics.frameIn("ping", bytes.length);
 			connection.send(ServerFrame.Pong.INSTANCE);
 		}
-		else if (frame instanceof ClientFrame.Ack) {
+		else if (frame instanceof ClientFrame.Ack ack) {
 			this.metrics.frameIn("ack", bytes.length);
+			onAck(connection, ack);
 		}
 		else if (frame instanceof ClientFrame.Message message) {
 			this.metrics.frameIn("msg", bytes.length);
@@ -116,6 +120,15 @@ public class ClientFrameHandler {
 			this.metrics.frameIn("unknown", bytes.length);
 			connection.send(new ServerFrame.Error(unknown.id(), ErrorCodes.UNKNOWN_TYPE,
 					"unknown frame type '" + unknown.type() + "'"));
+		}
+	}
+
+	private void onAck(PushConnection connection, ClientFrame.Ack ack) {
+		try {
+			this.acks.acknowledged(Long.parseLong(ack.id()), connection.socketId());
+		}
+		catch (NumberFormatException ex) {
+			// not a message ID this gateway issued: nothing waits for it
 		}
 	}
 

@@ -41,6 +41,8 @@ public class NodeLifecycle implements SmartLifecycle {
 
 	private final LocalHub hub;
 
+	private final AckTracker acks;
+
 	private final FanOut fanOut;
 
 	private final ClusterBus bus;
@@ -58,8 +60,9 @@ public class NodeLifecycle implements SmartLifecycle {
 	private volatile Disposable.Composite subscriptions = Disposables.composite();
 
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
-			Duration shutdownTimeout, Clock clock) {
+			Duration shutdownTimeout, Clock clock, AckTracker acks) {
 		this.hub = hub;
+		this.acks = acks;
 		this.fanOut = fanOut;
 		this.bus = bus;
 		this.metrics = metrics;
@@ -104,12 +107,18 @@ public class NodeLifecycle implements SmartLifecycle {
 	private void onClusterMessage(ClusterMessage message) {
 		if (message instanceof ClusterMessage.Deliver deliver) {
 			Push push = deliver.push();
+			if (push.ack() && deliver.origin() != null) {
+				this.acks.delivering(push.messageId(), deliver.origin());
+			}
 			try {
 				this.fanOut.deliver(push);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not deliver push " + push.messageId() + " from the cluster bus: " + ex.getMessage());
 			}
+		}
+		else if (message instanceof ClusterMessage.Acked acked) {
+			this.acks.acknowledgedElsewhere(acked);
 		}
 		else if (message instanceof ClusterMessage.Reply reply) {
 			PushConnection connection = this.hub.connection(reply.socketId());

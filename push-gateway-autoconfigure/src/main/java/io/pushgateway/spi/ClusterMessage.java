@@ -2,6 +2,7 @@ package io.pushgateway.spi;
 
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.Push;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What nodes tell each other over the {@link ClusterBus}.
@@ -14,8 +15,37 @@ public sealed interface ClusterMessage {
 	 * Deliver a push to the receiving node's connections.
 	 *
 	 * @param push the push
+	 * @param origin the node that issued it, when it came over the bus
 	 */
-	record Deliver(Push push) implements ClusterMessage {
+	record Deliver(Push push, @Nullable String origin) implements ClusterMessage {
+
+		/**
+		 * A push to deliver, published by this node.
+		 * @param push the push
+		 */
+		public Deliver(Push push) {
+			this(push, null);
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Deliver that && this.push.equals(that.push);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.push.hashCode();
+		}
+
+	}
+
+	/**
+	 * A client acknowledged a push; sent to the node that issued it.
+	 *
+	 * @param messageId the push's message ID
+	 * @param socketId the socket that acknowledged it
+	 */
+	record Acked(long messageId, long socketId) implements ClusterMessage {
 	}
 
 	/**

@@ -151,6 +151,12 @@ class PushGatewayAutoConfigurationTests {
 				return Mono.empty();
 			}
 
+			@Override
+			public Mono<io.pushgateway.core.AckResult> pushWithAck(PushTarget target, String event, Object payload,
+					java.time.Duration timeout, String messageId) {
+				return Mono.empty();
+			}
+
 		};
 
 		@Bean

@@ -108,6 +108,10 @@ abstract class ClusterBusContractTests {
 				new ClusterMessage.Deliver(push(PushTarget.guid("doc/1"), Payload.binary(new byte[] { 0, -1, 7 }))),
 				new ClusterMessage.Deliver(push(PushTarget.socket(Long.MAX_VALUE), Payload.json("null"))),
 				new ClusterMessage.Deliver(push(PushTarget.all(), Payload.binary(new byte[0]))),
+				new ClusterMessage.Deliver(new Push(ids.incrementAndGet(), PushTarget.user("acker"), "e",
+						Payload.text("please ack"), true)),
+				new ClusterMessage.Reply(43, "client-7", Payload.json("{\"ok\":true}")),
+				new ClusterMessage.Acked(44, 45),
 				new ClusterMessage.Disconnect(42, 4003, "replaced by a newer connection"));
 
 		for (ClusterMessage message : sent) {
@@ -119,6 +123,9 @@ abstract class ClusterBusContractTests {
 			received.add(take(atB));
 		}
 		assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
+		assertThat(received).filteredOn(ClusterMessage.Deliver.class::isInstance)
+			.extracting((message) -> ((ClusterMessage.Deliver) message).origin())
+			.containsOnly("node-a");
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.BlockHoundExtension;
@@ -163,6 +164,36 @@ class ClusterEndToEndTests {
 		push(0).pushToUser(uid, "marker", "end").block();
 		assertThat(client.next("push")).as("delivered once, by the one node holding the user")
 			.containsEntry("ev", "marker");
+	}
+
+	@Test
+	void acknowledgedPushReportsExactlyTheConnectionsThatAckedAcrossNodes() {
+		String uid = uid();
+		TestClient phone = connect(0, uid);
+		TestClient laptop = connect(2, uid);
+		long phoneSid = Long.parseLong((String) phone.next("welcome").get("sid"));
+		long laptopSid = Long.parseLong((String) laptop.next("welcome").get("sid"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(1).socketsOf(uid).block().size() == 2);
+
+		var result = push(1).pushWithAck(PushTarget.user(uid), "invoice", "due", Duration.ofSeconds(2));
+		var pending = result.toFuture();
+		Map<String, Object> atPhone = phone.next("push");
+		Map<String, Object> atLaptop = laptop.next("push");
+		assertThat(atPhone).containsEntry("a", 1).containsEntry("id", atLaptop.get("id"));
+		phone.send("{\"t\":\"ack\",\"id\":\"" + atPhone.get("id") + "\"}");
+		phone.send("{\"t\":\"ack\",\"id\":\"" + atPhone.get("id") + "\"}");
+
+		var acked = pending.join();
+		assertThat(acked.acknowledged()).containsExactly(phoneSid);
+		assertThat(acked.messageId()).isEqualTo(atPhone.get("id"));
+
+		// a retry to the socket that did not acknowledge carries the same message ID
+		var retry = push(1)
+			.pushWithAck(PushTarget.socket(laptopSid), "invoice", "due", Duration.ofSeconds(2), acked.messageId())
+			.toFuture();
+		assertThat(laptop.next("push")).containsEntry("id", acked.messageId());
+		laptop.send("{\"t\":\"ack\",\"id\":\"" + acked.messageId() + "\"}");
+		assertThat(retry.join().acknowledged()).containsExactly(laptopSid);
 	}
 
 	@Test

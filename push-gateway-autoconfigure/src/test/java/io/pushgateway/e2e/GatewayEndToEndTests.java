@@ -462,6 +462,31 @@ class GatewayEndToEndTests {
 	}
 
 	@Test
+	void httpPushApiReportsAcknowledgements() throws Exception {
+		String uid = uid();
+		TestClient acking = connect(uid);
+		TestClient silent = connect(uid);
+		String ackingSid = (String) acking.next("welcome").get("sid");
+		silent.next("welcome");
+		Thread pusher = new Thread(() -> {
+			Map<String, Object> push = acking.next("push");
+			acking.send("{\"t\":\"ack\",\"id\":\"" + push.get("id") + "\"}");
+		});
+		pusher.start();
+
+		HttpResponse<String> response = post("/push-api/users/" + uid + "?event=e&ack=1s", API_TOKEN, "text/plain",
+				"please ack");
+
+		pusher.join();
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"acknowledged\":[\"" + ackingSid + "\"]")
+			.contains("\"localDeliveries\":2");
+		assertThat(silent.next("push")).containsEntry("a", 1);
+		assertThat(post("/push-api/users/" + uid + "?event=e&ack=soon", API_TOKEN, "text/plain", "x").statusCode())
+			.isEqualTo(400);
+	}
+
+	@Test
 	void httpPushApiRejectsBadRequests() throws Exception {
 		assertThat(post("/push-api/broadcast", API_TOKEN, "text/plain", "no event").statusCode()).isEqualTo(400);
 		assertThat(post("/push-api/broadcast?event=x", API_TOKEN, "application/json", "{broken").statusCode())
