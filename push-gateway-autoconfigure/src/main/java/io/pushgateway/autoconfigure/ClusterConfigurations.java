@@ -14,7 +14,10 @@ import io.pushgateway.hub.PushConnection;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
+import io.pushgateway.registry.redis.RedisPushStore;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
+import io.pushgateway.spi.PushStore;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import io.pushgateway.registry.redis.RedisWorkerIdLease;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
@@ -66,6 +69,16 @@ final class ClusterConfigurations {
 					(socketId, node) -> evict(hub, bus, nodeId, socketId, node));
 			hub.setRegistry(sessionRegistry);
 			return sessionRegistry;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(PushStore.class)
+		@ConditionalOnBooleanProperty("push.gateway.recovery.enabled")
+		RedisPushStore pushGatewayRedisPushStore(ReactiveRedisConnectionFactory connectionFactory,
+				PushGatewayProperties properties) {
+			PushGatewayProperties.Recovery recovery = properties.getRecovery();
+			return new RedisPushStore(connectionFactory, properties.getRegistry().getKeyPrefix(),
+					recovery.getMaxLength(), recovery.getMaxAge(), properties.getRegistry().getCommandTimeout());
 		}
 
 		/**

@@ -22,6 +22,9 @@ import io.pushgateway.core.PushTemplate;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.hub.RecoveryCoordinator;
+import io.pushgateway.registry.InMemoryPushStore;
+import io.pushgateway.spi.PushStore;
 import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
@@ -46,6 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -154,6 +158,27 @@ public final class PushGatewayAutoConfiguration {
 				properties.getBus().getRouting() == PushGatewayProperties.Routing.TARGETED);
 		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("push.gateway.recovery.enabled")
+	PushStore pushGatewayPushStore(PushGatewayProperties properties, ObjectProvider<Clock> clock) {
+		PushGatewayProperties.Recovery recovery = properties.getRecovery();
+		return new InMemoryPushStore(recovery.getMaxLength(), recovery.getMaxAge(),
+				clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	/** Connects recovery to the pieces that use it, when a store exists. */
+	@Bean
+	@ConditionalOnBean(PushStore.class)
+	RecoveryCoordinator pushGatewayRecoveryCoordinator(PushStore store, PushGatewayProperties properties,
+			ObjectProvider<PushTemplate> template, WebSocketHandshakeHandler handshake, ClientFrameHandler frames) {
+		RecoveryCoordinator coordinator = new RecoveryCoordinator(store, properties.getRecovery().getMaxLength());
+		template.ifAvailable((pushTemplate) -> pushTemplate.setRecovery(store, properties.getRecovery().isAllPushes()));
+		handshake.setRecovery(coordinator);
+		frames.setRecovery(coordinator);
+		return coordinator;
 	}
 
 	@Bean

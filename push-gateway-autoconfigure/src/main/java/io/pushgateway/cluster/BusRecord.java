@@ -69,6 +69,9 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	/** {@code 1} when clients are asked to acknowledge the push. */
 	public static final String ACK = "X-Ack";
 
+	/** The position of a recoverable push in its target's stream. */
+	public static final String POSITION = "X-Position";
+
 	/** The close code of a disconnect. */
 	public static final String CLOSE_CODE = "X-Close-Code";
 
@@ -154,6 +157,9 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 		if (push.ack()) {
 			add(headers, ACK, "1");
 		}
+		if (push.position() != null) {
+			add(headers, POSITION, push.position());
+		}
 		String key;
 		if (push.target() instanceof PushTarget.User user) {
 			add(headers, TARGET, "user");
@@ -214,7 +220,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 		String id = header(ID);
 		long messageId = (id != null) ? Long.parseLong(id) : fallbackId;
 		return new ClusterMessage.Deliver(new Push(messageId, pushTarget, required(EVENT),
-				new Payload(this.value, payloadFormat), "1".equals(header(ACK))), header(NODE));
+				new Payload(this.value, payloadFormat), "1".equals(header(ACK)), header(POSITION)), header(NODE));
 	}
 
 	/**

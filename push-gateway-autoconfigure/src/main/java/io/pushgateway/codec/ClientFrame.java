@@ -44,8 +44,15 @@ public sealed interface ClientFrame {
 	 *
 	 * @param id the client-chosen ID of the request
 	 * @param guid the GUID
+	 * @param since the last position of the GUID's stream the client has, to recover what
+	 * it missed, or {@code null}
 	 */
-	record Join(String id, String guid) implements ClientFrame {
+	record Join(String id, String guid, @Nullable String since) implements ClientFrame {
+
+		public Join(String id, String guid) {
+			this(id, guid, null);
+		}
+
 	}
 
 	/**

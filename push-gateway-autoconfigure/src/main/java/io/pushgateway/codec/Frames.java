@@ -14,8 +14,19 @@ final class Frames {
 	private Frames() {
 	}
 
+	/**
+	 * A position must look like one ({@code millis-sequence}); anything else is
+	 * malformed.
+	 */
+	private static @Nullable String position(@Nullable String since) {
+		if (since != null && !since.matches("\\d{1,19}-\\d{1,19}")) {
+			throw new MalformedFrameException("field 'since' is not a position");
+		}
+		return since;
+	}
+
 	static ClientFrame clientFrame(@Nullable String type, @Nullable String id, @Nullable String event,
-			@Nullable String guid, @Nullable Payload payload) {
+			@Nullable String guid, @Nullable Payload payload, @Nullable String since) {
 		String t = FrameLimits.require(type, "t", FrameLimits.MAX_EVENT_LENGTH);
 		return switch (t) {
 			case "ping" -> ClientFrame.Ping.INSTANCE;
@@ -25,7 +36,8 @@ final class Frames {
 					FrameLimits.optional(guid, "g", FrameLimits.MAX_GUID_LENGTH),
 					(payload != null) ? payload : Payload.EMPTY);
 			case "join" -> new ClientFrame.Join(FrameLimits.require(id, "id", FrameLimits.MAX_ID_LENGTH),
-					FrameLimits.require(guid, "g", FrameLimits.MAX_GUID_LENGTH));
+					FrameLimits.require(guid, "g", FrameLimits.MAX_GUID_LENGTH),
+					FrameLimits.optional(position(since), "since", FrameLimits.MAX_ID_LENGTH));
 			case "leave" -> new ClientFrame.Leave(FrameLimits.require(id, "id", FrameLimits.MAX_ID_LENGTH),
 					FrameLimits.require(guid, "g", FrameLimits.MAX_GUID_LENGTH));
 			default -> new ClientFrame.Unknown(t, FrameLimits.optional(id, "id", FrameLimits.MAX_ID_LENGTH));

@@ -65,6 +65,9 @@ public final class JsonFrameCodec implements FrameCodec {
 		if (push.ack()) {
 			out.raw(",\"a\":1");
 		}
+		if (push.position() != null) {
+			out.raw(",\"p\":").string(push.position());
+		}
 		return out.payload(push.payload()).raw("}").toByteArray();
 	}
 
@@ -103,6 +106,19 @@ public final class JsonFrameCodec implements FrameCodec {
 		else if (frame instanceof ServerFrame.Left left) {
 			out.raw("{\"t\":\"left\",\"id\":").string(left.id()).raw(",\"g\":").string(left.guid());
 		}
+		else if (frame instanceof ServerFrame.Recovered recovered) {
+			out.raw("{\"t\":\"recovered\"");
+			if (recovered.guid() != null) {
+				out.raw(",\"g\":").string(recovered.guid());
+			}
+			out.raw(",\"ok\":")
+				.raw(Boolean.toString(recovered.ok()))
+				.raw(",\"n\":")
+				.raw(Integer.toString(recovered.count()));
+			if (recovered.last() != null) {
+				out.raw(",\"p\":").string(recovered.last());
+			}
+		}
 		else if (frame instanceof ServerFrame.Error error) {
 			out.raw("{\"t\":\"error\"");
 			if (error.id() != null) {
@@ -120,6 +136,7 @@ public final class JsonFrameCodec implements FrameCodec {
 		String event = null;
 		String guid = null;
 		Payload payload = null;
+		String since = null;
 		try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), frame)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new MalformedFrameException("frame is not a JSON object");
@@ -132,6 +149,7 @@ public final class JsonFrameCodec implements FrameCodec {
 					case "id" -> id = string(parser, token, name);
 					case "ev" -> event = string(parser, token, name);
 					case "g" -> guid = string(parser, token, name);
+					case "since" -> since = string(parser, token, name);
 					case "d" -> payload = rawValue(parser, token, frame);
 					case "b" -> payload = base64(string(parser, token, name));
 					default -> parser.skipChildren();
@@ -144,7 +162,7 @@ public final class JsonFrameCodec implements FrameCodec {
 		catch (JacksonException ex) {
 			throw new MalformedFrameException("invalid JSON: " + ex.getOriginalMessage(), ex);
 		}
-		return Frames.clientFrame(type, id, event, guid, payload);
+		return Frames.clientFrame(type, id, event, guid, payload, since);
 	}
 
 	private static String string(JsonParser parser, JsonToken token, String name) {

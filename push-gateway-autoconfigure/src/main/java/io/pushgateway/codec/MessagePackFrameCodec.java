@@ -41,9 +41,12 @@ public final class MessagePackFrameCodec implements FrameCodec {
 	public byte[] encodePush(Push push) {
 		boolean guid = push.target() instanceof PushTarget.Guid;
 		try (MessageBufferPacker out = MessagePack.newDefaultBufferPacker()) {
-			out.packMapHeader((guid ? 5 : 4) + (push.ack() ? 1 : 0));
+			out.packMapHeader((guid ? 5 : 4) + (push.ack() ? 1 : 0) + ((push.position() != null) ? 1 : 0));
 			if (push.ack()) {
 				out.packString("a").packInt(1);
+			}
+			if (push.position() != null) {
+				out.packString("p").packString(push.position());
 			}
 			out.packString("t").packString("push");
 			out.packString("id").packString(Long.toString(push.messageId()));
@@ -92,6 +95,17 @@ public final class MessagePackFrameCodec implements FrameCodec {
 				out.packMapHeader(3).packString("t").packString("left");
 				out.packString("id").packString(left.id()).packString("g").packString(left.guid());
 			}
+			else if (frame instanceof ServerFrame.Recovered recovered) {
+				out.packMapHeader(3 + ((recovered.guid() != null) ? 1 : 0) + ((recovered.last() != null) ? 1 : 0));
+				out.packString("t").packString("recovered");
+				if (recovered.guid() != null) {
+					out.packString("g").packString(recovered.guid());
+				}
+				out.packString("ok").packBoolean(recovered.ok()).packString("n").packInt(recovered.count());
+				if (recovered.last() != null) {
+					out.packString("p").packString(recovered.last());
+				}
+			}
 			else if (frame instanceof ServerFrame.Error error) {
 				out.packMapHeader((error.id() != null) ? 4 : 3).packString("t").packString("error");
 				if (error.id() != null) {
@@ -124,6 +138,7 @@ public final class MessagePackFrameCodec implements FrameCodec {
 		String event = null;
 		String guid = null;
 		Payload payload = null;
+		String since = null;
 		try (MessageUnpacker in = MessagePack.newDefaultUnpacker(frame)) {
 			if (!in.hasNext() || in.getNextFormat().getValueType() != ValueType.MAP) {
 				throw new MalformedFrameException("frame is not a MessagePack map");
@@ -139,6 +154,7 @@ public final class MessagePackFrameCodec implements FrameCodec {
 					case "id" -> id = string(in, name, frame.length);
 					case "ev" -> event = string(in, name, frame.length);
 					case "g" -> guid = string(in, name, frame.length);
+					case "since" -> since = string(in, name, frame.length);
 					case "d" -> payload = data(in, frame.length);
 					case "j" -> payload = Payload.json(read(in, stringHeader(in, name), frame.length));
 					default -> in.skipValue();
@@ -151,7 +167,7 @@ public final class MessagePackFrameCodec implements FrameCodec {
 		catch (IOException | MessagePackException ex) {
 			throw new MalformedFrameException("invalid MessagePack: " + ex.getMessage(), ex);
 		}
-		return Frames.clientFrame(type, id, event, guid, payload);
+		return Frames.clientFrame(type, id, event, guid, payload, since);
 	}
 
 	private static String string(MessageUnpacker in, String name, int frameLength) throws IOException {

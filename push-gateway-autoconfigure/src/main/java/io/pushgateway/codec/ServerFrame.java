@@ -54,6 +54,18 @@ public sealed interface ServerFrame {
 	}
 
 	/**
+	 * Ends the recovery of a stream: what was missed has been sent (or could not be).
+	 *
+	 * @param guid the GUID of the stream, or {@code null} for the user's stream
+	 * @param ok whether everything missed was sent; {@code false} means some of it is no
+	 * longer kept and the client must resynchronize
+	 * @param count how many pushes were replayed
+	 * @param last the stream's last position, or {@code null} when it has none
+	 */
+	record Recovered(@Nullable String guid, boolean ok, int count, @Nullable String last) implements ServerFrame {
+	}
+
+	/**
 	 * The answer to a ping.
 	 */
 	enum Pong implements ServerFrame {

@@ -75,6 +75,21 @@ public interface PushOperations {
 	}
 
 	/**
+	 * Push an event to a user or a GUID and keep it in the target's recovery stream, so a
+	 * client that reconnects with its last position receives it even if it was offline.
+	 * Needs {@code push.gateway.recovery.enabled}; fails with a
+	 * {@link PushRejectedException} when the recovery store cannot take it, and then
+	 * nobody received it.
+	 * @param target a user or a GUID
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the result
+	 */
+	default Mono<PushResult> pushRecoverable(PushTarget target, String event, Object payload) {
+		return Mono.error(new PushRejectedException("recovery is not supported by " + getClass().getName()));
+	}
+
+	/**
 	 * Push an event and learn which connections acknowledged it within a timeout,
 	 * anywhere in the cluster. Clients see {@code "a":1} in the push frame and answer
 	 * with an {@code ack} frame.

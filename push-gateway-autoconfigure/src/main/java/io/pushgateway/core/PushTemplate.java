@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.spi.PushStore;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import reactor.core.publisher.Mono;
 
@@ -36,6 +37,10 @@ public class PushTemplate implements PushOperations {
 
 	private final AckTracker acks;
 
+	private @Nullable PushStore store;
+
+	private boolean recoverAll;
+
 	private final PayloadEncoder encoder;
 
 	private final int maxPayloadSize;
@@ -53,11 +58,44 @@ public class PushTemplate implements PushOperations {
 
 	@Override
 	public Mono<PushResult> push(PushTarget target, String event, Object payload) {
+		return push(target, event, payload, this.recoverAll);
+	}
+
+	@Override
+	public Mono<PushResult> pushRecoverable(PushTarget target, String event, Object payload) {
+		return push(target, event, payload, true);
+	}
+
+	private Mono<PushResult> push(PushTarget target, String event, Object payload, boolean recoverable) {
 		return Mono.defer(() -> {
 			Push push = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
-			int delivered = this.fanOut.deliver(push);
-			return this.cluster.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
+			String stream = push.stream();
+			if (!recoverable || stream == null) {
+				return deliver(push);
+			}
+			if (this.store == null) {
+				return Mono.error(new PushRejectedException("recovery is not enabled (push.gateway.recovery.enabled)"));
+			}
+			return this.store.append(stream, push)
+				.onErrorMap((error) -> new PushRejectedException("recovery store unavailable: " + error.getMessage()))
+				.flatMap((position) -> deliver(push.at(position)));
 		});
+	}
+
+	private Mono<PushResult> deliver(Push push) {
+		int delivered = this.fanOut.deliver(push);
+		return this.cluster.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
+	}
+
+	/**
+	 * Make pushes recoverable.
+	 * @param store where recoverable pushes are kept
+	 * @param all whether every push to a user or a GUID is recoverable, not only those
+	 * sent with {@link #pushRecoverable}
+	 */
+	public void setRecovery(PushStore store, boolean all) {
+		this.store = store;
+		this.recoverAll = all;
 	}
 
 	@Override

@@ -33,6 +33,16 @@ public class ClientFrameHandler {
 
 	private final AckTracker acks;
 
+	private @org.jspecify.annotations.Nullable RecoveryCoordinator recovery;
+
+	/**
+	 * Recover GUID streams when clients join them.
+	 * @param recovery the recovery coordinator
+	 */
+	public void setRecovery(RecoveryCoordinator recovery) {
+		this.recovery = recovery;
+	}
+
 	private final List<UpstreamHandler> handlers;
 
 	private final GuidAuthorizer guidAuthorizer;
@@ -178,6 +188,7 @@ public class ClientFrameHandler {
 	private void onJoin(PushConnection connection, ClientFrame.Join join) {
 		if (connection.guids().contains(join.guid())) {
 			connection.send(new ServerFrame.Joined(join.id(), join.guid()));
+			recover(connection, join);
 			return;
 		}
 		if (connection.guids().size() >= this.maxGuidsPerConnection) {
@@ -192,12 +203,19 @@ public class ClientFrameHandler {
 			if (allowed && connection.isOpen()) {
 				this.hub.join(connection, join.guid());
 				connection.send(new ServerFrame.Joined(join.id(), join.guid()));
+				recover(connection, join);
 			}
 			else {
 				connection.send(new ServerFrame.Error(join.id(), ErrorCodes.JOIN_DENIED,
 						"not allowed to join '" + join.guid() + "'"));
 			}
 		});
+	}
+
+	private void recover(PushConnection connection, ClientFrame.Join join) {
+		if (this.recovery != null) {
+			this.recovery.recover(connection, "guid:" + join.guid(), join.since(), join.guid());
+		}
 	}
 
 	private UpstreamHandler handlerFor(String event) {

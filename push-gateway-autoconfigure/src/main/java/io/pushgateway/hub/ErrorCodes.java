@@ -26,6 +26,9 @@ public final class ErrorCodes {
 	/** The upstream handler failed. */
 	public static final int HANDLER_FAILED = 4500;
 
+	/** Missed pushes are no longer kept: the client must resynchronize. */
+	public static final int UNRECOVERABLE = 4410;
+
 	/** The message could not be handed to the business services (Kafka unavailable). */
 	public static final int UPSTREAM_UNAVAILABLE = 4503;
 

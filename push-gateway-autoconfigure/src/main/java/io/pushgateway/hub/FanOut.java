@@ -73,6 +73,7 @@ public class FanOut {
 			for (Batch batch : grouping.batches) {
 				frames.retain();
 				batch.frames = frames;
+				batch.push = push;
 				batch.startNanos = start;
 				if (writer(batch.loop).offer(batch)) {
 					delivered += batch.targets.size();
@@ -177,6 +178,8 @@ public class FanOut {
 
 		EncodedFrames frames;
 
+		Push push;
+
 		long startNanos;
 
 		Batch(EventExecutor loop) {
@@ -240,6 +243,9 @@ public class FanOut {
 			long bytes = 0;
 			try {
 				for (PushConnection connection : batch.targets) {
+					if (batch.push.position() != null && connection.holdIfRecovering(batch.push)) {
+						continue;
+					}
 					ByteBuf frame = batch.frames.frameFor(connection.codec());
 					int size = frame.readableBytes();
 					if (connection.write(frame.retainedDuplicate())) {

@@ -10,6 +10,7 @@ import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.Session;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client connection, whatever its transport. Every connection lives on one event
@@ -35,6 +36,14 @@ public abstract class PushConnection implements Session {
 
 	/** Confined to the event loop: whether this connection awaits a flush in a batch. */
 	boolean flushPending;
+
+	/**
+	 * Confined to the event loop: live pushes held back per stream while the stream is
+	 * being recovered on this connection, or {@code null} when nothing is.
+	 */
+	private java.util.@Nullable Map<String, java.util.List<io.pushgateway.core.Push>> recovering;
+
+	private int held;
 
 	/** Upstream messages awaiting their handler. */
 	private volatile int inFlight;
@@ -110,6 +119,58 @@ public abstract class PushConnection implements Session {
 	public final void touch(long now) {
 		this.lastSeen = now;
 	}
+
+	/**
+	 * Start holding back live pushes of a stream; on the event loop.
+	 * @param stream the stream key
+	 */
+	final void startRecovery(String stream) {
+		if (this.recovering == null) {
+			this.recovering = new java.util.HashMap<>(2);
+		}
+		this.recovering.putIfAbsent(stream, new java.util.ArrayList<>());
+	}
+
+	/**
+	 * Hold back a live push if its stream is being recovered; on the event loop.
+	 * @param push the push, with a position
+	 * @return {@code true} if it was held (or dropped because too much was held)
+	 */
+	final boolean holdIfRecovering(io.pushgateway.core.Push push) {
+		if (this.recovering == null) {
+			return false;
+		}
+		java.util.List<io.pushgateway.core.Push> pushes = this.recovering.get(push.stream());
+		if (pushes == null) {
+			return false;
+		}
+		if (++this.held > MAX_HELD) {
+			close(CloseCodes.SLOW_CONSUMER, "too many pushes arrived during recovery");
+			return true;
+		}
+		pushes.add(push);
+		return true;
+	}
+
+	/**
+	 * Stop holding back pushes of a stream; on the event loop.
+	 * @param stream the stream key
+	 * @return the pushes held meanwhile, in arrival order
+	 */
+	final java.util.List<io.pushgateway.core.Push> finishRecovery(String stream) {
+		if (this.recovering == null) {
+			return java.util.List.of();
+		}
+		java.util.List<io.pushgateway.core.Push> pushes = this.recovering.remove(stream);
+		if (this.recovering.isEmpty()) {
+			this.recovering = null;
+			this.held = 0;
+		}
+		return (pushes != null) ? pushes : java.util.List.of();
+	}
+
+	/** The most live pushes held for one connection while it recovers. */
+	static final int MAX_HELD = 10_000;
 
 	final boolean tryAcquireInFlight(int max) {
 		while (true) {
@@ -217,6 +278,9 @@ public abstract class PushConnection implements Session {
 		}
 		if (frame instanceof ServerFrame.Pong) {
 			return "pong";
+		}
+		if (frame instanceof ServerFrame.Recovered) {
+			return "recovered";
 		}
 		return "error";
 	}

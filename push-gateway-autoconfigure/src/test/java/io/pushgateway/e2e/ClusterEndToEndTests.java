@@ -84,6 +84,8 @@ class ClusterEndToEndTests {
 		properties.put("push.gateway.bus.kafka.bootstrap-servers", kafka.getBrokersAsString());
 		properties.put("push.gateway.bus.kafka.partitions", 3);
 		properties.put("push.gateway.limits.max-connections-per-user", 2);
+		properties.put("push.gateway.recovery.enabled", true);
+		properties.put("push.gateway.recovery.max-length", 5);
 		return properties;
 	}
 
@@ -194,6 +196,43 @@ class ClusterEndToEndTests {
 		assertThat(laptop.next("push")).containsEntry("id", acked.messageId());
 		laptop.send("{\"t\":\"ack\",\"id\":\"" + acked.messageId() + "\"}");
 		assertThat(retry.join().acknowledged()).containsExactly(laptopSid);
+	}
+
+	@Test
+	void clientReconnectingToAnotherNodeGetsExactlyWhatItMissedThenLiveOnes() {
+		String uid = uid();
+		TestClient first = connect(0, uid);
+		first.next("welcome");
+		push(1).pushRecoverable(PushTarget.user(uid), "n", 0).block();
+		String position = (String) first.next("push").get("p");
+		first.close();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !presence(2).isOnline(uid).block());
+
+		for (int i = 1; i <= 4; i++) {
+			push(i % 3).pushRecoverable(PushTarget.user(uid), "n", i).block();
+		}
+		TestClient second = TestClient.connect(nodes.get(2).port(),
+				"?access_token=" + Tokens.forUser(uid) + "&since=" + position, "push.v1.json", Map.of());
+		this.clients.add(second);
+
+		for (int i = 1; i <= 4; i++) {
+			assertThat(second.next("push")).containsEntry("d", i);
+		}
+		assertThat(second.next("recovered")).containsEntry("ok", true).containsEntry("n", 4);
+		push(0).pushRecoverable(PushTarget.user(uid), "n", 5).block();
+		push(1).pushToUser(uid, "marker", "end").block();
+		assertThat(second.next("push")).containsEntry("d", 5);
+		assertThat(second.next("push")).as("no duplicates").containsEntry("ev", "marker");
+
+		second.close();
+		for (int i = 6; i <= 12; i++) {
+			push(0).pushRecoverable(PushTarget.user(uid), "n", i).block();
+		}
+		TestClient third = TestClient.connect(nodes.get(1).port(),
+				"?access_token=" + Tokens.forUser(uid) + "&since=" + position, "push.v1.json", Map.of());
+		this.clients.add(third);
+		assertThat(third.next("error")).as("a gap beyond the 5 kept pushes").containsEntry("code", 4410);
+		assertThat(third.next("recovered")).containsEntry("ok", false);
 	}
 
 	@Test

@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * be reported falsely.
  *
  * <p>
- * Logback's console writes are allowed: logging is the one accepted blocking call (use an
- * asynchronous appender in production).
+ * Two blocking calls are allowed: Logback's console writes (use an asynchronous appender
+ * in production), and Lettuce's brief lock when a Redis command is handed to its
+ * connection.
  *
  * @author Push Gateway team
  */
@@ -37,6 +38,13 @@ public final class BlockHoundExtension implements BeforeEachCallback, AfterEachC
 		BlockHound.install(
 				(builder) -> builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
 					.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
+					// Lettuce hands a command to its connection under a short lock that
+					// is contended
+					// only while another thread writes to the same connection
+					// (redis/lettuce#2510,
+					// #3804); every reactive Redis call takes it, whatever thread
+					// dispatches it
+					.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
 					.blockingMethodCallback((method) -> violations
 						.add(method + " on " + Thread.currentThread().getName() + "\n" + stackTrace())));
 	}

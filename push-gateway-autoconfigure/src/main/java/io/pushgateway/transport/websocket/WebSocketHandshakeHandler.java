@@ -24,6 +24,7 @@ import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.GuidAuthorizer;
@@ -82,6 +83,16 @@ public final class WebSocketHandshakeHandler
 
 	private final java.time.Clock clock;
 
+	private @Nullable RecoveryCoordinator recovery;
+
+	/**
+	 * Recover each new connection's user stream (embedded or Redis store).
+	 * @param recovery the recovery coordinator
+	 */
+	public void setRecovery(RecoveryCoordinator recovery) {
+		this.recovery = recovery;
+	}
+
 	public WebSocketHandshakeHandler(WebSocketSettings settings, List<FrameCodec> codecs,
 			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, LocalHub hub,
 			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, GatewayMetrics metrics,
@@ -126,13 +137,17 @@ public final class WebSocketHandshakeHandler
 					+ this.codecs.stream().map(FrameCodec::subprotocol).toList());
 		}
 		NettyHandshakeRequest handshake = new NettyHandshakeRequest(request);
+		String since = handshake.queryParam("since");
+		if (since != null && !since.matches("\\d{1,19}-\\d{1,19}")) {
+			return reject(response, 400, "bad_request", "query parameter 'since' is not a position");
+		}
 		return Mono.defer(() -> this.authenticator.authenticate(handshake))
 			.switchIfEmpty(Mono.error(() -> HandshakeRejectedException.unauthorized("missing or invalid credentials")))
 			.flatMap((principal) -> authorizeGuids(principal, handshake.queryParams("guid")))
 			.flatMap((admitted) -> {
 				this.metrics.handshake("accepted");
 				return response.sendWebsocket((in, out) -> connect(in, out, admitted.principal(), admitted.guids(),
-						this.codecs.get(codecIndex)), this.specs.get(codecIndex));
+						this.codecs.get(codecIndex), since), this.specs.get(codecIndex));
 			})
 			.onErrorResume(HandshakeRejectedException.class, (ex) -> reject(response, ex.getStatus(),
 					(ex.getStatus() == 403) ? "forbidden" : "unauthorized", ex.getMessage()));
@@ -154,7 +169,7 @@ public final class WebSocketHandshakeHandler
 	}
 
 	private Publisher<Void> connect(WebsocketInbound in, WebsocketOutbound out, PushPrincipal principal,
-			Set<String> guids, FrameCodec codec) {
+			Set<String> guids, FrameCodec codec, @Nullable String since) {
 		Channel[] channel = new Channel[1];
 		in.withConnection((connection) -> channel[0] = connection.channel());
 		WebSocketConnection connection = new WebSocketConnection(this.ids.nextId(), principal, guids, codec,
@@ -166,6 +181,9 @@ public final class WebSocketHandshakeHandler
 		}
 		connection.send(new ServerFrame.Welcome(connection.socketId(), principal.uid(), this.nodeId,
 				this.settings.heartbeatInterval().toMillis(), connection.guids()));
+		if (this.recovery != null) {
+			this.recovery.recover(connection, "user:" + principal.uid(), since, null);
+		}
 		return in.aggregateFrames(this.settings.maxFrameSize())
 			.receiveFrames()
 			.doOnNext((frame) -> onFrame(connection, channel[0], frame))

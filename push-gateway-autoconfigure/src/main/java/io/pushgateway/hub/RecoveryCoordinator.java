@@ -1,0 +1,84 @@
+package io.pushgateway.hub;
+
+import java.util.List;
+
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.core.Push;
+import io.pushgateway.spi.PushStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends a connection what it missed of a stream, then switches the stream to live with no
+ * gap and no duplicate: live pushes of the stream are held back for the connection while
+ * the store is read, the missed pushes are written in order, then a {@code recovered}
+ * frame, then the held pushes newer than the last one replayed. When the store no longer
+ * holds everything after the client's position, the client is told so ({@code recovered}
+ * with {@code ok:false} and error {@value ErrorCodes#UNRECOVERABLE}).
+ *
+ * @author Push Gateway team
+ */
+public class RecoveryCoordinator {
+
+	private static final Log logger = LogFactory.getLog(RecoveryCoordinator.class);
+
+	private final PushStore store;
+
+	private final int maxReplay;
+
+	public RecoveryCoordinator(PushStore store, int maxReplay) {
+		this.store = store;
+		this.maxReplay = maxReplay;
+	}
+
+	/**
+	 * Recover a stream on a connection; callable from any thread.
+	 * @param connection the connection
+	 * @param stream the stream key
+	 * @param since the client's last position, or {@code null} to only learn the current
+	 * position
+	 * @param guid the GUID of a GUID stream, or {@code null} for the user's stream
+	 */
+	public void recover(PushConnection connection, String stream, @Nullable String since, @Nullable String guid) {
+		EventExecutor loop = connection.eventLoop();
+		loop.execute(() -> {
+			connection.startRecovery(stream);
+			this.store.since(stream, since, this.maxReplay)
+				.subscribe((recovery) -> loop.execute(() -> finish(connection, stream, since, guid, recovery)),
+						(error) -> loop.execute(() -> {
+							logger.warn("Recovery of " + stream + " failed for socket " + connection.socketId() + ": "
+									+ error);
+							finish(connection, stream, since, guid, new PushStore.Recovery(false, List.of(), null));
+						}));
+		});
+	}
+
+	private void finish(PushConnection connection, String stream, @Nullable String since, @Nullable String guid,
+			PushStore.Recovery recovery) {
+		List<Push> held = connection.finishRecovery(stream);
+		String last = since;
+		if (recovery.complete()) {
+			for (Push push : recovery.pushes()) {
+				connection.write(Unpooled.wrappedBuffer(connection.codec().encodePush(push)));
+				last = push.position();
+			}
+		}
+		else {
+			connection.send(new ServerFrame.Error(null, ErrorCodes.UNRECOVERABLE,
+					"missed pushes of " + stream + " are no longer kept; resynchronize"));
+		}
+		String newest = (recovery.last() != null) ? recovery.last() : last;
+		connection.send(new ServerFrame.Recovered(guid, recovery.complete(),
+				recovery.complete() ? recovery.pushes().size() : 0, newest));
+		for (Push push : held) {
+			if (last == null || PushStore.compare(push.position(), last) > 0) {
+				connection.write(Unpooled.wrappedBuffer(connection.codec().encodePush(push)));
+			}
+		}
+		connection.flush();
+	}
+
+}

@@ -1,0 +1,141 @@
+package io.pushgateway.registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.pushgateway.core.Push;
+import io.pushgateway.spi.PushStore;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link PushStore} of a single node (the embedded default): streams live in the
+ * node's memory, bounded by length and age, and idle streams are dropped once they are
+ * older than the age bound. Positions have the form of Redis Streams IDs
+ * ({@code millis-sequence}).
+ *
+ * @author Push Gateway team
+ */
+public final class InMemoryPushStore implements PushStore {
+
+	private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
+
+	private final int maxLength;
+
+	private final Duration maxAge;
+
+	private final Clock clock;
+
+	private final AtomicLong appends = new AtomicLong();
+
+	public InMemoryPushStore(int maxLength, Duration maxAge, Clock clock) {
+		this.maxLength = maxLength;
+		this.maxAge = maxAge;
+		this.clock = clock;
+	}
+
+	@Override
+	public Mono<String> append(String stream, Push push) {
+		return Mono.fromSupplier(() -> {
+			if (this.appends.incrementAndGet() % 1024 == 0) {
+				dropIdleStreams();
+			}
+			Stream entries = this.streams.computeIfAbsent(stream, (key) -> new Stream());
+			synchronized (entries) {
+				return entries.append(push, this.clock.millis());
+			}
+		});
+	}
+
+	@Override
+	public Mono<Recovery> since(String stream, @Nullable String since, int max) {
+		return Mono.fromSupplier(() -> {
+			Stream entries = this.streams.get(stream);
+			if (entries == null) {
+				return new Recovery(since == null, List.of(), null);
+			}
+			synchronized (entries) {
+				return entries.since(since, max, this.clock.millis());
+			}
+		});
+	}
+
+	private void dropIdleStreams() {
+		long now = this.clock.millis();
+		this.streams.entrySet().removeIf((entry) -> {
+			synchronized (entry.getValue()) {
+				return now - entry.getValue().lastAppend > this.maxAge.toMillis();
+			}
+		});
+	}
+
+	/** One stream; guarded by its own monitor. */
+	private final class Stream {
+
+		private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+
+		private long lastMillis;
+
+		private long sequence;
+
+		private @Nullable String last;
+
+		private long lastAppend;
+
+		String append(Push push, long now) {
+			if (now > this.lastMillis) {
+				this.lastMillis = now;
+				this.sequence = 0;
+			}
+			else {
+				this.sequence++;
+			}
+			String position = this.lastMillis + "-" + this.sequence;
+			this.entries.addLast(new Entry(position, (this.last != null) ? this.last : "0-0", now, push.at(position)));
+			this.last = position;
+			this.lastAppend = now;
+			trim(now);
+			return position;
+		}
+
+		Recovery since(@Nullable String since, int max, long now) {
+			trim(now);
+			if (since == null || since.equals(this.last)) {
+				return new Recovery(true, List.of(), this.last);
+			}
+			List<Push> after = new ArrayList<>();
+			String prevOfFirst = null;
+			for (Entry entry : this.entries) {
+				if (PushStore.compare(entry.position, since) > 0) {
+					if (prevOfFirst == null) {
+						prevOfFirst = entry.prev;
+					}
+					after.add(entry.push);
+				}
+			}
+			boolean complete = since.equals(prevOfFirst) && after.size() <= max;
+			return new Recovery(complete, complete ? after : List.of(), this.last);
+		}
+
+		private void trim(long now) {
+			while (this.entries.size() > InMemoryPushStore.this.maxLength) {
+				this.entries.removeFirst();
+			}
+			Iterator<Entry> oldest = this.entries.iterator();
+			while (oldest.hasNext() && now - oldest.next().at > InMemoryPushStore.this.maxAge.toMillis()) {
+				oldest.remove();
+			}
+		}
+
+	}
+
+	private record Entry(String position, String prev, long at, Push push) {
+	}
+
+}
