@@ -125,7 +125,13 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.container.destroy();
+		try {
+			this.container.destroy();
+		}
+		catch (RuntimeException ex) {
+			// the connection factory may be gone already; the subscription dies with it
+			logger.debug("Redis bus subscription already closed: " + ex.getMessage());
+		}
 	}
 
 }

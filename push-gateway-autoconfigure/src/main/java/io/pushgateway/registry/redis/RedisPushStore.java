@@ -37,10 +37,12 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 public final class RedisPushStore implements PushStore {
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<byte[]> APPEND = RedisSessionRegistry.script(byte[].class, "append.lua");
+	private static final RedisScript<byte[]> APPEND = RedisSessionRegistry.script(byte[].class, "stream-last.lua",
+			"append.lua");
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> RECOVER = RedisSessionRegistry.script(List.class, "recover.lua");
+	private static final RedisScript<List> RECOVER = RedisSessionRegistry.script(List.class, "stream-last.lua",
+			"recover.lua");
 
 	private final ReactiveRedisTemplate<String, byte[]> redis;
 

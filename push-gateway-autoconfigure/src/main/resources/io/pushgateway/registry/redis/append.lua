@@ -1,13 +1,7 @@
 -- Appends a recoverable push to its stream. KEYS[1] the stream.
 -- ARGV: max length, max age in ms, message ID, event, format, payload. Returns the position.
 -- Every entry records the position before it ('prev'), so recovery can tell a gap exactly.
-local prev = '0-0'
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' then prev = info[i + 1] end
-  end
-end
+local prev = lastPosition(KEYS[1]) or '0-0'
 local position = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'prev', prev, 'id', ARGV[3], 'ev', ARGV[4],
   'fmt', ARGV[5], 'd', ARGV[6])
 local t = redis.call('TIME')

@@ -1,13 +1,7 @@
 -- Reads what a stream holds after a position. KEYS[1] the stream. ARGV[1] the position ('' for
 -- none), ARGV[2] the most entries to return.
 -- Returns { 'ok' | 'gap', last position or '', then position, id, event, format, payload per entry }.
-local last = ''
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' then last = info[i + 1] end
-  end
-end
+local last = lastPosition(KEYS[1]) or ''
 local since = ARGV[1]
 if since == '' or since == last then return { 'ok', last } end
 if last == '' then return { 'gap', last } end
