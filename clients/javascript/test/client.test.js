@@ -1,0 +1,203 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { PushGatewayClient, PushGatewayError, backoffDelay, comparePositions } from '../src/client.js';
+import { FakeClock, fakeWebSocketClass, flush } from './fakes.js';
+
+function setup(options = {}) {
+  const clock = new FakeClock();
+  const { FakeWebSocket, sockets } = fakeWebSocketClass();
+  const client = new PushGatewayClient('ws://gateway.test/ws', {
+    token: 'token-1',
+    WebSocket: FakeWebSocket,
+    setTimeout: clock.setTimeout,
+    clearTimeout: clock.clearTimeout,
+    now: clock.now,
+    random: () => 0.5,
+    ...options,
+  });
+  return { client, clock, sockets };
+}
+
+async function open(client, sockets, welcome = {}) {
+  await client.connect();
+  const socket = sockets.at(-1);
+  socket.receive({ t: 'welcome', v: 1, sid: '1', uid: 'alice', node: 'n1', hb: 1000, g: [], ...welcome });
+  return socket;
+}
+
+test('backoff starts near 2 s, doubles, and is capped near 60 s, with jitter', () => {
+  const schedule = [0, 1, 2, 3, 4, 5, 6, 10].map((attempt) => backoffDelay(attempt, {}, () => 0.5));
+  assert.deepEqual(schedule, [2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+  assert.equal(backoffDelay(0, {}, () => 0), 1600);
+  assert.equal(backoffDelay(0, {}, () => 1), 2400);
+  assert.equal(backoffDelay(20, {}, () => 1), 72000);
+});
+
+test('positions compare as (millis, sequence)', () => {
+  assert.equal(comparePositions('1700000000000-2', '1700000000000-10'), -1);
+  assert.equal(comparePositions('1700000000001-0', '1700000000000-99'), 1);
+  assert.equal(comparePositions('5-5', '5-5'), 0);
+});
+
+test('connects with the token and the JSON subprotocol', async () => {
+  const { client, sockets } = setup();
+  const socket = await open(client, sockets);
+  assert.equal(socket.url.searchParams.get('access_token'), 'token-1');
+  assert.deepEqual(socket.protocols, ['push.v1.json']);
+  assert.equal(client.state, 'open');
+});
+
+test('a token function is asked again for every connection', async () => {
+  let issued = 0;
+  const { client, clock, sockets } = setup({ token: () => `token-${++issued}` });
+  const first = await open(client, sockets);
+  first.drop(1006);
+  clock.advance(2000);
+  await flush();
+  assert.equal(sockets.length, 2);
+  assert.equal(sockets[1].url.searchParams.get('access_token'), 'token-2');
+});
+
+test('pings at the announced interval', async () => {
+  const { client, clock, sockets } = setup();
+  const socket = await open(client, sockets, { hb: 1000 });
+  clock.advance(3500);
+  assert.equal(socket.sentOfType('ping').length, 3);
+});
+
+test('a silent server is treated as a dead connection and the client reconnects', async () => {
+  const { client, clock, sockets } = setup();
+  const closes = [];
+  client.on('close', (event) => closes.push(event));
+  const socket = await open(client, sockets, { hb: 1000 });
+  clock.advance(7001);
+  assert.equal(socket.closed.code, 4001);
+  assert.equal(closes.length, 1);
+  assert.equal(closes[0].reconnectIn, 2000);
+  clock.advance(2000);
+  await flush();
+  assert.equal(sockets.length, 2);
+});
+
+test('backoff grows over failed attempts and resets after a stable connection', async () => {
+  const { client, clock, sockets } = setup({ stableAfter: 30000 });
+  const delays = [];
+  client.on('close', (event) => delays.push(event.reconnectIn));
+  await client.connect();
+  for (let i = 0; i < 3; i++) {
+    sockets.at(-1).drop(1006);
+    clock.advance(delays.at(-1));
+    await flush();
+  }
+  assert.deepEqual(delays, [2000, 4000, 8000]);
+  const stable = sockets.at(-1);
+  stable.receive({ t: 'welcome', sid: '2', hb: 60000, g: [] });
+  clock.advance(31000);
+  stable.receive({ t: 'pong' });
+  stable.drop(1006);
+  assert.equal(delays.at(-1), 2000);
+});
+
+test('does not reconnect when replaced by a newer connection, nor after close()', async () => {
+  const { client, clock, sockets } = setup();
+  const closes = [];
+  client.on('close', (event) => closes.push(event));
+  const socket = await open(client, sockets);
+  socket.drop(4003, 'replaced');
+  clock.advance(120000);
+  await flush();
+  assert.equal(sockets.length, 1);
+  assert.equal(closes[0].reconnectIn, null);
+  assert.equal(client.state, 'closed');
+});
+
+test('replies are correlated by message ID, errors reject with their code, and silence times out', async () => {
+  const { client, clock, sockets } = setup({ replyTimeout: 5000 });
+  const socket = await open(client, sockets);
+  const first = client.send('quote', { sku: 'A1' });
+  const second = client.send('order', null, { guid: 'doc-1' });
+  const third = client.send('slow');
+  const [a, b, c] = socket.sentOfType('msg');
+  assert.deepEqual(a, { t: 'msg', ev: 'quote', d: { sku: 'A1' }, id: a.id });
+  assert.equal(b.g, 'doc-1');
+  socket.receive({ t: 'error', id: b.id, code: 4404, msg: 'no handler' });
+  socket.receive({ t: 'reply', id: a.id, d: { price: 42 } });
+  assert.deepEqual(await first, { price: 42 });
+  await assert.rejects(second, (error) => error instanceof PushGatewayError && error.code === 4404);
+  clock.advance(5000);
+  await assert.rejects(third, /no answer/);
+  assert.notEqual(c.id, a.id);
+});
+
+test('pending requests fail when the connection drops', async () => {
+  const { client, sockets } = setup();
+  const socket = await open(client, sockets);
+  const pending = client.send('quote');
+  socket.drop(1006);
+  await assert.rejects(pending, /connection closed/);
+});
+
+test('pushes reach listeners, and pushes that ask for it are acknowledged', async () => {
+  const { client, sockets } = setup();
+  const socket = await open(client, sockets);
+  const all = [];
+  const news = [];
+  client.on('push', (push) => all.push(push));
+  client.on('push:news', (push) => news.push(push));
+  socket.receive({ t: 'push', id: '7', ev: 'news', d: { title: 'hi' } });
+  socket.receive({ t: 'push', id: '8', ev: 'invoice', d: 'due', a: 1 });
+  socket.receive({ t: 'push', id: '9', ev: 'file', b: 'AAEC' });
+  assert.deepEqual(all.map((push) => push.id), ['7', '8', '9']);
+  assert.deepEqual(news[0].data, { title: 'hi' });
+  assert.deepEqual(Array.from(all[2].data), [0, 1, 2]);
+  assert.deepEqual(socket.sentOfType('ack'), [{ t: 'ack', id: '8' }]);
+});
+
+test('after a reconnect it resumes its user stream and rejoins its GUIDs from their last positions', async () => {
+  const { client, clock, sockets } = setup();
+  const first = await open(client, sockets);
+  const joined = client.join('doc-1');
+  const join = first.sentOfType('join')[0];
+  first.receive({ t: 'joined', id: join.id, g: 'doc-1' });
+  await joined;
+  first.receive({ t: 'recovered', g: 'doc-1', ok: true, n: 0, p: '100-0' });
+  first.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: '200-0' });
+  first.receive({ t: 'push', id: '2', ev: 'e', d: 2, g: 'doc-1', p: '150-3' });
+  first.receive({ t: 'push', id: '3', ev: 'e', d: 3, p: '190-0' });
+
+  first.drop(1012, 'service restart');
+  clock.advance(2000);
+  await flush();
+  const second = sockets[1];
+  assert.equal(second.url.searchParams.get('since'), '200-0');
+  second.receive({ t: 'welcome', sid: '2', hb: 1000, g: [] });
+  assert.deepEqual(second.sentOfType('join').map(({ g, since }) => ({ g, since })), [{ g: 'doc-1', since: '150-3' }]);
+});
+
+test('an unrecoverable gap is reported so the application can resynchronize', async () => {
+  const { client, sockets } = setup();
+  const gaps = [];
+  client.on('unrecoverable', (event) => gaps.push(event));
+  const socket = await open(client, sockets);
+  socket.receive({ t: 'error', code: 4410, msg: 'no longer kept' });
+  socket.receive({ t: 'recovered', ok: false, n: 0, p: '900-0' });
+  assert.deepEqual(gaps, [{ guid: undefined, count: 0, position: '900-0' }]);
+  assert.equal(client.userPosition, '900-0');
+});
+
+test('leaving a GUID stops rejoining it', async () => {
+  const { client, clock, sockets } = setup();
+  const first = await open(client, sockets);
+  const joined = client.join('doc-2');
+  first.receive({ t: 'joined', id: first.sentOfType('join')[0].id, g: 'doc-2' });
+  await joined;
+  const left = client.leave('doc-2');
+  first.receive({ t: 'left', id: first.sentOfType('leave')[0].id, g: 'doc-2' });
+  await left;
+  first.drop(1006);
+  clock.advance(2000);
+  await flush();
+  sockets[1].receive({ t: 'welcome', sid: '3', hb: 1000, g: [] });
+  assert.equal(sockets[1].sentOfType('join').length, 0);
+});

@@ -1,0 +1,74 @@
+// End to end against a running sample app (GATEWAY_URL, e.g. http://localhost:8080): the sample's
+// JavascriptClientTests starts one and runs this file; skipped when GATEWAY_URL is not set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { PushGatewayClient } from '../src/client.js';
+
+const base = process.env.GATEWAY_URL;
+const skip = !base || typeof globalThis.WebSocket !== 'function';
+
+function next(client, name, predicate = () => true) {
+  return new Promise((resolve) => {
+    const off = client.on(name, (value) => {
+      if (predicate(value)) {
+        off();
+        resolve(value);
+      }
+    });
+  });
+}
+
+async function token(uid) {
+  const response = await fetch(`${base}/demo/token?uid=${encodeURIComponent(uid)}`);
+  return (await response.json()).token;
+}
+
+async function httpPush(uid, event, body) {
+  const response = await fetch(`${base}/push-api/users/${encodeURIComponent(uid)}?event=${event}`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer demo-api-token', 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200);
+}
+
+test('connects, receives pushes, gets replies, joins a GUID and resumes after a dropped connection',
+  { skip, timeout: 60000 }, async () => {
+    const uid = `js-${Date.now()}`;
+    const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
+      token: () => token(uid),
+      backoff: { initial: 1500 },
+    });
+    try {
+      const opened = next(client, 'open');
+      await client.connect();
+      assert.equal((await opened).uid, uid);
+
+      const news = next(client, 'push:news');
+      await httpPush(uid, 'news', { title: 'from the HTTP API' });
+      assert.deepEqual((await news).data, { title: 'from the HTTP API' });
+
+      assert.deepEqual(await client.send('echo', { n: [1, 2.5] }), { n: [1, 2.5] });
+
+      await client.join('doc-js');
+      const chat = next(client, 'push:chat');
+      const reply = await client.send('chat', { text: 'hello' }, { guid: 'doc-js' });
+      assert.equal((await chat).id, reply.messageId);
+      assert.equal((await chat).guid, 'doc-js');
+
+      // drop the connection, push while it is down, and expect exactly the missed pushes on resume
+      const reopened = next(client, 'open');
+      const recovered = next(client, 'recovered', (event) => event.guid === undefined && event.count === 2);
+      const missed = [];
+      client.on('push:missed', (push) => missed.push(push.data));
+      client.socket.close();
+      await httpPush(uid, 'missed', 1);
+      await httpPush(uid, 'missed', 2);
+      await reopened;
+      await recovered;
+      assert.deepEqual(missed, [1, 2]);
+    } finally {
+      client.close();
+    }
+  });

@@ -1,0 +1,62 @@
+package io.pushgateway.sample;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the JavaScript client's own tests (clients/javascript, Node's test runner),
+ * including its end-to-end test against this running sample app, so they are part of the
+ * build. Needs Node.js 20 or later on the PATH ({@code .ci/run} installs it); skipped,
+ * and says so, without it.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class JavascriptClientTests {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void javascriptClientTestsPass() throws Exception {
+		String node = node();
+		Assumptions.assumeTrue(node != null, "node not found on the PATH: the JavaScript client tests did not run");
+		File client = new File("../clients/javascript").getCanonicalFile();
+		ProcessBuilder builder = new ProcessBuilder(List.of(node, "--experimental-websocket", "--test", "test/"))
+			.directory(client)
+			.redirectErrorStream(true);
+		builder.environment().put("GATEWAY_URL", "http://localhost:" + this.port);
+		Process process = builder.start();
+		String output;
+		try {
+			// the output is small; read it to the end, which is when node exits
+			output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("node --test finished").isTrue();
+		}
+		finally {
+			process.destroyForcibly();
+		}
+		assertThat(process.exitValue()).as(output).isZero();
+		assertThat(output).contains("# fail 0").doesNotContain("# skipped 1");
+	}
+
+	private static String node() {
+		for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+			File candidate = new File(directory, "node");
+			if (candidate.canExecute()) {
+				return candidate.getAbsolutePath();
+			}
+		}
+		return null;
+	}
+
+}
