@@ -14,6 +14,7 @@ import io.pushgateway.spi.ClusterMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -72,10 +73,15 @@ public class AckTracker {
 		Pending entry = new Pending();
 		Pending previous = this.pending.putIfAbsent(messageId, entry);
 		Pending waiting = (previous != null) ? previous : entry;
-		return Mono.delay(timeout, Schedulers.parallel()).then(Mono.fromSupplier(() -> {
+		// the entry expires on its own, even if nobody subscribes to the result (for
+		// example
+		// because publishing the push failed)
+		Sinks.One<List<Long>> result = Sinks.one();
+		Mono.delay(timeout, Schedulers.parallel()).subscribe((tick) -> {
 			this.pending.remove(messageId, waiting);
-			return waiting.snapshot();
-		}));
+			result.tryEmitValue(waiting.snapshot());
+		});
+		return result.asMono();
 	}
 
 	/**
