@@ -12,6 +12,8 @@
  * @module
  */
 
+import { decode, encode } from './msgpack.js';
+
 /** Close codes after which reconnecting would only repeat the failure. */
 const FINAL_CLOSE_CODES = new Set([4003, 1003, 1009, 4000]);
 
@@ -75,6 +77,7 @@ export class PushGatewayError extends Error {
  * @property {number} [stableAfter] a connection open this long resets the backoff (30,000 ms)
  * @property {number} [replyTimeout] how long send(), join() and leave() wait for an answer (10,000 ms)
  * @property {boolean} [autoAck] acknowledge pushes that ask for it after the listeners ran (true)
+ * @property {'json' | 'msgpack'} [protocol] JSON text frames or MessagePack binary frames ('json')
  * @property {() => number} [random]
  * @property {(fn: () => void, ms: number) => any} [setTimeout]
  * @property {(handle: any) => void} [clearTimeout]
@@ -158,9 +161,12 @@ export class PushGatewayClient {
     url.searchParams.set('access_token', token);
     if (this.userPosition) url.searchParams.set('since', this.userPosition);
     this.state = 'connecting';
-    const socket = new this.WebSocket(url.toString(), ['push.v1.json']);
+    const binary = this.options.protocol === 'msgpack';
+    const socket = new this.WebSocket(url.toString(), [binary ? 'push.v1.msgpack' : 'push.v1.json']);
+    if (binary) socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    socket.onmessage = (/** @type {{data: any}} */ event) => this.onFrame(socket, JSON.parse(String(event.data)));
+    socket.onmessage = (/** @type {{data: any}} */ event) => this.onFrame(socket,
+      binary ? decode(new Uint8Array(event.data)) : JSON.parse(String(event.data)));
     socket.onclose = (/** @type {{code: number, reason: string}} */ event) => this.onClose(socket, event.code, event.reason);
   }
 
@@ -228,7 +234,16 @@ export class PushGatewayClient {
   /** @param {Record<string, any>} frame */
   write(frame) {
     const clean = Object.fromEntries(Object.entries(frame).filter(([, value]) => value !== undefined));
-    this.socket?.send(JSON.stringify(clean));
+    if (this.options.protocol !== 'msgpack') {
+      this.socket?.send(JSON.stringify(clean));
+      return;
+    }
+    // MessagePack carries text and bytes in 'd' and a JSON document as text in 'j' (docs/protocol.md)
+    if ('d' in clean && typeof clean.d !== 'string' && !(clean.d instanceof Uint8Array)) {
+      clean.j = JSON.stringify(clean.d);
+      delete clean.d;
+    }
+    this.socket?.send(encode(clean));
   }
 
   /**
@@ -256,7 +271,7 @@ export class PushGatewayClient {
         break;
       case 'push': {
         /** @type {Push} */
-        const push = { id: frame.id, event: frame.ev, data: 'b' in frame ? decodeBase64(frame.b) : frame.d, guid: frame.g, position: frame.p };
+        const push = { id: frame.id, event: frame.ev, data: payload(frame), guid: frame.g, position: frame.p };
         if (frame.p) this.advance(frame.g, frame.p);
         this.emit('push', push);
         this.emit(`push:${frame.ev}`, push);
@@ -270,7 +285,7 @@ export class PushGatewayClient {
       case 'reply':
       case 'joined':
       case 'left':
-        this.settle(frame.id, (entry) => entry.resolve(frame.t === 'reply' ? ('b' in frame ? decodeBase64(frame.b) : frame.d) : frame));
+        this.settle(frame.id, (entry) => entry.resolve(frame.t === 'reply' ? payload(frame) : frame));
         break;
       case 'error':
         if (frame.id && this.pending.has(frame.id)) {
@@ -368,6 +383,17 @@ export class PushGatewayClient {
       this.pending.delete(id);
     }
   }
+}
+
+/**
+ * The payload of a push or reply frame, in either protocol.
+ * @param {Record<string, any>} frame
+ * @returns {any}
+ */
+function payload(frame) {
+  if ('j' in frame) return JSON.parse(frame.j);
+  if ('b' in frame) return decodeBase64(frame.b);
+  return frame.d;
 }
 
 /**

@@ -72,3 +72,24 @@ test('connects, receives pushes, gets replies, joins a GUID and resumes after a 
       client.close();
     }
   });
+
+test('speaks MessagePack: binary frames, JSON documents in j, text and bytes in d',
+  { skip, timeout: 30000 }, async () => {
+    const uid = `js-msgpack-${Date.now()}`;
+    const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
+      token: () => token(uid),
+      protocol: 'msgpack',
+    });
+    try {
+      const opened = next(client, 'open');
+      await client.connect();
+      assert.equal((await opened).uid, uid);
+      const news = next(client, 'push:news');
+      await httpPush(uid, 'news', { title: 'over msgpack' });
+      assert.deepEqual((await news).data, { title: 'over msgpack' });
+      assert.deepEqual(await client.send('echo', { n: 1 }), { n: 1 });
+      assert.equal(await client.send('echo', 'plain text'), 'plain text');
+    } finally {
+      client.close();
+    }
+  });

@@ -46,7 +46,7 @@ class JavascriptClientTests {
 			process.destroyForcibly();
 		}
 		assertThat(process.exitValue()).as(output).isZero();
-		assertThat(output).contains("# fail 0").doesNotContain("# skipped 1");
+		assertThat(output).contains("# fail 0").contains("# skipped 0");
 	}
 
 	private static String node() {
