@@ -9,9 +9,20 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Push Gateway team
  */
-final class Frames {
+public final class Frames {
+
+	private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile("\\d{1,19}-\\d{1,19}");
 
 	private Frames() {
+	}
+
+	/**
+	 * Whether a value looks like a stream position ({@code millis-sequence}).
+	 * @param value the value
+	 * @return {@code true} if it does
+	 */
+	public static boolean isPosition(String value) {
+		return POSITION.matcher(value).matches();
 	}
 
 	/**
@@ -19,7 +30,7 @@ final class Frames {
 	 * malformed.
 	 */
 	private static @Nullable String position(@Nullable String since) {
-		if (since != null && !since.matches("\\d{1,19}-\\d{1,19}")) {
+		if (since != null && !isPosition(since)) {
 			throw new MalformedFrameException("field 'since' is not a position");
 		}
 		return since;

@@ -69,8 +69,8 @@ public class PushTemplate implements PushOperations {
 	private Mono<PushResult> push(PushTarget target, String event, Object payload, boolean recoverable) {
 		return Mono.defer(() -> {
 			Push push = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
-			String stream = push.stream();
-			if (!recoverable || stream == null) {
+			String stream = recoverable ? push.stream() : null;
+			if (stream == null) {
 				return deliver(push);
 			}
 			if (this.store == null) {

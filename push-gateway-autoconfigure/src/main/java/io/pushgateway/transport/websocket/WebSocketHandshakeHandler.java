@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.codec.Frames;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.CloseCodes;
@@ -138,7 +139,7 @@ public final class WebSocketHandshakeHandler
 		}
 		NettyHandshakeRequest handshake = new NettyHandshakeRequest(request);
 		String since = handshake.queryParam("since");
-		if (since != null && !since.matches("\\d{1,19}-\\d{1,19}")) {
+		if (since != null && !Frames.isPosition(since)) {
 			return reject(response, 400, "bad_request", "query parameter 'since' is not a position");
 		}
 		return Mono.defer(() -> this.authenticator.authenticate(handshake))
