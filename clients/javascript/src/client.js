@@ -272,7 +272,9 @@ export class PushGatewayClient {
       case 'push': {
         /** @type {Push} */
         const push = { id: frame.id, event: frame.ev, data: payload(frame), guid: frame.g, position: frame.p };
-        if (frame.p) this.advance(frame.g, frame.p);
+        // a position not newer than one already seen is a duplicate: the server promises none, and
+        // this keeps the promise even across overlapping replays
+        if (frame.p && !this.advance(frame.g, frame.p)) break;
         this.emit('push', push);
         this.emit(`push:${frame.ev}`, push);
         if (frame.a && this.options.autoAck !== false) this.write({ t: 'ack', id: frame.id });
@@ -303,14 +305,18 @@ export class PushGatewayClient {
    * Remember the greatest position seen of a stream.
    * @param {string | undefined} guid
    * @param {string} position
+   * @returns {boolean} whether the position is newer than any seen before
    */
   advance(guid, position) {
     if (guid === undefined) {
-      if (!this.userPosition || comparePositions(position, this.userPosition) > 0) this.userPosition = position;
+      if (this.userPosition && comparePositions(position, this.userPosition) <= 0) return false;
+      this.userPosition = position;
     } else if (this.guids.has(guid)) {
       const current = this.guids.get(guid);
-      if (!current || comparePositions(position, current) > 0) this.guids.set(guid, position);
+      if (current && comparePositions(position, current) <= 0) return false;
+      this.guids.set(guid, position);
     }
+    return true;
   }
 
   /**

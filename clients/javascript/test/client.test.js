@@ -201,3 +201,15 @@ test('leaving a GUID stops rejoining it', async () => {
   sockets[1].receive({ t: 'welcome', sid: '3', hb: 1000, g: [] });
   assert.equal(sockets[1].sentOfType('join').length, 0);
 });
+
+test('a push at a position already seen is dropped as a duplicate', async () => {
+  const { client, sockets } = setup();
+  const socket = await open(client, sockets);
+  const seen = [];
+  client.on('push', (push) => seen.push(push.id));
+  socket.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: '100-0' });
+  socket.receive({ t: 'push', id: '2', ev: 'e', d: 2, p: '100-1' });
+  socket.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: '100-0' });
+  socket.receive({ t: 'push', id: '3', ev: 'e', d: 3 });
+  assert.deepEqual(seen, ['1', '2', '3']);
+});

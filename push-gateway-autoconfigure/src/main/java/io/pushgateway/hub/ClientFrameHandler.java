@@ -187,8 +187,13 @@ public class ClientFrameHandler {
 
 	private void onJoin(PushConnection connection, ClientFrame.Join join) {
 		if (connection.guids().contains(join.guid())) {
-			connection.send(new ServerFrame.Joined(join.id(), join.guid()));
-			recover(connection, join);
+			if (this.recovery != null) {
+				this.recovery.recover(connection, "guid:" + join.guid(), join.since(), join.guid(),
+						() -> connection.send(new ServerFrame.Joined(join.id(), join.guid())));
+			}
+			else {
+				connection.send(new ServerFrame.Joined(join.id(), join.guid()));
+			}
 			return;
 		}
 		if (connection.guids().size() >= this.maxGuidsPerConnection) {
@@ -201,21 +206,22 @@ public class ClientFrameHandler {
 			return Mono.just(false);
 		}).subscribe((allowed) -> {
 			if (allowed && connection.isOpen()) {
-				this.hub.join(connection, join.guid());
-				connection.send(new ServerFrame.Joined(join.id(), join.guid()));
-				recover(connection, join);
+				Runnable attach = () -> {
+					this.hub.join(connection, join.guid());
+					connection.send(new ServerFrame.Joined(join.id(), join.guid()));
+				};
+				if (this.recovery != null) {
+					this.recovery.recover(connection, "guid:" + join.guid(), join.since(), join.guid(), attach);
+				}
+				else {
+					attach.run();
+				}
 			}
 			else {
 				connection.send(new ServerFrame.Error(join.id(), ErrorCodes.JOIN_DENIED,
 						"not allowed to join '" + join.guid() + "'"));
 			}
 		});
-	}
-
-	private void recover(PushConnection connection, ClientFrame.Join join) {
-		if (this.recovery != null) {
-			this.recovery.recover(connection, "guid:" + join.guid(), join.since(), join.guid());
-		}
 	}
 
 	private UpstreamHandler handlerFor(String event) {

@@ -43,9 +43,27 @@ public class RecoveryCoordinator {
 	 * @param guid the GUID of a GUID stream, or {@code null} for the user's stream
 	 */
 	public void recover(PushConnection connection, String stream, @Nullable String since, @Nullable String guid) {
+		recover(connection, stream, since, guid, () -> {
+		});
+	}
+
+	/**
+	 * Recover a stream on a connection; callable from any thread. Live pushes of the
+	 * stream are held back from before {@code attach} runs, so no push can reach the
+	 * connection both live and in the replay.
+	 * @param connection the connection
+	 * @param stream the stream key
+	 * @param since the client's last position, or {@code null}
+	 * @param guid the GUID of a GUID stream, or {@code null} for the user's stream
+	 * @param attach makes the connection reachable for the stream (such as joining the
+	 * GUID), run on the connection's event loop once pushes are held back
+	 */
+	public void recover(PushConnection connection, String stream, @Nullable String since, @Nullable String guid,
+			Runnable attach) {
 		EventExecutor loop = connection.eventLoop();
-		loop.execute(() -> {
+		Runnable start = () -> {
 			connection.startRecovery(stream);
+			attach.run();
 			this.store.since(stream, since, this.maxReplay)
 				.subscribe((recovery) -> loop.execute(() -> finish(connection, stream, since, guid, recovery)),
 						(error) -> loop.execute(() -> {
@@ -53,7 +71,16 @@ public class RecoveryCoordinator {
 									+ error);
 							finish(connection, stream, since, guid, new PushStore.Recovery(false, List.of(), null));
 						}));
-		});
+		};
+		// on the loop already (a new connection), start at once: a push batch queued on
+		// the loop
+		// meanwhile must find the stream held back
+		if (loop.inEventLoop()) {
+			start.run();
+		}
+		else {
+			loop.execute(start);
+		}
 	}
 
 	private void finish(PushConnection connection, String stream, @Nullable String since, @Nullable String guid,
