@@ -1,7 +1,5 @@
 package io.pushgateway.autoconfigure;
 
-import java.time.Clock;
-
 import io.lettuce.core.ClientOptions;
 import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
@@ -26,7 +24,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -211,10 +208,6 @@ final class ClusterConfigurations {
 					"push.gateway.bus.type=kafka needs org.apache.kafka:kafka-clients on the " + "classpath");
 		}
 
-	}
-
-	static Clock clock(ObjectProvider<Clock> clock) {
-		return clock.getIfAvailable(Clock::systemUTC);
 	}
 
 }
