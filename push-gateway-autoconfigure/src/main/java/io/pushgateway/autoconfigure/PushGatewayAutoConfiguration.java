@@ -39,6 +39,9 @@ import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
+import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.polling.PollingSettings;
+import io.pushgateway.transport.polling.PollingTransport;
 import io.pushgateway.transport.websocket.WebSocketHandshakeHandler;
 import io.pushgateway.transport.websocket.WebSocketRouteProvider;
 import io.pushgateway.transport.websocket.WebSocketSettings;
@@ -173,10 +176,12 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(PushStore.class)
 	RecoveryCoordinator pushGatewayRecoveryCoordinator(PushStore store, PushGatewayProperties properties,
-			ObjectProvider<PushTemplate> template, WebSocketHandshakeHandler handshake, ClientFrameHandler frames) {
+			ObjectProvider<PushTemplate> template, WebSocketHandshakeHandler handshake, ClientFrameHandler frames,
+			ObjectProvider<PollingTransport> polling) {
 		RecoveryCoordinator coordinator = new RecoveryCoordinator(store, properties.getRecovery().getMaxLength());
 		template.ifAvailable((pushTemplate) -> pushTemplate.setRecovery(store, properties.getRecovery().isAllPushes()));
 		handshake.setRecovery(coordinator);
+		polling.ifAvailable((transport) -> transport.setRecovery(coordinator));
 		frames.setRecovery(coordinator);
 		return coordinator;
 	}
@@ -247,18 +252,43 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	Admission pushGatewayAdmission(PushGatewayProperties properties, PushAuthenticator authenticator,
+			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics) {
+		List<FrameCodec> codecs = List.of(new JsonFrameCodec(), new MessagePackFrameCodec());
+		return new Admission(codecs, List.copyOf(properties.getWebsocket().getAllowedOrigins()),
+				properties.getLimits().getMaxGuidsPerConnection(), authenticator, guidAuthorizer, metrics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	WebSocketHandshakeHandler pushGatewayWebSocketHandshakeHandler(PushGatewayProperties properties,
-			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, LocalHub hub,
-			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, GatewayMetrics metrics,
-			WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
+			Admission admission, LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids,
+			NodeLifecycle lifecycle, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy,
+			ObjectProvider<Clock> clock) {
 		PushGatewayProperties.WebSocket websocket = properties.getWebsocket();
 		WebSocketSettings settings = new WebSocketSettings(websocket.getPath(),
-				(int) websocket.getMaxFrameSize().toBytes(), List.copyOf(websocket.getAllowedOrigins()),
-				properties.getHeartbeat().getInterval(), websocket.getMaxQueuedSize().toBytes(),
-				websocket.getCloseTimeout(), properties.getLimits().getMaxGuidsPerConnection());
-		List<FrameCodec> codecs = List.of(new JsonFrameCodec(), new MessagePackFrameCodec());
-		return new WebSocketHandshakeHandler(settings, codecs, authenticator, guidAuthorizer, hub, frameHandler, ids,
-				lifecycle, metrics, nodeId(properties, workerIdStrategy), clock.getIfAvailable(Clock::systemUTC));
+				(int) websocket.getMaxFrameSize().toBytes(), properties.getHeartbeat().getInterval(),
+				websocket.getMaxQueuedSize().toBytes(), websocket.getCloseTimeout());
+		return new WebSocketHandshakeHandler(settings, admission, hub, frameHandler, ids, lifecycle, metrics,
+				nodeId(properties, workerIdStrategy), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "push.gateway.polling.enabled", matchIfMissing = true)
+	PollingTransport pushGatewayPollingTransport(PushGatewayProperties properties, Admission admission, LocalHub hub,
+			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
+			GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
+		PushGatewayProperties.Polling polling = properties.getPolling();
+		PushGatewayProperties.WebSocket websocket = properties.getWebsocket();
+		PollingSettings settings = new PollingSettings(polling.getPath(), polling.getHold(), polling.getLinger(),
+				polling.getRelayTimeout(), polling.getMaxRelayedPolls(), (int) websocket.getMaxFrameSize().toBytes(),
+				websocket.getMaxQueuedSize().toBytes(), properties.getHeartbeat().getInterval());
+		PollingTransport transport = new PollingTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus,
+				metrics, nodeId(properties, workerIdStrategy), properties.getHeartbeat().getTimeout(),
+				clock.getIfAvailable(Clock::systemUTC));
+		lifecycle.setTransportMessages(transport::onClusterMessage);
+		return transport;
 	}
 
 	@Bean

@@ -40,8 +40,8 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	public static final String NODE = "X-Node";
 
 	/**
-	 * {@code push} (the default when absent), {@code reply}, {@code ack} or
-	 * {@code disconnect}.
+	 * {@code push} (the default when absent), {@code reply}, {@code ack},
+	 * {@code disconnect}, {@code poll} or {@code poll-answer}.
 	 */
 	public static final String TYPE = "X-Type";
 
@@ -74,6 +74,27 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 
 	/** The close code of a disconnect. */
 	public static final String CLOSE_CODE = "X-Close-Code";
+
+	/** The node a record is meant for (long-polling relays and answers). */
+	public static final String TO = "X-To";
+
+	/** What a relayed long-polling request asks for: poll, send or close. */
+	public static final String POLL_OP = "X-Poll-Op";
+
+	/** A long-polling session's secret. */
+	public static final String POLL_SECRET = "X-Poll-Secret";
+
+	/** The last batch sequence a long-polling client received, or the one answered. */
+	public static final String POLL_SEQ = "X-Poll-Seq";
+
+	/** Identifies a waiting long-polling request on the relaying node. */
+	public static final String POLL_REQUEST = "X-Poll-Request";
+
+	/** The HTTP status of a long-polling answer. */
+	public static final String POLL_STATUS = "X-Poll-Status";
+
+	/** The close reason of a closed long-polling session. */
+	public static final String CLOSE_REASON = "X-Close-Reason";
 
 	/**
 	 * One header.
@@ -126,6 +147,28 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	 */
 	public static BusRecord of(ClusterMessage message, String node) {
 		List<Header> headers = new ArrayList<>(8);
+		if (message instanceof ClusterMessage.PollRelay relay) {
+			add(headers, NODE, node);
+			add(headers, TYPE, "poll");
+			add(headers, TO, relay.node());
+			add(headers, POLL_OP, relay.op().name().toLowerCase(java.util.Locale.ROOT));
+			add(headers, SOCKET_ID, Long.toString(relay.socketId()));
+			add(headers, POLL_SECRET, relay.secret());
+			add(headers, POLL_SEQ, Long.toString(relay.ack()));
+			add(headers, POLL_REQUEST, Long.toString(relay.requestId()));
+			return new BusRecord("socket:" + relay.socketId(), headers, relay.body());
+		}
+		if (message instanceof ClusterMessage.PollAnswer answer) {
+			add(headers, NODE, node);
+			add(headers, TYPE, "poll-answer");
+			add(headers, TO, answer.node());
+			add(headers, POLL_REQUEST, Long.toString(answer.requestId()));
+			add(headers, POLL_STATUS, Integer.toString(answer.status()));
+			add(headers, POLL_SEQ, Long.toString(answer.seq()));
+			add(headers, CLOSE_CODE, Integer.toString(answer.closeCode()));
+			add(headers, CLOSE_REASON, answer.closeReason());
+			return new BusRecord("poll:" + answer.requestId(), headers, answer.body());
+		}
 		if (message instanceof ClusterMessage.Disconnect disconnect) {
 			add(headers, NODE, node);
 			add(headers, TYPE, "disconnect");
@@ -196,6 +239,19 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	 * invalid
 	 */
 	public ClusterMessage toMessage(long fallbackId) {
+		if ("poll".equals(header(TYPE))) {
+			return new ClusterMessage.PollRelay(required(TO), Long.parseLong(required(SOCKET_ID)),
+					required(POLL_SECRET),
+					ClusterMessage.PollOp.valueOf(required(POLL_OP).toUpperCase(java.util.Locale.ROOT)),
+					Long.parseLong(required(POLL_SEQ)), Long.parseLong(required(POLL_REQUEST)), required(NODE),
+					this.value);
+		}
+		if ("poll-answer".equals(header(TYPE))) {
+			String reason = header(CLOSE_REASON);
+			return new ClusterMessage.PollAnswer(required(TO), Long.parseLong(required(POLL_REQUEST)),
+					Integer.parseInt(required(POLL_STATUS)), Long.parseLong(required(POLL_SEQ)),
+					Integer.parseInt(required(CLOSE_CODE)), (reason != null) ? reason : "", this.value);
+		}
 		if ("disconnect".equals(header(TYPE))) {
 			return new ClusterMessage.Disconnect(Long.parseLong(required(SOCKET_ID)),
 					Integer.parseInt(required(CLOSE_CODE)), new String(this.value, StandardCharsets.UTF_8));

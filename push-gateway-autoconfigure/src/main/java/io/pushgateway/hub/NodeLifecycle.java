@@ -59,6 +59,17 @@ public class NodeLifecycle implements SmartLifecycle {
 
 	private volatile Disposable.Composite subscriptions = Disposables.composite();
 
+	private volatile java.util.function.Consumer<ClusterMessage> transportMessages = (message) -> {
+	};
+
+	/**
+	 * Hand the cluster messages that belong to a transport (long-polling relays) to it.
+	 * @param transportMessages receives those messages
+	 */
+	public void setTransportMessages(java.util.function.Consumer<ClusterMessage> transportMessages) {
+		this.transportMessages = transportMessages;
+	}
+
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
 			Duration shutdownTimeout, Clock clock, AckTracker acks) {
 		this.hub = hub;
@@ -132,6 +143,9 @@ public class NodeLifecycle implements SmartLifecycle {
 				this.metrics.closed("replaced");
 				connection.close(disconnect.code(), disconnect.reason());
 			}
+		}
+		else {
+			this.transportMessages.accept(message);
 		}
 	}
 

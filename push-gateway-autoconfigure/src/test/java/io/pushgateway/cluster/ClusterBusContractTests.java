@@ -112,7 +112,13 @@ abstract class ClusterBusContractTests {
 						Payload.text("please ack"), true)),
 				new ClusterMessage.Reply(43, "client-7", Payload.json("{\"ok\":true}")),
 				new ClusterMessage.Acked(44, 45),
-				new ClusterMessage.Disconnect(42, 4003, "replaced by a newer connection"));
+				new ClusterMessage.Disconnect(42, 4003, "replaced by a newer connection"),
+				new ClusterMessage.PollRelay("node-b", 46, "s3cret", ClusterMessage.PollOp.SEND, 0, 0, null,
+						"{\"t\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+				new ClusterMessage.PollRelay("node-b", 46, "s3cret", ClusterMessage.PollOp.POLL, 3, 47, null,
+						new byte[0]),
+				new ClusterMessage.PollAnswer("node-b", 47, 200, 4, 4002, "outbound queue overflow",
+						new byte[] { (byte) 0x91, (byte) 0x80 }));
 
 		for (ClusterMessage message : sent) {
 			a.publish(message).block(Duration.ofSeconds(30));
@@ -125,6 +131,9 @@ abstract class ClusterBusContractTests {
 		assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
 		assertThat(received).filteredOn(ClusterMessage.Deliver.class::isInstance)
 			.extracting((message) -> ((ClusterMessage.Deliver) message).origin())
+			.containsOnly("node-a");
+		assertThat(received).filteredOn(ClusterMessage.PollRelay.class::isInstance)
+			.extracting((message) -> ((ClusterMessage.PollRelay) message).origin())
 			.containsOnly("node-a");
 	}
 

@@ -21,6 +21,7 @@ import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.PollingClient;
 import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
@@ -126,6 +127,38 @@ class ClusterEndToEndTests {
 			workerIds.add(SnowflakeIdGenerator.workerIdOf(node.bean(SnowflakeIdGenerator.class).nextId()));
 		}
 		assertThat(workerIds).hasSize(3);
+	}
+
+	@Test
+	void longPollingNeedsNoStickySessions() {
+		String uid = uid();
+		PollingClient client = PollingClient.open(nodes.get(0).port(), "?access_token=" + Tokens.forUser(uid), false);
+		try {
+			Map<String, Object> welcome = client.next("welcome");
+			long sid = Long.parseLong((String) welcome.get("sid"));
+			assertThat(welcome).containsEntry("node", presence(2).socketsOf(uid).block().get(0).node());
+			// from now on the session's requests reach other nodes, which relay them to
+			// node 1
+			client.via(nodes.get(1).port());
+			client.startPolling();
+			push(2).pushToUser(uid, "relayed", Map.of("n", 1)).block();
+			assertThat(client.next("push")).containsEntry("ev", "relayed").containsEntry("d", Map.of("n", 1));
+			push(1).pushToSocket(sid, "by-socket", 2).block();
+			assertThat(client.next("push")).containsEntry("ev", "by-socket");
+			client.via(nodes.get(2).port());
+			assertThat(client.send("{\"t\":\"msg\",\"id\":\"r1\",\"ev\":\"echo\",\"d\":\"round trip\"}"))
+				.isEqualTo(204);
+			assertThat(client.next("reply")).containsEntry("id", "r1").containsEntry("d", "round trip");
+			assertThat(PollingClient
+				.pollRequest(0, nodes.get(2).port(), sid + ".forged-secret." + client.session().split("\\.")[2])
+				.statusCode()).isEqualTo(404);
+			assertThat(client.end()).isEqualTo(204);
+			assertThat(client.awaitClose().code()).isEqualTo(1000);
+			await().until(() -> presence(2).socketsOf(uid).block().isEmpty());
+		}
+		finally {
+			client.close();
+		}
 	}
 
 	@Test

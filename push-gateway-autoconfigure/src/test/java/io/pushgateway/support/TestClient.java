@@ -262,7 +262,7 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 		}
 	}
 
-	private static Object toJava(Value value) {
+	static Object toJava(Value value) {
 		return switch (value.getValueType()) {
 			case STRING -> value.asStringValue().asString();
 			case BINARY -> value.asBinaryValue().asByteArray();

@@ -1,7 +1,5 @@
 package io.pushgateway.transport.websocket;
 
-import java.net.URI;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -28,23 +26,20 @@ import io.pushgateway.hub.PushConnection;
 import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
-import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.HandshakeRejectedException;
-import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushPrincipal;
+import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.NettyHandshakeRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
-
-import org.springframework.web.cors.CorsConfiguration;
 
 /**
  * Handles a request to the WebSocket endpoint: checks the origin, negotiates the
@@ -60,13 +55,9 @@ public final class WebSocketHandshakeHandler
 
 	private final WebSocketSettings settings;
 
-	private final List<FrameCodec> codecs;
+	private final Admission admission;
 
 	private final List<WebsocketServerSpec> specs;
-
-	private final PushAuthenticator authenticator;
-
-	private final GuidAuthorizer guidAuthorizer;
 
 	private final LocalHub hub;
 
@@ -80,8 +71,6 @@ public final class WebSocketHandshakeHandler
 
 	private final String nodeId;
 
-	private final CorsConfiguration origins = new CorsConfiguration();
-
 	private final java.time.Clock clock;
 
 	private @Nullable RecoveryCoordinator recovery;
@@ -94,21 +83,19 @@ public final class WebSocketHandshakeHandler
 		this.recovery = recovery;
 	}
 
-	public WebSocketHandshakeHandler(WebSocketSettings settings, List<FrameCodec> codecs,
-			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, LocalHub hub,
+	public WebSocketHandshakeHandler(WebSocketSettings settings, Admission admission, LocalHub hub,
 			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, GatewayMetrics metrics,
 			String nodeId, java.time.Clock clock) {
 		this.settings = settings;
-		this.codecs = List.copyOf(codecs);
-		this.specs = this.codecs.stream()
+		this.admission = admission;
+		this.specs = admission.codecs()
+			.stream()
 			.map((codec) -> WebsocketServerSpec.builder()
 				.protocols(codec.subprotocol())
 				.maxFramePayloadLength(settings.maxFrameSize())
 				.handlePing(true)
 				.build())
 			.toList();
-		this.authenticator = authenticator;
-		this.guidAuthorizer = guidAuthorizer;
 		this.hub = hub;
 		this.frameHandler = frameHandler;
 		this.ids = ids;
@@ -116,57 +103,34 @@ public final class WebSocketHandshakeHandler
 		this.metrics = metrics;
 		this.nodeId = nodeId;
 		this.clock = clock;
-		if (!settings.allowedOrigins().isEmpty()) {
-			this.origins.setAllowedOriginPatterns(settings.allowedOrigins());
-		}
 	}
 
 	@Override
 	public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
 		if (!this.lifecycle.isAccepting()) {
-			return reject(response, 503, "unavailable", "node is shutting down");
+			return this.admission.reject(response, 503, "unavailable", "node is shutting down");
 		}
 		if (!request.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-			return reject(response, 400, "bad_request", "WebSocket upgrade required");
+			return this.admission.reject(response, 400, "bad_request", "WebSocket upgrade required");
 		}
-		if (!originAllowed(request)) {
-			return reject(response, 403, "forbidden", "origin not allowed");
+		if (!this.admission.originAllowed(request)) {
+			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
 		}
-		int codecIndex = negotiate(request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+		int codecIndex = this.admission.negotiate(request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
 		if (codecIndex < 0) {
-			return reject(response, 400, "bad_request", "no supported subprotocol; offer one of "
-					+ this.codecs.stream().map(FrameCodec::subprotocol).toList());
+			return this.admission.reject(response, 400, "bad_request",
+					"no supported subprotocol; offer one of " + this.admission.subprotocols());
 		}
 		NettyHandshakeRequest handshake = new NettyHandshakeRequest(request);
 		String since = handshake.queryParam("since");
 		if (since != null && !Frames.isPosition(since)) {
-			return reject(response, 400, "bad_request", "query parameter 'since' is not a position");
+			return this.admission.reject(response, 400, "bad_request", "query parameter 'since' is not a position");
 		}
-		return Mono.defer(() -> this.authenticator.authenticate(handshake))
-			.switchIfEmpty(Mono.error(() -> HandshakeRejectedException.unauthorized("missing or invalid credentials")))
-			.flatMap((principal) -> authorizeGuids(principal, handshake.queryParams("guid")))
-			.flatMap((admitted) -> {
-				this.metrics.handshake("accepted");
-				return response.sendWebsocket((in, out) -> connect(in, out, admitted.principal(), admitted.guids(),
-						this.codecs.get(codecIndex), since), this.specs.get(codecIndex));
-			})
-			.onErrorResume(HandshakeRejectedException.class, (ex) -> reject(response, ex.getStatus(),
-					(ex.getStatus() == 403) ? "forbidden" : "unauthorized", ex.getMessage()));
-	}
-
-	private Mono<Admitted> authorizeGuids(PushPrincipal principal, List<String> requested) {
-		Set<String> guids = new LinkedHashSet<>(principal.guids());
-		List<String> extra = requested.stream().filter((guid) -> !guids.contains(guid)).distinct().toList();
-		if (guids.size() + extra.size() > this.settings.maxGuidsPerConnection()) {
-			return Mono.error(HandshakeRejectedException.forbidden("too many GUIDs"));
-		}
-		return Flux.fromIterable(extra)
-			.concatMap((guid) -> this.guidAuthorizer.canJoin(principal, guid)
-				.defaultIfEmpty(false)
-				.flatMap((allowed) -> allowed ? Mono.just(guid)
-						: Mono.error(HandshakeRejectedException.forbidden("not allowed to join '" + guid + "'"))))
-			.doOnNext(guids::add)
-			.then(Mono.fromSupplier(() -> new Admitted(principal, guids)));
+		return this.admission.admit(handshake).flatMap((admitted) -> {
+			this.metrics.handshake("accepted");
+			return response.sendWebsocket((in, out) -> connect(in, out, admitted.principal(), admitted.guids(),
+					this.admission.codecs().get(codecIndex), since), this.specs.get(codecIndex));
+		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
 	}
 
 	private Publisher<Void> connect(WebsocketInbound in, WebsocketOutbound out, PushPrincipal principal,
@@ -228,58 +192,6 @@ public final class WebSocketHandshakeHandler
 			}
 			connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
 		}
-	}
-
-	private boolean originAllowed(HttpServerRequest request) {
-		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
-		if (origin == null) {
-			// not a browser: an origin check protects browsers only
-			return true;
-		}
-		if (sameOrigin(origin, request.requestHeaders().get(HttpHeaderNames.HOST))) {
-			return true;
-		}
-		return !this.settings.allowedOrigins().isEmpty() && this.origins.checkOrigin(origin) != null;
-	}
-
-	private static boolean sameOrigin(String origin, @Nullable String host) {
-		if (host == null) {
-			return false;
-		}
-		try {
-			URI uri = URI.create(origin);
-			String authority = uri.getRawAuthority();
-			return authority != null && authority.equalsIgnoreCase(host);
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
-	}
-
-	private int negotiate(@Nullable String offered) {
-		if (offered == null || offered.isBlank()) {
-			return 0;
-		}
-		for (String candidate : offered.split(",")) {
-			String name = candidate.trim();
-			for (int i = 0; i < this.codecs.size(); i++) {
-				if (this.codecs.get(i).subprotocol().equals(name)) {
-					return i;
-				}
-			}
-		}
-		return -1;
-	}
-
-	private Mono<Void> reject(HttpServerResponse response, int status, String outcome, String reason) {
-		this.metrics.handshake(outcome);
-		return response.status(status)
-			.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-			.sendString(Mono.just(reason + "\n"))
-			.then();
-	}
-
-	private record Admitted(PushPrincipal principal, Set<String> guids) {
 	}
 
 }

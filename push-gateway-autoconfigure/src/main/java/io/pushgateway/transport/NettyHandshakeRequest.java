@@ -1,4 +1,4 @@
-package io.pushgateway.transport.websocket;
+package io.pushgateway.transport;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -15,13 +15,13 @@ import reactor.netty.http.server.HttpServerRequest;
  *
  * @author Push Gateway team
  */
-final class NettyHandshakeRequest implements HandshakeRequest {
+public final class NettyHandshakeRequest implements HandshakeRequest {
 
 	private final HttpServerRequest request;
 
 	private @Nullable Map<String, List<String>> parameters;
 
-	NettyHandshakeRequest(HttpServerRequest request) {
+	public NettyHandshakeRequest(HttpServerRequest request) {
 		this.request = request;
 	}
 

@@ -1,0 +1,202 @@
+package io.pushgateway.transport;
+
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.HandshakeRejectedException;
+import io.pushgateway.spi.HandshakeRequest;
+import io.pushgateway.spi.PushAuthenticator;
+import io.pushgateway.spi.PushPrincipal;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import org.springframework.web.cors.CorsConfiguration;
+
+/**
+ * What every transport checks before a client becomes a connection: the origin, the
+ * subprotocol, the credentials and the GUIDs asked for at connect time. WebSocket and
+ * long-polling share it, so a client is admitted on the same terms whichever it uses.
+ *
+ * @author Push Gateway team
+ */
+public final class Admission {
+
+	private final List<FrameCodec> codecs;
+
+	private final List<String> allowedOrigins;
+
+	private final CorsConfiguration origins = new CorsConfiguration();
+
+	private final int maxGuidsPerConnection;
+
+	private final PushAuthenticator authenticator;
+
+	private final GuidAuthorizer guidAuthorizer;
+
+	private final GatewayMetrics metrics;
+
+	public Admission(List<FrameCodec> codecs, List<String> allowedOrigins, int maxGuidsPerConnection,
+			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics) {
+		this.codecs = List.copyOf(codecs);
+		this.allowedOrigins = List.copyOf(allowedOrigins);
+		this.maxGuidsPerConnection = maxGuidsPerConnection;
+		this.authenticator = authenticator;
+		this.guidAuthorizer = guidAuthorizer;
+		this.metrics = metrics;
+		if (!allowedOrigins.isEmpty()) {
+			this.origins.setAllowedOriginPatterns(this.allowedOrigins);
+		}
+	}
+
+	/**
+	 * The codecs in order of preference.
+	 * @return the codecs
+	 */
+	public List<FrameCodec> codecs() {
+		return this.codecs;
+	}
+
+	/**
+	 * Pick the first codec the client offers.
+	 * @param offered a comma-separated list of subprotocols, or {@code null} for the
+	 * default
+	 * @return the codec's index, or {@code -1} when none is supported
+	 */
+	public int negotiate(@Nullable String offered) {
+		if (offered == null || offered.isBlank()) {
+			return 0;
+		}
+		for (String candidate : offered.split(",")) {
+			String name = candidate.trim();
+			for (int i = 0; i < this.codecs.size(); i++) {
+				if (this.codecs.get(i).subprotocol().equals(name)) {
+					return i;
+				}
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * The subprotocol names, for error messages.
+	 * @return the names
+	 */
+	public List<String> subprotocols() {
+		return this.codecs.stream().map(FrameCodec::subprotocol).toList();
+	}
+
+	/**
+	 * Whether the request's origin may connect: requests without an origin (not
+	 * browsers), the same origin, or an allowed pattern.
+	 * @param request the request
+	 * @return {@code true} if allowed
+	 */
+	public boolean originAllowed(HttpServerRequest request) {
+		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+		if (origin == null) {
+			// not a browser: an origin check protects browsers only
+			return true;
+		}
+		if (sameOrigin(origin, request.requestHeaders().get(HttpHeaderNames.HOST))) {
+			return true;
+		}
+		return crossOriginAllowed(origin);
+	}
+
+	/**
+	 * Whether a foreign origin matches the allowed patterns.
+	 * @param origin the origin
+	 * @return {@code true} if allowed
+	 */
+	public boolean crossOriginAllowed(String origin) {
+		return !this.allowedOrigins.isEmpty() && this.origins.checkOrigin(origin) != null;
+	}
+
+	/**
+	 * Authenticate a request and authorize the GUIDs it asks for.
+	 * @param request the request
+	 * @return the admitted principal and GUIDs, or an error with a
+	 * {@link HandshakeRejectedException}
+	 */
+	public Mono<Admitted> admit(HandshakeRequest request) {
+		return Mono.defer(() -> this.authenticator.authenticate(request))
+			.switchIfEmpty(Mono.error(() -> HandshakeRejectedException.unauthorized("missing or invalid credentials")))
+			.flatMap((principal) -> authorizeGuids(principal, request.queryParams("guid")));
+	}
+
+	private Mono<Admitted> authorizeGuids(PushPrincipal principal, List<String> requested) {
+		Set<String> guids = new LinkedHashSet<>(principal.guids());
+		List<String> extra = requested.stream().filter((guid) -> !guids.contains(guid)).distinct().toList();
+		if (guids.size() + extra.size() > this.maxGuidsPerConnection) {
+			return Mono.error(HandshakeRejectedException.forbidden("too many GUIDs"));
+		}
+		return Flux.fromIterable(extra)
+			.concatMap((guid) -> this.guidAuthorizer.canJoin(principal, guid)
+				.defaultIfEmpty(false)
+				.flatMap((allowed) -> allowed ? Mono.just(guid)
+						: Mono.error(HandshakeRejectedException.forbidden("not allowed to join '" + guid + "'"))))
+			.doOnNext(guids::add)
+			.then(Mono.fromSupplier(() -> new Admitted(principal, guids)));
+	}
+
+	/**
+	 * Answer a rejected request with a status and a plain-text reason, and count the
+	 * outcome.
+	 * @param response the response
+	 * @param status the HTTP status
+	 * @param outcome the handshake outcome for metrics
+	 * @param reason the reason
+	 * @return completes when the response is sent
+	 */
+	public Mono<Void> reject(HttpServerResponse response, int status, String outcome, String reason) {
+		this.metrics.handshake(outcome);
+		return response.status(status)
+			.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+			.sendString(Mono.just(reason + "\n"))
+			.then();
+	}
+
+	/**
+	 * Reject with the status a {@link HandshakeRejectedException} carries.
+	 * @param response the response
+	 * @param ex the exception
+	 * @return completes when the response is sent
+	 */
+	public Mono<Void> reject(HttpServerResponse response, HandshakeRejectedException ex) {
+		return reject(response, ex.getStatus(), (ex.getStatus() == 403) ? "forbidden" : "unauthorized",
+				String.valueOf(ex.getMessage()));
+	}
+
+	private static boolean sameOrigin(String origin, @Nullable String host) {
+		if (host == null) {
+			return false;
+		}
+		try {
+			URI uri = URI.create(origin);
+			String authority = uri.getRawAuthority();
+			return authority != null && authority.equalsIgnoreCase(host);
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * A client that passed admission.
+	 *
+	 * @param principal who it is
+	 * @param guids the GUIDs it is attached to from the start
+	 */
+	public record Admitted(PushPrincipal principal, Set<String> guids) {
+	}
+
+}

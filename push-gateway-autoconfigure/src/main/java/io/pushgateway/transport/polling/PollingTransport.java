@@ -1,0 +1,499 @@
+package io.pushgateway.transport.polling;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.codec.Frames;
+import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.hub.CloseCodes;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PushConnection;
+import io.pushgateway.hub.RecoveryCoordinator;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.spi.HandshakeRejectedException;
+import io.pushgateway.spi.LocalClusterBus;
+import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.NettyHandshakeRequest;
+import io.pushgateway.transport.polling.PollingConnection.Batch;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+
+/**
+ * The HTTP long-polling transport, for clients that cannot open a WebSocket. A session is
+ * an ordinary {@link PushConnection} on the node that opened it: same admission, socket
+ * IDs, registry entries, limits and heartbeat timeout, so the rest of the system cannot
+ * tell it from a WebSocket.
+ *
+ * <p>
+ * No sticky sessions are needed. The session handle names the node that holds the
+ * session; a poll, send or close that reaches another node is relayed to it over the
+ * {@link ClusterBus}, and a poll's answer comes back the same way. See
+ * {@code docs/protocol.md} for the endpoints and {@code docs/cluster.md} for the relay.
+ *
+ * @author Push Gateway team
+ */
+public final class PollingTransport implements NettyRouteProvider {
+
+	private static final Log logger = LogFactory.getLog(PollingTransport.class);
+
+	private static final String EXPOSED_HEADERS = "Push-Session, Push-Seq, Push-Close-Code, Push-Close-Reason";
+
+	private final PollingSettings settings;
+
+	private final Admission admission;
+
+	private final LocalHub hub;
+
+	private final ClientFrameHandler frameHandler;
+
+	private final SnowflakeIdGenerator ids;
+
+	private final NodeLifecycle lifecycle;
+
+	private final ClusterBus bus;
+
+	private final GatewayMetrics metrics;
+
+	private final String nodeId;
+
+	private final String nodeToken;
+
+	private final Clock clock;
+
+	private final long holdMillis;
+
+	private final ConcurrentHashMap<Long, PollingConnection> sessions = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<Long, MonoSink<Batch>> relayed = new ConcurrentHashMap<>();
+
+	private final AtomicInteger relayedCount = new AtomicInteger();
+
+	private final SecureRandom random;
+
+	private @Nullable RecoveryCoordinator recovery;
+
+	public PollingTransport(PollingSettings settings, Admission admission, LocalHub hub,
+			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
+			GatewayMetrics metrics, String nodeId, Duration heartbeatTimeout, Clock clock) {
+		this.settings = settings;
+		this.admission = admission;
+		this.hub = hub;
+		this.frameHandler = frameHandler;
+		this.ids = ids;
+		this.lifecycle = lifecycle;
+		this.bus = bus;
+		this.metrics = metrics;
+		this.nodeId = nodeId;
+		this.nodeToken = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
+		this.clock = clock;
+		// a waiting poll is the session's heartbeat: it must return well within the
+		// timeout, or the session would count as idle while the client waits
+		this.holdMillis = Math.max(1, Math.min(settings.hold().toMillis(), heartbeatTimeout.toMillis() / 2));
+		try {
+			// seeded once here; a DRBG does not read the entropy device again, so handing
+			// out secrets never blocks an event loop
+			this.random = SecureRandom.getInstance("DRBG");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+		this.random.nextBytes(new byte[16]);
+	}
+
+	/**
+	 * Recover each new session's user stream.
+	 * @param recovery the recovery coordinator
+	 */
+	public void setRecovery(RecoveryCoordinator recovery) {
+		this.recovery = recovery;
+	}
+
+	@Override
+	public HttpServerRoutes apply(HttpServerRoutes routes) {
+		String base = this.settings.path();
+		return routes.route((request) -> request.fullPath().equals(base) || request.fullPath().startsWith(base + "/"),
+				this::handle);
+	}
+
+	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		String path = request.fullPath().substring(this.settings.path().length());
+		HttpMethod method = request.method();
+		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+		if (origin != null && !this.admission.originAllowed(request)) {
+			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
+		}
+		if (origin != null && this.admission.crossOriginAllowed(origin)) {
+			response.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+				.header(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS)
+				.header(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+		}
+		response.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+		if (method == HttpMethod.OPTIONS) {
+			return response.status(204)
+				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
+				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type")
+				.header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
+				.send();
+		}
+		if (method == HttpMethod.POST && path.equals("/open")) {
+			return open(request, response);
+		}
+		if (method == HttpMethod.GET && path.isEmpty()) {
+			return poll(request, response);
+		}
+		if (method == HttpMethod.POST && path.equals("/send")) {
+			return send(request, response);
+		}
+		if (method == HttpMethod.POST && path.equals("/close")) {
+			return close(request, response);
+		}
+		return text(response, 404, "no such long-polling endpoint");
+	}
+
+	private Publisher<Void> open(HttpServerRequest request, HttpServerResponse response) {
+		if (!this.lifecycle.isAccepting()) {
+			return this.admission.reject(response, 503, "unavailable", "node is shutting down");
+		}
+		NettyHandshakeRequest handshake = new NettyHandshakeRequest(request);
+		int codecIndex = this.admission.negotiate(handshake.queryParam("protocol"));
+		if (codecIndex < 0) {
+			return this.admission.reject(response, 400, "bad_request",
+					"no supported protocol; ask for one of " + this.admission.subprotocols());
+		}
+		String since = handshake.queryParam("since");
+		if (since != null && !Frames.isPosition(since)) {
+			return this.admission.reject(response, 400, "bad_request", "query parameter 'since' is not a position");
+		}
+		Channel[] channel = new Channel[1];
+		request.withConnection((connection) -> channel[0] = connection.channel());
+		FrameCodec codec = this.admission.codecs().get(codecIndex);
+		return this.admission.admit(handshake)
+			.flatMap((admitted) -> Mono.<Batch>create((sink) -> channel[0].eventLoop().execute(() -> {
+				PollingConnection session = start(admitted, codec, channel[0], since);
+				response.header("Push-Session", handle(session));
+				session.poll(0, sink::success);
+			})))
+			.flatMap((batch) -> respond(response, batch, codec))
+			.onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
+	}
+
+	private PollingConnection start(Admission.Admitted admitted, FrameCodec codec, Channel channel,
+			@Nullable String since) {
+		byte[] secret = new byte[16];
+		this.random.nextBytes(secret);
+		PollingConnection session = new PollingConnection(this.ids.nextId(), admitted.principal(), admitted.guids(),
+				codec, this.clock, channel.eventLoop(), Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
+				this.settings.maxQueuedBytes(), this.holdMillis, this.metrics, this::closed);
+		this.metrics.handshake("accepted");
+		this.sessions.put(session.socketId(), session);
+		for (PushConnection evicted : this.hub.register(session)) {
+			this.metrics.closed("replaced");
+			evicted.close(CloseCodes.REPLACED, "replaced by a newer connection of the same user");
+		}
+		session.send(new ServerFrame.Welcome(session.socketId(), session.uid(), this.nodeId,
+				this.settings.heartbeatInterval().toMillis(), session.guids()));
+		if (this.recovery != null) {
+			this.recovery.recover(session, "user:" + session.uid(), since, null);
+		}
+		return session;
+	}
+
+	private void closed(PollingConnection session) {
+		this.hub.unregister(session);
+		// remembered a while, so the client's next poll learns how the session ended
+		session.eventLoop().schedule(() -> {
+			this.sessions.remove(session.socketId(), session);
+			session.release();
+		}, this.settings.linger().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private Publisher<Void> poll(HttpServerRequest request, HttpServerResponse response) {
+		QueryStringDecoder query = new QueryStringDecoder(request.uri());
+		Handle handle = Handle.parse(first(query, "session"));
+		if (handle == null) {
+			return text(response, 400, "query parameter 'session' is missing or malformed");
+		}
+		long ack;
+		try {
+			ack = Long.parseLong(String.valueOf(first(query, "ack")));
+		}
+		catch (NumberFormatException ex) {
+			return text(response, 400, "query parameter 'ack' is missing or not a number");
+		}
+		if (!isLocal(handle)) {
+			return relayPoll(handle, ack).flatMap((batch) -> respond(response, batch, null));
+		}
+		PollingConnection session = find(handle);
+		if (session == null) {
+			return text(response, 404, "unknown session");
+		}
+		return Mono.<Batch>create((sink) -> session.poll(ack, sink::success))
+			.flatMap((batch) -> respond(response, batch, session.codec()));
+	}
+
+	private Publisher<Void> send(HttpServerRequest request, HttpServerResponse response) {
+		Handle handle = Handle.parse(first(new QueryStringDecoder(request.uri()), "session"));
+		if (handle == null) {
+			return text(response, 400, "query parameter 'session' is missing or malformed");
+		}
+		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+		if (length < 0) {
+			return text(response, 411, "Content-Length required");
+		}
+		if (length > this.settings.maxFrameSize()) {
+			return text(response, 413, "frame larger than " + this.settings.maxFrameSize() + " bytes");
+		}
+		PollingConnection session = isLocal(handle) ? find(handle) : null;
+		if (isLocal(handle) && session == null) {
+			return text(response, 404, "unknown session");
+		}
+		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
+			if (session != null) {
+				session.eventLoop().execute(() -> this.frameHandler.onFrame(session, bytes, session.codec().binary()));
+				return response.status(204).send().then();
+			}
+			return relay(handle, ClusterMessage.PollOp.SEND, bytes, response);
+		});
+	}
+
+	private Publisher<Void> close(HttpServerRequest request, HttpServerResponse response) {
+		Handle handle = Handle.parse(first(new QueryStringDecoder(request.uri()), "session"));
+		if (handle == null) {
+			return text(response, 400, "query parameter 'session' is missing or malformed");
+		}
+		if (!isLocal(handle)) {
+			return relay(handle, ClusterMessage.PollOp.CLOSE, new byte[0], response);
+		}
+		PollingConnection session = find(handle);
+		if (session == null) {
+			return text(response, 404, "unknown session");
+		}
+		closeByClient(session);
+		return response.status(204).send();
+	}
+
+	private void closeByClient(PollingConnection session) {
+		this.metrics.closed("client");
+		session.close(CloseCodes.NORMAL, "closed by client");
+	}
+
+	private Mono<Void> relay(Handle handle, ClusterMessage.PollOp op, byte[] body, HttpServerResponse response) {
+		return this.bus
+			.publish(new ClusterMessage.PollRelay(handle.node(), handle.socketId(), handle.secret(), op, 0, 0, null,
+					body), Set.of(handle.node()))
+			.then(Mono.defer(() -> response.status(204).send().then()))
+			.onErrorResume((ex) -> text(response, 503, "cannot reach the session's node; retry"));
+	}
+
+	private Mono<Batch> relayPoll(Handle handle, long ack) {
+		if (this.relayedCount.incrementAndGet() > this.settings.maxRelayedPolls()) {
+			this.relayedCount.decrementAndGet();
+			return Mono.just(Batch.error(503, "too many relayed polls on this node; retry"));
+		}
+		long requestId = this.ids.nextId();
+		return Mono.<Batch>create((sink) -> {
+			this.relayed.put(requestId, sink);
+			this.bus
+				.publish(new ClusterMessage.PollRelay(handle.node(), handle.socketId(), handle.secret(),
+						ClusterMessage.PollOp.POLL, ack, requestId, null, new byte[0]), Set.of(handle.node()))
+				.subscribe(null, (ex) -> sink.success(Batch.error(503, "cannot reach the session's node; retry")));
+		})
+			.timeout(Duration.ofMillis(this.holdMillis).plus(this.settings.relayTimeout()))
+			.onErrorResume(TimeoutException.class,
+					(ex) -> Mono.just(Batch.error(504, "the session's node did not answer; retry")))
+			.doFinally((signal) -> {
+				this.relayed.remove(requestId);
+				this.relayedCount.decrementAndGet();
+			});
+	}
+
+	/**
+	 * Handle a long-polling message from the cluster bus: a request relayed to this node,
+	 * or the answer to a poll this node relayed. Messages for other nodes are ignored (a
+	 * bus that cannot address nodes hands them to everyone).
+	 * @param message the message
+	 */
+	public void onClusterMessage(ClusterMessage message) {
+		if (message instanceof ClusterMessage.PollAnswer answer) {
+			if (answer.node().equals(this.nodeId)) {
+				MonoSink<Batch> sink = this.relayed.remove(answer.requestId());
+				if (sink != null) {
+					sink.success(new Batch(answer.status(), answer.seq(), answer.body(), answer.closeCode(),
+							answer.closeReason()));
+				}
+			}
+		}
+		else if (message instanceof ClusterMessage.PollRelay relay && relay.node().equals(this.nodeId)) {
+			onRelay(relay);
+		}
+	}
+
+	private void onRelay(ClusterMessage.PollRelay relay) {
+		PollingConnection session = find(new Handle(relay.socketId(), relay.secret(), this.nodeId));
+		switch (relay.op()) {
+			case POLL -> {
+				if (session == null) {
+					answer(relay, Batch.error(404, "unknown session"));
+				}
+				else {
+					session.poll(relay.ack(), (batch) -> answer(relay, batch));
+				}
+			}
+			case SEND -> {
+				if (session != null) {
+					session.eventLoop()
+						.execute(() -> this.frameHandler.onFrame(session, relay.body(), session.codec().binary()));
+				}
+			}
+			case CLOSE -> {
+				if (session != null) {
+					closeByClient(session);
+				}
+			}
+		}
+	}
+
+	private void answer(ClusterMessage.PollRelay relay, Batch batch) {
+		String origin = relay.origin();
+		if (origin == null) {
+			return;
+		}
+		this.bus
+			.publish(new ClusterMessage.PollAnswer(origin, relay.requestId(), batch.status(), batch.seq(),
+					batch.closeCode(), batch.closeReason(), batch.body()), Set.of(origin))
+			.subscribe(null, (ex) -> logger.debug("Could not answer a relayed poll of socket " + relay.socketId(), ex));
+	}
+
+	private boolean isLocal(Handle handle) {
+		return handle.node().equals(this.nodeId) || this.bus instanceof LocalClusterBus;
+	}
+
+	private @Nullable PollingConnection find(Handle handle) {
+		if (!handle.node().equals(this.nodeId)) {
+			return null;
+		}
+		PollingConnection session = this.sessions.get(handle.socketId());
+		if (session == null || !MessageDigest.isEqual(session.secret().getBytes(StandardCharsets.US_ASCII),
+				handle.secret().getBytes(StandardCharsets.US_ASCII))) {
+			return null;
+		}
+		return session;
+	}
+
+	private String handle(PollingConnection session) {
+		return session.socketId() + "." + session.secret() + "." + this.nodeToken;
+	}
+
+	private Mono<Void> respond(HttpServerResponse response, Batch batch, @Nullable FrameCodec codec) {
+		if (batch.status() != 200) {
+			return response.status(batch.status())
+				.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+				.sendByteArray(Mono.just(batch.body()))
+				.then();
+		}
+		response.status(200).header("Push-Seq", Long.toString(batch.seq()));
+		if (batch.closeCode() != 0) {
+			response.header("Push-Close-Code", Integer.toString(batch.closeCode()))
+				.header("Push-Close-Reason", headerSafe(batch.closeReason()));
+		}
+		boolean binary = (codec != null) ? codec.binary() : isMessagePack(batch.body());
+		return response.header(HttpHeaderNames.CONTENT_TYPE, binary ? "application/msgpack" : "application/json")
+			.sendByteArray(Mono.just(batch.body()))
+			.then();
+	}
+
+	/**
+	 * A batch body is a JSON array ({@code [}) or a MessagePack array (0x90-0x9f, 0xdc,
+	 * 0xdd).
+	 */
+	private static boolean isMessagePack(byte[] body) {
+		return body.length > 0 && body[0] != '[';
+	}
+
+	private static String headerSafe(String reason) {
+		StringBuilder safe = new StringBuilder(reason.length());
+		for (int i = 0; i < reason.length() && safe.length() < 123; i++) {
+			char c = reason.charAt(i);
+			safe.append((c >= 0x20 && c < 0x7f) ? c : '?');
+		}
+		return safe.toString();
+	}
+
+	private static Mono<Void> text(HttpServerResponse response, int status, String message) {
+		return response.status(status)
+			.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+			.sendString(Mono.just(message + "\n"))
+			.then();
+	}
+
+	private static @Nullable String first(QueryStringDecoder query, String name) {
+		java.util.List<String> values = query.parameters().get(name);
+		return (values != null && !values.isEmpty()) ? values.get(0) : null;
+	}
+
+	/**
+	 * The number of sessions this node remembers, including recently closed ones.
+	 * @return the count
+	 */
+	public int sessionCount() {
+		return this.sessions.size();
+	}
+
+	/**
+	 * What a client presents on every request: {@code socketId.secret.node}, the node
+	 * base64url-encoded.
+	 */
+	private record Handle(long socketId, String secret, String node) {
+
+		static @Nullable Handle parse(@Nullable String value) {
+			if (value == null) {
+				return null;
+			}
+			String[] parts = value.split("\\.", -1);
+			if (parts.length != 3 || parts[1].isEmpty()) {
+				return null;
+			}
+			try {
+				return new Handle(Long.parseLong(parts[0]), parts[1],
+						new String(Base64.getUrlDecoder().decode(parts[2]), StandardCharsets.UTF_8));
+			}
+			catch (IllegalArgumentException ex) {
+				return null;
+			}
+		}
+
+	}
+
+}
