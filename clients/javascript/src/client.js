@@ -5,7 +5,8 @@
  * It connects with a token, runs the heartbeat the server announces, reconnects with exponential
  * backoff and jitter, correlates replies to upstream messages, joins GUIDs, acknowledges pushes that
  * ask for it, and resumes every stream from its last position after a reconnect, so recoverable
- * pushes missed while offline arrive in order. No runtime dependencies: it runs in browsers and in
+ * pushes missed while offline arrive in order. Where a WebSocket cannot be opened it falls back to
+ * HTTP long-polling and upgrades back to a WebSocket when it can. No runtime dependencies: it runs in browsers and in
  * Node (pass a WebSocket implementation where there is no global one).
  *
  * The wire protocol is documented in docs/protocol.md.
@@ -13,6 +14,7 @@
  */
 
 import { decode, encode } from './msgpack.js';
+import { PollingSocket, pollingUrl } from './polling.js';
 
 /** Close codes after which reconnecting would only repeat the failure. */
 const FINAL_CLOSE_CODES = new Set([4003, 1003, 1009, 4000]);
@@ -41,6 +43,23 @@ export function backoffDelay(attempt, options = {}, random = Math.random) {
   const base = Math.min(max, initial * Math.pow(factor, attempt));
   return Math.round(base * (1 - jitter + 2 * jitter * random()));
 }
+
+/**
+ * Which transport the next connection attempt uses: a WebSocket unless it is not allowed or the
+ * last WebSocket attempt failed before the server's welcome (a proxy that blocks upgrades looks
+ * exactly like that), in which case long-polling.
+ * @param {ReadonlyArray<'websocket' | 'polling'>} transports the allowed transports, in order
+ * @param {number} websocketFailures WebSocket attempts that failed in a row before their welcome
+ * @returns {'websocket' | 'polling'}
+ */
+export function chooseTransport(transports, websocketFailures) {
+  if (!transports.includes('polling')) return 'websocket';
+  if (!transports.includes('websocket')) return 'polling';
+  return websocketFailures > 0 ? 'polling' : 'websocket';
+}
+
+/** How many push IDs are remembered to drop the duplicates an upgrade can produce. */
+const RECENT_PUSH_IDS = 512;
 
 /**
  * Compare two stream positions ("millis-sequence").
@@ -82,6 +101,12 @@ export class PushGatewayError extends Error {
  * @property {(fn: () => void, ms: number) => any} [setTimeout]
  * @property {(handle: any) => void} [clearTimeout]
  * @property {() => number} [now]
+ * @property {Array<'websocket' | 'polling'>} [transports] allowed transports (['websocket', 'polling'])
+ * @property {string} [pollingUrl] the long-polling base URL (the WebSocket URL over http(s) plus '/poll')
+ * @property {typeof fetch} [fetch] the fetch function for long-polling (default: globalThis.fetch)
+ * @property {number} [websocketTimeout] a WebSocket without a welcome after this long has failed (10,000 ms)
+ * @property {number} [upgradeAfter] first attempt to upgrade from long-polling to a WebSocket after this long; later ones back off (10,000 ms)
+ * @property {number} [pollRetryDelay] delay between retries of a failed poll or send (1,000 ms)
  */
 
 /**
@@ -124,11 +149,26 @@ export class PushGatewayClient {
     this.reconnectTimer = null;
     this.openedAt = 0;
     this.state = 'idle';
+    /** @type {Array<'websocket' | 'polling'>} */
+    this.transports = options.transports ?? ['websocket', 'polling'];
+    /** @type {'websocket' | 'polling' | null} the transport of the current connection */
+    this.transport = null;
+    this.websocketFailures = 0;
+    this.upgradeAttempt = 0;
+    this.upgradeTimer = null;
+    /** a WebSocket opened to replace the long-polling session, until its welcome */
+    this.probe = null;
+    /** the long-polling session being ended after an upgrade; its last frames still count */
+    this.draining = null;
+    /** @type {Set<string>} */
+    this.recentPushIds = new Set();
   }
 
   /**
    * Listen to: 'open' (the welcome frame), 'close' ({code, reason, reconnectIn}), 'push' (every push),
-   * 'push:<event>' (pushes of one event), 'recovered', 'unrecoverable', 'error'.
+   * 'push:<event>' (pushes of one event), 'recovered', 'unrecoverable', 'error', 'fallback' (a
+   * WebSocket failed before its welcome; long-polling follows at once) and 'upgrade' (long-polling was
+   * replaced by a WebSocket without a gap).
    * @param {string} name
    * @param {Function} listener
    * @returns {() => void} removes the listener
@@ -156,18 +196,96 @@ export class PushGatewayClient {
   /** Open the connection; it reconnects by itself until close() is called. */
   async connect() {
     this.closedByUser = false;
-    const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    const token = await this.token();
+    if (this.closedByUser) return;
+    this.state = 'connecting';
+    const transport = chooseTransport(this.transports, this.websocketFailures);
+    this.transport = transport;
+    this.socket = transport === 'websocket' ? this.openWebSocket(token) : this.openPolling(token);
+  }
+
+  /** @returns {Promise<string>} */
+  async token() {
+    return typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+  }
+
+  get protocol() {
+    return this.options.protocol === 'msgpack' ? 'push.v1.msgpack' : 'push.v1.json';
+  }
+
+  /**
+   * @param {string} token
+   * @returns {any} the socket
+   */
+  openWebSocket(token) {
     const url = new URL(this.url);
     url.searchParams.set('access_token', token);
     if (this.userPosition) url.searchParams.set('since', this.userPosition);
-    this.state = 'connecting';
     const binary = this.options.protocol === 'msgpack';
-    const socket = new this.WebSocket(url.toString(), [binary ? 'push.v1.msgpack' : 'push.v1.json']);
+    const socket = new this.WebSocket(url.toString(), [this.protocol]);
     if (binary) socket.binaryType = 'arraybuffer';
-    this.socket = socket;
     socket.onmessage = (/** @type {{data: any}} */ event) => this.onFrame(socket,
       binary ? decode(new Uint8Array(event.data)) : JSON.parse(String(event.data)));
     socket.onclose = (/** @type {{code: number, reason: string}} */ event) => this.onClose(socket, event.code, event.reason);
+    // a proxy may accept the upgrade request and never answer it
+    socket.welcomeTimer = this.setTimeout(() => {
+      if (!socket.welcomed) {
+        socket.close();
+        this.onClose(socket, 1006, 'no welcome over the WebSocket');
+      }
+    }, this.options.websocketTimeout ?? 10000);
+    return socket;
+  }
+
+  /**
+   * @param {string} token
+   * @returns {any} the socket
+   */
+  openPolling(token) {
+    const query = new URLSearchParams({ access_token: token });
+    if (this.userPosition) query.set('since', this.userPosition);
+    const socket = /** @type {any} */ (new PollingSocket(this.options.pollingUrl ?? pollingUrl(this.url), query,
+      this.protocol, { fetch: this.options.fetch, setTimeout: this.setTimeout, retryDelay: this.options.pollRetryDelay }));
+    socket.onframe = (/** @type {Record<string, any>} */ frame) => this.onFrame(socket, frame);
+    socket.onclose = (/** @type {{code: number, reason: string}} */ event) => this.onClose(socket, event.code, event.reason);
+    return socket;
+  }
+
+  /** Try a WebSocket beside the long-polling session, later and later while it keeps failing. */
+  scheduleUpgrade() {
+    if (!this.transports.includes('websocket') || this.closedByUser) return;
+    const delay = backoffDelay(this.upgradeAttempt++, { initial: this.options.upgradeAfter ?? 10000, max: 300000 },
+      this.random);
+    this.upgradeTimer = this.setTimeout(async () => {
+      this.upgradeTimer = null;
+      if (this.transport !== 'polling' || this.state !== 'open' || this.probe) return;
+      try {
+        const token = await this.token();
+        if (this.transport === 'polling' && this.state === 'open') this.probe = this.openWebSocket(token);
+      } catch (error) {
+        this.emit('error', error);
+        this.scheduleUpgrade();
+      }
+    }, delay);
+  }
+
+  /**
+   * The probe WebSocket was welcomed: it becomes the connection, and the long-polling session is
+   * ended gracefully, its last frames still delivered (duplicates are dropped by push ID).
+   * @param {any} socket
+   */
+  completeUpgrade(socket) {
+    this.probe = null;
+    const old = this.socket;
+    this.draining = old;
+    this.socket = socket;
+    this.transport = 'websocket';
+    this.websocketFailures = 0;
+    this.upgradeAttempt = 0;
+    for (const timer of [this.heartbeatTimer, this.silenceTimer]) {
+      if (timer) this.clearTimeout(timer);
+    }
+    old?.end();
   }
 
   /**
@@ -210,6 +328,8 @@ export class PushGatewayClient {
     this.closedByUser = true;
     this.stopTimers();
     this.rejectPending(new Error('client closed'));
+    for (const socket of [this.probe, this.draining]) socket?.close(1000, 'bye');
+    this.probe = this.draining = null;
     if (this.socket) this.socket.close(1000, 'bye');
     this.state = 'closed';
   }
@@ -251,25 +371,54 @@ export class PushGatewayClient {
    * @param {Record<string, any>} frame
    */
   onFrame(socket, frame) {
+    if (frame.t === 'welcome') {
+      socket.welcomed = true;
+      if (socket.welcomeTimer) this.clearTimeout(socket.welcomeTimer);
+      if (socket === this.probe) {
+        this.completeUpgrade(socket);
+        this.handle(frame, true);
+        this.armSilenceTimer();
+        return;
+      }
+    }
+    if (socket === this.draining) {
+      if (frame.t !== 'welcome') this.handle(frame);
+      return;
+    }
     if (socket !== this.socket) return;
     this.handle(frame);
     // after handling, so the welcome frame's interval applies from the first frame on
     if (socket === this.socket) this.armSilenceTimer();
   }
 
-  /** @param {Record<string, any>} frame */
-  handle(frame) {
+  /**
+   * @param {Record<string, any>} frame
+   * @param {boolean} [upgrade] whether a welcome comes from a WebSocket replacing long-polling
+   */
+  handle(frame, upgrade = false) {
     switch (frame.t) {
       case 'welcome':
         this.state = 'open';
-        this.openedAt = this.now();
+        if (!upgrade) this.openedAt = this.now();
+        if (this.transport === 'websocket') this.websocketFailures = 0;
         this.heartbeat = frame.hb;
         this.startHeartbeat();
         // resume every GUID stream where it stopped
         for (const [guid, since] of this.guids) this.write({ t: 'join', id: String(this.nextId++), g: guid, since });
-        this.emit('open', frame);
+        if (upgrade) {
+          this.emit('upgrade', { transport: 'websocket', welcome: frame });
+        } else {
+          this.emit('open', frame);
+          if (this.transport === 'polling') this.scheduleUpgrade();
+        }
         break;
       case 'push': {
+        // the same push can come over both connections while upgrading
+        if (this.recentPushIds.has(frame.id)) break;
+        this.recentPushIds.add(frame.id);
+        if (this.recentPushIds.size > RECENT_PUSH_IDS) {
+          this.recentPushIds.delete(this.recentPushIds.values().next().value);
+        }
         /** @type {Push} */
         const push = { id: frame.id, event: frame.ev, data: payload(frame), guid: frame.g, position: frame.p };
         // a position not newer than one already seen is a duplicate: the server promises none, and
@@ -337,7 +486,27 @@ export class PushGatewayClient {
    * @param {string} reason
    */
   onClose(socket, code, reason) {
+    if (socket.welcomeTimer) this.clearTimeout(socket.welcomeTimer);
+    if (socket === this.probe) {
+      // the upgrade failed: stay on long-polling and try again later
+      this.probe = null;
+      this.scheduleUpgrade();
+      return;
+    }
+    if (socket === this.draining) {
+      this.draining = null;
+      return;
+    }
     if (socket !== this.socket) return;
+    if (!(socket instanceof PollingSocket) && !socket.welcomed && !this.closedByUser
+      && this.transport === 'websocket' && this.transports.includes('polling')) {
+      // the WebSocket never opened: fall back to long-polling at once, it is a different path
+      this.websocketFailures++;
+      this.socket = null;
+      this.emit('fallback', { code, reason });
+      this.connect().catch((error) => this.emit('error', error));
+      return;
+    }
     this.stopTimers();
     this.rejectPending(new Error(`connection closed (${code})`));
     this.socket = null;
@@ -375,10 +544,10 @@ export class PushGatewayClient {
   }
 
   stopTimers() {
-    for (const timer of [this.heartbeatTimer, this.silenceTimer, this.reconnectTimer]) {
+    for (const timer of [this.heartbeatTimer, this.silenceTimer, this.reconnectTimer, this.upgradeTimer]) {
       if (timer) this.clearTimeout(timer);
     }
-    this.heartbeatTimer = this.silenceTimer = this.reconnectTimer = null;
+    this.heartbeatTimer = this.silenceTimer = this.reconnectTimer = this.upgradeTimer = null;
   }
 
   /** @param {Error} error */

@@ -48,3 +48,52 @@ test('the demo page connects, receives a push and gets a reply in a real browser
       await browser.close();
     }
   });
+
+test('with WebSocket unavailable the demo page long-polls: connect, push and reply', { skip, timeout: 90000 },
+  async () => {
+    const browser = await playwright.chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      // as behind a proxy that refuses upgrades: every WebSocket fails before it opens
+      await page.addInitScript(() => {
+        window.WebSocket = class BlockedWebSocket {
+          constructor() {
+            setTimeout(() => this.onclose?.({ code: 1006, reason: '' }), 10);
+          }
+
+          send() {
+            throw new Error('not open');
+          }
+
+          close() {}
+        };
+      });
+      const log = () => page.locator('#log').textContent();
+      const failWithLog = async (error) => {
+        throw new Error(`${error.message}\npage log:\n${await log()}`);
+      };
+      await page.goto(`${base}/`);
+      await page.fill('#uid', 'polling-user');
+      await page.fill('#notifyUid', 'polling-user');
+      await page.click('#connect');
+      await page.waitForFunction(() => /connected as polling-user .* over polling/.test(
+        document.getElementById('status').textContent), null, { timeout: 30000 }).catch(failWithLog);
+
+      await page.fill('#notifyText', 'hello long-polling');
+      await page.click('#notify');
+      await page.waitForFunction(() => document.getElementById('log').textContent.includes('hello long-polling'),
+        null, { timeout: 30000 }).catch(failWithLog);
+
+      await page.fill('#text', 'echo over http');
+      await page.click('#echo');
+      await page.waitForFunction(
+        () => document.getElementById('log').textContent.includes('echo answered "echo over http"'),
+        null, { timeout: 30000 }).catch(failWithLog);
+    } finally {
+      await browser.close();
+    }
+  });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PushGatewayClient, PushGatewayError, backoffDelay, comparePositions } from '../src/client.js';
-import { FakeClock, fakeWebSocketClass, flush } from './fakes.js';
+import { PushGatewayClient, PushGatewayError, backoffDelay, chooseTransport, comparePositions } from '../src/client.js';
+import { pollingUrl } from '../src/polling.js';
+import { FakeClock, fakeFetch, fakeWebSocketClass, flush } from './fakes.js';
 
 function setup(options = {}) {
   const clock = new FakeClock();
@@ -81,7 +82,8 @@ test('a silent server is treated as a dead connection and the client reconnects'
 });
 
 test('backoff grows over failed attempts and resets after a stable connection', async () => {
-  const { client, clock, sockets } = setup({ stableAfter: 30000 });
+  // WebSocket only: with long-polling allowed, a socket that fails before its welcome falls back instead
+  const { client, clock, sockets } = setup({ stableAfter: 30000, transports: ['websocket'] });
   const delays = [];
   client.on('close', (event) => delays.push(event.reconnectIn));
   await client.connect();
@@ -212,4 +214,144 @@ test('a push at a position already seen is dropped as a duplicate', async () => 
   socket.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: '100-0' });
   socket.receive({ t: 'push', id: '3', ev: 'e', d: 3 });
   assert.deepEqual(seen, ['1', '2', '3']);
+});
+
+test('chooses a WebSocket first and long-polling after a WebSocket failed before its welcome', () => {
+  assert.equal(chooseTransport(['websocket', 'polling'], 0), 'websocket');
+  assert.equal(chooseTransport(['websocket', 'polling'], 1), 'polling');
+  assert.equal(chooseTransport(['websocket'], 3), 'websocket');
+  assert.equal(chooseTransport(['polling'], 0), 'polling');
+  assert.equal(pollingUrl('wss://example.com/ws?x=1'), 'https://example.com/ws/poll');
+  assert.equal(pollingUrl('ws://localhost:8080/push/'), 'http://localhost:8080/push/poll');
+});
+
+const welcomeFrame = { t: 'welcome', v: 1, sid: '7', uid: 'alice', node: 'n1', hb: 25000, g: [] };
+
+/** Connect with a WebSocket that fails, and answer the long-polling open that follows. */
+async function openByPolling(options = {}) {
+  const http = fakeFetch();
+  const context = setup({ fetch: http.fetch, ...options });
+  const events = { open: [], fallback: [], close: [], upgrade: [], push: [] };
+  for (const name of Object.keys(events)) context.client.on(name, (value) => events[name].push(value));
+  await context.client.connect();
+  context.sockets[0].drop(1006);
+  await flush();
+  const open = http.pending('/open')[0];
+  open.respond(200, [welcomeFrame], { 'Push-Session': 'h.s.n', 'Push-Seq': '1' });
+  await flush();
+  await flush();
+  return { ...context, http, events, open };
+}
+
+test('falls back to long-polling at once when the WebSocket fails before its welcome', async () => {
+  const { client, http, events, open } = await openByPolling();
+  assert.equal(events.fallback.length, 1);
+  assert.equal(events.close.length, 0, 'a fallback is not a disconnect');
+  assert.equal(open.method, 'POST');
+  assert.equal(open.url.href, 'ws://gateway.test/ws'.replace('ws:', 'http:') + '/poll/open?access_token=token-1&protocol=push.v1.json');
+  assert.equal(events.open[0].sid, '7');
+  assert.equal(client.transport, 'polling');
+  assert.equal(client.state, 'open');
+  const poll = http.pending('')[0];
+  assert.equal(poll.url.searchParams.get('session'), 'h.s.n');
+  assert.equal(poll.url.searchParams.get('ack'), '1');
+});
+
+test('a WebSocket that never gets its welcome times out and falls back', async () => {
+  const http = fakeFetch();
+  const { client, clock, sockets } = setup({ fetch: http.fetch, websocketTimeout: 5000 });
+  await client.connect();
+  clock.advance(4999);
+  assert.equal(http.pending('/open').length, 0);
+  clock.advance(1);
+  await flush();
+  assert.deepEqual(sockets[0].closed, { code: undefined, reason: undefined });
+  assert.equal(http.pending('/open').length, 1);
+});
+
+test('over long-polling, sends go in order one at a time and replies resolve', async () => {
+  const { client, http } = await openByPolling();
+  const first = client.send('echo', { x: 1 });
+  const second = client.send('echo', { x: 2 });
+  await flush();
+  assert.equal(http.pending('/send').length, 1, 'the second send waits for the first');
+  const sent = http.pending('/send')[0];
+  assert.equal(sent.url.searchParams.get('session'), 'h.s.n');
+  assert.deepEqual(JSON.parse(sent.body), { t: 'msg', ev: 'echo', d: { x: 1 }, id: '1' });
+  sent.respond(204);
+  await flush();
+  await flush();
+  assert.deepEqual(JSON.parse(http.pending('/send')[0].body).d, { x: 2 });
+  http.pending('/send')[0].respond(204);
+  http.pending('')[0].respond(200, [{ t: 'reply', id: '2', d: 'two' }, { t: 'reply', id: '1', d: 'one' }],
+    { 'Push-Seq': '2' });
+  assert.equal(await first, 'one');
+  assert.equal(await second, 'two');
+  await flush();
+  assert.equal(http.pending('')[0].url.searchParams.get('ack'), '2');
+});
+
+test('a failed poll is repeated with the same ack, and a close code from the server ends the session',
+  async () => {
+    const { client, clock, http, events } = await openByPolling({ pollRetryDelay: 1000 });
+    http.pending('')[0].fail();
+    await flush();
+    clock.advance(1000);
+    await flush();
+    const retry = http.pending('')[0];
+    assert.equal(retry.url.searchParams.get('ack'), '1');
+    retry.respond(200, [{ t: 'push', id: 'p1', ev: 'news', d: 1 }], { 'Push-Seq': '2' });
+    await flush();
+    await flush();
+    assert.deepEqual(events.push.map((push) => push.id), ['p1']);
+    const next = http.pending('')[0];
+    assert.equal(next.url.searchParams.get('ack'), '2');
+    next.respond(200, [], { 'Push-Seq': '2', 'Push-Close-Code': '4002', 'Push-Close-Reason': 'outbound queue overflow' });
+    await flush();
+    await flush();
+    assert.equal(events.close.length, 1);
+    assert.equal(events.close[0].code, 4002);
+    assert.equal(client.state, 'reconnecting');
+  });
+
+test('upgrades to a WebSocket and drains the long-polling session without gaps or duplicates', async () => {
+  const { client, clock, sockets, http, events } = await openByPolling({ upgradeAfter: 10000 });
+  clock.advance(9999);
+  assert.equal(sockets.length, 1);
+  clock.advance(1);
+  await flush();
+  assert.equal(sockets.length, 2, 'a probe WebSocket opens beside the session');
+  const probe = sockets[1];
+  probe.receive({ ...welcomeFrame, sid: '8' });
+  await flush();
+  assert.equal(client.transport, 'websocket');
+  assert.equal(events.upgrade.length, 1);
+  assert.equal(events.open.length, 1, 'an upgrade is not a new connection');
+  assert.equal(http.pending('/close').length, 1, 'the long-polling session is ended');
+  probe.receive({ t: 'push', id: 'p1', ev: 'news', d: 1 });
+  // the session's last batch carries a push the WebSocket also got, one it did not, and the close
+  http.pending('')[0].respond(200, [{ t: 'push', id: 'p1', ev: 'news', d: 1 }, { t: 'push', id: 'p0', ev: 'news', d: 0 }],
+    { 'Push-Seq': '2', 'Push-Close-Code': '1000', 'Push-Close-Reason': 'closed by client' });
+  await flush();
+  await flush();
+  assert.deepEqual(events.push.map((push) => push.id), ['p1', 'p0']);
+  assert.equal(events.close.length, 0, 'the drained session closing is not a disconnect');
+  assert.equal(client.state, 'open');
+  client.send('echo', 1);
+  assert.equal(probe.sentOfType('msg').length, 1, 'messages now go over the WebSocket');
+});
+
+test('a failed upgrade keeps long-polling and tries again later', async () => {
+  const { client, clock, sockets, http } = await openByPolling({ upgradeAfter: 10000 });
+  clock.advance(10000);
+  await flush();
+  sockets[1].drop(1006);
+  assert.equal(client.transport, 'polling');
+  assert.equal(http.pending('/close').length, 0);
+  clock.advance(19999);
+  await flush();
+  assert.equal(sockets.length, 2);
+  clock.advance(1);
+  await flush();
+  assert.equal(sockets.length, 3, 'the second attempt comes after twice the delay');
 });

@@ -70,3 +70,40 @@ export function fakeWebSocketClass() {
 
 /** Let pending promise callbacks run. */
 export const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A fetch that records requests and lets the test answer them, in any order, as the gateway's
+ * long-polling endpoints would.
+ */
+export function fakeFetch() {
+  const requests = [];
+  const fetch = (url, init = {}) => new Promise((resolve, reject) => {
+    const request = {
+      url: new URL(url),
+      method: init.method ?? 'GET',
+      body: init.body,
+      answered: false,
+      /** Answer with a status, a body (a value is sent as JSON) and headers. */
+      respond(status, body = null, headers = {}) {
+        this.answered = true;
+        const text = body === null ? null : (typeof body === 'string' ? body : JSON.stringify(body));
+        resolve(new Response(text, { status, headers }));
+      },
+      fail(error = new TypeError('fetch failed')) {
+        this.answered = true;
+        reject(error);
+      },
+    };
+    init.signal?.addEventListener('abort', () => {
+      if (!request.answered) {
+        request.answered = true;
+        reject(new DOMException('aborted', 'AbortError'));
+      }
+    });
+    requests.push(request);
+  });
+  /** The unanswered requests to a path suffix ('/open', '/send', '/close' or '' for polls). */
+  const pending = (suffix) => requests.filter((request) => !request.answered
+    && request.url.pathname === `/ws/poll${suffix}`);
+  return { fetch, requests, pending };
+}

@@ -93,3 +93,75 @@ test('speaks MessagePack: binary frames, JSON documents in j, text and bytes in 
       client.close();
     }
   });
+
+test('long-polls where WebSockets are blocked, then upgrades without losing a push', { skip, timeout: 60000 },
+  async () => {
+    const uid = `js-polling-${Date.now()}`;
+    let blocked = true;
+    // a WebSocket that fails before it opens while "the proxy" blocks upgrades
+    class FlakyWebSocket {
+      constructor(url, protocols) {
+        if (!blocked) return new globalThis.WebSocket(url, protocols);
+        setTimeout(() => this.onclose?.({ code: 1006, reason: '' }), 5);
+      }
+
+      close() {}
+    }
+    const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
+      token: () => token(uid),
+      WebSocket: FlakyWebSocket,
+      upgradeAfter: 1000,
+    });
+    try {
+      const opened = next(client, 'open');
+      await client.connect();
+      assert.equal((await opened).uid, uid);
+      assert.equal(client.transport, 'polling');
+
+      const news = next(client, 'push:news');
+      await httpPush(uid, 'news', { over: 'long-polling' });
+      assert.deepEqual((await news).data, { over: 'long-polling' });
+      assert.deepEqual(await client.send('echo', { n: [3] }), { n: [3] });
+      await client.join('doc-polling');
+      const chat = next(client, 'push:chat');
+      const reply = await client.send('chat', { text: 'via http' }, { guid: 'doc-polling' });
+      assert.equal((await chat).id, reply.messageId);
+
+      // the network lets WebSockets through again: the client upgrades by itself
+      blocked = false;
+      const upgraded = next(client, 'upgrade');
+      const pushes = [];
+      client.on('push:count', (push) => pushes.push(push.data));
+      await httpPush(uid, 'count', 1);
+      await upgraded;
+      assert.equal(client.transport, 'websocket');
+      await httpPush(uid, 'count', 2);
+      const after = next(client, 'push:count', (push) => push.data === 3);
+      await httpPush(uid, 'count', 3);
+      await after;
+      assert.deepEqual(pushes, [1, 2, 3]);
+      assert.deepEqual(await client.send('echo', 'over the socket'), 'over the socket');
+    } finally {
+      client.close();
+    }
+  });
+
+test('long-polls in MessagePack too', { skip, timeout: 30000 }, async () => {
+  const uid = `js-polling-msgpack-${Date.now()}`;
+  const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
+    token: () => token(uid),
+    protocol: 'msgpack',
+    transports: ['polling'],
+  });
+  try {
+    const opened = next(client, 'open');
+    await client.connect();
+    assert.equal((await opened).uid, uid);
+    const news = next(client, 'push:news');
+    await httpPush(uid, 'news', { packed: true });
+    assert.deepEqual((await news).data, { packed: true });
+    assert.equal(await client.send('echo', 'text over msgpack'), 'text over msgpack');
+  } finally {
+    client.close();
+  }
+});

@@ -136,7 +136,10 @@ class ClusterEndToEndTests {
 		try {
 			Map<String, Object> welcome = client.next("welcome");
 			long sid = Long.parseLong((String) welcome.get("sid"));
-			assertThat(welcome).containsEntry("node", presence(2).socketsOf(uid).block().get(0).node());
+			// the registry entry is written in the next sync, like a WebSocket's
+			await().until(() -> !presence(2).socketsOf(uid).block().isEmpty());
+			assertThat(presence(2).socketsOf(uid).block()).extracting(SocketPresence::node)
+				.containsExactly((String) welcome.get("node"));
 			// from now on the session's requests reach other nodes, which relay them to
 			// node 1
 			client.via(nodes.get(1).port());
