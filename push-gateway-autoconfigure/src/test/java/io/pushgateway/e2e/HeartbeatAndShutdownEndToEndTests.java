@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.PollingClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
@@ -106,14 +107,17 @@ class HeartbeatAndShutdownEndToEndTests {
 		TestGateway gateway = gateway(Map.of("push.gateway.shutdown.timeout", "5s"));
 		TestClient first = connect(gateway, "a");
 		TestClient second = connect(gateway, "b");
+		PollingClient polling = PollingClient.open(gateway.port(), "?access_token=" + Tokens.forUser("c"));
 		first.next("welcome");
 		second.next("welcome");
+		polling.next("welcome");
 
 		long start = System.nanoTime();
 		gateway.close();
 
 		assertThat(first.awaitClose().code()).isEqualTo(1012);
 		assertThat(second.awaitClose().code()).isEqualTo(1012);
+		assertThat(polling.awaitClose().code()).as("a waiting poll is answered with the close").isEqualTo(1012);
 		assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(5);
 	}
 
