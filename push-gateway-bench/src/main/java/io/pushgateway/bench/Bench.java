@@ -1,0 +1,667 @@
+package io.pushgateway.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.DataFormatException;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.HdrHistogram.Histogram;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark coordinator: starts the server under test (the gateway, the raw Netty
+ * peer or the Socket.IO peer) as its own process, spreads the connections over several
+ * {@link LoadWorker} processes, drives one scenario, measures the server from outside
+ * ({@link ProcStats}) and from its own {@code /bench/stats}, and prints one JSON line of
+ * results. {@code scripts/bench.sh} is the documented entry point; {@code all} runs every
+ * scenario against every server and rewrites the table and charts in
+ * {@code docs/performance.md}.
+ *
+ * @author Push Gateway team
+ */
+public final class Bench {
+
+	static final JsonMapper JSON = new JsonMapper();
+
+	private final Args args;
+
+	private final Path workDir;
+
+	private final int connections;
+
+	private final int workers;
+
+	Bench(Args args) {
+		this.args = args;
+		this.workDir = Path.of(args.get("work-dir", "target/bench"));
+		this.connections = args.getInt("connections", 19_000);
+		this.workers = args.getInt("workers", Math.max(1, (this.connections + 9_499) / 9_500));
+	}
+
+	public static void main(String[] arguments) throws Exception {
+		Args args = Args.parse(arguments);
+		String scenario = args.positional().isEmpty() ? "help" : args.positional().get(0);
+		Bench bench = new Bench(args);
+		if ("all".equals(scenario)) {
+			new BenchReport(bench, args).runAll();
+		}
+		else {
+			System.out.println(bench.run(scenario, args.get("target", "gateway")));
+		}
+		System.exit(0);
+	}
+
+	/**
+	 * Run one scenario against one server.
+	 * @param scenario idle, ramp, broadcast, targeted or http-api
+	 * @param target gateway, netty or socketio
+	 * @return the result as one JSON line
+	 * @throws Exception on failure
+	 */
+	String run(String scenario, String target) throws Exception {
+		Files.createDirectories(this.workDir);
+		int perUser = "http-api".equals(scenario) ? 10 : 1;
+		try (Server server = Server.start(target, this.workDir, this.args)) {
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("scenario", scenario);
+			result.put("target", target);
+			switch (scenario) {
+				case "idle" -> idle(server, result);
+				case "ramp" -> {
+					try (Workers load = Workers.start(server, this.connections, this.workers, perUser, this.workDir)) {
+						ramp(server, load, result);
+					}
+				}
+				case "broadcast" -> broadcast(server, result);
+				case "targeted" -> targeted(server, result);
+				case "http-api" -> httpApi(server, result);
+				default -> throw new IllegalArgumentException(
+						"unknown scenario '" + scenario + "'; one of idle, ramp, broadcast, targeted, http-api, all");
+			}
+			return JSON.writeValueAsString(result);
+		}
+	}
+
+	private void idle(Server server, Map<String, Object> result) throws Exception {
+		JsonNode before = server.stats();
+		long rssBefore = ProcStats.rssBytes(server.pid());
+		try (Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
+			Map<String, Object> ramp = load.connect();
+			int open = (int) ramp.get("ok");
+			// let handshake garbage and buffers settle, then measure after a full
+			// collection
+			Thread.sleep(this.args.getInt("settle-ms", 5000));
+			JsonNode after = server.stats();
+			long rssAfter = ProcStats.rssBytes(server.pid());
+			result.put("connections", open);
+			result.put("failed", ramp.get("failed"));
+			result.put("rssMiB", round(rssAfter / 1048576.0));
+			result.put("rssBytesPerConnection", (open > 0) ? (rssAfter - rssBefore) / open : 0);
+			result.put("heapBytesPerConnection",
+					(open > 0) ? (after.get("heapAfterGc").asLong() - before.get("heapAfterGc").asLong()) / open : 0);
+			result.put("serverConnections", after.get("connections").asLong());
+		}
+	}
+
+	private void ramp(Server server, Workers load, Map<String, Object> result) {
+		long cpuBefore = ProcStats.cpuNanos(server.pid());
+		Map<String, Object> ramp = load.connect();
+		long cpu = ProcStats.cpuNanos(server.pid()) - cpuBefore;
+		int open = (int) ramp.get("ok");
+		double seconds = (double) ramp.get("seconds");
+		result.put("connections", open);
+		result.put("failed", ramp.get("failed"));
+		result.put("seconds", round(seconds));
+		result.put("handshakesPerSecond", Math.round(open / seconds));
+		result.put("cpuMicrosPerHandshake", (open > 0) ? round(cpu / 1000.0 / open) : 0);
+	}
+
+	private void broadcast(Server server, Map<String, Object> result) throws Exception {
+		try (Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
+			int open = (int) load.connect().get("ok");
+			result.put("connections", open);
+			for (int i = 0; i < 3; i++) {
+				oneBroadcast(server, load, open);
+			}
+			List<Double> times = new ArrayList<>();
+			Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+			int rounds = this.args.getInt("broadcasts", 10);
+			for (int i = 0; i < rounds; i++) {
+				Histogram one = oneBroadcast(server, load, open);
+				times.add(one.getMaxValue() / 1e6);
+				all.add(one);
+			}
+			times.sort(Double::compare);
+			Map<String, Object> last = new LinkedHashMap<>();
+			last.put("median", round(times.get(times.size() / 2)));
+			last.put("min", round(times.get(0)));
+			last.put("max", round(times.get(times.size() - 1)));
+			result.put("lastClientMillis", last);
+			result.put("deliveryMillis", percentiles(all));
+			// sustained: server CPU per delivered message, from the process's own
+			// accounting
+			int rate = this.args.getInt("broadcast-rate", 10);
+			int seconds = this.args.getInt("seconds", 10);
+			load.reset();
+			long cpuBefore = ProcStats.cpuNanos(server.pid());
+			JsonNode sent = server.post("/bench/broadcast-stream?rate=" + rate + "&seconds=" + seconds);
+			long expected = sent.get("sent").asLong() * open;
+			long received = load.awaitReceived(expected, Duration.ofSeconds(60));
+			long cpu = ProcStats.cpuNanos(server.pid()) - cpuBefore;
+			Map<String, Object> sustained = new LinkedHashMap<>();
+			sustained.put("broadcastsPerSecond", rate);
+			sustained.put("seconds", seconds);
+			sustained.put("delivered", received);
+			sustained.put("lost", expected - received);
+			sustained.put("cpuNanosPerDelivery", (received > 0) ? cpu / received : 0);
+			sustained.put("deliveryMillis", percentiles(load.report()));
+			result.put("sustained", sustained);
+		}
+	}
+
+	private Histogram oneBroadcast(Server server, Workers load, int open) throws Exception {
+		load.reset();
+		server.post("/bench/broadcast");
+		load.awaitReceived(open, Duration.ofSeconds(60));
+		return load.report();
+	}
+
+	private void targeted(Server server, Map<String, Object> result) throws Exception {
+		requireGateway(server);
+		int rate = this.args.getInt("rate", 2000);
+		int seconds = this.args.getInt("seconds", 20);
+		try (Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
+			int open = (int) load.connect().get("ok");
+			result.put("connections", open);
+			result.put("rate", rate);
+			result.put("seconds", seconds);
+			// warm up both paths
+			server.post("/bench/targeted?rate=" + rate + "&seconds=2&users=" + open);
+			httpPaced(server, open, rate, 2);
+			load.awaitQuiet();
+
+			load.reset();
+			JsonNode template = server.post("/bench/targeted?rate=" + rate + "&seconds=" + seconds + "&users=" + open);
+			long sent = template.get("sent").asLong();
+			long received = load.awaitReceived(sent, Duration.ofSeconds(30));
+			result.put("template", delivery(sent, received, template.get("rejected").asLong(), load.report()));
+
+			load.reset();
+			long[] http = httpPaced(server, open, rate, seconds);
+			received = load.awaitReceived(http[0], Duration.ofSeconds(30));
+			result.put("http", delivery(http[0], received, http[1], load.report()));
+		}
+	}
+
+	private void httpApi(Server server, Map<String, Object> result) throws Exception {
+		requireGateway(server);
+		int concurrency = this.args.getInt("concurrency", 600);
+		int seconds = this.args.getInt("seconds", 20);
+		try (Workers load = Workers.start(server, this.connections, this.workers, 10, this.workDir)) {
+			int open = (int) load.connect().get("ok");
+			int users = open / 10;
+			result.put("connections", open);
+			result.put("users", users);
+			result.put("concurrency", concurrency);
+			httpClosedLoop(server, users, concurrency, 2);
+			load.awaitQuiet();
+			load.reset();
+			long cpuBefore = ProcStats.cpuNanos(server.pid());
+			long[] done = httpClosedLoop(server, users, concurrency, seconds);
+			long cpu = ProcStats.cpuNanos(server.pid()) - cpuBefore;
+			long expected = done[0] * 10;
+			long received = load.awaitReceived(expected, Duration.ofSeconds(60));
+			result.put("seconds", seconds);
+			result.put("pushesPerSecond", Math.round(done[0] / (double) seconds));
+			result.put("failedRequests", done[1]);
+			result.put("deliveries", received);
+			result.put("lost", expected - received);
+			result.put("serverCpuMicrosPerPush", (done[0] > 0) ? round(cpu / 1000.0 / done[0]) : 0);
+			result.put("deliveryMillis", percentiles(load.report()));
+		}
+	}
+
+	private static void requireGateway(Server server) {
+		if (!"gateway".equals(server.target())) {
+			throw new IllegalArgumentException("this scenario pushes through the gateway's PushTemplate and HTTP API");
+		}
+	}
+
+	private static Map<String, Object> delivery(long sent, long received, long rejected, Histogram latencies) {
+		Map<String, Object> delivery = new LinkedHashMap<>();
+		delivery.put("sent", sent);
+		delivery.put("received", received);
+		delivery.put("lost", sent - received);
+		delivery.put("rejected", rejected);
+		delivery.put("latencyMillis", percentiles(latencies));
+		return delivery;
+	}
+
+	static Map<String, Object> percentiles(Histogram histogram) {
+		Map<String, Object> percentiles = new LinkedHashMap<>();
+		percentiles.put("p50", round(histogram.getValueAtPercentile(50) / 1e6));
+		percentiles.put("p99", round(histogram.getValueAtPercentile(99) / 1e6));
+		percentiles.put("p99.9", round(histogram.getValueAtPercentile(99.9) / 1e6));
+		percentiles.put("max", round(histogram.getMaxValue() / 1e6));
+		return percentiles;
+	}
+
+	static double round(double value) {
+		return Math.round(value * 100) / 100.0;
+	}
+
+	/** Pushes through the HTTP API at a fixed rate: {sent with 200, failed}. */
+	private static long[] httpPaced(Server server, int users, int rate, int seconds) {
+		reactor.netty.http.client.HttpClient client = httpClient(server, 2000);
+		AtomicLong ok = new AtomicLong();
+		AtomicLong failed = new AtomicLong();
+		AtomicLong pending = new AtomicLong();
+		Pacer.run(rate, seconds, () -> {
+			pending.incrementAndGet();
+			httpPush(client, users).doFinally((signal) -> pending.decrementAndGet()).subscribe((status) -> {
+				if (status == 200) {
+					ok.incrementAndGet();
+				}
+				else {
+					failed.incrementAndGet();
+				}
+			}, (error) -> failed.incrementAndGet());
+		});
+		awaitZero(pending);
+		return new long[] { ok.get(), failed.get() };
+	}
+
+	/**
+	 * Keeps {@code concurrency} HTTP pushes in flight for a time: {completed with 200,
+	 * failed}.
+	 */
+	private static long[] httpClosedLoop(Server server, int users, int concurrency, int seconds) {
+		reactor.netty.http.client.HttpClient client = httpClient(server, concurrency);
+		AtomicLong ok = new AtomicLong();
+		AtomicLong failed = new AtomicLong();
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+		Flux.range(0, concurrency)
+			.flatMap((lane) -> Flux.defer(() -> httpPush(client, users))
+				.repeat(() -> System.nanoTime() < end)
+				.doOnNext((status) -> (status == 200 ? ok : failed).incrementAndGet())
+				.onErrorResume((error) -> {
+					failed.incrementAndGet();
+					return Mono.empty();
+				}), concurrency)
+			.blockLast(Duration.ofSeconds(seconds + 60L));
+		return new long[] { ok.get(), failed.get() };
+	}
+
+	private static reactor.netty.http.client.HttpClient httpClient(Server server, int connections) {
+		ConnectionProvider provider = ConnectionProvider.builder("bench-http")
+			.maxConnections(connections)
+			.pendingAcquireMaxCount(-1)
+			.build();
+		return reactor.netty.http.client.HttpClient.create(provider)
+			.baseUrl("http://127.0.0.1:" + server.port())
+			.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + BenchGateway.API_TOKEN)
+				.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
+	}
+
+	private static Mono<Integer> httpPush(reactor.netty.http.client.HttpClient client, int users) {
+		String uid = "u" + ThreadLocalRandom.current().nextInt(users);
+		return client.post()
+			.uri("/push-api/users/" + uid + "?event=t")
+			.send(ByteBufFlux.fromString(Mono.fromSupplier(() -> "{\"n\":" + System.nanoTime() + "}")))
+			.responseSingle((response, body) -> body.then(Mono.just(response.status().code())));
+	}
+
+	private static void awaitZero(AtomicLong pending) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (pending.get() > 0 && System.nanoTime() < deadline) {
+			sleep(10);
+		}
+	}
+
+	static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static String javaCommand() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	/** The server under test, as a child process. */
+	static final class Server implements AutoCloseable {
+
+		/**
+		 * HTTP/1.1: an h2c upgrade offer would reach Socket.IO's upgrade handler, which
+		 * drops it.
+		 */
+		private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+		private final String target;
+
+		private final int port;
+
+		private final Process process;
+
+		private Server(String target, int port, Process process) {
+			this.target = target;
+			this.port = port;
+			this.process = process;
+		}
+
+		static Server start(String target, Path workDir, Args args) throws IOException {
+			int port = freePort();
+			List<String> command = new ArrayList<>();
+			String heap = args.get("server-heap", "1g");
+			switch (target) {
+				case "gateway" -> command.addAll(List.of(javaCommand(), "-Xmx" + heap, "-XX:+UseG1GC", "-cp",
+						System.getProperty("java.class.path"), BenchGateway.class.getName(), "--server.port=" + port));
+				case "netty" -> command.addAll(List.of(javaCommand(), "-Xmx" + heap, "-XX:+UseG1GC", "-cp",
+						System.getProperty("java.class.path"), NettyPeer.class.getName(), Integer.toString(port)));
+				case "socketio" -> command.addAll(List.of(args.get("node", "node"), "--expose-gc",
+						socketIoScript(args).toString(), Integer.toString(port)));
+				default -> throw new IllegalArgumentException("unknown target '" + target + "'");
+			}
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(workDir.resolve(target + "-server.log").toFile())
+				.start();
+			Server server = new Server(target, port, process);
+			server.awaitReady();
+			return server;
+		}
+
+		private static Path socketIoScript(Args args) {
+			Path script = Path.of(args.get("socketio-dir", "push-gateway-bench/socketio"), "server.js");
+			if (!Files.exists(script)) {
+				script = Path.of("socketio", "server.js");
+			}
+			return script.toAbsolutePath();
+		}
+
+		String target() {
+			return this.target;
+		}
+
+		int port() {
+			return this.port;
+		}
+
+		long pid() {
+			return this.process.pid();
+		}
+
+		private void awaitReady() {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (System.nanoTime() < deadline) {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(this.target + " server exited; see its log");
+				}
+				try {
+					if (HTTP.send(request("/bench/stats").GET().build(), HttpResponse.BodyHandlers.ofString())
+						.statusCode() == 200) {
+						return;
+					}
+				}
+				catch (IOException ex) {
+					// not listening yet
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
+				sleep(100);
+			}
+			throw new IllegalStateException(this.target + " server did not start within 60 s");
+		}
+
+		JsonNode stats() throws Exception {
+			return call(request("/bench/stats").GET());
+		}
+
+		JsonNode post(String path) throws Exception {
+			return call(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+		}
+
+		private JsonNode call(HttpRequest.Builder request) throws Exception {
+			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException(this.target + " answered " + response.statusCode());
+			}
+			return JSON.readTree(response.body());
+		}
+
+		private HttpRequest.Builder request(String path) {
+			return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+				.timeout(Duration.ofMinutes(2));
+		}
+
+		@Override
+		public void close() {
+			this.process.destroy();
+			try {
+				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+					this.process.destroyForcibly().waitFor();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+	/** The load generator processes, driven together. */
+	static final class Workers implements AutoCloseable {
+
+		private final List<Worker> workers;
+
+		private Workers(List<Worker> workers) {
+			this.workers = workers;
+		}
+
+		static Workers start(Server server, int connections, int count, int perUser, Path workDir) throws IOException {
+			List<Worker> workers = new ArrayList<>();
+			int share = connections / count;
+			for (int i = 0; i < count; i++) {
+				int n = (i == count - 1) ? connections - share * (count - 1) : share;
+				List<String> command = List.of(javaCommand(), "-Xmx512m", "-XX:+UseSerialGC", "-Xss256k", "-cp",
+						System.getProperty("java.class.path"), LoadWorker.class.getName(), "--target", server.target(),
+						"--port", Integer.toString(server.port()), "--count", Integer.toString(n), "--first",
+						Integer.toString(share * i), "--per-user", Integer.toString(perUser), "--worker",
+						Integer.toString(i));
+				Process process = new ProcessBuilder(command)
+					.redirectError(workDir.resolve("worker-" + i + ".log").toFile())
+					.start();
+				workers.add(new Worker(process));
+			}
+			for (Worker worker : workers) {
+				worker.expect("started", Duration.ofSeconds(60));
+			}
+			return new Workers(workers);
+		}
+
+		/** Connect everything at once; {ok, failed, seconds}. */
+		Map<String, Object> connect() {
+			this.workers.forEach((worker) -> worker.send("go"));
+			int ok = 0;
+			int failed = 0;
+			double seconds = 0;
+			for (Worker worker : this.workers) {
+				JsonNode connected = worker.expect("connected", Duration.ofMinutes(5));
+				ok += connected.get("ok").asInt();
+				failed += connected.get("failed").asInt();
+				seconds = Math.max(seconds, connected.get("seconds").asDouble());
+			}
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("ok", ok);
+			result.put("failed", failed);
+			result.put("seconds", seconds);
+			return result;
+		}
+
+		void reset() {
+			this.workers.forEach((worker) -> worker.send("reset"));
+			this.workers.forEach((worker) -> worker.expect("reset", Duration.ofSeconds(30)));
+		}
+
+		long received() {
+			this.workers.forEach((worker) -> worker.send("count"));
+			long received = 0;
+			for (Worker worker : this.workers) {
+				received += worker.expect("count", Duration.ofSeconds(30)).get("received").asLong();
+			}
+			return received;
+		}
+
+		/** Wait until the workers together received {@code expected} timed messages. */
+		long awaitReceived(long expected, Duration timeout) {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			long received = received();
+			while (received < expected && System.nanoTime() < deadline) {
+				sleep(5);
+				received = received();
+			}
+			return received;
+		}
+
+		/** Wait until no more messages arrive (after a warm-up). */
+		void awaitQuiet() {
+			long last = -1;
+			long now = received();
+			while (now != last) {
+				sleep(500);
+				last = now;
+				now = received();
+			}
+		}
+
+		Histogram report() {
+			this.workers.forEach((worker) -> worker.send("report"));
+			Histogram merged = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+			for (Worker worker : this.workers) {
+				String encoded = worker.expect("report", Duration.ofSeconds(30)).get("hist").asText();
+				try {
+					merged.add(Histogram
+						.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0));
+				}
+				catch (DataFormatException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+			return merged;
+		}
+
+		@Override
+		public void close() {
+			for (Worker worker : this.workers) {
+				worker.process.destroy();
+			}
+			for (Worker worker : this.workers) {
+				try {
+					worker.process.waitFor(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				worker.process.destroyForcibly();
+			}
+		}
+
+	}
+
+	/** One load generator process and its JSON lines. */
+	static final class Worker {
+
+		private final Process process;
+
+		private final PrintWriter commands;
+
+		private final BlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
+
+		Worker(Process process) {
+			this.process = process;
+			this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+			Thread reader = new Thread(() -> {
+				try (BufferedReader output = new BufferedReader(
+						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+					for (String line; (line = output.readLine()) != null;) {
+						if (line.startsWith("{")) {
+							this.lines.add(JSON.readTree(line));
+						}
+					}
+				}
+				catch (IOException ex) {
+					// the process ended
+				}
+			}, "bench-worker-reader");
+			reader.setDaemon(true);
+			reader.start();
+		}
+
+		void send(String command) {
+			this.commands.println(command);
+		}
+
+		JsonNode expect(String type, Duration timeout) {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			try {
+				while (true) {
+					JsonNode line = this.lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+					if (line == null) {
+						throw new IllegalStateException("worker sent no '" + type + "' within " + timeout
+								+ (this.process.isAlive() ? "" : "; it exited with " + this.process.exitValue()));
+					}
+					if (type.equals(line.get("type").asText())) {
+						return line;
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}

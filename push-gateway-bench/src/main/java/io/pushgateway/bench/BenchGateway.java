@@ -1,0 +1,111 @@
+package io.pushgateway.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.hub.LocalHub;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The gateway under test: a Spring Boot application with the starter on the embedded
+ * default (no Redis, no Kafka), JWT authentication, the HTTP push API, and the
+ * benchmark's control endpoints, which push through {@link PushOperations} from inside
+ * the process: {@code POST /bench/broadcast}, {@code POST /bench/broadcast-stream},
+ * {@code POST /bench/targeted?rate=&seconds=&users=} and {@code GET /bench/stats}. Every
+ * push carries {@code {"n": System.nanoTime()}} so clients can time it.
+ *
+ * @author Push Gateway team
+ */
+@SpringBootConfiguration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+public class BenchGateway {
+
+	/** The JWT secret the load generator signs with. */
+	public static final String SECRET = "bench-secret-with-at-least-thirty-two-bytes";
+
+	/** The HTTP push API's credential. */
+	public static final String API_TOKEN = "bench-api-token";
+
+	public static void main(String[] args) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("push.gateway.auth.jwt.secret", SECRET);
+		defaults.put("push.gateway.http-api.enabled", true);
+		defaults.put("push.gateway.http-api.token", API_TOKEN);
+		defaults.put("push.gateway.limits.max-connections-per-user", 10);
+		defaults.put("spring.main.banner-mode", "off");
+		defaults.put("logging.level.root", "warn");
+		new SpringApplicationBuilder(BenchGateway.class).properties(defaults).run(args);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> benchRoutes(PushOperations push, LocalHub hub) {
+		return RouterFunctions.route()
+			.POST("/bench/broadcast", (request) -> push.broadcast("b", stamp()).then(json("{\"sent\":1}")))
+			.POST("/bench/broadcast-stream", (request) -> paced(request, () -> push.broadcast("b", stamp())))
+			.POST("/bench/targeted", (request) -> {
+				int users = Integer.parseInt(request.queryParam("users").orElse("1000"));
+				return paced(request,
+						() -> push.pushToUser("u" + ThreadLocalRandom.current().nextInt(users), "t", stamp()));
+			})
+			.GET("/bench/stats",
+					(request) -> Mono.fromCallable(Pacer::heapAfterGc)
+						.subscribeOn(Schedulers.boundedElastic())
+						.flatMap((heap) -> json(
+								"{\"connections\":" + hub.connectionCount() + ",\"heapAfterGc\":" + heap + "}")))
+			.build();
+	}
+
+	/**
+	 * Issues pushes at a fixed rate from a pacing thread (never an event loop) and
+	 * answers with how many were sent, delivered on this node, and rejected.
+	 */
+	private static Mono<ServerResponse> paced(ServerRequest request,
+			java.util.function.Supplier<Mono<io.pushgateway.core.PushResult>> push) {
+		int rate = Integer.parseInt(request.queryParam("rate").orElse("1000"));
+		int seconds = Integer.parseInt(request.queryParam("seconds").orElse("10"));
+		AtomicLong delivered = new AtomicLong();
+		AtomicLong rejected = new AtomicLong();
+		AtomicLong pending = new AtomicLong();
+		return Mono.fromCallable(() -> {
+			long sent = Pacer.run(rate, seconds, () -> {
+				pending.incrementAndGet();
+				push.get()
+					.doFinally((signal) -> pending.decrementAndGet())
+					.subscribe((result) -> delivered.addAndGet(result.localDeliveries()),
+							(error) -> rejected.incrementAndGet());
+			});
+			long deadline = System.nanoTime() + 10_000_000_000L;
+			while (pending.get() > 0 && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			return sent;
+		})
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMap((sent) -> json("{\"sent\":" + sent + ",\"delivered\":" + delivered.get() + ",\"rejected\":"
+					+ rejected.get() + "}"));
+	}
+
+	private static Payload stamp() {
+		return Payload.json("{\"n\":" + System.nanoTime() + "}");
+	}
+
+	private static Mono<ServerResponse> json(String body) {
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+	}
+
+}

@@ -1,0 +1,60 @@
+package io.pushgateway.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What Linux accounts for a process: resident memory ({@code VmRSS} in
+ * {@code /proc/<pid>/status}) and CPU time (user plus system clock ticks in
+ * {@code /proc/<pid>/stat}). Read from outside, so it measures every server the same way
+ * whatever its runtime.
+ *
+ * @author Push Gateway team
+ */
+final class ProcStats {
+
+	/** {@code sysconf(_SC_CLK_TCK)}: 100 on every Linux this runs on. */
+	private static final long NANOS_PER_TICK = 10_000_000L;
+
+	private ProcStats() {
+	}
+
+	/**
+	 * Resident memory.
+	 * @param pid the process
+	 * @return bytes
+	 */
+	static long rssBytes(long pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+			throw new IllegalStateException("no VmRSS for " + pid);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("process " + pid + " is gone", ex);
+		}
+	}
+
+	/**
+	 * CPU time used so far, user plus system.
+	 * @param pid the process
+	 * @return nanoseconds, at clock-tick (10 ms) resolution
+	 */
+	static long cpuNanos(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			// the command name may contain spaces; fields count from after its closing
+			// ')'
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("process " + pid + " is gone", ex);
+		}
+	}
+
+}
