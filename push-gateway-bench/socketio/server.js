@@ -37,8 +37,10 @@ const http = createServer((request, response) => {
     };
     tick();
   } else if (url.pathname === '/bench/stats') {
-    globalThis.gc?.();
-    globalThis.gc?.();
+    if (url.searchParams.get('gc') !== 'false') {
+      globalThis.gc?.();
+      globalThis.gc?.();
+    }
     json({ connections: io.engine.clientsCount, heapAfterGc: process.memoryUsage().heapUsed });
   } else {
     response.writeHead(404);

@@ -50,6 +50,12 @@ public final class Bench {
 
 	static final JsonMapper JSON = new JsonMapper();
 
+	/**
+	 * The JVM flags of both JVM servers: G1 with a 1 GB cap, returning free heap after a
+	 * full collection (docs/performance.md explains why).
+	 */
+	static final String SERVER_JVM = "-Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20";
+
 	private final Args args;
 
 	private final Path workDir;
@@ -110,8 +116,15 @@ public final class Bench {
 	}
 
 	private void idle(Server server, Map<String, Object> result) throws Exception {
+		// a first round warms up what is paid once, not per connection (JIT-compiled
+		// code,
+		// buffer pools, thread caches), so the difference below is what connections cost
+		try (Workers warmUp = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
+			warmUp.connect();
+		}
+		awaitConnections(server, 0);
 		JsonNode before = server.stats();
-		long rssBefore = ProcStats.rssBytes(server.pid());
+		long rssBefore = settledRss(server);
 		try (Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
 			Map<String, Object> ramp = load.connect();
 			int open = (int) ramp.get("ok");
@@ -119,7 +132,7 @@ public final class Bench {
 			// collection
 			Thread.sleep(this.args.getInt("settle-ms", 5000));
 			JsonNode after = server.stats();
-			long rssAfter = ProcStats.rssBytes(server.pid());
+			long rssAfter = settledRss(server);
 			result.put("connections", open);
 			result.put("failed", ramp.get("failed"));
 			result.put("rssMiB", round(rssAfter / 1048576.0));
@@ -127,6 +140,31 @@ public final class Bench {
 			result.put("heapBytesPerConnection",
 					(open > 0) ? (after.get("heapAfterGc").asLong() - before.get("heapAfterGc").asLong()) / open : 0);
 			result.put("serverConnections", after.get("connections").asLong());
+		}
+	}
+
+	/**
+	 * Resident memory once it stopped falling after a collection: the JVM returns freed
+	 * heap to the system concurrently (G1 since JDK 17), so RSS read right after a GC is
+	 * whatever happened to be returned by then.
+	 */
+	private static long settledRss(Server server) {
+		long previous = ProcStats.rssBytes(server.pid());
+		for (int i = 0; i < 20; i++) {
+			sleep(500);
+			long now = ProcStats.rssBytes(server.pid());
+			if (now >= previous - 64 * 1024) {
+				return now;
+			}
+			previous = now;
+		}
+		return previous;
+	}
+
+	private static void awaitConnections(Server server, long expected) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (server.connections() != expected && System.nanoTime() < deadline) {
+			sleep(200);
 		}
 	}
 
@@ -165,6 +203,7 @@ public final class Bench {
 			last.put("max", round(times.get(times.size() - 1)));
 			result.put("lastClientMillis", last);
 			result.put("deliveryMillis", percentiles(all));
+			result.put("distribution", distribution(all));
 			// sustained: server CPU per delivered message, from the process's own
 			// accounting
 			int rate = this.args.getInt("broadcast-rate", 10);
@@ -261,6 +300,7 @@ public final class Bench {
 		delivery.put("lost", sent - received);
 		delivery.put("rejected", rejected);
 		delivery.put("latencyMillis", percentiles(latencies));
+		delivery.put("distribution", distribution(latencies));
 		return delivery;
 	}
 
@@ -271,6 +311,15 @@ public final class Bench {
 		percentiles.put("p99.9", round(histogram.getValueAtPercentile(99.9) / 1e6));
 		percentiles.put("max", round(histogram.getMaxValue() / 1e6));
 		return percentiles;
+	}
+
+	/** Latency in milliseconds at fixed percentiles, for charts. */
+	static List<List<Double>> distribution(Histogram histogram) {
+		List<List<Double>> points = new ArrayList<>();
+		for (double percentile : new double[] { 0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100 }) {
+			points.add(List.of(percentile, round(histogram.getValueAtPercentile(percentile) / 1e6)));
+		}
+		return points;
 	}
 
 	static double round(double value) {
@@ -355,13 +404,21 @@ public final class Bench {
 		}
 	}
 
+	/**
+	 * A free port below the ephemeral range (32768 and up on Linux), so no client socket
+	 * of an earlier run, bound to an ephemeral port, can collide with the server.
+	 */
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int port = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+			try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+				return socket.getLocalPort();
+			}
+			catch (IOException ex) {
+				// taken: try another
+			}
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		throw new IllegalStateException("no free port between 20000 and 32000");
 	}
 
 	static String javaCommand() {
@@ -392,12 +449,21 @@ public final class Bench {
 		static Server start(String target, Path workDir, Args args) throws IOException {
 			int port = freePort();
 			List<String> command = new ArrayList<>();
-			String heap = args.get("server-heap", "1g");
+			// the same flags for both JVM servers
+			List<String> jvm = List.of(args.get("server-jvm", SERVER_JVM).split(" "));
 			switch (target) {
-				case "gateway" -> command.addAll(List.of(javaCommand(), "-Xmx" + heap, "-XX:+UseG1GC", "-cp",
-						System.getProperty("java.class.path"), BenchGateway.class.getName(), "--server.port=" + port));
-				case "netty" -> command.addAll(List.of(javaCommand(), "-Xmx" + heap, "-XX:+UseG1GC", "-cp",
-						System.getProperty("java.class.path"), NettyPeer.class.getName(), Integer.toString(port)));
+				case "gateway" -> {
+					command.add(javaCommand());
+					command.addAll(jvm);
+					command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchGateway.class.getName(),
+							"--server.port=" + port));
+				}
+				case "netty" -> {
+					command.add(javaCommand());
+					command.addAll(jvm);
+					command.addAll(List.of("-cp", System.getProperty("java.class.path"), NettyPeer.class.getName(),
+							Integer.toString(port)));
+				}
 				case "socketio" -> command.addAll(List.of(args.get("node", "node"), "--expose-gc",
 						socketIoScript(args).toString(), Integer.toString(port)));
 				default -> throw new IllegalArgumentException("unknown target '" + target + "'");
@@ -456,6 +522,11 @@ public final class Bench {
 
 		JsonNode stats() throws Exception {
 			return call(request("/bench/stats").GET());
+		}
+
+		/** The open connections, without a collection. */
+		long connections() throws Exception {
+			return call(request("/bench/stats?gc=false").GET()).get("connections").asLong();
 		}
 
 		JsonNode post(String path) throws Exception {

@@ -1,12 +1,30 @@
 package io.pushgateway.bench;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
 /**
- * Runs every scenario against every server and rewrites the results in
- * {@code docs/performance.md}.
+ * Runs every scenario against every server (Socket.IO only where Node and its packages
+ * are installed), writes the JSON lines to {@code target/bench/results.jsonl}, and
+ * rewrites the results section and the charts of {@code docs/performance.md} from them.
  *
  * @author Push Gateway team
  */
 final class BenchReport {
+
+	static final String BEGIN = "<!-- bench-results:begin -->";
+
+	static final String END = "<!-- bench-results:end -->";
 
 	private final Bench bench;
 
@@ -18,11 +36,197 @@ final class BenchReport {
 	}
 
 	void runAll() throws Exception {
-		for (String target : new String[] { "gateway", "netty", "socketio" }) {
-			for (String scenario : new String[] { "idle", "ramp", "broadcast" }) {
-				System.out.println(this.bench.run(scenario, target));
+		List<String> targets = new ArrayList<>(List.of("gateway", "netty"));
+		if (socketIoAvailable()) {
+			targets.add("socketio");
+		}
+		else {
+			System.err.println("Socket.IO peer skipped: run 'npm ci' in push-gateway-bench/socketio");
+		}
+		Map<String, Map<String, JsonNode>> results = new LinkedHashMap<>();
+		List<String> lines = new ArrayList<>();
+		for (String target : targets) {
+			List<String> scenarios = new ArrayList<>(List.of("idle", "ramp", "broadcast"));
+			if ("gateway".equals(target)) {
+				scenarios.addAll(List.of("targeted", "http-api"));
+			}
+			for (String scenario : scenarios) {
+				String line = this.bench.run(scenario, target);
+				System.out.println(line);
+				lines.add(line);
+				results.computeIfAbsent(target, (key) -> new LinkedHashMap<>())
+					.put(scenario, Bench.JSON.readTree(line));
 			}
 		}
+		Path out = Path.of(this.args.get("work-dir", "target/bench"));
+		Files.createDirectories(out);
+		Files.write(out.resolve("results.jsonl"), lines, StandardCharsets.UTF_8);
+		if (!this.args.has("no-docs")) {
+			write(results, Path.of(this.args.get("docs", "docs")));
+		}
+	}
+
+	private boolean socketIoAvailable() {
+		Path dir = Path.of(this.args.get("socketio-dir", "push-gateway-bench/socketio"));
+		if (!Files.isDirectory(dir.resolve("node_modules/socket.io"))) {
+			return false;
+		}
+		try {
+			return new ProcessBuilder(this.args.get("node", "node"), "--version").start().waitFor() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * Rewrite the results section of {@code performance.md} and the charts.
+	 * @param results per target, per scenario
+	 * @param docs the docs directory
+	 * @throws IOException on failure
+	 */
+	static void write(Map<String, Map<String, JsonNode>> results, Path docs) throws IOException {
+		Path images = docs.resolve("images");
+		Files.createDirectories(images);
+		List<String> targets = new ArrayList<>(results.keySet());
+		List<String> names = targets.stream().map(BenchReport::label).toList();
+
+		List<Double> rss = new ArrayList<>();
+		List<Double> heap = new ArrayList<>();
+		for (String target : targets) {
+			JsonNode idle = results.get(target).get("idle");
+			rss.add(Bench.round(idle.get("rssBytesPerConnection").asDouble() / 1024));
+			heap.add(Bench.round(idle.get("heapBytesPerConnection").asDouble() / 1024));
+		}
+		Files.writeString(images.resolve("bench-memory.svg"),
+				Svg.bars("Memory per idle connection", "KiB per connection", names,
+						List.of(new Svg.Series("RSS", rss), new Svg.Series("heap after GC", heap))));
+
+		List<Double> percentiles = new ArrayList<>();
+		List<Svg.Series> broadcast = new ArrayList<>();
+		for (String target : targets) {
+			JsonNode distribution = results.get(target).get("broadcast").get("distribution");
+			List<Double> values = new ArrayList<>();
+			percentiles.clear();
+			for (JsonNode point : distribution) {
+				percentiles.add(point.get(0).asDouble());
+				values.add(point.get(1).asDouble());
+			}
+			broadcast.add(new Svg.Series(label(target), values));
+		}
+		Files.writeString(images.resolve("bench-broadcast.svg"), Svg.percentiles(
+				"Broadcast to every connection: time from send to receipt", "milliseconds", percentiles, broadcast));
+
+		JsonNode targeted = results.get("gateway").get("targeted");
+		List<Svg.Series> latency = new ArrayList<>();
+		for (String path : List.of("template", "http")) {
+			List<Double> values = new ArrayList<>();
+			for (JsonNode point : targeted.get(path).get("distribution")) {
+				values.add(point.get(1).asDouble());
+			}
+			latency.add(new Svg.Series("template".equals(path) ? "PushTemplate" : "HTTP API", values));
+		}
+		Files.writeString(images.resolve("bench-targeted-latency.svg"),
+				Svg.percentiles("Targeted pushes at " + targeted.get("rate").asInt() + "/s: push to receipt",
+						"milliseconds", percentiles, latency));
+
+		Path page = docs.resolve("performance.md");
+		String text = Files.readString(page);
+		int begin = text.indexOf(BEGIN);
+		int end = text.indexOf(END);
+		if (begin < 0 || end < begin) {
+			throw new IllegalStateException(page + " has no " + BEGIN + " ... " + END + " section");
+		}
+		String section = BEGIN + "\n" + table(results, targets) + END;
+		Files.writeString(page, text.substring(0, begin) + section + text.substring(end + END.length()));
+	}
+
+	private static String table(Map<String, Map<String, JsonNode>> results, List<String> targets) {
+		StringBuilder md = new StringBuilder();
+		JsonNode gatewayIdle = results.get("gateway").get("idle");
+		md.append(String.format(Locale.ROOT,
+				"_Last run: %s, %d connections per server, written by `scripts/bench.sh all`; the raw lines are in "
+						+ "`target/bench/results.jsonl`._%n%n",
+				LocalDate.now(), gatewayIdle.get("connections").asInt()));
+		md.append("| figure |");
+		targets.forEach((target) -> md.append(' ').append(label(target)).append(" |"));
+		md.append("\n| --- |");
+		targets.forEach((target) -> md.append(" --- |"));
+		md.append('\n');
+		row(md, results, targets, "RSS per idle connection", "idle",
+				(node) -> kib(node.get("rssBytesPerConnection").asDouble()));
+		row(md, results, targets, "heap per idle connection (after GC)", "idle",
+				(node) -> kib(node.get("heapBytesPerConnection").asDouble()));
+		row(md, results, targets, "one broadcast to all, last client (median of 10)", "broadcast",
+				(node) -> ms(node.get("lastClientMillis").get("median").asDouble()));
+		row(md, results, targets, "server CPU per delivered message (sustained broadcast)", "broadcast",
+				(node) -> String.format(Locale.ROOT, "%.2f µs",
+						node.get("sustained").get("cpuNanosPerDelivery").asDouble() / 1000));
+		row(md, results, targets, "messages lost in sustained broadcast", "broadcast",
+				(node) -> node.get("sustained").get("lost").asText());
+		row(md, results, targets, "new connections per second", "ramp",
+				(node) -> String.format(Locale.ROOT, "%,d", node.get("handshakesPerSecond").asLong()));
+		row(md, results, targets, "server CPU per handshake", "ramp",
+				(node) -> String.format(Locale.ROOT, "%.0f µs", node.get("cpuMicrosPerHandshake").asDouble()));
+		md.append('\n');
+
+		JsonNode targeted = results.get("gateway").get("targeted");
+		md.append(String.format(Locale.ROOT,
+				"Gateway only, %d connections, one per user, pushes to random users at %d/s for %d s:%n%n",
+				targeted.get("connections").asInt(), targeted.get("rate").asInt(), targeted.get("seconds").asInt()));
+		md.append("| path | sent | lost | p50 | p99 | p99.9 | max |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+		for (String path : List.of("template", "http")) {
+			JsonNode delivery = targeted.get(path);
+			JsonNode latency = delivery.get("latencyMillis");
+			md.append(String.format(Locale.ROOT, "| %s | %,d | %d | %s | %s | %s | %s |%n",
+					"template".equals(path) ? "`PushTemplate`" : "HTTP push API", delivery.get("sent").asLong(),
+					delivery.get("lost").asLong(), ms(latency.get("p50").asDouble()), ms(latency.get("p99").asDouble()),
+					ms(latency.get("p99.9").asDouble()), ms(latency.get("max").asDouble())));
+		}
+		JsonNode http = results.get("gateway").get("http-api");
+		md.append(String.format(Locale.ROOT,
+				"%nSeed 001's test: %,d connections (10 per user), %d concurrent HTTP push requests for %d s: "
+						+ "**%,d pushes/s** (%,d deliveries, %d lost, %d failed requests, %.0f µs server CPU per push, "
+						+ "delivery p99 %s).%n%n",
+				http.get("connections").asInt(), http.get("concurrency").asInt(), http.get("seconds").asInt(),
+				http.get("pushesPerSecond").asLong(), http.get("deliveries").asLong(), http.get("lost").asLong(),
+				http.get("failedRequests").asLong(), http.get("serverCpuMicrosPerPush").asDouble(),
+				ms(http.get("deliveryMillis").get("p99").asDouble())));
+		md.append("![memory per idle connection](images/bench-memory.svg)\n\n");
+		md.append("![broadcast delivery time distribution](images/bench-broadcast.svg)\n\n");
+		md.append("![targeted push latency distribution](images/bench-targeted-latency.svg)\n");
+		return md.toString();
+	}
+
+	private static void row(StringBuilder md, Map<String, Map<String, JsonNode>> results, List<String> targets,
+			String figure, String scenario, java.util.function.Function<JsonNode, String> value) {
+		md.append("| ").append(figure).append(" |");
+		for (String target : targets) {
+			JsonNode node = results.get(target).get(scenario);
+			md.append(' ').append((node != null) ? value.apply(node) : "—").append(" |");
+		}
+		md.append('\n');
+	}
+
+	private static String kib(double bytes) {
+		return String.format(Locale.ROOT, "%.2f KiB", bytes / 1024);
+	}
+
+	private static String ms(double millis) {
+		return String.format(Locale.ROOT, "%.2f ms", millis);
+	}
+
+	static String label(String target) {
+		return switch (target) {
+			case "gateway" -> "Push Gateway";
+			case "netty" -> "raw Netty";
+			case "socketio" -> "Socket.IO 4.8";
+			default -> target;
+		};
 	}
 
 }

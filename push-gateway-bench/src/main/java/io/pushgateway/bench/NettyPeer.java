@@ -156,8 +156,9 @@ public final class NettyPeer {
 				}
 				case "/bench/stats" -> {
 					Pacer.inBackground(() -> {
+						long heap = query.parameters().containsKey("gc") ? 0 : Pacer.heapAfterGc();
 						String stats = "{\"connections\":" + NettyPeer.this.connections.get() + ",\"heapAfterGc\":"
-								+ Pacer.heapAfterGc() + "}";
+								+ heap + "}";
 						ctx.executor().execute(() -> respond(ctx, HttpResponseStatus.OK, stats));
 					});
 					return;

@@ -63,7 +63,7 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 					Thread thread = new Thread(runnable, name);
 					thread.setDaemon(true);
 					return thread;
-				}, new ThreadPoolExecutor.AbortPolicy());
+				}, BoundedKafkaProducer::reject);
 	}
 
 	/**
@@ -103,6 +103,15 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 	public void close() {
 		this.publisher.shutdown();
 		this.producer.close(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * Rejects like {@link ThreadPoolExecutor.AbortPolicy} without its message, which
+	 * prints the executor and so takes the executor's lock: a publish that finds the
+	 * queue full must fail at once, not wait for a lock on an event loop.
+	 */
+	private static void reject(Runnable task, ThreadPoolExecutor executor) {
+		throw new RejectedExecutionException("publish queue full");
 	}
 
 }

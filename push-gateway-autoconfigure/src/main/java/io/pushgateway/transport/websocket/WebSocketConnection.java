@@ -94,6 +94,10 @@ final class WebSocketConnection extends PushConnection {
 		if (!this.closing.compareAndSet(false, true)) {
 			return;
 		}
+		if (!this.channel.isActive()) {
+			// the client is gone already: nothing to send, nothing to wait for
+			return;
+		}
 		// the close frame queues behind whatever the client has not read yet; a client
 		// that
 		// never reads it must not hold the socket open

@@ -53,6 +53,20 @@ public final class WebSocketHandshakeHandler
 
 	private static final Log logger = LogFactory.getLog(WebSocketHandshakeHandler.class);
 
+	/**
+	 * Reactor's context key for a subscriber-local dropped-error hook. A client that goes
+	 * away without a close frame makes Reactor Netty report the aborted inbound after the
+	 * connection's pipeline already ended, which Reactor would log at ERROR with a stack
+	 * trace, once per connection: thousands of lines when a node's clients all drop at
+	 * once. It is an ordinary disconnect, so this connection's chain logs it at DEBUG.
+	 */
+	private static final reactor.util.context.Context DROPPED_ERRORS = reactor.util.context.Context
+		.of("reactor.onErrorDropped.local", (java.util.function.Consumer<Throwable>) (error) -> {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Error after the connection ended: " + error);
+			}
+		});
+
 	private final WebSocketSettings settings;
 
 	private final Admission admission;
@@ -128,8 +142,16 @@ public final class WebSocketHandshakeHandler
 		}
 		return this.admission.admit(handshake).flatMap((admitted) -> {
 			this.metrics.handshake("accepted");
-			return response.sendWebsocket((in, out) -> connect(in, out, admitted.principal(), admitted.guids(),
-					this.admission.codecs().get(codecIndex), since), this.specs.get(codecIndex));
+			return response.sendWebsocket((in, out) -> {
+				// Reactor Netty keeps the upgrade request and response for the life of
+				// the
+				// socket; their headers (the token among them) are not needed after the
+				// handshake and are a large share of an idle connection's heap
+				request.requestHeaders().clear();
+				response.responseHeaders().clear();
+				return connect(in, out, admitted.principal(), admitted.guids(), this.admission.codecs().get(codecIndex),
+						since);
+			}, this.specs.get(codecIndex));
 		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
 	}
 
@@ -157,7 +179,8 @@ public final class WebSocketHandshakeHandler
 				return Mono.empty();
 			})
 			.then()
-			.doFinally((signal) -> this.hub.unregister(connection));
+			.doFinally((signal) -> this.hub.unregister(connection))
+			.contextWrite(DROPPED_ERRORS);
 	}
 
 	private void onFrame(WebSocketConnection connection, Channel channel, WebSocketFrame frame) {

@@ -1,0 +1,99 @@
+package io.pushgateway.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A tiny run of every scenario through the real harness (server and load generator
+ * processes, real sockets), so the benchmark cannot rot between benchmark runs. It checks
+ * that the harness works and counts correctly, not how fast anything is.
+ *
+ * @author Push Gateway team
+ */
+class BenchSmokeTests {
+
+	@TempDir
+	Path work;
+
+	private Bench bench(String... extra) {
+		List<String> args = new java.util.ArrayList<>(List.of("--work-dir", this.work.toString(), "--connections", "40",
+				"--workers", "2", "--seconds", "1", "--broadcasts", "2", "--broadcast-rate", "5", "--rate", "50",
+				"--concurrency", "8", "--settle-ms", "100"));
+		args.addAll(List.of(extra));
+		return new Bench(Args.parse(args.toArray(String[]::new)));
+	}
+
+	@Test
+	void everyScenarioRunsAgainstTheGatewayAndReportsWhatArrived() throws Exception {
+		Bench bench = bench();
+		Map<String, JsonNode> results = new LinkedHashMap<>();
+		for (String scenario : List.of("idle", "ramp", "broadcast", "targeted", "http-api")) {
+			results.put(scenario, Bench.JSON.readTree(bench.run(scenario, "gateway")));
+		}
+		assertThat(results.get("idle").get("connections").asInt()).isEqualTo(40);
+		assertThat(results.get("idle").get("serverConnections").asInt()).isEqualTo(40);
+		assertThat(results.get("ramp").get("failed").asInt()).isZero();
+		assertThat(results.get("ramp").get("handshakesPerSecond").asLong()).isPositive();
+		JsonNode broadcast = results.get("broadcast");
+		assertThat(broadcast.get("connections").asInt()).isEqualTo(40);
+		assertThat(broadcast.get("sustained").get("delivered").asLong()).isEqualTo(5 * 40);
+		assertThat(broadcast.get("sustained").get("lost").asLong()).isZero();
+		assertThat(broadcast.get("lastClientMillis").get("median").asDouble()).isPositive();
+		JsonNode targeted = results.get("targeted");
+		for (String path : List.of("template", "http")) {
+			assertThat(targeted.get(path).get("sent").asLong()).as(path).isEqualTo(50);
+			assertThat(targeted.get(path).get("lost").asLong()).as(path).isZero();
+		}
+		JsonNode http = results.get("http-api");
+		assertThat(http.get("users").asInt()).isEqualTo(4);
+		assertThat(http.get("deliveries").asLong()).isEqualTo(http.get("pushesPerSecond").asLong() * 10);
+		assertThat(http.get("lost").asLong()).isZero();
+		assertThat(http.get("failedRequests").asLong()).isZero();
+
+		// the report renders the page section and the charts from these lines
+		Path docs = Files.createDirectories(this.work.resolve("docs"));
+		Files.writeString(docs.resolve("performance.md"),
+				"# before\n" + BenchReport.BEGIN + "\nold\n" + BenchReport.END + "\n# after\n");
+		Map<String, Map<String, JsonNode>> report = new LinkedHashMap<>();
+		report.put("gateway", results);
+		report.put("netty", Map.of("idle", results.get("idle"), "ramp", results.get("ramp"), "broadcast",
+				Bench.JSON.readTree(bench.run("broadcast", "netty"))));
+		BenchReport.write(report, docs);
+		String page = Files.readString(docs.resolve("performance.md"));
+		assertThat(page).startsWith("# before\n").endsWith("# after\n").doesNotContain("\nold\n");
+		assertThat(page).contains("| figure | Push Gateway | raw Netty |").contains("`PushTemplate`");
+		for (String chart : List.of("bench-memory.svg", "bench-broadcast.svg", "bench-targeted-latency.svg")) {
+			assertThat(Files.readString(docs.resolve("images").resolve(chart))).startsWith("<svg").contains("</svg>");
+		}
+	}
+
+	@Test
+	void theRawNettyPeerIsMeasuredTheSameWay() throws Exception {
+		JsonNode broadcast = Bench.JSON.readTree(bench().run("broadcast", "netty"));
+		assertThat(broadcast.get("connections").asInt()).isEqualTo(40);
+		assertThat(broadcast.get("sustained").get("lost").asLong()).isZero();
+	}
+
+	@Test
+	void theSocketIoPeerIsMeasuredTheSameWay() throws Exception {
+		boolean installed = Files.isDirectory(Path.of("socketio/node_modules/socket.io"));
+		if (System.getenv("PUSH_GATEWAY_REQUIRE_SOCKETIO") != null) {
+			assertThat(installed).as("npm ci in push-gateway-bench/socketio").isTrue();
+		}
+		Assumptions.assumeTrue(installed, "Socket.IO peer not installed (npm ci in push-gateway-bench/socketio)");
+		JsonNode broadcast = Bench.JSON.readTree(bench().run("broadcast", "socketio"));
+		assertThat(broadcast.get("connections").asInt()).isEqualTo(40);
+		assertThat(broadcast.get("sustained").get("delivered").asLong()).isEqualTo(5 * 40);
+	}
+
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs one benchmark scenario, or all of them, and prints one JSON line per run.
+#
+#   scripts/bench.sh idle      [--target gateway|netty|socketio] [--connections 19000]
+#   scripts/bench.sh ramp      [--target ...] [--connections 19000]
+#   scripts/bench.sh broadcast [--target ...] [--connections 19000] [--broadcast-rate 10] [--seconds 10]
+#   scripts/bench.sh targeted  [--connections 19000] [--rate 2000] [--seconds 20]       (gateway only)
+#   scripts/bench.sh http-api  [--connections 19000] [--concurrency 600] [--seconds 20] (gateway only)
+#   scripts/bench.sh all       runs everything against every server and rewrites docs/performance.md
+#
+# Each run starts the server under test and its load generators as separate processes on loopback
+# (docs/performance.md explains the method). Socket.IO needs Node and `npm ci` in push-gateway-bench/socketio,
+# which this script does when npm is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -pl push-gateway-bench -am package -DskipTests
+if command -v npm > /dev/null && [ ! -d push-gateway-bench/socketio/node_modules/socket.io ]; then
+	(cd push-gateway-bench/socketio && npm ci --no-audit --no-fund > /dev/null)
+fi
+exec java -Xmx1g -cp "push-gateway-bench/target/classes:push-gateway-bench/target/lib/*" \
+	io.pushgateway.bench.Bench "$@"
