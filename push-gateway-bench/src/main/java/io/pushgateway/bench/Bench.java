@@ -101,6 +101,8 @@ public final class Bench {
 			switch (scenario) {
 				case "idle" -> idle(server, result);
 				case "ramp" -> {
+					// the first round compiles the handshake path; the second is measured
+					warmUp(server, perUser);
 					try (Workers load = Workers.start(server, this.connections, this.workers, perUser, this.workDir)) {
 						ramp(server, load, result);
 					}
@@ -119,10 +121,7 @@ public final class Bench {
 		// a first round warms up what is paid once, not per connection (JIT-compiled
 		// code,
 		// buffer pools, thread caches), so the difference below is what connections cost
-		try (Workers warmUp = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
-			warmUp.connect();
-		}
-		awaitConnections(server, 0);
+		warmUp(server, 1);
 		JsonNode before = server.stats();
 		long rssBefore = settledRss(server);
 		try (Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
@@ -141,6 +140,14 @@ public final class Bench {
 					(open > 0) ? (after.get("heapAfterGc").asLong() - before.get("heapAfterGc").asLong()) / open : 0);
 			result.put("serverConnections", after.get("connections").asLong());
 		}
+	}
+
+	/** Connect everything once and close it again. */
+	private void warmUp(Server server, int perUser) throws Exception {
+		try (Workers warmUp = Workers.start(server, this.connections, this.workers, perUser, this.workDir)) {
+			warmUp.connect();
+		}
+		awaitConnections(server, 0);
 	}
 
 	/**
@@ -185,7 +192,7 @@ public final class Bench {
 		try (Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
 			int open = (int) load.connect().get("ok");
 			result.put("connections", open);
-			for (int i = 0; i < 3; i++) {
+			for (int i = 0; i < this.args.getInt("warm-up-broadcasts", 20); i++) {
 				oneBroadcast(server, load, open);
 			}
 			List<Double> times = new ArrayList<>();
@@ -241,9 +248,10 @@ public final class Bench {
 			result.put("connections", open);
 			result.put("rate", rate);
 			result.put("seconds", seconds);
-			// warm up both paths
-			server.post("/bench/targeted?rate=" + rate + "&seconds=2&users=" + open);
-			httpPaced(server, open, rate, 2);
+			// warm up both paths (JIT compilation)
+			int warmUp = this.args.getInt("warm-up-seconds", 10);
+			server.post("/bench/targeted?rate=" + rate + "&seconds=" + warmUp + "&users=" + open);
+			httpPaced(server, open, rate, warmUp);
 			load.awaitQuiet();
 
 			load.reset();
@@ -269,7 +277,7 @@ public final class Bench {
 			result.put("connections", open);
 			result.put("users", users);
 			result.put("concurrency", concurrency);
-			httpClosedLoop(server, users, concurrency, 2);
+			httpClosedLoop(server, users, concurrency, this.args.getInt("warm-up-seconds", 10));
 			load.awaitQuiet();
 			load.reset();
 			long cpuBefore = ProcStats.cpuNanos(server.pid());
@@ -338,10 +346,14 @@ public final class Bench {
 				if (status == 200) {
 					ok.incrementAndGet();
 				}
-				else {
-					failed.incrementAndGet();
+				else if (failed.incrementAndGet() == 1) {
+					System.err.println("HTTP push answered " + status);
 				}
-			}, (error) -> failed.incrementAndGet());
+			}, (error) -> {
+				if (failed.incrementAndGet() == 1) {
+					System.err.println("HTTP push failed: " + error);
+				}
+			});
 		});
 		awaitZero(pending);
 		return new long[] { ok.get(), failed.get() };

@@ -28,7 +28,7 @@ class BenchSmokeTests {
 	private Bench bench(String... extra) {
 		List<String> args = new java.util.ArrayList<>(List.of("--work-dir", this.work.toString(), "--connections", "40",
 				"--workers", "2", "--seconds", "1", "--broadcasts", "2", "--broadcast-rate", "5", "--rate", "50",
-				"--concurrency", "8", "--settle-ms", "100"));
+				"--concurrency", "8", "--settle-ms", "100", "--warm-up-seconds", "1", "--warm-up-broadcasts", "1"));
 		args.addAll(List.of(extra));
 		return new Bench(Args.parse(args.toArray(String[]::new)));
 	}
