@@ -63,8 +63,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.util.Assert;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -315,12 +313,7 @@ public final class PushGatewayAutoConfiguration {
 			Assert.state(token != null && !token.isBlank(),
 					"push.gateway.http-api.token must be set when the HTTP push API is enabled");
 			return new HttpPushApi(operations, presence, token,
-					(int) properties.getLimits().getMaxPayloadSize().toBytes());
-		}
-
-		@Bean
-		RouterFunction<ServerResponse> pushGatewayHttpPushApiRoutes(HttpPushApi api, PushGatewayProperties properties) {
-			return api.routes(properties.getHttpApi().getPath());
+					(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getHttpApi().getPath());
 		}
 
 	}

@@ -1,11 +1,18 @@
 package io.pushgateway.http;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.core.AckResult;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Payload;
@@ -16,24 +23,20 @@ import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.spi.ClusterBusException;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.BodyExtractors;
-import org.springframework.web.reactive.function.server.HandlerFilterFunction;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
 
 /**
  * The HTTP push API, for services in any language. The request body is the payload, kept
@@ -42,11 +45,19 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * Every request needs {@code Authorization: Bearer <token>} with the configured API
  * token. See {@code docs/http-api.md}.
  *
+ * <p>
+ * Served on Reactor Netty directly, like the WebSocket endpoint, rather than through
+ * WebFlux: a push is a hot path (seed 001's test drives hundreds of concurrent requests),
+ * and the exchange, routing and codec machinery WebFlux adds per request cost more than
+ * the push itself ({@code docs/performance.md}).
+ *
  * @author Push Gateway team
  */
-public final class HttpPushApi {
+public final class HttpPushApi implements NettyRouteProvider {
 
 	private static final JsonFactory JSON = JsonFactory.builder().build();
+
+	private static final JsonMapper MAPPER = new JsonMapper();
 
 	private final PushOperations operations;
 
@@ -56,160 +67,179 @@ public final class HttpPushApi {
 
 	private final int maxPayloadSize;
 
-	public HttpPushApi(PushOperations operations, PresenceOperations presence, String token, int maxPayloadSize) {
+	private final String basePath;
+
+	public HttpPushApi(PushOperations operations, PresenceOperations presence, String token, int maxPayloadSize,
+			String basePath) {
 		this.operations = operations;
 		this.presence = presence;
 		this.token = token.getBytes(StandardCharsets.UTF_8);
 		this.maxPayloadSize = maxPayloadSize;
+		this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
 	}
 
-	/**
-	 * The routes of the API under a base path.
-	 * @param basePath the base path, such as {@code /push-api}
-	 * @return the router function
-	 */
-	public RouterFunction<ServerResponse> routes(String basePath) {
-		return RouterFunctions.route()
-			.path(basePath, (builder) -> builder
-				.POST("/users/{uid}", (request) -> push(request, (r) -> PushTarget.user(r.pathVariable("uid"))))
-				.POST("/users", (request) -> push(request, HttpPushApi::users))
-				.POST("/guids/{guid}", (request) -> push(request, (r) -> PushTarget.guid(r.pathVariable("guid"))))
-				.POST("/sockets/{socketId}", (request) -> push(request, (r) -> socket(r.pathVariable("socketId"))))
-				.POST("/broadcast", (request) -> push(request, (r) -> PushTarget.all()))
-				.GET("/presence/users/{uid}", this::userPresence)
-				.GET("/presence/guids/{guid}", this::guidPresence)
-				.GET("/presence/stats", this::stats))
-			.filter(authenticated())
-			.build();
+	@Override
+	public HttpServerRoutes apply(HttpServerRoutes routes) {
+		return routes.route((request) -> request.fullPath().startsWith(this.basePath + "/"), this::handle);
 	}
 
-	private HandlerFilterFunction<ServerResponse, ServerResponse> authenticated() {
-		return (request, next) -> {
-			String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-			if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || !MessageDigest.isEqual(this.token,
-					header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
-				return ServerResponse.status(HttpStatus.UNAUTHORIZED)
-					.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"push-gateway\"")
-					.bodyValue(error("missing or invalid API token"));
+	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		if (!authenticated(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
+			response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"push-gateway\"");
+			return error(response, 401, "missing or invalid API token");
+		}
+		String[] path = request.fullPath().substring(this.basePath.length() + 1).split("/", -1);
+		QueryStringDecoder query = new QueryStringDecoder(request.uri());
+		HttpMethod method = request.method();
+		if (method == HttpMethod.POST) {
+			PushTarget target;
+			try {
+				target = target(path, query);
 			}
-			return next.handle(request);
+			catch (IllegalArgumentException ex) {
+				return error(response, 400, ex.getMessage());
+			}
+			if (target != null) {
+				return push(request, response, target, query);
+			}
+		}
+		else if (method == HttpMethod.GET && path.length >= 2 && "presence".equals(path[0])) {
+			if (path.length == 3 && "users".equals(path[1])) {
+				return presence(response, this.presence.socketsOf(decode(path[2]))
+					.map((sockets) -> Map.of("online", !sockets.isEmpty(), "sockets", sockets.stream()
+						.map((socket) -> Map.of("socketId", Long.toString(socket.socketId()), "node", socket.node()))
+						.toList())));
+			}
+			if (path.length == 3 && "guids".equals(path[1])) {
+				return presence(response,
+						this.presence.guidConnections(decode(path[2])).map((count) -> Map.of("connections", count)));
+			}
+			if (path.length == 2 && "stats".equals(path[1])) {
+				return presence(response,
+						this.presence.stats()
+							.map((stats) -> Map.of("nodes", stats.nodes(), "connections", stats.connections(), "users",
+									stats.users())));
+			}
+		}
+		return error(response, 404, "no such endpoint");
+	}
+
+	/** The target a POST path names, or {@code null} if it names none. */
+	private static @Nullable PushTarget target(String[] path, QueryStringDecoder query) {
+		String kind = path[0];
+		if (path.length == 1 && "broadcast".equals(kind)) {
+			return PushTarget.all();
+		}
+		if (path.length == 1 && "users".equals(kind)) {
+			List<String> uids = query.parameters().getOrDefault("uid", List.of());
+			if (uids.isEmpty()) {
+				throw new IllegalArgumentException("at least one 'uid' query parameter is required");
+			}
+			return PushTarget.users(uids);
+		}
+		if (path.length != 2 || path[1].isEmpty()) {
+			return null;
+		}
+		String value = decode(path[1]);
+		return switch (kind) {
+			case "users" -> PushTarget.user(value);
+			case "guids" -> PushTarget.guid(value);
+			case "sockets" -> {
+				try {
+					yield PushTarget.socket(Long.parseLong(value));
+				}
+				catch (NumberFormatException ex) {
+					throw new IllegalArgumentException("socket ID must be a decimal 64-bit number");
+				}
+			}
+			default -> null;
 		};
 	}
 
-	private static PushTarget users(ServerRequest request) {
-		List<String> uids = request.queryParams().getOrDefault("uid", List.of());
-		if (uids.isEmpty()) {
-			throw new IllegalArgumentException("at least one 'uid' query parameter is required");
-		}
-		return PushTarget.users(uids);
-	}
-
-	private static PushTarget socket(String value) {
-		try {
-			return PushTarget.socket(Long.parseLong(value));
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("socket ID must be a decimal 64-bit number");
-		}
-	}
-
-	private Mono<ServerResponse> push(ServerRequest request, Function<ServerRequest, PushTarget> targetOf) {
-		PushTarget target;
-		try {
-			target = targetOf.apply(request);
-		}
-		catch (IllegalArgumentException ex) {
-			return badRequest(ex.getMessage());
-		}
-		String event = request.queryParam("event").orElse(null);
+	private Publisher<Void> push(HttpServerRequest request, HttpServerResponse response, PushTarget target,
+			QueryStringDecoder query) {
+		String event = first(query, "event");
 		if (event == null) {
-			return badRequest("query parameter 'event' is required");
+			return error(response, 400, "query parameter 'event' is required");
 		}
-		MediaType type = request.headers().contentType().orElse(MediaType.APPLICATION_OCTET_STREAM);
-		java.time.Duration ack;
+		Duration ack;
 		try {
-			ack = request.queryParam("ack").map(DurationStyle::detectAndParse).orElse(null);
+			String value = first(query, "ack");
+			ack = (value != null) ? DurationStyle.detectAndParse(value) : null;
 		}
 		catch (IllegalArgumentException ex) {
-			return badRequest("query parameter 'ack' must be a duration such as 5s");
+			return error(response, 400, "query parameter 'ack' must be a duration such as 5s");
 		}
-		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), this.maxPayloadSize).map((buffer) -> {
-			try {
-				byte[] bytes = new byte[buffer.readableByteCount()];
-				buffer.read(bytes);
-				return bytes;
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
+		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+		if (length > this.maxPayloadSize) {
+			return error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes");
+		}
+		String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+		return body(request).flatMap((bytes) -> {
+			Payload payload = payload(bytes, contentType);
+			return (ack == null) ? this.operations.push(target, event, payload).map(HttpPushApi::body)
+					: this.operations.pushWithAck(target, event, payload, ack).map(HttpPushApi::body);
 		})
-			.defaultIfEmpty(new byte[0])
-			.flatMap((bytes) -> (ack == null)
-					? this.operations.push(target, event, payload(bytes, type)).map(HttpPushApi::body)
-					: this.operations.pushWithAck(target, event, payload(bytes, type), ack).map(HttpPushApi::body))
-			.flatMap((body) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body))
-			.onErrorResume(DataBufferLimitException.class,
-					(ex) -> ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE)
-						.bodyValue(error("payload larger than " + this.maxPayloadSize + " bytes")))
-			.onErrorResume(NodeOverloadedException.class,
-					(ex) -> ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).bodyValue(error(ex.getMessage())))
-			.onErrorResume(PushRejectedException.class, (ex) -> badRequest(ex.getMessage()))
+			.flatMap((body) -> send(response, 200, body))
+			.onErrorResume(PayloadTooLargeException.class,
+					(ex) -> error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes"))
+			.onErrorResume(NodeOverloadedException.class, (ex) -> error(response, 503, ex.getMessage()))
+			.onErrorResume(PushRejectedException.class, (ex) -> error(response, 400, ex.getMessage()))
 			.onErrorResume(ClusterBusException.class,
-					(ex) -> ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-						.contentType(MediaType.APPLICATION_JSON)
-						.bodyValue(error(
-								"delivered on this node only; the cluster bus refused the push: " + ex.getMessage())))
-			.onErrorResume(IllegalArgumentException.class, (ex) -> badRequest(ex.getMessage()));
+					(ex) -> error(response, 503,
+							"delivered on this node only; the cluster bus refused the push: " + ex.getMessage()))
+			.onErrorResume(IllegalArgumentException.class, (ex) -> error(response, 400, ex.getMessage()));
 	}
 
-	private Mono<ServerResponse> userPresence(ServerRequest request) {
-		return this.presence.socketsOf(request.pathVariable("uid"))
-			.map((sockets) -> Map.of("online", !sockets.isEmpty(), "sockets",
-					sockets.stream()
-						.map((socket) -> Map.of("socketId", Long.toString(socket.socketId()), "node", socket.node()))
-						.toList()))
-			.flatMap((body) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body))
-			.onErrorResume(this::registryUnavailable);
+	/** The body's bytes, at most {@code maxPayloadSize} of them even without a length. */
+	private Mono<byte[]> body(HttpServerRequest request) {
+		return request.receive().reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
+			if (out.size() + chunk.readableBytes() > this.maxPayloadSize) {
+				throw new PayloadTooLargeException();
+			}
+			copy(chunk, out);
+			return out;
+		}).map(ByteArrayOutputStream::toByteArray);
 	}
 
-	private Mono<ServerResponse> guidPresence(ServerRequest request) {
-		return this.presence.guidConnections(request.pathVariable("guid"))
-			.flatMap((count) -> ServerResponse.ok()
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(Map.of("connections", count)))
-			.onErrorResume(this::registryUnavailable);
+	private static void copy(ByteBuf chunk, ByteArrayOutputStream out) {
+		byte[] bytes = new byte[chunk.readableBytes()];
+		chunk.getBytes(chunk.readerIndex(), bytes);
+		out.writeBytes(bytes);
 	}
 
-	private Mono<ServerResponse> stats(ServerRequest request) {
-		return this.presence.stats()
-			.flatMap((stats) -> ServerResponse.ok()
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(Map.of("nodes", stats.nodes(), "connections", stats.connections(), "users", stats.users())))
-			.onErrorResume(this::registryUnavailable);
+	private Publisher<Void> presence(HttpServerResponse response, Mono<Map<String, Object>> body) {
+		return body.flatMap((value) -> send(response, 200, MAPPER.writeValueAsString(value)))
+			.onErrorResume((error) -> error(response, 503, "session registry unavailable: " + error.getMessage()));
 	}
 
-	private Mono<ServerResponse> registryUnavailable(Throwable error) {
-		return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(error("session registry unavailable: " + error.getMessage()));
+	private boolean authenticated(@Nullable String header) {
+		return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+				&& MessageDigest.isEqual(this.token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
 	}
 
-	private static Payload payload(byte[] bytes, MediaType type) {
-		if (isJson(type)) {
+	private static Payload payload(byte[] bytes, @Nullable String contentType) {
+		String type = mediaType(contentType);
+		if (type.equals("application/json") || type.endsWith("+json")) {
 			if (bytes.length == 0) {
 				return Payload.EMPTY;
 			}
 			requireOneJsonValue(bytes);
 			return Payload.json(bytes);
 		}
-		if ("text".equals(type.getType())) {
+		if (type.startsWith("text/")) {
 			return new Payload(bytes, PayloadFormat.TEXT);
 		}
 		return Payload.binary(bytes);
 	}
 
-	private static boolean isJson(MediaType type) {
-		return MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json");
+	/** The media type without parameters, lower case; binary when absent. */
+	private static String mediaType(@Nullable String contentType) {
+		if (contentType == null) {
+			return "application/octet-stream";
+		}
+		int semicolon = contentType.indexOf(';');
+		return ((semicolon >= 0) ? contentType.substring(0, semicolon) : contentType).trim().toLowerCase(Locale.ROOT);
 	}
 
 	/**
@@ -231,21 +261,48 @@ public final class HttpPushApi {
 		}
 	}
 
-	private static Map<String, Object> body(AckResult result) {
-		return Map.of("messageId", result.messageId(), "localDeliveries", result.localDeliveries(), "acknowledged",
-				result.acknowledged().stream().map(String::valueOf).toList());
+	/** Written by hand: two numbers, on every push. */
+	private static String body(PushResult result) {
+		return "{\"messageId\":" + result.messageId() + ",\"localDeliveries\":" + result.localDeliveries() + "}";
 	}
 
-	private static Map<String, Object> body(PushResult result) {
-		return Map.of("messageId", result.messageId(), "localDeliveries", result.localDeliveries());
+	private static String body(AckResult result) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("messageId", result.messageId());
+		body.put("localDeliveries", result.localDeliveries());
+		body.put("acknowledged", result.acknowledged().stream().map(String::valueOf).toList());
+		return MAPPER.writeValueAsString(body);
 	}
 
-	private static Mono<ServerResponse> badRequest(String message) {
-		return ServerResponse.badRequest().contentType(MediaType.APPLICATION_JSON).bodyValue(error(message));
+	private static Mono<Void> error(HttpServerResponse response, int status, @Nullable String message) {
+		return send(response, status, MAPPER.writeValueAsString(Map.of("error", String.valueOf(message))));
 	}
 
-	private static Map<String, String> error(String message) {
-		return Map.of("error", message);
+	private static Mono<Void> send(HttpServerResponse response, int status, String json) {
+		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+		return response.status(status)
+			.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+			.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length))
+			.sendByteArray(Mono.just(bytes))
+			.then();
+	}
+
+	private static @Nullable String first(QueryStringDecoder query, String name) {
+		List<String> values = query.parameters().get(name);
+		return (values != null && !values.isEmpty()) ? values.get(0) : null;
+	}
+
+	private static String decode(String segment) {
+		return QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"));
+	}
+
+	/** A body above the maximum payload size. */
+	private static final class PayloadTooLargeException extends RuntimeException {
+
+		PayloadTooLargeException() {
+			super(null, null, false, false);
+		}
+
 	}
 
 }

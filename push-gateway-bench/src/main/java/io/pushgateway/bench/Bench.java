@@ -243,7 +243,7 @@ public final class Bench {
 		requireGateway(server);
 		int rate = this.args.getInt("rate", 2000);
 		int seconds = this.args.getInt("seconds", 20);
-		try (Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
+		try (Workers load = Workers.start(server, withHttp(PACED_HTTP_CONNECTIONS), this.workers, 1, this.workDir)) {
 			int open = (int) load.connect().get("ok");
 			result.put("connections", open);
 			result.put("rate", rate);
@@ -271,7 +271,7 @@ public final class Bench {
 		requireGateway(server);
 		int concurrency = this.args.getInt("concurrency", 600);
 		int seconds = this.args.getInt("seconds", 20);
-		try (Workers load = Workers.start(server, this.connections, this.workers, 10, this.workDir)) {
+		try (Workers load = Workers.start(server, withHttp(concurrency), this.workers, 10, this.workDir)) {
 			int open = (int) load.connect().get("ok");
 			int users = open / 10;
 			result.put("connections", open);
@@ -293,6 +293,17 @@ public final class Bench {
 			result.put("serverCpuMicrosPerPush", (done[0] > 0) ? round(cpu / 1000.0 / done[0]) : 0);
 			result.put("deliveryMillis", percentiles(load.report()));
 		}
+	}
+
+	/** HTTP connections of the paced HTTP push load. */
+	private static final int PACED_HTTP_CONNECTIONS = 256;
+
+	/**
+	 * WebSocket connections that leave room for {@code http} HTTP connections within one
+	 * server process's 20,000 open files (sockets, jars, epoll and pipe descriptors).
+	 */
+	private int withHttp(int http) {
+		return Math.min(this.connections, 18_900 - http);
 	}
 
 	private static void requireGateway(Server server) {
@@ -336,7 +347,7 @@ public final class Bench {
 
 	/** Pushes through the HTTP API at a fixed rate: {sent with 200, failed}. */
 	private static long[] httpPaced(Server server, int users, int rate, int seconds) {
-		reactor.netty.http.client.HttpClient client = httpClient(server, 2000);
+		reactor.netty.http.client.HttpClient client = httpClient(server, PACED_HTTP_CONNECTIONS);
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
 		AtomicLong pending = new AtomicLong();
