@@ -7,6 +7,7 @@
 #   scripts/bench.sh targeted  [--connections 19000] [--rate 2000] [--seconds 20]       (gateway only)
 #   scripts/bench.sh http-api  [--connections 19000] [--concurrency 600] [--seconds 20] (gateway only)
 #   scripts/bench.sh all       runs everything against every server and rewrites docs/performance.md
+#   scripts/bench.sh report    rewrites docs/performance.md from the last run (target/bench/results.jsonl)
 #
 # Each run starts the server under test and its load generators as separate processes on loopback
 # (docs/performance.md explains the method). Socket.IO needs Node and `npm ci` in push-gateway-bench/socketio,

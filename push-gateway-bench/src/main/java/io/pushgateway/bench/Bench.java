@@ -78,6 +78,9 @@ public final class Bench {
 		if ("all".equals(scenario)) {
 			new BenchReport(bench, args).runAll();
 		}
+		else if ("report".equals(scenario)) {
+			BenchReport.rewrite(args);
+		}
 		else {
 			System.out.println(bench.run(scenario, args.get("target", "gateway")));
 		}

@@ -66,6 +66,22 @@ final class BenchReport {
 		}
 	}
 
+	/**
+	 * Rewrite the docs from the lines of the last {@code all} run, without running
+	 * anything.
+	 * @param args the options
+	 * @throws IOException on failure
+	 */
+	static void rewrite(Args args) throws IOException {
+		Map<String, Map<String, JsonNode>> results = new LinkedHashMap<>();
+		for (String line : Files.readAllLines(Path.of(args.get("work-dir", "target/bench"), "results.jsonl"))) {
+			JsonNode result = Bench.JSON.readTree(line);
+			results.computeIfAbsent(result.get("target").asText(), (key) -> new LinkedHashMap<>())
+				.put(result.get("scenario").asText(), result);
+		}
+		write(results, Path.of(args.get("docs", "docs")));
+	}
+
 	private boolean socketIoAvailable() {
 		Path dir = Path.of(this.args.get("socketio-dir", "push-gateway-bench/socketio"));
 		if (!Files.isDirectory(dir.resolve("node_modules/socket.io"))) {

@@ -106,7 +106,7 @@ final class Svg {
 							x, TOP, x, HEIGHT - BOTTOM));
 			svg.append(String.format(Locale.ROOT,
 					"<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">p%s</text>%n", x,
-					HEIGHT - BOTTOM + 18, format(tick)));
+					HEIGHT - BOTTOM + 18, java.math.BigDecimal.valueOf(tick).stripTrailingZeros().toPlainString()));
 		}
 		svg.append(String.format(Locale.ROOT,
 				"<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">percentile</text>%n",
