@@ -113,8 +113,9 @@ public final class Bench {
 				case "broadcast" -> broadcast(server, result);
 				case "targeted" -> targeted(server, result);
 				case "http-api" -> httpApi(server, result);
-				default -> throw new IllegalArgumentException(
-						"unknown scenario '" + scenario + "'; one of idle, ramp, broadcast, targeted, http-api, all");
+				case "soak" -> soak(server, result);
+				default -> throw new IllegalArgumentException("unknown scenario '" + scenario
+						+ "'; one of idle, ramp, broadcast, targeted, http-api, soak, all, report");
 			}
 			return JSON.writeValueAsString(result);
 		}
@@ -307,6 +308,66 @@ public final class Bench {
 	 */
 	private int withHttp(int http) {
 		return Math.min(this.connections, 18_900 - http);
+	}
+
+	/**
+	 * Connection churn plus pushes for a long time: the server's heap after a full
+	 * collection, its open files and its RSS are sampled, and must stay flat.
+	 */
+	private void soak(Server server, Map<String, Object> result) throws Exception {
+		requireGateway(server);
+		int connections = Math.min(this.connections, this.args.getInt("soak-connections", 10_000));
+		int seconds = this.args.getInt("soak-seconds", 600);
+		int churn = this.args.getInt("churn", 20);
+		int rate = this.args.getInt("rate", 200);
+		int every = this.args.getInt("sample-seconds", 30);
+		try (Workers load = Workers.start(server, connections, this.workers, 1, this.workDir)) {
+			int open = (int) load.connect().get("ok");
+			load.reset();
+			java.util.concurrent.CompletableFuture<JsonNode> pushes = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> {
+					try {
+						return server.post("/bench/targeted?rate=" + rate + "&seconds=" + seconds + "&users=" + open);
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				});
+			List<Map<String, Object>> samples = new ArrayList<>();
+			long start = System.nanoTime();
+			long churned = 0;
+			for (int second = 1; second <= seconds; second++) {
+				long due = start + TimeUnit.SECONDS.toNanos(second);
+				churned += load.churn(churn);
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					sleep(TimeUnit.NANOSECONDS.toMillis(wait));
+				}
+				if (second % every == 0 || second == seconds) {
+					JsonNode stats = server.stats();
+					Map<String, Object> sample = new LinkedHashMap<>();
+					sample.put("second", second);
+					sample.put("heapMiB", round(stats.get("heapAfterGc").asLong() / 1048576.0));
+					sample.put("openFiles", ProcStats.openFiles(server.pid()));
+					sample.put("rssMiB", round(ProcStats.rssBytes(server.pid()) / 1048576.0));
+					sample.put("connections", stats.get("connections").asLong());
+					samples.add(sample);
+				}
+			}
+			JsonNode sent = pushes.get(60, TimeUnit.SECONDS);
+			long received = load.awaitReceived(sent.get("delivered").asLong(), Duration.ofSeconds(30));
+			Map<String, Object> first = samples.get(0);
+			Map<String, Object> last = samples.get(samples.size() - 1);
+			result.put("connections", open);
+			result.put("seconds", seconds);
+			result.put("reconnects", churned);
+			result.put("pushesSent", sent.get("sent").asLong());
+			result.put("pushesDeliveredByServer", sent.get("delivered").asLong());
+			result.put("pushesReceived", received);
+			result.put("heapGrowthMiB", round((double) last.get("heapMiB") - (double) first.get("heapMiB")));
+			result.put("openFilesGrowth", (long) last.get("openFiles") - (long) first.get("openFiles"));
+			result.put("samples", samples);
+		}
 	}
 
 	private static void requireGateway(Server server) {
@@ -670,6 +731,17 @@ public final class Bench {
 				last = now;
 				now = received();
 			}
+		}
+
+		/** Ask every worker to close and reopen its share of {@code n} connections. */
+		long churn(int n) {
+			int share = Math.max(1, n / this.workers.size());
+			this.workers.forEach((worker) -> worker.send("churn " + share));
+			long closed = 0;
+			for (Worker worker : this.workers) {
+				closed += worker.expect("churned", Duration.ofSeconds(30)).get("closed").asLong();
+			}
+			return closed;
 		}
 
 		Histogram report() {

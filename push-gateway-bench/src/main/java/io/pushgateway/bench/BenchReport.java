@@ -48,7 +48,7 @@ final class BenchReport {
 		for (String target : targets) {
 			List<String> scenarios = new ArrayList<>(List.of("idle", "ramp", "broadcast"));
 			if ("gateway".equals(target)) {
-				scenarios.addAll(List.of("targeted", "http-api"));
+				scenarios.addAll(List.of("targeted", "http-api", "soak"));
 			}
 			for (String scenario : scenarios) {
 				String line = this.bench.run(scenario, target);
@@ -212,6 +212,21 @@ final class BenchReport {
 				http.get("pushesPerSecond").asLong(), http.get("deliveries").asLong(), http.get("lost").asLong(),
 				http.get("failedRequests").asLong(), http.get("serverCpuMicrosPerPush").asDouble(),
 				ms(http.get("deliveryMillis").get("p99").asDouble())));
+		JsonNode soak = results.get("gateway").get("soak");
+		if (soak != null) {
+			JsonNode samples = soak.get("samples");
+			JsonNode first = samples.get(0);
+			JsonNode last = samples.get(samples.size() - 1);
+			md.append(String.format(Locale.ROOT,
+					"Soak: %,d connections for %d s, %,d of them closed and reopened per second (%,d in all), %,d pushes to random "
+							+ "users: heap after GC %.1f → %.1f MiB, open files %d → %d, RSS %.0f → %.0f MiB (first and "
+							+ "last of %d samples).%n%n",
+					soak.get("connections").asInt(), soak.get("seconds").asInt(),
+					soak.get("reconnects").asLong() / soak.get("seconds").asLong(), soak.get("reconnects").asLong(),
+					soak.get("pushesSent").asLong(), first.get("heapMiB").asDouble(), last.get("heapMiB").asDouble(),
+					first.get("openFiles").asLong(), last.get("openFiles").asLong(), first.get("rssMiB").asDouble(),
+					last.get("rssMiB").asDouble(), samples.size()));
+		}
 		md.append("![memory per idle connection](images/bench-memory.svg)\n\n");
 		md.append("![broadcast delivery time distribution](images/bench-broadcast.svg)\n\n");
 		md.append("![targeted push latency distribution](images/bench-targeted-latency.svg)\n");

@@ -59,7 +59,8 @@ import org.HdrHistogram.Recorder;
  * The coordinator ({@link Bench}) talks to it in JSON lines: it prints
  * {@code {"type":"started"}}, starts connecting on {@code go} (so that all workers start
  * together), prints {@code {"type":"connected",...}} once every connection is up or
- * failed, and answers {@code count}, {@code reset}, {@code report} and {@code quit}.
+ * failed, and answers {@code count}, {@code reset}, {@code report}, {@code churn <n>}
+ * (close {@code n} connections at random and open them again) and {@code quit}.
  *
  * @author Push Gateway team
  */
@@ -97,6 +98,13 @@ public final class LoadWorker {
 
 	private String[] tokens = new String[0];
 
+	/** The open connection of each index; confined to the event loop. */
+	private Channel[] channels = new Channel[0];
+
+	private final AtomicInteger readyNow = new AtomicInteger();
+
+	private volatile Bootstrap bootstrap;
+
 	private LoadWorker(String target, int port, int count, int first, int perUser, int worker, String secret) {
 		this.target = target;
 		this.port = port;
@@ -129,6 +137,8 @@ public final class LoadWorker {
 				this.tokens[i] = token(this.first + i);
 			}
 		}
+		this.channels = new Channel[this.count];
+		this.bootstrap = bootstrap;
 		Runnable connectAll = () -> {
 			this.connectStart = System.nanoTime();
 			for (int i = 0; i < Math.min(concurrency, this.count); i++) {
@@ -141,10 +151,15 @@ public final class LoadWorker {
 		print("{\"type\":\"started\"}");
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		for (String line; (line = commands.readLine()) != null;) {
+			if (line.startsWith("churn ")) {
+				int n = Integer.parseInt(line.substring(6).trim());
+				group.execute(() -> print("{\"type\":\"churned\",\"closed\":" + churn(n) + "}"));
+				continue;
+			}
 			switch (line.trim()) {
 				case "go" -> group.execute(connectAll);
 				case "count" -> print("{\"type\":\"count\",\"received\":" + this.received.sum() + ",\"open\":"
-						+ this.ready.get() + ",\"dropped\":" + this.dropped.get() + "}");
+						+ this.readyNow.get() + ",\"dropped\":" + this.dropped.get() + "}");
 				case "reset" -> {
 					this.latencies.reset();
 					this.received.reset();
@@ -169,11 +184,34 @@ public final class LoadWorker {
 		System.exit(0);
 	}
 
+	/**
+	 * Close {@code n} open connections at random and open each again, as users leaving
+	 * and coming back would; on the event loop.
+	 */
+	private int churn(int n) {
+		int closed = 0;
+		for (int attempt = 0; attempt < n * 4 && closed < n; attempt++) {
+			int index = ThreadLocalRandom.current().nextInt(this.count);
+			Channel channel = this.channels[index];
+			if (channel != null) {
+				this.channels[index] = null;
+				channel.pipeline().get(ClientHandler.class).churning = true;
+				channel.close();
+				closed++;
+			}
+		}
+		return closed;
+	}
+
 	private void connectNext(Bootstrap bootstrap) {
 		int index = this.next.getAndIncrement();
 		if (index >= this.count) {
 			return;
 		}
+		connect(bootstrap, index, false);
+	}
+
+	private void connect(Bootstrap bootstrap, int index, boolean reconnect) {
 		int global = this.first + index;
 		URI uri = uri(global);
 		// a new source address every 1,000 connections, and one range of them per worker
@@ -181,7 +219,7 @@ public final class LoadWorker {
 				"127." + (1 + this.worker % 250) + "." + ((global / 1000) % 250 + 1) + ".1", 0);
 		WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13,
 				"gateway".equals(this.target) ? "push.v1.json" : null, false, new DefaultHttpHeaders(), 65536);
-		ClientHandler handler = new ClientHandler(handshaker, bootstrap);
+		ClientHandler handler = new ClientHandler(handshaker, bootstrap, index, reconnect);
 		bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
 			@Override
 			protected void initChannel(SocketChannel channel) {
@@ -294,16 +332,29 @@ public final class LoadWorker {
 
 		private io.netty.util.concurrent.ScheduledFuture<?> pings;
 
-		ClientHandler(WebSocketClientHandshaker handshaker, Bootstrap bootstrap) {
+		private final int index;
+
+		private final boolean reconnect;
+
+		/** Closed on purpose by {@link #churn}: opens again. */
+		boolean churning;
+
+		private Channel channel;
+
+		ClientHandler(WebSocketClientHandshaker handshaker, Bootstrap bootstrap, int index, boolean reconnect) {
 			this.handshaker = handshaker;
 			this.bootstrap = bootstrap;
+			this.index = index;
+			this.reconnect = reconnect;
 		}
 
 		void fail() {
 			if (!this.settled) {
 				this.settled = true;
-				LoadWorker.this.failed.incrementAndGet();
-				settled(this.bootstrap);
+				if (!this.reconnect) {
+					LoadWorker.this.failed.incrementAndGet();
+					settled(this.bootstrap);
+				}
 			}
 		}
 
@@ -311,13 +362,18 @@ public final class LoadWorker {
 			if (!this.settled) {
 				this.settled = true;
 				this.isReady = true;
-				LoadWorker.this.ready.incrementAndGet();
-				settled(this.bootstrap);
+				LoadWorker.this.readyNow.incrementAndGet();
+				LoadWorker.this.channels[this.index] = this.channel;
+				if (!this.reconnect) {
+					LoadWorker.this.ready.incrementAndGet();
+					settled(this.bootstrap);
+				}
 			}
 		}
 
 		@Override
 		public void channelActive(ChannelHandlerContext ctx) {
+			this.channel = ctx.channel();
 			LoadWorker.this.open.incrementAndGet();
 			this.handshaker.handshake(ctx.channel());
 		}
@@ -329,7 +385,16 @@ public final class LoadWorker {
 				this.pings.cancel(false);
 			}
 			if (this.isReady) {
-				LoadWorker.this.dropped.incrementAndGet();
+				LoadWorker.this.readyNow.decrementAndGet();
+				if (LoadWorker.this.channels[this.index] == ctx.channel()) {
+					LoadWorker.this.channels[this.index] = null;
+				}
+				if (this.churning) {
+					connect(this.bootstrap, this.index, true);
+				}
+				else {
+					LoadWorker.this.dropped.incrementAndGet();
+				}
 			}
 			fail();
 		}

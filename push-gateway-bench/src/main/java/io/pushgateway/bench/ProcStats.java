@@ -57,4 +57,18 @@ final class ProcStats {
 		}
 	}
 
+	/**
+	 * Open file descriptors.
+	 * @param pid the process
+	 * @return the count
+	 */
+	static long openFiles(long pid) {
+		try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+			return fds.count();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("process " + pid + " is gone", ex);
+		}
+	}
+
 }

@@ -28,7 +28,8 @@ class BenchSmokeTests {
 	private Bench bench(String... extra) {
 		List<String> args = new java.util.ArrayList<>(List.of("--work-dir", this.work.toString(), "--connections", "40",
 				"--workers", "2", "--seconds", "1", "--broadcasts", "2", "--broadcast-rate", "5", "--rate", "50",
-				"--concurrency", "8", "--settle-ms", "100", "--warm-up-seconds", "1", "--warm-up-broadcasts", "1"));
+				"--concurrency", "8", "--settle-ms", "100", "--warm-up-seconds", "1", "--warm-up-broadcasts", "1",
+				"--soak-seconds", "2", "--sample-seconds", "1", "--churn", "4"));
 		args.addAll(List.of(extra));
 		return new Bench(Args.parse(args.toArray(String[]::new)));
 	}
@@ -37,7 +38,7 @@ class BenchSmokeTests {
 	void everyScenarioRunsAgainstTheGatewayAndReportsWhatArrived() throws Exception {
 		Bench bench = bench();
 		Map<String, JsonNode> results = new LinkedHashMap<>();
-		for (String scenario : List.of("idle", "ramp", "broadcast", "targeted", "http-api")) {
+		for (String scenario : List.of("idle", "ramp", "broadcast", "targeted", "http-api", "soak")) {
 			results.put(scenario, Bench.JSON.readTree(bench.run(scenario, "gateway")));
 		}
 		assertThat(results.get("idle").get("connections").asInt()).isEqualTo(40);
@@ -59,6 +60,10 @@ class BenchSmokeTests {
 		assertThat(http.get("deliveries").asLong()).isEqualTo(http.get("pushesPerSecond").asLong() * 10);
 		assertThat(http.get("lost").asLong()).isZero();
 		assertThat(http.get("failedRequests").asLong()).isZero();
+		JsonNode soak = results.get("soak");
+		assertThat(soak.get("reconnects").asLong()).isEqualTo(2 * 4);
+		assertThat(soak.get("samples")).hasSize(2);
+		assertThat(soak.get("pushesSent").asLong()).isEqualTo(2 * 50);
 
 		// the report renders the page section and the charts from these lines
 		Path docs = Files.createDirectories(this.work.resolve("docs"));
@@ -71,7 +76,9 @@ class BenchSmokeTests {
 		BenchReport.write(report, docs);
 		String page = Files.readString(docs.resolve("performance.md"));
 		assertThat(page).startsWith("# before\n").endsWith("# after\n").doesNotContain("\nold\n");
-		assertThat(page).contains("| figure | Push Gateway | raw Netty |").contains("`PushTemplate`");
+		assertThat(page).contains("| figure | Push Gateway | raw Netty |")
+			.contains("`PushTemplate`")
+			.contains("Soak: 40");
 		for (String chart : List.of("bench-memory.svg", "bench-broadcast.svg", "bench-targeted-latency.svg")) {
 			assertThat(Files.readString(docs.resolve("images").resolve(chart))).startsWith("<svg").contains("</svg>");
 		}
