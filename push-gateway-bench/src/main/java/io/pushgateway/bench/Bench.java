@@ -327,7 +327,8 @@ public final class Bench {
 			java.util.concurrent.CompletableFuture<JsonNode> pushes = java.util.concurrent.CompletableFuture
 				.supplyAsync(() -> {
 					try {
-						return server.post("/bench/targeted?rate=" + rate + "&seconds=" + seconds + "&users=" + open);
+						return server.post("/bench/targeted?rate=" + rate + "&seconds=" + seconds + "&users=" + open,
+								Duration.ofSeconds(seconds + 120L));
 					}
 					catch (Exception ex) {
 						throw new IllegalStateException(ex);
@@ -620,6 +621,11 @@ public final class Bench {
 			return call(request(path).POST(HttpRequest.BodyPublishers.noBody()));
 		}
 
+		/** A POST that takes long: the server answers when its paced run ends. */
+		JsonNode post(String path, Duration timeout) throws Exception {
+			return call(request(path).timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()));
+		}
+
 		private JsonNode call(HttpRequest.Builder request) throws Exception {
 			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {
@@ -630,7 +636,7 @@ public final class Bench {
 
 		private HttpRequest.Builder request(String path) {
 			return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-				.timeout(Duration.ofMinutes(2));
+				.timeout(Duration.ofMinutes(15));
 		}
 
 		@Override
