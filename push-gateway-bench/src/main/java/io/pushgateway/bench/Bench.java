@@ -96,6 +96,13 @@ public final class Bench {
 	 */
 	String run(String scenario, String target) throws Exception {
 		Files.createDirectories(this.workDir);
+		if ("cluster".equals(scenario)) {
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("scenario", scenario);
+			result.put("target", "gateway");
+			cluster(result);
+			return JSON.writeValueAsString(result);
+		}
 		int perUser = "http-api".equals(scenario) ? 10 : 1;
 		try (Server server = Server.start(target, this.workDir, this.args)) {
 			Map<String, Object> result = new LinkedHashMap<>();
@@ -114,8 +121,11 @@ public final class Bench {
 				case "targeted" -> targeted(server, result);
 				case "http-api" -> httpApi(server, result);
 				case "soak" -> soak(server, result);
+				case "cluster" -> {
+					// the cluster scenario starts its own servers
+				}
 				default -> throw new IllegalArgumentException("unknown scenario '" + scenario
-						+ "'; one of idle, ramp, broadcast, targeted, http-api, soak, all, report");
+						+ "'; one of idle, ramp, broadcast, targeted, http-api, soak, cluster, all, report");
 			}
 			return JSON.writeValueAsString(result);
 		}
@@ -371,6 +381,140 @@ public final class Bench {
 		}
 	}
 
+	/**
+	 * Several gateway nodes with a real {@code redis-server} (session registry) and a
+	 * real Kafka broker (cluster bus, KRaft, from Maven Central jars), each node with its
+	 * own share of the connections: Redis memory per session, one broadcast to every
+	 * connection of the cluster issued on one node, and pushes from one node to users on
+	 * the others.
+	 */
+	private void cluster(Map<String, Object> result) throws Exception {
+		int nodes = this.args.getInt("nodes", 4);
+		int perNode = this.connections / nodes;
+		int rate = this.args.getInt("rate", 1000);
+		int seconds = this.args.getInt("seconds", 20);
+		List<AutoCloseable> running = new ArrayList<>();
+		try {
+			int redisPort = freePort();
+			Process redis = new ProcessBuilder(this.args.get("redis-server", "redis-server"), "--port",
+					Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+				.redirectErrorStream(true)
+				.redirectOutput(this.workDir.resolve("redis.log").toFile())
+				.start();
+			running.add(redis::destroy);
+			Process kafka = new ProcessBuilder(javaCommand(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+					"io.pushgateway.devtools.DevKafkaBroker")
+				.redirectErrorStream(true)
+				.start();
+			running.add(kafka::destroy);
+			String bootstrap = awaitLine(kafka, "ready on ", this.workDir.resolve("kafka.log"));
+			List<String> extra = List.of("--push.gateway.registry.type=redis", "--push.gateway.bus.type=kafka",
+					"--push.gateway.bus.kafka.bootstrap-servers=" + bootstrap, "--spring.data.redis.host=127.0.0.1",
+					"--spring.data.redis.port=" + redisPort, "--push.gateway.node.worker-id-strategy=redis-lease");
+			List<Server> servers = new ArrayList<>();
+			for (int i = 0; i < nodes; i++) {
+				Server server = Server.start("gateway", this.workDir, this.args, extra, "node-" + i);
+				running.add(server);
+				servers.add(server);
+			}
+			long redisBefore = RedisInfo.usedMemory(redisPort);
+			int workersPerNode = Math.max(1, (perNode + 9_499) / 9_500);
+			List<Workers> groups = new ArrayList<>();
+			for (int i = 0; i < nodes; i++) {
+				Workers group = Workers.start(servers.get(i), perNode, workersPerNode, 1, this.workDir, i * perNode,
+						i * workersPerNode);
+				running.add(group);
+				groups.add(group);
+			}
+			Workers load = Workers.of(groups);
+			Map<String, Object> ramp = load.connect();
+			int open = (int) ramp.get("ok");
+			result.put("nodes", nodes);
+			result.put("connections", open);
+			result.put("failed", ramp.get("failed"));
+			// the registry writes in batches; wait until every session is in Redis (one
+			// connection per user here, so the online users are the sessions)
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (RedisInfo.setSize(redisPort, "ws:users") < open && System.nanoTime() < deadline) {
+				sleep(200);
+			}
+			long sessions = RedisInfo.setSize(redisPort, "ws:users");
+			result.put("redisSessions", sessions);
+			result.put("redisBytesPerSession",
+					(sessions > 0) ? (RedisInfo.usedMemory(redisPort) - redisBefore) / sessions : 0);
+
+			Server origin = servers.get(0);
+			for (int i = 0; i < this.args.getInt("warm-up-broadcasts", 5); i++) {
+				oneBroadcast(origin, load, open);
+			}
+			List<Double> times = new ArrayList<>();
+			for (int i = 0; i < this.args.getInt("broadcasts", 5); i++) {
+				times.add(oneBroadcast(origin, load, open).getMaxValue() / 1e6);
+			}
+			times.sort(Double::compare);
+			Map<String, Object> last = new LinkedHashMap<>();
+			last.put("median", round(times.get(times.size() / 2)));
+			last.put("min", round(times.get(0)));
+			last.put("max", round(times.get(times.size() - 1)));
+			result.put("broadcastLastClientMillis", last);
+
+			// pushes issued on node 0 to users on the other nodes: every one crosses
+			// Kafka
+			String path = "/bench/targeted?rate=" + rate + "&seconds=%d&users=" + (perNode * (nodes - 1)) + "&offset="
+					+ perNode;
+			origin.post(String.format(path, this.args.getInt("warm-up-seconds", 5)));
+			load.awaitQuiet();
+			load.reset();
+			JsonNode sent = origin.post(String.format(path, seconds));
+			long received = load.awaitReceived(sent.get("sent").asLong(), Duration.ofSeconds(60));
+			Map<String, Object> crossNode = delivery(sent.get("sent").asLong(), received, sent.get("rejected").asLong(),
+					load.report());
+			crossNode.put("rate", rate);
+			crossNode.put("seconds", seconds);
+			result.put("crossNode", crossNode);
+		}
+		finally {
+			for (int i = running.size() - 1; i >= 0; i--) {
+				try {
+					running.get(i).close();
+				}
+				catch (Exception ex) {
+					// best effort
+				}
+			}
+		}
+	}
+
+	/**
+	 * Copy a process's output to a log until a line contains {@code marker}; the rest of
+	 * that line.
+	 */
+	private static String awaitLine(Process process, String marker, Path log) throws IOException {
+		BufferedReader output = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+		PrintWriter copy = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
+		for (String line; (line = output.readLine()) != null;) {
+			copy.println(line);
+			int at = line.indexOf(marker);
+			if (at >= 0) {
+				Thread drain = new Thread(() -> {
+					try {
+						for (String rest; (rest = output.readLine()) != null;) {
+							copy.println(rest);
+						}
+					}
+					catch (IOException ex) {
+						// the process ended
+					}
+				}, "bench-log-copy");
+				drain.setDaemon(true);
+				drain.start();
+				return line.substring(at + marker.length()).trim();
+			}
+		}
+		throw new IllegalStateException("process ended before '" + marker + "'; see " + log);
+	}
+
 	private static void requireGateway(Server server) {
 		if (!"gateway".equals(server.target())) {
 			throw new IllegalArgumentException("this scenario pushes through the gateway's PushTemplate and HTTP API");
@@ -535,6 +679,11 @@ public final class Bench {
 		}
 
 		static Server start(String target, Path workDir, Args args) throws IOException {
+			return start(target, workDir, args, List.of(), target + "-server");
+		}
+
+		static Server start(String target, Path workDir, Args args, List<String> extra, String name)
+				throws IOException {
 			int port = freePort();
 			List<String> command = new ArrayList<>();
 			// the same flags for both JVM servers
@@ -545,6 +694,7 @@ public final class Bench {
 					command.addAll(jvm);
 					command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchGateway.class.getName(),
 							"--server.port=" + port));
+					command.addAll(extra);
 				}
 				case "netty" -> {
 					command.add(javaCommand());
@@ -557,7 +707,7 @@ public final class Bench {
 				default -> throw new IllegalArgumentException("unknown target '" + target + "'");
 			}
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(workDir.resolve(target + "-server.log").toFile())
+				.redirectOutput(workDir.resolve(name + ".log").toFile())
 				.start();
 			Server server = new Server(target, port, process);
 			server.awaitReady();
@@ -664,6 +814,15 @@ public final class Bench {
 		}
 
 		static Workers start(Server server, int connections, int count, int perUser, Path workDir) throws IOException {
+			return start(server, connections, count, perUser, workDir, 0, 0);
+		}
+
+		/**
+		 * Workers whose connections start at global index {@code first}, numbered from
+		 * {@code firstWorker}.
+		 */
+		static Workers start(Server server, int connections, int count, int perUser, Path workDir, int first,
+				int firstWorker) throws IOException {
 			List<Worker> workers = new ArrayList<>();
 			int share = connections / count;
 			for (int i = 0; i < count; i++) {
@@ -671,10 +830,10 @@ public final class Bench {
 				List<String> command = List.of(javaCommand(), "-Xmx512m", "-XX:+UseSerialGC", "-Xss256k", "-cp",
 						System.getProperty("java.class.path"), LoadWorker.class.getName(), "--target", server.target(),
 						"--port", Integer.toString(server.port()), "--count", Integer.toString(n), "--first",
-						Integer.toString(share * i), "--per-user", Integer.toString(perUser), "--worker",
-						Integer.toString(i));
+						Integer.toString(first + share * i), "--per-user", Integer.toString(perUser), "--worker",
+						Integer.toString(firstWorker + i));
 				Process process = new ProcessBuilder(command)
-					.redirectError(workDir.resolve("worker-" + i + ".log").toFile())
+					.redirectError(workDir.resolve("worker-" + (firstWorker + i) + ".log").toFile())
 					.start();
 				workers.add(new Worker(process));
 			}
@@ -682,6 +841,13 @@ public final class Bench {
 				worker.expect("started", Duration.ofSeconds(60));
 			}
 			return new Workers(workers);
+		}
+
+		/** All workers of several groups, driven as one. */
+		static Workers of(List<Workers> groups) {
+			List<Worker> all = new ArrayList<>();
+			groups.forEach((group) -> all.addAll(group.workers));
+			return new Workers(all);
 		}
 
 		/** Connect everything at once; {ok, failed, seconds}. */

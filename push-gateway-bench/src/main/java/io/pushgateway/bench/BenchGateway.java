@@ -59,8 +59,9 @@ public class BenchGateway {
 			.POST("/bench/broadcast-stream", (request) -> paced(request, () -> push.broadcast("b", stamp())))
 			.POST("/bench/targeted", (request) -> {
 				int users = Integer.parseInt(request.queryParam("users").orElse("1000"));
-				return paced(request,
-						() -> push.pushToUser("u" + ThreadLocalRandom.current().nextInt(users), "t", stamp()));
+				int offset = Integer.parseInt(request.queryParam("offset").orElse("0"));
+				return paced(request, () -> push.pushToUser("u" + (offset + ThreadLocalRandom.current().nextInt(users)),
+						"t", stamp()));
 			})
 			.GET("/bench/stats", (request) -> Mono
 				.fromCallable(() -> "false".equals(request.queryParam("gc").orElse("true")) ? 0L : Pacer.heapAfterGc())

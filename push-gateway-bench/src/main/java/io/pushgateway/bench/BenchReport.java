@@ -108,6 +108,11 @@ final class BenchReport {
 	static void write(Map<String, Map<String, JsonNode>> results, Path docs) throws IOException {
 		Path images = docs.resolve("images");
 		Files.createDirectories(images);
+		// the raw lines next to the page, since target/ is not kept
+		List<String> lines = new ArrayList<>();
+		results.values().forEach((byScenario) -> byScenario.values().forEach((node) -> lines.add(node.toString())));
+		Files.createDirectories(docs.resolve("bench"));
+		Files.write(docs.resolve("bench").resolve("results.jsonl"), lines, StandardCharsets.UTF_8);
 		List<String> targets = new ArrayList<>(results.keySet());
 		List<String> names = targets.stream().map(BenchReport::label).toList();
 
@@ -166,7 +171,7 @@ final class BenchReport {
 		JsonNode gatewayIdle = results.get("gateway").get("idle");
 		md.append(String.format(Locale.ROOT,
 				"_Last run: %s, %d connections per server, written by `scripts/bench.sh all`; the raw lines are in "
-						+ "`target/bench/results.jsonl`._%n%n",
+						+ "[bench/results.jsonl](bench/results.jsonl)._%n%n",
 				LocalDate.now(), gatewayIdle.get("connections").asInt()));
 		md.append("| figure |");
 		targets.forEach((target) -> md.append(' ').append(label(target)).append(" |"));

@@ -1,0 +1,89 @@
+package io.pushgateway.bench;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Two Redis questions over one plain socket (RESP), for the cluster scenario: memory in
+ * use and the size of a set. A client library would do, but this needs neither a
+ * connection pool nor a second Redis client in the benchmark process.
+ *
+ * @author Push Gateway team
+ */
+final class RedisInfo {
+
+	private RedisInfo() {
+	}
+
+	/**
+	 * {@code used_memory} from {@code INFO memory}.
+	 * @param port the Redis port on loopback
+	 * @return bytes
+	 */
+	static long usedMemory(int port) {
+		String info = (String) call(port, "INFO", "memory");
+		for (String line : info.split("\r\n")) {
+			if (line.startsWith("used_memory:")) {
+				return Long.parseLong(line.substring("used_memory:".length()).trim());
+			}
+		}
+		throw new IllegalStateException("no used_memory in INFO");
+	}
+
+	/**
+	 * {@code SCARD key}.
+	 * @param port the Redis port on loopback
+	 * @param key the set
+	 * @return its size
+	 */
+	static long setSize(int port, String key) {
+		return (Long) call(port, "SCARD", key);
+	}
+
+	private static Object call(int port, String... command) {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
+			for (String part : command) {
+				request.append('$')
+					.append(part.getBytes(StandardCharsets.UTF_8).length)
+					.append("\r\n")
+					.append(part)
+					.append("\r\n");
+			}
+			OutputStream out = socket.getOutputStream();
+			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+			out.flush();
+			DataInputStream in = new DataInputStream(socket.getInputStream());
+			String header = readLine(in);
+			return switch (header.charAt(0)) {
+				case ':' -> Long.parseLong(header.substring(1));
+				case '$' -> {
+					byte[] bulk = new byte[Integer.parseInt(header.substring(1))];
+					in.readFully(bulk);
+					yield new String(bulk, StandardCharsets.UTF_8);
+				}
+				default -> throw new IllegalStateException("Redis answered " + header);
+			};
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String readLine(DataInputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		for (int b; (b = in.read()) != -1;) {
+			if (b == '\r') {
+				in.read();
+				break;
+			}
+			line.append((char) b);
+		}
+		return line.toString();
+	}
+
+}
