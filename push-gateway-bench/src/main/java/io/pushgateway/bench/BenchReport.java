@@ -48,7 +48,7 @@ final class BenchReport {
 		for (String target : targets) {
 			List<String> scenarios = new ArrayList<>(List.of("idle", "ramp", "broadcast"));
 			if ("gateway".equals(target)) {
-				scenarios.addAll(List.of("targeted", "http-api", "soak"));
+				scenarios.addAll(List.of("targeted", "http-api", "soak", "cluster"));
 			}
 			for (String scenario : scenarios) {
 				String line = this.bench.run(scenario, target);
@@ -231,6 +231,23 @@ final class BenchReport {
 					soak.get("pushesSent").asLong(), first.get("heapMiB").asDouble(), last.get("heapMiB").asDouble(),
 					first.get("openFiles").asLong(), last.get("openFiles").asLong(), first.get("rssMiB").asDouble(),
 					last.get("rssMiB").asDouble(), samples.size()));
+		}
+		JsonNode cluster = results.get("gateway").get("cluster");
+		if (cluster != null) {
+			JsonNode broadcast = cluster.get("broadcastLastClientMillis");
+			JsonNode cross = cluster.get("crossNode");
+			JsonNode latency = cross.get("latencyMillis");
+			md.append(String.format(Locale.ROOT,
+					"Cluster: %d gateway nodes with `redis-server` and a KRaft broker on this machine, %,d connections "
+							+ "(%,d per node): Redis holds %d bytes per session; one broadcast issued on one node reaches "
+							+ "the last of all %,d clients in %s (median of %d); pushes from one node to users on the "
+							+ "others at %d/s: p50 %s, p99 %s, p99.9 %s, %d of %,d lost.%n%n",
+					cluster.get("nodes").asInt(), cluster.get("connections").asInt(),
+					cluster.get("connections").asInt() / cluster.get("nodes").asInt(),
+					cluster.get("redisBytesPerSession").asLong(), cluster.get("connections").asInt(),
+					ms(broadcast.get("median").asDouble()), 5, cross.get("rate").asInt(),
+					ms(latency.get("p50").asDouble()), ms(latency.get("p99").asDouble()),
+					ms(latency.get("p99.9").asDouble()), cross.get("lost").asLong(), cross.get("sent").asLong()));
 		}
 		md.append("![memory per idle connection](images/bench-memory.svg)\n\n");
 		md.append("![broadcast delivery time distribution](images/bench-broadcast.svg)\n\n");

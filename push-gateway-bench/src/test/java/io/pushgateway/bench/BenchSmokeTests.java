@@ -85,6 +85,23 @@ class BenchSmokeTests {
 	}
 
 	@Test
+	void theClusterScenarioRunsNodesWithRedisAndKafka() throws Exception {
+		Assumptions.assumeTrue(onPath("redis-server"), "redis-server not installed (apt-get install redis-server)");
+		JsonNode cluster = Bench.JSON
+			.readTree(bench("--nodes", "2", "--broadcasts", "1", "--rate", "20").run("cluster", "gateway"));
+		assertThat(cluster.get("connections").asInt()).isEqualTo(40);
+		assertThat(cluster.get("redisSessions").asLong()).isEqualTo(40);
+		assertThat(cluster.get("redisBytesPerSession").asLong()).isPositive();
+		assertThat(cluster.get("crossNode").get("sent").asLong()).isEqualTo(20);
+		assertThat(cluster.get("crossNode").get("lost").asLong()).isZero();
+	}
+
+	private static boolean onPath(String command) {
+		return java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
+			.anyMatch((dir) -> Files.isExecutable(Path.of(dir, command)));
+	}
+
+	@Test
 	void theRawNettyPeerIsMeasuredTheSameWay() throws Exception {
 		JsonNode broadcast = Bench.JSON.readTree(bench().run("broadcast", "netty"));
 		assertThat(broadcast.get("connections").asInt()).isEqualTo(40);
