@@ -390,7 +390,8 @@ public final class Bench {
 	 */
 	private void cluster(Map<String, Object> result) throws Exception {
 		int nodes = this.args.getInt("nodes", 4);
-		int perNode = this.connections / nodes;
+		// about as many per node as one process can hold
+		int perNode = this.args.getInt("cluster-connections", nodes * 19_000) / nodes;
 		int rate = this.args.getInt("rate", 1000);
 		int seconds = this.args.getInt("seconds", 20);
 		List<AutoCloseable> running = new ArrayList<>();

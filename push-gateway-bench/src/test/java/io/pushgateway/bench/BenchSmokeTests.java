@@ -88,7 +88,8 @@ class BenchSmokeTests {
 	void theClusterScenarioRunsNodesWithRedisAndKafka() throws Exception {
 		Assumptions.assumeTrue(onPath("redis-server"), "redis-server not installed (apt-get install redis-server)");
 		JsonNode cluster = Bench.JSON
-			.readTree(bench("--nodes", "2", "--broadcasts", "1", "--rate", "20").run("cluster", "gateway"));
+			.readTree(bench("--nodes", "2", "--cluster-connections", "40", "--broadcasts", "1", "--rate", "20")
+				.run("cluster", "gateway"));
 		assertThat(cluster.get("connections").asInt()).isEqualTo(40);
 		assertThat(cluster.get("redisSessions").asLong()).isEqualTo(40);
 		assertThat(cluster.get("redisBytesPerSession").asLong()).isPositive();
