@@ -8,6 +8,7 @@
 #   scripts/bench.sh http-api  [--connections 19000] [--concurrency 600] [--seconds 20] (gateway only)
 #   scripts/bench.sh soak      [--soak-connections 10000] [--soak-seconds 600] [--churn 20] [--rate 200]
 #   scripts/bench.sh cluster   [--nodes 4] [--cluster-connections 76000] [--rate 1000] [--seconds 20]
+#                              [--node-args=--push.gateway.bus.routing=targeted]
 #                              (needs redis-server on the PATH; the Kafka broker comes from Maven Central)
 #   scripts/bench.sh all       runs everything against every server and rewrites docs/performance.md
 #   scripts/bench.sh report    rewrites docs/performance.md from the last run (target/bench/results.jsonl)

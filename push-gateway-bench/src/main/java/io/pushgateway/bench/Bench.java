@@ -409,9 +409,15 @@ public final class Bench {
 				.start();
 			running.add(kafka::destroy);
 			String bootstrap = awaitLine(kafka, "ready on ", this.workDir.resolve("kafka.log"));
-			List<String> extra = List.of("--push.gateway.registry.type=redis", "--push.gateway.bus.type=kafka",
-					"--push.gateway.bus.kafka.bootstrap-servers=" + bootstrap, "--spring.data.redis.host=127.0.0.1",
-					"--spring.data.redis.port=" + redisPort, "--push.gateway.node.worker-id-strategy=redis-lease");
+			List<String> extra = new ArrayList<>(List.of("--push.gateway.registry.type=redis",
+					"--push.gateway.bus.type=kafka", "--push.gateway.bus.kafka.bootstrap-servers=" + bootstrap,
+					"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
+					"--push.gateway.node.worker-id-strategy=redis-lease"));
+			// more node properties, such as
+			// --node-args=--push.gateway.bus.routing=targeted
+			if (this.args.has("node-args")) {
+				extra.addAll(List.of(this.args.get("node-args", "").split(" ")));
+			}
 			List<Server> servers = new ArrayList<>();
 			for (int i = 0; i < nodes; i++) {
 				Server server = Server.start("gateway", this.workDir, this.args, extra, "node-" + i);
