@@ -88,8 +88,15 @@ public final class HttpPushApi implements NettyRouteProvider {
 			response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"push-gateway\"");
 			return error(response, 401, "missing or invalid API token");
 		}
-		String[] path = request.fullPath().substring(this.basePath.length() + 1).split("/", -1);
 		QueryStringDecoder query = new QueryStringDecoder(request.uri());
+		// split the raw path, then decode each segment: an encoded '/' stays inside its
+		// segment
+		String raw = query.rawPath();
+		int base = raw.indexOf(this.basePath);
+		if (base < 0) {
+			return error(response, 404, "no such endpoint");
+		}
+		String[] path = raw.substring(base + this.basePath.length() + 1).split("/", -1);
 		HttpMethod method = request.method();
 		if (method == HttpMethod.POST) {
 			PushTarget target;

@@ -498,6 +498,35 @@ class GatewayEndToEndTests {
 			.isEqualTo(413);
 	}
 
+	@Test
+	void httpPushApiAnswersUnknownEndpointsAndStreamedOversizedBodies() throws Exception {
+		HttpResponse<String> unknown = post("/push-api/nowhere?event=x", API_TOKEN, "text/plain", "x");
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(unknown.body()).isEqualTo("{\"error\":\"no such endpoint\"}");
+		assertThat(get("/push-api/broadcast?event=x", API_TOKEN).statusCode()).isEqualTo(404);
+		// no Content-Length: the limit is enforced while the body streams in
+		HttpRequest chunked = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/push-api/broadcast?event=x"))
+			.header("Authorization", "Bearer " + API_TOKEN)
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers
+				.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[300 * 1024])))
+			.build();
+		assertThat(HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode())
+			.isEqualTo(413);
+	}
+
+	@Test
+	void httpPushApiDecodesPathSegments() throws Exception {
+		String uid = "user with/slash-" + UUID.randomUUID();
+		TestClient client = connect(uid);
+		client.next("welcome");
+		String encoded = java.net.URLEncoder.encode(uid, StandardCharsets.UTF_8).replace("+", "%20");
+		assertThat(post("/push-api/users/" + encoded + "?event=decoded", API_TOKEN, "text/plain", "x").body())
+			.contains("\"localDeliveries\":1");
+		assertThat(client.next("push")).containsEntry("ev", "decoded");
+	}
+
 	private static HttpResponse<String> post(String path, String token, String contentType, String body)
 			throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
