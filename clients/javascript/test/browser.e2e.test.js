@@ -15,13 +15,15 @@ try {
 const skip = (!base || !playwright || !existsSync(executablePath))
   && 'needs GATEWAY_URL, playwright-core (npm install) and Chromium';
 
+const launch = () => playwright.chromium.launch({
+  executablePath,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
 test('the demo page connects, receives a push and gets a reply in a real browser', { skip, timeout: 90000 },
   async () => {
-    const browser = await playwright.chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launch();
     try {
       const page = await browser.newPage();
       const log = () => page.locator('#log').textContent();
@@ -51,11 +53,7 @@ test('the demo page connects, receives a push and gets a reply in a real browser
 
 test('with WebSocket unavailable the demo page long-polls: connect, push and reply', { skip, timeout: 90000 },
   async () => {
-    const browser = await playwright.chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launch();
     try {
       const page = await browser.newPage();
       // as behind a proxy that refuses upgrades: every WebSocket fails before it opens

@@ -210,9 +210,13 @@ public final class HttpPushApi implements NettyRouteProvider {
 	}
 
 	private static void copy(ByteBuf chunk, ByteArrayOutputStream out) {
-		byte[] bytes = new byte[chunk.readableBytes()];
-		chunk.getBytes(chunk.readerIndex(), bytes);
-		out.writeBytes(bytes);
+		try {
+			chunk.getBytes(chunk.readerIndex(), out, chunk.readableBytes());
+		}
+		catch (java.io.IOException ex) {
+			// a ByteArrayOutputStream does not throw
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	private Publisher<Void> presence(HttpServerResponse response, Mono<Map<String, Object>> body) {

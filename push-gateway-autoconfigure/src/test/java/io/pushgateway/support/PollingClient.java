@@ -186,23 +186,7 @@ public final class PollingClient implements AutoCloseable {
 	 * @return the frame
 	 */
 	public Map<String, Object> next(Predicate<Map<String, Object>> condition) {
-		long deadline = System.nanoTime() + TestClient.TIMEOUT.toNanos();
-		try {
-			while (true) {
-				Map<String, Object> frame = this.frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-				if (frame == null) {
-					throw new AssertionError(
-							"no matching frame within " + TestClient.TIMEOUT + "; closed: " + this.closed.getNow(null));
-				}
-				if (condition.test(frame)) {
-					return frame;
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
+		return TestClient.next(this.frames, condition, this.closed);
 	}
 
 	/**

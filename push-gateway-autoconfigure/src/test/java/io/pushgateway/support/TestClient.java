@@ -193,15 +193,28 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 	 * @return the frame
 	 */
 	public Map<String, Object> next(Predicate<Map<String, Object>> condition) {
+		return next(this.frames, (frame) -> !"pong".equals(frame.get("t")) && condition.test(frame), this.closed);
+	}
+
+	/**
+	 * The next frame of a queue matching a condition, within {@link #TIMEOUT}; frames
+	 * before it are dropped.
+	 * @param frames the frames received
+	 * @param condition the condition
+	 * @param closed how the connection closed, for the failure message
+	 * @return the frame
+	 */
+	static Map<String, Object> next(BlockingQueue<Map<String, Object>> frames, Predicate<Map<String, Object>> condition,
+			CompletableFuture<Close> closed) {
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		try {
 			while (true) {
-				Map<String, Object> frame = this.frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+				Map<String, Object> frame = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 				if (frame == null) {
 					throw new AssertionError(
-							"no matching frame within " + TIMEOUT + "; closed: " + this.closed.getNow(null));
+							"no matching frame within " + TIMEOUT + "; closed: " + closed.getNow(null));
 				}
-				if (!"pong".equals(frame.get("t")) && condition.test(frame)) {
+				if (condition.test(frame)) {
 					return frame;
 				}
 			}

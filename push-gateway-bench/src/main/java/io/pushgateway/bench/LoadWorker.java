@@ -84,8 +84,6 @@ public final class LoadWorker {
 
 	private final LongAdder received = new LongAdder();
 
-	private final AtomicInteger open = new AtomicInteger();
-
 	private final AtomicInteger ready = new AtomicInteger();
 
 	private final AtomicInteger failed = new AtomicInteger();
@@ -374,13 +372,11 @@ public final class LoadWorker {
 		@Override
 		public void channelActive(ChannelHandlerContext ctx) {
 			this.channel = ctx.channel();
-			LoadWorker.this.open.incrementAndGet();
 			this.handshaker.handshake(ctx.channel());
 		}
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
-			LoadWorker.this.open.decrementAndGet();
 			if (this.pings != null) {
 				this.pings.cancel(false);
 			}

@@ -48,12 +48,7 @@ final class Svg {
 	 * @return the SVG document
 	 */
 	static String bars(String title, String unit, List<String> categories, List<Series> series) {
-		double max = series.stream()
-			.flatMap((s) -> s.values().stream())
-			.mapToDouble(Double::doubleValue)
-			.max()
-			.orElse(1);
-		double top = niceCeiling(max);
+		double top = top(series);
 		StringBuilder svg = start(title, unit, top);
 		double plotWidth = WIDTH - LEFT - RIGHT;
 		double groupWidth = plotWidth / categories.size();
@@ -90,12 +85,7 @@ final class Svg {
 	 * @return the SVG document
 	 */
 	static String percentiles(String title, String unit, List<Double> percentiles, List<Series> series) {
-		double max = series.stream()
-			.flatMap((s) -> s.values().stream())
-			.mapToDouble(Double::doubleValue)
-			.max()
-			.orElse(1);
-		double top = niceCeiling(max);
+		double top = top(series);
 		StringBuilder svg = start(title, unit, top);
 		double maxNines = nines(99.99);
 		double plotWidth = WIDTH - LEFT - RIGHT;
@@ -125,6 +115,12 @@ final class Svg {
 		}
 		legend(svg, series);
 		return svg.append("</svg>\n").toString();
+	}
+
+	/** A round value axis maximum above every value. */
+	private static double top(List<Series> series) {
+		return niceCeiling(
+				series.stream().flatMap((s) -> s.values().stream()).mapToDouble(Double::doubleValue).max().orElse(1));
 	}
 
 	private static double nines(double percentile) {

@@ -38,6 +38,13 @@ import org.msgpack.core.MessagePack;
  */
 final class PollingConnection extends PushConnection {
 
+	/**
+	 * The empty batches, shared: every hold time that passes without frames sends one.
+	 */
+	private static final byte[] EMPTY_JSON = { '[', ']' };
+
+	private static final byte[] EMPTY_MSGPACK = msgpackArrayHeader(0);
+
 	private final EventExecutor loop;
 
 	private final String secret;
@@ -234,7 +241,7 @@ final class PollingConnection extends PushConnection {
 	}
 
 	private byte[] emptyBody() {
-		return codec().binary() ? msgpackArrayHeader(0) : new byte[] { '[', ']' };
+		return codec().binary() ? EMPTY_MSGPACK : EMPTY_JSON;
 	}
 
 	private static byte[] msgpackArrayHeader(int count) {
