@@ -17,7 +17,7 @@ import { decode, encode } from './msgpack.js';
 import { PollingSocket, pollingUrl } from './polling.js';
 
 /** Close codes after which reconnecting would only repeat the failure. */
-const FINAL_CLOSE_CODES = new Set([4003, 1003, 1009, 4000]);
+const FINAL_CLOSE_CODES = new Set([4003, 1002, 1003, 1007, 1009, 4000]);
 
 /**
  * @typedef {object} BackoffOptions

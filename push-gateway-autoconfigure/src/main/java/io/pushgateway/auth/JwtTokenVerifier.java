@@ -52,6 +52,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
 	private final String guidsClaim;
 
+	private final Duration clockSkew;
+
 	private JwtTokenVerifier(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, @Nullable String issuer,
 			@Nullable String audience, String uidClaim, String guidsClaim, Duration clockSkew) {
 		this.processor = new DefaultJWTProcessor<>();
@@ -67,6 +69,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
 		this.processor.setJWTClaimsSetVerifier(claims);
 		this.uidClaim = uidClaim;
 		this.guidsClaim = guidsClaim;
+		this.clockSkew = clockSkew;
 	}
 
 	/**
@@ -159,7 +162,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
 			values.forEach((value) -> guids.add(String.valueOf(value)));
 		}
 		Date expiry = claims.getExpirationTime();
-		return new PushPrincipal(text, guids, (expiry != null) ? expiry.toInstant() : null);
+		// the connection ends when the handshake would no longer accept the token: its
+		// expiry plus the tolerated clock skew
+		return new PushPrincipal(text, guids, (expiry != null) ? expiry.toInstant().plus(this.clockSkew) : null);
 	}
 
 }

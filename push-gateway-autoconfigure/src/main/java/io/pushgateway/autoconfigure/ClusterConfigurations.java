@@ -8,6 +8,7 @@ import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
@@ -55,7 +56,8 @@ final class ClusterConfigurations {
 		@Bean
 		@ConditionalOnMissingBean(SessionRegistry.class)
 		RedisSessionRegistry pushGatewayRedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory,
-				LocalHub hub, ClusterBus bus, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
+				LocalHub hub, ClusterBus bus, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
+				GatewayMetrics metrics) {
 			PushGatewayProperties.Registry registry = properties.getRegistry();
 			String nodeId = PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy);
 			RedisRegistrySettings settings = new RedisRegistrySettings(registry.getKeyPrefix(), nodeId,
@@ -64,6 +66,7 @@ final class ClusterConfigurations {
 					properties.getLimits().getMaxConnectionsPerUser(), registry.getCommandTimeout());
 			RedisSessionRegistry sessionRegistry = new RedisSessionRegistry(connectionFactory, settings, hub,
 					(socketId, node) -> evict(hub, bus, nodeId, socketId, node));
+			sessionRegistry.setMetrics(metrics);
 			hub.setRegistry(sessionRegistry);
 			return sessionRegistry;
 		}

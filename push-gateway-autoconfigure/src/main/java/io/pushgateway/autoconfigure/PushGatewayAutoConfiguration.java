@@ -40,6 +40,7 @@ import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.IpLimits;
 import io.pushgateway.transport.polling.PollingSettings;
 import io.pushgateway.transport.polling.PollingTransport;
 import io.pushgateway.transport.websocket.WebSocketHandshakeHandler;
@@ -109,8 +110,8 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LocalHub pushGatewayLocalHub(PushGatewayProperties properties) {
-		return new LocalHub(properties.getLimits().getMaxConnectionsPerUser());
+	LocalHub pushGatewayLocalHub(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
+		return new LocalHub(properties.getLimits().getMaxConnectionsPerUser(), nodeId(properties, workerIdStrategy));
 	}
 
 	@Bean
@@ -154,9 +155,9 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean(PushOperations.class)
 	PushTemplate pushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
 			SessionRegistry registry, PayloadEncoder encoder, PushGatewayProperties properties,
-			WorkerIdStrategy workerIdStrategy, AckTracker acks) {
+			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics) {
 		ClusterPublisher cluster = new ClusterPublisher(bus, registry, nodeId(properties, workerIdStrategy),
-				properties.getBus().getRouting() == PushGatewayProperties.Routing.TARGETED);
+				properties.getBus().getRouting() == PushGatewayProperties.Routing.TARGETED, metrics);
 		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks);
 	}
@@ -234,10 +235,12 @@ public final class PushGatewayAutoConfiguration {
 			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, PushGatewayProperties properties,
 			SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock, AckTracker acks) {
 		PushGatewayProperties.Limits limits = properties.getLimits();
-		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics,
-				nodeId(properties, workerIdStrategy), limits.getMaxGuidsPerConnection(),
+		ClientFrameHandler frameHandler = new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer,
+				metrics, nodeId(properties, workerIdStrategy), limits.getMaxGuidsPerConnection(),
 				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock.getIfAvailable(Clock::systemUTC),
 				acks);
+		frameHandler.setRateLimits(limits.getMaxMessagesPerSecond(), limits.getMaxBytesPerSecond().toBytes());
+		return frameHandler;
 	}
 
 	@Bean
@@ -253,8 +256,10 @@ public final class PushGatewayAutoConfiguration {
 	Admission pushGatewayAdmission(PushGatewayProperties properties, PushAuthenticator authenticator,
 			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics) {
 		List<FrameCodec> codecs = List.of(new JsonFrameCodec(), new MessagePackFrameCodec());
+		PushGatewayProperties.Limits limits = properties.getLimits();
 		return new Admission(codecs, List.copyOf(properties.getWebsocket().getAllowedOrigins()),
-				properties.getLimits().getMaxGuidsPerConnection(), authenticator, guidAuthorizer, metrics);
+				limits.getMaxGuidsPerConnection(), authenticator, guidAuthorizer, metrics,
+				new IpLimits(limits.getMaxConnectionsPerIp(), limits.getMaxHandshakesPerIpPerSecond()));
 	}
 
 	@Bean

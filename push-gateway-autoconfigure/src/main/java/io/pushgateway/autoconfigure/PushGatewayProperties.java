@@ -590,6 +590,63 @@ public class PushGatewayProperties {
 		 */
 		private int maxPendingBatchesPerLoop = 16384;
 
+		/**
+		 * Maximum open connections from one client address (0 for no limit). Only
+		 * meaningful when the gateway sees client addresses: directly, or behind a proxy
+		 * with server.forward-headers-strategy set.
+		 */
+		private int maxConnectionsPerIp = 0;
+
+		/**
+		 * Maximum handshakes per second from one client address, WebSocket and
+		 * long-polling together (0 for no limit); over it the handshake gets HTTP 429.
+		 */
+		private int maxHandshakesPerIpPerSecond = 0;
+
+		/**
+		 * Maximum frames one connection may send per second, heartbeats included (0 for
+		 * no limit); a connection over it is closed with 4008.
+		 */
+		private int maxMessagesPerSecond = 500;
+
+		/**
+		 * Maximum bytes one connection may send per second (0 for no limit); a connection
+		 * over it is closed with 4008.
+		 */
+		private DataSize maxBytesPerSecond = DataSize.ofMegabytes(1);
+
+		public int getMaxConnectionsPerIp() {
+			return this.maxConnectionsPerIp;
+		}
+
+		public void setMaxConnectionsPerIp(int maxConnectionsPerIp) {
+			this.maxConnectionsPerIp = maxConnectionsPerIp;
+		}
+
+		public int getMaxHandshakesPerIpPerSecond() {
+			return this.maxHandshakesPerIpPerSecond;
+		}
+
+		public void setMaxHandshakesPerIpPerSecond(int maxHandshakesPerIpPerSecond) {
+			this.maxHandshakesPerIpPerSecond = maxHandshakesPerIpPerSecond;
+		}
+
+		public int getMaxMessagesPerSecond() {
+			return this.maxMessagesPerSecond;
+		}
+
+		public void setMaxMessagesPerSecond(int maxMessagesPerSecond) {
+			this.maxMessagesPerSecond = maxMessagesPerSecond;
+		}
+
+		public DataSize getMaxBytesPerSecond() {
+			return this.maxBytesPerSecond;
+		}
+
+		public void setMaxBytesPerSecond(DataSize maxBytesPerSecond) {
+			this.maxBytesPerSecond = maxBytesPerSecond;
+		}
+
 		public int getMaxConnectionsPerUser() {
 			return this.maxConnectionsPerUser;
 		}

@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.pushgateway.transport.RequestTargets;
 import io.pushgateway.core.AckResult;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Payload;
@@ -80,10 +81,21 @@ public final class HttpPushApi implements NettyRouteProvider {
 
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
-		return routes.route((request) -> request.fullPath().startsWith(this.basePath + "/"), this::handle);
+		return routes.route((request) -> RequestTargets.rawPath(request.uri()).startsWith(this.basePath + "/"),
+				this::handle);
 	}
 
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		try {
+			return route(request, response);
+		}
+		catch (IllegalArgumentException ex) {
+			// a malformed percent-escape in the query string, say
+			return error(response, 400, "malformed request: " + ex.getMessage());
+		}
+	}
+
+	private Publisher<Void> route(HttpServerRequest request, HttpServerResponse response) {
 		if (!authenticated(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
 			response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"push-gateway\"");
 			return error(response, 401, "missing or invalid API token");

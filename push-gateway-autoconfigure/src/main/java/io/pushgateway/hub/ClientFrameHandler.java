@@ -1,10 +1,13 @@
 package io.pushgateway.hub;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.pushgateway.codec.ClientFrame;
 import io.pushgateway.codec.MalformedFrameException;
 import io.pushgateway.codec.ServerFrame;
@@ -74,6 +77,21 @@ public class ClientFrameHandler {
 		this.clock = clock;
 	}
 
+	private int maxMessagesPerSecond;
+
+	private long maxBytesPerSecond;
+
+	/**
+	 * Limit what one connection may send; a connection over a limit is closed with
+	 * {@link CloseCodes#RATE_LIMITED}.
+	 * @param maxMessagesPerSecond frames per second, or {@code 0} for no limit
+	 * @param maxBytesPerSecond bytes per second, or {@code 0} for no limit
+	 */
+	public void setRateLimits(int maxMessagesPerSecond, long maxBytesPerSecond) {
+		this.maxMessagesPerSecond = maxMessagesPerSecond;
+		this.maxBytesPerSecond = maxBytesPerSecond;
+	}
+
 	/**
 	 * Record a transport-level sign of life (a WebSocket ping or pong).
 	 * @param connection the connection
@@ -90,10 +108,26 @@ public class ClientFrameHandler {
 	 */
 	public void onFrame(PushConnection connection, byte[] bytes, boolean binary) {
 		connection.touch(this.clock.millis());
+		String limit = connection.countFrame(bytes.length, this.maxMessagesPerSecond, this.maxBytesPerSecond,
+				System.nanoTime());
+		if (limit != null) {
+			this.metrics.limited(limit);
+			close(connection, CloseCodes.RATE_LIMITED, "more than " + (limit.startsWith("messages")
+					? this.maxMessagesPerSecond + " messages" : this.maxBytesPerSecond + " bytes") + " per second",
+					"rate_limited");
+			return;
+		}
 		if (binary != connection.codec().binary()) {
 			this.metrics.frameIn("unsupported", bytes.length);
 			close(connection, CloseCodes.UNSUPPORTED_DATA,
 					(binary ? "binary" : "text") + " frame on " + connection.codec().subprotocol(), "unsupported_data");
+			return;
+		}
+		if (!binary && !ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8)) {
+			// the JSON codec copies payload values without decoding them: without this
+			// check invalid UTF-8 would travel upstream and back to clients
+			this.metrics.frameIn("malformed", bytes.length);
+			close(connection, CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8", "invalid_payload");
 			return;
 		}
 		ClientFrame frame;
@@ -163,13 +197,17 @@ public class ClientFrameHandler {
 		catch (RuntimeException ex) {
 			reply = Mono.error(ex);
 		}
+		long start = System.nanoTime();
 		reply.timeout(this.upstreamTimeout)
 			.doFinally((signal) -> connection.releaseInFlight())
 			.subscribe((payload) -> connection.send(new ServerFrame.Reply(message.id(), payload)),
-					(error) -> onHandlerError(connection, message, error));
+					(error) -> onHandlerError(connection, message, error, start),
+					() -> this.metrics.upstream("ok", System.nanoTime() - start));
 	}
 
-	private void onHandlerError(PushConnection connection, ClientFrame.Message message, Throwable error) {
+	private void onHandlerError(PushConnection connection, ClientFrame.Message message, Throwable error, long start) {
+		this.metrics.upstream((error instanceof UpstreamUnavailableException) ? "unavailable"
+				: (error instanceof TimeoutException) ? "timeout" : "failed", System.nanoTime() - start);
 		if (error instanceof UpstreamUnavailableException) {
 			connection.send(new ServerFrame.Error(message.id(), ErrorCodes.UPSTREAM_UNAVAILABLE,
 					"upstream unavailable; retry later"));

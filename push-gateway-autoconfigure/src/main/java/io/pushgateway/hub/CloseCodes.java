@@ -10,8 +10,14 @@ public final class CloseCodes {
 	/** Normal closure. */
 	public static final int NORMAL = 1000;
 
+	/** Invalid WebSocket framing. */
+	public static final int PROTOCOL_ERROR = 1002;
+
 	/** A text frame on a binary protocol or a binary frame on a text protocol. */
 	public static final int UNSUPPORTED_DATA = 1003;
+
+	/** A text frame that is not valid UTF-8. */
+	public static final int INVALID_PAYLOAD = 1007;
 
 	/** A frame or message above the configured maximum size. */
 	public static final int MESSAGE_TOO_BIG = 1009;
@@ -33,6 +39,12 @@ public final class CloseCodes {
 
 	/** The user opened more connections than allowed; this one was the oldest. */
 	public static final int REPLACED = 4003;
+
+	/** The credential the connection was opened with expired. */
+	public static final int TOKEN_EXPIRED = 4004;
+
+	/** The client sent more messages or bytes per second than allowed. */
+	public static final int RATE_LIMITED = 4008;
 
 	private CloseCodes() {
 	}

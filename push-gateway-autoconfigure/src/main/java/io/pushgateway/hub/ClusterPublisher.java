@@ -6,8 +6,10 @@ import java.util.Set;
 
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.SessionRegistry;
 import reactor.core.publisher.Mono;
 
@@ -31,8 +33,12 @@ public class ClusterPublisher {
 
 	private final boolean targeted;
 
-	public ClusterPublisher(ClusterBus bus, SessionRegistry registry, String nodeId, boolean targeted) {
+	private final GatewayMetrics metrics;
+
+	public ClusterPublisher(ClusterBus bus, SessionRegistry registry, String nodeId, boolean targeted,
+			GatewayMetrics metrics) {
 		this.bus = bus;
+		this.metrics = metrics;
 		this.registry = registry;
 		this.nodeId = nodeId;
 		this.targeted = targeted;
@@ -54,6 +60,18 @@ public class ClusterPublisher {
 	 * @return completes when the bus accepted it
 	 */
 	public Mono<Void> publish(ClusterMessage message, PushTarget target) {
+		if (this.bus instanceof LocalClusterBus) {
+			// a single node: nothing to publish, nothing to time
+			return Mono.empty();
+		}
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return route(message, target).doOnSuccess((done) -> this.metrics.busPublished(System.nanoTime() - start))
+				.doOnError((error) -> this.metrics.busPublishFailed());
+		});
+	}
+
+	private Mono<Void> route(ClusterMessage message, PushTarget target) {
 		if (!this.targeted || target instanceof PushTarget.All) {
 			return this.bus.publish(message);
 		}

@@ -51,6 +51,21 @@ public class FanOut {
 		this.allocator = allocator;
 		this.metrics = metrics;
 		this.maxPendingBatchesPerLoop = maxPendingBatchesPerLoop;
+		metrics.gauge("push.gateway.fanout.pending",
+				"Pushes waiting for an event loop to write them, summed over this node's event loops", this,
+				FanOut::pendingBatches);
+	}
+
+	/**
+	 * Pushes handed to event loops and not yet written, summed over the loops.
+	 * @return the count
+	 */
+	public int pendingBatches() {
+		int pending = 0;
+		for (LoopWriter writer : this.writers.values()) {
+			pending += writer.size.get();
+		}
+		return pending;
 	}
 
 	/**

@@ -39,6 +39,8 @@ public class LocalHub {
 
 	private final int maxConnectionsPerUser;
 
+	private final String nodeId;
+
 	private volatile SessionRegistry registry = NoRegistry.INSTANCE;
 
 	/**
@@ -47,7 +49,18 @@ public class LocalHub {
 	 * or {@code 0} for no limit
 	 */
 	public LocalHub(int maxConnectionsPerUser) {
+		this(maxConnectionsPerUser, "local");
+	}
+
+	/**
+	 * Create a hub.
+	 * @param maxConnectionsPerUser how many connections one user may hold on this node,
+	 * or {@code 0} for no limit
+	 * @param nodeId this node's ID, for logs
+	 */
+	public LocalHub(int maxConnectionsPerUser, String nodeId) {
 		this.maxConnectionsPerUser = maxConnectionsPerUser;
+		this.nodeId = nodeId;
 	}
 
 	/**
@@ -66,6 +79,7 @@ public class LocalHub {
 	 */
 	public List<PushConnection> register(PushConnection connection) {
 		List<PushConnection> evicted = new ArrayList<>(0);
+		connection.node = this.nodeId;
 		this.sockets.put(connection.socketId(), connection);
 		this.users.compute(connection.uid(), (uid, current) -> {
 			PushConnection[] next = append((current != null) ? current : NONE, connection);
@@ -84,6 +98,7 @@ public class LocalHub {
 		}
 		connection.guids().forEach((guid) -> addToGuid(guid, connection));
 		this.registry.register(connection);
+		ConnectionLog.opened(connection, this.nodeId);
 		return evicted;
 	}
 
@@ -101,6 +116,7 @@ public class LocalHub {
 		});
 		connection.guids().forEach((guid) -> removeFromGuid(guid, connection));
 		this.registry.unregister(connection);
+		ConnectionLog.closed(connection, this.nodeId);
 	}
 
 	/**

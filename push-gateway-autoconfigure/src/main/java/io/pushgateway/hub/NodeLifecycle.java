@@ -2,10 +2,12 @@ package io.pushgateway.hub;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Push;
+import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
@@ -101,7 +103,10 @@ public class NodeLifecycle implements SmartLifecycle {
 			.doOnNext(this::onClusterMessage)
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
 				.maxBackoff(Duration.ofSeconds(5))
-				.doBeforeRetry((signal) -> logger.warn("Cluster bus failed; resubscribing", signal.failure())))
+				.doBeforeRetry((signal) -> {
+					this.metrics.busReceiveFailed();
+					logger.warn("Cluster bus failed; resubscribing", signal.failure());
+				}))
 			.subscribe());
 		this.subscriptions = subscriptions;
 		// accept connections only once pushes from other nodes can reach them
@@ -116,8 +121,10 @@ public class NodeLifecycle implements SmartLifecycle {
 	}
 
 	private void onClusterMessage(ClusterMessage message) {
+		this.metrics.busReceived(message.getClass().getSimpleName().toLowerCase(Locale.ROOT));
 		if (message instanceof ClusterMessage.Deliver deliver) {
 			Push push = deliver.push();
+			this.metrics.busDelay(this.clock.millis() - SnowflakeIdGenerator.timestampMillis(push.messageId()));
 			if (push.ack() && deliver.origin() != null) {
 				this.acks.delivering(push.messageId(), deliver.origin());
 			}
@@ -150,15 +157,25 @@ public class NodeLifecycle implements SmartLifecycle {
 	}
 
 	/**
-	 * Close every connection that sent nothing within the heartbeat timeout.
+	 * Close every connection that sent nothing within the heartbeat timeout, and every
+	 * connection whose credential expired (checked as often as the heartbeat: every
+	 * quarter of the timeout, at least every 50 ms).
 	 */
 	void closeIdleConnections() {
-		long deadline = this.clock.millis() - this.heartbeatTimeout.toMillis();
+		long now = this.clock.millis();
+		long deadline = now - this.heartbeatTimeout.toMillis();
 		for (PushConnection connection : this.hub.connections()) {
 			if (connection.lastSeen() < deadline && connection.isOpen()) {
 				this.metrics.closed("heartbeat_timeout");
 				connection.close(CloseCodes.HEARTBEAT_TIMEOUT,
 						"no heartbeat within " + this.heartbeatTimeout.toMillis() + " ms");
+			}
+			else {
+				java.time.Instant expiresAt = connection.principal().expiresAt();
+				if (expiresAt != null && expiresAt.toEpochMilli() <= now && connection.isOpen()) {
+					this.metrics.closed("token_expired");
+					connection.close(CloseCodes.TOKEN_EXPIRED, "credential expired; reconnect with a new one");
+				}
 			}
 		}
 	}

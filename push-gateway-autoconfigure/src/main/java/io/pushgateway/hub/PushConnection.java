@@ -48,12 +48,29 @@ public abstract class PushConnection implements Session {
 	/** Upstream messages awaiting their handler. */
 	private volatile int inFlight;
 
+	/** The node holding this connection, set when the hub registers it; for logs. */
+	String node = "";
+
+	private java.net.@Nullable InetAddress remoteAddress;
+
+	/** Confined to the thread handling the client's frames: the rate limit's state. */
+	private long rateWindowStart;
+
+	private int rateMessages;
+
+	private long rateBytes;
+
+	private volatile int serverCloseCode;
+
+	private volatile @Nullable String serverCloseReason;
+
 	protected PushConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec, long now) {
 		this.socketId = socketId;
 		this.principal = principal;
 		this.guids = Set.copyOf(guids);
 		this.codec = codec;
 		this.lastSeen = now;
+		this.rateWindowStart = System.nanoTime();
 	}
 
 	/**
@@ -193,6 +210,88 @@ public abstract class PushConnection implements Session {
 	 * @return the event loop
 	 */
 	public abstract EventExecutor eventLoop();
+
+	/**
+	 * The client's address, as the transport saw it.
+	 * @return the address, or {@code null} when unknown
+	 */
+	public final java.net.@Nullable InetAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	/**
+	 * Set the client's address; transports do before registering the connection.
+	 * @param remoteAddress the address
+	 */
+	public final void setRemoteAddress(java.net.@Nullable InetAddress remoteAddress) {
+		this.remoteAddress = remoteAddress;
+	}
+
+	/**
+	 * Count a frame from the client against the per-connection rate limits, in one-second
+	 * windows.
+	 * @param bytes the frame's size
+	 * @param maxMessages messages allowed per second, or {@code 0} for no limit
+	 * @param maxBytes bytes allowed per second, or {@code 0} for no limit
+	 * @param nanos the current {@link System#nanoTime()}
+	 * @return {@code null} when within the limits, otherwise the limit passed:
+	 * {@code messages_per_second} or {@code bytes_per_second}
+	 */
+	public final synchronized @Nullable String countFrame(int bytes, int maxMessages, long maxBytes, long nanos) {
+		// synchronized: long-polling sends may arrive on several event loops at once
+		if (nanos - this.rateWindowStart >= 1_000_000_000L) {
+			this.rateWindowStart = nanos;
+			this.rateMessages = 0;
+			this.rateBytes = 0;
+		}
+		this.rateMessages++;
+		this.rateBytes += bytes;
+		if (maxMessages > 0 && this.rateMessages > maxMessages) {
+			return "messages_per_second";
+		}
+		if (maxBytes > 0 && this.rateBytes > maxBytes) {
+			return "bytes_per_second";
+		}
+		return null;
+	}
+
+	/**
+	 * Transports call this once they decided to close the connection, before the close
+	 * frame or response: it is logged with the connection's IDs.
+	 * @param code the close code
+	 * @param reason the reason
+	 */
+	protected final void closingBecause(int code, String reason) {
+		if (this.serverCloseCode == 0) {
+			this.serverCloseCode = code;
+			this.serverCloseReason = reason;
+			ConnectionLog.closing(this, this.node, code, reason);
+		}
+	}
+
+	/**
+	 * The close code the server closed this connection with.
+	 * @return the code, or {@code 0} while open or when the client closed it
+	 */
+	public final int serverCloseCode() {
+		return this.serverCloseCode;
+	}
+
+	/**
+	 * The reason the server closed this connection with.
+	 * @return the reason, or {@code null}
+	 */
+	public final @Nullable String serverCloseReason() {
+		return this.serverCloseReason;
+	}
+
+	/**
+	 * The transport, for operators.
+	 * @return {@code websocket} or {@code polling}
+	 */
+	public String transport() {
+		return "websocket";
+	}
 
 	/**
 	 * Queue an encoded frame without flushing; called on {@link #eventLoop()}. Takes

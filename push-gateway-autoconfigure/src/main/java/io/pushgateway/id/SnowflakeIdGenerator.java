@@ -41,6 +41,16 @@ public final class SnowflakeIdGenerator {
 
 	private final AtomicLong rollbacks = new AtomicLong();
 
+	/**
+	 * When an ID was issued, from its timestamp bits.
+	 * @param id an ID from any node's generator
+	 * @return the epoch milliseconds it carries (a generator that ran ahead of a clock
+	 * set back carries its own, slightly later, time)
+	 */
+	public static long timestampMillis(long id) {
+		return (id >>> (SEQUENCE_BITS + WORKER_BITS)) + EPOCH_MILLIS;
+	}
+
 	public SnowflakeIdGenerator(int workerId, Clock clock) {
 		if (workerId < 0 || workerId > MAX_WORKER_ID) {
 			throw new IllegalArgumentException(

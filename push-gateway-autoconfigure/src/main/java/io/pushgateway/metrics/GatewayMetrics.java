@@ -1,15 +1,19 @@
 package io.pushgateway.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.PushConnection;
 
 /**
  * The gateway's Micrometer meters, all named {@code push.gateway.*}. Meters with a fixed
@@ -26,6 +30,18 @@ public class GatewayMetrics {
 
 	private final Timer pushLatency;
 
+	private final Timer busPublish;
+
+	private final Timer busDelay;
+
+	private final Timer registrySync;
+
+	private final Timer registryLag;
+
+	private final DistributionSummary registryBatch;
+
+	private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
+
 	public GatewayMetrics(MeterRegistry registry, LocalHub hub) {
 		this.registry = registry;
 		Gauge.builder("push.gateway.connections", hub, LocalHub::connectionCount)
@@ -38,6 +54,204 @@ public class GatewayMetrics {
 			.description("Time from a push being issued until its frames are written on this node")
 			.publishPercentileHistogram()
 			.register(registry);
+		this.busPublish = Timer.builder("push.gateway.bus.publish")
+			.description("Time from handing a message to the cluster bus until the bus (Kafka or Redis) accepted it")
+			.publishPercentileHistogram()
+			.register(registry);
+		this.busDelay = Timer.builder("push.gateway.bus.delay")
+			.description("Age of a push from another node when it arrives from the cluster bus "
+					+ "(from its ID's timestamp: millisecond resolution, needs synchronized clocks)")
+			.publishPercentileHistogram()
+			.register(registry);
+		this.registrySync = Timer.builder("push.gateway.registry.sync")
+			.description("Time to write one batch of session changes to the shared registry")
+			.publishPercentileHistogram()
+			.register(registry);
+		this.registryLag = Timer.builder("push.gateway.registry.sync.lag")
+			.description("How long the oldest change of a batch waited before it was written to the shared registry")
+			.publishPercentileHistogram()
+			.register(registry);
+		this.registryBatch = DistributionSummary.builder("push.gateway.registry.sync.batch")
+			.description("Session changes per registry write")
+			.baseUnit("changes")
+			.register(registry);
+		// every fixed tag value is registered at zero, so a dashboard or an alert sees
+		// the series (and rate() works) before the first event
+		for (String outcome : List.of("accepted", "unauthorized", "forbidden", "bad_request", "unavailable",
+				"rate_limited")) {
+			handshakeCounter(outcome);
+		}
+		for (String reason : List.of("slow_consumer", "heartbeat_timeout", "replaced", "malformed_frame",
+				"unsupported_data", "invalid_payload", "message_too_big", "protocol_error", "rate_limited",
+				"token_expired", "client")) {
+			closesCounter(reason);
+		}
+		for (String limit : List.of("messages_per_second", "bytes_per_second", "connections_per_ip",
+				"handshakes_per_ip")) {
+			limitedCounter(limit);
+		}
+		for (String operation : List.of("publish", "receive")) {
+			busErrorsCounter(operation);
+		}
+		for (String operation : List.of("sync", "heartbeat", "last_seen")) {
+			registryErrorsCounter(operation);
+		}
+		for (String outcome : List.of("ok", "unavailable", "timeout", "failed")) {
+			upstreamTimer(outcome);
+		}
+		counter("push.gateway.push.rejected", "reason", "overloaded", "Deliveries refused");
+		heartbeatSyncs();
+		heartbeatSessions();
+		Gauge.builder("push.gateway.outbound.queued", hub, GatewayMetrics::queuedBytes)
+			.description("Bytes written to connections and not yet taken by the network, summed over this node")
+			.baseUnit("bytes")
+			.register(registry);
+	}
+
+	private static double queuedBytes(LocalHub hub) {
+		long bytes = 0;
+		for (PushConnection connection : hub.connections()) {
+			bytes += connection.queuedBytes();
+		}
+		return bytes;
+	}
+
+	/**
+	 * Register a gauge that reads a value from an object on each scrape.
+	 * @param <T> the object's type
+	 * @param name the gauge's name
+	 * @param description its description
+	 * @param object the object, held weakly as Micrometer does
+	 * @param value reads the value
+	 */
+	public <T> void gauge(String name, String description, T object, ToDoubleFunction<T> value) {
+		Gauge.builder(name, object, value).description(description).register(this.registry);
+	}
+
+	/**
+	 * The cluster bus accepted a message.
+	 * @param nanos the time it took
+	 */
+	public void busPublished(long nanos) {
+		this.busPublish.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * The cluster bus did not accept a message.
+	 */
+	public void busPublishFailed() {
+		busErrorsCounter("publish").increment();
+	}
+
+	/**
+	 * The cluster bus failed while receiving and is being resubscribed.
+	 */
+	public void busReceiveFailed() {
+		busErrorsCounter("receive").increment();
+	}
+
+	/**
+	 * A message arrived from another node.
+	 * @param type the message type, such as {@code deliver}
+	 */
+	public void busReceived(String type) {
+		counter("push.gateway.bus.received", "type", type, "Messages received from other nodes").increment();
+	}
+
+	/**
+	 * A push from another node arrived.
+	 * @param millis its age
+	 */
+	public void busDelay(long millis) {
+		this.busDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * A batch of session changes was written to the shared registry.
+	 * @param changes how many
+	 * @param nanos how long the write took
+	 * @param lagNanos how long the oldest change had waited
+	 */
+	public void registrySynced(int changes, long nanos, long lagNanos) {
+		this.registryBatch.record(changes);
+		this.registrySync.record(nanos, TimeUnit.NANOSECONDS);
+		this.registryLag.record(lagNanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * A registry operation failed.
+	 * @param operation {@code sync}, {@code heartbeat}, {@code sweep} or {@code lookup}
+	 */
+	public void registryFailed(String operation) {
+		registryErrorsCounter(operation).increment();
+	}
+
+	/**
+	 * Last-seen times of this node's connections were queued for the registry (the
+	 * heartbeat sync).
+	 * @param connections how many
+	 */
+	public void lastSeenSynced(int connections) {
+		heartbeatSyncs().increment();
+		heartbeatSessions().increment(connections);
+	}
+
+	private Counter heartbeatSyncs() {
+		return counter("push.gateway.registry.heartbeat.syncs", "kind", "last_seen",
+				"Heartbeat syncs of last-seen times to the shared registry");
+	}
+
+	private Counter heartbeatSessions() {
+		return counter("push.gateway.registry.heartbeat.sessions", "kind", "last_seen",
+				"Sessions whose last-seen time was synced to the shared registry");
+	}
+
+	/**
+	 * An upstream handler (such as the Kafka upstream) finished with a client message.
+	 * @param outcome {@code ok}, {@code unavailable}, {@code timeout} or {@code failed}
+	 * @param nanos the time from the message until the handler's answer
+	 */
+	public void upstream(String outcome, long nanos) {
+		upstreamTimer(outcome).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	private Timer upstreamTimer(String outcome) {
+		Timer timer = this.upstream.get(outcome);
+		return (timer != null) ? timer
+				: this.upstream.computeIfAbsent(outcome, (key) -> Timer.builder("push.gateway.upstream")
+					.description("Time from a client message until its upstream handler answered (for the Kafka "
+							+ "upstream: until Kafka accepted it), by outcome")
+					.tag("outcome", key)
+					.publishPercentileHistogram()
+					.register(this.registry));
+	}
+
+	private Counter handshakeCounter(String outcome) {
+		return counter("push.gateway.handshakes", "outcome", outcome, "Handshakes by outcome");
+	}
+
+	private Counter closesCounter(String reason) {
+		return counter("push.gateway.closes", "reason", reason, "Connections closed by the server, by reason");
+	}
+
+	private Counter limitedCounter(String limit) {
+		return counter("push.gateway.limited", "limit", limit, "Requests and frames refused by a limit");
+	}
+
+	private Counter busErrorsCounter(String operation) {
+		return counter("push.gateway.bus.errors", "operation", operation, "Cluster bus failures");
+	}
+
+	private Counter registryErrorsCounter(String operation) {
+		return counter("push.gateway.registry.errors", "operation", operation, "Shared registry failures");
+	}
+
+	/**
+	 * A request was refused by a limit.
+	 * @param limit the limit, such as {@code connections_per_ip}
+	 */
+	public void limited(String limit) {
+		limitedCounter(limit).increment();
 	}
 
 	/**
@@ -46,7 +260,7 @@ public class GatewayMetrics {
 	 * {@code bad_request}, {@code unavailable} or {@code error}
 	 */
 	public void handshake(String outcome) {
-		counter("push.gateway.handshakes", "outcome", outcome, "Handshakes by outcome").increment();
+		handshakeCounter(outcome).increment();
 	}
 
 	/**
@@ -93,7 +307,7 @@ public class GatewayMetrics {
 	 * @param reason the reason, such as {@code slow_consumer}
 	 */
 	public void closed(String reason) {
-		counter("push.gateway.closes", "reason", reason, "Connections closed by the server, by reason").increment();
+		closesCounter(reason).increment();
 	}
 
 	private Counter counter(String name, String tag, String value, String description) {

@@ -51,4 +51,12 @@ public interface ClusterBus {
 		return Mono.empty();
 	}
 
+	/**
+	 * How the bus is doing, for health checks; cheap, never blocks.
+	 * @return the bus's health
+	 */
+	default BusHealth health() {
+		return BusHealth.UP;
+	}
+
 }

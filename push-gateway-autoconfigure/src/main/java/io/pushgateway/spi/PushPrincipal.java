@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param uid the user ID
  * @param guids GUIDs to attach at connect time without asking the {@link GuidAuthorizer}
- * @param expiresAt when the credential expires, or {@code null}
+ * @param expiresAt when the connection must end because its credential expired (for JWTs:
+ * the {@code exp} claim plus the tolerated clock skew), or {@code null}
  * @author Push Gateway team
  */
 public record PushPrincipal(String uid, Set<String> guids, @Nullable Instant expiresAt) {

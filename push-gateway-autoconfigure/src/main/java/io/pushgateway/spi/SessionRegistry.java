@@ -40,6 +40,17 @@ public interface SessionRegistry extends PresenceOperations {
 	void left(Session session, String guid);
 
 	/**
+	 * What the registry holds about one connection anywhere in the cluster, for
+	 * operators: its user, node, GUIDs and times.
+	 * @param socketId the socket ID
+	 * @return the fields as stored, or empty when unknown or when this registry only
+	 * knows this node's connections
+	 */
+	default reactor.core.publisher.Mono<java.util.Map<String, String>> describe(long socketId) {
+		return reactor.core.publisher.Mono.empty();
+	}
+
+	/**
 	 * The nodes that hold connections of a target, for routing a push to those nodes
 	 * only.
 	 * @param target the target

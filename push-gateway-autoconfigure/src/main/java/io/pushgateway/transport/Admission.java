@@ -1,5 +1,6 @@
 package io.pushgateway.transport;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,8 +45,16 @@ public final class Admission {
 
 	private final GatewayMetrics metrics;
 
+	private final IpLimits ipLimits;
+
 	public Admission(List<FrameCodec> codecs, List<String> allowedOrigins, int maxGuidsPerConnection,
 			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics) {
+		this(codecs, allowedOrigins, maxGuidsPerConnection, authenticator, guidAuthorizer, metrics, IpLimits.NONE);
+	}
+
+	public Admission(List<FrameCodec> codecs, List<String> allowedOrigins, int maxGuidsPerConnection,
+			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, IpLimits ipLimits) {
+		this.ipLimits = ipLimits;
 		this.codecs = List.copyOf(codecs);
 		this.allowedOrigins = List.copyOf(allowedOrigins);
 		this.maxGuidsPerConnection = maxGuidsPerConnection;
@@ -55,6 +64,30 @@ public final class Admission {
 		if (!allowedOrigins.isEmpty()) {
 			this.origins.setAllowedOriginPatterns(this.allowedOrigins);
 		}
+	}
+
+	/**
+	 * The per-address limits; transports report openings and closings to them.
+	 * @return the limits
+	 */
+	public IpLimits ipLimits() {
+		return this.ipLimits;
+	}
+
+	/**
+	 * Count a handshake against the per-address limits.
+	 * @param request the request
+	 * @param response its response
+	 * @return a {@code 429} response when a limit refuses it, or {@code null} to go on
+	 */
+	public @Nullable Mono<Void> limit(HttpServerRequest request, HttpServerResponse response) {
+		InetSocketAddress remote = request.remoteAddress();
+		IpLimits.Refusal refusal = this.ipLimits.check((remote != null) ? remote.getAddress() : null);
+		if (refusal == null) {
+			return null;
+		}
+		this.metrics.limited(refusal.limit());
+		return reject(response, 429, "rate_limited", refusal.reason());
 	}
 
 	/**

@@ -19,15 +19,25 @@ public final class NettyHandshakeRequest implements HandshakeRequest {
 
 	private final HttpServerRequest request;
 
-	private @Nullable Map<String, List<String>> parameters;
+	private final Map<String, List<String>> parameters;
 
+	/**
+	 * Wrap a request, decoding its query string at once.
+	 * @param request the request
+	 * @throws IllegalArgumentException when the query string is malformed (a bad
+	 * percent-escape); transports answer 400
+	 */
 	public NettyHandshakeRequest(HttpServerRequest request) {
 		this.request = request;
+		Map<String, List<String>> parameters = new QueryStringDecoder(request.uri()).parameters();
+		// decoding is lazy per value in some Netty versions: touch every value now
+		parameters.values().forEach(List::size);
+		this.parameters = parameters;
 	}
 
 	@Override
 	public String path() {
-		return this.request.fullPath();
+		return RequestTargets.rawPath(this.request.uri());
 	}
 
 	@Override
@@ -37,12 +47,7 @@ public final class NettyHandshakeRequest implements HandshakeRequest {
 
 	@Override
 	public List<String> queryParams(String name) {
-		Map<String, List<String>> parameters = this.parameters;
-		if (parameters == null) {
-			parameters = new QueryStringDecoder(this.request.uri()).parameters();
-			this.parameters = parameters;
-		}
-		return parameters.getOrDefault(name, List.of());
+		return this.parameters.getOrDefault(name, List.of());
 	}
 
 	@Override

@@ -15,10 +15,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pushgateway.actuate.ClusterBusHealthIndicator;
+import io.pushgateway.actuate.PushGatewayEndpoint;
+import io.pushgateway.actuate.PushGatewayHealthIndicator;
+import io.pushgateway.actuate.SessionRegistryHealthIndicator;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
+import io.pushgateway.hub.LocalHub;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.PollingClient;
@@ -36,6 +42,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +95,7 @@ class ClusterEndToEndTests {
 		properties.put("push.gateway.limits.max-connections-per-user", 2);
 		properties.put("push.gateway.recovery.enabled", true);
 		properties.put("push.gateway.recovery.max-length", 5);
+		properties.put("management.endpoints.web.exposure.include", "health,pushgateway");
 		return properties;
 	}
 
@@ -177,6 +186,48 @@ class ClusterEndToEndTests {
 			.containsEntry("d", Map.of("from", "node-1"));
 		push(1).pushToUser(uid, "marker", "end").block();
 		assertThat(client.next("push")).as("no duplicate before the marker").containsEntry("ev", "marker");
+	}
+
+	@Test
+	void operatorsSeeTheBusTheRegistryAndUsersOnOtherNodes() {
+		String uid = uid();
+		TestClient client = connect(2, uid);
+		client.next("welcome");
+		String sid = Long.toString(nodes.get(2).bean(LocalHub.class).connectionsOf(uid).get(0).socketId());
+		String nodeThree = nodes.get(2)
+			.bean(PushGatewayHealthIndicator.class)
+			.health()
+			.getDetails()
+			.get("node")
+			.toString();
+
+		push(0).pushToUser(uid, "observed", "x").block();
+		assertThat(client.next("push")).containsEntry("ev", "observed");
+
+		MeterRegistry origin = nodes.get(0).bean(MeterRegistry.class);
+		MeterRegistry receiver = nodes.get(2).bean(MeterRegistry.class);
+		assertThat(origin.get("push.gateway.bus.publish").timer().count()).isPositive();
+		assertThat(receiver.get("push.gateway.bus.delay").timer().count()).isPositive();
+		assertThat(receiver.get("push.gateway.bus.received").tag("type", "deliver").counter().count()).isPositive();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> receiver.get("push.gateway.registry.sync").timer().count() > 0);
+
+		Health bus = nodes.get(0).bean(ClusterBusHealthIndicator.class).health();
+		assertThat(bus.getStatus()).isEqualTo(Status.UP);
+		assertThat(bus.getDetails()).containsEntry("bus", "kafka").containsEntry("consumer", "running");
+		assertThat(nodes.get(0).bean(SessionRegistryHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+
+		PushGatewayEndpoint endpoint = nodes.get(0).bean(PushGatewayEndpoint.class);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			Map<String, Object> user = endpoint.lookup("users", uid).block();
+			assertThat(user).containsEntry("online", true);
+			assertThat((List<?>) user.get("connections")).singleElement()
+				.isEqualTo(Map.of("socketId", sid, "node", nodeThree));
+		});
+		assertThat(endpoint.lookup("sockets", sid).block()).containsEntry("uid", uid).containsEntry("node", nodeThree);
+		assertThat(endpoint.node().block()).extractingByKey("cluster")
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+			.containsEntry("nodes", 3L);
 	}
 
 	@Test

@@ -469,7 +469,7 @@ public final class Bench {
 			// Kafka
 			String path = "/bench/targeted?rate=" + rate + "&seconds=%d&users=" + (perNode * (nodes - 1)) + "&offset="
 					+ perNode;
-			origin.post(String.format(path, this.args.getInt("warm-up-seconds", 5)));
+			origin.post(String.format(path, this.args.getInt("warm-up-seconds", 30)));
 			load.awaitQuiet();
 			load.reset();
 			JsonNode sent = origin.post(String.format(path, seconds));

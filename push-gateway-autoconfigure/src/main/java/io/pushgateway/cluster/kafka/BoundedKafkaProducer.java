@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,6 +36,9 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 	private final ThreadPoolExecutor publisher;
 
 	private final int queueCapacity;
+
+	/** The last send's failure, or {@code null} once a send succeeded after it. */
+	private volatile @Nullable String lastFailure;
 
 	/**
 	 * Create a producer.
@@ -78,6 +82,7 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 				this.publisher.execute(() -> {
 					try {
 						this.producer.send(record.apply(this.producer), (metadata, error) -> {
+							this.lastFailure = (error != null) ? error.getMessage() : null;
 							if (error != null) {
 								sink.error(new KafkaPublishException(
 										"Kafka did not take the record: " + error.getMessage(), error));
@@ -88,15 +93,43 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 						});
 					}
 					catch (KafkaException | ArithmeticException ex) {
+						this.lastFailure = ex.getMessage();
 						sink.error(new KafkaPublishException("Kafka did not take the record: " + ex.getMessage(), ex));
 					}
 				});
 			}
 			catch (RejectedExecutionException ex) {
+				this.lastFailure = "publish queue full";
 				sink.error(new KafkaPublishException(
 						"Kafka publish queue is full (" + this.queueCapacity + " records); is Kafka reachable?", ex));
 			}
 		});
+	}
+
+	/**
+	 * Why the last send failed, when no send succeeded since.
+	 * @return the failure, or {@code null}
+	 */
+	public @Nullable String lastFailure() {
+		return this.lastFailure;
+	}
+
+	/**
+	 * Records waiting for the publisher thread.
+	 * @return the count
+	 */
+	public int queued() {
+		return this.publisher.getQueue().size();
+	}
+
+	/**
+	 * Read one of the producer's own metrics (the producer is thread safe).
+	 * @param group the metric group, such as {@code producer-metrics}
+	 * @param name the metric name, such as {@code connection-count}
+	 * @return its value, or {@code NaN} when the producer has no such metric
+	 */
+	public double metric(String group, String name) {
+		return KafkaMetrics.value(this.producer.metrics(), group, name);
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.pushgateway.cluster.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.spi.BusHealth;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;
@@ -76,6 +78,15 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 
 	private volatile KafkaConsumer<String, byte[]> consumer;
 
+	/** {@code starting}, {@code running} or the reason the consumer stopped. */
+	private volatile String consumerState = "starting";
+
+	/** Brokers the consumer is connected to, sampled on the consumer thread. */
+	private volatile double consumerConnections = Double.NaN;
+
+	/** The consumer's largest lag in records, sampled on the consumer thread. */
+	private volatile double lag = Double.NaN;
+
 	public KafkaClusterBus(KafkaBusSettings settings, String nodeId, LongSupplier ids) {
 		this.settings = settings;
 		this.nodeId = nodeId;
@@ -100,6 +111,8 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	static final String TO_NODE = "X-To-Node";
 
 	private volatile int mailboxPartitions;
+
+	private static final long SAMPLE_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	@Override
 	public Mono<Void> publish(ClusterMessage message) {
@@ -140,6 +153,41 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		return Math.floorMod(node.hashCode(), partitions);
 	}
 
+	/**
+	 * Up while the consumer runs connected to a broker and the last publish, if any,
+	 * succeeded.
+	 */
+	@Override
+	public BusHealth health() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("bus", "kafka");
+		details.put("topic", this.settings.topic());
+		details.put("consumer", this.consumerState);
+		double connections = this.consumerConnections;
+		if (!Double.isNaN(connections)) {
+			details.put("consumerConnections", (long) connections);
+		}
+		double lag = this.lag;
+		if (!Double.isNaN(lag) && !Double.isInfinite(lag)) {
+			details.put("lagRecords", (long) lag);
+		}
+		details.put("publishQueued", this.producer.queued());
+		String failure = this.producer.lastFailure();
+		if (failure != null) {
+			details.put("lastPublishFailure", failure);
+		}
+		boolean up = "running".equals(this.consumerState) && !(connections == 0) && failure == null;
+		return new BusHealth(up, details);
+	}
+
+	/**
+	 * The consumer's largest lag behind the topic's end, sampled about once a second.
+	 * @return records, or {@code NaN} before the first sample
+	 */
+	public double lag() {
+		return this.lag;
+	}
+
 	@Override
 	public Mono<Void> ready() {
 		return this.ready.asMono();
@@ -171,12 +219,23 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 			// skipped
 			partitions.forEach(consumer::position);
 			this.ready.tryEmitEmpty();
+			this.consumerState = "running";
+			long nextSample = 0;
 			while (this.running) {
 				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
 					ClusterMessage message = toMessage(record);
 					if (message != null) {
 						sink.next(message);
 					}
+				}
+				// the consumer is not thread safe: its metrics are read here, for
+				// health checks and gauges on other threads
+				if (System.nanoTime() - nextSample > 0) {
+					nextSample = System.nanoTime() + SAMPLE_PERIOD_NANOS;
+					this.consumerConnections = KafkaMetrics.value(consumer.metrics(), "consumer-metrics",
+							"connection-count");
+					this.lag = KafkaMetrics.value(consumer.metrics(), "consumer-fetch-manager-metrics",
+							"records-lag-max");
 				}
 			}
 		}
@@ -185,10 +244,12 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		}
 		catch (RuntimeException ex) {
 			if (this.running) {
+				this.consumerState = "failed: " + ex.getMessage();
 				sink.error(new ClusterBusException("Kafka consumer failed: " + ex.getMessage(), ex));
 				return;
 			}
 		}
+		this.consumerState = "stopped";
 		sink.complete();
 	}
 

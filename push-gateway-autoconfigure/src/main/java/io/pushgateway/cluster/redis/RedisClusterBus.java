@@ -1,16 +1,20 @@
 package io.pushgateway.cluster.redis;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.spi.BusHealth;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -58,6 +62,11 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 
 	private final Sinks.Empty<Void> ready = Sinks.empty();
 
+	private volatile boolean subscribed;
+
+	/** The last publish's failure, or {@code null} once a publish succeeded after it. */
+	private volatile @Nullable String lastFailure;
+
 	public RedisClusterBus(ReactiveRedisConnectionFactory connectionFactory, String channel, String nodeId,
 			LongSupplier ids, int maxInFlight, Duration timeout) {
 		this.template = new ReactiveRedisTemplate<>(connectionFactory,
@@ -93,9 +102,26 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 			return this.template.convertAndSend(channel, BusRecord.of(message, this.nodeId).toBytes())
 				.timeout(this.timeout)
 				.onErrorMap((error) -> new ClusterBusException("Redis did not take the message: " + error, error))
+				.doOnSuccess((receivers) -> this.lastFailure = null)
+				.doOnError((error) -> this.lastFailure = error.getMessage())
 				.doFinally((signal) -> this.inFlight.decrementAndGet())
 				.then();
 		});
+	}
+
+	/** Up while subscribed to the channel and the last publish, if any, succeeded. */
+	@Override
+	public BusHealth health() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("bus", "redis");
+		details.put("channel", this.channel);
+		details.put("subscribed", this.subscribed);
+		details.put("publishesInFlight", this.inFlight.get());
+		String failure = this.lastFailure;
+		if (failure != null) {
+			details.put("lastPublishFailure", failure);
+		}
+		return new BusHealth(this.subscribed && failure == null, details);
 	}
 
 	@Override
@@ -108,8 +134,13 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 		return this.container
 			.receiveLater(List.of(ChannelTopic.of(this.channel), ChannelTopic.of(this.channel + ':' + this.nodeId)),
 					SerializationPair.fromSerializer(RedisSerializer.string()), SerializationPair.byteArray())
-			.doOnNext((subscribed) -> this.ready.tryEmitEmpty())
+			.doOnNext((subscribed) -> {
+				this.subscribed = true;
+				this.ready.tryEmitEmpty();
+			})
 			.flatMapMany((messages) -> messages)
+			.doOnTerminate(() -> this.subscribed = false)
+			.doOnCancel(() -> this.subscribed = false)
 			.handle((message, sink) -> {
 				try {
 					BusRecord record = BusRecord.fromBytes(message.getMessage());

@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import org.apache.commons.logging.Log;
@@ -101,6 +103,11 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	private volatile Disposable.Composite tasks = Disposables.composite();
 
+	/** When the oldest change now queued was queued; 0 when none is. */
+	private final AtomicLong oldestQueuedNanos = new AtomicLong();
+
+	private GatewayMetrics metrics;
+
 	private volatile boolean running;
 
 	/**
@@ -117,6 +124,17 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		this.settings = settings;
 		this.hub = hub;
 		this.evictor = evictor;
+		this.metrics = new GatewayMetrics(new SimpleMeterRegistry(), hub);
+	}
+
+	/**
+	 * Record the registry's writes, lag and failures.
+	 * @param metrics the gateway's meters
+	 */
+	public void setMetrics(GatewayMetrics metrics) {
+		this.metrics = metrics;
+		metrics.gauge("push.gateway.registry.queued", "Session changes waiting to be written to the shared registry",
+				this.queued, AtomicInteger::get);
 	}
 
 	/**
@@ -186,6 +204,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 			return;
 		}
 		this.queue.offer(op);
+		this.oldestQueuedNanos.compareAndSet(0, System.nanoTime());
 	}
 
 	// the writer
@@ -193,9 +212,10 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	@Override
 	public void start() {
 		Disposable.Composite tasks = Disposables.composite();
-		tasks.add(every(this.settings.syncInterval(), this::flush));
-		tasks.add(every(this.settings.nodeHeartbeatInterval(), () -> heartbeat().then(sweep())));
-		tasks.add(every(this.settings.lastSeenSyncInterval(), () -> Mono.fromRunnable(this::queueLastSeen)));
+		tasks.add(every("sync", this.settings.syncInterval(), this::flush));
+		tasks.add(every("heartbeat", this.settings.nodeHeartbeatInterval(), () -> heartbeat().then(sweep())));
+		tasks.add(
+				every("last_seen", this.settings.lastSeenSyncInterval(), () -> Mono.fromRunnable(this::queueLastSeen)));
 		this.tasks = tasks;
 		this.running = true;
 		// register the node and whatever the hub holds already before accepting
@@ -203,10 +223,11 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		heartbeat().then(flush()).block(this.settings.commandTimeout().multipliedBy(2));
 	}
 
-	private Disposable every(Duration period, java.util.function.Supplier<Mono<?>> task) {
+	private Disposable every(String operation, Duration period, java.util.function.Supplier<Mono<?>> task) {
 		return Flux.interval(period, period, Schedulers.parallel())
 			.onBackpressureDrop()
 			.concatMap((tick) -> task.get().onErrorResume((error) -> {
+				this.metrics.registryFailed(operation);
 				unhealthy(error);
 				return Mono.empty();
 			}), 1)
@@ -226,7 +247,12 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 			if (batch.isEmpty()) {
 				return Mono.empty();
 			}
-			return apply(batch).then(flush());
+			long oldest = this.oldestQueuedNanos.getAndSet(this.queue.isEmpty() ? 0 : System.nanoTime());
+			long start = System.nanoTime();
+			return apply(batch)
+				.doOnSuccess((done) -> this.metrics.registrySynced(batch.size(), System.nanoTime() - start,
+						(oldest != 0) ? start - oldest : 0))
+				.then(flush());
 		});
 	}
 
@@ -295,9 +321,12 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	}
 
 	private void queueLastSeen() {
+		int count = 0;
 		for (PushConnection connection : this.hub.connections()) {
 			enqueue(new String[] { "T", Long.toString(connection.socketId()), Long.toString(connection.lastSeen()) });
+			count++;
 		}
+		this.metrics.lastSeenSynced(count);
 	}
 
 	private Mono<Void> heartbeat() {
@@ -371,6 +400,14 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	}
 
 	/**
+	 * Session changes waiting to be written.
+	 * @return the count
+	 */
+	public int queued() {
+		return this.queued.get();
+	}
+
+	/**
 	 * How many sessions of dead nodes this node swept.
 	 * @return the count
 	 */
@@ -439,6 +476,15 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 			.map((entry) -> new SocketPresence(Long.parseLong(entry.getKey()), entry.getValue()))
 			.sort(Comparator.comparingLong(SocketPresence::socketId))
 			.collectList()
+			.timeout(this.settings.commandTimeout());
+	}
+
+	@Override
+	public Mono<Map<String, String>> describe(long socketId) {
+		return this.redis.<String, String>opsForHash()
+			.entries(key("client:" + socketId))
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.filter((fields) -> !fields.isEmpty())
 			.timeout(this.settings.commandTimeout());
 	}
 

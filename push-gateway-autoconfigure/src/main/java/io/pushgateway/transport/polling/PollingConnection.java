@@ -102,6 +102,11 @@ final class PollingConnection extends PushConnection {
 	}
 
 	@Override
+	public String transport() {
+		return "polling";
+	}
+
+	@Override
 	public EventExecutor eventLoop() {
 		return this.loop;
 	}
@@ -263,6 +268,7 @@ final class PollingConnection extends PushConnection {
 		if (this.closing) {
 			return;
 		}
+		closingBecause(code, reason);
 		this.closeCode = code;
 		this.closeReason = reason;
 		this.closing = true;

@@ -34,6 +34,7 @@ import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.NettyHandshakeRequest;
+import io.pushgateway.transport.RequestTargets;
 import io.pushgateway.transport.polling.PollingConnection.Batch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -142,12 +143,24 @@ public final class PollingTransport implements NettyRouteProvider {
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
 		String base = this.settings.path();
-		return routes.route((request) -> request.fullPath().equals(base) || request.fullPath().startsWith(base + "/"),
-				this::handle);
+		return routes.route((request) -> {
+			String path = RequestTargets.rawPath(request.uri());
+			return path.equals(base) || path.startsWith(base + "/");
+		}, this::handle);
 	}
 
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-		String path = request.fullPath().substring(this.settings.path().length());
+		try {
+			return route(request, response);
+		}
+		catch (IllegalArgumentException ex) {
+			// a malformed percent-escape in the query string, say
+			return this.admission.reject(response, 400, "bad_request", "malformed request: " + ex.getMessage());
+		}
+	}
+
+	private Publisher<Void> route(HttpServerRequest request, HttpServerResponse response) {
+		String path = RequestTargets.rawPath(request.uri()).substring(this.settings.path().length());
 		HttpMethod method = request.method();
 		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
 		if (origin != null && !this.admission.originAllowed(request)) {
@@ -186,6 +199,10 @@ public final class PollingTransport implements NettyRouteProvider {
 		if (!this.lifecycle.isAccepting()) {
 			return this.admission.reject(response, 503, "unavailable", "node is shutting down");
 		}
+		Mono<Void> limited = this.admission.limit(request, response);
+		if (limited != null) {
+			return limited;
+		}
 		NettyHandshakeRequest handshake = new NettyHandshakeRequest(request);
 		int codecIndex = this.admission.negotiate(handshake.queryParam("protocol"));
 		if (codecIndex < 0) {
@@ -201,7 +218,8 @@ public final class PollingTransport implements NettyRouteProvider {
 		FrameCodec codec = this.admission.codecs().get(codecIndex);
 		return this.admission.admit(handshake)
 			.flatMap((admitted) -> Mono.<Batch>create((sink) -> channel[0].eventLoop().execute(() -> {
-				PollingConnection session = start(admitted, codec, channel[0], since);
+				PollingConnection session = start(admitted, codec, channel[0], since,
+						(handshake.remoteAddress() != null) ? handshake.remoteAddress().getAddress() : null);
 				response.header("Push-Session", handle(session));
 				session.poll(0, sink::success);
 			})))
@@ -210,7 +228,7 @@ public final class PollingTransport implements NettyRouteProvider {
 	}
 
 	private PollingConnection start(Admission.Admitted admitted, FrameCodec codec, Channel channel,
-			@Nullable String since) {
+			@Nullable String since, java.net.@Nullable InetAddress remote) {
 		byte[] secret = new byte[16];
 		this.random.nextBytes(secret);
 		PollingConnection session = new PollingConnection(this.ids.nextId(), admitted.principal(), admitted.guids(),
@@ -218,6 +236,8 @@ public final class PollingTransport implements NettyRouteProvider {
 				this.settings.maxQueuedBytes(), this.holdMillis, this.metrics, this::closed);
 		this.metrics.handshake("accepted");
 		this.sessions.put(session.socketId(), session);
+		session.setRemoteAddress(remote);
+		this.admission.ipLimits().opened(remote);
 		for (PushConnection evicted : this.hub.register(session)) {
 			this.metrics.closed("replaced");
 			evicted.close(CloseCodes.REPLACED, "replaced by a newer connection of the same user");
@@ -232,6 +252,7 @@ public final class PollingTransport implements NettyRouteProvider {
 
 	private void closed(PollingConnection session) {
 		this.hub.unregister(session);
+		this.admission.ipLimits().closed(session.remoteAddress());
 		// remembered a while, so the client's next poll learns how the session ended
 		session.eventLoop().schedule(() -> {
 			this.sessions.remove(session.socketId(), session);

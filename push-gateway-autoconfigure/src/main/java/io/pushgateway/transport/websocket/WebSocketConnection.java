@@ -5,11 +5,14 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
@@ -18,7 +21,6 @@ import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
-import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * A connection over a WebSocket on Reactor Netty. Frames are written straight to the
@@ -35,8 +37,6 @@ final class WebSocketConnection extends PushConnection {
 
 	private final Channel channel;
 
-	private final WebsocketOutbound outbound;
-
 	private final long maxQueuedBytes;
 
 	private final Duration closeTimeout;
@@ -45,12 +45,15 @@ final class WebSocketConnection extends PushConnection {
 
 	private final AtomicBoolean closing = new AtomicBoolean();
 
+	/** Takes the connection out of the hub as soon as the server decides to close it. */
+	private final Consumer<WebSocketConnection> onClosing;
+
 	WebSocketConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec, long now,
-			Channel channel, WebsocketOutbound outbound, long maxQueuedBytes, Duration closeTimeout,
-			GatewayMetrics metrics) {
+			Channel channel, long maxQueuedBytes, Duration closeTimeout, GatewayMetrics metrics,
+			Consumer<WebSocketConnection> onClosing) {
 		super(socketId, principal, guids, codec, now);
+		this.onClosing = onClosing;
 		this.channel = channel;
-		this.outbound = outbound;
 		this.maxQueuedBytes = maxQueuedBytes;
 		this.closeTimeout = closeTimeout;
 		this.metrics = metrics;
@@ -94,6 +97,10 @@ final class WebSocketConnection extends PushConnection {
 		if (!this.closing.compareAndSet(false, true)) {
 			return;
 		}
+		closingBecause(code, reason);
+		// no more pushes, and counted as gone, while the close frame and the half-close
+		// take their time
+		this.onClosing.accept(this);
 		if (!this.channel.isActive()) {
 			// the client is gone already: nothing to send, nothing to wait for
 			return;
@@ -104,7 +111,19 @@ final class WebSocketConnection extends PushConnection {
 		this.channel.eventLoop().schedule(() -> {
 			this.channel.close();
 		}, this.closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-		this.outbound.sendClose(code, truncate(reason)).subscribe(null, (error) -> this.channel.close());
+		// then half-close: the client reads the close frame and the end of the stream,
+		// while what it still sends is read and dropped. Closing the socket at once
+		// (Reactor Netty's sendClose) would make the kernel reset a connection with
+		// unread input, and the reset discards the close frame before the client reads
+		// it: a flooding client would see "connection reset" instead of its close code
+		this.channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener((future) -> {
+			if (future.isSuccess() && this.channel instanceof DuplexChannel duplex) {
+				duplex.shutdownOutput();
+			}
+			else {
+				this.channel.close();
+			}
+		});
 	}
 
 	@Override

@@ -106,7 +106,11 @@ public final class WebSocketHandshakeHandler
 			.stream()
 			.map((codec) -> WebsocketServerSpec.builder()
 				.protocols(codec.subprotocol())
-				.maxFramePayloadLength(settings.maxFrameSize())
+				// Netty's decoder answers a frame above its limit by closing the socket
+				// at
+				// once, which can reset the connection before the client reads the 1009;
+				// frames up to twice the limit are read and refused here, gracefully
+				.maxFramePayloadLength((int) Math.min(Integer.MAX_VALUE, 2L * settings.maxFrameSize()))
 				.handlePing(true)
 				.build())
 			.toList();
@@ -127,6 +131,21 @@ public final class WebSocketHandshakeHandler
 		if (!request.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
 			return this.admission.reject(response, 400, "bad_request", "WebSocket upgrade required");
 		}
+		// checked here rather than left to Netty's handshaker, which would log each such
+		// request as an ERROR with a stack trace: any client could flood the log
+		String version = request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+		if (!"13".equals(version)) {
+			response.header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+			return this.admission.reject(response, 426, "bad_request", "WebSocket version 13 required");
+		}
+		String key = request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+		if (key == null || key.isBlank()) {
+			return this.admission.reject(response, 400, "bad_request", "Sec-WebSocket-Key required");
+		}
+		Mono<Void> limited = this.admission.limit(request, response);
+		if (limited != null) {
+			return limited;
+		}
 		if (!this.admission.originAllowed(request)) {
 			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
 		}
@@ -135,7 +154,13 @@ public final class WebSocketHandshakeHandler
 			return this.admission.reject(response, 400, "bad_request",
 					"no supported subprotocol; offer one of " + this.admission.subprotocols());
 		}
-		NettyHandshakeRequest handshake = new NettyHandshakeRequest(request);
+		NettyHandshakeRequest handshake;
+		try {
+			handshake = new NettyHandshakeRequest(request);
+		}
+		catch (IllegalArgumentException ex) {
+			return this.admission.reject(response, 400, "bad_request", "malformed query string: " + ex.getMessage());
+		}
 		String since = handshake.queryParam("since");
 		if (since != null && !Frames.isPosition(since)) {
 			return this.admission.reject(response, 400, "bad_request", "query parameter 'since' is not a position");
@@ -150,18 +175,25 @@ public final class WebSocketHandshakeHandler
 				request.requestHeaders().clear();
 				response.responseHeaders().clear();
 				return connect(in, out, admitted.principal(), admitted.guids(), this.admission.codecs().get(codecIndex),
-						since);
+						since, remoteAddress(request));
 			}, this.specs.get(codecIndex));
 		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
 	}
 
+	private static java.net.@Nullable InetAddress remoteAddress(HttpServerRequest request) {
+		java.net.InetSocketAddress remote = request.remoteAddress();
+		return (remote != null) ? remote.getAddress() : null;
+	}
+
 	private Publisher<Void> connect(WebsocketInbound in, WebsocketOutbound out, PushPrincipal principal,
-			Set<String> guids, FrameCodec codec, @Nullable String since) {
+			Set<String> guids, FrameCodec codec, @Nullable String since, java.net.@Nullable InetAddress remote) {
 		Channel[] channel = new Channel[1];
 		in.withConnection((connection) -> channel[0] = connection.channel());
 		WebSocketConnection connection = new WebSocketConnection(this.ids.nextId(), principal, guids, codec,
-				this.clock.millis(), channel[0], out, this.settings.maxQueuedBytes(), this.settings.closeTimeout(),
-				this.metrics);
+				this.clock.millis(), channel[0], this.settings.maxQueuedBytes(), this.settings.closeTimeout(),
+				this.metrics, this.hub::unregister);
+		connection.setRemoteAddress(remote);
+		this.admission.ipLimits().opened(remote);
 		for (PushConnection evicted : this.hub.register(connection)) {
 			this.metrics.closed("replaced");
 			evicted.close(CloseCodes.REPLACED, "replaced by a newer connection of the same user");
@@ -179,11 +211,31 @@ public final class WebSocketHandshakeHandler
 				return Mono.empty();
 			})
 			.then()
-			.doFinally((signal) -> this.hub.unregister(connection))
+			.doFinally((signal) -> {
+				this.hub.unregister(connection);
+				this.admission.ipLimits().closed(remote);
+			})
 			.contextWrite(DROPPED_ERRORS);
 	}
 
 	private void onFrame(WebSocketConnection connection, Channel channel, WebSocketFrame frame) {
+		if (!connection.isOpen()) {
+			// closing: what the client still sends is dropped
+			return;
+		}
+		if (frame.rsv() != 0) {
+			// Reactor Netty's decoder always allows extensions; this server negotiates
+			// none, so a reserved bit is a protocol error (RFC 6455, section 5.2)
+			this.metrics.closed("protocol_error");
+			connection.close(CloseCodes.PROTOCOL_ERROR, "reserved bits set without an extension");
+			return;
+		}
+		if (frame.content().readableBytes() > this.settings.maxFrameSize()) {
+			this.metrics.closed("message_too_big");
+			connection.close(CloseCodes.MESSAGE_TOO_BIG,
+					"message larger than " + this.settings.maxFrameSize() + " bytes");
+			return;
+		}
 		if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
 			this.frameHandler.onFrame(connection, ByteBufUtil.getBytes(frame.content()),
 					frame instanceof BinaryWebSocketFrame);
@@ -206,7 +258,8 @@ public final class WebSocketHandshakeHandler
 		}
 		else if (error instanceof CorruptedWebSocketFrameException corrupted) {
 			this.metrics.closed("protocol_error");
-			connection.close((corrupted.closeStatus() != null) ? corrupted.closeStatus().code() : 1002,
+			connection.close(
+					(corrupted.closeStatus() != null) ? corrupted.closeStatus().code() : CloseCodes.PROTOCOL_ERROR,
 					"protocol error");
 		}
 		else {

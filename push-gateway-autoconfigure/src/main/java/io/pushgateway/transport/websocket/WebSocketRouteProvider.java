@@ -1,6 +1,7 @@
 package io.pushgateway.transport.websocket;
 
 import io.netty.handler.codec.http.HttpMethod;
+import io.pushgateway.transport.RequestTargets;
 import reactor.netty.http.server.HttpServerRoutes;
 
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -24,8 +25,8 @@ public final class WebSocketRouteProvider implements NettyRouteProvider {
 
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
-		return routes.route((request) -> request.method() == HttpMethod.GET && this.path.equals(request.fullPath()),
-				this.handler);
+		return routes.route((request) -> request.method() == HttpMethod.GET
+				&& this.path.equals(RequestTargets.rawPath(request.uri())), this.handler);
 	}
 
 }

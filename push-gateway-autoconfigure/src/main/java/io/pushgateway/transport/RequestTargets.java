@@ -1,0 +1,49 @@
+package io.pushgateway.transport;
+
+/**
+ * Reads the path of an HTTP request target without parsing it as a URI. Reactor Netty's
+ * {@code fullPath()} builds a {@link java.net.URI} and throws on targets a client can
+ * send at will ({@code /%Q}, {@code /"x}); route predicates run for every request, so a
+ * throwing predicate would answer such requests with 500 and log a stack trace. Written
+ * by hand because no library offers a non-throwing raw-path split of a request target.
+ *
+ * @author Push Gateway team
+ */
+public final class RequestTargets {
+
+	private RequestTargets() {
+	}
+
+	/**
+	 * The raw (still percent-encoded) path of a request target, without query and
+	 * fragment; never throws.
+	 * @param target the request target: origin form ({@code /ws?x}) or absolute form
+	 * ({@code http://host/ws?x})
+	 * @return the path, {@code /} when the target has none
+	 */
+	public static String rawPath(String target) {
+		int start = 0;
+		if (!target.startsWith("/")) {
+			int scheme = target.indexOf("://");
+			if (scheme < 0) {
+				return target.isEmpty() ? "/" : target;
+			}
+			int slash = target.indexOf('/', scheme + 3);
+			if (slash < 0) {
+				return "/";
+			}
+			start = slash;
+		}
+		int end = target.length();
+		int query = target.indexOf('?', start);
+		if (query >= 0) {
+			end = query;
+		}
+		int fragment = target.indexOf('#', start);
+		if (fragment >= 0 && fragment < end) {
+			end = fragment;
+		}
+		return target.substring(start, end);
+	}
+
+}
