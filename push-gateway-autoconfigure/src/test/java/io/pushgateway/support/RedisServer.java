@@ -113,6 +113,16 @@ public final class RedisServer implements AutoCloseable {
 		}
 	}
 
+	/** Start the server again, empty, on the same port, after {@link #kill()}. */
+	public void startAgain() {
+		try {
+			startProcess();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** Kill the server with SIGKILL. */
 	public void kill() {
 		this.process.destroyForcibly();

@@ -235,6 +235,16 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 	}
 
 	/**
+	 * The next frame, pongs included, if one arrives within a wait.
+	 * @param timeout how long to wait
+	 * @return the frame, or {@code null}
+	 * @throws InterruptedException if interrupted
+	 */
+	public Map<String, Object> poll(Duration timeout) throws InterruptedException {
+		return this.frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
 	 * Whether a frame arrives within a short wait; for asserting that nothing arrives,
 	 * after a later frame proved the earlier ones were all delivered.
 	 * @return the frames received so far, drained

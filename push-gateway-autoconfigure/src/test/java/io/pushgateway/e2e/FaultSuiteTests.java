@@ -1,0 +1,369 @@
+package io.pushgateway.e2e;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pushgateway.actuate.PushGatewayHealthIndicator;
+import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushTarget;
+import io.pushgateway.core.SocketPresence;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.support.RedisServer;
+import io.pushgateway.support.ResumingClient;
+import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestGateway;
+import io.pushgateway.support.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Faults on real processes under load: a node killed with SIGKILL, Redis killed and
+ * restarted, a client that stops reading beside healthy ones. Every scenario prints one
+ * JSON line with what was sent, received, refused and lost; lost is zero where the docs
+ * promise it.
+ *
+ * <p>
+ * The default test command runs each fault for a few seconds of load
+ * ({@code push.gateway.faults.seconds}, 6); {@code scripts/faults.sh} runs the same suite
+ * for a minute each.
+ *
+ * @author Push Gateway team
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteTests {
+
+	private static final int SECONDS = Integer.getInteger("push.gateway.faults.seconds", 6);
+
+	private static final int RATE = 40;
+
+	private static RedisServer redis;
+
+	private static EmbeddedKafkaKraftBroker kafka;
+
+	private static final List<TestGateway> nodes = new ArrayList<>();
+
+	@BeforeAll
+	static void startCluster() {
+		redis = RedisServer.start();
+		kafka = new EmbeddedKafkaKraftBroker(1, 3);
+		kafka.afterPropertiesSet();
+		for (int i = 0; i < 2; i++) {
+			nodes.add(TestGateway.start(nodeProperties()));
+		}
+	}
+
+	static Map<String, Object> nodeProperties() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.host", "127.0.0.1");
+		properties.put("spring.data.redis.port", redis.port());
+		properties.put("push.gateway.registry.type", "redis");
+		properties.put("push.gateway.registry.node-timeout", "2s");
+		properties.put("push.gateway.registry.node-heartbeat-interval", "250ms");
+		properties.put("push.gateway.registry.sync-interval", "20ms");
+		properties.put("push.gateway.registry.command-timeout", "1s");
+		properties.put("push.gateway.node.worker-id-strategy", "redis-lease");
+		properties.put("push.gateway.bus.type", "kafka");
+		properties.put("push.gateway.bus.kafka.bootstrap-servers", kafka.getBrokersAsString());
+		properties.put("push.gateway.bus.kafka.partitions", 3);
+		properties.put("push.gateway.bus.kafka.publish-timeout", "1s");
+		properties.put("push.gateway.recovery.enabled", true);
+		properties.put("push.gateway.recovery.max-length", 10_000);
+		return properties;
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		nodes.forEach(TestGateway::close);
+		kafka.destroy();
+		redis.close();
+	}
+
+	private static PushOperations push(int node) {
+		return nodes.get(node).bean(PushOperations.class);
+	}
+
+	@Test
+	@Order(1)
+	void slowConsumerBesideHealthyOnes() {
+		List<TestClient> healthy = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			TestClient client = TestClient.connect(nodes.get(0).port(), Tokens.forUser("healthy-" + i));
+			client.next("welcome");
+			healthy.add(client);
+		}
+		TestClient slow = TestClient.connect(nodes.get(0).port(), Tokens.forUser("slow"));
+		slow.next("welcome");
+		slow.pauseReading();
+		Set<String> sent = new HashSet<>();
+		byte[] payload = new byte[32 * 1024];
+		int pushes = SECONDS * RATE;
+		for (int i = 0; i < pushes; i++) {
+			sent.add(push(0).broadcast("bulk", payload).block().messageId());
+		}
+		Map<String, Object> report = new LinkedHashMap<>();
+		int lost = 0;
+		for (TestClient client : healthy) {
+			Set<String> received = new HashSet<>();
+			while (received.size() < sent.size()) {
+				Map<String, Object> frame = client.next("push");
+				if (sent.contains(frame.get("id"))) {
+					received.add((String) frame.get("id"));
+				}
+			}
+			lost += sent.size() - received.size();
+			client.close();
+		}
+		double slowClosesBefore = slowConsumerCloses();
+		slow.resumeReading();
+		TestClient.Close close = slow.awaitClose();
+		report.put("fault", "slow consumer");
+		report.put("sent", sent.size() * healthy.size());
+		report.put("lost", lost);
+		report.put("slowClientClosedWith", close.code());
+		print(report);
+		assertThat(lost).isZero();
+		// the server closed it as a slow consumer; the client reads the 4002 when it
+		// resumes reading within websocket.close-timeout, and finds the connection cut
+		// (1006, or an error: -1 here) when it stayed silent longer
+		assertThat(slowClosesBefore).isPositive();
+		assertThat(close.code()).isIn(4002, 1006, -1);
+		assertThat(nodes.get(0).bean(LocalHub.class).connectionsOf("slow")).isEmpty();
+	}
+
+	@Test
+	@Order(2)
+	void nodeKilledUnderLoadLosesNoRecoverablePush() throws Exception {
+		Process victim = startNodeProcess();
+		List<ResumingClient> clients = new ArrayList<>();
+		try {
+			int victimPort = awaitReady(victim);
+			for (int i = 0; i < 20; i++) {
+				clients.add(new ResumingClient("killed-" + UUID.randomUUID(),
+						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port())));
+			}
+			for (ResumingClient client : clients) {
+				client.awaitConnected();
+			}
+			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
+			AtomicInteger refused = new AtomicInteger();
+			load(clients, sent, refused, SECONDS, () -> victim.destroyForcibly());
+			Map<String, Object> report = settle("node killed (SIGKILL)", clients, sent, refused);
+			assertThat(report.get("refused")).isEqualTo(0);
+			assertThat((Integer) report.get("sent")).isEqualTo(SECONDS * RATE);
+			assertThat(report.get("lost")).isEqualTo(0);
+			assertThat((Integer) report.get("reconnects")).isGreaterThanOrEqualTo(clients.size());
+			// no ghosts: every socket the dead node held disappears from the registry,
+			// and
+			// each user has exactly the one socket it reconnected on a survivor
+			Set<String> survivors = new HashSet<>();
+			for (TestGateway node : nodes) {
+				survivors.add((String) node.bean(PushGatewayHealthIndicator.class).health().getDetails().get("node"));
+			}
+			PresenceOperations presence = nodes.get(0).bean(PresenceOperations.class);
+			await().atMost(Duration.ofSeconds(15)).until(() -> clients.stream().allMatch((client) -> {
+				List<SocketPresence> sockets = presence.socketsOf(client.uid()).block();
+				return sockets.size() == 1 && survivors.contains(sockets.get(0).node());
+			}));
+		}
+		finally {
+			clients.forEach(ResumingClient::close);
+			victim.destroyForcibly();
+		}
+	}
+
+	@Test
+	@Order(3)
+	void redisKilledAndRestartedLosesNoPushToConnectedClients() throws Exception {
+		List<ResumingClient> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < 20; i++) {
+				clients.add(new ResumingClient("redis-" + UUID.randomUUID(),
+						List.of(nodes.get(i % 2).port(), nodes.get((i + 1) % 2).port())));
+			}
+			for (ResumingClient client : clients) {
+				client.awaitConnected();
+			}
+			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
+			AtomicInteger refused = new AtomicInteger();
+			// plain pushes: recoverable ones are kept in Redis, which is down for a while
+			loadPlain(clients, sent, refused, SECONDS, redis::kill, redis::startAgain);
+			Map<String, Object> report = settle("redis killed and restarted", clients, sent, refused);
+			assertThat(report.get("refused")).isEqualTo(0);
+			assertThat((Integer) report.get("sent")).isEqualTo(SECONDS * RATE);
+			assertThat(report.get("lost")).isEqualTo(0);
+			PresenceOperations presence = nodes.get(1).bean(PresenceOperations.class);
+			await().atMost(Duration.ofSeconds(15))
+				.ignoreExceptions()
+				.until(() -> clients.stream().allMatch((client) -> presence.isOnline(client.uid()).block()));
+		}
+		finally {
+			clients.forEach(ResumingClient::close);
+		}
+	}
+
+	// load and reports
+
+	/** Recoverable pushes to the clients in turn, issued on the first node. */
+	private static void load(List<ResumingClient> clients, Map<String, Set<String>> sent, AtomicInteger refused,
+			int seconds, Runnable fault) throws InterruptedException {
+		run(clients, sent, refused, seconds, true, fault, () -> {
+		});
+	}
+
+	private static void loadPlain(List<ResumingClient> clients, Map<String, Set<String>> sent, AtomicInteger refused,
+			int seconds, Runnable fault, Runnable repair) throws InterruptedException {
+		run(clients, sent, refused, seconds, false, fault, repair);
+	}
+
+	/**
+	 * Pushes from the first node to the clients for a while; the fault strikes after a
+	 * third of the time, the repair after two thirds. A push the gateway refused (an
+	 * error to the caller) is counted as refused, not sent: the caller knows it did not
+	 * go out.
+	 */
+	private static void run(List<ResumingClient> clients, Map<String, Set<String>> sent, AtomicInteger refused,
+			int seconds, boolean recoverable, Runnable fault, Runnable repair) throws InterruptedException {
+		int total = seconds * RATE;
+		long start = System.nanoTime();
+		for (int i = 0; i < total; i++) {
+			if (i == total / 3) {
+				fault.run();
+			}
+			if (i == 2 * total / 3) {
+				repair.run();
+			}
+			ResumingClient client = clients.get(i % clients.size());
+			PushTarget target = PushTarget.user(client.uid());
+			try {
+				String id = (recoverable ? push(0).pushRecoverable(target, "load", i) : push(0).push(target, "load", i))
+					.block(Duration.ofSeconds(10))
+					.messageId();
+				sent.computeIfAbsent(client.uid(), (uid) -> ConcurrentHashMap.newKeySet()).add(id);
+			}
+			catch (RuntimeException ex) {
+				if (refused.incrementAndGet() == 1) {
+					System.out.println("FAULT first refusal: " + ex);
+				}
+			}
+			long due = start + TimeUnit.SECONDS.toNanos(i + 1) / RATE;
+			long wait = due - System.nanoTime();
+			if (wait > 0) {
+				TimeUnit.NANOSECONDS.sleep(wait);
+			}
+		}
+	}
+
+	/**
+	 * Waits until every sent push arrived (or 30 s), then prints and returns the report.
+	 */
+	private static Map<String, Object> settle(String fault, List<ResumingClient> clients, Map<String, Set<String>> sent,
+			AtomicInteger refused) {
+		try {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> clients.stream()
+					.allMatch((client) -> client.received().containsAll(sent.getOrDefault(client.uid(), Set.of()))));
+		}
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			// reported as lost below
+		}
+		int sentCount = 0;
+		int lost = 0;
+		int received = 0;
+		int duplicates = 0;
+		int reconnects = 0;
+		for (ResumingClient client : clients) {
+			Set<String> expected = sent.getOrDefault(client.uid(), Set.of());
+			sentCount += expected.size();
+			received += (int) expected.stream().filter(client.received()::contains).count();
+			lost += (int) expected.stream().filter((id) -> !client.received().contains(id)).count();
+			duplicates += client.duplicates();
+			reconnects += client.reconnects();
+		}
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("fault", fault);
+		report.put("sent", sentCount);
+		report.put("refused", refused.get());
+		report.put("received", received);
+		report.put("lost", lost);
+		report.put("duplicates", duplicates);
+		report.put("reconnects", reconnects);
+		print(report);
+		return report;
+	}
+
+	private static double slowConsumerCloses() {
+		return nodes.get(0)
+			.bean(MeterRegistry.class)
+			.get("push.gateway.closes")
+			.tag("reason", "slow_consumer")
+			.counter()
+			.count();
+	}
+
+	private static void print(Map<String, Object> report) {
+		StringBuilder json = new StringBuilder("{");
+		report.forEach((key, value) -> json.append((json.length() > 1) ? "," : "")
+			.append('"')
+			.append(key)
+			.append("\":")
+			.append((value instanceof String) ? "\"" + value + "\"" : value));
+		System.out.println("FAULT " + json.append('}'));
+	}
+
+	private static Process startNodeProcess() throws Exception {
+		List<String> command = new ArrayList<>(
+				List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
+						System.getProperty("java.class.path"), "io.pushgateway.support.TestNodeMain"));
+		nodeProperties().forEach((key, value) -> command.add(key + "=" + value));
+		command.add("push.gateway.auth.jwt.secret=" + Tokens.SECRET);
+		return new ProcessBuilder(command).redirectErrorStream(true).start();
+	}
+
+	private static int awaitReady(Process process) throws Exception {
+		CompletableFuture<Integer> port = new CompletableFuture<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					if (line.startsWith("READY ")) {
+						port.complete(Integer.parseInt(line.substring(6).trim()));
+					}
+				}
+				port.completeExceptionally(new IllegalStateException("node process exited"));
+			}
+			catch (Exception ex) {
+				port.completeExceptionally(ex);
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		return port.get(60, TimeUnit.SECONDS);
+	}
+
+}

@@ -1,0 +1,150 @@
+package io.pushgateway.support;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A client that behaves like the JavaScript client after a failure: when its connection
+ * ends it reconnects, to the next node that answers, with the position of the last push
+ * it received ({@code since}), so recovery replays what it missed. It records every push
+ * ID it receives and counts duplicates.
+ *
+ * @author Push Gateway team
+ */
+public final class ResumingClient implements AutoCloseable {
+
+	private final String uid;
+
+	private final List<Integer> ports;
+
+	private final Set<String> received = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger duplicates = new AtomicInteger();
+
+	private final AtomicInteger reconnects = new AtomicInteger();
+
+	private final CountDownLatch connected = new CountDownLatch(1);
+
+	private final Thread thread;
+
+	private volatile boolean running = true;
+
+	private volatile String position;
+
+	private volatile TestClient client;
+
+	/**
+	 * Start a client.
+	 * @param uid the user
+	 * @param ports the nodes' ports, the first one first
+	 */
+	public ResumingClient(String uid, List<Integer> ports) {
+		this.uid = uid;
+		this.ports = List.copyOf(ports);
+		this.thread = new Thread(this::run, "resuming-client-" + uid);
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	private void run() {
+		int next = 0;
+		while (this.running) {
+			TestClient current = null;
+			for (int attempt = 0; attempt < this.ports.size() && current == null && this.running; attempt++) {
+				int port = this.ports.get(next % this.ports.size());
+				try {
+					String since = (this.position != null) ? "&since=" + this.position : "";
+					current = TestClient.connect(port, "?access_token=" + Tokens.forUser(this.uid) + since,
+							"push.v1.json", Map.of());
+				}
+				catch (RuntimeException ex) {
+					// that node is gone: the next one
+					next++;
+				}
+			}
+			if (current == null) {
+				continue;
+			}
+			this.client = current;
+			try {
+				while (this.running) {
+					Map<String, Object> frame = current.poll(Duration.ofMillis(100));
+					if (frame == null) {
+						if (current.isClosed()) {
+							break;
+						}
+						continue;
+					}
+					handle(frame);
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			this.reconnects.incrementAndGet();
+			next++;
+		}
+	}
+
+	private void handle(Map<String, Object> frame) {
+		Object type = frame.get("t");
+		if ("welcome".equals(type)) {
+			this.connected.countDown();
+		}
+		else if ("push".equals(type)) {
+			if (!this.received.add((String) frame.get("id"))) {
+				this.duplicates.incrementAndGet();
+			}
+			if (frame.get("p") != null) {
+				this.position = (String) frame.get("p");
+			}
+		}
+		else if ("recovered".equals(type) && frame.get("p") != null && frame.get("g") == null) {
+			this.position = (String) frame.get("p");
+		}
+	}
+
+	/**
+	 * Wait for the first welcome.
+	 * @return this client
+	 * @throws InterruptedException if interrupted
+	 */
+	public ResumingClient awaitConnected() throws InterruptedException {
+		if (!this.connected.await(TestClient.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+			throw new AssertionError(this.uid + " did not connect");
+		}
+		return this;
+	}
+
+	public String uid() {
+		return this.uid;
+	}
+
+	public Set<String> received() {
+		return this.received;
+	}
+
+	public int duplicates() {
+		return this.duplicates.get();
+	}
+
+	public int reconnects() {
+		return this.reconnects.get();
+	}
+
+	@Override
+	public void close() {
+		this.running = false;
+		this.thread.interrupt();
+		TestClient current = this.client;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+}
