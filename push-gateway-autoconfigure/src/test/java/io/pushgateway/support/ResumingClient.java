@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ResumingClient implements AutoCloseable {
 
+	private static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
 	private final String uid;
 
 	private final List<Integer> ports;
@@ -27,6 +29,8 @@ public final class ResumingClient implements AutoCloseable {
 	private final AtomicInteger duplicates = new AtomicInteger();
 
 	private final AtomicInteger reconnects = new AtomicInteger();
+
+	private final Map<String, Integer> closes = new ConcurrentHashMap<>();
 
 	private final CountDownLatch connected = new CountDownLatch(1);
 
@@ -71,8 +75,15 @@ public final class ResumingClient implements AutoCloseable {
 				continue;
 			}
 			this.client = current;
+			long lastPing = System.nanoTime();
 			try {
 				while (this.running) {
+					if (System.nanoTime() - lastPing > HEARTBEAT.toNanos() && !current.isClosed()) {
+						// a heartbeat, as the JavaScript client sends (the server closes
+						// silent connections with 4001)
+						current.send("{\"t\":\"ping\"}");
+						lastPing = System.nanoTime();
+					}
 					Map<String, Object> frame = current.poll(Duration.ofMillis(100));
 					if (frame == null) {
 						if (current.isClosed()) {
@@ -86,7 +97,11 @@ public final class ResumingClient implements AutoCloseable {
 			catch (InterruptedException ex) {
 				return;
 			}
-			this.reconnects.incrementAndGet();
+			if (this.running) {
+				this.reconnects.incrementAndGet();
+				this.closes.merge(String.valueOf(current.isClosed() ? current.awaitClose().code() : "open"), 1,
+						Integer::sum);
+			}
 			next++;
 		}
 	}
@@ -135,6 +150,14 @@ public final class ResumingClient implements AutoCloseable {
 
 	public int reconnects() {
 		return this.reconnects.get();
+	}
+
+	/**
+	 * How the connections this client replaced ended.
+	 * @return close codes and how often
+	 */
+	public Map<String, Integer> closes() {
+		return this.closes;
 	}
 
 	@Override

@@ -1,0 +1,147 @@
+package io.pushgateway.support;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Kafka broker (KRaft, combined broker and controller) in its own process, started
+ * from Kafka's own main class on the test classpath (Maven Central jars): unlike
+ * spring-kafka-test's in-process broker it keeps its port and its log directory, so it
+ * can be killed with SIGKILL and restarted as a real broker would be.
+ *
+ * @author Push Gateway team
+ */
+public final class KafkaBrokerProcess implements AutoCloseable {
+
+	private final Path directory;
+
+	private final int port;
+
+	private Process process;
+
+	private KafkaBrokerProcess(Path directory, int port) {
+		this.directory = directory;
+		this.port = port;
+	}
+
+	public static KafkaBrokerProcess start() throws Exception {
+		Path directory = Files.createTempDirectory("kafka-broker");
+		int port = freePort();
+		int controller = freePort();
+		Files.writeString(directory.resolve("server.properties"), String.join("\n", "process.roles=broker,controller",
+				"node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
+				"listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+				"advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
+				"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+				"inter.broker.listener.name=PLAINTEXT", "log.dirs=" + directory.resolve("logs"), "num.partitions=3",
+				"offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
+				"transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0", ""));
+		// the tests' logback configuration logs warnings only; the broker's start is an
+		// INFO line
+		Files.writeString(directory.resolve("logback.xml"),
+				"<configuration><appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+						+ "<encoder><pattern>%msg%n</pattern></encoder></appender>"
+						+ "<root level=\"INFO\"><appender-ref ref=\"out\"/></root></configuration>");
+		Process format = new ProcessBuilder(command(directory, "kafka.tools.StorageTool", "format", "-t",
+				Uuid.randomUuid().toString(), "-c", directory.resolve("server.properties").toString()))
+			.redirectErrorStream(true)
+			.redirectOutput(directory.resolve("format.log").toFile())
+			.start();
+		if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+			throw new IllegalStateException(
+					"formatting the broker's storage failed: " + Files.readString(directory.resolve("format.log")));
+		}
+		KafkaBrokerProcess broker = new KafkaBrokerProcess(directory, port);
+		broker.startAgain();
+		return broker;
+	}
+
+	/** Start the broker (again), on the same port and log directory. */
+	public void startAgain() {
+		try {
+			this.process = new ProcessBuilder(
+					command(this.directory, "kafka.Kafka", this.directory.resolve("server.properties").toString()))
+				.redirectErrorStream(true)
+				.start();
+			CompletableFuture<Void> started = new CompletableFuture<>();
+			Process current = this.process;
+			Thread reader = new Thread(() -> {
+				try (BufferedReader lines = new BufferedReader(
+						new InputStreamReader(current.getInputStream(), StandardCharsets.UTF_8))) {
+					String line;
+					while ((line = lines.readLine()) != null) {
+						if (line.contains("Kafka Server started")) {
+							started.complete(null);
+						}
+					}
+					started.completeExceptionally(new IllegalStateException("the broker process exited"));
+				}
+				catch (IOException ex) {
+					started.completeExceptionally(ex);
+				}
+			}, "kafka-broker-output");
+			reader.setDaemon(true);
+			reader.start();
+			started.get(60, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("the Kafka broker did not start", ex);
+		}
+	}
+
+	public String bootstrapServers() {
+		return "127.0.0.1:" + this.port;
+	}
+
+	/** Kill the broker with SIGKILL. */
+	public void kill() {
+		this.process.destroyForcibly();
+		try {
+			this.process.waitFor();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		kill();
+		try (Stream<Path> files = Files.walk(this.directory)) {
+			files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+		}
+		catch (IOException ex) {
+			// a temporary directory
+		}
+	}
+
+	private static List<String> command(Path directory, String main, String... args) {
+		List<String> command = new ArrayList<>(
+				List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-Xmx512m",
+						"-Dlogback.configurationFile=" + directory.resolve("logback.xml"), "-cp",
+						System.getProperty("java.class.path"), main));
+		command.addAll(List.of(args));
+		return command;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
