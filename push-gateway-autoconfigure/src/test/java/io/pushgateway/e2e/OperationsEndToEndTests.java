@@ -161,6 +161,34 @@ class OperationsEndToEndTests {
 	}
 
 	@Test
+	void handshakesOverThePerAddressRateGet429() {
+		try (TestGateway limited = TestGateway.start(Map.of("push.gateway.limits.max-handshakes-per-ip-per-second", 2,
+				"push.gateway.polling.enabled", false))) {
+			List<Integer> statuses = new ArrayList<>();
+			// the limit counts per second: twenty handshakes in a row pass at most two
+			// per second
+			for (int i = 0; i < 20; i++) {
+				try {
+					TestClient client = TestClient.connect(limited.port(), Tokens.forUser("burst-" + i));
+					statuses.add(101);
+					client.close();
+				}
+				catch (java.util.concurrent.CompletionException ex) {
+					statuses
+						.add(((java.net.http.WebSocketHandshakeException) ex.getCause()).getResponse().statusCode());
+				}
+			}
+			assertThat(statuses).contains(429);
+			assertThat(statuses).containsOnly(101, 429);
+			var counter = limited.bean(MeterRegistry.class)
+				.get("push.gateway.limited")
+				.tag("limit", "handshakes_per_ip")
+				.counter();
+			assertThat(counter.count()).isEqualTo(statuses.stream().filter((status) -> status == 429).count());
+		}
+	}
+
+	@Test
 	void aConnectionIsClosedWhenItsCredentialExpires() {
 		TestClient client = connectWithToken(
 				Tokens.sign("short-lived", List.of(), Duration.ofSeconds(2), Tokens.SECRET));

@@ -68,6 +68,22 @@ class SampleApplicationTests {
 		assertThat(response.body()).contains("push_gateway_connections");
 	}
 
+	@Test
+	void logLevelsChangeAtRunTimeAndTheGatewayEndpointAnswers() throws Exception {
+		HttpResponse<String> set = this.http.send(HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/loggers/io.pushgateway.connections"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"configuredLevel\":\"DEBUG\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(set.statusCode()).isEqualTo(204);
+		assertThat(get("/actuator/loggers/io.pushgateway.connections").body())
+			.contains("\"configuredLevel\":\"DEBUG\"");
+		assertThat(org.slf4j.LoggerFactory.getLogger("io.pushgateway.connections").isDebugEnabled()).isTrue();
+		HttpResponse<String> node = get("/actuator/pushgateway");
+		assertThat(node.statusCode()).isEqualTo(200);
+		assertThat(node.body()).contains("\"accepting\":true");
+	}
+
 	/**
 	 * The next push frame; the sample has recovery on, so a 'recovered' frame comes
 	 * first.
