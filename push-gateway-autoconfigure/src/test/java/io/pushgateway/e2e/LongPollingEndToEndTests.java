@@ -222,7 +222,12 @@ class LongPollingEndToEndTests {
 		for (int i = 0; i < 20; i++) {
 			push.pushToSocket(sid, "big-" + i, chunk).block();
 		}
+		// a poll that reaches the node before the overflow is noticed gets frames
+		// without the close; the next one carries it
 		HttpResponse<byte[]> response = client.poll(1);
+		for (int i = 0; i < 3 && response.headers().firstValue("Push-Close-Code").isEmpty(); i++) {
+			response = client.poll(PollingClient.seq(response));
+		}
 		assertThat(response.headers().firstValue("Push-Close-Code")).hasValue("4002");
 		assertThat(client.drain()).extracting((frame) -> frame.get("ev")).contains("big-0").doesNotContain("big-19");
 		assertThat(gateway.bean(LocalHub.class).connection(sid)).isNull();
