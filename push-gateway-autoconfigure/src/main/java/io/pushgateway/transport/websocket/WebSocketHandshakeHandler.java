@@ -262,6 +262,14 @@ public final class WebSocketHandshakeHandler
 					(corrupted.closeStatus() != null) ? corrupted.closeStatus().code() : CloseCodes.PROTOCOL_ERROR,
 					"protocol error");
 		}
+		else if (error instanceof java.io.IOException) {
+			// the client went away without a close frame (a reset, an abrupt end): an
+			// ordinary disconnect, not a server error; the connection leaves the hub when
+			// its inbound ends
+			if (logger.isDebugEnabled()) {
+				logger.debug("Connection " + connection.socketId() + " ended: " + error);
+			}
+		}
 		else {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Connection " + connection.socketId() + " failed", error);
