@@ -10,7 +10,6 @@ import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
 import io.pushgateway.spi.ClusterBus;
-import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.SessionRegistry;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -52,11 +51,8 @@ public final class PushGatewayActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "pushGatewayBusHealthIndicator")
 		@ConditionalOnEnabledHealthIndicator("pushGatewayBus")
-		HealthIndicator pushGatewayBusHealthIndicator(ClusterBus bus) {
-			// the embedded single-node bus has nothing to report
-			return (bus instanceof LocalClusterBus)
-					? () -> org.springframework.boot.health.contributor.Health.up().withDetail("bus", "local").build()
-					: new ClusterBusHealthIndicator(bus);
+		ClusterBusHealthIndicator pushGatewayBusHealthIndicator(ClusterBus bus) {
+			return new ClusterBusHealthIndicator(bus);
 		}
 
 		@Bean

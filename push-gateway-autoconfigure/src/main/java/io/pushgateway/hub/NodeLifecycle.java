@@ -2,7 +2,6 @@ package io.pushgateway.hub;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushgateway.codec.ServerFrame;
@@ -121,7 +120,7 @@ public class NodeLifecycle implements SmartLifecycle {
 	}
 
 	private void onClusterMessage(ClusterMessage message) {
-		this.metrics.busReceived(message.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+		this.metrics.busReceived(message.getClass());
 		if (message instanceof ClusterMessage.Deliver deliver) {
 			Push push = deliver.push();
 			this.metrics.busDelay(this.clock.millis() - SnowflakeIdGenerator.timestampMillis(push.messageId()));

@@ -1,6 +1,7 @@
 package io.pushgateway.metrics;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,15 @@ public class GatewayMetrics {
 	private final DistributionSummary registryBatch;
 
 	private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
+
+	/** One counter per message class, so counting a bus message builds no string. */
+	private final ClassValue<Counter> busReceived = new ClassValue<>() {
+		@Override
+		protected Counter computeValue(Class<?> type) {
+			return counter("push.gateway.bus.received", "type", type.getSimpleName().toLowerCase(Locale.ROOT),
+					"Messages received from other nodes");
+		}
+	};
 
 	public GatewayMetrics(MeterRegistry registry, LocalHub hub) {
 		this.registry = registry;
@@ -152,10 +162,11 @@ public class GatewayMetrics {
 
 	/**
 	 * A message arrived from another node.
-	 * @param type the message type, such as {@code deliver}
+	 * @param type the message's class; counted under its lower-case simple name, such as
+	 * {@code deliver}
 	 */
-	public void busReceived(String type) {
-		counter("push.gateway.bus.received", "type", type, "Messages received from other nodes").increment();
+	public void busReceived(Class<?> type) {
+		this.busReceived.get(type).increment();
 	}
 
 	/**

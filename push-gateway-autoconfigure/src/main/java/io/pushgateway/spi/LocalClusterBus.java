@@ -11,6 +11,8 @@ import reactor.core.publisher.Mono;
  */
 public final class LocalClusterBus implements ClusterBus {
 
+	private static final BusHealth LOCAL = new BusHealth(true, java.util.Map.of("bus", "local"));
+
 	@Override
 	public Mono<Void> publish(ClusterMessage message) {
 		return Mono.empty();
@@ -19,6 +21,12 @@ public final class LocalClusterBus implements ClusterBus {
 	@Override
 	public Flux<ClusterMessage> received() {
 		return Flux.never();
+	}
+
+	/** Always up: there is nothing to connect to. */
+	@Override
+	public BusHealth health() {
+		return LOCAL;
 	}
 
 }

@@ -1,8 +1,5 @@
 package io.pushgateway.e2e;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +27,7 @@ import io.pushgateway.support.PollingClient;
 import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
+import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -396,9 +393,9 @@ class ClusterEndToEndTests {
 
 	@Test
 	void killedNodeLeavesNoGhosts() throws Exception {
-		Process process = startNodeProcess();
+		Process process = TestNodeMain.start(nodeProperties());
 		try {
-			int port = awaitReady(process);
+			int port = TestNodeMain.awaitReady(process);
 			String uid = uid();
 			TestClient client = TestClient.connect(port, Tokens.forUser(uid));
 			this.clients.add(client);
@@ -439,37 +436,6 @@ class ClusterEndToEndTests {
 			.until(() -> presence(2).isOnline(remote).block() && presence(2).isOnline(local).block());
 		assertThat(onNodeOne.isClosed()).isFalse();
 		assertThat(onNodeTwo.isClosed()).isFalse();
-	}
-
-	private static Process startNodeProcess() throws Exception {
-		List<String> command = new ArrayList<>(
-				List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
-						System.getProperty("java.class.path"), "io.pushgateway.support.TestNodeMain"));
-		nodeProperties().forEach((key, value) -> command.add(key + "=" + value));
-		command.add("push.gateway.auth.jwt.secret=" + Tokens.SECRET);
-		return new ProcessBuilder(command).redirectErrorStream(true).start();
-	}
-
-	private static int awaitReady(Process process) throws Exception {
-		CompletableFuture<Integer> port = new CompletableFuture<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = lines.readLine()) != null) {
-					if (line.startsWith("READY ")) {
-						port.complete(Integer.parseInt(line.substring(6).trim()));
-					}
-				}
-				port.completeExceptionally(new IllegalStateException("node process exited"));
-			}
-			catch (Exception ex) {
-				port.completeExceptionally(ex);
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		return port.get(60, TimeUnit.SECONDS);
 	}
 
 }

@@ -1,9 +1,5 @@
 package io.pushgateway.e2e;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +25,7 @@ import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.ResumingClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
+import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,10 +155,10 @@ class FaultSuiteTests {
 	@Test
 	@Order(2)
 	void nodeKilledUnderLoadLosesNoRecoverablePush() throws Exception {
-		Process victim = startNodeProcess();
+		Process victim = TestNodeMain.start(nodeProperties());
 		List<ResumingClient> clients = new ArrayList<>();
 		try {
-			int victimPort = awaitReady(victim);
+			int victimPort = TestNodeMain.awaitReady(victim);
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("killed-" + UUID.randomUUID(),
 						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port())));
@@ -171,7 +168,8 @@ class FaultSuiteTests {
 			}
 			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
 			AtomicInteger refused = new AtomicInteger();
-			load(clients, sent, refused, SECONDS, () -> victim.destroyForcibly());
+			run(clients, sent, refused, SECONDS, true, victim::destroyForcibly, () -> {
+			});
 			Map<String, Object> report = settle("node killed (SIGKILL)", clients, sent, refused);
 			assertThat(report.get("refused")).isEqualTo(0);
 			assertThat((Integer) report.get("sent")).isEqualTo(SECONDS * RATE);
@@ -211,7 +209,7 @@ class FaultSuiteTests {
 			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
 			AtomicInteger refused = new AtomicInteger();
 			// plain pushes: recoverable ones are kept in Redis, which is down for a while
-			loadPlain(clients, sent, refused, SECONDS, redis::kill, redis::startAgain);
+			run(clients, sent, refused, SECONDS, false, redis::kill, redis::startAgain);
 			Map<String, Object> report = settle("redis killed and restarted", clients, sent, refused);
 			assertThat(report.get("refused")).isEqualTo(0);
 			assertThat((Integer) report.get("sent")).isEqualTo(SECONDS * RATE);
@@ -241,7 +239,7 @@ class FaultSuiteTests {
 			}
 			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
 			AtomicInteger refused = new AtomicInteger();
-			loadPlain(clients, sent, refused, SECONDS, kafka::kill, kafka::startAgain);
+			run(clients, sent, refused, SECONDS, false, kafka::kill, kafka::startAgain);
 			// the bus carries pushes again after the restart
 			int before = sent.values().stream().mapToInt(Set::size).sum();
 			run(clients, sent, refused, 2, false, () -> {
@@ -257,18 +255,6 @@ class FaultSuiteTests {
 	}
 
 	// load and reports
-
-	/** Recoverable pushes to the clients in turn, issued on the first node. */
-	private static void load(List<ResumingClient> clients, Map<String, Set<String>> sent, AtomicInteger refused,
-			int seconds, Runnable fault) throws InterruptedException {
-		run(clients, sent, refused, seconds, true, fault, () -> {
-		});
-	}
-
-	private static void loadPlain(List<ResumingClient> clients, Map<String, Set<String>> sent, AtomicInteger refused,
-			int seconds, Runnable fault, Runnable repair) throws InterruptedException {
-		run(clients, sent, refused, seconds, false, fault, repair);
-	}
 
 	/**
 	 * Pushes from the first node to the clients for a while; the fault strikes after a
@@ -378,37 +364,6 @@ class FaultSuiteTests {
 			.append("\":")
 			.append((value instanceof String) ? "\"" + value + "\"" : value));
 		System.out.println("FAULT " + json.append('}'));
-	}
-
-	private static Process startNodeProcess() throws Exception {
-		List<String> command = new ArrayList<>(
-				List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
-						System.getProperty("java.class.path"), "io.pushgateway.support.TestNodeMain"));
-		nodeProperties().forEach((key, value) -> command.add(key + "=" + value));
-		command.add("push.gateway.auth.jwt.secret=" + Tokens.SECRET);
-		return new ProcessBuilder(command).redirectErrorStream(true).start();
-	}
-
-	private static int awaitReady(Process process) throws Exception {
-		CompletableFuture<Integer> port = new CompletableFuture<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = lines.readLine()) != null) {
-					if (line.startsWith("READY ")) {
-						port.complete(Integer.parseInt(line.substring(6).trim()));
-					}
-				}
-				port.completeExceptionally(new IllegalStateException("node process exited"));
-			}
-			catch (Exception ex) {
-				port.completeExceptionally(ex);
-			}
-		});
-		reader.setDaemon(true);
-		reader.start();
-		return port.get(60, TimeUnit.SECONDS);
 	}
 
 }

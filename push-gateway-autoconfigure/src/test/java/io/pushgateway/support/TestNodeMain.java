@@ -1,7 +1,16 @@
 package io.pushgateway.support;
 
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,6 +23,49 @@ import java.util.concurrent.locks.LockSupport;
 public final class TestNodeMain {
 
 	private TestNodeMain() {
+	}
+
+	/**
+	 * Start a node in its own JVM.
+	 * @param properties the node's properties; the test JWT secret is added
+	 * @return the node's process
+	 * @throws IOException if the process cannot start
+	 */
+	public static Process start(Map<String, Object> properties) throws IOException {
+		List<String> command = new ArrayList<>(
+				List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-cp",
+						System.getProperty("java.class.path"), TestNodeMain.class.getName()));
+		properties.forEach((key, value) -> command.add(key + "=" + value));
+		command.add("push.gateway.auth.jwt.secret=" + Tokens.SECRET);
+		return new ProcessBuilder(command).redirectErrorStream(true).start();
+	}
+
+	/**
+	 * Wait until a node started with {@link #start(Map)} accepts connections.
+	 * @param process the node's process
+	 * @return its port
+	 * @throws Exception if it exited or did not start within a minute
+	 */
+	public static int awaitReady(Process process) throws Exception {
+		CompletableFuture<Integer> port = new CompletableFuture<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					if (line.startsWith("READY ")) {
+						port.complete(Integer.parseInt(line.substring(6).trim()));
+					}
+				}
+				port.completeExceptionally(new IllegalStateException("node process exited"));
+			}
+			catch (Exception ex) {
+				port.completeExceptionally(ex);
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		return port.get(60, TimeUnit.SECONDS);
 	}
 
 	public static void main(String[] args) {

@@ -68,10 +68,12 @@ public final class DashboardSnapshot {
 		List<String> nodes = List.of(args.get("nodes", "http://127.0.0.1:8091,http://127.0.0.1:8092").split(","));
 		DashboardSnapshot snapshot = new DashboardSnapshot(nodes, args.get("prometheus", "http://127.0.0.1:9099"));
 		long start = System.currentTimeMillis() / 1000;
-		snapshot.drive(args.getInt("clients", 400), args.getInt("seconds", 300), args.getInt("rate", 50));
+		int clients = args.getInt("clients", 400);
+		int rate = args.getInt("rate", 50);
+		snapshot.drive(clients, args.getInt("seconds", 300), rate);
 		long end = System.currentTimeMillis() / 1000;
 		String svg = snapshot.render(JSON.readTree(Path.of(args.get("dashboard", "docs/ops/grafana-dashboard.json"))),
-				start, end);
+				start, end, clients + " clients, " + rate + " pushes/s");
 		snapshot.closeAll();
 		Path out = Path.of(args.get("out", "docs/images/dashboard.svg"));
 		Files.writeString(out, svg);
@@ -211,7 +213,8 @@ public final class DashboardSnapshot {
 
 	private static final int COLUMNS = 3;
 
-	private String render(JsonNode dashboard, long start, long end) throws IOException, InterruptedException {
+	private String render(JsonNode dashboard, long start, long end, String traffic)
+			throws IOException, InterruptedException {
 		JsonNode panels = dashboard.get("panels");
 		int rows = (panels.size() + COLUMNS - 1) / COLUMNS;
 		int width = COLUMNS * PANEL_WIDTH + 20;
@@ -223,8 +226,8 @@ public final class DashboardSnapshot {
 		svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"#111217\"/>%n", width, height));
 		svg.append(String.format(Locale.ROOT,
 				"<text x=\"12\" y=\"30\" font-size=\"18\" fill=\"#ffffff\">%s: %d minutes of a local two-node "
-						+ "cluster (400 clients, 50 pushes/s), queried from Prometheus</text>%n",
-				escape(dashboard.get("title").asString()), Math.round((end - start) / 60.0)));
+						+ "cluster (%s), queried from Prometheus</text>%n",
+				escape(dashboard.get("title").asString()), Math.round((end - start) / 60.0), traffic));
 		for (int i = 0; i < panels.size(); i++) {
 			int x = 10 + (i % COLUMNS) * PANEL_WIDTH;
 			int y = 50 + (i / COLUMNS) * PANEL_HEIGHT;

@@ -232,10 +232,9 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 				// health checks and gauges on other threads
 				if (System.nanoTime() - nextSample > 0) {
 					nextSample = System.nanoTime() + SAMPLE_PERIOD_NANOS;
-					this.consumerConnections = KafkaMetrics.value(consumer.metrics(), "consumer-metrics",
-							"connection-count");
-					this.lag = KafkaMetrics.value(consumer.metrics(), "consumer-fetch-manager-metrics",
-							"records-lag-max");
+					var metrics = consumer.metrics();
+					this.consumerConnections = KafkaMetrics.value(metrics, "consumer-metrics", "connection-count");
+					this.lag = KafkaMetrics.value(metrics, "consumer-fetch-manager-metrics", "records-lag-max");
 				}
 			}
 		}
