@@ -165,3 +165,54 @@ test('long-polls in MessagePack too', { skip, timeout: 30000 }, async () => {
     client.close();
   }
 });
+
+// The lowest-level path a stranger takes from docs/protocol.md: a bare WebSocket that offers no
+// subprotocol (the server speaks push.v1.json), JSON.parse on every body, no client library.
+test('a bare WebSocket without a subprotocol is served as push.v1.json; HTTP message IDs match frame IDs',
+  { skip, timeout: 30000 }, async () => {
+    const uid = `js-bare-${Date.now()}`;
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws?access_token=${encodeURIComponent(await token(uid))}`);
+    const frames = [];
+    const waiting = [];
+    ws.onmessage = (message) => {
+      frames.push(JSON.parse(message.data));
+      for (const waiter of [...waiting]) waiter();
+    };
+    const frame = (predicate) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no matching frame')), 10000);
+      const check = () => {
+        const index = frames.findIndex(predicate);
+        if (index < 0) return;
+        waiting.splice(waiting.indexOf(check), 1);
+        clearTimeout(timer);
+        resolve(frames.splice(index, 1)[0]);
+      };
+      waiting.push(check);
+      check();
+    });
+    try {
+      const welcome = await frame((f) => f.t === 'welcome');
+      assert.equal(ws.protocol, '');
+      assert.equal(welcome.uid, uid);
+      assert.equal(typeof welcome.sid, 'string');
+      ws.send(JSON.stringify({ t: 'ping' }));
+      await frame((f) => f.t === 'pong');
+
+      const pushed = frame((f) => f.t === 'push' && f.ev === 'bare');
+      const response = await fetch(`${base}/push-api/users/${encodeURIComponent(uid)}?event=bare`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer demo-api-token', 'Content-Type': 'application/json' },
+        body: '{"n":1}',
+      });
+      assert.equal(response.status, 200);
+      const body = await response.json();
+      assert.equal(typeof body.messageId, 'string');
+      assert.equal(body.localDeliveries, 1);
+      assert.equal((await pushed).id, body.messageId);
+
+      ws.send(JSON.stringify({ t: 'msg', id: 'm1', ev: 'echo', d: { x: 1 } }));
+      assert.deepEqual((await frame((f) => f.t === 'reply' && f.id === 'm1')).d, { x: 1 });
+    } finally {
+      ws.close();
+    }
+  });

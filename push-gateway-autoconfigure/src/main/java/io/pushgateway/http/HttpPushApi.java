@@ -90,8 +90,9 @@ public final class HttpPushApi implements NettyRouteProvider {
 			return route(request, response);
 		}
 		catch (IllegalArgumentException ex) {
-			// a malformed percent-escape in the query string, say
-			return error(response, 400, "malformed request: " + ex.getMessage());
+			// a malformed percent-escape in the query string, say; the decoder's message
+			// repeats the target
+			return error(response, 400, RequestTargets.MALFORMED_QUERY);
 		}
 	}
 
@@ -286,7 +287,9 @@ public final class HttpPushApi implements NettyRouteProvider {
 
 	/** Written by hand: two numbers, on every push. */
 	private static String body(PushResult result) {
-		return "{\"messageId\":" + result.messageId() + ",\"localDeliveries\":" + result.localDeliveries() + "}";
+		// a 64-bit ID is a decimal string, as in every frame: JSON.parse rounds numbers
+		// above 2^53
+		return "{\"messageId\":\"" + result.messageId() + "\",\"localDeliveries\":" + result.localDeliveries() + "}";
 	}
 
 	private static String body(AckResult result) {
@@ -316,7 +319,12 @@ public final class HttpPushApi implements NettyRouteProvider {
 	}
 
 	private static String decode(String segment) {
-		return QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"));
+		try {
+			return QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(RequestTargets.MALFORMED_QUERY);
+		}
 	}
 
 	/** A body above the maximum payload size. */

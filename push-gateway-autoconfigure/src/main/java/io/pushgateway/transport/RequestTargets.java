@@ -11,6 +11,13 @@ package io.pushgateway.transport;
  */
 public final class RequestTargets {
 
+	/**
+	 * The reason given for a request target that cannot be decoded. Fixed text: the
+	 * decoder's own message repeats the whole target, and with it the caller's
+	 * {@code access_token}, which must never appear in a response or a log line.
+	 */
+	public static final String MALFORMED_QUERY = "malformed request target: a percent-escape is not valid";
+
 	private RequestTargets() {
 	}
 

@@ -154,8 +154,9 @@ public final class PollingTransport implements NettyRouteProvider {
 			return route(request, response);
 		}
 		catch (IllegalArgumentException ex) {
-			// a malformed percent-escape in the query string, say
-			return this.admission.reject(response, 400, "bad_request", "malformed request: " + ex.getMessage());
+			// a malformed percent-escape in the query string, say; the decoder's message
+			// repeats the target, token and all
+			return this.admission.reject(response, 400, "bad_request", RequestTargets.MALFORMED_QUERY);
 		}
 	}
 

@@ -30,6 +30,7 @@ import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.NettyHandshakeRequest;
+import io.pushgateway.transport.RequestTargets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -73,6 +74,14 @@ public final class WebSocketHandshakeHandler
 
 	private final List<WebsocketServerSpec> specs;
 
+	/**
+	 * The spec for a client that offers no subprotocol. Reactor Netty never runs the
+	 * handler of an upgrade whose spec names protocols when the client selected none (it
+	 * answers 101 and then leaves the socket open and unserved), so such a client, which
+	 * speaks the default codec, gets a spec without protocols.
+	 */
+	private final WebsocketServerSpec unnamedSpec;
+
 	private final LocalHub hub;
 
 	private final ClientFrameHandler frameHandler;
@@ -102,18 +111,8 @@ public final class WebSocketHandshakeHandler
 			String nodeId, java.time.Clock clock) {
 		this.settings = settings;
 		this.admission = admission;
-		this.specs = admission.codecs()
-			.stream()
-			.map((codec) -> WebsocketServerSpec.builder()
-				.protocols(codec.subprotocol())
-				// Netty's decoder answers a frame above its limit by closing the socket
-				// at
-				// once, which can reset the connection before the client reads the 1009;
-				// frames up to twice the limit are read and refused here, gracefully
-				.maxFramePayloadLength((int) Math.min(Integer.MAX_VALUE, 2L * settings.maxFrameSize()))
-				.handlePing(true)
-				.build())
-			.toList();
+		this.specs = admission.codecs().stream().map((codec) -> spec(settings, codec.subprotocol())).toList();
+		this.unnamedSpec = spec(settings, null);
 		this.hub = hub;
 		this.frameHandler = frameHandler;
 		this.ids = ids;
@@ -121,6 +120,19 @@ public final class WebSocketHandshakeHandler
 		this.metrics = metrics;
 		this.nodeId = nodeId;
 		this.clock = clock;
+	}
+
+	private static WebsocketServerSpec spec(WebSocketSettings settings, @Nullable String subprotocol) {
+		WebsocketServerSpec.Builder builder = WebsocketServerSpec.builder()
+			// Netty's decoder answers a frame above its limit by closing the socket at
+			// once, which can reset the connection before the client reads the 1009;
+			// frames up to twice the limit are read and refused here, gracefully
+			.maxFramePayloadLength((int) Math.min(Integer.MAX_VALUE, 2L * settings.maxFrameSize()))
+			.handlePing(true);
+		if (subprotocol != null) {
+			builder.protocols(subprotocol);
+		}
+		return builder.build();
 	}
 
 	@Override
@@ -149,7 +161,8 @@ public final class WebSocketHandshakeHandler
 		if (!this.admission.originAllowed(request)) {
 			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
 		}
-		int codecIndex = this.admission.negotiate(request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+		String offered = request.requestHeaders().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+		int codecIndex = this.admission.negotiate(offered);
 		if (codecIndex < 0) {
 			return this.admission.reject(response, 400, "bad_request",
 					"no supported subprotocol; offer one of " + this.admission.subprotocols());
@@ -159,7 +172,8 @@ public final class WebSocketHandshakeHandler
 			handshake = new NettyHandshakeRequest(request);
 		}
 		catch (IllegalArgumentException ex) {
-			return this.admission.reject(response, 400, "bad_request", "malformed query string: " + ex.getMessage());
+			// the decoder's message repeats the request target, credentials and all
+			return this.admission.reject(response, 400, "bad_request", RequestTargets.MALFORMED_QUERY);
 		}
 		String since = handshake.queryParam("since");
 		if (since != null && !Frames.isPosition(since)) {
@@ -176,7 +190,7 @@ public final class WebSocketHandshakeHandler
 				response.responseHeaders().clear();
 				return connect(in, out, admitted.principal(), admitted.guids(), this.admission.codecs().get(codecIndex),
 						since, remoteAddress(request));
-			}, this.specs.get(codecIndex));
+			}, (offered == null || offered.isBlank()) ? this.unnamedSpec : this.specs.get(codecIndex));
 		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
 	}
 

@@ -1,0 +1,259 @@
+package io.pushgateway.e2e;
+
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.pushgateway.hub.CloseCodes;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.PollingClient;
+import io.pushgateway.support.RawWebSocket;
+import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestGateway;
+import io.pushgateway.support.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The paths a client written from {@code docs/} alone takes, one step off the project's
+ * own clients: a WebSocket without a subprotocol header, 64-bit IDs read by a JSON parser
+ * that rounds numbers, and refusals that must not repeat the caller's credentials.
+ *
+ * @author Push Gateway team
+ */
+@ExtendWith({ BlockHoundExtension.class, OutputCaptureExtension.class })
+class OutsideInEndToEndTests {
+
+	private static final String API_TOKEN = "outside-in-api-token";
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static final JsonMapper JSON = new JsonMapper();
+
+	private static TestGateway gateway;
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	@BeforeAll
+	static void startGateway() {
+		gateway = TestGateway.start(Map.of("push.gateway.limits.max-connections-per-user", 2,
+				"push.gateway.http-api.enabled", true, "push.gateway.http-api.token", API_TOKEN,
+				"management.endpoints.web.exposure.include", "pushgateway"));
+	}
+
+	@AfterAll
+	static void stopGateway() {
+		gateway.close();
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+	}
+
+	private TestClient connectWithoutSubprotocol(String uid) {
+		TestClient client = TestClient.connect(gateway.port(), "?access_token=" + Tokens.forUser(uid), null, Map.of());
+		this.resources.add(client);
+		return client;
+	}
+
+	private static String uid() {
+		return "outside-" + UUID.randomUUID();
+	}
+
+	@Test
+	void rawUpgradeWithoutSubprotocolHeaderIsWelcomedAndAnsweredAsJson() throws Exception {
+		String uid = uid();
+		try (RawWebSocket raw = RawWebSocket.open(gateway.port())) {
+			raw.write(RawWebSocket.request(gateway.port(), "/ws?access_token=" + Tokens.forUser(uid), null, "13", true)
+				.getBytes(StandardCharsets.US_ASCII));
+			assertThat(raw.readStatus()).isEqualTo(101);
+			JsonNode welcome = JSON.readTree(raw.nextText());
+			assertThat(welcome.get("t").asString()).isEqualTo("welcome");
+			assertThat(welcome.get("uid").asString()).isEqualTo(uid);
+			raw.text("{\"t\":\"ping\"}");
+			assertThat(JSON.readTree(raw.nextText()).get("t").asString()).isEqualTo("pong");
+		}
+	}
+
+	@Test
+	void connectionWithoutSubprotocolIsCountedPushedToAndLimitedLikeAnyOther() throws Exception {
+		String uid = uid();
+		TestClient first = connectWithoutSubprotocol(uid);
+		assertThat(first.subprotocol()).isEmpty();
+		String sid = (String) first.next("welcome").get("sid");
+		TestClient second = connectWithoutSubprotocol(uid);
+		second.next("welcome");
+		assertThat(gateway.bean(LocalHub.class).connectionsOf(uid)).hasSize(2);
+
+		JsonNode presence = get("/push-api/presence/users/" + uid);
+		assertThat(presence.get("online").asBoolean()).isTrue();
+		assertThat(presence.get("sockets")).hasSize(2);
+
+		HttpResponse<String> pushed = post("/push-api/users/" + uid + "?event=hello", "{\"n\":1}");
+		assertThat(pushed.statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(pushed.body()).get("localDeliveries").asInt()).isEqualTo(2);
+		assertThat(first.next("push")).containsEntry("ev", "hello");
+		assertThat(second.next("push")).containsEntry("ev", "hello");
+
+		// the per-user limit sees them: a third device replaces the oldest
+		TestClient third = connectWithoutSubprotocol(uid);
+		third.next("welcome");
+		assertThat(first.awaitClose().code()).isEqualTo(CloseCodes.REPLACED);
+		await().untilAsserted(() -> assertThat(gateway.bean(LocalHub.class).connectionsOf(uid)).hasSize(2)
+			.noneMatch((connection) -> sid.equals(Long.toString(connection.socketId()))));
+	}
+
+	@Test
+	void connectionWithoutSubprotocolIsClosedForSilence() {
+		try (TestGateway quick = TestGateway
+			.start(Map.of("push.gateway.heartbeat.interval", "200ms", "push.gateway.heartbeat.timeout", "800ms"))) {
+			TestClient silent = TestClient.connect(quick.port(), "?access_token=" + Tokens.forUser(uid()), null,
+					Map.of());
+			this.resources.add(silent);
+			silent.next("welcome");
+			assertThat(silent.awaitClose().code()).isEqualTo(CloseCodes.HEARTBEAT_TIMEOUT);
+			await().until(() -> quick.bean(LocalHub.class).connectionCount() == 0);
+		}
+	}
+
+	@Test
+	void longPollingOpenWithoutProtocolSpeaksJson() {
+		String uid = uid();
+		PollingClient client = PollingClient.open(gateway.port(), "?access_token=" + Tokens.forUser(uid));
+		this.resources.add(client);
+		assertThat(client.next("welcome")).containsEntry("uid", uid);
+		assertThat(gateway.bean(LocalHub.class).connectionsOf(uid)).hasSize(1);
+	}
+
+	@Test
+	void everyMessageAndSocketIdLeavesTheHttpApiAsADecimalString() throws Exception {
+		String uid = uid();
+		TestClient client = TestClient.connect(gateway.port(), Tokens.forUser(uid));
+		this.resources.add(client);
+		String sid = (String) client.next("welcome").get("sid");
+
+		JsonNode pushed = JSON.readTree(post("/push-api/users/" + uid + "?event=plain", "1").body());
+		assertThat(pushed.get("messageId").isString()).as("messageId of %s", pushed).isTrue();
+		assertThat(client.next("push").get("id")).isEqualTo(pushed.get("messageId").asString());
+
+		JsonNode acked = JSON.readTree(ackWhileWaiting(client, uid));
+		assertThat(acked.get("messageId").isString()).as("messageId of %s", acked).isTrue();
+		assertThat(acked.get("acknowledged").get(0).isString()).isTrue();
+		assertThat(acked.get("acknowledged").get(0).asString()).isEqualTo(sid);
+
+		JsonNode presence = get("/push-api/presence/users/" + uid);
+		assertThat(presence.get("sockets").get(0).get("socketId").isString()).isTrue();
+		assertThat(presence.get("sockets").get(0).get("socketId").asString()).isEqualTo(sid);
+
+		JsonNode socket = JSON
+			.readTree(HTTP.send(HttpRequest.newBuilder(uri("/actuator/pushgateway/sockets/" + sid)).build(),
+					HttpResponse.BodyHandlers.ofString())
+				.body());
+		assertThat(socket.get("socketId").isString()).isTrue();
+		assertThat(socket.get("socketId").asString()).isEqualTo(sid);
+	}
+
+	/**
+	 * Sends an acknowledged push, acknowledges it from the client, and returns the body.
+	 */
+	private String ackWhileWaiting(TestClient client, String uid) throws Exception {
+		var response = HTTP.sendAsync(HttpRequest.newBuilder(uri("/push-api/users/" + uid + "?event=needs-ack&ack=10s"))
+			.header("Authorization", "Bearer " + API_TOKEN)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("3"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		Map<String, Object> push = client.next((frame) -> "needs-ack".equals(frame.get("ev")));
+		client.send("{\"t\":\"ack\",\"id\":\"" + push.get("id") + "\"}");
+		HttpResponse<String> answered = response.join();
+		assertThat(answered.statusCode()).isEqualTo(200);
+		return answered.body();
+	}
+
+	@Test
+	void longPollingBatchesCarryIdsAsStrings() throws Exception {
+		String uid = uid();
+		PollingClient client = PollingClient.open(gateway.port(), "?access_token=" + Tokens.forUser(uid));
+		this.resources.add(client);
+		assertThat(client.next("welcome").get("sid")).isInstanceOf(String.class);
+		JsonNode pushed = JSON.readTree(post("/push-api/users/" + uid + "?event=polled", "{}").body());
+		Map<String, Object> push = client.next("push");
+		assertThat(push.get("id")).isInstanceOf(String.class).isEqualTo(pushed.get("messageId").asString());
+	}
+
+	@Test
+	void refusalsAndLogsNeverRepeatTheCallersToken(CapturedOutput output) throws Exception {
+		String token = Tokens.forUser(uid());
+		String malformed = "?access_token=" + token + "&guid=%zz";
+		List<String> responses = new ArrayList<>();
+		responses.add(rawHttp("GET /ws" + malformed + " HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"));
+		responses.add(rawHttp("POST /ws/poll/open" + malformed + " HTTP/1.1\r\nContent-Length: 0\r\n"));
+		responses.add(rawHttp("POST /push-api/users/%zz?event=x HTTP/1.1\r\nAuthorization: Bearer " + API_TOKEN
+				+ "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+		responses.add(rawHttp("POST /push-api/users/alice?event=x&uid=%zz HTTP/1.1\r\nAuthorization: Bearer "
+				+ API_TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+		responses.add(rawHttp("POST /ws/poll/open?access_token=" + token + "x HTTP/1.1\r\nContent-Length: 0\r\n"));
+		responses.add(rawHttp("POST /push-api/broadcast?event=x HTTP/1.1\r\nAuthorization: Bearer not-" + API_TOKEN
+				+ "\r\nContent-Length: 0\r\n"));
+		assertThat(responses).extracting((response) -> response.substring(9, 12))
+			.containsExactly("400", "400", "400", "400", "401", "401");
+		assertThat(responses.get(1)).contains("malformed request target");
+		for (String response : responses) {
+			assertThat(response).doesNotContain(token).doesNotContain(API_TOKEN);
+		}
+		assertThat(output.getAll()).doesNotContain(token).doesNotContain(API_TOKEN);
+	}
+
+	/** One request over a plain socket, for targets the JDK's client refuses to send. */
+	private static String rawHttp(String head) throws Exception {
+		String request = head.contains("\r\n\r\n") ? head : head + "\r\n";
+		request = request.replaceFirst("\r\n", "\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+		try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+
+	private static URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + gateway.port() + path);
+	}
+
+	private static JsonNode get(String path) throws Exception {
+		return JSON.readTree(
+				HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + API_TOKEN).build(),
+						HttpResponse.BodyHandlers.ofString())
+					.body());
+	}
+
+	private static HttpResponse<String> post(String path, String json) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(uri(path))
+			.header("Authorization", "Bearer " + API_TOKEN)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
