@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The fault suite with a minute of load per fault (the test command runs it for 6 s each):
 # a node killed with SIGKILL under load, Redis killed and restarted, a slow consumer beside healthy ones.
-# Each fault prints one line: FAULT {"fault":...,"sent":...,"refused":...,"received":...,"lost":...}.
+# Each fault prints one line: FAULT {"fault":...,"sent":...,"refused":...,"received":...,"lost":...,"duplicates":...};
+# the suite fails on any lost or duplicated push.
 #
 #   scripts/faults.sh [seconds per fault, default 60]      (needs redis-server on the PATH)
 set -euo pipefail

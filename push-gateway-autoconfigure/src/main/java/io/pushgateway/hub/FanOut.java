@@ -258,7 +258,8 @@ public class FanOut {
 			long bytes = 0;
 			try {
 				for (PushConnection connection : batch.targets) {
-					if (batch.push.position() != null && connection.holdIfRecovering(batch.push)) {
+					if (batch.push.position() != null
+							&& (connection.holdIfRecovering(batch.push) || connection.alreadyRecovered(batch.push))) {
 						continue;
 					}
 					ByteBuf frame = batch.frames.frameFor(connection.codec());

@@ -45,6 +45,15 @@ public abstract class PushConnection implements Session {
 
 	private int held;
 
+	/**
+	 * Confined to the event loop: per stream recovered from a client's position, the
+	 * greatest position this connection already has (the client's own, the replay's, the
+	 * pushes held meanwhile); {@code null} when no stream was recovered. A push appended
+	 * before the recovery read the store is in the replay, yet its copy from the cluster
+	 * bus may arrive only after the replay ended: the copy is a duplicate, dropped here.
+	 */
+	private java.util.@Nullable Map<String, String> recoveredUpTo;
+
 	/** Upstream messages awaiting their handler. */
 	private volatile int inFlight;
 
@@ -184,6 +193,34 @@ public abstract class PushConnection implements Session {
 			this.held = 0;
 		}
 		return (pushes != null) ? pushes : java.util.List.of();
+	}
+
+	/**
+	 * Record that this connection has every push of a stream up to a position; on the
+	 * event loop.
+	 * @param stream the stream key
+	 * @param position the greatest position the connection has
+	 */
+	final void recoveredUpTo(String stream, String position) {
+		if (this.recoveredUpTo == null) {
+			this.recoveredUpTo = new java.util.HashMap<>(2);
+		}
+		this.recoveredUpTo.merge(stream, position,
+				(old, candidate) -> (io.pushgateway.spi.PushStore.compare(candidate, old) > 0) ? candidate : old);
+	}
+
+	/**
+	 * Whether a live push is one this connection already has from a recovery; on the
+	 * event loop.
+	 * @param push the push, with a position
+	 * @return {@code true} if it is a duplicate
+	 */
+	final boolean alreadyRecovered(io.pushgateway.core.Push push) {
+		if (this.recoveredUpTo == null) {
+			return false;
+		}
+		String upTo = this.recoveredUpTo.get(push.stream());
+		return upTo != null && io.pushgateway.spi.PushStore.compare(push.position(), upTo) <= 0;
 	}
 
 	/** The most live pushes held for one connection while it recovers. */

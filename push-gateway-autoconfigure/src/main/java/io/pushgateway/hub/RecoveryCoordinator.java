@@ -105,6 +105,12 @@ public class RecoveryCoordinator {
 				connection.write(Unpooled.wrappedBuffer(connection.codec().encodePush(push)));
 			}
 		}
+		if (since != null && last != null) {
+			// the client has everything up to here (and the held pushes, which the
+			// connection keeps dropping by the same rule): a copy of a replayed push
+			// still on its way over the cluster bus is dropped when it arrives
+			connection.recoveredUpTo(stream, last);
+		}
 		connection.flush();
 	}
 

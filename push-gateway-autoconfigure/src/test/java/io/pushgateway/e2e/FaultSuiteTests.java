@@ -124,15 +124,18 @@ class FaultSuiteTests {
 		}
 		Map<String, Object> report = new LinkedHashMap<>();
 		int lost = 0;
+		int duplicates = 0;
 		for (TestClient client : healthy) {
 			Set<String> received = new HashSet<>();
 			while (received.size() < sent.size()) {
 				Map<String, Object> frame = client.next("push");
-				if (sent.contains(frame.get("id"))) {
-					received.add((String) frame.get("id"));
+				if (sent.contains(frame.get("id")) && !received.add((String) frame.get("id"))) {
+					duplicates++;
 				}
 			}
 			lost += sent.size() - received.size();
+			// anything still queued for this client after the last push is a duplicate
+			duplicates += (int) client.drain().stream().filter((frame) -> "push".equals(frame.get("t"))).count();
 			client.close();
 		}
 		double slowClosesBefore = slowConsumerCloses();
@@ -141,9 +144,11 @@ class FaultSuiteTests {
 		report.put("fault", "slow consumer");
 		report.put("sent", sent.size() * healthy.size());
 		report.put("lost", lost);
+		report.put("duplicates", duplicates);
 		report.put("slowClientClosedWith", close.code());
 		print(report);
 		assertThat(lost).isZero();
+		assertThat(duplicates).isZero();
 		// the server closed it as a slow consumer; the client reads the 4002 when it
 		// resumes reading within websocket.close-timeout, and finds the connection cut
 		// (1006, or an error: -1 here) when it stayed silent longer
@@ -174,6 +179,7 @@ class FaultSuiteTests {
 			assertThat(report.get("refused")).isEqualTo(0);
 			assertThat((Integer) report.get("sent")).isEqualTo(SECONDS * RATE);
 			assertThat(report.get("lost")).isEqualTo(0);
+			assertThat(report.get("duplicates")).isEqualTo(0);
 			assertThat((Integer) report.get("reconnects")).isGreaterThanOrEqualTo(clients.size());
 			// no ghosts: every socket the dead node held disappears from the registry,
 			// and
@@ -214,6 +220,7 @@ class FaultSuiteTests {
 			assertThat(report.get("refused")).isEqualTo(0);
 			assertThat((Integer) report.get("sent")).isEqualTo(SECONDS * RATE);
 			assertThat(report.get("lost")).isEqualTo(0);
+			assertThat(report.get("duplicates")).isEqualTo(0);
 			PresenceOperations presence = nodes.get(1).bean(PresenceOperations.class);
 			await().atMost(Duration.ofSeconds(15))
 				.ignoreExceptions()
@@ -248,6 +255,7 @@ class FaultSuiteTests {
 			Map<String, Object> report = settle("kafka killed (SIGKILL) and restarted", clients, sent, refused);
 			assertThat((Integer) report.get("sent")).isGreaterThan(before);
 			assertThat(report.get("lost")).isEqualTo(0);
+			assertThat(report.get("duplicates")).isEqualTo(0);
 		}
 		finally {
 			clients.forEach(ResumingClient::close);
