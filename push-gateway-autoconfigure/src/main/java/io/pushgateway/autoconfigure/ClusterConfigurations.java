@@ -67,7 +67,6 @@ final class ClusterConfigurations {
 			RedisSessionRegistry sessionRegistry = new RedisSessionRegistry(connectionFactory, settings, hub,
 					(socketId, node) -> evict(hub, bus, nodeId, socketId, node));
 			sessionRegistry.setMetrics(metrics);
-			hub.setRegistry(sessionRegistry);
 			return sessionRegistry;
 		}
 

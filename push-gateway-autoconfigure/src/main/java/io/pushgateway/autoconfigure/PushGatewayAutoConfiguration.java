@@ -110,8 +110,12 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LocalHub pushGatewayLocalHub(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
-		return new LocalHub(properties.getLimits().getMaxConnectionsPerUser(), nodeId(properties, workerIdStrategy));
+	LocalHub pushGatewayLocalHub(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
+			ObjectProvider<SessionRegistry> registry) {
+		// the registry is whichever SessionRegistry bean exists, the application's own
+		// included; looked up when the first connection arrives
+		return new LocalHub(properties.getLimits().getMaxConnectionsPerUser(), nodeId(properties, workerIdStrategy),
+				registry::getObject);
 	}
 
 	@Bean
@@ -139,9 +143,7 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	SessionRegistry pushGatewaySessionRegistry(LocalHub hub, PushGatewayProperties properties,
 			WorkerIdStrategy workerIdStrategy) {
-		InMemorySessionRegistry registry = new InMemorySessionRegistry(hub, nodeId(properties, workerIdStrategy));
-		hub.setRegistry(registry);
-		return registry;
+		return new InMemorySessionRegistry(hub, nodeId(properties, workerIdStrategy));
 	}
 
 	@Bean

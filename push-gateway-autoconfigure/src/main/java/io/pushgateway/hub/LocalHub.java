@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.spi.SessionRegistry;
@@ -41,15 +42,17 @@ public class LocalHub {
 
 	private final String nodeId;
 
-	private volatile SessionRegistry registry = NoRegistry.INSTANCE;
+	private final Supplier<SessionRegistry> registrySupplier;
+
+	private volatile @Nullable SessionRegistry registry;
 
 	/**
-	 * Create a hub.
+	 * Create a hub that reports to no registry (tests, tools).
 	 * @param maxConnectionsPerUser how many connections one user may hold on this node,
 	 * or {@code 0} for no limit
 	 */
 	public LocalHub(int maxConnectionsPerUser) {
-		this(maxConnectionsPerUser, "local");
+		this(maxConnectionsPerUser, "local", () -> NoRegistry.INSTANCE);
 	}
 
 	/**
@@ -57,18 +60,23 @@ public class LocalHub {
 	 * @param maxConnectionsPerUser how many connections one user may hold on this node,
 	 * or {@code 0} for no limit
 	 * @param nodeId this node's ID, for logs
+	 * @param registry the session registry told of every change, looked up on first use:
+	 * registries read the hub (presence, resynchronization), so the two cannot both take
+	 * the other in their constructors
 	 */
-	public LocalHub(int maxConnectionsPerUser, String nodeId) {
+	public LocalHub(int maxConnectionsPerUser, String nodeId, Supplier<SessionRegistry> registry) {
 		this.maxConnectionsPerUser = maxConnectionsPerUser;
 		this.nodeId = nodeId;
+		this.registrySupplier = registry;
 	}
 
-	/**
-	 * Tell a session registry about every change from now on.
-	 * @param registry the registry
-	 */
-	public void setRegistry(SessionRegistry registry) {
-		this.registry = registry;
+	private SessionRegistry registry() {
+		SessionRegistry registry = this.registry;
+		if (registry == null) {
+			registry = this.registrySupplier.get();
+			this.registry = registry;
+		}
+		return registry;
 	}
 
 	/**
@@ -93,11 +101,11 @@ public class LocalHub {
 		for (PushConnection old : evicted) {
 			if (this.sockets.remove(old.socketId(), old)) {
 				old.guids().forEach((guid) -> removeFromGuid(guid, old));
-				this.registry.unregister(old);
+				registry().unregister(old);
 			}
 		}
 		connection.guids().forEach((guid) -> addToGuid(guid, connection));
-		this.registry.register(connection);
+		registry().register(connection);
 		ConnectionLog.opened(connection, this.nodeId);
 		return evicted;
 	}
@@ -115,7 +123,7 @@ public class LocalHub {
 			return (next.length > 0) ? next : null;
 		});
 		connection.guids().forEach((guid) -> removeFromGuid(guid, connection));
-		this.registry.unregister(connection);
+		registry().unregister(connection);
 		ConnectionLog.closed(connection, this.nodeId);
 	}
 
@@ -141,7 +149,7 @@ public class LocalHub {
 			removeFromGuid(guid, connection);
 		}
 		else {
-			this.registry.joined(connection, guid);
+			registry().joined(connection, guid);
 		}
 		return true;
 	}
@@ -163,7 +171,7 @@ public class LocalHub {
 			connection.guids(Collections.unmodifiableSet(next));
 		}
 		removeFromGuid(guid, connection);
-		this.registry.left(connection, guid);
+		registry().left(connection, guid);
 		return true;
 	}
 
@@ -290,7 +298,7 @@ public class LocalHub {
 		return next;
 	}
 
-	/** Until a registry is set, changes are not reported anywhere. */
+	/** A hub without a registry reports changes nowhere. */
 	private enum NoRegistry implements SessionRegistry {
 
 		INSTANCE;

@@ -3,6 +3,8 @@ package io.pushgateway.registry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,6 +63,15 @@ class RedisSessionRegistryTests {
 		this.cleanups.forEach(Runnable::run);
 	}
 
+	private final Map<LocalHub, RedisSessionRegistry> registries = new ConcurrentHashMap<>();
+
+	/** A hub reporting to the registry this test creates for it. */
+	private LocalHub hub() {
+		LocalHub[] hub = new LocalHub[1];
+		hub[0] = new LocalHub(0, "test", () -> this.registries.get(hub[0]));
+		return hub[0];
+	}
+
 	private LettuceConnectionFactory factory() {
 		LettuceConnectionFactory factory = redis.connectionFactory();
 		this.cleanups.add(factory::destroy);
@@ -73,7 +84,7 @@ class RedisSessionRegistryTests {
 				new RedisRegistrySettings(this.prefix, node, Duration.ofMillis(20), 100, 1000, Duration.ofSeconds(30),
 						Duration.ofMillis(200), Duration.ofSeconds(1), limit, Duration.ofSeconds(2)),
 				hub, (sid, owner) -> evicted.add(sid + "@" + owner));
-		hub.setRegistry(registry);
+		this.registries.put(hub, registry);
 		registry.start();
 		this.cleanups.add(0, () -> {
 			if (registry.isRunning()) {
@@ -89,7 +100,7 @@ class RedisSessionRegistryTests {
 
 	@Test
 	void sessionsAreWrittenUnderTheDocumentedKeys() throws Exception {
-		LocalHub hub = new LocalHub(0);
+		LocalHub hub = hub();
 		RedisSessionRegistry registry = registry("n1", hub, factory(), 0, new ArrayList<>());
 		FakeConnection connection = new FakeConnection(101, "alice", "doc-1");
 
@@ -128,8 +139,8 @@ class RedisSessionRegistryTests {
 
 	@Test
 	void nodesOfATargetAreTheNodesHoldingItsConnections() {
-		LocalHub hubA = new LocalHub(0);
-		LocalHub hubB = new LocalHub(0);
+		LocalHub hubA = hub();
+		LocalHub hubB = hub();
 		RedisSessionRegistry a = registry("a", hubA, factory(), 0, new ArrayList<>());
 		registry("b", hubB, factory(), 0, new ArrayList<>());
 		hubA.register(new FakeConnection(501, "frank", "doc"));
@@ -148,10 +159,10 @@ class RedisSessionRegistryTests {
 
 	@Test
 	void sessionsOfADeadNodeAreSweptByTheLiving() {
-		LocalHub deadHub = new LocalHub(0);
+		LocalHub deadHub = hub();
 		LettuceConnectionFactory deadFactory = factory();
 		registry("dead", deadHub, deadFactory, 0, new ArrayList<>());
-		LocalHub liveHub = new LocalHub(0);
+		LocalHub liveHub = hub();
 		RedisSessionRegistry live = registry("live", liveHub, factory(), 0, new ArrayList<>());
 		deadHub.register(new FakeConnection(201, "ghost", "doc"));
 		liveHub.register(new FakeConnection(202, "alive"));
@@ -170,8 +181,8 @@ class RedisSessionRegistryTests {
 	@Test
 	void userOverTheClusterLimitLosesItsOldestConnectionWherever() {
 		List<String> evictedByA = new CopyOnWriteArrayList<>();
-		LocalHub hubA = new LocalHub(0);
-		LocalHub hubB = new LocalHub(0);
+		LocalHub hubA = hub();
+		LocalHub hubB = hub();
 		registry("a", hubA, factory(), 2, evictedByA);
 		registry("b", hubB, factory(), 2, new ArrayList<>());
 
@@ -193,7 +204,7 @@ class RedisSessionRegistryTests {
 
 	@Test
 	void sessionsAreRewrittenAfterRedisRestartsEmpty() throws Exception {
-		LocalHub hub = new LocalHub(0);
+		LocalHub hub = hub();
 		RedisSessionRegistry registry = registry("n1", hub, factory(), 0, new ArrayList<>());
 		FakeConnection survivor = new FakeConnection(401, "carol", "doc");
 		FakeConnection leaver = new FakeConnection(402, "dave");
