@@ -1,10 +1,14 @@
 package io.pushgateway.autoconfigure;
 
+import java.util.List;
+import java.util.Map;
+
 import io.lettuce.core.ClientOptions;
 import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
 import io.pushgateway.upstream.KafkaUpstreamHandler;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
+import io.pushgateway.cluster.kafka.KafkaTopics;
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
@@ -23,6 +27,7 @@ import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.SessionRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -180,10 +185,18 @@ final class ClusterConfigurations {
 		KafkaUpstreamHandler pushGatewayKafkaUpstreamHandler(PushGatewayProperties properties) {
 			PushGatewayProperties.Kafka kafka = properties.getBus().getKafka();
 			PushGatewayProperties.UpstreamKafka upstream = properties.getUpstream().getKafka();
+			Map<String, Object> admin = KafkaTopics.adminProperties(kafka.getBootstrapServers(),
+					List.of(kafka.getProducer()));
+			Runnable topicCheck = upstream.isCreateTopic()
+					? () -> KafkaTopics.create(admin,
+							List.of(new NewTopic(upstream.getTopic(), upstream.getPartitions(),
+									kafka.getReplicationFactor())))
+					: () -> KafkaTopics.requireExisting(admin, List.of(upstream.getTopic()),
+							"push.gateway.upstream.kafka.create-topic");
 			BoundedKafkaProducer producer = new BoundedKafkaProducer("push-gateway-kafka-upstream-publisher",
 					kafka.getBootstrapServers(), upstream.getPublishQueueCapacity(), upstream.getPublishTimeout(),
 					upstream.getBufferMemory().toBytes(), kafka.getProducer());
-			return new KafkaUpstreamHandler(producer, upstream.getTopic(), upstream.getEvents());
+			return new KafkaUpstreamHandler(producer, upstream.getTopic(), upstream.getEvents(), topicCheck);
 		}
 
 	}

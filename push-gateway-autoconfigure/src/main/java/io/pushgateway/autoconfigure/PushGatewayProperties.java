@@ -1222,12 +1222,40 @@ public class PushGatewayProperties {
 		 */
 		private DataSize bufferMemory = DataSize.ofMegabytes(16);
 
+		/**
+		 * Whether to create the upstream topic at startup when it does not exist. When
+		 * off, startup fails if the topic is missing.
+		 */
+		private boolean createTopic = true;
+
+		/**
+		 * Partitions of the upstream topic when the gateway creates it. Messages of one
+		 * user keep their order (the record key is the uid).
+		 */
+		private int partitions = 3;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isCreateTopic() {
+			return this.createTopic;
+		}
+
+		public void setCreateTopic(boolean createTopic) {
+			this.createTopic = createTopic;
+		}
+
+		public int getPartitions() {
+			return this.partitions;
+		}
+
+		public void setPartitions(int partitions) {
+			this.partitions = partitions;
 		}
 
 		public String getTopic() {

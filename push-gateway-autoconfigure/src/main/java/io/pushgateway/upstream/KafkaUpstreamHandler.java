@@ -15,6 +15,7 @@ import org.apache.kafka.common.header.Headers;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.Ordered;
 import org.springframework.util.PatternMatchUtils;
 
@@ -34,13 +35,15 @@ import org.springframework.util.PatternMatchUtils;
  *
  * @author Push Gateway team
  */
-public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, DisposableBean {
+public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, InitializingBean, DisposableBean {
 
 	private final BoundedKafkaProducer producer;
 
 	private final String topic;
 
 	private final String[] events;
+
+	private final Runnable topicCheck;
 
 	/**
 	 * Create a handler.
@@ -49,9 +52,28 @@ public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, Dis
 	 * @param events the event name patterns to publish ({@code *} wildcards)
 	 */
 	public KafkaUpstreamHandler(BoundedKafkaProducer producer, String topic, List<String> events) {
+		this(producer, topic, events, () -> {
+		});
+	}
+
+	/**
+	 * Create a handler that makes sure of its topic at startup.
+	 * @param producer the producer, closed with this handler
+	 * @param topic the upstream topic
+	 * @param events the event name patterns to publish ({@code *} wildcards)
+	 * @param topicCheck creates the topic or checks that it exists; run once at startup,
+	 * failing it fails the startup
+	 */
+	public KafkaUpstreamHandler(BoundedKafkaProducer producer, String topic, List<String> events, Runnable topicCheck) {
 		this.producer = producer;
 		this.topic = topic;
 		this.events = events.toArray(new String[0]);
+		this.topicCheck = topicCheck;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		this.topicCheck.run();
 	}
 
 	@Override

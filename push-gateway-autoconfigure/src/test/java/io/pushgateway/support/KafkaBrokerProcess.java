@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -38,18 +39,61 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 		this.port = port;
 	}
 
+	/** The SASL/PLAIN user of a broker started with {@link #startWithSasl()}. */
+	public static final String SASL_USER = "gateway";
+
+	/** The SASL/PLAIN password of {@link #SASL_USER}. */
+	public static final String SASL_PASSWORD = "gateway-secret";
+
 	public static KafkaBrokerProcess start() throws Exception {
+		return start(false, true);
+	}
+
+	/**
+	 * A broker whose only client listener is SASL_PLAINTEXT with the PLAIN mechanism
+	 * ({@link #SASL_USER}), and which does not create topics on first use.
+	 * @return the broker
+	 * @throws Exception if it did not start
+	 */
+	public static KafkaBrokerProcess startWithSasl() throws Exception {
+		return start(true, false);
+	}
+
+	/**
+	 * The client properties that authenticate to a broker started with
+	 * {@link #startWithSasl()}.
+	 * @param password the password to present
+	 * @return {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}
+	 */
+	public static Map<String, String> saslClientProperties(String password) {
+		return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+				"org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER
+						+ "\" password=\"" + password + "\";");
+	}
+
+	private static KafkaBrokerProcess start(boolean sasl, boolean autoCreateTopics) throws Exception {
 		Path directory = Files.createTempDirectory("kafka-broker");
 		int port = freePort();
 		int controller = freePort();
-		Files.writeString(directory.resolve("server.properties"), String.join("\n", "process.roles=broker,controller",
-				"node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
-				"listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-				"advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
-				"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-				"inter.broker.listener.name=PLAINTEXT", "log.dirs=" + directory.resolve("logs"), "num.partitions=3",
+		String listener = sasl ? "SASL_PLAINTEXT" : "PLAINTEXT";
+		List<String> lines = new ArrayList<>(List.of("process.roles=broker,controller", "node.id=1",
+				"controller.quorum.voters=1@127.0.0.1:" + controller,
+				"listeners=" + listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+				"advertised.listeners=" + listener + "://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
+				"listener.security.protocol.map=" + listener + ":" + listener + ",CONTROLLER:PLAINTEXT",
+				"inter.broker.listener.name=" + listener, "log.dirs=" + directory.resolve("logs"), "num.partitions=3",
 				"offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
-				"transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0", ""));
+				"transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0",
+				"auto.create.topics.enable=" + autoCreateTopics));
+		if (sasl) {
+			lines.addAll(List.of("sasl.enabled.mechanisms=PLAIN", "sasl.mechanism.inter.broker.protocol=PLAIN",
+					"listener.name.sasl_plaintext.plain.sasl.jaas.config="
+							+ "org.apache.kafka.common.security.plain.PlainLoginModule required "
+							+ "username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" user_"
+							+ SASL_USER + "=\"" + SASL_PASSWORD + "\";"));
+		}
+		lines.add("");
+		Files.writeString(directory.resolve("server.properties"), String.join("\n", lines));
 		// the tests' logback configuration logs warnings only; the broker's start is an
 		// INFO line
 		Files.writeString(directory.resolve("logback.xml"),

@@ -6,9 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import io.pushgateway.cluster.BusRecord;
@@ -18,8 +16,6 @@ import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +23,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -294,31 +289,17 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		if (!this.settings.createTopic()) {
 			return;
 		}
-		Map<String, Object> properties = new HashMap<>();
-		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.settings.bootstrapServers());
-		try (Admin admin = Admin.create(properties)) {
-			createTopic(admin,
-					new NewTopic(this.settings.topic(), this.settings.partitions(), this.settings.replicationFactor()));
-			createTopic(admin, new NewTopic(this.settings.mailboxTopic(), this.settings.mailboxPartitions(),
-					this.settings.replicationFactor()));
-		}
-	}
-
-	private static void createTopic(Admin admin, NewTopic topic) {
 		try {
-			admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+			KafkaTopics.create(
+					KafkaTopics.adminProperties(this.settings.bootstrapServers(),
+							List.of(this.settings.consumerProperties(), this.settings.producerProperties())),
+					List.of(new NewTopic(this.settings.topic(), this.settings.partitions(),
+							this.settings.replicationFactor()),
+							new NewTopic(this.settings.mailboxTopic(), this.settings.mailboxPartitions(),
+									this.settings.replicationFactor())));
 		}
-		catch (ExecutionException ex) {
-			if (!(ex.getCause() instanceof TopicExistsException)) {
-				throw new ClusterBusException("Cannot create topic " + topic.name(), ex.getCause());
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ClusterBusException("Interrupted while creating topic " + topic.name(), ex);
-		}
-		catch (TimeoutException ex) {
-			throw new ClusterBusException("Timed out creating topic " + topic.name(), ex);
+		catch (KafkaTopics.KafkaTopicException ex) {
+			throw new ClusterBusException(ex.getMessage(), ex);
 		}
 	}
 

@@ -1,0 +1,153 @@
+package io.pushgateway.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.support.KafkaBrokerProcess;
+import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestGateway;
+import io.pushgateway.support.Tokens;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Two nodes on a Kafka broker that requires SASL/PLAIN and does not create topics on
+ * first use, configured as a user copies their security settings into the producer and
+ * consumer maps: the gateway creates its topics (downstream, mailbox, upstream) with the
+ * same credentials, carries pushes between nodes and publishes client messages upstream.
+ *
+ * @author Push Gateway team
+ */
+class SecuredKafkaEndToEndTests {
+
+	private static final String UPSTREAM = "secured.upstream";
+
+	private static KafkaBrokerProcess kafka;
+
+	private static final List<TestGateway> nodes = new ArrayList<>();
+
+	@BeforeAll
+	static void startCluster() throws Exception {
+		kafka = KafkaBrokerProcess.startWithSasl();
+		for (int i = 0; i < 2; i++) {
+			nodes.add(TestGateway.start(nodeProperties(i + 1, Map.of())));
+		}
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		nodes.forEach(TestGateway::close);
+		kafka.close();
+	}
+
+	private static Map<String, Object> nodeProperties(int workerId, Map<String, Object> extra) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("push.gateway.node.worker-id", workerId);
+		properties.put("push.gateway.bus.type", "kafka");
+		properties.put("push.gateway.bus.kafka.bootstrap-servers", kafka.bootstrapServers());
+		properties.put("push.gateway.bus.kafka.topic", "secured.downstream");
+		properties.put("push.gateway.upstream.kafka.enabled", true);
+		properties.put("push.gateway.upstream.kafka.topic", UPSTREAM);
+		KafkaBrokerProcess.saslClientProperties(KafkaBrokerProcess.SASL_PASSWORD).forEach((name, value) -> {
+			properties.put("push.gateway.bus.kafka.producer[" + name + "]", value);
+			properties.put("push.gateway.bus.kafka.consumer[" + name + "]", value);
+		});
+		properties.putAll(extra);
+		return properties;
+	}
+
+	private static Map<String, Object> clientProperties() {
+		Map<String, Object> config = new HashMap<>(
+				KafkaBrokerProcess.saslClientProperties(KafkaBrokerProcess.SASL_PASSWORD));
+		config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+		return config;
+	}
+
+	@Test
+	void theGatewayCreatesItsTopicsWithTheClientsCredentials() throws Exception {
+		try (Admin admin = Admin.create(clientProperties())) {
+			Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+			assertThat(topics).contains("secured.downstream", "secured.downstream.nodes", UPSTREAM);
+		}
+	}
+
+	@Test
+	void pushesCrossNodesAndClientMessagesReachTheUpstreamTopic() {
+		try (TestClient client = TestClient.connect(nodes.get(1).port(), Tokens.forUser("sasl-user"));
+				KafkaConsumer<String, byte[]> upstream = upstreamConsumer()) {
+			client.next("welcome");
+			nodes.get(0).bean(PushOperations.class).pushToUser("sasl-user", "over-sasl", "hello").block();
+			assertThat(client.next("push")).containsEntry("ev", "over-sasl").containsEntry("d", "hello");
+
+			client.send("{\"t\":\"msg\",\"id\":\"m-sasl\",\"ev\":\"order.placed\",\"d\":{\"n\":1}}");
+			ConsumerRecord<String, byte[]> record = nextRecord(upstream);
+			assertThat(record.key()).isEqualTo("sasl-user");
+			assertThat(new String(record.headers().lastHeader("X-Event").value())).isEqualTo("order.placed");
+		}
+	}
+
+	@Test
+	void aMissingUpstreamTopicThatMayNotBeCreatedFailsStartupClearly() {
+		assertThatException()
+			.isThrownBy(() -> TestGateway.start(nodeProperties(3,
+					Map.of("push.gateway.upstream.kafka.topic", "never.created",
+							"push.gateway.upstream.kafka.create-topic", false))))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("Kafka topic 'never.created' does not exist")
+				.contains("push.gateway.upstream.kafka.create-topic"));
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable cause = ex;
+		StringBuilder messages = new StringBuilder();
+		while (cause != null) {
+			messages.append(cause.getMessage()).append('\n');
+			cause = cause.getCause();
+		}
+		return messages.toString();
+	}
+
+	private static KafkaConsumer<String, byte[]> upstreamConsumer() {
+		Map<String, Object> config = clientProperties();
+		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+				new ByteArrayDeserializer());
+		List<TopicPartition> partitions = consumer.partitionsFor(UPSTREAM, Duration.ofSeconds(30))
+			.stream()
+			.map((info) -> new TopicPartition(UPSTREAM, info.partition()))
+			.toList();
+		consumer.assign(partitions);
+		consumer.seekToEnd(partitions);
+		partitions.forEach(consumer::position);
+		return consumer;
+	}
+
+	private static ConsumerRecord<String, byte[]> nextRecord(KafkaConsumer<String, byte[]> consumer) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		while (System.nanoTime() < deadline) {
+			for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+				return record;
+			}
+		}
+		throw new AssertionError("no upstream record within 20 s");
+	}
+
+}
