@@ -38,6 +38,7 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBui
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The cluster variants of the gateway's beans: the Redis session registry, the Kafka and
@@ -63,6 +64,7 @@ final class ClusterConfigurations {
 		RedisSessionRegistry pushGatewayRedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory,
 				LocalHub hub, ClusterBus bus, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
 				GatewayMetrics metrics) {
+			requireStandaloneRedis(connectionFactory);
 			PushGatewayProperties.Registry registry = properties.getRegistry();
 			String nodeId = PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy);
 			RedisRegistrySettings settings = new RedisRegistrySettings(registry.getKeyPrefix(), nodeId,
@@ -83,6 +85,18 @@ final class ClusterConfigurations {
 			PushGatewayProperties.Recovery recovery = properties.getRecovery();
 			return new RedisPushStore(connectionFactory, properties.getRegistry().getKeyPrefix(),
 					recovery.getMaxLength(), recovery.getMaxAge(), properties.getRegistry().getCommandTimeout());
+		}
+
+		/**
+		 * The registry's Lua scripts touch several keys of one user or GUID at once,
+		 * which a Redis Cluster refuses unless they share a hash slot; without this check
+		 * the first connection would fail deep inside a script call.
+		 */
+		private static void requireStandaloneRedis(ReactiveRedisConnectionFactory connectionFactory) {
+			if (connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()) {
+				throw new IllegalStateException("push.gateway.registry.type=redis does not support Redis Cluster yet "
+						+ "(spring.data.redis.cluster.*): use a standalone Redis or Redis Sentinel");
+			}
 		}
 
 		/**
@@ -162,10 +176,15 @@ final class ClusterConfigurations {
 	/**
 	 * When the gateway uses Redis, Lettuce rejects commands while disconnected instead of
 	 * buffering them without bound; the registry and the bus then fail fast and recover.
+	 * Boot's connection factory is the application's too, so this changes its other uses
+	 * of Redis as well: documented, and off with
+	 * {@code push.gateway.registry.reject-commands-while-disconnected=false}.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ ClientOptions.class, LettuceClientOptionsBuilderCustomizer.class })
 	@ConditionalOnProperty(name = "push.gateway.registry.type", havingValue = "redis")
+	@ConditionalOnBooleanProperty(name = "push.gateway.registry.reject-commands-while-disconnected",
+			matchIfMissing = true)
 	static class RedisClientConfiguration {
 
 		@Bean

@@ -61,6 +61,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.util.Assert;
@@ -299,7 +300,13 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WebSocketRouteProvider pushGatewayWebSocketRouteProvider(PushGatewayProperties properties,
-			WebSocketHandshakeHandler handler) {
+			WebSocketHandshakeHandler handler, Environment environment) {
+		if ("framework".equalsIgnoreCase(environment.getProperty("server.forward-headers-strategy"))) {
+			// the gateway's routes run on Reactor Netty ahead of WebFlux, where Spring's
+			// ForwardedHeaderTransformer ('framework') never sees them
+			logger.warn("server.forward-headers-strategy=framework does not apply to the push gateway's endpoints "
+					+ "(WebSocket, long-polling, HTTP push API): use 'native' so they see client addresses");
+		}
 		return new WebSocketRouteProvider(properties.getWebsocket().getPath(), handler);
 	}
 

@@ -593,7 +593,7 @@ public class PushGatewayProperties {
 		/**
 		 * Maximum open connections from one client address (0 for no limit). Only
 		 * meaningful when the gateway sees client addresses: directly, or behind a proxy
-		 * with server.forward-headers-strategy set.
+		 * with server.forward-headers-strategy=native.
 		 */
 		private int maxConnectionsPerIp = 0;
 
@@ -826,6 +826,14 @@ public class PushGatewayProperties {
 		 */
 		private Duration commandTimeout = Duration.ofSeconds(5);
 
+		/**
+		 * Whether the application's Lettuce client rejects commands while disconnected
+		 * from Redis instead of buffering them without bound, so the registry and the bus
+		 * fail fast and recover. Lettuce has one such setting per client, so it applies
+		 * to every use of Redis through Spring Boot's connection factory.
+		 */
+		private boolean rejectCommandsWhileDisconnected = true;
+
 		public RegistryType getType() {
 			return this.type;
 		}
@@ -892,6 +900,14 @@ public class PushGatewayProperties {
 
 		public Duration getCommandTimeout() {
 			return this.commandTimeout;
+		}
+
+		public boolean isRejectCommandsWhileDisconnected() {
+			return this.rejectCommandsWhileDisconnected;
+		}
+
+		public void setRejectCommandsWhileDisconnected(boolean rejectCommandsWhileDisconnected) {
+			this.rejectCommandsWhileDisconnected = rejectCommandsWhileDisconnected;
 		}
 
 		public void setCommandTimeout(Duration commandTimeout) {
@@ -1042,12 +1058,16 @@ public class PushGatewayProperties {
 		private DataSize bufferMemory = DataSize.ofMegabytes(32);
 
 		/**
-		 * Further Kafka producer properties.
+		 * Further Kafka producer properties (the bus and the upstream publisher). Those
+		 * that are admin client settings too (security.protocol, sasl.*, ssl.*) also
+		 * configure the admin client that creates topics.
 		 */
 		private Map<String, String> producer = new HashMap<>();
 
 		/**
-		 * Further Kafka consumer properties.
+		 * Further Kafka consumer properties. Those that are admin client settings too
+		 * (security.protocol, sasl.*, ssl.*) also configure the admin client that creates
+		 * topics.
 		 */
 		private Map<String, String> consumer = new HashMap<>();
 

@@ -226,6 +226,34 @@ class OutsideInEndToEndTests {
 		assertThat(output.getAll()).doesNotContain(token).doesNotContain(API_TOKEN);
 	}
 
+	@Test
+	void withNativeForwardedHeadersThePerAddressLimitCountsClientsNotTheProxy() throws Exception {
+		try (TestGateway behindProxy = TestGateway.start(
+				Map.of("server.forward-headers-strategy", "native", "push.gateway.limits.max-connections-per-ip", 1))) {
+			assertThat(openBehindProxy(behindProxy, "203.0.113.7")).isEqualTo(200);
+			assertThat(openBehindProxy(behindProxy, "203.0.113.8")).isEqualTo(200);
+			assertThat(openBehindProxy(behindProxy, "203.0.113.7")).isEqualTo(429);
+		}
+	}
+
+	@Test
+	void frameworkForwardedHeadersAreReportedAsNotReachingTheGateway(CapturedOutput output) {
+		try (TestGateway framework = TestGateway.start(Map.of("server.forward-headers-strategy", "framework"))) {
+			assertThat(output.getAll()).contains("server.forward-headers-strategy=framework does not apply");
+		}
+	}
+
+	/** A long-polling open as a proxy forwards it for a client address. */
+	private static int openBehindProxy(TestGateway node, String client) throws Exception {
+		HttpResponse<String> response = HTTP.send(HttpRequest
+			.newBuilder(URI
+				.create("http://127.0.0.1:" + node.port() + "/ws/poll/open?access_token=" + Tokens.forUser(uid())))
+			.header("X-Forwarded-For", client)
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		return response.statusCode();
+	}
+
 	/** One request over a plain socket, for targets the JDK's client refuses to send. */
 	private static String rawHttp(String head) throws Exception {
 		String request = head.contains("\r\n\r\n") ? head : head + "\r\n";
