@@ -46,6 +46,8 @@ class JavascriptClientTests {
 		finally {
 			process.destroyForcibly();
 		}
+		// the test names and their outcomes, in the build's log
+		System.out.println(output);
 		assertThat(process.exitValue()).as(output).isZero();
 		assertThat(output).contains("# fail 0");
 		if ("1".equals(System.getenv("PUSH_GATEWAY_REQUIRE_BROWSER"))) {
