@@ -1,15 +1,18 @@
 package io.pushgateway.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.lettuce.core.ClientOptions;
+import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
 import io.pushgateway.upstream.KafkaUpstreamHandler;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.cluster.kafka.KafkaTopics;
 import io.pushgateway.cluster.redis.RedisClusterBus;
+import io.pushgateway.core.PushRules;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.metrics.GatewayMetrics;
@@ -48,6 +51,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * @author Push Gateway team
  */
 final class ClusterConfigurations {
+
+	/** At most one log line per node per minute about skipped bus records. */
+	private static final Duration SKIPPED_RECORDS_LOG_INTERVAL = Duration.ofMinutes(1);
 
 	private static final Log logger = LogFactory.getLog(ClusterConfigurations.class);
 
@@ -127,14 +133,15 @@ final class ClusterConfigurations {
 		@Bean
 		@ConditionalOnMissingBean(ClusterBus.class)
 		KafkaClusterBus pushGatewayKafkaClusterBus(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
-				SnowflakeIdGenerator ids) {
+				SnowflakeIdGenerator ids, GatewayMetrics metrics) {
 			PushGatewayProperties.Kafka kafka = properties.getBus().getKafka();
 			KafkaBusSettings settings = new KafkaBusSettings(kafka.getBootstrapServers(), kafka.getTopic(),
 					kafka.isCreateTopic(), kafka.getPartitions(), kafka.getReplicationFactor(),
 					kafka.getPublishQueueCapacity(), kafka.getPublishTimeout(), kafka.getBufferMemory().toBytes(),
 					kafka.getProducer(), kafka.getConsumer(), kafka.getMailboxPartitions());
 			return new KafkaClusterBus(settings, PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy),
-					ids::nextId);
+					ids::nextId, new PushRules((int) properties.getLimits().getMaxPayloadSize().toBytes()),
+					new SkippedRecords(metrics::skippedRecord, SKIPPED_RECORDS_LOG_INTERVAL));
 		}
 
 	}
@@ -147,13 +154,15 @@ final class ClusterConfigurations {
 		@Bean
 		@ConditionalOnMissingBean(ClusterBus.class)
 		RedisClusterBus pushGatewayRedisClusterBus(ReactiveRedisConnectionFactory connectionFactory,
-				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, SnowflakeIdGenerator ids) {
+				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, SnowflakeIdGenerator ids,
+				GatewayMetrics metrics) {
 			PushGatewayProperties.RedisBus redis = properties.getBus().getRedis();
 			String channel = (redis.getChannel() != null) ? redis.getChannel()
 					: properties.getRegistry().getKeyPrefix() + ":bus";
 			return new RedisClusterBus(connectionFactory, channel,
 					PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy), ids::nextId,
-					redis.getMaxInFlight(), redis.getPublishTimeout());
+					redis.getMaxInFlight(), redis.getPublishTimeout(),
+					new SkippedRecords(metrics::skippedRecord, SKIPPED_RECORDS_LOG_INTERVAL));
 		}
 
 	}

@@ -9,6 +9,8 @@ import java.util.List;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
+import io.pushgateway.core.PushRejectedException;
+import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.spi.ClusterMessage;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +40,19 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	 * The node that published the record; absent on records produced outside the gateway.
 	 */
 	public static final String NODE = "X-Node";
+
+	/**
+	 * The publishing node's process: a random token each node's bus draws when it starts.
+	 * Only nodes set it, so a record produced outside the gateway is never taken for a
+	 * node's own, even when it copies {@code X-Node} from an upstream record.
+	 */
+	public static final String INSTANCE = "X-Node-Instance";
+
+	/**
+	 * Message IDs derived for records without {@code X-ID}: bit 62 set, which Snowflake
+	 * IDs reach only in 2059, then the partition (16 bits) and the offset (46 bits).
+	 */
+	private static final long DERIVED_ID = 1L << 62;
 
 	/**
 	 * {@code push} (the default when absent), {@code reply}, {@code ack},
@@ -146,7 +161,21 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	 * @return the record
 	 */
 	public static BusRecord of(ClusterMessage message, String node) {
-		List<Header> headers = new ArrayList<>(8);
+		return of(message, node, null);
+	}
+
+	/**
+	 * Map a message to a record, marked as published by one node process.
+	 * @param message the message
+	 * @param node the publishing node
+	 * @param instance the publishing bus's token ({@link #INSTANCE}), or {@code null}
+	 * @return the record
+	 */
+	public static BusRecord of(ClusterMessage message, String node, @Nullable String instance) {
+		List<Header> headers = new ArrayList<>(9);
+		if (instance != null) {
+			add(headers, INSTANCE, instance);
+		}
 		if (message instanceof ClusterMessage.PollRelay relay) {
 			add(headers, NODE, node);
 			add(headers, TYPE, "poll");
@@ -232,51 +261,141 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	}
 
 	/**
-	 * Map this record back to a message.
+	 * Whether a node process with this token published the record.
+	 * @param instance the token
+	 * @return {@code true} for the process's own records
+	 */
+	public boolean isFrom(String instance) {
+		return instance.equals(header(INSTANCE));
+	}
+
+	/**
+	 * The message ID of a record without {@code X-ID}, the same on every node that reads
+	 * it: derived from its partition and offset, in a range Snowflake IDs do not reach.
+	 * @param partition the record's partition
+	 * @param offset the record's offset
+	 * @return the ID
+	 */
+	public static long derivedId(int partition, long offset) {
+		return DERIVED_ID | ((long) (partition & 0xFFFF) << 46) | (offset & ((1L << 46) - 1));
+	}
+
+	/**
+	 * Whether a message ID was derived by {@link #derivedId} rather than issued.
+	 * @param messageId the ID
+	 * @return {@code true} if derived
+	 */
+	public static boolean isDerivedId(long messageId) {
+		return (messageId & DERIVED_ID) != 0;
+	}
+
+	/**
+	 * Map a record published by a node back to a message.
 	 * @param fallbackId a message ID for records produced without {@code X-ID}
 	 * @return the message
-	 * @throws IllegalArgumentException when the record's headers are incomplete or
-	 * invalid
+	 * @throws RecordRejectedException when the record breaks the record contract
 	 */
 	public ClusterMessage toMessage(long fallbackId) {
-		if ("poll".equals(header(TYPE))) {
-			return new ClusterMessage.PollRelay(required(TO), Long.parseLong(required(SOCKET_ID)),
-					required(POLL_SECRET),
-					ClusterMessage.PollOp.valueOf(required(POLL_OP).toUpperCase(java.util.Locale.ROOT)),
-					Long.parseLong(required(POLL_SEQ)), Long.parseLong(required(POLL_REQUEST)), required(NODE),
-					this.value);
+		return toMessage(fallbackId, null);
+	}
+
+	/**
+	 * Map this record back to a message. A record produced outside the gateway (without
+	 * {@link #INSTANCE}) is held to the rules every push obeys: the event name, the
+	 * payload size, and a JSON value that is exactly one JSON value; a node's own records
+	 * were checked where they were issued.
+	 * @param fallbackId a message ID for records produced without {@code X-ID}
+	 * @param rules the rules for records produced outside the gateway, or {@code null} to
+	 * check the structure only
+	 * @return the message
+	 * @throws RecordRejectedException when the record breaks the record contract
+	 */
+	public ClusterMessage toMessage(long fallbackId, @Nullable PushRules rules) {
+		String type = header(TYPE);
+		if (type == null || type.equals("push")) {
+			return deliver(fallbackId, (header(INSTANCE) == null) ? rules : null);
 		}
-		if ("poll-answer".equals(header(TYPE))) {
-			String reason = header(CLOSE_REASON);
-			return new ClusterMessage.PollAnswer(required(TO), Long.parseLong(required(POLL_REQUEST)),
-					Integer.parseInt(required(POLL_STATUS)), Long.parseLong(required(POLL_SEQ)),
-					Integer.parseInt(required(CLOSE_CODE)), (reason != null) ? reason : "", this.value);
-		}
-		if ("disconnect".equals(header(TYPE))) {
-			return new ClusterMessage.Disconnect(Long.parseLong(required(SOCKET_ID)),
-					Integer.parseInt(required(CLOSE_CODE)), new String(this.value, StandardCharsets.UTF_8));
-		}
-		if ("ack".equals(header(TYPE))) {
-			return new ClusterMessage.Acked(Long.parseLong(required(ID)), Long.parseLong(required(SOCKET_ID)));
-		}
-		if ("reply".equals(header(TYPE))) {
-			return new ClusterMessage.Reply(Long.parseLong(required(SOCKET_ID)), required(REPLY_TO),
-					new Payload(this.value, format()));
-		}
+		return switch (type) {
+			case "reply" -> new ClusterMessage.Reply(number(SOCKET_ID), required(REPLY_TO),
+					payload((header(INSTANCE) == null) ? rules : null));
+			case "ack" -> new ClusterMessage.Acked(number(ID), number(SOCKET_ID));
+			case "disconnect" -> new ClusterMessage.Disconnect(number(SOCKET_ID), (int) number(CLOSE_CODE),
+					new String(this.value, StandardCharsets.UTF_8));
+			case "poll" -> new ClusterMessage.PollRelay(required(TO), number(SOCKET_ID), required(POLL_SECRET),
+					pollOp(), number(POLL_SEQ), number(POLL_REQUEST), required(NODE), this.value);
+			case "poll-answer" -> new ClusterMessage.PollAnswer(required(TO), number(POLL_REQUEST),
+					(int) number(POLL_STATUS), number(POLL_SEQ), (int) number(CLOSE_CODE),
+					(header(CLOSE_REASON) != null) ? header(CLOSE_REASON) : "", this.value);
+			default -> throw new RecordRejectedException(RecordRejectedException.Reason.UNKNOWN_TYPE, "unknown " + TYPE
+					+ " '" + type + "' (push, reply, ack, disconnect, poll or poll-answer; push when absent)");
+		};
+	}
+
+	private ClusterMessage.Deliver deliver(long fallbackId, @Nullable PushRules rules) {
 		String target = required(TARGET);
 		PushTarget pushTarget = switch (target) {
 			case "user" -> PushTarget.user(required(UID));
-			case "users" -> PushTarget.users(headers(UID));
+			case "users" -> {
+				List<String> uids = headers(UID);
+				if (uids.isEmpty()) {
+					throw missing(UID);
+				}
+				yield PushTarget.users(uids);
+			}
 			case "guid" -> PushTarget.guid(required(GUID));
-			case "socket" -> PushTarget.socket(Long.parseLong(required(SOCKET_ID)));
+			case "socket" -> PushTarget.socket(number(SOCKET_ID));
 			case "all" -> PushTarget.all();
-			default -> throw new IllegalArgumentException("unknown " + TARGET + " '" + target + "'");
+			default -> throw new RecordRejectedException(RecordRejectedException.Reason.UNKNOWN_TARGET,
+					"unknown " + TARGET + " '" + target + "' (user, users, guid, socket or all)");
 		};
-		PayloadFormat payloadFormat = format();
-		String id = header(ID);
-		long messageId = (id != null) ? Long.parseLong(id) : fallbackId;
-		return new ClusterMessage.Deliver(new Push(messageId, pushTarget, required(EVENT),
-				new Payload(this.value, payloadFormat), "1".equals(header(ACK)), header(POSITION)), header(NODE));
+		String event = required(EVENT);
+		if (rules != null && event.length() > PushRules.MAX_EVENT_LENGTH) {
+			throw new RecordRejectedException(RecordRejectedException.Reason.INVALID_EVENT,
+					EVENT + " longer than " + PushRules.MAX_EVENT_LENGTH + " characters");
+		}
+		long messageId = (header(ID) != null) ? number(ID) : fallbackId;
+		return new ClusterMessage.Deliver(
+				new Push(messageId, pushTarget, event, payload(rules), "1".equals(header(ACK)), header(POSITION)),
+				header(NODE));
+	}
+
+	/** The value as a payload of the record's format, checked when rules are given. */
+	private Payload payload(@Nullable PushRules rules) {
+		PayloadFormat format = format();
+		if (rules == null) {
+			return new Payload(this.value, format);
+		}
+		if (this.value.length > rules.maxPayloadSize()) {
+			throw new RecordRejectedException(RecordRejectedException.Reason.PAYLOAD_TOO_LARGE,
+					"payload of " + this.value.length + " bytes exceeds the maximum of " + rules.maxPayloadSize());
+		}
+		if (format != PayloadFormat.JSON) {
+			return new Payload(this.value, format);
+		}
+		if (this.value.length == 0) {
+			// an empty value or a tombstone is JSON null, as an empty JSON body of the
+			// HTTP API is
+			return Payload.EMPTY;
+		}
+		try {
+			PushRules.requireOneJsonValue(this.value);
+		}
+		catch (PushRejectedException ex) {
+			throw new RecordRejectedException(RecordRejectedException.Reason.INVALID_JSON,
+					ex.getMessage() + " (" + FORMAT + " json, or absent)");
+		}
+		return new Payload(this.value, format);
+	}
+
+	private ClusterMessage.PollOp pollOp() {
+		String op = required(POLL_OP);
+		for (ClusterMessage.PollOp candidate : ClusterMessage.PollOp.values()) {
+			if (candidate.name().equalsIgnoreCase(op)) {
+				return candidate;
+			}
+		}
+		throw new RecordRejectedException(RecordRejectedException.Reason.UNKNOWN_TYPE,
+				"unknown " + POLL_OP + " '" + op + "'");
 	}
 
 	/**
@@ -327,15 +446,45 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 
 	private PayloadFormat format() {
 		String format = header(FORMAT);
-		return (format != null) ? PayloadFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT)) : PayloadFormat.JSON;
+		if (format == null || format.equalsIgnoreCase("json")) {
+			return PayloadFormat.JSON;
+		}
+		if (format.equalsIgnoreCase("text")) {
+			return PayloadFormat.TEXT;
+		}
+		if (format.equalsIgnoreCase("binary")) {
+			return PayloadFormat.BINARY;
+		}
+		throw new RecordRejectedException(RecordRejectedException.Reason.UNKNOWN_FORMAT,
+				"unknown " + FORMAT + " '" + format + "' (json, text or binary; json when absent)");
 	}
 
 	private String required(String name) {
 		String value = header(name);
 		if (value == null || value.isEmpty()) {
-			throw new IllegalArgumentException("missing header " + name);
+			throw missing(name);
 		}
 		return value;
+	}
+
+	private RecordRejectedException missing(String name) {
+		String type = header(TYPE);
+		String target = header(TARGET);
+		return new RecordRejectedException(RecordRejectedException.Reason.MISSING_HEADER, "missing header " + name
+				+ " (required for " + TYPE + " " + ((type != null) ? type : "push")
+				+ ((target != null && (type == null || type.equals("push"))) ? ", " + TARGET + " " + target : "")
+				+ ")");
+	}
+
+	private long number(String name) {
+		String value = required(name);
+		try {
+			return Long.parseLong(value);
+		}
+		catch (NumberFormatException ex) {
+			throw new RecordRejectedException(RecordRejectedException.Reason.INVALID_NUMBER,
+					"header " + name + " '" + value + "' is not a decimal number");
+		}
 	}
 
 	private static void add(List<Header> headers, String name, String value) {

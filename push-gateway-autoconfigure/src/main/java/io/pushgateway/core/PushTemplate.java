@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
 public class PushTemplate implements PushOperations {
 
 	/** The longest event name. */
-	public static final int MAX_EVENT_LENGTH = 128;
+	public static final int MAX_EVENT_LENGTH = PushRules.MAX_EVENT_LENGTH;
 
 	private final SnowflakeIdGenerator ids;
 
@@ -43,7 +43,7 @@ public class PushTemplate implements PushOperations {
 
 	private final PayloadEncoder encoder;
 
-	private final int maxPayloadSize;
+	private final PushRules rules;
 
 	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
 			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks) {
@@ -53,7 +53,7 @@ public class PushTemplate implements PushOperations {
 		this.fanOut = fanOut;
 		this.cluster = cluster;
 		this.encoder = encoder;
-		this.maxPayloadSize = maxPayloadSize;
+		this.rules = new PushRules(maxPayloadSize);
 	}
 
 	@Override
@@ -134,7 +134,11 @@ public class PushTemplate implements PushOperations {
 
 	private Payload toPayload(Object payload) {
 		if (payload instanceof Payload ready) {
-			return ready;
+			// bytes the caller labelled JSON are embedded verbatim in frames: checked
+			// once
+			// here, as the HTTP API and the Kafka path check theirs; the encoder's output
+			// is JSON by construction
+			return PushRules.json(ready);
 		}
 		if (payload instanceof byte[] bytes) {
 			return Payload.binary(bytes);
@@ -146,18 +150,11 @@ public class PushTemplate implements PushOperations {
 	}
 
 	private static String validEvent(String event) {
-		if (event == null || event.isEmpty() || event.length() > MAX_EVENT_LENGTH) {
-			throw new PushRejectedException("event name must have 1 to " + MAX_EVENT_LENGTH + " characters");
-		}
-		return event;
+		return PushRules.event(event);
 	}
 
 	private Payload validPayload(Payload payload) {
-		if (payload.bytes().length > this.maxPayloadSize) {
-			throw new PushRejectedException(
-					"payload of " + payload.bytes().length + " bytes exceeds the maximum of " + this.maxPayloadSize);
-		}
-		return payload;
+		return this.rules.size(payload);
 	}
 
 }

@@ -22,6 +22,7 @@ import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
+import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.spi.ClusterBusException;
 import org.jspecify.annotations.Nullable;
@@ -30,10 +31,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -55,8 +52,6 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
  * @author Push Gateway team
  */
 public final class HttpPushApi implements NettyRouteProvider {
-
-	private static final JsonFactory JSON = JsonFactory.builder().build();
 
 	private static final JsonMapper MAPPER = new JsonMapper();
 
@@ -248,7 +243,9 @@ public final class HttpPushApi implements NettyRouteProvider {
 			if (bytes.length == 0) {
 				return Payload.EMPTY;
 			}
-			requireOneJsonValue(bytes);
+			// embedded verbatim in JSON frames: one JSON value, the rule of every entry
+			// point
+			PushRules.requireOneJsonValue(bytes);
 			return Payload.json(bytes);
 		}
 		if (type.startsWith("text/")) {
@@ -264,25 +261,6 @@ public final class HttpPushApi implements NettyRouteProvider {
 		}
 		int semicolon = contentType.indexOf(';');
 		return ((semicolon >= 0) ? contentType.substring(0, semicolon) : contentType).trim().toLowerCase(Locale.ROOT);
-	}
-
-	/**
-	 * The bytes are embedded verbatim in JSON frames, so they must be exactly one JSON
-	 * value.
-	 */
-	private static void requireOneJsonValue(byte[] bytes) {
-		try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), bytes)) {
-			if (parser.nextToken() == null) {
-				throw new IllegalArgumentException("body is not JSON");
-			}
-			parser.skipChildren();
-			if (parser.nextToken() != null) {
-				throw new IllegalArgumentException("body holds more than one JSON value");
-			}
-		}
-		catch (JacksonException ex) {
-			throw new IllegalArgumentException("body is not valid JSON: " + ex.getOriginalMessage());
-		}
 	}
 
 	/** Written by hand: two numbers, on every push. */

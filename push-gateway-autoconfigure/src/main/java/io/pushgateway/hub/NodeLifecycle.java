@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.cluster.BusRecord;
 import io.pushgateway.core.Push;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
@@ -123,7 +124,10 @@ public class NodeLifecycle implements SmartLifecycle {
 		this.metrics.busReceived(message.getClass());
 		if (message instanceof ClusterMessage.Deliver deliver) {
 			Push push = deliver.push();
-			this.metrics.busDelay(this.clock.millis() - SnowflakeIdGenerator.timestampMillis(push.messageId()));
+			if (!BusRecord.isDerivedId(push.messageId())) {
+				// the age of an issued ID; a record produced without X-ID carries no time
+				this.metrics.busDelay(this.clock.millis() - SnowflakeIdGenerator.timestampMillis(push.messageId()));
+			}
 			if (push.ack() && deliver.origin() != null) {
 				this.acks.delivering(push.messageId(), deliver.origin());
 			}

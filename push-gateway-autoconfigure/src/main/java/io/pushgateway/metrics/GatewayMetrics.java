@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PushConnection;
 
@@ -106,6 +107,9 @@ public class GatewayMetrics {
 		for (String operation : List.of("sync", "heartbeat", "last_seen")) {
 			registryErrorsCounter(operation);
 		}
+		for (RecordRejectedException.Reason reason : RecordRejectedException.Reason.values()) {
+			skippedRecordsCounter(reason);
+		}
 		for (String outcome : List.of("ok", "unavailable", "timeout", "failed")) {
 			upstreamTimer(outcome);
 		}
@@ -151,6 +155,14 @@ public class GatewayMetrics {
 	 */
 	public void busPublishFailed() {
 		busErrorsCounter("publish").increment();
+	}
+
+	/**
+	 * A bus record that breaks the record contract was skipped.
+	 * @param reason why
+	 */
+	public void skippedRecord(RecordRejectedException.Reason reason) {
+		skippedRecordsCounter(reason).increment();
 	}
 
 	/**
@@ -251,6 +263,11 @@ public class GatewayMetrics {
 
 	private Counter busErrorsCounter(String operation) {
 		return counter("push.gateway.bus.errors", "operation", operation, "Cluster bus failures");
+	}
+
+	private Counter skippedRecordsCounter(RecordRejectedException.Reason reason) {
+		return counter("push.gateway.bus.records.skipped", "reason", reason.tag(),
+				"Bus records skipped because they break the record contract, by reason");
 	}
 
 	private Counter registryErrorsCounter(String operation) {

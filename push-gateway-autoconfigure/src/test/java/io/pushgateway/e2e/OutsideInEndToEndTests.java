@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushRejectedException;
+import io.pushgateway.core.PushRules;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.BlockHoundExtension;
@@ -31,6 +35,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -224,6 +229,28 @@ class OutsideInEndToEndTests {
 			assertThat(response).doesNotContain(token).doesNotContain(API_TOKEN);
 		}
 		assertThat(output.getAll()).doesNotContain(token).doesNotContain(API_TOKEN);
+	}
+
+	/**
+	 * One set of rules for every way in; the Kafka path is held to the same in
+	 * {@code KafkaRecordContractEndToEndTests}.
+	 */
+	@Test
+	void javaAndHttpPushesObeyTheSameRules() throws Exception {
+		PushOperations push = gateway.bean(PushOperations.class);
+		String longEvent = "e".repeat(PushRules.MAX_EVENT_LENGTH + 1);
+		assertThatExceptionOfType(PushRejectedException.class)
+			.isThrownBy(() -> push.pushToUser("u", longEvent, "x").block());
+		assertThatExceptionOfType(PushRejectedException.class)
+			.isThrownBy(() -> push.pushToUser("u", "e", Payload.json("{\"a\":")).block())
+			.withMessageContaining("not valid JSON");
+		assertThatExceptionOfType(PushRejectedException.class)
+			.isThrownBy(() -> push.pushToUser("u", "e", Payload.json("1 2")).block())
+			.withMessageContaining("more than one JSON value");
+		assertThat(post("/push-api/users/u?event=" + longEvent, "1").statusCode()).isEqualTo(400);
+		assertThat(post("/push-api/users/u?event=e", "{\"a\":").statusCode()).isEqualTo(400);
+		assertThat(post("/push-api/users/u?event=e", "1 2").statusCode()).isEqualTo(400);
+		assertThat(push.pushToUser("u", "e", Payload.json(" {\"fine\":true} ")).block().localDeliveries()).isZero();
 	}
 
 	@Test

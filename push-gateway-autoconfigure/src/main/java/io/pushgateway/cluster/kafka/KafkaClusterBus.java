@@ -6,10 +6,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.cluster.RecordRejectedException;
+import io.pushgateway.cluster.SkippedRecords;
+import io.pushgateway.core.PushRules;
 import io.pushgateway.spi.BusHealth;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
@@ -27,6 +31,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -82,10 +87,32 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	/** The consumer's largest lag in records, sampled on the consumer thread. */
 	private volatile double lag = Double.NaN;
 
+	private final PushRules rules;
+
+	private final SkippedRecords skipped;
+
+	/** This process's token on its records ({@link BusRecord#INSTANCE}). */
+	private final String instance = UUID.randomUUID().toString();
+
 	public KafkaClusterBus(KafkaBusSettings settings, String nodeId, LongSupplier ids) {
+		this(settings, nodeId, ids, new PushRules(Integer.MAX_VALUE), SkippedRecords.LOG_ONLY);
+	}
+
+	/**
+	 * Create a bus.
+	 * @param settings the settings
+	 * @param nodeId this node's ID
+	 * @param ids message IDs for what the bus publishes itself
+	 * @param rules the rules records produced outside the gateway must obey
+	 * @param skipped reports records that break the record contract
+	 */
+	public KafkaClusterBus(KafkaBusSettings settings, String nodeId, LongSupplier ids, PushRules rules,
+			SkippedRecords skipped) {
 		this.settings = settings;
 		this.nodeId = nodeId;
 		this.ids = ids;
+		this.rules = rules;
+		this.skipped = skipped;
 		this.producer = new BoundedKafkaProducer("push-gateway-kafka-bus-publisher", settings.bootstrapServers(),
 				settings.publishQueueCapacity(), settings.publishTimeout(), settings.bufferMemory(),
 				settings.producerProperties());
@@ -121,7 +148,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 
 	private Mono<Void> publish(ClusterMessage message, @org.jspecify.annotations.Nullable String toNode) {
 		return Mono.defer(() -> {
-			BusRecord record = BusRecord.of(message, this.nodeId);
+			BusRecord record = BusRecord.of(message, this.nodeId, this.instance);
 			return this.producer.send((producer) -> {
 				ProducerRecord<String, byte[]> producerRecord = (toNode != null)
 						? new ProducerRecord<>(this.settings.mailboxTopic(), mailboxPartition(producer, toNode),
@@ -247,12 +274,12 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		sink.complete();
 	}
 
-	private ClusterMessage toMessage(ConsumerRecord<String, byte[]> record) {
+	private @Nullable ClusterMessage toMessage(ConsumerRecord<String, byte[]> record) {
 		List<BusRecord.Header> headers = new ArrayList<>();
 		record.headers().forEach((header) -> headers.add(new BusRecord.Header(header.key(), header.value())));
 		BusRecord busRecord = new BusRecord(String.valueOf(record.key()), headers,
 				(record.value() != null) ? record.value() : new byte[0]);
-		if (this.nodeId.equals(busRecord.header(BusRecord.NODE))) {
+		if (busRecord.isFrom(this.instance)) {
 			return null;
 		}
 		String toNode = busRecord.header(TO_NODE);
@@ -260,11 +287,11 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 			return null;
 		}
 		try {
-			return busRecord.toMessage(this.ids.getAsLong());
+			// a record without X-ID gets the same ID on every node
+			return busRecord.toMessage(BusRecord.derivedId(record.partition(), record.offset()), this.rules);
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Skipping record " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
-					+ ex.getMessage());
+		catch (RecordRejectedException ex) {
+			this.skipped.skipped(record.topic() + "-" + record.partition() + "@" + record.offset(), ex);
 			return null;
 		}
 	}

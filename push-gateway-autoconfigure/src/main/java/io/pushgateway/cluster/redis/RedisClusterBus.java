@@ -3,11 +3,14 @@ package io.pushgateway.cluster.redis;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.cluster.RecordRejectedException;
+import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.spi.BusHealth;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
@@ -67,8 +70,29 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 	/** The last publish's failure, or {@code null} once a publish succeeded after it. */
 	private volatile @Nullable String lastFailure;
 
+	private final SkippedRecords skipped;
+
+	/** This process's token on its records ({@link BusRecord#INSTANCE}). */
+	private final String instance = UUID.randomUUID().toString();
+
 	public RedisClusterBus(ReactiveRedisConnectionFactory connectionFactory, String channel, String nodeId,
 			LongSupplier ids, int maxInFlight, Duration timeout) {
+		this(connectionFactory, channel, nodeId, ids, maxInFlight, timeout, SkippedRecords.LOG_ONLY);
+	}
+
+	/**
+	 * Create a bus.
+	 * @param connectionFactory the Redis connection factory
+	 * @param channel the channel every node subscribes to
+	 * @param nodeId this node's ID
+	 * @param ids message IDs for records without one
+	 * @param maxInFlight the most publishes awaiting Redis
+	 * @param timeout the time Redis has to take a publish
+	 * @param skipped reports messages that are not valid records
+	 */
+	public RedisClusterBus(ReactiveRedisConnectionFactory connectionFactory, String channel, String nodeId,
+			LongSupplier ids, int maxInFlight, Duration timeout, SkippedRecords skipped) {
+		this.skipped = skipped;
 		this.template = new ReactiveRedisTemplate<>(connectionFactory,
 				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
 					.value(SerializationPair.byteArray())
@@ -99,7 +123,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 				return Mono.error(new ClusterBusException(
 						this.maxInFlight + " publishes already await Redis; is Redis reachable?"));
 			}
-			return this.template.convertAndSend(channel, BusRecord.of(message, this.nodeId).toBytes())
+			return this.template.convertAndSend(channel, BusRecord.of(message, this.nodeId, this.instance).toBytes())
 				.timeout(this.timeout)
 				.onErrorMap((error) -> new ClusterBusException("Redis did not take the message: " + error, error))
 				.doOnSuccess((receivers) -> this.lastFailure = null)
@@ -142,14 +166,23 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 			.doOnTerminate(() -> this.subscribed = false)
 			.doOnCancel(() -> this.subscribed = false)
 			.handle((message, sink) -> {
+				BusRecord record;
 				try {
-					BusRecord record = BusRecord.fromBytes(message.getMessage());
-					if (!this.nodeId.equals(record.header(BusRecord.NODE))) {
-						sink.next(record.toMessage(this.ids.getAsLong()));
-					}
+					record = BusRecord.fromBytes(message.getMessage());
 				}
-				catch (RuntimeException ex) {
-					logger.warn("Skipping a message on " + this.channel + ": " + ex.getMessage());
+				catch (IllegalArgumentException ex) {
+					this.skipped.skipped("on " + message.getChannel(),
+							new RecordRejectedException(RecordRejectedException.Reason.UNREADABLE, ex.getMessage()));
+					return;
+				}
+				if (record.isFrom(this.instance)) {
+					return;
+				}
+				try {
+					sink.next(record.toMessage(this.ids.getAsLong()));
+				}
+				catch (RecordRejectedException ex) {
+					this.skipped.skipped("on " + message.getChannel(), ex);
 				}
 			});
 	}

@@ -1,0 +1,116 @@
+package io.pushgateway.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.PayloadFormat;
+import io.pushgateway.core.Push;
+import io.pushgateway.core.PushRules;
+import io.pushgateway.core.PushTarget;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.spi.ClusterMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The bus record format: what a node writes, what it accepts from any producer, and the
+ * reason it gives for what it skips.
+ *
+ * @author Push Gateway team
+ */
+class BusRecordTests {
+
+	private static final PushRules RULES = new PushRules(16);
+
+	private static BusRecord record(String value, String... headers) {
+		List<BusRecord.Header> list = new ArrayList<>();
+		for (int i = 0; i < headers.length; i += 2) {
+			list.add(new BusRecord.Header(headers[i], headers[i + 1].getBytes(StandardCharsets.UTF_8)));
+		}
+		return new BusRecord("k", list, value.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static RecordRejectedException.Reason rejection(BusRecord record) {
+		try {
+			record.toMessage(1, RULES);
+		}
+		catch (RecordRejectedException ex) {
+			assertThat(ex.getMessage()).doesNotContain("io.pushgateway").doesNotContain("No enum constant");
+			return ex.reason();
+		}
+		throw new AssertionError("accepted " + record);
+	}
+
+	@Test
+	void aNodesPushRoundTripsWithItsInstanceMark() {
+		Push push = new Push(7, PushTarget.guid("doc"), "e", Payload.json("{\"a\":1}"), true).at("5-0");
+		BusRecord record = BusRecord.fromBytes(BusRecord.of(new ClusterMessage.Deliver(push), "n1", "i-1").toBytes());
+		assertThat(record.isFrom("i-1")).isTrue();
+		assertThat(record.isFrom("i-2")).isFalse();
+		Push back = ((ClusterMessage.Deliver) record.toMessage(99, RULES)).push();
+		assertThat(back.messageId()).isEqualTo(7);
+		assertThat(back.target()).isEqualTo(PushTarget.guid("doc"));
+		assertThat(back.ack()).isTrue();
+		assertThat(back.position()).isEqualTo("5-0");
+	}
+
+	@Test
+	void everyMalformedRecordIsRejectedWithItsReason() {
+		assertThat(rejection(record("1", "X-Target", "planet", "X-Event", "e")))
+			.isEqualTo(RecordRejectedException.Reason.UNKNOWN_TARGET);
+		assertThat(rejection(record("1", "X-Target", "user", "X-Event", "e")))
+			.isEqualTo(RecordRejectedException.Reason.MISSING_HEADER);
+		assertThat(rejection(record("1", "X-Target", "users", "X-Event", "e")))
+			.isEqualTo(RecordRejectedException.Reason.MISSING_HEADER);
+		assertThat(rejection(record("1", "X-Target", "all"))).isEqualTo(RecordRejectedException.Reason.MISSING_HEADER);
+		assertThat(rejection(record("1", "X-Target", "all", "X-Event", "e", "X-Format", "XML")))
+			.isEqualTo(RecordRejectedException.Reason.UNKNOWN_FORMAT);
+		assertThat(rejection(record("1", "X-Target", "all", "X-Event", "e", "X-ID", "12x")))
+			.isEqualTo(RecordRejectedException.Reason.INVALID_NUMBER);
+		assertThat(rejection(record("1", "X-Type", "Push", "X-Target", "all", "X-Event", "e")))
+			.isEqualTo(RecordRejectedException.Reason.UNKNOWN_TYPE);
+		assertThat(rejection(record("1", "X-Target", "all", "X-Event", "e".repeat(129))))
+			.isEqualTo(RecordRejectedException.Reason.INVALID_EVENT);
+		assertThat(rejection(record("[1] [2]", "X-Target", "all", "X-Event", "e")))
+			.isEqualTo(RecordRejectedException.Reason.INVALID_JSON);
+		assertThat(rejection(record("{\"a\":", "X-Type", "reply", "X-Socket-Id", "1", "X-Reply-To", "m")))
+			.isEqualTo(RecordRejectedException.Reason.INVALID_JSON);
+		assertThat(rejection(record("x".repeat(17), "X-Target", "all", "X-Event", "e", "X-Format", "text")))
+			.isEqualTo(RecordRejectedException.Reason.PAYLOAD_TOO_LARGE);
+	}
+
+	@Test
+	void aNodesOwnRecordsAreNotRecheckedButKeepTheirStructure() {
+		BusRecord fromNode = record("not json", "X-Node-Instance", "i", "X-Target", "all", "X-Event", "e");
+		assertThat(((ClusterMessage.Deliver) fromNode.toMessage(1, RULES)).push().payload().format())
+			.isEqualTo(PayloadFormat.JSON);
+		assertThatExceptionOfType(RecordRejectedException.class)
+			.isThrownBy(() -> record("1", "X-Node-Instance", "i", "X-Target", "moon", "X-Event", "e").toMessage(1));
+	}
+
+	@Test
+	void anEmptyJsonValueIsNullAndFormatsAreCaseInsensitive() {
+		Push empty = ((ClusterMessage.Deliver) record("", "X-Target", "all", "X-Event", "e").toMessage(1, RULES))
+			.push();
+		assertThat(empty.payload()).isEqualTo(Payload.EMPTY);
+		Push text = ((ClusterMessage.Deliver) record("hi", "X-Target", "all", "X-Event", "e", "X-Format", "TEXT")
+			.toMessage(1, RULES)).push();
+		assertThat(text.payload().format()).isEqualTo(PayloadFormat.TEXT);
+	}
+
+	@Test
+	void derivedIdsAreDistinctPerRecordAndNeverSnowflakeIds() {
+		long a = BusRecord.derivedId(0, 0);
+		long b = BusRecord.derivedId(0, 1);
+		long c = BusRecord.derivedId(1, 0);
+		assertThat(List.of(a, b, c)).doesNotHaveDuplicates().allMatch(BusRecord::isDerivedId);
+		assertThat(a).isPositive();
+		long issued = new SnowflakeIdGenerator(1023, java.time.Clock.systemUTC()).nextId();
+		assertThat(BusRecord.isDerivedId(issued)).isFalse();
+	}
+
+}
