@@ -77,10 +77,8 @@ final class ClusterConfigurations {
 					registry.getSyncInterval(), registry.getMaxBatch(), registry.getMaxQueued(),
 					registry.getLastSeenSyncInterval(), registry.getNodeHeartbeatInterval(), registry.getNodeTimeout(),
 					properties.getLimits().getMaxConnectionsPerUser(), registry.getCommandTimeout());
-			RedisSessionRegistry sessionRegistry = new RedisSessionRegistry(connectionFactory, settings, hub,
-					(socketId, node) -> evict(hub, bus, nodeId, socketId, node));
-			sessionRegistry.setMetrics(metrics);
-			return sessionRegistry;
+			return new RedisSessionRegistry(connectionFactory, settings, hub,
+					(socketId, node) -> evict(hub, bus, nodeId, socketId, node), metrics);
 		}
 
 		@Bean

@@ -158,11 +158,13 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean(PushOperations.class)
 	PushTemplate pushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
 			SessionRegistry registry, PayloadEncoder encoder, PushGatewayProperties properties,
-			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics) {
+			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics,
+			ObjectProvider<PushStore> store) {
 		ClusterPublisher cluster = new ClusterPublisher(bus, registry, nodeId(properties, workerIdStrategy),
 				properties.getBus().getRouting() == PushGatewayProperties.Routing.TARGETED, metrics);
 		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
-				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks);
+				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks, store.getIfAvailable(),
+				properties.getRecovery().isAllPushes());
 	}
 
 	@Bean
@@ -174,18 +176,11 @@ public final class PushGatewayAutoConfiguration {
 				clock.getIfAvailable(Clock::systemUTC));
 	}
 
-	/** Connects recovery to the pieces that use it, when a store exists. */
+	/** Replays recoverable pushes to reconnecting clients, when a store exists. */
 	@Bean
 	@ConditionalOnBean(PushStore.class)
-	RecoveryCoordinator pushGatewayRecoveryCoordinator(PushStore store, PushGatewayProperties properties,
-			ObjectProvider<PushTemplate> template, WebSocketHandshakeHandler handshake, ClientFrameHandler frames,
-			ObjectProvider<PollingTransport> polling) {
-		RecoveryCoordinator coordinator = new RecoveryCoordinator(store, properties.getRecovery().getMaxLength());
-		template.ifAvailable((pushTemplate) -> pushTemplate.setRecovery(store, properties.getRecovery().isAllPushes()));
-		handshake.setRecovery(coordinator);
-		polling.ifAvailable((transport) -> transport.setRecovery(coordinator));
-		frames.setRecovery(coordinator);
-		return coordinator;
+	RecoveryCoordinator pushGatewayRecoveryCoordinator(PushStore store, PushGatewayProperties properties) {
+		return new RecoveryCoordinator(store, properties.getRecovery().getMaxLength());
 	}
 
 	@Bean
@@ -236,22 +231,27 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClientFrameHandler pushGatewayClientFrameHandler(LocalHub hub, ObjectProvider<UpstreamHandler> handlers,
 			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, PushGatewayProperties properties,
-			SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock, AckTracker acks) {
+			SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock, AckTracker acks,
+			ObjectProvider<RecoveryCoordinator> recovery) {
 		PushGatewayProperties.Limits limits = properties.getLimits();
-		ClientFrameHandler frameHandler = new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer,
-				metrics, nodeId(properties, workerIdStrategy), limits.getMaxGuidsPerConnection(),
+		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics,
+				nodeId(properties, workerIdStrategy), limits.getMaxGuidsPerConnection(),
 				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock.getIfAvailable(Clock::systemUTC),
-				acks);
-		frameHandler.setRateLimits(limits.getMaxMessagesPerSecond(), limits.getMaxBytesPerSecond().toBytes());
-		return frameHandler;
+				acks, new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
+						limits.getMaxBytesPerSecond().toBytes()),
+				recovery.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics,
-			PushGatewayProperties properties, ObjectProvider<Clock> clock, AckTracker acks) {
+			PushGatewayProperties properties, ObjectProvider<Clock> clock, AckTracker acks,
+			ObjectProvider<PollingTransport> polling) {
+		// the long-polling transport needs the lifecycle, so its relay messages are
+		// handed to it through a lookup at the time they arrive
 		return new NodeLifecycle(hub, fanOut, bus, metrics, properties.getHeartbeat().getTimeout(),
-				properties.getShutdown().getTimeout(), clock.getIfAvailable(Clock::systemUTC), acks);
+				properties.getShutdown().getTimeout(), clock.getIfAvailable(Clock::systemUTC), acks,
+				(message) -> polling.ifAvailable((transport) -> transport.onClusterMessage(message)));
 	}
 
 	@Bean
@@ -270,13 +270,14 @@ public final class PushGatewayAutoConfiguration {
 	WebSocketHandshakeHandler pushGatewayWebSocketHandshakeHandler(PushGatewayProperties properties,
 			Admission admission, LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids,
 			NodeLifecycle lifecycle, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy,
-			ObjectProvider<Clock> clock) {
+			ObjectProvider<Clock> clock, ObjectProvider<RecoveryCoordinator> recovery) {
 		PushGatewayProperties.WebSocket websocket = properties.getWebsocket();
 		WebSocketSettings settings = new WebSocketSettings(websocket.getPath(),
 				(int) websocket.getMaxFrameSize().toBytes(), properties.getHeartbeat().getInterval(),
 				websocket.getMaxQueuedSize().toBytes(), websocket.getCloseTimeout());
 		return new WebSocketHandshakeHandler(settings, admission, hub, frameHandler, ids, lifecycle, metrics,
-				nodeId(properties, workerIdStrategy), clock.getIfAvailable(Clock::systemUTC));
+				nodeId(properties, workerIdStrategy), clock.getIfAvailable(Clock::systemUTC),
+				recovery.getIfAvailable());
 	}
 
 	@Bean
@@ -284,17 +285,16 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "push.gateway.polling.enabled", matchIfMissing = true)
 	PollingTransport pushGatewayPollingTransport(PushGatewayProperties properties, Admission admission, LocalHub hub,
 			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
-			GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
+			GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock,
+			ObjectProvider<RecoveryCoordinator> recovery) {
 		PushGatewayProperties.Polling polling = properties.getPolling();
 		PushGatewayProperties.WebSocket websocket = properties.getWebsocket();
 		PollingSettings settings = new PollingSettings(polling.getPath(), polling.getHold(), polling.getLinger(),
 				polling.getRelayTimeout(), polling.getMaxRelayedPolls(), (int) websocket.getMaxFrameSize().toBytes(),
 				websocket.getMaxQueuedSize().toBytes(), properties.getHeartbeat().getInterval());
-		PollingTransport transport = new PollingTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus,
-				metrics, nodeId(properties, workerIdStrategy), properties.getHeartbeat().getTimeout(),
-				clock.getIfAvailable(Clock::systemUTC));
-		lifecycle.setTransportMessages(transport::onClusterMessage);
-		return transport;
+		return new PollingTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus, metrics,
+				nodeId(properties, workerIdStrategy), properties.getHeartbeat().getTimeout(),
+				clock.getIfAvailable(Clock::systemUTC), recovery.getIfAvailable());
 	}
 
 	@Bean

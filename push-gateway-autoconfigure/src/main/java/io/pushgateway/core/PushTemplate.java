@@ -37,9 +37,11 @@ public class PushTemplate implements PushOperations {
 
 	private final AckTracker acks;
 
-	private @Nullable PushStore store;
+	/** Where recoverable pushes are kept; {@code null} without recovery. */
+	private final @Nullable PushStore store;
 
-	private boolean recoverAll;
+	/** Whether every push to a user or a GUID is recoverable. */
+	private final boolean recoverAll;
 
 	private final PayloadEncoder encoder;
 
@@ -47,6 +49,27 @@ public class PushTemplate implements PushOperations {
 
 	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
 			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks) {
+		this(ids, hub, fanOut, cluster, encoder, maxPayloadSize, acks, null, false);
+	}
+
+	/**
+	 * Create a template.
+	 * @param ids message IDs
+	 * @param hub this node's connections
+	 * @param fanOut delivers to them
+	 * @param cluster publishes to the other nodes
+	 * @param encoder encodes payload objects
+	 * @param maxPayloadSize the largest payload, in bytes
+	 * @param acks collects acknowledgements
+	 * @param store where recoverable pushes are kept, or {@code null} without recovery
+	 * @param recoverAll whether every push to a user or a GUID is recoverable, not only
+	 * those sent with {@link #pushRecoverable}
+	 */
+	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
+			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks, @Nullable PushStore store,
+			boolean recoverAll) {
+		this.store = store;
+		this.recoverAll = recoverAll;
 		this.hub = hub;
 		this.acks = acks;
 		this.ids = ids;
@@ -85,17 +108,6 @@ public class PushTemplate implements PushOperations {
 	private Mono<PushResult> deliver(Push push) {
 		int delivered = this.fanOut.deliver(push);
 		return this.cluster.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
-	}
-
-	/**
-	 * Make pushes recoverable.
-	 * @param store where recoverable pushes are kept
-	 * @param all whether every push to a user or a GUID is recoverable, not only those
-	 * sent with {@link #pushRecoverable}
-	 */
-	public void setRecovery(PushStore store, boolean all) {
-		this.store = store;
-		this.recoverAll = all;
 	}
 
 	@Override

@@ -36,15 +36,8 @@ public class ClientFrameHandler {
 
 	private final AckTracker acks;
 
-	private @org.jspecify.annotations.Nullable RecoveryCoordinator recovery;
-
-	/**
-	 * Recover GUID streams when clients join them.
-	 * @param recovery the recovery coordinator
-	 */
-	public void setRecovery(RecoveryCoordinator recovery) {
-		this.recovery = recovery;
-	}
+	/** Recovers GUID streams when clients join them; {@code null} without recovery. */
+	private final @org.jspecify.annotations.Nullable RecoveryCoordinator recovery;
 
 	private final List<UpstreamHandler> handlers;
 
@@ -65,6 +58,33 @@ public class ClientFrameHandler {
 	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
 			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
 			Clock clock, AckTracker acks) {
+		this(hub, handlers, guidAuthorizer, metrics, nodeId, maxGuidsPerConnection, maxInFlight, upstreamTimeout, clock,
+				acks, new RateLimits(0, 0), null);
+	}
+
+	/**
+	 * Create a frame handler.
+	 * @param hub the hub
+	 * @param handlers the upstream handlers, in order
+	 * @param guidAuthorizer decides GUID joins
+	 * @param metrics the meters
+	 * @param nodeId this node's ID
+	 * @param maxGuidsPerConnection the most GUIDs one connection may join
+	 * @param maxInFlight the most messages of one connection awaiting their handler
+	 * @param upstreamTimeout the time a handler has to answer
+	 * @param clock the clock
+	 * @param acks collects acknowledgements
+	 * @param rateLimits what one connection may send; over a limit it is closed with
+	 * {@link CloseCodes#RATE_LIMITED}
+	 * @param recovery recovers GUID streams on join, or {@code null} without recovery
+	 */
+	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
+			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
+			Clock clock, AckTracker acks, RateLimits rateLimits,
+			@org.jspecify.annotations.Nullable RecoveryCoordinator recovery) {
+		this.recovery = recovery;
+		this.maxMessagesPerSecond = rateLimits.maxMessagesPerSecond();
+		this.maxBytesPerSecond = rateLimits.maxBytesPerSecond();
 		this.hub = hub;
 		this.acks = acks;
 		this.handlers = List.copyOf(handlers);
@@ -77,19 +97,17 @@ public class ClientFrameHandler {
 		this.clock = clock;
 	}
 
-	private int maxMessagesPerSecond;
+	private final int maxMessagesPerSecond;
 
-	private long maxBytesPerSecond;
+	private final long maxBytesPerSecond;
 
 	/**
-	 * Limit what one connection may send; a connection over a limit is closed with
-	 * {@link CloseCodes#RATE_LIMITED}.
+	 * What one connection may send.
+	 *
 	 * @param maxMessagesPerSecond frames per second, or {@code 0} for no limit
 	 * @param maxBytesPerSecond bytes per second, or {@code 0} for no limit
 	 */
-	public void setRateLimits(int maxMessagesPerSecond, long maxBytesPerSecond) {
-		this.maxMessagesPerSecond = maxMessagesPerSecond;
-		this.maxBytesPerSecond = maxBytesPerSecond;
+	public record RateLimits(int maxMessagesPerSecond, long maxBytesPerSecond) {
 	}
 
 	/**

@@ -61,19 +61,32 @@ public class NodeLifecycle implements SmartLifecycle {
 
 	private volatile Disposable.Composite subscriptions = Disposables.composite();
 
-	private volatile java.util.function.Consumer<ClusterMessage> transportMessages = (message) -> {
-	};
-
-	/**
-	 * Hand the cluster messages that belong to a transport (long-polling relays) to it.
-	 * @param transportMessages receives those messages
-	 */
-	public void setTransportMessages(java.util.function.Consumer<ClusterMessage> transportMessages) {
-		this.transportMessages = transportMessages;
-	}
+	/** Receives the cluster messages that belong to a transport (long-polling relays). */
+	private final java.util.function.Consumer<ClusterMessage> transportMessages;
 
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
 			Duration shutdownTimeout, Clock clock, AckTracker acks) {
+		this(hub, fanOut, bus, metrics, heartbeatTimeout, shutdownTimeout, clock, acks, (message) -> {
+		});
+	}
+
+	/**
+	 * Create the node's lifecycle.
+	 * @param hub the hub
+	 * @param fanOut the fan-out
+	 * @param bus the cluster bus
+	 * @param metrics the meters
+	 * @param heartbeatTimeout how long a silent connection lives
+	 * @param shutdownTimeout how long draining may take
+	 * @param clock the clock
+	 * @param acks collects acknowledgements
+	 * @param transportMessages receives the cluster messages that belong to a transport
+	 * (long-polling relays)
+	 */
+	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
+			Duration shutdownTimeout, Clock clock, AckTracker acks,
+			java.util.function.Consumer<ClusterMessage> transportMessages) {
+		this.transportMessages = transportMessages;
 		this.hub = hub;
 		this.acks = acks;
 		this.fanOut = fanOut;

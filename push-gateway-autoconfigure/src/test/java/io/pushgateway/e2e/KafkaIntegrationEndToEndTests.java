@@ -15,17 +15,13 @@ import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
+import io.pushgateway.support.UpstreamRecords;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -92,34 +88,18 @@ class KafkaIntegrationEndToEndTests {
 	}
 
 	private KafkaConsumer<String, byte[]> upstreamConsumer() {
-		Map<String, Object> config = new HashMap<>();
-		config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
-		KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-				new ByteArrayDeserializer());
-		List<TopicPartition> partitions = List.of(new TopicPartition(UPSTREAM, 0), new TopicPartition(UPSTREAM, 1),
-				new TopicPartition(UPSTREAM, 2));
-		consumer.assign(partitions);
-		consumer.seekToEnd(partitions);
-		partitions.forEach(consumer::position);
+		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(kafka.getBrokersAsString(), UPSTREAM,
+				Map.of());
 		this.resources.add(consumer);
 		return consumer;
 	}
 
 	private static ConsumerRecord<String, byte[]> next(KafkaConsumer<String, byte[]> consumer, String messageId) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		while (System.nanoTime() < deadline) {
-			for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-				if (messageId.equals(header(record, "X-ID"))) {
-					return record;
-				}
-			}
-		}
-		throw new AssertionError("no upstream record with X-ID " + messageId);
+		return UpstreamRecords.next(consumer, messageId);
 	}
 
 	private static String header(ConsumerRecord<String, byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+		return UpstreamRecords.header(record, name);
 	}
 
 	private static void produce(ProducerRecord<String, String> record) throws Exception {

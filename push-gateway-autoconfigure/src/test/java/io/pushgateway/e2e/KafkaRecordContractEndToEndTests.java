@@ -1,7 +1,6 @@
 package io.pushgateway.e2e;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,18 +13,15 @@ import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.pushgateway.support.UpstreamRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -220,34 +216,15 @@ class KafkaRecordContractEndToEndTests {
 	}
 
 	private static KafkaConsumer<String, byte[]> upstreamConsumer() {
-		KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()), new StringDeserializer(),
-				new ByteArrayDeserializer());
-		List<TopicPartition> partitions = consumer.partitionsFor(UPSTREAM, Duration.ofSeconds(30))
-			.stream()
-			.map((info) -> new TopicPartition(UPSTREAM, info.partition()))
-			.toList();
-		consumer.assign(partitions);
-		consumer.seekToEnd(partitions);
-		partitions.forEach(consumer::position);
-		return consumer;
+		return UpstreamRecords.consumer(kafka.getBrokersAsString(), UPSTREAM, Map.of());
 	}
 
 	private static ConsumerRecord<String, byte[]> nextRecord(KafkaConsumer<String, byte[]> consumer, String id) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		while (System.nanoTime() < deadline) {
-			for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-				if (id.equals(header(record, "X-ID"))) {
-					return record;
-				}
-			}
-		}
-		throw new AssertionError("no upstream record with X-ID " + id);
+		return UpstreamRecords.next(consumer, id);
 	}
 
 	private static String header(ConsumerRecord<String, byte[]> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+		return UpstreamRecords.header(record, name);
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.pushgateway.e2e;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,14 +13,11 @@ import io.pushgateway.support.KafkaBrokerProcess;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
+import io.pushgateway.support.UpstreamRecords;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,7 +95,7 @@ class SecuredKafkaEndToEndTests {
 			assertThat(client.next("push")).containsEntry("ev", "over-sasl").containsEntry("d", "hello");
 
 			client.send("{\"t\":\"msg\",\"id\":\"m-sasl\",\"ev\":\"order.placed\",\"d\":{\"n\":1}}");
-			ConsumerRecord<String, byte[]> record = nextRecord(upstream);
+			ConsumerRecord<String, byte[]> record = UpstreamRecords.next(upstream, "m-sasl");
 			assertThat(record.key()).isEqualTo("sasl-user");
 			assertThat(new String(record.headers().lastHeader("X-Event").value())).isEqualTo("order.placed");
 		}
@@ -126,28 +122,8 @@ class SecuredKafkaEndToEndTests {
 	}
 
 	private static KafkaConsumer<String, byte[]> upstreamConsumer() {
-		Map<String, Object> config = clientProperties();
-		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-				new ByteArrayDeserializer());
-		List<TopicPartition> partitions = consumer.partitionsFor(UPSTREAM, Duration.ofSeconds(30))
-			.stream()
-			.map((info) -> new TopicPartition(UPSTREAM, info.partition()))
-			.toList();
-		consumer.assign(partitions);
-		consumer.seekToEnd(partitions);
-		partitions.forEach(consumer::position);
-		return consumer;
-	}
-
-	private static ConsumerRecord<String, byte[]> nextRecord(KafkaConsumer<String, byte[]> consumer) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		while (System.nanoTime() < deadline) {
-			for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-				return record;
-			}
-		}
-		throw new AssertionError("no upstream record within 20 s");
+		return UpstreamRecords.consumer(kafka.bootstrapServers(), UPSTREAM,
+				KafkaBrokerProcess.saslClientProperties(KafkaBrokerProcess.SASL_PASSWORD));
 	}
 
 }

@@ -6,15 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,27 +47,13 @@ class MonitoringAssetsTests {
 	@Test
 	void dashboardAndAlertsQueryOnlySeriesTheNodeExports() throws Exception {
 		// traffic in both directions, so the per-type frame counters exist
-		BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-		String token = get("/demo/token?uid=monitor").body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
-		WebSocket socket = this.http.newWebSocketBuilder()
-			.subprotocols("push.v1.json")
-			.buildAsync(URI.create("ws://localhost:" + this.port + "/ws?access_token=" + token),
-					new WebSocket.Listener() {
-						@Override
-						public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-							frames.add(data.toString());
-							webSocket.request(1);
-							return null;
-						}
-					})
-			.get(10, TimeUnit.SECONDS);
-		socket.sendText("{\"t\":\"ping\"}", true).join();
-		for (String frame = frames.poll(10, TimeUnit.SECONDS); frame != null
-				&& !frame.contains("\"t\":\"pong\""); frame = frames.poll(10, TimeUnit.SECONDS)) {
-			// the welcome, then the pong
-		}
+		DemoClient client = new DemoClient(this.port);
+		client.connect(client.token("uid=monitor"), "push.v1.json", Map.of());
+		client.send("{\"t\":\"ping\"}");
+		// the welcome, then the pong
+		client.next("pong");
 		String scrape = get("/actuator/prometheus").body();
-		socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+		client.close();
 		Set<String> exported = new TreeSet<>();
 		scrape.lines()
 			.filter((line) -> !line.startsWith("#"))

@@ -106,7 +106,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	/** When the oldest change now queued was queued; 0 when none is. */
 	private final AtomicLong oldestQueuedNanos = new AtomicLong();
 
-	private GatewayMetrics metrics;
+	private final GatewayMetrics metrics;
 
 	private volatile boolean running;
 
@@ -120,18 +120,24 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	 */
 	public RedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory, RedisRegistrySettings settings,
 			LocalHub hub, BiConsumer<Long, String> evictor) {
+		this(connectionFactory, settings, hub, evictor, new GatewayMetrics(new SimpleMeterRegistry(), hub));
+	}
+
+	/**
+	 * Create a registry that records its writes, lag and failures.
+	 * @param connectionFactory the Redis connection factory
+	 * @param settings the settings
+	 * @param hub this node's hub
+	 * @param evictor closes a socket (by ID, on the named node) that exceeds the
+	 * cluster-wide per-user limit
+	 * @param metrics the gateway's meters
+	 */
+	public RedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory, RedisRegistrySettings settings,
+			LocalHub hub, BiConsumer<Long, String> evictor, GatewayMetrics metrics) {
 		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
 		this.settings = settings;
 		this.hub = hub;
 		this.evictor = evictor;
-		this.metrics = new GatewayMetrics(new SimpleMeterRegistry(), hub);
-	}
-
-	/**
-	 * Record the registry's writes, lag and failures.
-	 * @param metrics the gateway's meters
-	 */
-	public void setMetrics(GatewayMetrics metrics) {
 		this.metrics = metrics;
 		metrics.gauge("push.gateway.registry.queued", "Session changes waiting to be written to the shared registry",
 				this.queued, AtomicInteger::get);

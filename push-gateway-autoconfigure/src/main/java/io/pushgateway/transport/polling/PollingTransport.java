@@ -100,11 +100,14 @@ public final class PollingTransport implements NettyRouteProvider {
 
 	private final SecureRandom random;
 
-	private @Nullable RecoveryCoordinator recovery;
+	/** Recovers each new session's user stream; {@code null} without recovery. */
+	private final @Nullable RecoveryCoordinator recovery;
 
 	public PollingTransport(PollingSettings settings, Admission admission, LocalHub hub,
 			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
-			GatewayMetrics metrics, String nodeId, Duration heartbeatTimeout, Clock clock) {
+			GatewayMetrics metrics, String nodeId, Duration heartbeatTimeout, Clock clock,
+			@Nullable RecoveryCoordinator recovery) {
+		this.recovery = recovery;
 		this.settings = settings;
 		this.admission = admission;
 		this.hub = hub;
@@ -130,14 +133,6 @@ public final class PollingTransport implements NettyRouteProvider {
 			throw new IllegalStateException(ex);
 		}
 		this.random.nextBytes(new byte[16]);
-	}
-
-	/**
-	 * Recover each new session's user stream.
-	 * @param recovery the recovery coordinator
-	 */
-	public void setRecovery(RecoveryCoordinator recovery) {
-		this.recovery = recovery;
 	}
 
 	@Override

@@ -96,19 +96,13 @@ public final class WebSocketHandshakeHandler
 
 	private final java.time.Clock clock;
 
-	private @Nullable RecoveryCoordinator recovery;
-
-	/**
-	 * Recover each new connection's user stream (embedded or Redis store).
-	 * @param recovery the recovery coordinator
-	 */
-	public void setRecovery(RecoveryCoordinator recovery) {
-		this.recovery = recovery;
-	}
+	/** Recovers each new connection's user stream; {@code null} without recovery. */
+	private final @Nullable RecoveryCoordinator recovery;
 
 	public WebSocketHandshakeHandler(WebSocketSettings settings, Admission admission, LocalHub hub,
 			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, GatewayMetrics metrics,
-			String nodeId, java.time.Clock clock) {
+			String nodeId, java.time.Clock clock, @Nullable RecoveryCoordinator recovery) {
+		this.recovery = recovery;
 		this.settings = settings;
 		this.admission = admission;
 		this.specs = admission.codecs().stream().map((codec) -> spec(settings, codec.subprotocol())).toList();
