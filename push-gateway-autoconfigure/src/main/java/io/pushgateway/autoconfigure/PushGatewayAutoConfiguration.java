@@ -18,7 +18,7 @@ import io.pushgateway.codec.MessagePackFrameCodec;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PushOperations;
-import io.pushgateway.core.PushTemplate;
+import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;

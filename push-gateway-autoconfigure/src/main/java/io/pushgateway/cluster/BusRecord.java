@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
@@ -47,12 +48,6 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	 * node's own, even when it copies {@code X-Node} from an upstream record.
 	 */
 	public static final String INSTANCE = "X-Node-Instance";
-
-	/**
-	 * Message IDs derived for records without {@code X-ID}: bit 62 set, which Snowflake
-	 * IDs reach only in 2059, then the partition (16 bits) and the offset (46 bits).
-	 */
-	private static final long DERIVED_ID = 1L << 62;
 
 	/**
 	 * {@code push} (the default when absent), {@code reply}, {@code ack},
@@ -270,26 +265,6 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	}
 
 	/**
-	 * The message ID of a record without {@code X-ID}, the same on every node that reads
-	 * it: derived from its partition and offset, in a range Snowflake IDs do not reach.
-	 * @param partition the record's partition
-	 * @param offset the record's offset
-	 * @return the ID
-	 */
-	public static long derivedId(int partition, long offset) {
-		return DERIVED_ID | ((long) (partition & 0xFFFF) << 46) | (offset & ((1L << 46) - 1));
-	}
-
-	/**
-	 * Whether a message ID was derived by {@link #derivedId} rather than issued.
-	 * @param messageId the ID
-	 * @return {@code true} if derived
-	 */
-	public static boolean isDerivedId(long messageId) {
-		return (messageId & DERIVED_ID) != 0;
-	}
-
-	/**
 	 * Map a record published by a node back to a message.
 	 * @param fallbackId a message ID for records produced without {@code X-ID}
 	 * @return the message
@@ -326,8 +301,8 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			case "poll-answer" -> new ClusterMessage.PollAnswer(required(TO), number(POLL_REQUEST),
 					(int) number(POLL_STATUS), number(POLL_SEQ), (int) number(CLOSE_CODE),
 					(header(CLOSE_REASON) != null) ? header(CLOSE_REASON) : "", this.value);
-			default -> throw new RecordRejectedException(RecordRejectedException.Reason.UNKNOWN_TYPE, "unknown " + TYPE
-					+ " '" + type + "' (push, reply, ack, disconnect, poll or poll-answer; push when absent)");
+			default -> throw new RecordRejectedException(BusRecordRejection.UNKNOWN_TYPE, "unknown " + TYPE + " '"
+					+ type + "' (push, reply, ack, disconnect, poll or poll-answer; push when absent)");
 		};
 	}
 
@@ -345,12 +320,12 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			case "guid" -> PushTarget.guid(required(GUID));
 			case "socket" -> PushTarget.socket(number(SOCKET_ID));
 			case "all" -> PushTarget.all();
-			default -> throw new RecordRejectedException(RecordRejectedException.Reason.UNKNOWN_TARGET,
+			default -> throw new RecordRejectedException(BusRecordRejection.UNKNOWN_TARGET,
 					"unknown " + TARGET + " '" + target + "' (user, users, guid, socket or all)");
 		};
 		String event = required(EVENT);
 		if (rules != null && event.length() > PushRules.MAX_EVENT_LENGTH) {
-			throw new RecordRejectedException(RecordRejectedException.Reason.INVALID_EVENT,
+			throw new RecordRejectedException(BusRecordRejection.INVALID_EVENT,
 					EVENT + " longer than " + PushRules.MAX_EVENT_LENGTH + " characters");
 		}
 		long messageId = (header(ID) != null) ? number(ID) : fallbackId;
@@ -366,7 +341,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			return new Payload(this.value, format);
 		}
 		if (this.value.length > rules.maxPayloadSize()) {
-			throw new RecordRejectedException(RecordRejectedException.Reason.PAYLOAD_TOO_LARGE,
+			throw new RecordRejectedException(BusRecordRejection.PAYLOAD_TOO_LARGE,
 					"payload of " + this.value.length + " bytes exceeds the maximum of " + rules.maxPayloadSize());
 		}
 		if (format != PayloadFormat.JSON) {
@@ -381,7 +356,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			PushRules.requireOneJsonValue(this.value);
 		}
 		catch (PushRejectedException ex) {
-			throw new RecordRejectedException(RecordRejectedException.Reason.INVALID_JSON,
+			throw new RecordRejectedException(BusRecordRejection.INVALID_JSON,
 					ex.getMessage() + " (" + FORMAT + " json, or absent)");
 		}
 		return new Payload(this.value, format);
@@ -394,8 +369,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 				return candidate;
 			}
 		}
-		throw new RecordRejectedException(RecordRejectedException.Reason.UNKNOWN_TYPE,
-				"unknown " + POLL_OP + " '" + op + "'");
+		throw new RecordRejectedException(BusRecordRejection.UNKNOWN_TYPE, "unknown " + POLL_OP + " '" + op + "'");
 	}
 
 	/**
@@ -455,7 +429,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 		if (format.equalsIgnoreCase("binary")) {
 			return PayloadFormat.BINARY;
 		}
-		throw new RecordRejectedException(RecordRejectedException.Reason.UNKNOWN_FORMAT,
+		throw new RecordRejectedException(BusRecordRejection.UNKNOWN_FORMAT,
 				"unknown " + FORMAT + " '" + format + "' (json, text or binary; json when absent)");
 	}
 
@@ -470,7 +444,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	private RecordRejectedException missing(String name) {
 		String type = header(TYPE);
 		String target = header(TARGET);
-		return new RecordRejectedException(RecordRejectedException.Reason.MISSING_HEADER, "missing header " + name
+		return new RecordRejectedException(BusRecordRejection.MISSING_HEADER, "missing header " + name
 				+ " (required for " + TYPE + " " + ((type != null) ? type : "push")
 				+ ((target != null && (type == null || type.equals("push"))) ? ", " + TARGET + " " + target : "")
 				+ ")");
@@ -482,7 +456,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			return Long.parseLong(value);
 		}
 		catch (NumberFormatException ex) {
-			throw new RecordRejectedException(RecordRejectedException.Reason.INVALID_NUMBER,
+			throw new RecordRejectedException(BusRecordRejection.INVALID_NUMBER,
 					"header " + name + " '" + value + "' is not a decimal number");
 		}
 	}

@@ -1,70 +1,25 @@
 package io.pushgateway.cluster;
 
-import java.util.Locale;
+import io.pushgateway.spi.BusRecordRejection;
 
 /**
  * A record on the cluster bus that breaks the record contract ({@code docs/kafka.md}): it
- * is skipped, counted by {@link Reason} and logged (sampled), and never reaches a client.
+ * is skipped, counted by {@link BusRecordRejection} and logged (sampled), and never
+ * reaches a client.
  *
  * @author Push Gateway team
  */
 public final class RecordRejectedException extends RuntimeException {
 
-	private final Reason reason;
+	private final BusRecordRejection reason;
 
-	public RecordRejectedException(Reason reason, String message) {
+	public RecordRejectedException(BusRecordRejection reason, String message) {
 		super(message, null, false, false);
 		this.reason = reason;
 	}
 
-	public Reason reason() {
+	public BusRecordRejection reason() {
 		return this.reason;
-	}
-
-	/**
-	 * Why a record was skipped; the tag values of
-	 * {@code push.gateway.bus.records.skipped}.
-	 */
-	public enum Reason {
-
-		/** Not a record at all (a Redis bus message that is not one). */
-		UNREADABLE,
-
-		/** An {@code X-Type} the gateway does not know. */
-		UNKNOWN_TYPE,
-
-		/** An {@code X-Target} the gateway does not know. */
-		UNKNOWN_TARGET,
-
-		/** An {@code X-Format} other than json, text or binary. */
-		UNKNOWN_FORMAT,
-
-		/** A header the record's type and target require is missing or empty. */
-		MISSING_HEADER,
-
-		/**
-		 * A header that must be a decimal number ({@code X-ID}, {@code X-Socket-Id}...)
-		 * is not.
-		 */
-		INVALID_NUMBER,
-
-		/** The event name is longer than the limit. */
-		INVALID_EVENT,
-
-		/** A JSON value that is not exactly one JSON value. */
-		INVALID_JSON,
-
-		/** A payload larger than {@code push.gateway.limits.max-payload-size}. */
-		PAYLOAD_TOO_LARGE;
-
-		/**
-		 * The metric tag value.
-		 * @return the name in lower case
-		 */
-		public String tag() {
-			return name().toLowerCase(Locale.ROOT);
-		}
-
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
+import io.pushgateway.spi.BusRecordRejection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,7 +24,7 @@ public final class SkippedRecords {
 
 	private static final Log logger = LogFactory.getLog(SkippedRecords.class);
 
-	private final Consumer<RecordRejectedException.Reason> counter;
+	private final Consumer<BusRecordRejection> counter;
 
 	private final long intervalNanos;
 
@@ -36,7 +37,7 @@ public final class SkippedRecords {
 	 * @param counter counts a skipped record by reason
 	 * @param logInterval the least time between two log lines
 	 */
-	public SkippedRecords(Consumer<RecordRejectedException.Reason> counter, Duration logInterval) {
+	public SkippedRecords(Consumer<BusRecordRejection> counter, Duration logInterval) {
 		this.counter = counter;
 		this.intervalNanos = logInterval.toNanos();
 	}

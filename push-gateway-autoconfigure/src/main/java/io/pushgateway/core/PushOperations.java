@@ -8,7 +8,7 @@ import reactor.core.publisher.Mono;
 /**
  * Pushes events to connected clients: to a user on all their devices, to several users,
  * to every connection attached to a GUID, to one socket, or to everyone. Implemented by
- * {@link PushTemplate}.
+ * {@code io.pushgateway.hub.PushTemplate}.
  *
  * <p>
  * A payload argument may be a {@link Payload}, a {@code byte[]} (binary), a

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.metrics.NodeStats;
 import io.pushgateway.spi.SessionRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author Push Gateway team
  */
-public class LocalHub {
+public class LocalHub implements NodeStats {
 
 	private static final PushConnection[] NONE = new PushConnection[0];
 
@@ -246,6 +247,16 @@ public class LocalHub {
 	 * The number of connections on this node.
 	 * @return the count
 	 */
+	@Override
+	public long queuedBytes() {
+		long bytes = 0;
+		for (PushConnection connection : this.sockets.values()) {
+			bytes += connection.queuedBytes();
+		}
+		return bytes;
+	}
+
+	@Override
 	public int connectionCount() {
 		return this.sockets.size();
 	}
@@ -254,6 +265,7 @@ public class LocalHub {
 	 * The number of distinct users connected to this node.
 	 * @return the count
 	 */
+	@Override
 	public int userCount() {
 		return this.users.size();
 	}

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushgateway.codec.ServerFrame;
-import io.pushgateway.cluster.BusRecord;
 import io.pushgateway.core.Push;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
@@ -137,7 +136,7 @@ public class NodeLifecycle implements SmartLifecycle {
 		this.metrics.busReceived(message.getClass());
 		if (message instanceof ClusterMessage.Deliver deliver) {
 			Push push = deliver.push();
-			if (!BusRecord.isDerivedId(push.messageId())) {
+			if (!SnowflakeIdGenerator.isDerivedId(push.messageId())) {
 				// the age of an issued ID; a record produced without X-ID carries no time
 				this.metrics.busDelay(this.clock.millis() - SnowflakeIdGenerator.timestampMillis(push.messageId()));
 			}

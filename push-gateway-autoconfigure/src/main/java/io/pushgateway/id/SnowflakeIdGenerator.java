@@ -26,6 +26,9 @@ public final class SnowflakeIdGenerator {
 	/** The largest worker ID. */
 	public static final int MAX_WORKER_ID = 1023;
 
+	/** The bit that marks derived IDs. */
+	private static final long DERIVED = 1L << 62;
+
 	private static final int SEQUENCE_BITS = 12;
 
 	private static final int WORKER_BITS = 10;
@@ -47,6 +50,28 @@ public final class SnowflakeIdGenerator {
 	 * @return the epoch milliseconds it carries (a generator that ran ahead of a clock
 	 * set back carries its own, slightly later, time)
 	 */
+	/**
+	 * A message ID for a record that arrived without one, the same on every node that
+	 * reads it: bit 62 set (which issued IDs reach only in 2059), then the record's
+	 * partition (16 bits) and offset (46 bits).
+	 * @param partition the record's partition
+	 * @param offset the record's offset
+	 * @return the ID
+	 */
+	public static long derivedId(int partition, long offset) {
+		return DERIVED | ((long) (partition & 0xFFFF) << 46) | (offset & ((1L << 46) - 1));
+	}
+
+	/**
+	 * Whether a message ID was derived by {@link #derivedId} rather than issued (and so
+	 * carries no time).
+	 * @param id the ID
+	 * @return {@code true} if derived
+	 */
+	public static boolean isDerivedId(long id) {
+		return (id & DERIVED) != 0;
+	}
+
 	public static long timestampMillis(long id) {
 		return (id >>> (SEQUENCE_BITS + WORKER_BITS)) + EPOCH_MILLIS;
 	}

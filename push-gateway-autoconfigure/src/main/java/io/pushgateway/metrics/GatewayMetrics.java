@@ -13,9 +13,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.pushgateway.cluster.RecordRejectedException;
-import io.pushgateway.hub.LocalHub;
-import io.pushgateway.hub.PushConnection;
+import io.pushgateway.spi.BusRecordRejection;
 
 /**
  * The gateway's Micrometer meters, all named {@code push.gateway.*}. Meters with a fixed
@@ -53,12 +51,17 @@ public class GatewayMetrics {
 		}
 	};
 
-	public GatewayMetrics(MeterRegistry registry, LocalHub hub) {
+	/**
+	 * Create the meters, each fixed tag value registered at zero.
+	 * @param registry where they are registered
+	 * @param hub what the node's gauges read
+	 */
+	public GatewayMetrics(MeterRegistry registry, NodeStats hub) {
 		this.registry = registry;
-		Gauge.builder("push.gateway.connections", hub, LocalHub::connectionCount)
+		Gauge.builder("push.gateway.connections", hub, NodeStats::connectionCount)
 			.description("Open connections on this node")
 			.register(registry);
-		Gauge.builder("push.gateway.users", hub, LocalHub::userCount)
+		Gauge.builder("push.gateway.users", hub, NodeStats::userCount)
 			.description("Distinct users connected to this node")
 			.register(registry);
 		this.pushLatency = Timer.builder("push.gateway.push.latency")
@@ -107,7 +110,7 @@ public class GatewayMetrics {
 		for (String operation : List.of("sync", "heartbeat", "last_seen")) {
 			registryErrorsCounter(operation);
 		}
-		for (RecordRejectedException.Reason reason : RecordRejectedException.Reason.values()) {
+		for (BusRecordRejection reason : BusRecordRejection.values()) {
 			skippedRecordsCounter(reason);
 		}
 		for (String outcome : List.of("ok", "unavailable", "timeout", "failed")) {
@@ -116,18 +119,10 @@ public class GatewayMetrics {
 		counter("push.gateway.push.rejected", "reason", "overloaded", "Deliveries refused");
 		heartbeatSyncs();
 		heartbeatSessions();
-		Gauge.builder("push.gateway.outbound.queued", hub, GatewayMetrics::queuedBytes)
+		Gauge.builder("push.gateway.outbound.queued", hub, NodeStats::queuedBytes)
 			.description("Bytes written to connections and not yet taken by the network, summed over this node")
 			.baseUnit("bytes")
 			.register(registry);
-	}
-
-	private static double queuedBytes(LocalHub hub) {
-		long bytes = 0;
-		for (PushConnection connection : hub.connections()) {
-			bytes += connection.queuedBytes();
-		}
-		return bytes;
 	}
 
 	/**
@@ -161,7 +156,7 @@ public class GatewayMetrics {
 	 * A bus record that breaks the record contract was skipped.
 	 * @param reason why
 	 */
-	public void skippedRecord(RecordRejectedException.Reason reason) {
+	public void skippedRecord(BusRecordRejection reason) {
 		skippedRecordsCounter(reason).increment();
 	}
 
@@ -265,7 +260,7 @@ public class GatewayMetrics {
 		return counter("push.gateway.bus.errors", "operation", operation, "Cluster bus failures");
 	}
 
-	private Counter skippedRecordsCounter(RecordRejectedException.Reason reason) {
+	private Counter skippedRecordsCounter(BusRecordRejection reason) {
 		return counter("push.gateway.bus.records.skipped", "reason", reason.tag(),
 				"Bus records skipped because they break the record contract, by reason");
 	}

@@ -7,7 +7,7 @@ import java.time.Duration;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
-import io.pushgateway.core.PushTemplate;
+import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
@@ -34,7 +35,7 @@ class BusRecordTests {
 		return new BusRecord("k", list, value.getBytes(StandardCharsets.UTF_8));
 	}
 
-	private static RecordRejectedException.Reason rejection(BusRecord record) {
+	private static BusRecordRejection rejection(BusRecord record) {
 		try {
 			record.toMessage(1, RULES);
 		}
@@ -61,26 +62,26 @@ class BusRecordTests {
 	@Test
 	void everyMalformedRecordIsRejectedWithItsReason() {
 		assertThat(rejection(record("1", "X-Target", "planet", "X-Event", "e")))
-			.isEqualTo(RecordRejectedException.Reason.UNKNOWN_TARGET);
+			.isEqualTo(BusRecordRejection.UNKNOWN_TARGET);
 		assertThat(rejection(record("1", "X-Target", "user", "X-Event", "e")))
-			.isEqualTo(RecordRejectedException.Reason.MISSING_HEADER);
+			.isEqualTo(BusRecordRejection.MISSING_HEADER);
 		assertThat(rejection(record("1", "X-Target", "users", "X-Event", "e")))
-			.isEqualTo(RecordRejectedException.Reason.MISSING_HEADER);
-		assertThat(rejection(record("1", "X-Target", "all"))).isEqualTo(RecordRejectedException.Reason.MISSING_HEADER);
+			.isEqualTo(BusRecordRejection.MISSING_HEADER);
+		assertThat(rejection(record("1", "X-Target", "all"))).isEqualTo(BusRecordRejection.MISSING_HEADER);
 		assertThat(rejection(record("1", "X-Target", "all", "X-Event", "e", "X-Format", "XML")))
-			.isEqualTo(RecordRejectedException.Reason.UNKNOWN_FORMAT);
+			.isEqualTo(BusRecordRejection.UNKNOWN_FORMAT);
 		assertThat(rejection(record("1", "X-Target", "all", "X-Event", "e", "X-ID", "12x")))
-			.isEqualTo(RecordRejectedException.Reason.INVALID_NUMBER);
+			.isEqualTo(BusRecordRejection.INVALID_NUMBER);
 		assertThat(rejection(record("1", "X-Type", "Push", "X-Target", "all", "X-Event", "e")))
-			.isEqualTo(RecordRejectedException.Reason.UNKNOWN_TYPE);
+			.isEqualTo(BusRecordRejection.UNKNOWN_TYPE);
 		assertThat(rejection(record("1", "X-Target", "all", "X-Event", "e".repeat(129))))
-			.isEqualTo(RecordRejectedException.Reason.INVALID_EVENT);
+			.isEqualTo(BusRecordRejection.INVALID_EVENT);
 		assertThat(rejection(record("[1] [2]", "X-Target", "all", "X-Event", "e")))
-			.isEqualTo(RecordRejectedException.Reason.INVALID_JSON);
+			.isEqualTo(BusRecordRejection.INVALID_JSON);
 		assertThat(rejection(record("{\"a\":", "X-Type", "reply", "X-Socket-Id", "1", "X-Reply-To", "m")))
-			.isEqualTo(RecordRejectedException.Reason.INVALID_JSON);
+			.isEqualTo(BusRecordRejection.INVALID_JSON);
 		assertThat(rejection(record("x".repeat(17), "X-Target", "all", "X-Event", "e", "X-Format", "text")))
-			.isEqualTo(RecordRejectedException.Reason.PAYLOAD_TOO_LARGE);
+			.isEqualTo(BusRecordRejection.PAYLOAD_TOO_LARGE);
 	}
 
 	@Test
@@ -104,13 +105,13 @@ class BusRecordTests {
 
 	@Test
 	void derivedIdsAreDistinctPerRecordAndNeverSnowflakeIds() {
-		long a = BusRecord.derivedId(0, 0);
-		long b = BusRecord.derivedId(0, 1);
-		long c = BusRecord.derivedId(1, 0);
-		assertThat(List.of(a, b, c)).doesNotHaveDuplicates().allMatch(BusRecord::isDerivedId);
+		long a = SnowflakeIdGenerator.derivedId(0, 0);
+		long b = SnowflakeIdGenerator.derivedId(0, 1);
+		long c = SnowflakeIdGenerator.derivedId(1, 0);
+		assertThat(List.of(a, b, c)).doesNotHaveDuplicates().allMatch(SnowflakeIdGenerator::isDerivedId);
 		assertThat(a).isPositive();
 		long issued = new SnowflakeIdGenerator(1023, java.time.Clock.systemUTC()).nextId();
-		assertThat(BusRecord.isDerivedId(issued)).isFalse();
+		assertThat(SnowflakeIdGenerator.isDerivedId(issued)).isFalse();
 	}
 
 }

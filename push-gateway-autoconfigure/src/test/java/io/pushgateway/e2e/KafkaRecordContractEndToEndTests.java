@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
@@ -191,7 +191,7 @@ class KafkaRecordContractEndToEndTests {
 
 		String id = (String) first.next("push").get("id");
 		assertThat(second.next("push").get("id")).isEqualTo(id);
-		assertThat(Long.parseLong(id)).isEqualTo(BusRecord.derivedId(written.partition(), written.offset()));
+		assertThat(Long.parseLong(id)).isEqualTo(SnowflakeIdGenerator.derivedId(written.partition(), written.offset()));
 	}
 
 	@Test

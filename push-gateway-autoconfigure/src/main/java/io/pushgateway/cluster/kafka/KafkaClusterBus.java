@@ -14,6 +14,7 @@ import io.pushgateway.cluster.BusRecord;
 import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.core.PushRules;
+import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.BusHealth;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
@@ -288,7 +289,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		}
 		try {
 			// a record without X-ID gets the same ID on every node
-			return busRecord.toMessage(BusRecord.derivedId(record.partition(), record.offset()), this.rules);
+			return busRecord.toMessage(SnowflakeIdGenerator.derivedId(record.partition(), record.offset()), this.rules);
 		}
 		catch (RecordRejectedException ex) {
 			this.skipped.skipped(record.topic() + "-" + record.partition() + "@" + record.offset(), ex);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.cluster.BusRecord;
 import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.cluster.SkippedRecords;
@@ -172,7 +173,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 				}
 				catch (IllegalArgumentException ex) {
 					this.skipped.skipped("on " + message.getChannel(),
-							new RecordRejectedException(RecordRejectedException.Reason.UNREADABLE, ex.getMessage()));
+							new RecordRejectedException(BusRecordRejection.UNREADABLE, ex.getMessage()));
 					return;
 				}
 				if (record.isFrom(this.instance)) {

@@ -1,18 +1,22 @@
-package io.pushgateway.core;
+package io.pushgateway.hub;
 
-import io.pushgateway.hub.ClusterPublisher;
-import io.pushgateway.codec.ServerFrame;
 import java.time.Duration;
 import java.util.List;
 
-import io.pushgateway.hub.AckTracker;
-import io.pushgateway.hub.FanOut;
-import org.jspecify.annotations.Nullable;
-import io.pushgateway.hub.LocalHub;
-import io.pushgateway.hub.PushConnection;
+import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.core.AckResult;
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.PayloadEncoder;
+import io.pushgateway.core.Push;
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushRejectedException;
+import io.pushgateway.core.PushResult;
+import io.pushgateway.core.PushRules;
+import io.pushgateway.core.PushTarget;
+import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.PushStore;
-import io.pushgateway.id.SnowflakeIdGenerator;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
