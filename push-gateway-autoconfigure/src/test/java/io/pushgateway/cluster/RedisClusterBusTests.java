@@ -1,19 +1,13 @@
 package io.pushgateway.cluster;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.spi.ClusterBus;
-import io.pushgateway.support.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.pushgateway.support.RedisExtension;
 import org.junit.jupiter.api.BeforeEach;
-
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cluster bus contract over a real {@code redis-server}.
@@ -22,37 +16,20 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 class RedisClusterBusTests extends ClusterBusContractTests {
 
-	private static RedisServer redis;
-
-	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+	@RegisterExtension
+	static final RedisExtension redis = new RedisExtension();
 
 	private String channel;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
 
 	@BeforeEach
 	void freshChannel() {
 		this.channel = "ws:bus:" + UUID.randomUUID();
 	}
 
-	@AfterEach
-	void closeFactories() {
-		this.factories.forEach(LettuceConnectionFactory::destroy);
-	}
-
 	@Override
 	protected ClusterBus createBus(String nodeId) {
-		LettuceConnectionFactory factory = redis.connectionFactory();
-		this.factories.add(factory);
-		return new RedisClusterBus(factory, this.channel, nodeId, System::nanoTime, 1000, Duration.ofSeconds(5));
+		return new RedisClusterBus(redis.connectionFactory(), this.channel, nodeId, System::nanoTime, 1000,
+				Duration.ofSeconds(5));
 	}
 
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.PushTarget;
@@ -15,12 +14,11 @@ import io.pushgateway.hub.FakeConnection;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
-import io.pushgateway.support.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import io.pushgateway.support.RedisExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -35,27 +33,16 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisSessionRegistryTests {
 
-	private static final AtomicLong ids = new AtomicLong(1000);
-
-	private static RedisServer redis;
+	@RegisterExtension
+	static final RedisExtension redis = new RedisExtension();
 
 	private final List<Runnable> cleanups = new ArrayList<>();
 
 	private String prefix;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@BeforeEach
 	void freshPrefix() {
-		this.prefix = "t" + ids.incrementAndGet();
+		this.prefix = redis.freshPrefix();
 	}
 
 	@AfterEach
@@ -73,9 +60,7 @@ class RedisSessionRegistryTests {
 	}
 
 	private LettuceConnectionFactory factory() {
-		LettuceConnectionFactory factory = redis.connectionFactory();
-		this.cleanups.add(factory::destroy);
-		return factory;
+		return redis.connectionFactory();
 	}
 
 	private RedisSessionRegistry registry(String node, LocalHub hub, LettuceConnectionFactory factory, int limit,

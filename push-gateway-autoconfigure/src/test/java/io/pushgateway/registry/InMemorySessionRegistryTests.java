@@ -1,0 +1,18 @@
+package io.pushgateway.registry;
+
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.spi.SessionRegistry;
+
+/**
+ * The session registry contract on a single node, answered from its hub.
+ *
+ * @author Push Gateway team
+ */
+class InMemorySessionRegistryTests extends SessionRegistryContractTests {
+
+	@Override
+	protected SessionRegistry createRegistry(LocalHub hub, String nodeId) {
+		return new InMemorySessionRegistry(hub, nodeId);
+	}
+
+}

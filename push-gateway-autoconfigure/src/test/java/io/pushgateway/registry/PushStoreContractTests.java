@@ -1,0 +1,122 @@
+package io.pushgateway.registry;
+
+import java.util.List;
+
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.PayloadFormat;
+import io.pushgateway.core.Push;
+import io.pushgateway.core.PushTarget;
+import io.pushgateway.spi.PushStore;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract every {@link PushStore} passes: positions increase, everything after a
+ * kept position comes back in order and intact, and whatever cannot be given back exactly
+ * is reported as a gap, never as a silent hole.
+ *
+ * @author Push Gateway team
+ */
+abstract class PushStoreContractTests {
+
+	/**
+	 * A store keeping at most three pushes per stream, for ten minutes; each test gets a
+	 * fresh one.
+	 * @return the store
+	 */
+	protected abstract PushStore createStore();
+
+	private PushStore store;
+
+	private PushStore store() {
+		if (this.store == null) {
+			this.store = createStore();
+		}
+		return this.store;
+	}
+
+	private String append(String stream, int n) {
+		PushTarget target = stream.startsWith("user:") ? PushTarget.user(stream.substring(5))
+				: PushTarget.guid(stream.substring(5));
+		return store().append(stream, new Push(n, target, "e" + n, Payload.json(Integer.toString(n)))).block();
+	}
+
+	@Test
+	void positionsIncrease() {
+		String first = append("user:a", 1);
+		String second = append("user:a", 2);
+		assertThat(PushStore.compare(first, second)).isNegative();
+	}
+
+	@Test
+	void everythingAfterAKeptPositionIsRecoveredInOrderAndIntact() {
+		String first = append("user:a", 1);
+		append("user:a", 2);
+		store().append("user:a", new Push(3, PushTarget.user("a"), "bytes", Payload.binary(new byte[] { 0, -1 })))
+			.block();
+
+		PushStore.Recovery recovery = store().since("user:a", first, 10).block();
+
+		assertThat(recovery.complete()).isTrue();
+		assertThat(recovery.pushes()).extracting(Push::messageId).containsExactly(2L, 3L);
+		assertThat(recovery.pushes()).allSatisfy((push) -> assertThat(push.position()).isNotNull());
+		Push binary = recovery.pushes().get(1);
+		assertThat(binary.event()).isEqualTo("bytes");
+		assertThat(binary.target()).isEqualTo(PushTarget.user("a"));
+		assertThat(binary.payload().format()).isEqualTo(PayloadFormat.BINARY);
+		assertThat(binary.payload().bytes()).containsExactly(0, -1);
+		assertThat(recovery.last()).isEqualTo(binary.position());
+	}
+
+	@Test
+	void aPositionOlderThanWhatIsKeptIsAGap() {
+		String first = append("user:a", 1);
+		for (int i = 2; i <= 5; i++) {
+			append("user:a", i);
+		}
+		assertThat(store().since("user:a", first, 10).block().complete()).isFalse();
+	}
+
+	@Test
+	void tooManyMissedPushesAreAGap() {
+		String first = append("user:a", 1);
+		append("user:a", 2);
+		append("user:a", 3);
+		assertThat(store().since("user:a", first, 1).block().complete()).isFalse();
+	}
+
+	@Test
+	void theLastPositionAndNoPositionAreComplete() {
+		append("user:a", 1);
+		String last = append("user:a", 2);
+		PushStore.Recovery atLast = store().since("user:a", last, 10).block();
+		assertThat(atLast.complete()).isTrue();
+		assertThat(atLast.pushes()).isEmpty();
+		PushStore.Recovery fresh = store().since("user:a", null, 10).block();
+		assertThat(fresh.complete()).isTrue();
+		assertThat(fresh.pushes()).isEmpty();
+		assertThat(fresh.last()).isEqualTo(last);
+	}
+
+	@Test
+	void anUnknownStreamIsCompleteWithoutAPositionAndAGapWithOne() {
+		assertThat(store().since("user:nobody", null, 10).block()).satisfies((recovery) -> {
+			assertThat(recovery.complete()).isTrue();
+			assertThat(recovery.last()).isNull();
+		});
+		assertThat(store().since("user:nobody", "1-0", 10).block().complete()).isFalse();
+	}
+
+	@Test
+	void streamsAreIndependent() {
+		String user = append("user:a", 1);
+		append("guid:doc", 2);
+		append("user:b", 3);
+		append("user:a", 4);
+		List<Push> recovered = store().since("user:a", user, 10).block().pushes();
+		assertThat(recovered).extracting(Push::messageId).containsExactly(4L);
+		assertThat(store().since("guid:doc", null, 10).block().last()).isNotNull();
+	}
+
+}

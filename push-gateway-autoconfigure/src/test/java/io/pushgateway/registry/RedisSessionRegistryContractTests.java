@@ -1,0 +1,47 @@
+package io.pushgateway.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.registry.redis.RedisRegistrySettings;
+import io.pushgateway.registry.redis.RedisSessionRegistry;
+import io.pushgateway.spi.SessionRegistry;
+import io.pushgateway.support.RedisExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The session registry contract in Redis, on a real {@code redis-server}; the Redis
+ * registry's own behaviour (keys, sweeps, limits) is in
+ * {@link RedisSessionRegistryTests}.
+ *
+ * @author Push Gateway team
+ */
+class RedisSessionRegistryContractTests extends SessionRegistryContractTests {
+
+	@RegisterExtension
+	static final RedisExtension redis = new RedisExtension();
+
+	private final List<RedisSessionRegistry> started = new ArrayList<>();
+
+	@AfterEach
+	void stopRegistries() {
+		this.started.forEach(RedisSessionRegistry::stop);
+	}
+
+	@Override
+	protected SessionRegistry createRegistry(LocalHub hub, String nodeId) {
+		RedisSessionRegistry registry = new RedisSessionRegistry(redis.connectionFactory(),
+				new RedisRegistrySettings(redis.freshPrefix(), nodeId, Duration.ofMillis(20), 100, 1000,
+						Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2), 0,
+						Duration.ofSeconds(2)),
+				hub, (socketId, node) -> {
+				});
+		registry.start();
+		this.started.add(0, registry);
+		return registry;
+	}
+
+}
