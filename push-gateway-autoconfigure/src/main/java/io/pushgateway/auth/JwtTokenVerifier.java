@@ -7,8 +7,8 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
-import java.util.Base64;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
@@ -121,7 +121,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
 				guidsClaim, clockSkew);
 	}
 
-	/**
+	/*
 	 * Reads a PEM "PUBLIC KEY" (X.509 SubjectPublicKeyInfo) with the JDK's key factories.
 	 */
 	private static PublicKey readPublicKey(String pem) {

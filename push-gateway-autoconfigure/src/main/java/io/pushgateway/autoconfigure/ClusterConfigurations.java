@@ -8,31 +8,31 @@ import io.lettuce.core.ClientOptions;
 import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
-import io.pushgateway.upstream.KafkaUpstreamHandler;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.cluster.kafka.KafkaTopics;
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
-import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
-import io.pushgateway.registry.redis.RedisRegistrySettings;
+import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.registry.redis.RedisPushStore;
+import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
-import io.pushgateway.spi.PushStore;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import io.pushgateway.registry.redis.RedisWorkerIdLease;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
+import io.pushgateway.upstream.KafkaUpstreamHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -91,7 +91,7 @@ final class ClusterConfigurations {
 					recovery.getMaxLength(), recovery.getMaxAge(), properties.getRegistry().getCommandTimeout());
 		}
 
-		/**
+		/*
 		 * The registry's Lua scripts touch several keys of one user or GUID at once,
 		 * which a Redis Cluster refuses unless they share a hash slot; without this check
 		 * the first connection would fail deep inside a script call.
@@ -103,7 +103,7 @@ final class ClusterConfigurations {
 			}
 		}
 
-		/**
+		/*
 		 * Closes the oldest connection of a user over the cluster limit, wherever it
 		 * lives.
 		 */

@@ -18,26 +18,26 @@ import io.pushgateway.codec.MessagePackFrameCodec;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PushOperations;
-import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
-import io.pushgateway.hub.RecoveryCoordinator;
-import io.pushgateway.registry.InMemoryPushStore;
-import io.pushgateway.spi.PushStore;
 import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PushTemplate;
+import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.registry.InMemoryPushStore;
+import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.PushAuthenticator;
+import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
-import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.IpLimits;
@@ -61,12 +61,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.util.Assert;
 
-/**
+/*
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of a push gateway node on Boot's Reactor Netty server: the
  * WebSocket endpoint, {@link PushTemplate}, and, on the embedded default, a single node
@@ -176,7 +176,7 @@ public final class PushGatewayAutoConfiguration {
 				clock.getIfAvailable(Clock::systemUTC));
 	}
 
-	/** Replays recoverable pushes to reconnecting clients, when a store exists. */
+	/* Replays recoverable pushes to reconnecting clients, when a store exists. */
 	@Bean
 	@ConditionalOnBean(PushStore.class)
 	RecoveryCoordinator pushGatewayRecoveryCoordinator(PushStore store, PushGatewayProperties properties) {

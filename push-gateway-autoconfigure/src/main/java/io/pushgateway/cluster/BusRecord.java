@@ -5,14 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
-import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.spi.ClusterMessage;
 import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageBufferPacker;
@@ -107,20 +108,6 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	public static final String CLOSE_REASON = "X-Close-Reason";
 
 	/**
-	 * One header.
-	 *
-	 * @param name the name
-	 * @param value the UTF-8 value
-	 */
-	public record Header(String name, byte[] value) {
-
-		public String text() {
-			return new String(this.value, StandardCharsets.UTF_8);
-		}
-
-	}
-
-	/**
 	 * The first value of a header.
 	 * @param name the header name
 	 * @return the value, or {@code null}
@@ -175,7 +162,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			add(headers, NODE, node);
 			add(headers, TYPE, "poll");
 			add(headers, TO, relay.node());
-			add(headers, POLL_OP, relay.op().name().toLowerCase(java.util.Locale.ROOT));
+			add(headers, POLL_OP, relay.op().name().toLowerCase(Locale.ROOT));
 			add(headers, SOCKET_ID, Long.toString(relay.socketId()));
 			add(headers, POLL_SECRET, relay.secret());
 			add(headers, POLL_SEQ, Long.toString(relay.ack()));
@@ -213,14 +200,14 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			add(headers, TYPE, "reply");
 			add(headers, SOCKET_ID, Long.toString(reply.socketId()));
 			add(headers, REPLY_TO, reply.messageId());
-			add(headers, FORMAT, reply.payload().format().name().toLowerCase(java.util.Locale.ROOT));
+			add(headers, FORMAT, reply.payload().format().name().toLowerCase(Locale.ROOT));
 			return new BusRecord("socket:" + reply.socketId(), headers, reply.payload().bytes());
 		}
 		Push push = ((ClusterMessage.Deliver) message).push();
 		add(headers, ID, Long.toString(push.messageId()));
 		add(headers, NODE, node);
 		add(headers, EVENT, push.event());
-		add(headers, FORMAT, push.payload().format().name().toLowerCase(java.util.Locale.ROOT));
+		add(headers, FORMAT, push.payload().format().name().toLowerCase(Locale.ROOT));
 		if (push.ack()) {
 			add(headers, ACK, "1");
 		}
@@ -463,6 +450,20 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 
 	private static void add(List<Header> headers, String name, String value) {
 		headers.add(new Header(name, value.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/**
+	 * One header.
+	 *
+	 * @param name the name
+	 * @param value the UTF-8 value
+	 */
+	public record Header(String name, byte[] value) {
+
+		public String text() {
+			return new String(this.value, StandardCharsets.UTF_8);
+		}
+
 	}
 
 }

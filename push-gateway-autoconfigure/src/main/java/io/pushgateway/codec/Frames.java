@@ -1,5 +1,7 @@
 package io.pushgateway.codec;
 
+import java.util.regex.Pattern;
+
 import io.pushgateway.core.Payload;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Frames {
 
-	private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile("\\d{1,19}-\\d{1,19}");
+	private static final Pattern POSITION = Pattern.compile("\\d{1,19}-\\d{1,19}");
 
 	private Frames() {
 	}
@@ -25,7 +27,7 @@ public final class Frames {
 		return POSITION.matcher(value).matches();
 	}
 
-	/**
+	/*
 	 * A position must look like one ({@code millis-sequence}); anything else is
 	 * malformed.
 	 */

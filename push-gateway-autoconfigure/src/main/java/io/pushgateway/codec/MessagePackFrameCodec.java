@@ -174,7 +174,7 @@ public final class MessagePackFrameCodec implements FrameCodec {
 		return new String(read(in, stringHeader(in, name), frameLength), StandardCharsets.UTF_8);
 	}
 
-	/**
+	/*
 	 * Reads a declared number of bytes, refusing lengths beyond the end of the frame
 	 * before allocating: a forged header must not make the gateway allocate gigabytes.
 	 */

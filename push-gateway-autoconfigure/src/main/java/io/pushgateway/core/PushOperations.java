@@ -1,8 +1,10 @@
 package io.pushgateway.core;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -99,7 +101,7 @@ public interface PushOperations {
 	 * @param timeout how long to wait for acknowledgements
 	 * @return the result, once the timeout passed
 	 */
-	default Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, java.time.Duration timeout) {
+	default Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, Duration timeout) {
 		return pushWithAck(target, event, payload, timeout, null);
 	}
 
@@ -114,8 +116,8 @@ public interface PushOperations {
 	 * @param messageId the message ID to reuse, or {@code null} for a new one
 	 * @return the result, once the timeout passed
 	 */
-	Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, java.time.Duration timeout,
-			@org.jspecify.annotations.Nullable String messageId);
+	Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, Duration timeout,
+			@Nullable String messageId);
 
 	/**
 	 * Answer a client's upstream message, wherever in the cluster its socket is

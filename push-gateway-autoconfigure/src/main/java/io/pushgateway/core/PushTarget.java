@@ -54,6 +54,12 @@ public sealed interface PushTarget {
 		return All.INSTANCE;
 	}
 
+	private static void requireText(String value, String name) {
+		if (value == null || value.isEmpty()) {
+			throw new IllegalArgumentException(name + " must not be empty");
+		}
+	}
+
 	/**
 	 * Every connection of one user.
 	 *
@@ -103,12 +109,6 @@ public sealed interface PushTarget {
 		/** The only instance. */
 		INSTANCE
 
-	}
-
-	private static void requireText(String value, String name) {
-		if (value == null || value.isEmpty()) {
-			throw new IllegalArgumentException(name + " must not be empty");
-		}
 	}
 
 }

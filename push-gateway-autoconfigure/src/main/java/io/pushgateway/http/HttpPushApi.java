@@ -1,6 +1,8 @@
 package io.pushgateway.http;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -13,7 +15,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.pushgateway.transport.RequestTargets;
 import io.pushgateway.core.AckResult;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Payload;
@@ -25,6 +26,7 @@ import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.spi.ClusterBusException;
+import io.pushgateway.transport.RequestTargets;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -139,7 +141,7 @@ public final class HttpPushApi implements NettyRouteProvider {
 		return error(response, 404, "no such endpoint");
 	}
 
-	/** The target a POST path names, or {@code null} if it names none. */
+	/* The target a POST path names, or {@code null} if it names none. */
 	private static @Nullable PushTarget target(String[] path, QueryStringDecoder query) {
 		String kind = path[0];
 		if (path.length == 1 && "broadcast".equals(kind)) {
@@ -192,8 +194,8 @@ public final class HttpPushApi implements NettyRouteProvider {
 		String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 		return body(request).flatMap((bytes) -> {
 			Payload payload = payload(bytes, contentType);
-			return (ack == null) ? this.operations.push(target, event, payload).map(HttpPushApi::body)
-					: this.operations.pushWithAck(target, event, payload, ack).map(HttpPushApi::body);
+			return (ack != null) ? this.operations.pushWithAck(target, event, payload, ack).map(HttpPushApi::body)
+					: this.operations.push(target, event, payload).map(HttpPushApi::body);
 		})
 			.flatMap((body) -> send(response, 200, body))
 			.onErrorResume(PayloadTooLargeException.class,
@@ -206,7 +208,7 @@ public final class HttpPushApi implements NettyRouteProvider {
 			.onErrorResume(IllegalArgumentException.class, (ex) -> error(response, 400, ex.getMessage()));
 	}
 
-	/** The body's bytes, at most {@code maxPayloadSize} of them even without a length. */
+	/* The body's bytes, at most {@code maxPayloadSize} of them even without a length. */
 	private Mono<byte[]> body(HttpServerRequest request) {
 		return request.receive().reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
 			if (out.size() + chunk.readableBytes() > this.maxPayloadSize) {
@@ -221,9 +223,9 @@ public final class HttpPushApi implements NettyRouteProvider {
 		try {
 			chunk.getBytes(chunk.readerIndex(), out, chunk.readableBytes());
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			// a ByteArrayOutputStream does not throw
-			throw new java.io.UncheckedIOException(ex);
+			throw new UncheckedIOException(ex);
 		}
 	}
 
@@ -254,7 +256,7 @@ public final class HttpPushApi implements NettyRouteProvider {
 		return Payload.binary(bytes);
 	}
 
-	/** The media type without parameters, lower case; binary when absent. */
+	/* The media type without parameters, lower case; binary when absent. */
 	private static String mediaType(@Nullable String contentType) {
 		if (contentType == null) {
 			return "application/octet-stream";
@@ -263,7 +265,7 @@ public final class HttpPushApi implements NettyRouteProvider {
 		return ((semicolon >= 0) ? contentType.substring(0, semicolon) : contentType).trim().toLowerCase(Locale.ROOT);
 	}
 
-	/** Written by hand: two numbers, on every push. */
+	/* Written by hand: two numbers, on every push. */
 	private static String body(PushResult result) {
 		// a 64-bit ID is a decimal string, as in every frame: JSON.parse rounds numbers
 		// above 2^53

@@ -139,6 +139,11 @@ public class AckTracker {
 		}
 	}
 
+	@Override
+	public String toString() {
+		return "AckTracker[pending=" + this.pending.size() + ", foreign=" + this.originCount.get() + "]";
+	}
+
 	/** The sockets that acknowledged one push, in arrival order, each once. */
 	private static final class Pending {
 
@@ -158,11 +163,6 @@ public class AckTracker {
 			}
 		}
 
-	}
-
-	@Override
-	public String toString() {
-		return "AckTracker[pending=" + this.pending.size() + ", foreign=" + this.originCount.get() + "]";
 	}
 
 }

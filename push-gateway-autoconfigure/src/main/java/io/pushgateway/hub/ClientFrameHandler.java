@@ -19,6 +19,7 @@ import io.pushgateway.spi.UpstreamMessage;
 import io.pushgateway.spi.UpstreamUnavailableException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -37,7 +38,7 @@ public class ClientFrameHandler {
 	private final AckTracker acks;
 
 	/** Recovers GUID streams when clients join them; {@code null} without recovery. */
-	private final @org.jspecify.annotations.Nullable RecoveryCoordinator recovery;
+	private final @Nullable RecoveryCoordinator recovery;
 
 	private final List<UpstreamHandler> handlers;
 
@@ -80,8 +81,7 @@ public class ClientFrameHandler {
 	 */
 	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
 			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
-			Clock clock, AckTracker acks, RateLimits rateLimits,
-			@org.jspecify.annotations.Nullable RecoveryCoordinator recovery) {
+			Clock clock, AckTracker acks, RateLimits rateLimits, @Nullable RecoveryCoordinator recovery) {
 		this.recovery = recovery;
 		this.maxMessagesPerSecond = rateLimits.maxMessagesPerSecond();
 		this.maxBytesPerSecond = rateLimits.maxBytesPerSecond();
@@ -100,15 +100,6 @@ public class ClientFrameHandler {
 	private final int maxMessagesPerSecond;
 
 	private final long maxBytesPerSecond;
-
-	/**
-	 * What one connection may send.
-	 *
-	 * @param maxMessagesPerSecond frames per second, or {@code 0} for no limit
-	 * @param maxBytesPerSecond bytes per second, or {@code 0} for no limit
-	 */
-	public record RateLimits(int maxMessagesPerSecond, long maxBytesPerSecond) {
-	}
 
 	/**
 	 * Record a transport-level sign of life (a WebSocket ping or pong).
@@ -292,6 +283,15 @@ public class ClientFrameHandler {
 	private void close(PushConnection connection, int code, String reason, String metric) {
 		this.metrics.closed(metric);
 		connection.close(code, reason);
+	}
+
+	/**
+	 * What one connection may send.
+	 *
+	 * @param maxMessagesPerSecond frames per second, or {@code 0} for no limit
+	 * @param maxBytesPerSecond bytes per second, or {@code 0} for no limit
+	 */
+	public record RateLimits(int maxMessagesPerSecond, long maxBytesPerSecond) {
 	}
 
 }

@@ -12,8 +12,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
-import io.pushgateway.core.Push;
 import io.pushgateway.core.NodeOverloadedException;
+import io.pushgateway.core.Push;
 import io.pushgateway.metrics.GatewayMetrics;
 import reactor.util.concurrent.Queues;
 

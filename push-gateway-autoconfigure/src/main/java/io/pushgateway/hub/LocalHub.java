@@ -12,10 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.core.SocketPresence;
 import io.pushgateway.metrics.NodeStats;
+import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * The connections of this node, indexed by socket ID, user and GUID. It serves one node
@@ -185,8 +189,9 @@ public class LocalHub implements NodeStats {
 		if (target instanceof PushTarget.User user) {
 			forEachOf(this.users.get(user.uid()), action);
 		}
-		else if (target instanceof PushTarget.Users users) {
-			Collection<String> uids = (users.uids().size() > 1) ? new LinkedHashSet<>(users.uids()) : users.uids();
+		else if (target instanceof PushTarget.Users several) {
+			Collection<String> uids = (several.uids().size() > 1) ? new LinkedHashSet<>(several.uids())
+					: several.uids();
 			uids.forEach((uid) -> forEachOf(this.users.get(uid), action));
 		}
 		else if (target instanceof PushTarget.Guid guid) {
@@ -316,39 +321,39 @@ public class LocalHub implements NodeStats {
 		INSTANCE;
 
 		@Override
-		public void register(io.pushgateway.spi.Session session) {
+		public void register(Session session) {
 		}
 
 		@Override
-		public void unregister(io.pushgateway.spi.Session session) {
+		public void unregister(Session session) {
 		}
 
 		@Override
-		public void joined(io.pushgateway.spi.Session session, String guid) {
+		public void joined(Session session, String guid) {
 		}
 
 		@Override
-		public void left(io.pushgateway.spi.Session session, String guid) {
+		public void left(Session session, String guid) {
 		}
 
 		@Override
-		public reactor.core.publisher.Mono<Boolean> isOnline(String uid) {
-			return reactor.core.publisher.Mono.just(false);
+		public Mono<Boolean> isOnline(String uid) {
+			return Mono.just(false);
 		}
 
 		@Override
-		public reactor.core.publisher.Mono<List<io.pushgateway.core.SocketPresence>> socketsOf(String uid) {
-			return reactor.core.publisher.Mono.just(List.of());
+		public Mono<List<SocketPresence>> socketsOf(String uid) {
+			return Mono.just(List.of());
 		}
 
 		@Override
-		public reactor.core.publisher.Mono<Long> guidConnections(String guid) {
-			return reactor.core.publisher.Mono.just(0L);
+		public Mono<Long> guidConnections(String guid) {
+			return Mono.just(0L);
 		}
 
 		@Override
-		public reactor.core.publisher.Mono<io.pushgateway.core.ClusterStats> stats() {
-			return reactor.core.publisher.Mono.just(new io.pushgateway.core.ClusterStats(0, 0, 0));
+		public Mono<ClusterStats> stats() {
+			return Mono.just(new ClusterStats(0, 0, 0));
 		}
 
 	}

@@ -2,7 +2,9 @@ package io.pushgateway.hub;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Push;
@@ -61,7 +63,7 @@ public class NodeLifecycle implements SmartLifecycle {
 	private volatile Disposable.Composite subscriptions = Disposables.composite();
 
 	/** Receives the cluster messages that belong to a transport (long-polling relays). */
-	private final java.util.function.Consumer<ClusterMessage> transportMessages;
+	private final Consumer<ClusterMessage> transportMessages;
 
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
 			Duration shutdownTimeout, Clock clock, AckTracker acks) {
@@ -83,8 +85,7 @@ public class NodeLifecycle implements SmartLifecycle {
 	 * (long-polling relays)
 	 */
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
-			Duration shutdownTimeout, Clock clock, AckTracker acks,
-			java.util.function.Consumer<ClusterMessage> transportMessages) {
+			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage> transportMessages) {
 		this.transportMessages = transportMessages;
 		this.hub = hub;
 		this.acks = acks;
@@ -186,7 +187,7 @@ public class NodeLifecycle implements SmartLifecycle {
 						"no heartbeat within " + this.heartbeatTimeout.toMillis() + " ms");
 			}
 			else {
-				java.time.Instant expiresAt = connection.principal().expiresAt();
+				Instant expiresAt = connection.principal().expiresAt();
 				if (expiresAt != null && expiresAt.toEpochMilli() <= now && connection.isOpen()) {
 					this.metrics.closed("token_expired");
 					connection.close(CloseCodes.TOKEN_EXPIRED, "credential expired; reconnect with a new one");

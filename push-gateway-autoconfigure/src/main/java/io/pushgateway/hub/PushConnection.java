@@ -1,5 +1,10 @@
 package io.pushgateway.hub;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -8,7 +13,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.core.Push;
 import io.pushgateway.spi.PushPrincipal;
+import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.Session;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +48,7 @@ public abstract class PushConnection implements Session {
 	 * Confined to the event loop: live pushes held back per stream while the stream is
 	 * being recovered on this connection, or {@code null} when nothing is.
 	 */
-	private java.util.@Nullable Map<String, java.util.List<io.pushgateway.core.Push>> recovering;
+	private @Nullable Map<String, List<Push>> recovering;
 
 	private int held;
 
@@ -52,7 +59,7 @@ public abstract class PushConnection implements Session {
 	 * before the recovery read the store is in the replay, yet its copy from the cluster
 	 * bus may arrive only after the replay ended: the copy is a duplicate, dropped here.
 	 */
-	private java.util.@Nullable Map<String, String> recoveredUpTo;
+	private @Nullable Map<String, String> recoveredUpTo;
 
 	/** Upstream messages awaiting their handler. */
 	private volatile int inFlight;
@@ -60,7 +67,7 @@ public abstract class PushConnection implements Session {
 	/** The node holding this connection, set when the hub registers it; for logs. */
 	String node = "";
 
-	private java.net.@Nullable InetAddress remoteAddress;
+	private @Nullable InetAddress remoteAddress;
 
 	/** Confined to the thread handling the client's frames: the rate limit's state. */
 	private long rateWindowStart;
@@ -152,9 +159,9 @@ public abstract class PushConnection implements Session {
 	 */
 	final void startRecovery(String stream) {
 		if (this.recovering == null) {
-			this.recovering = new java.util.HashMap<>(2);
+			this.recovering = new HashMap<>(2);
 		}
-		this.recovering.putIfAbsent(stream, new java.util.ArrayList<>());
+		this.recovering.putIfAbsent(stream, new ArrayList<>());
 	}
 
 	/**
@@ -162,11 +169,11 @@ public abstract class PushConnection implements Session {
 	 * @param push the push, with a position
 	 * @return {@code true} if it was held (or dropped because too much was held)
 	 */
-	final boolean holdIfRecovering(io.pushgateway.core.Push push) {
+	final boolean holdIfRecovering(Push push) {
 		if (this.recovering == null) {
 			return false;
 		}
-		java.util.List<io.pushgateway.core.Push> pushes = this.recovering.get(push.stream());
+		List<Push> pushes = this.recovering.get(push.stream());
 		if (pushes == null) {
 			return false;
 		}
@@ -183,16 +190,16 @@ public abstract class PushConnection implements Session {
 	 * @param stream the stream key
 	 * @return the pushes held meanwhile, in arrival order
 	 */
-	final java.util.List<io.pushgateway.core.Push> finishRecovery(String stream) {
+	final List<Push> finishRecovery(String stream) {
 		if (this.recovering == null) {
-			return java.util.List.of();
+			return List.of();
 		}
-		java.util.List<io.pushgateway.core.Push> pushes = this.recovering.remove(stream);
+		List<Push> pushes = this.recovering.remove(stream);
 		if (this.recovering.isEmpty()) {
 			this.recovering = null;
 			this.held = 0;
 		}
-		return (pushes != null) ? pushes : java.util.List.of();
+		return (pushes != null) ? pushes : List.of();
 	}
 
 	/**
@@ -203,10 +210,10 @@ public abstract class PushConnection implements Session {
 	 */
 	final void recoveredUpTo(String stream, String position) {
 		if (this.recoveredUpTo == null) {
-			this.recoveredUpTo = new java.util.HashMap<>(2);
+			this.recoveredUpTo = new HashMap<>(2);
 		}
 		this.recoveredUpTo.merge(stream, position,
-				(old, candidate) -> (io.pushgateway.spi.PushStore.compare(candidate, old) > 0) ? candidate : old);
+				(old, candidate) -> (PushStore.compare(candidate, old) > 0) ? candidate : old);
 	}
 
 	/**
@@ -215,12 +222,12 @@ public abstract class PushConnection implements Session {
 	 * @param push the push, with a position
 	 * @return {@code true} if it is a duplicate
 	 */
-	final boolean alreadyRecovered(io.pushgateway.core.Push push) {
+	final boolean alreadyRecovered(Push push) {
 		if (this.recoveredUpTo == null) {
 			return false;
 		}
 		String upTo = this.recoveredUpTo.get(push.stream());
-		return upTo != null && io.pushgateway.spi.PushStore.compare(push.position(), upTo) <= 0;
+		return upTo != null && PushStore.compare(push.position(), upTo) <= 0;
 	}
 
 	/** The most live pushes held for one connection while it recovers. */
@@ -252,7 +259,7 @@ public abstract class PushConnection implements Session {
 	 * The client's address, as the transport saw it.
 	 * @return the address, or {@code null} when unknown
 	 */
-	public final java.net.@Nullable InetAddress remoteAddress() {
+	public final @Nullable InetAddress remoteAddress() {
 		return this.remoteAddress;
 	}
 
@@ -260,7 +267,7 @@ public abstract class PushConnection implements Session {
 	 * Set the client's address; transports do before registering the connection.
 	 * @param remoteAddress the address
 	 */
-	public final void setRemoteAddress(java.net.@Nullable InetAddress remoteAddress) {
+	public final void setRemoteAddress(@Nullable InetAddress remoteAddress) {
 		this.remoteAddress = remoteAddress;
 	}
 

@@ -1,5 +1,7 @@
 package io.pushgateway.spi;
 
+import java.util.Set;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -32,7 +34,7 @@ public interface ClusterBus {
 	 * @param nodes the IDs of the nodes that need it, not empty
 	 * @return completes when the transport accepted the message
 	 */
-	default Mono<Void> publish(ClusterMessage message, java.util.Set<String> nodes) {
+	default Mono<Void> publish(ClusterMessage message, Set<String> nodes) {
 		return publish(message);
 	}
 

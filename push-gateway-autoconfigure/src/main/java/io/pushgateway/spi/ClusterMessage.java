@@ -1,5 +1,8 @@
 package io.pushgateway.spi;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.Push;
 import org.jspecify.annotations.Nullable;
@@ -91,12 +94,12 @@ public sealed interface ClusterMessage {
 		public boolean equals(Object other) {
 			return other instanceof PollRelay that && this.node.equals(that.node) && this.socketId == that.socketId
 					&& this.secret.equals(that.secret) && this.op == that.op && this.ack == that.ack
-					&& this.requestId == that.requestId && java.util.Arrays.equals(this.body, that.body);
+					&& this.requestId == that.requestId && Arrays.equals(this.body, that.body);
 		}
 
 		@Override
 		public int hashCode() {
-			return java.util.Objects.hash(this.node, this.socketId, this.op, this.requestId);
+			return Objects.hash(this.node, this.socketId, this.op, this.requestId);
 		}
 
 		@Override
@@ -142,12 +145,12 @@ public sealed interface ClusterMessage {
 		public boolean equals(Object other) {
 			return other instanceof PollAnswer that && this.node.equals(that.node) && this.requestId == that.requestId
 					&& this.status == that.status && this.seq == that.seq && this.closeCode == that.closeCode
-					&& this.closeReason.equals(that.closeReason) && java.util.Arrays.equals(this.body, that.body);
+					&& this.closeReason.equals(that.closeReason) && Arrays.equals(this.body, that.body);
 		}
 
 		@Override
 		public int hashCode() {
-			return java.util.Objects.hash(this.node, this.requestId, this.status, this.seq);
+			return Objects.hash(this.node, this.requestId, this.status, this.seq);
 		}
 
 		@Override

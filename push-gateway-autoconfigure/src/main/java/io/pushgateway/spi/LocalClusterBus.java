@@ -1,5 +1,7 @@
 package io.pushgateway.spi;
 
+import java.util.Map;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -11,7 +13,7 @@ import reactor.core.publisher.Mono;
  */
 public final class LocalClusterBus implements ClusterBus {
 
-	private static final BusHealth LOCAL = new BusHealth(true, java.util.Map.of("bus", "local"));
+	private static final BusHealth LOCAL = new BusHealth(true, Map.of("bus", "local"));
 
 	@Override
 	public Mono<Void> publish(ClusterMessage message) {

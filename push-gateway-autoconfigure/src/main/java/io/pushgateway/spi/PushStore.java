@@ -33,17 +33,6 @@ public interface PushStore {
 	Mono<Recovery> since(String stream, @Nullable String since, int max);
 
 	/**
-	 * What a stream holds after a position.
-	 *
-	 * @param complete whether the pushes are exactly everything after the position
-	 * ({@code false} when some were trimmed away, or the stream is unknown)
-	 * @param pushes the pushes after the position, in order, each with its position
-	 * @param last the stream's last position, or {@code null} when it has none
-	 */
-	record Recovery(boolean complete, List<Push> pushes, @Nullable String last) {
-	}
-
-	/**
 	 * Compare two positions ({@code millis-sequence}, as Redis Streams IDs).
 	 * @param a a position
 	 * @param b another position
@@ -55,6 +44,17 @@ public interface PushStore {
 		int byMillis = Long.compare(Long.parseLong(a.substring(0, dashA)), Long.parseLong(b.substring(0, dashB)));
 		return (byMillis != 0) ? byMillis
 				: Long.compare(Long.parseLong(a.substring(dashA + 1)), Long.parseLong(b.substring(dashB + 1)));
+	}
+
+	/**
+	 * What a stream holds after a position.
+	 *
+	 * @param complete whether the pushes are exactly everything after the position
+	 * ({@code false} when some were trimmed away, or the stream is unknown)
+	 * @param pushes the pushes after the position, in order, each with its position
+	 * @param last the stream's last position, or {@code null} when it has none
+	 */
+	record Recovery(boolean complete, List<Push> pushes, @Nullable String last) {
 	}
 
 }

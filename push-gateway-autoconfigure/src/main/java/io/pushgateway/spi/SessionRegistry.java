@@ -1,6 +1,11 @@
 package io.pushgateway.spi;
 
+import java.util.Map;
+import java.util.Set;
+
 import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.core.PushTarget;
+import reactor.core.publisher.Mono;
 
 /**
  * Where the cluster keeps its sessions: which users and GUIDs have connections on which
@@ -46,8 +51,8 @@ public interface SessionRegistry extends PresenceOperations {
 	 * @return the fields as stored, or empty when unknown or when this registry only
 	 * knows this node's connections
 	 */
-	default reactor.core.publisher.Mono<java.util.Map<String, String>> describe(long socketId) {
-		return reactor.core.publisher.Mono.empty();
+	default Mono<Map<String, String>> describe(long socketId) {
+		return Mono.empty();
 	}
 
 	/**
@@ -57,8 +62,8 @@ public interface SessionRegistry extends PresenceOperations {
 	 * @return the node IDs, or empty when this registry cannot tell (then every node gets
 	 * the push)
 	 */
-	default reactor.core.publisher.Mono<java.util.Set<String>> nodesOf(io.pushgateway.core.PushTarget target) {
-		return reactor.core.publisher.Mono.empty();
+	default Mono<Set<String>> nodesOf(PushTarget target) {
+		return Mono.empty();
 	}
 
 }

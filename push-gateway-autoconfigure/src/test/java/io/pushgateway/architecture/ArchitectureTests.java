@@ -4,10 +4,9 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The library's structure, checked by the build as Spring Boot's own build checks package
@@ -25,12 +24,13 @@ class ArchitectureTests {
 
 	@Test
 	void packagesAreFreeOfCycles() {
-		slices().matching("io.pushgateway.(**)").should().beFreeOfCycles().check(LIBRARY);
+		SlicesRuleDefinition.slices().matching("io.pushgateway.(**)").should().beFreeOfCycles().check(LIBRARY);
 	}
 
 	@Test
 	void theApiDependsOnNoOtherGatewayPackage() {
-		noClasses().that()
+		ArchRuleDefinition.noClasses()
+			.that()
 			.resideInAPackage("io.pushgateway.core..")
 			.should()
 			.dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.pushgateway..")
@@ -40,7 +40,8 @@ class ArchitectureTests {
 
 	@Test
 	void theSpiDependsOnTheApiOnly() {
-		noClasses().that()
+		ArchRuleDefinition.noClasses()
+			.that()
 			.resideInAPackage("io.pushgateway.spi..")
 			.should()
 			.dependOnClassesThat()
@@ -52,7 +53,8 @@ class ArchitectureTests {
 
 	@Test
 	void onlyTheAutoConfigurationKnowsSpringBootsAutoConfiguration() {
-		noClasses().that()
+		ArchRuleDefinition.noClasses()
+			.that()
 			.resideOutsideOfPackage("io.pushgateway.autoconfigure..")
 			.should()
 			.dependOnClassesThat()

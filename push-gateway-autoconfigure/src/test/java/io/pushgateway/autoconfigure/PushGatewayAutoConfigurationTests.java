@@ -4,13 +4,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.pushgateway.core.AckResult;
+import io.pushgateway.core.Push;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
-import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
@@ -19,6 +21,7 @@ import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.transport.websocket.WebSocketRouteProvider;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -152,8 +155,8 @@ class PushGatewayAutoConfigurationTests {
 			}
 
 			@Override
-			public Mono<io.pushgateway.core.AckResult> pushWithAck(PushTarget target, String event, Object payload,
-					java.time.Duration timeout, String messageId) {
+			public Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, Duration timeout,
+					String messageId) {
 				return Mono.empty();
 			}
 
@@ -185,15 +188,15 @@ class PushGatewayAutoConfigurationTests {
 
 			@Override
 			public Mono<Void> publish(ClusterMessage message) {
-				io.pushgateway.core.Push push = ((ClusterMessage.Deliver) message).push();
+				Push push = ((ClusterMessage.Deliver) message).push();
 				this.published = push.messageId();
 				assertThat(push.target()).isEqualTo(PushTarget.user("alice"));
 				return Mono.empty();
 			}
 
 			@Override
-			public reactor.core.publisher.Flux<ClusterMessage> received() {
-				return reactor.core.publisher.Flux.never();
+			public Flux<ClusterMessage> received() {
+				return Flux.never();
 			}
 
 		}

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,9 +22,9 @@ import io.pushgateway.hub.FakeConnection;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
-import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.HandshakeRequest;
+import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.PushStore;
@@ -178,7 +177,7 @@ class ReplaceableBeansTests {
 		volatile int expected;
 
 		RecordingAckTracker() {
-			super(new io.pushgateway.spi.LocalClusterBus(), 10, Duration.ofSeconds(1));
+			super(new LocalClusterBus(), 10, Duration.ofSeconds(1));
 		}
 
 		@Override

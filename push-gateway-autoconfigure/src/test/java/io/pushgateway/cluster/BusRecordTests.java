@@ -1,16 +1,17 @@
 package io.pushgateway.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.spi.ClusterMessage;
 import org.junit.jupiter.api.Test;
 
@@ -110,7 +111,7 @@ class BusRecordTests {
 		long c = SnowflakeIdGenerator.derivedId(1, 0);
 		assertThat(List.of(a, b, c)).doesNotHaveDuplicates().allMatch(SnowflakeIdGenerator::isDerivedId);
 		assertThat(a).isPositive();
-		long issued = new SnowflakeIdGenerator(1023, java.time.Clock.systemUTC()).nextId();
+		long issued = new SnowflakeIdGenerator(1023, Clock.systemUTC()).nextId();
 		assertThat(SnowflakeIdGenerator.isDerivedId(issued)).isFalse();
 	}
 

@@ -1,8 +1,10 @@
 package io.pushgateway.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+
+import org.springframework.beans.factory.DisposableBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +64,7 @@ abstract class ClusterBusContractTests {
 
 	private ClusterBus bus(String node) {
 		ClusterBus bus = createBus(node);
-		if (bus instanceof org.springframework.beans.factory.DisposableBean disposable) {
+		if (bus instanceof DisposableBean disposable) {
 			this.buses.add(disposable::destroy);
 		}
 		return bus;
@@ -114,7 +119,7 @@ abstract class ClusterBusContractTests {
 				new ClusterMessage.Acked(44, 45),
 				new ClusterMessage.Disconnect(42, 4003, "replaced by a newer connection"),
 				new ClusterMessage.PollRelay("node-b", 46, "s3cret", ClusterMessage.PollOp.SEND, 0, 0, null,
-						"{\"t\":\"ping\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+						"{\"t\":\"ping\"}".getBytes(StandardCharsets.UTF_8)),
 				new ClusterMessage.PollRelay("node-b", 46, "s3cret", ClusterMessage.PollOp.POLL, 3, 47, null,
 						new byte[0]),
 				new ClusterMessage.PollAnswer("node-b", 47, 200, 4, 4002, "outbound queue overflow",
@@ -148,7 +153,7 @@ abstract class ClusterBusContractTests {
 		ClusterMessage routed = new ClusterMessage.Deliver(push(PushTarget.user("on-b"), Payload.text("routed")));
 		ClusterMessage marker = new ClusterMessage.Deliver(push(PushTarget.all(), Payload.text("marker")));
 
-		a.publish(routed, java.util.Set.of("node-b")).block(Duration.ofSeconds(30));
+		a.publish(routed, Set.of("node-b")).block(Duration.ofSeconds(30));
 		a.publish(marker).block(Duration.ofSeconds(30));
 
 		assertThat(take(atB)).isIn(routed, marker);
@@ -168,7 +173,7 @@ abstract class ClusterBusContractTests {
 			sent.add(new ClusterMessage.Deliver(push(PushTarget.user("ordered"), Payload.json(Integer.toString(i)))));
 		}
 
-		reactor.core.publisher.Flux.fromIterable(sent).concatMap(a::publish).blockLast(Duration.ofSeconds(60));
+		Flux.fromIterable(sent).concatMap(a::publish).blockLast(Duration.ofSeconds(60));
 
 		List<ClusterMessage> received = new ArrayList<>();
 		for (int i = 0; i < sent.size(); i++) {

@@ -16,6 +16,7 @@ import io.pushgateway.support.BlockHoundExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +52,7 @@ class KafkaClusterBusOutageTests {
 				.flatMap((i) -> bus.publish(message(i))
 					.subscribeOn(Schedulers.parallel())
 					.thenReturn((Object) "published")
-					.onErrorResume(ClusterBusException.class, (ex) -> reactor.core.publisher.Mono.just(ex)))
+					.onErrorResume(ClusterBusException.class, (ex) -> Mono.just(ex)))
 				.collectList()
 				.block(Duration.ofSeconds(30));
 			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

@@ -2,6 +2,8 @@ package io.pushgateway.codec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -102,7 +104,7 @@ class FrameCodecTests {
 			.withMessageContaining("exceeds the frame");
 		byte[] truncated = frame(this.msgpack, "t", "msg", "id", "1", "ev", "e", "d", "payload");
 		assertThatExceptionOfType(MalformedFrameException.class)
-			.isThrownBy(() -> this.msgpack.decode(java.util.Arrays.copyOf(truncated, truncated.length - 3)));
+			.isThrownBy(() -> this.msgpack.decode(Arrays.copyOf(truncated, truncated.length - 3)));
 	}
 
 	@Test
@@ -137,7 +139,7 @@ class FrameCodecTests {
 	}
 
 	private static Map<String, Value> unpack(byte[] bytes) throws IOException {
-		Map<String, Value> map = new java.util.HashMap<>();
+		Map<String, Value> map = new HashMap<>();
 		MessagePack.newDefaultUnpacker(bytes)
 			.unpackValue()
 			.asMapValue()

@@ -29,15 +29,16 @@ import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -223,7 +224,7 @@ class ClusterEndToEndTests {
 		});
 		assertThat(endpoint.lookup("sockets", sid).block()).containsEntry("uid", uid).containsEntry("node", nodeThree);
 		assertThat(endpoint.node().block()).extractingByKey("cluster")
-			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
 			.containsEntry("nodes", 3L);
 	}
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -324,7 +326,7 @@ class FaultSuiteTests {
 				.until(() -> clients.stream()
 					.allMatch((client) -> client.received().containsAll(sent.getOrDefault(client.uid(), Set.of()))));
 		}
-		catch (org.awaitility.core.ConditionTimeoutException ex) {
+		catch (ConditionTimeoutException ex) {
 			// reported as lost below
 		}
 		int sentCount = 0;
@@ -332,7 +334,7 @@ class FaultSuiteTests {
 		int received = 0;
 		int duplicates = 0;
 		int reconnects = 0;
-		Map<String, Integer> closes = new java.util.TreeMap<>();
+		Map<String, Integer> closes = new TreeMap<>();
 		for (ResumingClient client : clients) {
 			client.closes().forEach((code, count) -> closes.merge(code, count, Integer::sum));
 			Set<String> expected = sent.getOrDefault(client.uid(), Set.of());

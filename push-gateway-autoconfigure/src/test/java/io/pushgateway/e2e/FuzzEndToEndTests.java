@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -284,8 +285,8 @@ class FuzzEndToEndTests {
 				.getBytes(StandardCharsets.UTF_8);
 			if (fragmented) {
 				int half = body.length / 2;
-				socket.frame(false, 0, 1, true, java.util.Arrays.copyOfRange(body, 0, half));
-				socket.frame(true, 0, 0, true, java.util.Arrays.copyOfRange(body, half, body.length));
+				socket.frame(false, 0, 1, true, Arrays.copyOfRange(body, 0, half));
+				socket.frame(true, 0, 0, true, Arrays.copyOfRange(body, half, body.length));
 			}
 			else {
 				socket.frame(true, 0, 1, true, body);
@@ -319,7 +320,7 @@ class FuzzEndToEndTests {
 					packer.packString("ev").packString("echo").packString("d").packBinaryHeader(8);
 					packer.writePayload(randomBytes(random, 8));
 					byte[] whole = packer.toByteArray();
-					bytes = java.util.Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 1));
+					bytes = Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 1));
 				}
 				case 1 -> bytes = randomBytes(random, 1 + random.nextInt(64));
 				case 2 -> {
@@ -374,14 +375,6 @@ class FuzzEndToEndTests {
 		});
 	}
 
-	// helpers
-
-	private interface SocketTask {
-
-		String run(RawWebSocket socket) throws IOException;
-
-	}
-
 	private Supplier<String> onSocket(String subprotocol, SocketTask task) {
 		return () -> {
 			try (RawWebSocket socket = RawWebSocket.upgrade(gateway.port(), token, subprotocol)) {
@@ -431,6 +424,14 @@ class FuzzEndToEndTests {
 		int at = claims + random.nextInt(token.indexOf('.', claims) - claims);
 		chars[at] = (chars[at] == 'A') ? 'B' : 'A';
 		return new String(chars);
+	}
+
+	// helpers
+
+	private interface SocketTask {
+
+		String run(RawWebSocket socket) throws IOException;
+
 	}
 
 }

@@ -1,6 +1,9 @@
 package io.pushgateway.e2e;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -509,8 +512,7 @@ class GatewayEndToEndTests {
 			.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/push-api/broadcast?event=x"))
 			.header("Authorization", "Bearer " + API_TOKEN)
 			.header("Content-Type", "text/plain")
-			.POST(HttpRequest.BodyPublishers
-				.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[300 * 1024])))
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[300 * 1024])))
 			.build();
 		assertThat(HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode())
 			.isEqualTo(413);
@@ -521,7 +523,7 @@ class GatewayEndToEndTests {
 		String uid = "user with/slash-" + UUID.randomUUID();
 		TestClient client = connect(uid);
 		client.next("welcome");
-		String encoded = java.net.URLEncoder.encode(uid, StandardCharsets.UTF_8).replace("+", "%20");
+		String encoded = URLEncoder.encode(uid, StandardCharsets.UTF_8).replace("+", "%20");
 		assertThat(post("/push-api/users/" + encoded + "?event=decoded", API_TOKEN, "text/plain", "x").body())
 			.contains("\"localDeliveries\":1");
 		assertThat(client.next("push")).containsEntry("ev", "decoded");
@@ -554,7 +556,7 @@ class GatewayEndToEndTests {
 			}
 			return packer.toByteArray();
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			throw new AssertionError(ex);
 		}
 	}

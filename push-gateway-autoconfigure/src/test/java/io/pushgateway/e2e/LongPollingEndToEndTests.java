@@ -1,5 +1,8 @@
 package io.pushgateway.e2e;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -259,12 +262,12 @@ class LongPollingEndToEndTests {
 
 	@Test
 	void crossOriginRequestsNeedAnAllowedOrigin() throws Exception {
-		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-		HttpResponse<String> response = http.send(java.net.http.HttpRequest
-			.newBuilder(java.net.URI
+		HttpClient http = HttpClient.newHttpClient();
+		HttpResponse<String> response = http.send(HttpRequest
+			.newBuilder(URI
 				.create("http://127.0.0.1:" + gateway.port() + "/ws/poll/open?access_token=" + Tokens.forUser(uid())))
 			.header("Origin", "https://evil.example.com")
-			.POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+			.POST(HttpRequest.BodyPublishers.noBody())
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(403);
 	}

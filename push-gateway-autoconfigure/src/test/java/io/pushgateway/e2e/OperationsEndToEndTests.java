@@ -4,10 +4,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -173,9 +175,8 @@ class OperationsEndToEndTests {
 					statuses.add(101);
 					client.close();
 				}
-				catch (java.util.concurrent.CompletionException ex) {
-					statuses
-						.add(((java.net.http.WebSocketHandshakeException) ex.getCause()).getResponse().statusCode());
+				catch (CompletionException ex) {
+					statuses.add(((WebSocketHandshakeException) ex.getCause()).getResponse().statusCode());
 				}
 			}
 			assertThat(statuses).contains(429);

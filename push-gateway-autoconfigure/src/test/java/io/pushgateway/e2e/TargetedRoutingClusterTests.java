@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.RedisServer;
@@ -74,18 +75,15 @@ class TargetedRoutingClusterTests {
 			device.next("joined");
 		}
 		PushOperations fromNodeOne = nodes.get(0).bean(PushOperations.class);
-		await().until(() -> nodes.get(0)
-			.bean(io.pushgateway.core.PresenceOperations.class)
-			.guidConnections(guid)
-			.block() == 2);
+		await().until(() -> nodes.get(0).bean(PresenceOperations.class).guidConnections(guid).block() == 2);
 
 		String toUser = fromNodeOne.pushToUser(uid, "to-user", "u").block().messageId();
 		String toGuid = fromNodeOne.pushToGuid(guid, "to-guid", "g").block().messageId();
 		fromNodeOne.broadcast("marker", "end").block();
 
 		for (TestClient device : List.of(phone, laptop)) {
-			assertThat(device.next("push")).as(device == phone ? "phone" : "laptop").containsEntry("id", toUser);
-			assertThat(device.next("push")).as(device == phone ? "phone" : "laptop").containsEntry("id", toGuid);
+			assertThat(device.next("push")).as((device == phone) ? "phone" : "laptop").containsEntry("id", toUser);
+			assertThat(device.next("push")).as((device == phone) ? "phone" : "laptop").containsEntry("id", toGuid);
 			assertThat(device.next("push")).as("no duplicates").containsEntry("ev", "marker");
 		}
 	}

@@ -1,5 +1,6 @@
 package io.pushgateway.hub;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +39,7 @@ public class FakeConnection extends PushConnection {
 
 	@Override
 	public boolean write(ByteBuf frame) {
-		this.written.add(frame.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+		this.written.add(frame.toString(StandardCharsets.ISO_8859_1));
 		frame.release();
 		return this.closeCode == null;
 	}

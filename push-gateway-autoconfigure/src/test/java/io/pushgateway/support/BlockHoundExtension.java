@@ -50,18 +50,6 @@ public final class BlockHoundExtension implements BeforeEachCallback, AfterEachC
 	}
 
 	/**
-	 * Installs BlockHound as the JUnit launcher session opens.
-	 */
-	public static final class Installer implements LauncherSessionListener {
-
-		@Override
-		public void launcherSessionOpened(LauncherSession session) {
-			violations.clear();
-		}
-
-	}
-
-	/**
 	 * The violations recorded since the current test started.
 	 * @return the violations
 	 */
@@ -86,6 +74,18 @@ public final class BlockHoundExtension implements BeforeEachCallback, AfterEachC
 			trace.append("\tat ").append(elements[i]).append('\n');
 		}
 		return trace.toString();
+	}
+
+	/**
+	 * Installs BlockHound as the JUnit launcher session opens.
+	 */
+	public static final class Installer implements LauncherSessionListener {
+
+		@Override
+		public void launcherSessionOpened(LauncherSession session) {
+			violations.clear();
+		}
+
 	}
 
 }

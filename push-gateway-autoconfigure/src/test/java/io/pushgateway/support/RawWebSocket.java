@@ -1,10 +1,12 @@
 package io.pushgateway.support;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -192,7 +194,7 @@ public final class RawWebSocket implements AutoCloseable {
 		catch (SocketTimeoutException ex) {
 			return -1;
 		}
-		catch (java.net.SocketException ex) {
+		catch (SocketException ex) {
 			// reset by the server
 			return -2;
 		}
@@ -238,7 +240,7 @@ public final class RawWebSocket implements AutoCloseable {
 	private int readByte() throws IOException {
 		int b = this.in.read();
 		if (b < 0) {
-			throw new java.io.EOFException();
+			throw new EOFException();
 		}
 		return b;
 	}

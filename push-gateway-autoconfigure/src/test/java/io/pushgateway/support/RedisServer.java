@@ -2,13 +2,18 @@ package io.pushgateway.support;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * A real {@code redis-server} process on a free loopback port, started and stopped by the
@@ -94,9 +99,8 @@ public final class RedisServer implements AutoCloseable {
 	 * A started Lettuce connection factory for this server; the caller destroys it.
 	 * @return the connection factory
 	 */
-	public org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory connectionFactory() {
-		var factory = new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory(
-				new org.springframework.data.redis.connection.RedisStandaloneConfiguration("127.0.0.1", this.port));
+	public LettuceConnectionFactory connectionFactory() {
+		var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", this.port));
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;
@@ -152,15 +156,15 @@ public final class RedisServer implements AutoCloseable {
 	private static synchronized String bundledExecutable() throws IOException {
 		File binary = new File(System.getProperty("java.io.tmpdir"), "push-gateway-redis-server-6.2.6");
 		if (!binary.canExecute()) {
-			try (java.io.InputStream in = RedisServer.class.getResourceAsStream("/redis-server-6.2.6-v5-linux-amd64")) {
+			try (InputStream in = RedisServer.class.getResourceAsStream("/redis-server-6.2.6-v5-linux-amd64")) {
 				if (in == null) {
 					throw new IOException("no redis-server on the PATH and no bundled binary for this platform");
 				}
 				File partial = File.createTempFile("redis-server", ".partial");
-				Files.copy(in, partial.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+				Files.copy(in, partial.toPath(), StandardCopyOption.REPLACE_EXISTING);
 				partial.setExecutable(true);
-				Files.move(partial.toPath(), binary.toPath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-						java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+				Files.move(partial.toPath(), binary.toPath(), StandardCopyOption.REPLACE_EXISTING,
+						StandardCopyOption.ATOMIC_MOVE);
 			}
 		}
 		return binary.getAbsolutePath();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -130,7 +131,7 @@ public final class ResumingClient implements AutoCloseable {
 	 * @throws InterruptedException if interrupted
 	 */
 	public ResumingClient awaitConnected() throws InterruptedException {
-		if (!this.connected.await(TestClient.TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+		if (!this.connected.await(TestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 			throw new AssertionError(this.uid + " did not connect");
 		}
 		return this;

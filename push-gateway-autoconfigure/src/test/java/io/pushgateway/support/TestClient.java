@@ -1,11 +1,15 @@
 package io.pushgateway.support;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -14,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import org.msgpack.core.MessagePack;
@@ -41,24 +46,15 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 
 	private final StringBuilder text = new StringBuilder();
 
-	private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+	private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
-	private final java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
+	private final AtomicInteger pongs = new AtomicInteger();
 
 	private volatile boolean paused;
 
 	private volatile WebSocket socket;
 
 	private TestClient() {
-	}
-
-	/**
-	 * The close code and reason a client saw.
-	 *
-	 * @param code the close code
-	 * @param reason the reason
-	 */
-	public record Close(int code, String reason) {
 	}
 
 	public static TestClient connect(int port, String token) {
@@ -250,7 +246,7 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 	 * @return the frames received so far, drained
 	 */
 	public List<Map<String, Object>> drain() {
-		List<Map<String, Object>> drained = new java.util.ArrayList<>();
+		List<Map<String, Object>> drained = new ArrayList<>();
 		this.frames.drainTo(drained);
 		return drained;
 	}
@@ -275,12 +271,12 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 	private static Map<String, Object> decodeMessagePack(byte[] bytes) {
 		try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
 			Value value = unpacker.unpackValue();
-			Map<String, Object> frame = new java.util.LinkedHashMap<>();
+			Map<String, Object> frame = new LinkedHashMap<>();
 			value.asMapValue().map().forEach((key, entry) -> frame.put(key.asStringValue().asString(), toJava(entry)));
 			frame.put("_binary", true);
 			return frame;
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			throw new AssertionError(ex);
 		}
 	}
@@ -294,6 +290,15 @@ public final class TestClient implements WebSocket.Listener, AutoCloseable {
 			case NIL -> null;
 			default -> value.toString();
 		};
+	}
+
+	/**
+	 * The close code and reason a client saw.
+	 *
+	 * @param code the close code
+	 * @param reason the reason
+	 */
+	public record Close(int code, String reason) {
 	}
 
 }

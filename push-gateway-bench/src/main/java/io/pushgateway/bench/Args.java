@@ -1,6 +1,8 @@
 package io.pushgateway.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,16 +14,16 @@ final class Args {
 
 	private final Map<String, String> values;
 
-	private final java.util.List<String> positional;
+	private final List<String> positional;
 
-	private Args(Map<String, String> values, java.util.List<String> positional) {
+	private Args(Map<String, String> values, List<String> positional) {
 		this.values = values;
 		this.positional = positional;
 	}
 
 	static Args parse(String[] args) {
 		Map<String, String> values = new LinkedHashMap<>();
-		java.util.List<String> positional = new java.util.ArrayList<>();
+		List<String> positional = new ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
 			if (args[i].startsWith("--")) {
 				String name = args[i].substring(2);
@@ -55,7 +57,7 @@ final class Args {
 		return this.values.containsKey(name);
 	}
 
-	java.util.List<String> positional() {
+	List<String> positional() {
 		return this.positional;
 	}
 

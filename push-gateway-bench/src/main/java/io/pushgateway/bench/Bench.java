@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -156,7 +158,7 @@ public final class Bench {
 		}
 	}
 
-	/** Connect everything once and close it again. */
+	/* Connect everything once and close it again. */
 	private void warmUp(Server server, int perUser) throws Exception {
 		try (Workers warmUp = Workers.start(server, this.connections, this.workers, perUser, this.workDir)) {
 			warmUp.connect();
@@ -164,7 +166,7 @@ public final class Bench {
 		awaitConnections(server, 0);
 	}
 
-	/**
+	/*
 	 * Resident memory once it stopped falling after a collection: the JVM returns freed
 	 * heap to the system concurrently (G1 since JDK 17), so RSS read right after a GC is
 	 * whatever happened to be returned by then.
@@ -312,7 +314,7 @@ public final class Bench {
 	/** HTTP connections of the paced HTTP push load. */
 	private static final int PACED_HTTP_CONNECTIONS = 256;
 
-	/**
+	/*
 	 * WebSocket connections that leave room for {@code http} HTTP connections within one
 	 * server process's 20,000 open files (sockets, jars, epoll and pipe descriptors).
 	 */
@@ -320,7 +322,7 @@ public final class Bench {
 		return Math.min(this.connections, 18_900 - http);
 	}
 
-	/**
+	/*
 	 * Connection churn plus pushes for a long time: the server's heap after a full
 	 * collection, its open files and its RSS are sampled, and must stay flat.
 	 */
@@ -334,16 +336,15 @@ public final class Bench {
 		try (Workers load = Workers.start(server, connections, this.workers, 1, this.workDir)) {
 			int open = (int) load.connect().get("ok");
 			load.reset();
-			java.util.concurrent.CompletableFuture<JsonNode> pushes = java.util.concurrent.CompletableFuture
-				.supplyAsync(() -> {
-					try {
-						return server.post("/bench/targeted?rate=" + rate + "&seconds=" + seconds + "&users=" + open,
-								Duration.ofSeconds(seconds + 120L));
-					}
-					catch (Exception ex) {
-						throw new IllegalStateException(ex);
-					}
-				});
+			CompletableFuture<JsonNode> pushes = CompletableFuture.supplyAsync(() -> {
+				try {
+					return server.post("/bench/targeted?rate=" + rate + "&seconds=" + seconds + "&users=" + open,
+							Duration.ofSeconds(seconds + 120L));
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
 			List<Map<String, Object>> samples = new ArrayList<>();
 			long start = System.nanoTime();
 			long churned = 0;
@@ -381,7 +382,7 @@ public final class Bench {
 		}
 	}
 
-	/**
+	/*
 	 * Several gateway nodes with a real {@code redis-server} (session registry) and a
 	 * real Kafka broker (cluster bus, KRaft, from Maven Central jars), each node with its
 	 * own share of the connections: Redis memory per session, one broadcast to every
@@ -492,7 +493,7 @@ public final class Bench {
 		}
 	}
 
-	/**
+	/*
 	 * Copy a process's output to a log until a line contains {@code marker}; the rest of
 	 * that line.
 	 */
@@ -548,7 +549,7 @@ public final class Bench {
 		return percentiles;
 	}
 
-	/** Latency in milliseconds at fixed percentiles, for charts. */
+	/* Latency in milliseconds at fixed percentiles, for charts. */
 	static List<List<Double>> distribution(Histogram histogram) {
 		List<List<Double>> points = new ArrayList<>();
 		for (double percentile : new double[] { 0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100 }) {
@@ -561,7 +562,7 @@ public final class Bench {
 		return Math.round(value * 100) / 100.0;
 	}
 
-	/** Pushes through the HTTP API at a fixed rate: {sent with 200, failed}. */
+	/* Pushes through the HTTP API at a fixed rate: {sent with 200, failed}. */
 	private static long[] httpPaced(Server server, int users, int rate, int seconds) {
 		reactor.netty.http.client.HttpClient client = httpClient(server, PACED_HTTP_CONNECTIONS);
 		AtomicLong ok = new AtomicLong();
@@ -586,7 +587,7 @@ public final class Bench {
 		return new long[] { ok.get(), failed.get() };
 	}
 
-	/**
+	/*
 	 * Keeps {@code concurrency} HTTP pushes in flight for a time: {completed with 200,
 	 * failed}.
 	 */
@@ -598,7 +599,7 @@ public final class Bench {
 		Flux.range(0, concurrency)
 			.flatMap((lane) -> Flux.defer(() -> httpPush(client, users))
 				.repeat(() -> System.nanoTime() < end)
-				.doOnNext((status) -> (status == 200 ? ok : failed).incrementAndGet())
+				.doOnNext((status) -> ((status == 200) ? ok : failed).incrementAndGet())
 				.onErrorResume((error) -> {
 					failed.incrementAndGet();
 					return Mono.empty();
@@ -643,14 +644,14 @@ public final class Bench {
 		}
 	}
 
-	/**
+	/*
 	 * A free port below the ephemeral range (32768 and up on Linux), so no client socket
 	 * of an earlier run, bound to an ephemeral port, can collide with the server.
 	 */
 	static int freePort() {
 		for (int attempt = 0; attempt < 100; attempt++) {
 			int port = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
-			try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+			try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
 				return socket.getLocalPort();
 			}
 			catch (IOException ex) {
@@ -769,7 +770,7 @@ public final class Bench {
 			return call(request("/bench/stats").GET());
 		}
 
-		/** The open connections, without a collection. */
+		/* The open connections, without a collection. */
 		long connections() throws Exception {
 			return call(request("/bench/stats?gc=false").GET()).get("connections").asLong();
 		}
@@ -778,7 +779,7 @@ public final class Bench {
 			return call(request(path).POST(HttpRequest.BodyPublishers.noBody()));
 		}
 
-		/** A POST that takes long: the server answers when its paced run ends. */
+		/* A POST that takes long: the server answers when its paced run ends. */
 		JsonNode post(String path, Duration timeout) throws Exception {
 			return call(request(path).timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()));
 		}
@@ -824,7 +825,7 @@ public final class Bench {
 			return start(server, connections, count, perUser, workDir, 0, 0);
 		}
 
-		/**
+		/*
 		 * Workers whose connections start at global index {@code first}, numbered from
 		 * {@code firstWorker}.
 		 */
@@ -850,14 +851,14 @@ public final class Bench {
 			return new Workers(workers);
 		}
 
-		/** All workers of several groups, driven as one. */
+		/* All workers of several groups, driven as one. */
 		static Workers of(List<Workers> groups) {
 			List<Worker> all = new ArrayList<>();
 			groups.forEach((group) -> all.addAll(group.workers));
 			return new Workers(all);
 		}
 
-		/** Connect everything at once; {ok, failed, seconds}. */
+		/* Connect everything at once; {ok, failed, seconds}. */
 		Map<String, Object> connect() {
 			this.workers.forEach((worker) -> worker.send("go"));
 			int ok = 0;
@@ -890,7 +891,7 @@ public final class Bench {
 			return received;
 		}
 
-		/** Wait until the workers together received {@code expected} timed messages. */
+		/* Wait until the workers together received {@code expected} timed messages. */
 		long awaitReceived(long expected, Duration timeout) {
 			long deadline = System.nanoTime() + timeout.toNanos();
 			long received = received();
@@ -912,7 +913,7 @@ public final class Bench {
 			}
 		}
 
-		/** Ask every worker to close and reopen its share of {@code n} connections. */
+		/* Ask every worker to close and reopen its share of {@code n} connections. */
 		long churn(int n) {
 			int share = Math.max(1, n / this.workers.size());
 			this.workers.forEach((worker) -> worker.send("churn " + share));

@@ -4,9 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushResult;
 import io.pushgateway.hub.LocalHub;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -71,12 +73,11 @@ public class BenchGateway {
 			.build();
 	}
 
-	/**
+	/*
 	 * Issues pushes at a fixed rate from a pacing thread (never an event loop) and
 	 * answers with how many were sent, delivered on this node, and rejected.
 	 */
-	private static Mono<ServerResponse> paced(ServerRequest request,
-			java.util.function.Supplier<Mono<io.pushgateway.core.PushResult>> push) {
+	private static Mono<ServerResponse> paced(ServerRequest request, Supplier<Mono<PushResult>> push) {
 		int rate = Integer.parseInt(request.queryParam("rate").orElse("1000"));
 		int seconds = Integer.parseInt(request.queryParam("seconds").orElse("10"));
 		AtomicLong delivered = new AtomicLong();

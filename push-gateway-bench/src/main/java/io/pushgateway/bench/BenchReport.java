@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 
@@ -256,7 +257,7 @@ final class BenchReport {
 	}
 
 	private static void row(StringBuilder md, Map<String, Map<String, JsonNode>> results, List<String> targets,
-			String figure, String scenario, java.util.function.Function<JsonNode, String> value) {
+			String figure, String scenario, Function<JsonNode, String> value) {
 		md.append("| ").append(figure).append(" |");
 		for (String target : targets) {
 			JsonNode node = results.get(target).get(scenario);

@@ -194,17 +194,6 @@ public final class DashboardSnapshot {
 			.build(), HttpResponse.BodyHandlers.discarding());
 	}
 
-	/** Reads and drops what the server sends. */
-	private static final class Reader implements WebSocket.Listener {
-
-		@Override
-		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-			webSocket.request(1);
-			return CompletableFuture.completedFuture(null);
-		}
-
-	}
-
 	// the picture
 
 	private static final int PANEL_WIDTH = 420;
@@ -351,6 +340,17 @@ public final class DashboardSnapshot {
 
 	private static String escape(String text) {
 		return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+	}
+
+	/** Reads and drops what the server sends. */
+	private static final class Reader implements WebSocket.Listener {
+
+		@Override
+		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+			webSocket.request(1);
+			return CompletableFuture.completedFuture(null);
+		}
+
 	}
 
 	private record Line(String name, List<double[]> points) {

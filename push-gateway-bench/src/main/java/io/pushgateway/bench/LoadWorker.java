@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,6 +38,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -168,8 +170,7 @@ public final class LoadWorker {
 					ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
 					int length = histogram.encodeIntoCompressedByteBuffer(buffer);
 					print("{\"type\":\"report\",\"received\":" + this.received.sum() + ",\"hist\":\""
-							+ Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length))
-							+ "\"}");
+							+ Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length)) + "\"}");
 				}
 				case "quit" -> {
 					group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -182,7 +183,7 @@ public final class LoadWorker {
 		System.exit(0);
 	}
 
-	/**
+	/*
 	 * Close {@code n} open connections at random and open each again, as users leaving
 	 * and coming back would; on the event loop.
 	 */
@@ -273,7 +274,7 @@ public final class LoadWorker {
 
 	private final AtomicInteger logged = new AtomicInteger();
 
-	/**
+	/*
 	 * The first few failures go to standard error (the worker's log), the rest are
 	 * counted.
 	 */
@@ -288,7 +289,7 @@ public final class LoadWorker {
 		System.out.flush();
 	}
 
-	/**
+	/*
 	 * The send timestamp after {@code "n":} (digits, possibly quoted), or -1; scans the
 	 * frame in place without decoding it.
 	 */
@@ -328,7 +329,7 @@ public final class LoadWorker {
 
 		private boolean settled;
 
-		private io.netty.util.concurrent.ScheduledFuture<?> pings;
+		private ScheduledFuture<?> pings;
 
 		private final int index;
 
@@ -451,7 +452,7 @@ public final class LoadWorker {
 				}
 			}
 			else if ("socketio".equals(LoadWorker.this.target)) {
-				byte type = content.readableBytes() > 0 ? content.getByte(content.readerIndex()) : 0;
+				byte type = (content.readableBytes() > 0) ? content.getByte(content.readerIndex()) : 0;
 				if (type == '0' && content.readableBytes() > 1 && content.getByte(content.readerIndex() + 1) == '{') {
 					// Engine.IO open: connect to the default namespace
 					channel.writeAndFlush(new TextWebSocketFrame("40"));

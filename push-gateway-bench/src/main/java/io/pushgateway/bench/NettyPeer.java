@@ -55,7 +55,7 @@ public final class NettyPeer {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int port = Integer.parseInt(args.length > 0 ? args[0] : "8090");
+		int port = Integer.parseInt((args.length > 0) ? args[0] : "8090");
 		new NettyPeer().run(port);
 	}
 

@@ -3,6 +3,7 @@ package io.pushgateway.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * What Linux accounts for a process: resident memory ({@code VmRSS} in
@@ -63,7 +64,7 @@ final class ProcStats {
 	 * @return the count
 	 */
 	static long openFiles(long pid) {
-		try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+		try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
 			return fds.count();
 		}
 		catch (IOException ex) {

@@ -1,5 +1,6 @@
 package io.pushgateway.bench;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,15 +29,6 @@ final class Svg {
 	private static final int BOTTOM = 60;
 
 	private Svg() {
-	}
-
-	/**
-	 * A named series of values.
-	 *
-	 * @param name the legend label
-	 * @param values one value per category (bars) or per point (lines)
-	 */
-	record Series(String name, List<Double> values) {
 	}
 
 	/**
@@ -96,7 +88,7 @@ final class Svg {
 							x, TOP, x, HEIGHT - BOTTOM));
 			svg.append(String.format(Locale.ROOT,
 					"<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">p%s</text>%n", x,
-					HEIGHT - BOTTOM + 18, java.math.BigDecimal.valueOf(tick).stripTrailingZeros().toPlainString()));
+					HEIGHT - BOTTOM + 18, BigDecimal.valueOf(tick).stripTrailingZeros().toPlainString()));
 		}
 		svg.append(String.format(Locale.ROOT,
 				"<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">percentile</text>%n",
@@ -117,7 +109,7 @@ final class Svg {
 		return svg.append("</svg>\n").toString();
 	}
 
-	/** A round value axis maximum above every value. */
+	/* A round value axis maximum above every value. */
 	private static double top(List<Series> series) {
 		return niceCeiling(
 				series.stream().flatMap((s) -> s.values().stream()).mapToDouble(Double::doubleValue).max().orElse(1));
@@ -187,6 +179,15 @@ final class Svg {
 
 	private static String escape(String text) {
 		return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+	}
+
+	/**
+	 * A named series of values.
+	 *
+	 * @param name the legend label
+	 * @param values one value per category (bars) or per point (lines)
+	 */
+	record Series(String name, List<Double> values) {
 	}
 
 }

@@ -1,7 +1,10 @@
 package io.pushgateway.bench;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,7 @@ class BenchSmokeTests {
 	Path work;
 
 	private Bench bench(String... extra) {
-		List<String> args = new java.util.ArrayList<>(List.of("--work-dir", this.work.toString(), "--connections", "40",
+		List<String> args = new ArrayList<>(List.of("--work-dir", this.work.toString(), "--connections", "40",
 				"--workers", "2", "--seconds", "1", "--broadcasts", "2", "--broadcast-rate", "5", "--rate", "50",
 				"--concurrency", "8", "--settle-ms", "100", "--warm-up-seconds", "1", "--warm-up-broadcasts", "1",
 				"--soak-seconds", "2", "--sample-seconds", "1", "--churn", "4"));
@@ -98,7 +101,7 @@ class BenchSmokeTests {
 	}
 
 	private static boolean onPath(String command) {
-		return java.util.Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
+		return Arrays.stream(System.getenv("PATH").split(File.pathSeparator))
 			.anyMatch((dir) -> Files.isExecutable(Path.of(dir, command)));
 	}
 

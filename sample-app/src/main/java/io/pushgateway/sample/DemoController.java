@@ -1,5 +1,6 @@
 package io.pushgateway.sample;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -39,14 +40,14 @@ class DemoController {
 
 	DemoController(PushOperations push, @Value("${push.gateway.auth.jwt.secret}") String secret) {
 		this.push = push;
-		this.secret = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		this.secret = secret.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
 	 * Issues a demo token for any user, valid for one hour. A real application issues
 	 * tokens only after its own login.
 	 * @param uid the user ID
-	 * @param guids GUIDs the token grants
+	 * @param guids the GUIDs the token grants
 	 * @return the token
 	 * @throws JOSEException if signing fails
 	 */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -105,7 +106,7 @@ class SampleApplicationTests {
 		assertThat(set.statusCode()).isEqualTo(204);
 		assertThat(get("/actuator/loggers/io.pushgateway.connections").body())
 			.contains("\"configuredLevel\":\"DEBUG\"");
-		assertThat(org.slf4j.LoggerFactory.getLogger("io.pushgateway.connections").isDebugEnabled()).isTrue();
+		assertThat(LoggerFactory.getLogger("io.pushgateway.connections").isDebugEnabled()).isTrue();
 		HttpResponse<String> node = get("/actuator/pushgateway");
 		assertThat(node.statusCode()).isEqualTo(200);
 		assertThat(node.body()).contains("\"accepting\":true");

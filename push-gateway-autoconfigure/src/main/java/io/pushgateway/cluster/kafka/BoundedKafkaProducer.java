@@ -138,7 +138,7 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 		this.producer.close(Duration.ofSeconds(5));
 	}
 
-	/**
+	/*
 	 * Rejects like {@link ThreadPoolExecutor.AbortPolicy} without its message, which
 	 * prints the executor and so takes the executor's lock: a publish that finds the
 	 * queue full must fail at once, not wait for a lock on an event loop.

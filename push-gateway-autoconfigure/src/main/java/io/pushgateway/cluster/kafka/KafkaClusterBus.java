@@ -1,13 +1,16 @@
 package io.pushgateway.cluster.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 import io.pushgateway.cluster.BusRecord;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -143,11 +147,11 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	}
 
 	@Override
-	public Mono<Void> publish(ClusterMessage message, java.util.Set<String> nodes) {
+	public Mono<Void> publish(ClusterMessage message, Set<String> nodes) {
 		return Flux.fromIterable(nodes).concatMap((node) -> publish(message, node)).then();
 	}
 
-	private Mono<Void> publish(ClusterMessage message, @org.jspecify.annotations.Nullable String toNode) {
+	private Mono<Void> publish(ClusterMessage message, @Nullable String toNode) {
 		return Mono.defer(() -> {
 			BusRecord record = BusRecord.of(message, this.nodeId, this.instance);
 			return this.producer.send((producer) -> {
@@ -158,16 +162,15 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 				record.headers()
 					.forEach((header) -> producerRecord.headers().add(new RecordHeader(header.name(), header.value())));
 				if (toNode != null) {
-					producerRecord.headers()
-						.add(new RecordHeader(TO_NODE, toNode.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+					producerRecord.headers().add(new RecordHeader(TO_NODE, toNode.getBytes(StandardCharsets.UTF_8)));
 				}
 				return producerRecord;
 			}).onErrorMap(KafkaPublishException.class, (ex) -> new ClusterBusException(ex.getMessage(), ex));
 		});
 	}
 
-	/** Runs on the publisher thread, where reading metadata may block. */
-	private int mailboxPartition(org.apache.kafka.clients.producer.Producer<String, byte[]> producer, String node) {
+	/* Runs on the publisher thread, where reading metadata may block. */
+	private int mailboxPartition(Producer<String, byte[]> producer, String node) {
 		int partitions = this.mailboxPartitions;
 		if (partitions == 0) {
 			partitions = producer.partitionsFor(this.settings.mailboxTopic()).size();
@@ -302,7 +305,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (infos.isEmpty() && System.nanoTime() < deadline && this.running) {
-			java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+			LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
 			infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
 		}
 		if (infos.isEmpty()) {

@@ -3,16 +3,17 @@ package io.pushgateway.cluster.redis;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.UUID;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.cluster.BusRecord;
 import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.spi.BusHealth;
+import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;
@@ -113,7 +114,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 
 	/** Publishes to each node's own channel, {@code {channel}:{node}}. */
 	@Override
-	public Mono<Void> publish(ClusterMessage message, java.util.Set<String> nodes) {
+	public Mono<Void> publish(ClusterMessage message, Set<String> nodes) {
 		return Flux.fromIterable(nodes).concatMap((node) -> publish(message, this.channel + ':' + node)).then();
 	}
 

@@ -1,5 +1,7 @@
 package io.pushgateway.registry.redis;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,12 +15,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.core.ClusterStats;
+import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
@@ -69,7 +76,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 public final class RedisSessionRegistry implements SessionRegistry, SmartLifecycle {
 
 	/** Stops after the node has drained its connections, so their removal is written. */
-	public static final int PHASE = io.pushgateway.hub.NodeLifecycle.PHASE - 1;
+	public static final int PHASE = NodeLifecycle.PHASE - 1;
 
 	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
 
@@ -143,7 +150,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 				this.queued, AtomicInteger::get);
 	}
 
-	/**
+	/*
 	 * Loads a script once, so no file is read on a Reactor thread later; several parts
 	 * are concatenated, which is how scripts share Lua functions.
 	 */
@@ -154,8 +161,8 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 				script.append(new ClassPathResource(part, RedisSessionRegistry.class)
 					.getContentAsString(StandardCharsets.UTF_8));
 			}
-			catch (java.io.IOException ex) {
-				throw new java.io.UncheckedIOException(ex);
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
 			}
 		}
 		return RedisScript.of(script.toString(), type);
@@ -174,7 +181,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		op[0] = "R";
 		op[1] = Long.toString(session.socketId());
 		op[2] = session.uid();
-		op[3] = Long.toString(io.pushgateway.id.SnowflakeIdGenerator.timestampOf(session.socketId()).toEpochMilli());
+		op[3] = Long.toString(SnowflakeIdGenerator.timestampOf(session.socketId()).toEpochMilli());
 		op[4] = Long.toString(session.lastSeen());
 		op[5] = Integer.toString(guids.size());
 		int i = 6;
@@ -229,7 +236,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		heartbeat().then(flush()).block(this.settings.commandTimeout().multipliedBy(2));
 	}
 
-	private Disposable every(String operation, Duration period, java.util.function.Supplier<Mono<?>> task) {
+	private Disposable every(String operation, Duration period, Supplier<Mono<?>> task) {
 		return Flux.interval(period, period, Schedulers.parallel())
 			.onBackpressureDrop()
 			.concatMap((tick) -> task.get().onErrorResume((error) -> {
@@ -288,7 +295,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 			.then(Mono.fromRunnable(this::healthy));
 	}
 
-	/**
+	/*
 	 * Rewrite every session of this node from the hub, then remove the node's sessions
 	 * Redis still holds but the hub does not (closed while Redis was unreachable).
 	 */
@@ -449,25 +456,25 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	// read side
 
 	@Override
-	public Mono<Set<String>> nodesOf(io.pushgateway.core.PushTarget target) {
+	public Mono<Set<String>> nodesOf(PushTarget target) {
 		Flux<String> nodes;
-		if (target instanceof io.pushgateway.core.PushTarget.User user) {
+		if (target instanceof PushTarget.User user) {
 			nodes = this.redis.<String, String>opsForHash().values(key("user:clients:" + user.uid()));
 		}
-		else if (target instanceof io.pushgateway.core.PushTarget.Users users) {
+		else if (target instanceof PushTarget.Users users) {
 			nodes = Flux.fromIterable(new HashSet<>(users.uids()))
 				.flatMap((uid) -> this.redis.<String, String>opsForHash().values(key("user:clients:" + uid)), 32);
 		}
-		else if (target instanceof io.pushgateway.core.PushTarget.Guid guid) {
+		else if (target instanceof PushTarget.Guid guid) {
 			nodes = this.redis.<String, String>opsForHash().values(key("guid:clients:" + guid.guid()));
 		}
-		else if (target instanceof io.pushgateway.core.PushTarget.Socket socket) {
+		else if (target instanceof PushTarget.Socket socket) {
 			nodes = this.redis.<String, String>opsForHash().get(key("client:" + socket.socketId()), "node").flux();
 		}
 		else {
 			return Mono.empty();
 		}
-		return nodes.collect(java.util.stream.Collectors.toSet()).timeout(this.settings.commandTimeout());
+		return nodes.collect(Collectors.toSet()).timeout(this.settings.commandTimeout());
 	}
 
 	@Override

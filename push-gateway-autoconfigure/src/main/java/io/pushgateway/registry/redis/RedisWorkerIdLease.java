@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -76,7 +77,7 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 		logger.info("Leased Snowflake worker ID " + this.workerId);
 	}
 
-	private reactor.core.publisher.Mono<Long> renew() {
+	private Mono<Long> renew() {
 		return this.redis
 			.execute(RENEW, List.of(this.keyPrefix + ":worker:" + this.workerId),
 					List.of(this.owner, Long.toString(this.lease.toMillis())))
@@ -87,7 +88,7 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 							+ this.lease.toSeconds() + " s?); IDs may collide if another node leased it");
 				}
 			})
-			.onErrorResume((error) -> reactor.core.publisher.Mono.empty());
+			.onErrorResume((error) -> Mono.empty());
 	}
 
 	@Override
@@ -99,7 +100,7 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 	public void destroy() {
 		this.renewal.dispose();
 		this.redis.delete(this.keyPrefix + ":worker:" + this.workerId)
-			.onErrorResume((error) -> reactor.core.publisher.Mono.empty())
+			.onErrorResume((error) -> Mono.empty())
 			.block(Duration.ofSeconds(2));
 	}
 

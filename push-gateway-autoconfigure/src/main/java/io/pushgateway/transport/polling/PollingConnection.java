@@ -2,6 +2,8 @@ package io.pushgateway.transport.polling;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +57,7 @@ final class PollingConnection extends PushConnection {
 
 	private final GatewayMetrics metrics;
 
-	private final java.time.Clock clock;
+	private final Clock clock;
 
 	private final Consumer<PollingConnection> onClose;
 
@@ -84,9 +86,9 @@ final class PollingConnection extends PushConnection {
 
 	private String closeReason = "";
 
-	PollingConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec,
-			java.time.Clock clock, EventExecutor loop, String secret, long maxQueuedBytes, long holdMillis,
-			GatewayMetrics metrics, Consumer<PollingConnection> onClose) {
+	PollingConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec, Clock clock,
+			EventExecutor loop, String secret, long maxQueuedBytes, long holdMillis, GatewayMetrics metrics,
+			Consumer<PollingConnection> onClose) {
 		super(socketId, principal, guids, codec, clock.millis());
 		this.loop = loop;
 		this.secret = secret;
@@ -214,7 +216,7 @@ final class PollingConnection extends PushConnection {
 		return new Batch(200, seq, body, this.closing ? this.closeCode : 0, this.closing ? this.closeReason : "");
 	}
 
-	/**
+	/*
 	 * Joins the queued frames into one body: a JSON array of the frames, or a MessagePack
 	 * array of them, written around the already encoded bytes so nothing is encoded
 	 * twice.
@@ -312,7 +314,7 @@ final class PollingConnection extends PushConnection {
 	record Batch(int status, long seq, byte[] body, int closeCode, String closeReason) {
 
 		static Batch error(int status, String message) {
-			return new Batch(status, -1, (message + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, "");
+			return new Batch(status, -1, (message + "\n").getBytes(StandardCharsets.UTF_8), 0, "");
 		}
 
 	}

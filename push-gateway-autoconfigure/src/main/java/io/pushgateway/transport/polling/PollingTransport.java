@@ -1,5 +1,6 @@
 package io.pushgateway.transport.polling;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -224,7 +226,7 @@ public final class PollingTransport implements NettyRouteProvider {
 	}
 
 	private PollingConnection start(Admission.Admitted admitted, FrameCodec codec, Channel channel,
-			@Nullable String since, java.net.@Nullable InetAddress remote) {
+			@Nullable String since, @Nullable InetAddress remote) {
 		byte[] secret = new byte[16];
 		this.random.nextBytes(secret);
 		PollingConnection session = new PollingConnection(this.ids.nextId(), admitted.principal(), admitted.guids(),
@@ -451,7 +453,7 @@ public final class PollingTransport implements NettyRouteProvider {
 			.then();
 	}
 
-	/**
+	/*
 	 * A batch body is a JSON array ({@code [}) or a MessagePack array (0x90-0x9f, 0xdc,
 	 * 0xdd).
 	 */
@@ -476,7 +478,7 @@ public final class PollingTransport implements NettyRouteProvider {
 	}
 
 	private static @Nullable String first(QueryStringDecoder query, String name) {
-		java.util.List<String> values = query.parameters().get(name);
+		List<String> values = query.parameters().get(name);
 		return (values != null && !values.isEmpty()) ? values.get(0) : null;
 	}
 

@@ -108,9 +108,8 @@ final class WebSocketConnection extends PushConnection {
 		// the close frame queues behind whatever the client has not read yet; a client
 		// that
 		// never reads it must not hold the socket open
-		this.channel.eventLoop().schedule(() -> {
-			this.channel.close();
-		}, this.closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		this.channel.eventLoop()
+			.schedule(() -> this.channel.close(), this.closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		// then half-close: the client reads the close frame and the end of the stream,
 		// while what it still sends is read and dropped. Closing the socket at once
 		// (Reactor Netty's sendClose) would make the kernel reset a connection with

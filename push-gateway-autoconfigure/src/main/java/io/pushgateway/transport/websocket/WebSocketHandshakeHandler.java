@@ -1,8 +1,13 @@
 package io.pushgateway.transport.websocket;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -41,6 +46,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
+import reactor.util.context.Context;
 
 /**
  * Handles a request to the WebSocket endpoint: checks the origin, negotiates the
@@ -61,12 +67,12 @@ public final class WebSocketHandshakeHandler
 	 * trace, once per connection: thousands of lines when a node's clients all drop at
 	 * once. It is an ordinary disconnect, so this connection's chain logs it at DEBUG.
 	 */
-	private static final reactor.util.context.Context DROPPED_ERRORS = reactor.util.context.Context
-		.of("reactor.onErrorDropped.local", (java.util.function.Consumer<Throwable>) (error) -> {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Error after the connection ended: " + error);
-			}
-		});
+	private static final Context DROPPED_ERRORS = Context.of("reactor.onErrorDropped.local",
+			(Consumer<Throwable>) (error) -> {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Error after the connection ended: " + error);
+				}
+			});
 
 	private final WebSocketSettings settings;
 
@@ -94,14 +100,14 @@ public final class WebSocketHandshakeHandler
 
 	private final String nodeId;
 
-	private final java.time.Clock clock;
+	private final Clock clock;
 
 	/** Recovers each new connection's user stream; {@code null} without recovery. */
 	private final @Nullable RecoveryCoordinator recovery;
 
 	public WebSocketHandshakeHandler(WebSocketSettings settings, Admission admission, LocalHub hub,
 			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, GatewayMetrics metrics,
-			String nodeId, java.time.Clock clock, @Nullable RecoveryCoordinator recovery) {
+			String nodeId, Clock clock, @Nullable RecoveryCoordinator recovery) {
 		this.recovery = recovery;
 		this.settings = settings;
 		this.admission = admission;
@@ -188,13 +194,13 @@ public final class WebSocketHandshakeHandler
 		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
 	}
 
-	private static java.net.@Nullable InetAddress remoteAddress(HttpServerRequest request) {
-		java.net.InetSocketAddress remote = request.remoteAddress();
+	private static @Nullable InetAddress remoteAddress(HttpServerRequest request) {
+		InetSocketAddress remote = request.remoteAddress();
 		return (remote != null) ? remote.getAddress() : null;
 	}
 
 	private Publisher<Void> connect(WebsocketInbound in, WebsocketOutbound out, PushPrincipal principal,
-			Set<String> guids, FrameCodec codec, @Nullable String since, java.net.@Nullable InetAddress remote) {
+			Set<String> guids, FrameCodec codec, @Nullable String since, @Nullable InetAddress remote) {
 		Channel[] channel = new Channel[1];
 		in.withConnection((connection) -> channel[0] = connection.channel());
 		WebSocketConnection connection = new WebSocketConnection(this.ids.nextId(), principal, guids, codec,
@@ -270,7 +276,7 @@ public final class WebSocketHandshakeHandler
 					(corrupted.closeStatus() != null) ? corrupted.closeStatus().code() : CloseCodes.PROTOCOL_ERROR,
 					"protocol error");
 		}
-		else if (error instanceof java.io.IOException) {
+		else if (error instanceof IOException) {
 			// the client went away without a close frame (a reset, an abrupt end): an
 			// ordinary disconnect, not a server error; the connection leaves the hub when
 			// its inbound ends

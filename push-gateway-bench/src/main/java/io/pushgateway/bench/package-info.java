@@ -1,0 +1,4 @@
+/**
+ * The benchmark: load generator, reference peers and scenarios.
+ */
+package io.pushgateway.bench;
