@@ -12,6 +12,7 @@ import io.pushgateway.codec.ClientFrame;
 import io.pushgateway.codec.MalformedFrameException;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Payload;
+import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.UpstreamHandler;
@@ -123,20 +124,21 @@ public class ClientFrameHandler {
 			this.metrics.limited(limit);
 			close(connection, CloseCodes.RATE_LIMITED, "more than " + (limit.startsWith("messages")
 					? this.maxMessagesPerSecond + " messages" : this.maxBytesPerSecond + " bytes") + " per second",
-					"rate_limited");
+					CloseReason.RATE_LIMITED);
 			return;
 		}
 		if (binary != connection.codec().binary()) {
 			this.metrics.frameIn("unsupported", bytes.length);
 			close(connection, CloseCodes.UNSUPPORTED_DATA,
-					(binary ? "binary" : "text") + " frame on " + connection.codec().subprotocol(), "unsupported_data");
+					(binary ? "binary" : "text") + " frame on " + connection.codec().subprotocol(),
+					CloseReason.UNSUPPORTED_DATA);
 			return;
 		}
 		if (!binary && !ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8)) {
 			// the JSON codec copies payload values without decoding them: without this
 			// check invalid UTF-8 would travel upstream and back to clients
 			this.metrics.frameIn("malformed", bytes.length);
-			close(connection, CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8", "invalid_payload");
+			close(connection, CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8", CloseReason.INVALID_PAYLOAD);
 			return;
 		}
 		ClientFrame frame;
@@ -145,7 +147,8 @@ public class ClientFrameHandler {
 		}
 		catch (MalformedFrameException ex) {
 			this.metrics.frameIn("malformed", bytes.length);
-			close(connection, CloseCodes.MALFORMED_FRAME, "malformed frame: " + ex.getMessage(), "malformed_frame");
+			close(connection, CloseCodes.MALFORMED_FRAME, "malformed frame: " + ex.getMessage(),
+					CloseReason.MALFORMED_FRAME);
 			return;
 		}
 		if (frame instanceof ClientFrame.Ping) {
@@ -280,7 +283,7 @@ public class ClientFrameHandler {
 		return null;
 	}
 
-	private void close(PushConnection connection, int code, String reason, String metric) {
+	private void close(PushConnection connection, int code, String reason, CloseReason metric) {
 		this.metrics.closed(metric);
 		connection.close(code, reason);
 	}

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Push;
 import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
@@ -163,7 +164,7 @@ public class NodeLifecycle implements SmartLifecycle {
 		else if (message instanceof ClusterMessage.Disconnect disconnect) {
 			PushConnection connection = this.hub.connection(disconnect.socketId());
 			if (connection != null) {
-				this.metrics.closed("replaced");
+				this.metrics.closed(CloseReason.REPLACED);
 				connection.close(disconnect.code(), disconnect.reason());
 			}
 		}
@@ -182,14 +183,14 @@ public class NodeLifecycle implements SmartLifecycle {
 		long deadline = now - this.heartbeatTimeout.toMillis();
 		for (PushConnection connection : this.hub.connections()) {
 			if (connection.lastSeen() < deadline && connection.isOpen()) {
-				this.metrics.closed("heartbeat_timeout");
+				this.metrics.closed(CloseReason.HEARTBEAT_TIMEOUT);
 				connection.close(CloseCodes.HEARTBEAT_TIMEOUT,
 						"no heartbeat within " + this.heartbeatTimeout.toMillis() + " ms");
 			}
 			else {
 				Instant expiresAt = connection.principal().expiresAt();
 				if (expiresAt != null && expiresAt.toEpochMilli() <= now && connection.isOpen()) {
-					this.metrics.closed("token_expired");
+					this.metrics.closed(CloseReason.TOKEN_EXPIRED);
 					connection.close(CloseCodes.TOKEN_EXPIRED, "credential expired; reconnect with a new one");
 				}
 			}

@@ -95,10 +95,8 @@ public class GatewayMetrics {
 				"rate_limited")) {
 			handshakeCounter(outcome);
 		}
-		for (String reason : List.of("slow_consumer", "heartbeat_timeout", "replaced", "malformed_frame",
-				"unsupported_data", "invalid_payload", "message_too_big", "protocol_error", "rate_limited",
-				"token_expired", "client")) {
-			closesCounter(reason);
+		for (CloseReason reason : CloseReason.values()) {
+			closesCounter(reason.tag());
 		}
 		for (String limit : List.of("messages_per_second", "bytes_per_second", "connections_per_ip",
 				"handshakes_per_ip")) {
@@ -327,10 +325,10 @@ public class GatewayMetrics {
 
 	/**
 	 * A connection was closed by the server.
-	 * @param reason the reason, such as {@code slow_consumer}
+	 * @param reason why
 	 */
-	public void closed(String reason) {
-		closesCounter(reason).increment();
+	public void closed(CloseReason reason) {
+		closesCounter(reason.tag()).increment();
 	}
 
 	private Counter counter(String name, String tag, String value, String description) {

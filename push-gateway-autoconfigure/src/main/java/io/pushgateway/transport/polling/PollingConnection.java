@@ -16,6 +16,7 @@ import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
 import org.jspecify.annotations.Nullable;
@@ -122,7 +123,7 @@ final class PollingConnection extends PushConnection {
 		int size = frame.readableBytes();
 		if (this.queuedBytes + size > this.maxQueuedBytes) {
 			frame.release();
-			this.metrics.closed("slow_consumer");
+			this.metrics.closed(CloseReason.SLOW_CONSUMER);
 			close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
 			return false;
 		}

@@ -29,6 +29,7 @@ import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
@@ -237,7 +238,7 @@ public final class PollingTransport implements NettyRouteProvider {
 		session.setRemoteAddress(remote);
 		this.admission.ipLimits().opened(remote);
 		for (PushConnection evicted : this.hub.register(session)) {
-			this.metrics.closed("replaced");
+			this.metrics.closed(CloseReason.REPLACED);
 			evicted.close(CloseCodes.REPLACED, "replaced by a newer connection of the same user");
 		}
 		session.send(new ServerFrame.Welcome(session.socketId(), session.uid(), this.nodeId,
@@ -324,7 +325,7 @@ public final class PollingTransport implements NettyRouteProvider {
 	}
 
 	private void closeByClient(PollingConnection session) {
-		this.metrics.closed("client");
+		this.metrics.closed(CloseReason.CLIENT);
 		session.close(CloseCodes.NORMAL, "closed by client");
 	}
 

@@ -19,6 +19,7 @@ import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
 
@@ -73,7 +74,7 @@ final class WebSocketConnection extends PushConnection {
 		}
 		if (buffer.totalPendingWriteBytes() + frame.readableBytes() > this.maxQueuedBytes) {
 			frame.release();
-			this.metrics.closed("slow_consumer");
+			this.metrics.closed(CloseReason.SLOW_CONSUMER);
 			close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
 			return false;
 		}

@@ -30,6 +30,7 @@ import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.PushPrincipal;
@@ -209,7 +210,7 @@ public final class WebSocketHandshakeHandler
 		connection.setRemoteAddress(remote);
 		this.admission.ipLimits().opened(remote);
 		for (PushConnection evicted : this.hub.register(connection)) {
-			this.metrics.closed("replaced");
+			this.metrics.closed(CloseReason.REPLACED);
 			evicted.close(CloseCodes.REPLACED, "replaced by a newer connection of the same user");
 		}
 		connection.send(new ServerFrame.Welcome(connection.socketId(), principal.uid(), this.nodeId,
@@ -240,12 +241,12 @@ public final class WebSocketHandshakeHandler
 		if (frame.rsv() != 0) {
 			// Reactor Netty's decoder always allows extensions; this server negotiates
 			// none, so a reserved bit is a protocol error (RFC 6455, section 5.2)
-			this.metrics.closed("protocol_error");
+			this.metrics.closed(CloseReason.PROTOCOL_ERROR);
 			connection.close(CloseCodes.PROTOCOL_ERROR, "reserved bits set without an extension");
 			return;
 		}
 		if (frame.content().readableBytes() > this.settings.maxFrameSize()) {
-			this.metrics.closed("message_too_big");
+			this.metrics.closed(CloseReason.MESSAGE_TOO_BIG);
 			connection.close(CloseCodes.MESSAGE_TOO_BIG,
 					"message larger than " + this.settings.maxFrameSize() + " bytes");
 			return;
@@ -266,12 +267,12 @@ public final class WebSocketHandshakeHandler
 	private void onInboundError(WebSocketConnection connection, Throwable error) {
 		if (error instanceof TooLongFrameException || (error instanceof CorruptedWebSocketFrameException corrupted
 				&& corrupted.closeStatus() != null && corrupted.closeStatus().code() == CloseCodes.MESSAGE_TOO_BIG)) {
-			this.metrics.closed("message_too_big");
+			this.metrics.closed(CloseReason.MESSAGE_TOO_BIG);
 			connection.close(CloseCodes.MESSAGE_TOO_BIG,
 					"message larger than " + this.settings.maxFrameSize() + " bytes");
 		}
 		else if (error instanceof CorruptedWebSocketFrameException corrupted) {
-			this.metrics.closed("protocol_error");
+			this.metrics.closed(CloseReason.PROTOCOL_ERROR);
 			connection.close(
 					(corrupted.closeStatus() != null) ? corrupted.closeStatus().code() : CloseCodes.PROTOCOL_ERROR,
 					"protocol error");

@@ -1,0 +1,123 @@
+package io.pushgateway.hub;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.LocalClusterBus;
+import io.pushgateway.spi.UpstreamHandler;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the frame handler answers to each kind of client frame, with the codes the
+ * protocol documents, on a connection that records what it is sent.
+ *
+ * @author Push Gateway team
+ */
+class ClientFrameHandlerTests {
+
+	private final LocalHub hub = new LocalHub(0);
+
+	private final GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), this.hub);
+
+	private ClientFrameHandler handler(int maxGuids, int maxInFlight, int maxMessagesPerSecond) {
+		List<UpstreamHandler> handlers = List.of(
+				UpstreamHandler.forEvent("echo", (message) -> Mono.just(message.payload())),
+				UpstreamHandler.forEvent("never", (message) -> Mono.never()),
+				UpstreamHandler.forEvent("boom", (message) -> Mono.error(new IllegalStateException("secret detail"))));
+		GuidAuthorizer authorizer = (principal, guid) -> Mono.just(guid.startsWith("open-"));
+		return new ClientFrameHandler(this.hub, handlers, authorizer, this.metrics, "n1", maxGuids, maxInFlight,
+				Duration.ofSeconds(5), Clock.systemUTC(),
+				new AckTracker(new LocalClusterBus(), 10, Duration.ofSeconds(5)),
+				new ClientFrameHandler.RateLimits(maxMessagesPerSecond, 0), null);
+	}
+
+	private FakeConnection connection() {
+		FakeConnection connection = new FakeConnection(1, "alice");
+		this.hub.register(connection);
+		return connection;
+	}
+
+	private static void send(ClientFrameHandler handler, FakeConnection connection, String frame) {
+		handler.onFrame(connection, frame.getBytes(StandardCharsets.UTF_8), false);
+	}
+
+	private static String last(FakeConnection connection) {
+		return connection.written.get(connection.written.size() - 1);
+	}
+
+	@Test
+	void pingIsAnsweredWithPong() {
+		FakeConnection connection = connection();
+		send(handler(4, 4, 0), connection, "{\"t\":\"ping\"}");
+		assertThat(last(connection)).contains("\"t\":\"pong\"");
+	}
+
+	@Test
+	void aMessageGoesToTheHandlerOfItsEventAndIsRepliedTo() {
+		FakeConnection connection = connection();
+		send(handler(4, 4, 0), connection, "{\"t\":\"msg\",\"id\":\"m1\",\"ev\":\"echo\",\"d\":{\"a\":1}}");
+		assertThat(last(connection)).contains("\"t\":\"reply\"").contains("\"id\":\"m1\"").contains("{\"a\":1}");
+	}
+
+	@Test
+	void errorsCarryTheDocumentedCodesAndNoInternalDetail() {
+		ClientFrameHandler handler = handler(4, 1, 0);
+		FakeConnection connection = connection();
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m1\",\"ev\":\"nobody\"}");
+		assertThat(last(connection)).contains("\"code\":" + ErrorCodes.NO_HANDLER);
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m2\",\"ev\":\"boom\"}");
+		assertThat(last(connection)).contains("\"code\":" + ErrorCodes.HANDLER_FAILED).doesNotContain("secret");
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m3\",\"ev\":\"never\"}");
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m4\",\"ev\":\"echo\"}");
+		assertThat(last(connection)).contains("\"id\":\"m4\"").contains("\"code\":" + ErrorCodes.TOO_MANY_IN_FLIGHT);
+		send(handler, connection, "{\"t\":\"frobnicate\",\"id\":\"x\"}");
+		assertThat(last(connection)).contains("\"code\":" + ErrorCodes.UNKNOWN_TYPE);
+		assertThat(connection.closeCode).isNull();
+	}
+
+	@Test
+	void joinsAreAuthorizedAndBounded() {
+		ClientFrameHandler handler = handler(1, 4, 0);
+		FakeConnection connection = connection();
+		send(handler, connection, "{\"t\":\"join\",\"id\":\"j1\",\"g\":\"secret-doc\"}");
+		assertThat(last(connection)).contains("\"code\":" + ErrorCodes.JOIN_DENIED);
+		send(handler, connection, "{\"t\":\"join\",\"id\":\"j2\",\"g\":\"open-1\"}");
+		assertThat(last(connection)).contains("\"t\":\"joined\"");
+		assertThat(this.hub.guidSize("open-1")).isEqualTo(1);
+		send(handler, connection, "{\"t\":\"join\",\"id\":\"j3\",\"g\":\"open-2\"}");
+		assertThat(last(connection)).contains("\"code\":" + ErrorCodes.TOO_MANY_GUIDS);
+		send(handler, connection, "{\"t\":\"leave\",\"id\":\"l1\",\"g\":\"open-1\"}");
+		assertThat(this.hub.guidSize("open-1")).isZero();
+	}
+
+	@Test
+	void malformedFramesAndFloodsCloseTheConnectionWithTheirCodes() {
+		FakeConnection malformed = connection();
+		send(handler(4, 4, 0), malformed, "{\"t\":");
+		assertThat(malformed.closeCode).isEqualTo(CloseCodes.MALFORMED_FRAME);
+
+		FakeConnection flooder = new FakeConnection(2, "bob");
+		this.hub.register(flooder);
+		ClientFrameHandler limited = handler(4, 4, 3);
+		for (int i = 0; i < 10 && flooder.closeCode == null; i++) {
+			send(limited, flooder, "{\"t\":\"ping\"}");
+		}
+		assertThat(flooder.closeCode).isEqualTo(CloseCodes.RATE_LIMITED);
+	}
+
+	@Test
+	void invalidUtf8InATextFrameIsRefused() {
+		FakeConnection connection = connection();
+		handler(4, 4, 0).onFrame(connection, new byte[] { '{', '"', 't', '"', ':', '"', (byte) 0xC3, '"', '}' }, false);
+		assertThat(connection.closeCode).isEqualTo(CloseCodes.INVALID_PAYLOAD);
+	}
+
+}
