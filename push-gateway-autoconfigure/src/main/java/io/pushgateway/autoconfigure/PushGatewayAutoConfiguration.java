@@ -48,6 +48,7 @@ import io.pushgateway.transport.websocket.WebSocketRouteProvider;
 import io.pushgateway.transport.websocket.WebSocketSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -203,7 +204,7 @@ public final class PushGatewayAutoConfiguration {
 				auth.isAnonymous() ? (request) -> "anonymous-" + ids.nextId() : null);
 	}
 
-	private static TokenVerifier jwtVerifier(PushGatewayProperties.Jwt jwt) {
+	private static @Nullable TokenVerifier jwtVerifier(PushGatewayProperties.Jwt jwt) {
 		if (jwt.getSecret() != null) {
 			return JwtTokenVerifier.hmac(jwt.getSecret().getBytes(StandardCharsets.UTF_8), jwt.getIssuer(),
 					jwt.getAudience(), jwt.getUidClaim(), jwt.getGuidsClaim(), jwt.getClockSkew());

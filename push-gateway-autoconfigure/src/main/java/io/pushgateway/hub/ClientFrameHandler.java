@@ -274,7 +274,7 @@ public class ClientFrameHandler {
 		});
 	}
 
-	private UpstreamHandler handlerFor(String event) {
+	private @Nullable UpstreamHandler handlerFor(String event) {
 		for (UpstreamHandler handler : this.handlers) {
 			if (handler.supports(event)) {
 				return handler;

@@ -15,6 +15,7 @@ import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Push;
 import io.pushgateway.metrics.GatewayMetrics;
+import org.jspecify.annotations.Nullable;
 import reactor.util.concurrent.Queues;
 
 /**
@@ -191,9 +192,9 @@ public class FanOut {
 
 		final List<PushConnection> targets = new ArrayList<>(4);
 
-		EncodedFrames frames;
+		@Nullable EncodedFrames frames;
 
-		Push push;
+		@Nullable Push push;
 
 		long startNanos;
 
@@ -254,15 +255,21 @@ public class FanOut {
 		}
 
 		private void write(Batch batch) {
+			Push push = batch.push;
+			EncodedFrames frames = batch.frames;
+			if (push == null || frames == null) {
+				// both are set before a batch is queued
+				return;
+			}
 			int written = 0;
 			long bytes = 0;
 			try {
 				for (PushConnection connection : batch.targets) {
-					if (batch.push.position() != null
-							&& (connection.holdIfRecovering(batch.push) || connection.alreadyRecovered(batch.push))) {
+					if (push.position() != null
+							&& (connection.holdIfRecovering(push) || connection.alreadyRecovered(push))) {
 						continue;
 					}
-					ByteBuf frame = batch.frames.frameFor(connection.codec());
+					ByteBuf frame = frames.frameFor(connection.codec());
 					int size = frame.readableBytes();
 					if (connection.write(frame.retainedDuplicate())) {
 						written++;
@@ -277,7 +284,7 @@ public class FanOut {
 				FanOut.this.metrics.pushLatency(System.nanoTime() - batch.startNanos);
 			}
 			finally {
-				batch.frames.release();
+				frames.release();
 			}
 		}
 

@@ -227,7 +227,8 @@ public abstract class PushConnection implements Session {
 			return false;
 		}
 		String upTo = this.recoveredUpTo.get(push.stream());
-		return upTo != null && PushStore.compare(push.position(), upTo) <= 0;
+		String position = push.position();
+		return upTo != null && position != null && PushStore.compare(position, upTo) <= 0;
 	}
 
 	/** The most live pushes held for one connection while it recovers. */

@@ -101,7 +101,8 @@ public class RecoveryCoordinator {
 		connection.send(new ServerFrame.Recovered(guid, recovery.complete(),
 				recovery.complete() ? recovery.pushes().size() : 0, newest));
 		for (Push push : held) {
-			if (last == null || PushStore.compare(push.position(), last) > 0) {
+			String position = push.position();
+			if (last == null || position == null || PushStore.compare(position, last) > 0) {
 				connection.write(Unpooled.wrappedBuffer(connection.codec().encodePush(push)));
 			}
 		}

@@ -81,7 +81,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 
 	private volatile boolean running = true;
 
-	private volatile KafkaConsumer<String, byte[]> consumer;
+	private volatile @Nullable KafkaConsumer<String, byte[]> consumer;
 
 	/** {@code starting}, {@code running} or the reason the consumer stopped. */
 	private volatile String consumerState = "starting";
@@ -165,7 +165,9 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 					producerRecord.headers().add(new RecordHeader(TO_NODE, toNode.getBytes(StandardCharsets.UTF_8)));
 				}
 				return producerRecord;
-			}).onErrorMap(KafkaPublishException.class, (ex) -> new ClusterBusException(ex.getMessage(), ex));
+			})
+				.onErrorMap(KafkaPublishException.class,
+						(ex) -> new ClusterBusException(String.valueOf(ex.getMessage()), ex));
 		});
 	}
 
@@ -330,7 +332,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 									this.settings.replicationFactor())));
 		}
 		catch (KafkaTopics.KafkaTopicException ex) {
-			throw new ClusterBusException(ex.getMessage(), ex);
+			throw new ClusterBusException(String.valueOf(ex.getMessage()), ex);
 		}
 	}
 

@@ -60,10 +60,10 @@ public final class KafkaTopics {
 					admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
 				}
 				catch (ExecutionException ex) {
-					if (!(ex.getCause() instanceof TopicExistsException)) {
+					Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+					if (!(cause instanceof TopicExistsException)) {
 						throw new KafkaTopicException(
-								"Cannot create Kafka topic '" + topic.name() + "': " + ex.getCause().getMessage(),
-								ex.getCause());
+								"Cannot create Kafka topic '" + topic.name() + "': " + cause.getMessage(), cause);
 					}
 				}
 				catch (InterruptedException ex) {

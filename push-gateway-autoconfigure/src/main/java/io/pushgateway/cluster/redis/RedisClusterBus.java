@@ -173,8 +173,8 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 					record = BusRecord.fromBytes(message.getMessage());
 				}
 				catch (IllegalArgumentException ex) {
-					this.skipped.skipped("on " + message.getChannel(),
-							new RecordRejectedException(BusRecordRejection.UNREADABLE, ex.getMessage()));
+					this.skipped.skipped("on " + message.getChannel(), new RecordRejectedException(
+							BusRecordRejection.UNREADABLE, String.valueOf(ex.getMessage())));
 					return;
 				}
 				if (record.isFrom(this.instance)) {
