@@ -71,7 +71,7 @@ final class ClusterConfigurations {
 				LocalHub hub, ClusterBus bus, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
 				GatewayMetrics metrics) {
 			requireStandaloneRedis(connectionFactory);
-			PushGatewayProperties.Registry registry = properties.getRegistry();
+			RegistryProperties registry = properties.getRegistry();
 			String nodeId = PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy);
 			RedisRegistrySettings settings = new RedisRegistrySettings(registry.getKeyPrefix(), nodeId,
 					registry.getSyncInterval(), registry.getMaxBatch(), registry.getMaxQueued(),
@@ -86,7 +86,7 @@ final class ClusterConfigurations {
 		@ConditionalOnBooleanProperty("push.gateway.recovery.enabled")
 		RedisPushStore pushGatewayRedisPushStore(ReactiveRedisConnectionFactory connectionFactory,
 				PushGatewayProperties properties) {
-			PushGatewayProperties.Recovery recovery = properties.getRecovery();
+			RecoveryProperties recovery = properties.getRecovery();
 			return new RedisPushStore(connectionFactory, properties.getRegistry().getKeyPrefix(),
 					recovery.getMaxLength(), recovery.getMaxAge(), properties.getRegistry().getCommandTimeout());
 		}
@@ -132,7 +132,7 @@ final class ClusterConfigurations {
 		@ConditionalOnMissingBean(ClusterBus.class)
 		KafkaClusterBus pushGatewayKafkaClusterBus(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
 				SnowflakeIdGenerator ids, GatewayMetrics metrics) {
-			PushGatewayProperties.Kafka kafka = properties.getBus().getKafka();
+			BusProperties.Kafka kafka = properties.getBus().getKafka();
 			KafkaBusSettings settings = new KafkaBusSettings(kafka.getBootstrapServers(), kafka.getTopic(),
 					kafka.isCreateTopic(), kafka.getPartitions(), kafka.getReplicationFactor(),
 					kafka.getPublishQueueCapacity(), kafka.getPublishTimeout(), kafka.getBufferMemory().toBytes(),
@@ -154,7 +154,7 @@ final class ClusterConfigurations {
 		RedisClusterBus pushGatewayRedisClusterBus(ReactiveRedisConnectionFactory connectionFactory,
 				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, SnowflakeIdGenerator ids,
 				GatewayMetrics metrics) {
-			PushGatewayProperties.RedisBus redis = properties.getBus().getRedis();
+			BusProperties.RedisBus redis = properties.getBus().getRedis();
 			String channel = (redis.getChannel() != null) ? redis.getChannel()
 					: properties.getRegistry().getKeyPrefix() + ":bus";
 			return new RedisClusterBus(connectionFactory, channel,
@@ -209,8 +209,8 @@ final class ClusterConfigurations {
 		@Bean
 		@ConditionalOnMissingBean
 		KafkaUpstreamHandler pushGatewayKafkaUpstreamHandler(PushGatewayProperties properties) {
-			PushGatewayProperties.Kafka kafka = properties.getBus().getKafka();
-			PushGatewayProperties.UpstreamKafka upstream = properties.getUpstream().getKafka();
+			BusProperties.Kafka kafka = properties.getBus().getKafka();
+			UpstreamProperties.UpstreamKafka upstream = properties.getUpstream().getKafka();
 			Map<String, Object> admin = KafkaTopics.adminProperties(kafka.getBootstrapServers(),
 					List.of(kafka.getProducer()));
 			Runnable topicCheck = upstream.isCreateTopic()

@@ -93,7 +93,7 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WorkerIdStrategy pushGatewayWorkerIdStrategy(PushGatewayProperties properties) {
-		PushGatewayProperties.Node node = properties.getNode();
+		NodeProperties node = properties.getNode();
 		return switch (node.getWorkerIdStrategy()) {
 			case CONFIGURED -> WorkerIdStrategy.configured(node.getWorkerId());
 			case HOST_IPV4 -> WorkerIdStrategy.hostIpv4();
@@ -162,7 +162,7 @@ public final class PushGatewayAutoConfiguration {
 			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics,
 			ObjectProvider<PushStore> store) {
 		ClusterPublisher cluster = new ClusterPublisher(bus, registry, nodeId(properties, workerIdStrategy),
-				properties.getBus().getRouting() == PushGatewayProperties.Routing.TARGETED, metrics);
+				properties.getBus().getRouting() == BusProperties.Routing.TARGETED, metrics);
 		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks, store.getIfAvailable(),
 				properties.getRecovery().isAllPushes());
@@ -172,7 +172,7 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("push.gateway.recovery.enabled")
 	PushStore pushGatewayPushStore(PushGatewayProperties properties, ObjectProvider<Clock> clock) {
-		PushGatewayProperties.Recovery recovery = properties.getRecovery();
+		RecoveryProperties recovery = properties.getRecovery();
 		return new InMemoryPushStore(recovery.getMaxLength(), recovery.getMaxAge(),
 				clock.getIfAvailable(Clock::systemUTC));
 	}
@@ -194,7 +194,7 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushAuthenticator pushGatewayAuthenticator(PushGatewayProperties properties, SnowflakeIdGenerator ids) {
-		PushGatewayProperties.Auth auth = properties.getAuth();
+		AuthProperties auth = properties.getAuth();
 		TokenVerifier verifier = jwtVerifier(auth.getJwt());
 		if (verifier == null && !auth.isAnonymous()) {
 			logger.warn("No push.gateway.auth.jwt key and anonymous access is off: every handshake will be "
@@ -204,7 +204,7 @@ public final class PushGatewayAutoConfiguration {
 				auth.isAnonymous() ? (request) -> "anonymous-" + ids.nextId() : null);
 	}
 
-	private static @Nullable TokenVerifier jwtVerifier(PushGatewayProperties.Jwt jwt) {
+	private static @Nullable TokenVerifier jwtVerifier(AuthProperties.Jwt jwt) {
 		if (jwt.getSecret() != null) {
 			return JwtTokenVerifier.hmac(jwt.getSecret().getBytes(StandardCharsets.UTF_8), jwt.getIssuer(),
 					jwt.getAudience(), jwt.getUidClaim(), jwt.getGuidsClaim(), jwt.getClockSkew());
@@ -234,7 +234,7 @@ public final class PushGatewayAutoConfiguration {
 			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, PushGatewayProperties properties,
 			SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock, AckTracker acks,
 			ObjectProvider<RecoveryCoordinator> recovery) {
-		PushGatewayProperties.Limits limits = properties.getLimits();
+		LimitsProperties limits = properties.getLimits();
 		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics,
 				nodeId(properties, workerIdStrategy), limits.getMaxGuidsPerConnection(),
 				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock.getIfAvailable(Clock::systemUTC),
@@ -260,7 +260,7 @@ public final class PushGatewayAutoConfiguration {
 	Admission pushGatewayAdmission(PushGatewayProperties properties, PushAuthenticator authenticator,
 			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics) {
 		List<FrameCodec> codecs = List.of(new JsonFrameCodec(), new MessagePackFrameCodec());
-		PushGatewayProperties.Limits limits = properties.getLimits();
+		LimitsProperties limits = properties.getLimits();
 		return new Admission(codecs, List.copyOf(properties.getWebsocket().getAllowedOrigins()),
 				limits.getMaxGuidsPerConnection(), authenticator, guidAuthorizer, metrics,
 				new IpLimits(limits.getMaxConnectionsPerIp(), limits.getMaxHandshakesPerIpPerSecond()));
@@ -272,7 +272,7 @@ public final class PushGatewayAutoConfiguration {
 			Admission admission, LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids,
 			NodeLifecycle lifecycle, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy,
 			ObjectProvider<Clock> clock, ObjectProvider<RecoveryCoordinator> recovery) {
-		PushGatewayProperties.WebSocket websocket = properties.getWebsocket();
+		WebSocketProperties websocket = properties.getWebsocket();
 		WebSocketSettings settings = new WebSocketSettings(websocket.getPath(),
 				(int) websocket.getMaxFrameSize().toBytes(), properties.getHeartbeat().getInterval(),
 				websocket.getMaxQueuedSize().toBytes(), websocket.getCloseTimeout());
@@ -288,8 +288,8 @@ public final class PushGatewayAutoConfiguration {
 			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
 			GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock,
 			ObjectProvider<RecoveryCoordinator> recovery) {
-		PushGatewayProperties.Polling polling = properties.getPolling();
-		PushGatewayProperties.WebSocket websocket = properties.getWebsocket();
+		PollingProperties polling = properties.getPolling();
+		WebSocketProperties websocket = properties.getWebsocket();
 		PollingSettings settings = new PollingSettings(polling.getPath(), polling.getHold(), polling.getLinger(),
 				polling.getRelayTimeout(), polling.getMaxRelayedPolls(), (int) websocket.getMaxFrameSize().toBytes(),
 				websocket.getMaxQueuedSize().toBytes(), properties.getHeartbeat().getInterval());
