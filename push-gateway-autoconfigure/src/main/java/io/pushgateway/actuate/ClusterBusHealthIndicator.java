@@ -1,6 +1,6 @@
 package io.pushgateway.actuate;
 
-import io.pushgateway.spi.BusHealth;
+import io.pushgateway.spi.BackendHealth;
 import io.pushgateway.spi.ClusterBus;
 
 import org.springframework.boot.health.contributor.Health;
@@ -22,7 +22,7 @@ public class ClusterBusHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		BusHealth health = this.bus.health();
+		BackendHealth health = this.bus.health();
 		return (health.up() ? Health.up() : Health.down()).withDetails(health.details()).build();
 	}
 

@@ -1,31 +1,30 @@
 package io.pushgateway.actuate;
 
-import io.pushgateway.registry.redis.RedisSessionRegistry;
+import io.pushgateway.spi.BackendHealth;
+import io.pushgateway.spi.SessionRegistry;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The Redis session registry's health: {@code DOWN} while its writes do not reach Redis.
- * Connections keep working then; the registry rewrites this node's sessions when Redis
- * answers again.
+ * The session registry's health, as the registry reports it through the SPI: the Redis
+ * registry is {@code DOWN} while its writes do not reach Redis (connections keep working
+ * then, and the registry rewrites this node's sessions when Redis answers again).
  *
  * @author Push Gateway team
  */
 public class SessionRegistryHealthIndicator implements HealthIndicator {
 
-	private final RedisSessionRegistry registry;
+	private final SessionRegistry registry;
 
-	public SessionRegistryHealthIndicator(RedisSessionRegistry registry) {
+	public SessionRegistryHealthIndicator(SessionRegistry registry) {
 		this.registry = registry;
 	}
 
 	@Override
 	public Health health() {
-		return (this.registry.isHealthy() ? Health.up() : Health.down())
-			.withDetail("queuedChanges", this.registry.queued())
-			.withDetail("sweptSessions", this.registry.sweptSessions())
-			.build();
+		BackendHealth health = this.registry.health();
+		return (health.up() ? Health.up() : Health.down()).withDetails(health.details()).build();
 	}
 
 }

@@ -8,7 +8,6 @@ import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.id.WorkerIdStrategy;
-import io.pushgateway.registry.redis.RedisSessionRegistry;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.SessionRegistry;
 
@@ -57,9 +56,9 @@ public final class PushGatewayActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "pushGatewayRegistryHealthIndicator")
-		@ConditionalOnBean(RedisSessionRegistry.class)
+		@ConditionalOnBean(SessionRegistry.class)
 		@ConditionalOnEnabledHealthIndicator("pushGatewayRegistry")
-		SessionRegistryHealthIndicator pushGatewayRegistryHealthIndicator(RedisSessionRegistry registry) {
+		SessionRegistryHealthIndicator pushGatewayRegistryHealthIndicator(SessionRegistry registry) {
 			return new SessionRegistryHealthIndicator(registry);
 		}
 

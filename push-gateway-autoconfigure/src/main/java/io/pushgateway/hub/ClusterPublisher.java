@@ -9,7 +9,6 @@ import io.pushgateway.core.PushTarget;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
-import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.SessionRegistry;
 import reactor.core.publisher.Mono;
 
@@ -60,7 +59,7 @@ public class ClusterPublisher {
 	 * @return completes when the bus accepted it
 	 */
 	public Mono<Void> publish(ClusterMessage message, PushTarget target) {
-		if (this.bus instanceof LocalClusterBus) {
+		if (!this.bus.reachesOtherNodes()) {
 			// a single node: nothing to publish, nothing to time
 			return Mono.empty();
 		}

@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * than queue without limit.
  *
  * @author Push Gateway team
- * @see LocalClusterBus
+ * @see BackendHealth
  */
 public interface ClusterBus {
 
@@ -54,11 +54,20 @@ public interface ClusterBus {
 	}
 
 	/**
+	 * Whether the bus carries messages to other nodes; the embedded single-node bus does
+	 * not, so nothing is published to it.
+	 * @return {@code true} unless the node is alone
+	 */
+	default boolean reachesOtherNodes() {
+		return true;
+	}
+
+	/**
 	 * How the bus is doing, for health checks; cheap, never blocks.
 	 * @return the bus's health
 	 */
-	default BusHealth health() {
-		return BusHealth.UP;
+	default BackendHealth health() {
+		return BackendHealth.UP;
 	}
 
 }

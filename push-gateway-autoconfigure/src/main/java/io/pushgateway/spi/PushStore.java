@@ -33,6 +33,14 @@ public interface PushStore {
 	Mono<Recovery> since(String stream, @Nullable String since, int max);
 
 	/**
+	 * How the store is doing, for health checks; cheap, never blocks.
+	 * @return the store's health
+	 */
+	default BackendHealth health() {
+		return BackendHealth.UP;
+	}
+
+	/**
 	 * Compare two positions ({@code millis-sequence}, as Redis Streams IDs).
 	 * @param a a position
 	 * @param b another position

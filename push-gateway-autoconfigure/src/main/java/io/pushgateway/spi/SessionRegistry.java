@@ -66,4 +66,13 @@ public interface SessionRegistry extends PresenceOperations {
 		return Mono.empty();
 	}
 
+	/**
+	 * How the registry is doing, for health checks; cheap, never blocks.
+	 * @return the registry's health ({@link BackendHealth#UP} when it has nothing to
+	 * report, as the in-memory registry)
+	 */
+	default BackendHealth health() {
+		return BackendHealth.UP;
+	}
+
 }

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.core.AckResult;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushOperations;
@@ -17,7 +18,6 @@ import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.GuidAuthorizer;
-import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.transport.websocket.WebSocketRouteProvider;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
@@ -24,7 +25,6 @@ import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.HandshakeRequest;
-import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.PushStore;

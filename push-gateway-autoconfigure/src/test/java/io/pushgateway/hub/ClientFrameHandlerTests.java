@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.GuidAuthorizer;
-import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.spi.UpstreamHandler;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;

@@ -18,7 +18,7 @@ import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.id.SnowflakeIdGenerator;
-import io.pushgateway.spi.BusHealth;
+import io.pushgateway.spi.BackendHealth;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;
@@ -186,7 +186,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	 * succeeded.
 	 */
 	@Override
-	public BusHealth health() {
+	public BackendHealth health() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("bus", "kafka");
 		details.put("topic", this.settings.topic());
@@ -205,7 +205,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 			details.put("lastPublishFailure", failure);
 		}
 		boolean up = "running".equals(this.consumerState) && !(connections == 0) && failure == null;
-		return new BusHealth(up, details);
+		return new BackendHealth(up, details);
 	}
 
 	/**

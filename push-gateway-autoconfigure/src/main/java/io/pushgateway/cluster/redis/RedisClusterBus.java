@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 import io.pushgateway.cluster.BusRecord;
 import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.cluster.SkippedRecords;
-import io.pushgateway.spi.BusHealth;
+import io.pushgateway.spi.BackendHealth;
 import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
@@ -137,7 +137,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 
 	/** Up while subscribed to the channel and the last publish, if any, succeeded. */
 	@Override
-	public BusHealth health() {
+	public BackendHealth health() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("bus", "redis");
 		details.put("channel", this.channel);
@@ -147,7 +147,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 		if (failure != null) {
 			details.put("lastPublishFailure", failure);
 		}
-		return new BusHealth(this.subscribed && failure == null, details);
+		return new BackendHealth(this.subscribed && failure == null, details);
 	}
 
 	@Override

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.core.ClusterStats;
@@ -27,6 +26,7 @@ import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.BackendHealth;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import org.apache.commons.logging.Log;
@@ -87,9 +87,6 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	private static final RedisScript<Long> SWEEP = script(Long.class, "remove-session.lua", "sweep.lua");
 
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> STATS = script(List.class, "stats.lua");
-
 	private final ReactiveStringRedisTemplate redis;
 
 	private final RedisRegistrySettings settings;
@@ -114,6 +111,8 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	private final AtomicLong oldestQueuedNanos = new AtomicLong();
 
 	private final GatewayMetrics metrics;
+
+	private final RedisPresence presence;
 
 	private volatile boolean running;
 
@@ -146,6 +145,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		this.hub = hub;
 		this.evictor = evictor;
 		this.metrics = metrics;
+		this.presence = new RedisPresence(this.redis, settings.keyPrefix(), settings.commandTimeout());
 		metrics.gauge("push.gateway.registry.queued", "Session changes waiting to be written to the shared registry",
 				this.queued, AtomicInteger::get);
 	}
@@ -408,6 +408,11 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	 * Whether the last write reached Redis.
 	 * @return {@code true} when healthy
 	 */
+	@Override
+	public BackendHealth health() {
+		return new BackendHealth(isHealthy(), Map.of("queuedChanges", queued(), "sweptSessions", sweptSessions()));
+	}
+
 	public boolean isHealthy() {
 		return this.healthy.get();
 	}
@@ -453,80 +458,36 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		return PHASE;
 	}
 
-	// read side
+	// read side: the presence queries, in RedisPresence
 
 	@Override
 	public Mono<Set<String>> nodesOf(PushTarget target) {
-		Flux<String> nodes;
-		if (target instanceof PushTarget.User user) {
-			nodes = this.redis.<String, String>opsForHash().values(key("user:clients:" + user.uid()));
-		}
-		else if (target instanceof PushTarget.Users users) {
-			nodes = Flux.fromIterable(new HashSet<>(users.uids()))
-				.flatMap((uid) -> this.redis.<String, String>opsForHash().values(key("user:clients:" + uid)), 32);
-		}
-		else if (target instanceof PushTarget.Guid guid) {
-			nodes = this.redis.<String, String>opsForHash().values(key("guid:clients:" + guid.guid()));
-		}
-		else if (target instanceof PushTarget.Socket socket) {
-			nodes = this.redis.<String, String>opsForHash().get(key("client:" + socket.socketId()), "node").flux();
-		}
-		else {
-			return Mono.empty();
-		}
-		return nodes.collect(Collectors.toSet()).timeout(this.settings.commandTimeout());
+		return this.presence.nodesOf(target);
 	}
 
 	@Override
 	public Mono<Boolean> isOnline(String uid) {
-		return this.redis.hasKey(key("user:clients:" + uid)).timeout(this.settings.commandTimeout());
+		return this.presence.isOnline(uid);
 	}
 
 	@Override
 	public Mono<List<SocketPresence>> socketsOf(String uid) {
-		return this.redis.<String, String>opsForHash()
-			.entries(key("user:clients:" + uid))
-			.map((entry) -> new SocketPresence(Long.parseLong(entry.getKey()), entry.getValue()))
-			.sort(Comparator.comparingLong(SocketPresence::socketId))
-			.collectList()
-			.timeout(this.settings.commandTimeout());
+		return this.presence.socketsOf(uid);
 	}
 
 	@Override
 	public Mono<Map<String, String>> describe(long socketId) {
-		return this.redis.<String, String>opsForHash()
-			.entries(key("client:" + socketId))
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
-			.filter((fields) -> !fields.isEmpty())
-			.timeout(this.settings.commandTimeout());
+		return this.presence.describe(socketId);
 	}
 
 	@Override
 	public Mono<Long> guidConnections(String guid) {
-		return this.redis.opsForHash().size(key("guid:clients:" + guid)).timeout(this.settings.commandTimeout());
+		return this.presence.guidConnections(guid);
 	}
 
 	@Override
 	public Mono<ClusterStats> stats() {
-		return this.redis.execute(STATS, List.of(), List.of(this.settings.keyPrefix()))
-			.next()
-			.map((counts) -> new ClusterStats(number(counts.get(0)), number(counts.get(1)), number(counts.get(2))))
-			.timeout(this.settings.commandTimeout());
-	}
-
-	private static long number(Object value) {
-		return (value instanceof Number number) ? number.longValue() : Long.parseLong(text(value));
-	}
-
-	/**
-	 * The raw client hash of a socket, for diagnostics.
-	 * @param socketId the socket ID
-	 * @return the fields
-	 */
-	public Mono<Map<String, String>> client(long socketId) {
-		return this.redis.<String, String>opsForHash()
-			.entries(key("client:" + socketId))
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+		return this.presence.stats();
 	}
 
 }

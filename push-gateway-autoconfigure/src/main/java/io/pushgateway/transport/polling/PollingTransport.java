@@ -9,11 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -34,7 +31,6 @@ import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.HandshakeRejectedException;
-import io.pushgateway.spi.LocalClusterBus;
 import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.NettyHandshakeRequest;
 import io.pushgateway.transport.RequestTargets;
@@ -44,7 +40,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -97,9 +92,8 @@ public final class PollingTransport implements NettyRouteProvider {
 
 	private final ConcurrentHashMap<Long, PollingConnection> sessions = new ConcurrentHashMap<>();
 
-	private final ConcurrentHashMap<Long, MonoSink<Batch>> relayed = new ConcurrentHashMap<>();
-
-	private final AtomicInteger relayedCount = new AtomicInteger();
+	/** Carries requests for sessions held by other nodes, and answers theirs. */
+	private final PollingRelay relay;
 
 	private final SecureRandom random;
 
@@ -136,6 +130,8 @@ public final class PollingTransport implements NettyRouteProvider {
 			throw new IllegalStateException(ex);
 		}
 		this.random.nextBytes(new byte[16]);
+		this.relay = new PollingRelay(settings, bus, ids, nodeId, this.holdMillis, this::find, frameHandler,
+				this::closeByClient);
 	}
 
 	@Override
@@ -261,7 +257,7 @@ public final class PollingTransport implements NettyRouteProvider {
 
 	private Publisher<Void> poll(HttpServerRequest request, HttpServerResponse response) {
 		QueryStringDecoder query = new QueryStringDecoder(request.uri());
-		Handle handle = Handle.parse(first(query, "session"));
+		PollingHandle handle = PollingHandle.parse(first(query, "session"));
 		if (handle == null) {
 			return text(response, 400, "query parameter 'session' is missing or malformed");
 		}
@@ -273,7 +269,7 @@ public final class PollingTransport implements NettyRouteProvider {
 			return text(response, 400, "query parameter 'ack' is missing or not a number");
 		}
 		if (!isLocal(handle)) {
-			return relayPoll(handle, ack).flatMap((batch) -> respond(response, batch, null));
+			return this.relay.poll(handle, ack).flatMap((batch) -> respond(response, batch, null));
 		}
 		PollingConnection session = find(handle);
 		if (session == null) {
@@ -284,7 +280,7 @@ public final class PollingTransport implements NettyRouteProvider {
 	}
 
 	private Publisher<Void> send(HttpServerRequest request, HttpServerResponse response) {
-		Handle handle = Handle.parse(first(new QueryStringDecoder(request.uri()), "session"));
+		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
 		if (handle == null) {
 			return text(response, 400, "query parameter 'session' is missing or malformed");
 		}
@@ -304,17 +300,17 @@ public final class PollingTransport implements NettyRouteProvider {
 				session.eventLoop().execute(() -> this.frameHandler.onFrame(session, bytes, session.codec().binary()));
 				return response.status(204).send().then();
 			}
-			return relay(handle, ClusterMessage.PollOp.SEND, bytes, response);
+			return this.relay.forward(handle, ClusterMessage.PollOp.SEND, bytes, response);
 		});
 	}
 
 	private Publisher<Void> close(HttpServerRequest request, HttpServerResponse response) {
-		Handle handle = Handle.parse(first(new QueryStringDecoder(request.uri()), "session"));
+		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
 		if (handle == null) {
 			return text(response, 400, "query parameter 'session' is missing or malformed");
 		}
 		if (!isLocal(handle)) {
-			return relay(handle, ClusterMessage.PollOp.CLOSE, new byte[0], response);
+			return this.relay.forward(handle, ClusterMessage.PollOp.CLOSE, new byte[0], response);
 		}
 		PollingConnection session = find(handle);
 		if (session == null) {
@@ -329,98 +325,20 @@ public final class PollingTransport implements NettyRouteProvider {
 		session.close(CloseCodes.NORMAL, "closed by client");
 	}
 
-	private Mono<Void> relay(Handle handle, ClusterMessage.PollOp op, byte[] body, HttpServerResponse response) {
-		return this.bus
-			.publish(new ClusterMessage.PollRelay(handle.node(), handle.socketId(), handle.secret(), op, 0, 0, null,
-					body), Set.of(handle.node()))
-			.then(Mono.defer(() -> response.status(204).send().then()))
-			.onErrorResume((ex) -> text(response, 503, "cannot reach the session's node; retry"));
-	}
-
-	private Mono<Batch> relayPoll(Handle handle, long ack) {
-		if (this.relayedCount.incrementAndGet() > this.settings.maxRelayedPolls()) {
-			this.relayedCount.decrementAndGet();
-			return Mono.just(Batch.error(503, "too many relayed polls on this node; retry"));
-		}
-		long requestId = this.ids.nextId();
-		return Mono.<Batch>create((sink) -> {
-			this.relayed.put(requestId, sink);
-			this.bus
-				.publish(new ClusterMessage.PollRelay(handle.node(), handle.socketId(), handle.secret(),
-						ClusterMessage.PollOp.POLL, ack, requestId, null, new byte[0]), Set.of(handle.node()))
-				.subscribe(null, (ex) -> sink.success(Batch.error(503, "cannot reach the session's node; retry")));
-		})
-			.timeout(Duration.ofMillis(this.holdMillis).plus(this.settings.relayTimeout()))
-			.onErrorResume(TimeoutException.class,
-					(ex) -> Mono.just(Batch.error(504, "the session's node did not answer; retry")))
-			.doFinally((signal) -> {
-				this.relayed.remove(requestId);
-				this.relayedCount.decrementAndGet();
-			});
-	}
-
 	/**
-	 * Handle a long-polling message from the cluster bus: a request relayed to this node,
-	 * or the answer to a poll this node relayed. Messages for other nodes are ignored (a
-	 * bus that cannot address nodes hands them to everyone).
+	 * PollingHandle a long-polling message from the cluster bus: a request relayed to
+	 * this node, or the answer to a poll this node relayed.
 	 * @param message the message
 	 */
 	public void onClusterMessage(ClusterMessage message) {
-		if (message instanceof ClusterMessage.PollAnswer answer) {
-			if (answer.node().equals(this.nodeId)) {
-				MonoSink<Batch> sink = this.relayed.remove(answer.requestId());
-				if (sink != null) {
-					sink.success(new Batch(answer.status(), answer.seq(), answer.body(), answer.closeCode(),
-							answer.closeReason()));
-				}
-			}
-		}
-		else if (message instanceof ClusterMessage.PollRelay relay && relay.node().equals(this.nodeId)) {
-			onRelay(relay);
-		}
+		this.relay.onClusterMessage(message);
 	}
 
-	private void onRelay(ClusterMessage.PollRelay relay) {
-		PollingConnection session = find(new Handle(relay.socketId(), relay.secret(), this.nodeId));
-		switch (relay.op()) {
-			case POLL -> {
-				if (session == null) {
-					answer(relay, Batch.error(404, "unknown session"));
-				}
-				else {
-					session.poll(relay.ack(), (batch) -> answer(relay, batch));
-				}
-			}
-			case SEND -> {
-				if (session != null) {
-					session.eventLoop()
-						.execute(() -> this.frameHandler.onFrame(session, relay.body(), session.codec().binary()));
-				}
-			}
-			case CLOSE -> {
-				if (session != null) {
-					closeByClient(session);
-				}
-			}
-		}
+	private boolean isLocal(PollingHandle handle) {
+		return handle.node().equals(this.nodeId) || !this.bus.reachesOtherNodes();
 	}
 
-	private void answer(ClusterMessage.PollRelay relay, Batch batch) {
-		String origin = relay.origin();
-		if (origin == null) {
-			return;
-		}
-		this.bus
-			.publish(new ClusterMessage.PollAnswer(origin, relay.requestId(), batch.status(), batch.seq(),
-					batch.closeCode(), batch.closeReason(), batch.body()), Set.of(origin))
-			.subscribe(null, (ex) -> logger.debug("Could not answer a relayed poll of socket " + relay.socketId(), ex));
-	}
-
-	private boolean isLocal(Handle handle) {
-		return handle.node().equals(this.nodeId) || this.bus instanceof LocalClusterBus;
-	}
-
-	private @Nullable PollingConnection find(Handle handle) {
+	private @Nullable PollingConnection find(PollingHandle handle) {
 		if (!handle.node().equals(this.nodeId)) {
 			return null;
 		}
@@ -471,7 +389,7 @@ public final class PollingTransport implements NettyRouteProvider {
 		return safe.toString();
 	}
 
-	private static Mono<Void> text(HttpServerResponse response, int status, String message) {
+	static Mono<Void> text(HttpServerResponse response, int status, String message) {
 		return response.status(status)
 			.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
 			.sendString(Mono.just(message + "\n"))
@@ -489,31 +407,6 @@ public final class PollingTransport implements NettyRouteProvider {
 	 */
 	public int sessionCount() {
 		return this.sessions.size();
-	}
-
-	/**
-	 * What a client presents on every request: {@code socketId.secret.node}, the node
-	 * base64url-encoded.
-	 */
-	private record Handle(long socketId, String secret, String node) {
-
-		static @Nullable Handle parse(@Nullable String value) {
-			if (value == null) {
-				return null;
-			}
-			String[] parts = value.split("\\.", -1);
-			if (parts.length != 3 || parts[1].isEmpty()) {
-				return null;
-			}
-			try {
-				return new Handle(Long.parseLong(parts[0]), parts[1],
-						new String(Base64.getUrlDecoder().decode(parts[2]), StandardCharsets.UTF_8));
-			}
-			catch (IllegalArgumentException ex) {
-				return null;
-			}
-		}
-
 	}
 
 }

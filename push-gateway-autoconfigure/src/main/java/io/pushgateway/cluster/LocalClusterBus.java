@@ -1,7 +1,10 @@
-package io.pushgateway.spi;
+package io.pushgateway.cluster;
 
 import java.util.Map;
 
+import io.pushgateway.spi.BackendHealth;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,7 +16,7 @@ import reactor.core.publisher.Mono;
  */
 public final class LocalClusterBus implements ClusterBus {
 
-	private static final BusHealth LOCAL = new BusHealth(true, Map.of("bus", "local"));
+	private static final BackendHealth LOCAL = new BackendHealth(true, Map.of("bus", "local"));
 
 	@Override
 	public Mono<Void> publish(ClusterMessage message) {
@@ -27,8 +30,13 @@ public final class LocalClusterBus implements ClusterBus {
 
 	/** Always up: there is nothing to connect to. */
 	@Override
-	public BusHealth health() {
+	public BackendHealth health() {
 		return LOCAL;
+	}
+
+	@Override
+	public boolean reachesOtherNodes() {
+		return false;
 	}
 
 }

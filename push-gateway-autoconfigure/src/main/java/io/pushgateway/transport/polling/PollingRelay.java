@@ -1,0 +1,171 @@
+package io.pushgateway.transport.polling;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.transport.polling.PollingConnection.Batch;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * Long-polling without sticky sessions: requests for a session another node holds are
+ * relayed to it over the cluster bus, addressed to that node, and its answers to polls
+ * come back the same way. Bounded: at most {@code polling.max-relayed-polls} polls wait
+ * for an answer at once, each for the hold time plus the relay timeout.
+ *
+ * @author Push Gateway team
+ */
+final class PollingRelay {
+
+	private static final Log logger = LogFactory.getLog(PollingRelay.class);
+
+	private final PollingSettings settings;
+
+	private final ClusterBus bus;
+
+	private final SnowflakeIdGenerator ids;
+
+	private final String nodeId;
+
+	private final long holdMillis;
+
+	private final Function<PollingHandle, @Nullable PollingConnection> sessions;
+
+	private final ClientFrameHandler frameHandler;
+
+	private final Consumer<PollingConnection> closeByClient;
+
+	private final ConcurrentHashMap<Long, MonoSink<Batch>> relayed = new ConcurrentHashMap<>();
+
+	private final AtomicInteger relayedCount = new AtomicInteger();
+
+	PollingRelay(PollingSettings settings, ClusterBus bus, SnowflakeIdGenerator ids, String nodeId, long holdMillis,
+			Function<PollingHandle, @Nullable PollingConnection> sessions, ClientFrameHandler frameHandler,
+			Consumer<PollingConnection> closeByClient) {
+		this.settings = settings;
+		this.bus = bus;
+		this.ids = ids;
+		this.nodeId = nodeId;
+		this.holdMillis = holdMillis;
+		this.sessions = sessions;
+		this.frameHandler = frameHandler;
+		this.closeByClient = closeByClient;
+	}
+
+	/**
+	 * Forward a send or a close to the node holding the session.
+	 * @param handle the session's handle
+	 * @param op what to do
+	 * @param body the frame for a send
+	 * @param response answered {@code 204} once the bus took it, {@code 503} otherwise
+	 * @return completes when answered
+	 */
+	Mono<Void> forward(PollingHandle handle, ClusterMessage.PollOp op, byte[] body, HttpServerResponse response) {
+		return this.bus
+			.publish(new ClusterMessage.PollRelay(handle.node(), handle.socketId(), handle.secret(), op, 0, 0, null,
+					body), Set.of(handle.node()))
+			.then(Mono.defer(() -> response.status(204).send().then()))
+			.onErrorResume((ex) -> PollingTransport.text(response, 503, "cannot reach the session's node; retry"));
+	}
+
+	/**
+	 * Relay a poll to the node holding the session and wait for its batch, bounded by
+	 * {@code polling.max-relayed-polls} and the relay timeout.
+	 * @param handle the session's handle
+	 * @param ack the last batch the client received
+	 * @return the batch, or an error batch ({@code 503}, {@code 504})
+	 */
+	Mono<Batch> poll(PollingHandle handle, long ack) {
+		if (this.relayedCount.incrementAndGet() > this.settings.maxRelayedPolls()) {
+			this.relayedCount.decrementAndGet();
+			return Mono.just(Batch.error(503, "too many relayed polls on this node; retry"));
+		}
+		long requestId = this.ids.nextId();
+		return Mono.<Batch>create((sink) -> {
+			this.relayed.put(requestId, sink);
+			this.bus
+				.publish(new ClusterMessage.PollRelay(handle.node(), handle.socketId(), handle.secret(),
+						ClusterMessage.PollOp.POLL, ack, requestId, null, new byte[0]), Set.of(handle.node()))
+				.subscribe(null, (ex) -> sink.success(Batch.error(503, "cannot reach the session's node; retry")));
+		})
+			.timeout(Duration.ofMillis(this.holdMillis).plus(this.settings.relayTimeout()))
+			.onErrorResume(TimeoutException.class,
+					(ex) -> Mono.just(Batch.error(504, "the session's node did not answer; retry")))
+			.doFinally((signal) -> {
+				this.relayed.remove(requestId);
+				this.relayedCount.decrementAndGet();
+			});
+	}
+
+	/**
+	 * PollingHandle a long-polling message from the cluster bus: a request relayed to
+	 * this node, or the answer to a poll this node relayed. Messages for other nodes are
+	 * ignored (a bus that cannot address nodes hands them to everyone).
+	 * @param message the message
+	 */
+	void onClusterMessage(ClusterMessage message) {
+		if (message instanceof ClusterMessage.PollAnswer answer) {
+			if (answer.node().equals(this.nodeId)) {
+				MonoSink<Batch> sink = this.relayed.remove(answer.requestId());
+				if (sink != null) {
+					sink.success(new Batch(answer.status(), answer.seq(), answer.body(), answer.closeCode(),
+							answer.closeReason()));
+				}
+			}
+		}
+		else if (message instanceof ClusterMessage.PollRelay relay && relay.node().equals(this.nodeId)) {
+			onRelay(relay);
+		}
+	}
+
+	private void onRelay(ClusterMessage.PollRelay relay) {
+		PollingConnection session = this.sessions
+			.apply(new PollingHandle(relay.socketId(), relay.secret(), this.nodeId));
+		switch (relay.op()) {
+			case POLL -> {
+				if (session == null) {
+					answer(relay, Batch.error(404, "unknown session"));
+				}
+				else {
+					session.poll(relay.ack(), (batch) -> answer(relay, batch));
+				}
+			}
+			case SEND -> {
+				if (session != null) {
+					session.eventLoop()
+						.execute(() -> this.frameHandler.onFrame(session, relay.body(), session.codec().binary()));
+				}
+			}
+			case CLOSE -> {
+				if (session != null) {
+					this.closeByClient.accept(session);
+				}
+			}
+		}
+	}
+
+	private void answer(ClusterMessage.PollRelay relay, Batch batch) {
+		String origin = relay.origin();
+		if (origin == null) {
+			return;
+		}
+		this.bus
+			.publish(new ClusterMessage.PollAnswer(origin, relay.requestId(), batch.status(), batch.seq(),
+					batch.closeCode(), batch.closeReason(), batch.body()), Set.of(origin))
+			.subscribe(null, (ex) -> logger.debug("Could not answer a relayed poll of socket " + relay.socketId(), ex));
+	}
+
+}
