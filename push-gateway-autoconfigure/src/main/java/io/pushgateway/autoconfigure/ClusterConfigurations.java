@@ -15,6 +15,7 @@ import io.pushgateway.core.PushRules;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.metrics.GatewayMetrics;
@@ -67,18 +68,18 @@ final class ClusterConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(SessionRegistry.class)
-		RedisSessionRegistry pushGatewayRedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory,
-				LocalHub hub, ClusterBus bus, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
-				GatewayMetrics metrics) {
+		RedisSessionRegistry pushGatewayRedisSessionRegistry(NodeId node,
+				ReactiveRedisConnectionFactory connectionFactory, LocalHub hub, ClusterBus bus,
+				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, GatewayMetrics metrics) {
 			requireStandaloneRedis(connectionFactory);
 			RegistryProperties registry = properties.getRegistry();
-			String nodeId = PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy);
+			String nodeId = node.value();
 			RedisRegistrySettings settings = new RedisRegistrySettings(registry.getKeyPrefix(), nodeId,
 					registry.getSyncInterval(), registry.getMaxBatch(), registry.getMaxQueued(),
 					registry.getLastSeenSyncInterval(), registry.getNodeHeartbeatInterval(), registry.getNodeTimeout(),
 					properties.getLimits().getMaxConnectionsPerUser(), registry.getCommandTimeout());
 			return new RedisSessionRegistry(connectionFactory, settings, hub,
-					(socketId, node) -> evict(hub, bus, nodeId, socketId, node), metrics);
+					(socketId, owner) -> evict(hub, bus, nodeId, socketId, owner), metrics);
 		}
 
 		@Bean
@@ -130,15 +131,15 @@ final class ClusterConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(ClusterBus.class)
-		KafkaClusterBus pushGatewayKafkaClusterBus(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
-				SnowflakeIdGenerator ids, GatewayMetrics metrics) {
+		KafkaClusterBus pushGatewayKafkaClusterBus(NodeId node, PushGatewayProperties properties,
+				WorkerIdStrategy workerIdStrategy, SnowflakeIdGenerator ids, GatewayMetrics metrics) {
 			BusProperties.Kafka kafka = properties.getBus().getKafka();
 			KafkaBusSettings settings = new KafkaBusSettings(kafka.getBootstrapServers(), kafka.getTopic(),
 					kafka.isCreateTopic(), kafka.getPartitions(), kafka.getReplicationFactor(),
 					kafka.getPublishQueueCapacity(), kafka.getPublishTimeout(), kafka.getBufferMemory().toBytes(),
 					kafka.getProducer(), kafka.getConsumer(), kafka.getMailboxPartitions());
-			return new KafkaClusterBus(settings, PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy),
-					ids::nextId, new PushRules((int) properties.getLimits().getMaxPayloadSize().toBytes()),
+			return new KafkaClusterBus(settings, node.value(), ids::nextId,
+					new PushRules((int) properties.getLimits().getMaxPayloadSize().toBytes()),
 					new SkippedRecords(metrics::skippedRecord, SKIPPED_RECORDS_LOG_INTERVAL));
 		}
 
@@ -151,15 +152,14 @@ final class ClusterConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(ClusterBus.class)
-		RedisClusterBus pushGatewayRedisClusterBus(ReactiveRedisConnectionFactory connectionFactory,
+		RedisClusterBus pushGatewayRedisClusterBus(NodeId node, ReactiveRedisConnectionFactory connectionFactory,
 				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, SnowflakeIdGenerator ids,
 				GatewayMetrics metrics) {
 			BusProperties.RedisBus redis = properties.getBus().getRedis();
 			String channel = (redis.getChannel() != null) ? redis.getChannel()
 					: properties.getRegistry().getKeyPrefix() + ":bus";
-			return new RedisClusterBus(connectionFactory, channel,
-					PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy), ids::nextId,
-					redis.getMaxInFlight(), redis.getPublishTimeout(),
+			return new RedisClusterBus(connectionFactory, channel, node.value(), ids::nextId, redis.getMaxInFlight(),
+					redis.getPublishTimeout(),
 					new SkippedRecords(metrics::skippedRecord, SKIPPED_RECORDS_LOG_INTERVAL));
 		}
 

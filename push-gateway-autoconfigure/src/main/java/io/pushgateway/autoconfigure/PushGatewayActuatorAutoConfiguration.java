@@ -7,6 +7,7 @@ import io.pushgateway.actuate.SessionRegistryHealthIndicator;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.id.NodeId;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.SessionRegistry;
@@ -41,10 +42,9 @@ public final class PushGatewayActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "pushGatewayHealthIndicator")
 		@ConditionalOnEnabledHealthIndicator("pushGateway")
-		PushGatewayHealthIndicator pushGatewayHealthIndicator(PushGatewayProperties properties,
+		PushGatewayHealthIndicator pushGatewayHealthIndicator(NodeId node, PushGatewayProperties properties,
 				WorkerIdStrategy workerIdStrategy, LocalHub hub, NodeLifecycle lifecycle) {
-			return new PushGatewayHealthIndicator(PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy),
-					hub, lifecycle);
+			return new PushGatewayHealthIndicator(node.value(), hub, lifecycle);
 		}
 
 		@Bean
@@ -71,10 +71,10 @@ public final class PushGatewayActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		PushGatewayEndpoint pushGatewayEndpoint(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
-				LocalHub hub, FanOut fanOut, NodeLifecycle lifecycle, SessionRegistry registry, ClusterBus bus) {
-			return new PushGatewayEndpoint(PushGatewayAutoConfiguration.nodeId(properties, workerIdStrategy), hub,
-					fanOut, lifecycle, registry, bus);
+		PushGatewayEndpoint pushGatewayEndpoint(NodeId node, PushGatewayProperties properties,
+				WorkerIdStrategy workerIdStrategy, LocalHub hub, FanOut fanOut, NodeLifecycle lifecycle,
+				SessionRegistry registry, ClusterBus bus) {
+			return new PushGatewayEndpoint(node.value(), hub, fanOut, lifecycle, registry, bus);
 		}
 
 	}

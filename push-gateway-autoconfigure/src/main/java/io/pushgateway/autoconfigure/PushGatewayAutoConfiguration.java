@@ -28,6 +28,7 @@ import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.hub.RecoveryCoordinator;
+import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.metrics.GatewayMetrics;
@@ -106,18 +107,23 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	NodeId pushGatewayNodeId(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
+		return NodeId.of(properties.getNode().getId(), workerIdStrategy.workerId());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	SnowflakeIdGenerator pushGatewayIdGenerator(WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
 		return new SnowflakeIdGenerator(workerIdStrategy.workerId(), clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	LocalHub pushGatewayLocalHub(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
+	LocalHub pushGatewayLocalHub(NodeId node, PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy,
 			ObjectProvider<SessionRegistry> registry) {
 		// the registry is whichever SessionRegistry bean exists, the application's own
 		// included; looked up when the first connection arrives
-		return new LocalHub(properties.getLimits().getMaxConnectionsPerUser(), nodeId(properties, workerIdStrategy),
-				registry::getObject);
+		return new LocalHub(properties.getLimits().getMaxConnectionsPerUser(), node.value(), registry::getObject);
 	}
 
 	@Bean
@@ -143,9 +149,9 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SessionRegistry pushGatewaySessionRegistry(LocalHub hub, PushGatewayProperties properties,
+	SessionRegistry pushGatewaySessionRegistry(NodeId node, LocalHub hub, PushGatewayProperties properties,
 			WorkerIdStrategy workerIdStrategy) {
-		return new InMemorySessionRegistry(hub, nodeId(properties, workerIdStrategy));
+		return new InMemorySessionRegistry(hub, node.value());
 	}
 
 	@Bean
@@ -157,11 +163,11 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(PushOperations.class)
-	PushTemplate pushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
+	PushTemplate pushTemplate(NodeId node, SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
 			SessionRegistry registry, PayloadEncoder encoder, PushGatewayProperties properties,
 			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics,
 			ObjectProvider<PushStore> store) {
-		ClusterPublisher cluster = new ClusterPublisher(bus, registry, nodeId(properties, workerIdStrategy),
+		ClusterPublisher cluster = new ClusterPublisher(bus, registry, node.value(),
 				properties.getBus().getRouting() == BusProperties.Routing.TARGETED, metrics);
 		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks, store.getIfAvailable(),
@@ -230,15 +236,15 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientFrameHandler pushGatewayClientFrameHandler(LocalHub hub, ObjectProvider<UpstreamHandler> handlers,
-			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, PushGatewayProperties properties,
-			SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock, AckTracker acks,
-			ObjectProvider<RecoveryCoordinator> recovery) {
+	ClientFrameHandler pushGatewayClientFrameHandler(NodeId node, LocalHub hub,
+			ObjectProvider<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics,
+			PushGatewayProperties properties, SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy,
+			ObjectProvider<Clock> clock, AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery) {
 		LimitsProperties limits = properties.getLimits();
-		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics,
-				nodeId(properties, workerIdStrategy), limits.getMaxGuidsPerConnection(),
-				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock.getIfAvailable(Clock::systemUTC),
-				acks, new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
+		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics, node.value(),
+				limits.getMaxGuidsPerConnection(), limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(),
+				clock.getIfAvailable(Clock::systemUTC), acks,
+				new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
 						limits.getMaxBytesPerSecond().toBytes()),
 				recovery.getIfAvailable());
 	}
@@ -268,7 +274,7 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WebSocketHandshakeHandler pushGatewayWebSocketHandshakeHandler(PushGatewayProperties properties,
+	WebSocketHandshakeHandler pushGatewayWebSocketHandshakeHandler(NodeId node, PushGatewayProperties properties,
 			Admission admission, LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids,
 			NodeLifecycle lifecycle, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy,
 			ObjectProvider<Clock> clock, ObjectProvider<RecoveryCoordinator> recovery) {
@@ -277,25 +283,24 @@ public final class PushGatewayAutoConfiguration {
 				(int) websocket.getMaxFrameSize().toBytes(), properties.getHeartbeat().getInterval(),
 				websocket.getMaxQueuedSize().toBytes(), websocket.getCloseTimeout());
 		return new WebSocketHandshakeHandler(settings, admission, hub, frameHandler, ids, lifecycle, metrics,
-				nodeId(properties, workerIdStrategy), clock.getIfAvailable(Clock::systemUTC),
-				recovery.getIfAvailable());
+				node.value(), clock.getIfAvailable(Clock::systemUTC), recovery.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "push.gateway.polling.enabled", matchIfMissing = true)
-	PollingTransport pushGatewayPollingTransport(PushGatewayProperties properties, Admission admission, LocalHub hub,
-			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
-			GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock,
+	PollingTransport pushGatewayPollingTransport(NodeId node, PushGatewayProperties properties, Admission admission,
+			LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle,
+			ClusterBus bus, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock,
 			ObjectProvider<RecoveryCoordinator> recovery) {
 		PollingProperties polling = properties.getPolling();
 		WebSocketProperties websocket = properties.getWebsocket();
 		PollingSettings settings = new PollingSettings(polling.getPath(), polling.getHold(), polling.getLinger(),
 				polling.getRelayTimeout(), polling.getMaxRelayedPolls(), (int) websocket.getMaxFrameSize().toBytes(),
 				websocket.getMaxQueuedSize().toBytes(), properties.getHeartbeat().getInterval());
-		return new PollingTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus, metrics,
-				nodeId(properties, workerIdStrategy), properties.getHeartbeat().getTimeout(),
-				clock.getIfAvailable(Clock::systemUTC), recovery.getIfAvailable());
+		return new PollingTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus, metrics, node.value(),
+				properties.getHeartbeat().getTimeout(), clock.getIfAvailable(Clock::systemUTC),
+				recovery.getIfAvailable());
 	}
 
 	@Bean
@@ -309,11 +314,6 @@ public final class PushGatewayAutoConfiguration {
 					+ "(WebSocket, long-polling, HTTP push API): use 'native' so they see client addresses");
 		}
 		return new WebSocketRouteProvider(properties.getWebsocket().getPath(), handler);
-	}
-
-	static String nodeId(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
-		String id = properties.getNode().getId();
-		return (id != null) ? id : "node-" + workerIdStrategy.workerId();
 	}
 
 	@Configuration(proxyBeanMethods = false)

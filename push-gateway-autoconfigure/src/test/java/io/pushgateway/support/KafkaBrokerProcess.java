@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +72,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
 	private static KafkaBrokerProcess start(boolean sasl, boolean autoCreateTopics) throws Exception {
 		Path directory = Files.createTempDirectory("kafka-broker");
-		int port = freePort();
-		int controller = freePort();
+		int port = FreePort.next();
+		int controller = FreePort.next();
 		String listener = sasl ? "SASL_PLAINTEXT" : "PLAINTEXT";
 		List<String> lines = new ArrayList<>(List.of("process.roles=broker,controller", "node.id=1",
 				"controller.quorum.voters=1@127.0.0.1:" + controller,
@@ -180,12 +179,6 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 						System.getProperty("java.class.path"), main));
 		command.addAll(List.of(args));
 		return command;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

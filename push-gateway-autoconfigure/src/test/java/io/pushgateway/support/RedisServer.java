@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ public final class RedisServer implements AutoCloseable {
 
 	public static RedisServer start() {
 		try {
-			RedisServer server = new RedisServer(freePort());
+			RedisServer server = new RedisServer(FreePort.next());
 			server.startProcess();
 			return server;
 		}
@@ -168,12 +167,6 @@ public final class RedisServer implements AutoCloseable {
 			}
 		}
 		return binary.getAbsolutePath();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

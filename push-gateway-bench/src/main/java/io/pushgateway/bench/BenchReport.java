@@ -121,8 +121,8 @@ final class BenchReport {
 		List<Double> heap = new ArrayList<>();
 		for (String target : targets) {
 			JsonNode idle = results.get(target).get("idle");
-			rss.add(Bench.round(idle.get("rssBytesPerConnection").asDouble() / 1024));
-			heap.add(Bench.round(idle.get("heapBytesPerConnection").asDouble() / 1024));
+			rss.add(Results.round(idle.get("rssBytesPerConnection").asDouble() / 1024));
+			heap.add(Results.round(idle.get("heapBytesPerConnection").asDouble() / 1024));
 		}
 		Files.writeString(images.resolve("bench-memory.svg"),
 				Svg.bars("Memory per idle connection", "KiB per connection", names,

@@ -1,0 +1,147 @@
+package io.pushgateway.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@code cluster} scenario: several gateway nodes with a real {@code redis-server}
+ * (session registry) and a real Kafka broker (cluster bus, KRaft, from Maven Central
+ * jars), each node with its own share of the connections: Redis memory per session, one
+ * broadcast to every connection of the cluster issued on one node, and pushes from one
+ * node to users on the others.
+ *
+ * @author Push Gateway team
+ */
+final class ClusterScenario {
+
+	private final Bench bench;
+
+	private final Args args;
+
+	private final Path workDir;
+
+	ClusterScenario(Bench bench, Args args, Path workDir) {
+		this.bench = bench;
+		this.args = args;
+		this.workDir = workDir;
+	}
+
+	/*
+	 * Several gateway nodes with a real {@code redis-server} (session registry) and a
+	 * real Kafka broker (cluster bus, KRaft, from Maven Central jars), each node with its
+	 * own share of the connections: Redis memory per session, one broadcast to every
+	 * connection of the cluster issued on one node, and pushes from one node to users on
+	 * the others.
+	 */
+	void run(Map<String, Object> result) throws Exception {
+		int nodes = this.args.getInt("nodes", 4);
+		// about as many per node as one process can hold
+		int perNode = this.args.getInt("cluster-connections", nodes * 19_000) / nodes;
+		int rate = this.args.getInt("rate", 1000);
+		int seconds = this.args.getInt("seconds", 20);
+		List<AutoCloseable> running = new ArrayList<>();
+		try {
+			int redisPort = Bench.freePort();
+			Process redis = new ProcessBuilder(this.args.get("redis-server", "redis-server"), "--port",
+					Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+				.redirectErrorStream(true)
+				.redirectOutput(this.workDir.resolve("redis.log").toFile())
+				.start();
+			running.add(redis::destroy);
+			Process kafka = new ProcessBuilder(Bench.javaCommand(), "-Xmx1g", "-cp",
+					System.getProperty("java.class.path"), "io.pushgateway.devtools.DevKafkaBroker")
+				.redirectErrorStream(true)
+				.start();
+			running.add(kafka::destroy);
+			String bootstrap = Bench.awaitLine(kafka, "ready on ", this.workDir.resolve("kafka.log"));
+			List<String> extra = new ArrayList<>(List.of("--push.gateway.registry.type=redis",
+					"--push.gateway.bus.type=kafka", "--push.gateway.bus.kafka.bootstrap-servers=" + bootstrap,
+					"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
+					"--push.gateway.node.worker-id-strategy=redis-lease"));
+			// more node properties, such as
+			// --node-args=--push.gateway.bus.routing=targeted
+			if (this.args.has("node-args")) {
+				extra.addAll(List.of(this.args.get("node-args", "").split(" ")));
+			}
+			List<Server> servers = new ArrayList<>();
+			for (int i = 0; i < nodes; i++) {
+				Server server = Server.start("gateway", this.workDir, this.args, extra, "node-" + i);
+				running.add(server);
+				servers.add(server);
+			}
+			long redisBefore = RedisInfo.usedMemory(redisPort);
+			int workersPerNode = Math.max(1, (perNode + 9_499) / 9_500);
+			List<Workers> groups = new ArrayList<>();
+			for (int i = 0; i < nodes; i++) {
+				Workers group = Workers.start(servers.get(i), perNode, workersPerNode, 1, this.workDir, i * perNode,
+						i * workersPerNode);
+				running.add(group);
+				groups.add(group);
+			}
+			Workers load = Workers.of(groups);
+			Map<String, Object> ramp = load.connect();
+			int open = (int) ramp.get("ok");
+			result.put("nodes", nodes);
+			result.put("connections", open);
+			result.put("failed", ramp.get("failed"));
+			// the registry writes in batches; wait until every session is in Redis (one
+			// connection per user here, so the online users are the sessions)
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (RedisInfo.setSize(redisPort, "ws:users") < open && System.nanoTime() < deadline) {
+				Bench.sleep(200);
+			}
+			long sessions = RedisInfo.setSize(redisPort, "ws:users");
+			result.put("redisSessions", sessions);
+			result.put("redisBytesPerSession",
+					(sessions > 0) ? (RedisInfo.usedMemory(redisPort) - redisBefore) / sessions : 0);
+
+			Server origin = servers.get(0);
+			for (int i = 0; i < this.args.getInt("warm-up-broadcasts", 5); i++) {
+				this.bench.oneBroadcast(origin, load, open);
+			}
+			List<Double> times = new ArrayList<>();
+			for (int i = 0; i < this.args.getInt("broadcasts", 5); i++) {
+				times.add(this.bench.oneBroadcast(origin, load, open).getMaxValue() / 1e6);
+			}
+			times.sort(Double::compare);
+			Map<String, Object> last = new LinkedHashMap<>();
+			last.put("median", Results.round(times.get(times.size() / 2)));
+			last.put("min", Results.round(times.get(0)));
+			last.put("max", Results.round(times.get(times.size() - 1)));
+			result.put("broadcastLastClientMillis", last);
+
+			// pushes issued on node 0 to users on the other nodes: every one crosses
+			// Kafka
+			String path = "/bench/targeted?rate=" + rate + "&seconds=%d&users=" + (perNode * (nodes - 1)) + "&offset="
+					+ perNode;
+			origin.post(String.format(path, this.args.getInt("warm-up-seconds", 30)));
+			load.awaitQuiet();
+			load.reset();
+			JsonNode sent = origin.post(String.format(path, seconds));
+			long received = load.awaitReceived(sent.get("sent").asLong(), Duration.ofSeconds(60));
+			Map<String, Object> crossNode = Results.delivery(sent.get("sent").asLong(), received,
+					sent.get("rejected").asLong(), load.report());
+			crossNode.put("rate", rate);
+			crossNode.put("seconds", seconds);
+			result.put("crossNode", crossNode);
+		}
+		finally {
+			for (int i = running.size() - 1; i >= 0; i--) {
+				try {
+					running.get(i).close();
+				}
+				catch (Exception ex) {
+					// best effort
+				}
+			}
+		}
+	}
+
+}
