@@ -1,6 +1,5 @@
 package io.pushgateway.autoconfigure;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +30,7 @@ import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
+import io.pushgateway.support.FakeHandshakeRequest;
 import io.pushgateway.transport.Admission;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -147,29 +147,7 @@ class ReplaceableBeansTests {
 	}
 
 	private static HandshakeRequest request(Map<String, String> query) {
-		return new HandshakeRequest() {
-
-			@Override
-			public String path() {
-				return "/ws";
-			}
-
-			@Override
-			public @Nullable String header(String name) {
-				return null;
-			}
-
-			@Override
-			public List<String> queryParams(String name) {
-				return query.containsKey(name) ? List.of(query.get(name)) : List.of();
-			}
-
-			@Override
-			public @Nullable InetSocketAddress remoteAddress() {
-				return null;
-			}
-
-		};
+		return new FakeHandshakeRequest(query);
 	}
 
 	static class RecordingAckTracker extends AckTracker {

@@ -1,6 +1,5 @@
 package io.pushgateway.transport;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +14,7 @@ import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.HandshakeRequest;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushPrincipal;
-import org.jspecify.annotations.Nullable;
+import io.pushgateway.support.FakeHandshakeRequest;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -75,29 +74,7 @@ class AdmissionTests {
 	}
 
 	private static HandshakeRequest request(Map<String, String> query) {
-		return new HandshakeRequest() {
-
-			@Override
-			public String path() {
-				return "/ws";
-			}
-
-			@Override
-			public @Nullable String header(String name) {
-				return null;
-			}
-
-			@Override
-			public List<String> queryParams(String name) {
-				return query.containsKey(name) ? List.of(query.get(name)) : List.of();
-			}
-
-			@Override
-			public @Nullable InetSocketAddress remoteAddress() {
-				return null;
-			}
-
-		};
+		return new FakeHandshakeRequest(query);
 	}
 
 }
