@@ -16,6 +16,7 @@ import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.metrics.NodeStats;
+import io.pushgateway.spi.LocalSessions;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +34,7 @@ import reactor.core.publisher.Mono;
  *
  * @author Push Gateway team
  */
-public class LocalHub implements NodeStats {
+public class LocalHub implements NodeStats, LocalSessions {
 
 	private static final PushConnection[] NONE = new PushConnection[0];
 
@@ -243,6 +244,7 @@ public class LocalHub implements NodeStats {
 	 * @param guid the GUID
 	 * @return the count
 	 */
+	@Override
 	public int guidSize(String guid) {
 		Set<PushConnection> members = this.guids.get(guid);
 		return (members != null) ? members.size() : 0;
@@ -252,6 +254,16 @@ public class LocalHub implements NodeStats {
 	 * The number of connections on this node.
 	 * @return the count
 	 */
+	@Override
+	public Collection<PushConnection> sessions() {
+		return connections();
+	}
+
+	@Override
+	public List<PushConnection> sessionsOf(String uid) {
+		return connectionsOf(uid);
+	}
+
 	@Override
 	public long queuedBytes() {
 		long bytes = 0;

@@ -7,6 +7,26 @@ package io.pushgateway.metrics;
  */
 public interface NodeStats {
 
+	/** No connections: for components that keep private meters. */
+	NodeStats NONE = new NodeStats() {
+
+		@Override
+		public int connectionCount() {
+			return 0;
+		}
+
+		@Override
+		public int userCount() {
+			return 0;
+		}
+
+		@Override
+		public long queuedBytes() {
+			return 0;
+		}
+
+	};
+
 	/**
 	 * Open connections on this node.
 	 * @return the count

@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.SocketPresence;
-import io.pushgateway.hub.LocalHub;
+import io.pushgateway.spi.LocalSessions;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import reactor.core.publisher.Mono;
@@ -17,11 +17,11 @@ import reactor.core.publisher.Mono;
  */
 public final class InMemorySessionRegistry implements SessionRegistry {
 
-	private final LocalHub hub;
+	private final LocalSessions hub;
 
 	private final String nodeId;
 
-	public InMemorySessionRegistry(LocalHub hub, String nodeId) {
+	public InMemorySessionRegistry(LocalSessions hub, String nodeId) {
 		this.hub = hub;
 		this.nodeId = nodeId;
 	}
@@ -44,12 +44,12 @@ public final class InMemorySessionRegistry implements SessionRegistry {
 
 	@Override
 	public Mono<Boolean> isOnline(String uid) {
-		return Mono.fromSupplier(() -> !this.hub.connectionsOf(uid).isEmpty());
+		return Mono.fromSupplier(() -> !this.hub.sessionsOf(uid).isEmpty());
 	}
 
 	@Override
 	public Mono<List<SocketPresence>> socketsOf(String uid) {
-		return Mono.fromSupplier(() -> this.hub.connectionsOf(uid)
+		return Mono.fromSupplier(() -> this.hub.sessionsOf(uid)
 			.stream()
 			.map((connection) -> new SocketPresence(connection.socketId(), this.nodeId))
 			.toList());

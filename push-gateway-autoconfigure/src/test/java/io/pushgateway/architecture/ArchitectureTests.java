@@ -52,6 +52,17 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void backendImplementationsKnowTheSpiNotTheEngine() {
+		ArchRuleDefinition.noClasses()
+			.that()
+			.resideInAnyPackage("io.pushgateway.registry..", "io.pushgateway.cluster..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.pushgateway.hub..", "io.pushgateway.transport..")
+			.check(LIBRARY);
+	}
+
+	@Test
 	void onlyTheAutoConfigurationKnowsSpringBootsAutoConfiguration() {
 		ArchRuleDefinition.noClasses()
 			.that()

@@ -12,6 +12,7 @@ import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.hub.FakeConnection;
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
 import io.pushgateway.support.RedisExtension;
@@ -208,6 +209,13 @@ class RedisSessionRegistryTests {
 		assertThat(registry.guidConnections("doc").block()).isEqualTo(1);
 		assertThat(registry.isOnline("dave").block()).isFalse();
 		assertThat(registry.isOnline("erin").block()).isTrue();
+	}
+
+	@Test
+	void theRegistryStartsBeforeAndStopsAfterTheNodeLifecycle() {
+		// the registry must be writing before connections arrive and keep writing while
+		// they drain
+		assertThat(RedisSessionRegistry.PHASE).isEqualTo(NodeLifecycle.PHASE - 1);
 	}
 
 }

@@ -21,12 +21,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
-import io.pushgateway.hub.LocalHub;
-import io.pushgateway.hub.NodeLifecycle;
-import io.pushgateway.hub.PushConnection;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.metrics.NodeStats;
 import io.pushgateway.spi.BackendHealth;
+import io.pushgateway.spi.LocalSessions;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import org.apache.commons.logging.Log;
@@ -75,8 +74,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public final class RedisSessionRegistry implements SessionRegistry, SmartLifecycle {
 
-	/** Stops after the node has drained its connections, so their removal is written. */
-	public static final int PHASE = NodeLifecycle.PHASE - 1;
+	/**
+	 * Stops after the node has drained its connections, so their removal is written: one
+	 * below {@code NodeLifecycle.PHASE} (a test keeps the two in step).
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 513;
 
 	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
 
@@ -91,7 +93,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	private final RedisRegistrySettings settings;
 
-	private final LocalHub hub;
+	private final LocalSessions hub;
 
 	private final BiConsumer<Long, String> evictor;
 
@@ -125,8 +127,8 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	 * cluster-wide per-user limit
 	 */
 	public RedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory, RedisRegistrySettings settings,
-			LocalHub hub, BiConsumer<Long, String> evictor) {
-		this(connectionFactory, settings, hub, evictor, new GatewayMetrics(new SimpleMeterRegistry(), hub));
+			LocalSessions hub, BiConsumer<Long, String> evictor) {
+		this(connectionFactory, settings, hub, evictor, new GatewayMetrics(new SimpleMeterRegistry(), NodeStats.NONE));
 	}
 
 	/**
@@ -139,7 +141,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	 * @param metrics the gateway's meters
 	 */
 	public RedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory, RedisRegistrySettings settings,
-			LocalHub hub, BiConsumer<Long, String> evictor, GatewayMetrics metrics) {
+			LocalSessions hub, BiConsumer<Long, String> evictor, GatewayMetrics metrics) {
 		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
 		this.settings = settings;
 		this.hub = hub;
@@ -303,11 +305,11 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		this.resyncNeeded.set(false);
 		this.queue.clear();
 		this.queued.set(0);
-		List<PushConnection> connections = new ArrayList<>(this.hub.connections());
+		List<Session> connections = new ArrayList<>(this.hub.sessions());
 		Set<String> local = new HashSet<>();
 		connections.forEach((connection) -> local.add(Long.toString(connection.socketId())));
 		List<String[]> ops = new ArrayList<>(connections.size());
-		for (PushConnection connection : connections) {
+		for (Session connection : connections) {
 			register(connection);
 			ops.addAll(drain());
 		}
@@ -335,7 +337,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	private void queueLastSeen() {
 		int count = 0;
-		for (PushConnection connection : this.hub.connections()) {
+		for (Session connection : this.hub.sessions()) {
 			enqueue(new String[] { "T", Long.toString(connection.socketId()), Long.toString(connection.lastSeen()) });
 			count++;
 		}
