@@ -14,6 +14,7 @@ import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Payload;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.metrics.Limit;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.spi.UpstreamMessage;
@@ -118,11 +119,11 @@ public class ClientFrameHandler {
 	 */
 	public void onFrame(PushConnection connection, byte[] bytes, boolean binary) {
 		connection.touch(this.clock.millis());
-		String limit = connection.countFrame(bytes.length, this.maxMessagesPerSecond, this.maxBytesPerSecond,
+		Limit limit = connection.countFrame(bytes.length, this.maxMessagesPerSecond, this.maxBytesPerSecond,
 				System.nanoTime());
 		if (limit != null) {
 			this.metrics.limited(limit);
-			close(connection, CloseCodes.RATE_LIMITED, "more than " + (limit.startsWith("messages")
+			close(connection, CloseCodes.RATE_LIMITED, "more than " + ((limit == Limit.MESSAGES_PER_SECOND)
 					? this.maxMessagesPerSecond + " messages" : this.maxBytesPerSecond + " bytes") + " per second",
 					CloseReason.RATE_LIMITED);
 			return;

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Push;
+import io.pushgateway.metrics.Limit;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.Session;
@@ -280,9 +281,9 @@ public abstract class PushConnection implements Session {
 	 * @param maxBytes bytes allowed per second, or {@code 0} for no limit
 	 * @param nanos the current {@link System#nanoTime()}
 	 * @return {@code null} when within the limits, otherwise the limit passed:
-	 * {@code messages_per_second} or {@code bytes_per_second}
+	 * {@link Limit#MESSAGES_PER_SECOND} or {@link Limit#BYTES_PER_SECOND}
 	 */
-	public final synchronized @Nullable String countFrame(int bytes, int maxMessages, long maxBytes, long nanos) {
+	public final synchronized @Nullable Limit countFrame(int bytes, int maxMessages, long maxBytes, long nanos) {
 		// synchronized: long-polling sends may arrive on several event loops at once
 		if (nanos - this.rateWindowStart >= 1_000_000_000L) {
 			this.rateWindowStart = nanos;
@@ -292,10 +293,10 @@ public abstract class PushConnection implements Session {
 		this.rateMessages++;
 		this.rateBytes += bytes;
 		if (maxMessages > 0 && this.rateMessages > maxMessages) {
-			return "messages_per_second";
+			return Limit.MESSAGES_PER_SECOND;
 		}
 		if (maxBytes > 0 && this.rateBytes > maxBytes) {
-			return "bytes_per_second";
+			return Limit.BYTES_PER_SECOND;
 		}
 		return null;
 	}

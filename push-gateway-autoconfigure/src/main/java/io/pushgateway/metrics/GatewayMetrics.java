@@ -98,9 +98,8 @@ public class GatewayMetrics {
 		for (CloseReason reason : CloseReason.values()) {
 			closesCounter(reason.tag());
 		}
-		for (String limit : List.of("messages_per_second", "bytes_per_second", "connections_per_ip",
-				"handshakes_per_ip")) {
-			limitedCounter(limit);
+		for (Limit limit : Limit.values()) {
+			limitedCounter(limit.tag());
 		}
 		for (String operation : List.of("publish", "receive")) {
 			busErrorsCounter(operation);
@@ -271,8 +270,8 @@ public class GatewayMetrics {
 	 * A request was refused by a limit.
 	 * @param limit the limit, such as {@code connections_per_ip}
 	 */
-	public void limited(String limit) {
-		limitedCounter(limit).increment();
+	public void limited(Limit limit) {
+		limitedCounter(limit.tag()).increment();
 	}
 
 	/**

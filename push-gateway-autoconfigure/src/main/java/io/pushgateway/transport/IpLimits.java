@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.pushgateway.metrics.Limit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,14 +58,14 @@ public final class IpLimits {
 			prune(second);
 			Window window = this.handshakes.computeIfAbsent(address, (key) -> new Window());
 			if (window.count(second) > this.maxHandshakesPerSecond) {
-				return new Refusal("handshakes_per_ip",
+				return new Refusal(Limit.HANDSHAKES_PER_IP,
 						"more than " + this.maxHandshakesPerSecond + " handshakes per second from this address");
 			}
 		}
 		if (this.maxConnections > 0) {
 			AtomicInteger open = this.connections.get(address);
 			if (open != null && open.get() >= this.maxConnections) {
-				return new Refusal("connections_per_ip",
+				return new Refusal(Limit.CONNECTIONS_PER_IP,
 						"more than " + this.maxConnections + " connections from this address");
 			}
 		}
@@ -114,7 +115,7 @@ public final class IpLimits {
 	 * @param limit the limit's name, for metrics
 	 * @param reason the message for the client
 	 */
-	public record Refusal(String limit, String reason) {
+	public record Refusal(Limit limit, String reason) {
 	}
 
 	/** Handshakes from one address within one second. */

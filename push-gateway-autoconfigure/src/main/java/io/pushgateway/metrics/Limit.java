@@ -1,0 +1,33 @@
+package io.pushgateway.metrics;
+
+import java.util.Locale;
+
+/**
+ * A limit that refused a request or closed a connection: the tag values of
+ * {@code push.gateway.limited}.
+ *
+ * @author Push Gateway team
+ */
+public enum Limit {
+
+	/** Frames per second of one connection ({@code 4008}). */
+	MESSAGES_PER_SECOND,
+
+	/** Bytes per second of one connection ({@code 4008}). */
+	BYTES_PER_SECOND,
+
+	/** Open connections from one address ({@code 429}). */
+	CONNECTIONS_PER_IP,
+
+	/** Handshakes per second from one address ({@code 429}). */
+	HANDSHAKES_PER_IP;
+
+	/**
+	 * The metric tag value.
+	 * @return the name in lower case
+	 */
+	public String tag() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+}
