@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +23,8 @@ import io.pushgateway.hub.LocalHub;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.PollingClient;
-import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
@@ -34,22 +33,20 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three gateway nodes acting as one, with a real {@code redis-server} (session registry)
- * and a real Kafka broker (cluster bus), and real WebSocket clients.
+ * Three gateway cluster.nodes() acting as one, with a real {@code redis-server} (session
+ * registry) and a real Kafka broker (cluster bus), and real WebSocket clients.
  *
  * @author Push Gateway team
  */
@@ -60,49 +57,14 @@ class ClusterEndToEndTests {
 
 	private static final Duration NODE_HEARTBEAT = Duration.ofMillis(250);
 
-	private static RedisServer redis;
-
-	private static EmbeddedKafkaKraftBroker kafka;
-
-	private static final List<TestGateway> nodes = new ArrayList<>();
+	@RegisterExtension
+	static final TestCluster cluster = TestCluster.withKafka(3, Map.of("push.gateway.registry.node-timeout",
+			NODE_TIMEOUT.toMillis() + "ms", "push.gateway.registry.node-heartbeat-interval",
+			NODE_HEARTBEAT.toMillis() + "ms", "push.gateway.node.worker-id-strategy", "redis-lease",
+			"push.gateway.limits.max-connections-per-user", 2, "push.gateway.recovery.enabled", true,
+			"push.gateway.recovery.max-length", 5, "management.endpoints.web.exposure.include", "health,pushgateway"));
 
 	private final List<TestClient> clients = new ArrayList<>();
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisServer.start();
-		kafka = new EmbeddedKafkaKraftBroker(1, 3);
-		kafka.afterPropertiesSet();
-		for (int i = 0; i < 3; i++) {
-			nodes.add(TestGateway.start(nodeProperties()));
-		}
-	}
-
-	static Map<String, Object> nodeProperties() {
-		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("spring.data.redis.host", "127.0.0.1");
-		properties.put("spring.data.redis.port", redis.port());
-		properties.put("push.gateway.registry.type", "redis");
-		properties.put("push.gateway.registry.node-timeout", NODE_TIMEOUT.toMillis() + "ms");
-		properties.put("push.gateway.registry.node-heartbeat-interval", NODE_HEARTBEAT.toMillis() + "ms");
-		properties.put("push.gateway.registry.sync-interval", "20ms");
-		properties.put("push.gateway.node.worker-id-strategy", "redis-lease");
-		properties.put("push.gateway.bus.type", "kafka");
-		properties.put("push.gateway.bus.kafka.bootstrap-servers", kafka.getBrokersAsString());
-		properties.put("push.gateway.bus.kafka.partitions", 3);
-		properties.put("push.gateway.limits.max-connections-per-user", 2);
-		properties.put("push.gateway.recovery.enabled", true);
-		properties.put("push.gateway.recovery.max-length", 5);
-		properties.put("management.endpoints.web.exposure.include", "health,pushgateway");
-		return properties;
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		nodes.forEach(TestGateway::close);
-		kafka.destroy();
-		redis.close();
-	}
 
 	@AfterEach
 	void closeClients() {
@@ -110,17 +72,17 @@ class ClusterEndToEndTests {
 	}
 
 	private TestClient connect(int node, String uid) {
-		TestClient client = TestClient.connect(nodes.get(node).port(), Tokens.forUser(uid));
+		TestClient client = TestClient.connect(cluster.node(node).port(), Tokens.forUser(uid));
 		this.clients.add(client);
 		return client;
 	}
 
 	private static PushOperations push(int node) {
-		return nodes.get(node).bean(PushOperations.class);
+		return cluster.node(node).bean(PushOperations.class);
 	}
 
 	private static PresenceOperations presence(int node) {
-		return nodes.get(node).bean(PresenceOperations.class);
+		return cluster.node(node).bean(PresenceOperations.class);
 	}
 
 	private static String uid() {
@@ -130,7 +92,7 @@ class ClusterEndToEndTests {
 	@Test
 	void everyNodeLeasedADistinctWorkerId() {
 		Set<Integer> workerIds = new HashSet<>();
-		for (TestGateway node : nodes) {
+		for (TestGateway node : cluster.nodes()) {
 			workerIds.add(SnowflakeIdGenerator.workerIdOf(node.bean(SnowflakeIdGenerator.class).nextId()));
 		}
 		assertThat(workerIds).hasSize(3);
@@ -139,7 +101,8 @@ class ClusterEndToEndTests {
 	@Test
 	void longPollingNeedsNoStickySessions() {
 		String uid = uid();
-		PollingClient client = PollingClient.open(nodes.get(0).port(), "?access_token=" + Tokens.forUser(uid), false);
+		PollingClient client = PollingClient.open(cluster.node(0).port(), "?access_token=" + Tokens.forUser(uid),
+				false);
 		try {
 			Map<String, Object> welcome = client.next("welcome");
 			long sid = Long.parseLong((String) welcome.get("sid"));
@@ -149,18 +112,18 @@ class ClusterEndToEndTests {
 				.containsExactly((String) welcome.get("node"));
 			// from now on the session's requests reach other nodes, which relay them to
 			// node 1
-			client.via(nodes.get(1).port());
+			client.via(cluster.node(1).port());
 			client.startPolling();
 			push(2).pushToUser(uid, "relayed", Map.of("n", 1)).block();
 			assertThat(client.next("push")).containsEntry("ev", "relayed").containsEntry("d", Map.of("n", 1));
 			push(1).pushToSocket(sid, "by-socket", 2).block();
 			assertThat(client.next("push")).containsEntry("ev", "by-socket");
-			client.via(nodes.get(2).port());
+			client.via(cluster.node(2).port());
 			assertThat(client.send("{\"t\":\"msg\",\"id\":\"r1\",\"ev\":\"echo\",\"d\":\"round trip\"}"))
 				.isEqualTo(204);
 			assertThat(client.next("reply")).containsEntry("id", "r1").containsEntry("d", "round trip");
 			assertThat(PollingClient
-				.pollRequest(0, nodes.get(2).port(), sid + ".forged-secret." + client.session().split("\\.")[2])
+				.pollRequest(0, cluster.node(2).port(), sid + ".forged-secret." + client.session().split("\\.")[2])
 				.statusCode()).isEqualTo(404);
 			assertThat(client.end()).isEqualTo(204);
 			assertThat(client.awaitClose().code()).isEqualTo(1000);
@@ -191,8 +154,8 @@ class ClusterEndToEndTests {
 		String uid = uid();
 		TestClient client = connect(2, uid);
 		client.next("welcome");
-		String sid = Long.toString(nodes.get(2).bean(LocalHub.class).connectionsOf(uid).get(0).socketId());
-		String nodeThree = nodes.get(2)
+		String sid = Long.toString(cluster.node(2).bean(LocalHub.class).connectionsOf(uid).get(0).socketId());
+		String nodeThree = cluster.node(2)
 			.bean(PushGatewayHealthIndicator.class)
 			.health()
 			.getDetails()
@@ -202,20 +165,21 @@ class ClusterEndToEndTests {
 		push(0).pushToUser(uid, "observed", "x").block();
 		assertThat(client.next("push")).containsEntry("ev", "observed");
 
-		MeterRegistry origin = nodes.get(0).bean(MeterRegistry.class);
-		MeterRegistry receiver = nodes.get(2).bean(MeterRegistry.class);
+		MeterRegistry origin = cluster.node(0).bean(MeterRegistry.class);
+		MeterRegistry receiver = cluster.node(2).bean(MeterRegistry.class);
 		assertThat(origin.get("push.gateway.bus.publish").timer().count()).isPositive();
 		assertThat(receiver.get("push.gateway.bus.delay").timer().count()).isPositive();
 		assertThat(receiver.get("push.gateway.bus.received").tag("type", "deliver").counter().count()).isPositive();
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> receiver.get("push.gateway.registry.sync").timer().count() > 0);
 
-		Health bus = nodes.get(0).bean(ClusterBusHealthIndicator.class).health();
+		Health bus = cluster.node(0).bean(ClusterBusHealthIndicator.class).health();
 		assertThat(bus.getStatus()).isEqualTo(Status.UP);
 		assertThat(bus.getDetails()).containsEntry("bus", "kafka").containsEntry("consumer", "running");
-		assertThat(nodes.get(0).bean(SessionRegistryHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+		assertThat(cluster.node(0).bean(SessionRegistryHealthIndicator.class).health().getStatus())
+			.isEqualTo(Status.UP);
 
-		PushGatewayEndpoint endpoint = nodes.get(0).bean(PushGatewayEndpoint.class);
+		PushGatewayEndpoint endpoint = cluster.node(0).bean(PushGatewayEndpoint.class);
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			Map<String, Object> user = endpoint.lookup("users", uid).block();
 			assertThat(user).containsEntry("online", true);
@@ -233,7 +197,7 @@ class ClusterEndToEndTests {
 		String uid = uid();
 		TestClient client = connect(1, uid);
 		client.next("welcome");
-		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers());
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
 				new StringSerializer())) {
 			ProducerRecord<String, String> record = new ProducerRecord<>("push-gateway.downstream", "user:" + uid,
@@ -296,7 +260,7 @@ class ClusterEndToEndTests {
 		for (int i = 1; i <= 4; i++) {
 			push(i % 3).pushRecoverable(PushTarget.user(uid), "n", i).block();
 		}
-		TestClient second = TestClient.connect(nodes.get(2).port(),
+		TestClient second = TestClient.connect(cluster.node(2).port(),
 				"?access_token=" + Tokens.forUser(uid) + "&since=" + position, "push.v1.json", Map.of());
 		this.clients.add(second);
 
@@ -313,7 +277,7 @@ class ClusterEndToEndTests {
 		for (int i = 6; i <= 12; i++) {
 			push(0).pushRecoverable(PushTarget.user(uid), "n", i).block();
 		}
-		TestClient third = TestClient.connect(nodes.get(1).port(),
+		TestClient third = TestClient.connect(cluster.node(1).port(),
 				"?access_token=" + Tokens.forUser(uid) + "&since=" + position, "push.v1.json", Map.of());
 		this.clients.add(third);
 		assertThat(third.next("error")).as("a gap beyond the 5 kept pushes").containsEntry("code", 4410);
@@ -394,7 +358,7 @@ class ClusterEndToEndTests {
 
 	@Test
 	void killedNodeLeavesNoGhosts() throws Exception {
-		Process process = TestNodeMain.start(nodeProperties());
+		Process process = TestNodeMain.start(cluster.nodeProperties(3));
 		try {
 			int port = TestNodeMain.awaitReady(process);
 			String uid = uid();
@@ -426,7 +390,7 @@ class ClusterEndToEndTests {
 		onNodeTwo.next("welcome");
 		await().atMost(Duration.ofSeconds(5)).until(() -> presence(2).isOnline(remote).block());
 
-		redis.restart();
+		cluster.redis().restart();
 
 		assertThat(push(0).pushToUser(local, "local", "still here").block().localDeliveries()).isEqualTo(1);
 		assertThat(onNodeOne.next("push")).containsEntry("ev", "local");

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.support.BlockHoundExtension;
-import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
 import io.pushgateway.support.UpstreamRecords;
@@ -23,11 +23,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -45,34 +44,10 @@ class KafkaIntegrationEndToEndTests {
 
 	private static final String UPSTREAM = "push-gateway.upstream";
 
-	private static RedisServer redis;
-
-	private static EmbeddedKafkaKraftBroker kafka;
-
-	private static final List<TestGateway> nodes = new ArrayList<>();
+	@RegisterExtension
+	static final TestCluster cluster = TestCluster.withKafka(2, Map.of("push.gateway.upstream.kafka.enabled", true));
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisServer.start();
-		kafka = new EmbeddedKafkaKraftBroker(1, 3);
-		kafka.afterPropertiesSet();
-		kafka.addTopics(new NewTopic(UPSTREAM, 3, (short) 1));
-		for (int i = 0; i < 2; i++) {
-			nodes.add(TestGateway.start(Map.of("spring.data.redis.port", redis.port(), "push.gateway.registry.type",
-					"redis", "push.gateway.registry.sync-interval", "20ms", "push.gateway.node.worker-id", i + 1,
-					"push.gateway.bus.type", "kafka", "push.gateway.bus.kafka.bootstrap-servers",
-					kafka.getBrokersAsString(), "push.gateway.upstream.kafka.enabled", true)));
-		}
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		nodes.forEach(TestGateway::close);
-		kafka.destroy();
-		redis.close();
-	}
 
 	@AfterEach
 	void close() throws Exception {
@@ -82,13 +57,13 @@ class KafkaIntegrationEndToEndTests {
 	}
 
 	private TestClient connect(int node, String uid) {
-		TestClient client = TestClient.connect(nodes.get(node).port(), Tokens.forUser(uid));
+		TestClient client = TestClient.connect(cluster.node(node).port(), Tokens.forUser(uid));
 		this.resources.add(0, client);
 		return client;
 	}
 
 	private KafkaConsumer<String, byte[]> upstreamConsumer() {
-		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(kafka.getBrokersAsString(), UPSTREAM,
+		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(cluster.kafkaBootstrapServers(), UPSTREAM,
 				Map.of());
 		this.resources.add(consumer);
 		return consumer;
@@ -103,7 +78,7 @@ class KafkaIntegrationEndToEndTests {
 	}
 
 	private static void produce(ProducerRecord<String, String> record) throws Exception {
-		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers());
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
 				new StringSerializer())) {
 			producer.send(record).get(30, TimeUnit.SECONDS);
@@ -172,7 +147,7 @@ class KafkaIntegrationEndToEndTests {
 		TestClient client = connect(1, "user-" + UUID.randomUUID());
 		long sid = Long.parseLong((String) client.next("welcome").get("sid"));
 
-		nodes.get(0).bean(PushOperations.class).reply(sid, "c-3", Map.of("done", true)).block();
+		cluster.node(0).bean(PushOperations.class).reply(sid, "c-3", Map.of("done", true)).block();
 
 		assertThat(client.next("reply")).containsEntry("id", "c-3").containsEntry("d", Map.of("done", true));
 	}

@@ -8,15 +8,13 @@ import java.util.UUID;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.support.BlockHoundExtension;
-import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.TestClient;
-import io.pushgateway.support.TestGateway;
+import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.Tokens;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,27 +28,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(BlockHoundExtension.class)
 class TargetedRoutingClusterTests {
 
-	private static RedisServer redis;
-
-	private static final List<TestGateway> nodes = new ArrayList<>();
+	@RegisterExtension
+	static final TestCluster cluster = TestCluster.withRedisBus(2, Map.of("push.gateway.bus.routing", "targeted"));
 
 	private final List<TestClient> clients = new ArrayList<>();
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisServer.start();
-		for (int i = 0; i < 2; i++) {
-			nodes.add(TestGateway.start(Map.of("spring.data.redis.port", redis.port(), "push.gateway.registry.type",
-					"redis", "push.gateway.registry.sync-interval", "20ms", "push.gateway.node.worker-id", i + 1,
-					"push.gateway.bus.type", "redis", "push.gateway.bus.routing", "targeted")));
-		}
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		nodes.forEach(TestGateway::close);
-		redis.close();
-	}
 
 	@AfterEach
 	void closeClients() {
@@ -58,7 +39,7 @@ class TargetedRoutingClusterTests {
 	}
 
 	private TestClient connect(int node, String uid) {
-		TestClient client = TestClient.connect(nodes.get(node).port(), Tokens.forUser(uid));
+		TestClient client = TestClient.connect(cluster.node(node).port(), Tokens.forUser(uid));
 		this.clients.add(client);
 		client.next("welcome");
 		return client;
@@ -74,8 +55,8 @@ class TargetedRoutingClusterTests {
 			device.send("{\"t\":\"join\",\"id\":\"j\",\"g\":\"" + guid + "\"}");
 			device.next("joined");
 		}
-		PushOperations fromNodeOne = nodes.get(0).bean(PushOperations.class);
-		await().until(() -> nodes.get(0).bean(PresenceOperations.class).guidConnections(guid).block() == 2);
+		PushOperations fromNodeOne = cluster.node(0).bean(PushOperations.class);
+		await().until(() -> cluster.node(0).bean(PresenceOperations.class).guidConnections(guid).block() == 2);
 
 		String toUser = fromNodeOne.pushToUser(uid, "to-user", "u").block().messageId();
 		String toGuid = fromNodeOne.pushToGuid(guid, "to-guid", "g").block().messageId();
