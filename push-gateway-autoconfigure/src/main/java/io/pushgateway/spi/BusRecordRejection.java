@@ -10,7 +10,10 @@ import java.util.Locale;
  */
 public enum BusRecordRejection {
 
-	/** Not a record at all (a Redis bus message that is not one). */
+	/**
+	 * Not a record at all (a Redis bus message that is not one), or one nothing else
+	 * describes.
+	 */
 	UNREADABLE,
 
 	/** An {@code X-Type} the gateway does not know. */

@@ -19,6 +19,7 @@ import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.BackendHealth;
+import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;
@@ -298,6 +299,12 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		}
 		catch (RecordRejectedException ex) {
 			this.skipped.skipped(record.topic() + "-" + record.partition() + "@" + record.offset(), ex);
+			return null;
+		}
+		catch (RuntimeException ex) {
+			// whatever else a record from outside can trip must not end the consumer
+			this.skipped.skipped(record.topic() + "-" + record.partition() + "@" + record.offset(),
+					new RecordRejectedException(BusRecordRejection.UNREADABLE, String.valueOf(ex.getMessage())));
 			return null;
 		}
 	}

@@ -186,6 +186,10 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 				catch (RecordRejectedException ex) {
 					this.skipped.skipped("on " + message.getChannel(), ex);
 				}
+				catch (RuntimeException ex) {
+					this.skipped.skipped("on " + message.getChannel(), new RecordRejectedException(
+							BusRecordRejection.UNREADABLE, String.valueOf(ex.getMessage())));
+				}
 			});
 	}
 
