@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -27,7 +28,7 @@ final class HttpLoad {
 
 	/* Pushes through the HTTP API at a fixed rate: {sent with 200, failed}. */
 	static long[] httpPaced(Server server, int users, int rate, int seconds) {
-		reactor.netty.http.client.HttpClient client = httpClient(server, PACED_HTTP_CONNECTIONS);
+		HttpClient client = httpClient(server, PACED_HTTP_CONNECTIONS);
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
 		AtomicLong pending = new AtomicLong();
@@ -55,7 +56,7 @@ final class HttpLoad {
 	 * failed}.
 	 */
 	static long[] httpClosedLoop(Server server, int users, int concurrency, int seconds) {
-		reactor.netty.http.client.HttpClient client = httpClient(server, concurrency);
+		HttpClient client = httpClient(server, concurrency);
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
 		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -71,18 +72,18 @@ final class HttpLoad {
 		return new long[] { ok.get(), failed.get() };
 	}
 
-	static reactor.netty.http.client.HttpClient httpClient(Server server, int connections) {
+	static HttpClient httpClient(Server server, int connections) {
 		ConnectionProvider provider = ConnectionProvider.builder("bench-http")
 			.maxConnections(connections)
 			.pendingAcquireMaxCount(-1)
 			.build();
-		return reactor.netty.http.client.HttpClient.create(provider)
+		return HttpClient.create(provider)
 			.baseUrl("http://127.0.0.1:" + server.port())
 			.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + BenchGateway.API_TOKEN)
 				.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
 	}
 
-	static Mono<Integer> httpPush(reactor.netty.http.client.HttpClient client, int users) {
+	static Mono<Integer> httpPush(HttpClient client, int users) {
 		String uid = "u" + ThreadLocalRandom.current().nextInt(users);
 		return client.post()
 			.uri("/push-api/users/" + uid + "?event=t")
