@@ -28,6 +28,8 @@ import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.hub.RecoveryCoordinator;
+import io.pushgateway.hub.RelayEndpoint;
+import io.pushgateway.hub.RelayEndpoints;
 import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
@@ -105,6 +107,17 @@ public final class PushGatewayAutoConfiguration {
 		};
 	}
 
+	/**
+	 * The clock behind message IDs, heartbeats, retention and credential expiry. An
+	 * application's own {@link Clock} bean replaces it (tests use a fixed or offset one).
+	 * @return the system clock in UTC
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	Clock pushGatewayClock() {
+		return Clock.systemUTC();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	NodeId pushGatewayNodeId(PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy) {
@@ -113,8 +126,8 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SnowflakeIdGenerator pushGatewayIdGenerator(WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock) {
-		return new SnowflakeIdGenerator(workerIdStrategy.workerId(), clock.getIfAvailable(Clock::systemUTC));
+	SnowflakeIdGenerator pushGatewayIdGenerator(WorkerIdStrategy workerIdStrategy, Clock clock) {
+		return new SnowflakeIdGenerator(workerIdStrategy.workerId(), clock);
 	}
 
 	@Bean
@@ -177,10 +190,9 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty("push.gateway.recovery.enabled")
-	PushStore pushGatewayPushStore(PushGatewayProperties properties, ObjectProvider<Clock> clock) {
+	PushStore pushGatewayPushStore(PushGatewayProperties properties, Clock clock) {
 		RecoveryProperties recovery = properties.getRecovery();
-		return new InMemoryPushStore(recovery.getMaxLength(), recovery.getMaxAge(),
-				clock.getIfAvailable(Clock::systemUTC));
+		return new InMemoryPushStore(recovery.getMaxLength(), recovery.getMaxAge(), clock);
 	}
 
 	/* Replays recoverable pushes to reconnecting clients, when a store exists. */
@@ -238,13 +250,12 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	ClientFrameHandler pushGatewayClientFrameHandler(NodeId node, LocalHub hub,
 			ObjectProvider<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics,
-			PushGatewayProperties properties, SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy,
-			ObjectProvider<Clock> clock, AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery) {
+			PushGatewayProperties properties, SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, Clock clock,
+			AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery) {
 		LimitsProperties limits = properties.getLimits();
 		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics, node.value(),
-				limits.getMaxGuidsPerConnection(), limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(),
-				clock.getIfAvailable(Clock::systemUTC), acks,
-				new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
+				limits.getMaxGuidsPerConnection(), limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock,
+				acks, new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
 						limits.getMaxBytesPerSecond().toBytes()),
 				recovery.getIfAvailable());
 	}
@@ -252,13 +263,13 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics,
-			PushGatewayProperties properties, ObjectProvider<Clock> clock, AckTracker acks,
-			ObjectProvider<PollingTransport> polling) {
-		// the long-polling transport needs the lifecycle, so its relay messages are
-		// handed to it through a lookup at the time they arrive
+			PushGatewayProperties properties, NodeId node, Clock clock, AckTracker acks,
+			ObjectProvider<RelayEndpoint> relayEndpoints) {
+		// transports need the lifecycle, so the endpoints their relays go to are looked
+		// up when the first relay arrives
 		return new NodeLifecycle(hub, fanOut, bus, metrics, properties.getHeartbeat().getTimeout(),
-				properties.getShutdown().getTimeout(), clock.getIfAvailable(Clock::systemUTC), acks,
-				(message) -> polling.ifAvailable((transport) -> transport.onClusterMessage(message)));
+				properties.getShutdown().getTimeout(), clock, acks,
+				new RelayEndpoints(node.value(), () -> relayEndpoints.orderedStream().toList()));
 	}
 
 	@Bean
@@ -276,14 +287,14 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean
 	WebSocketHandshakeHandler pushGatewayWebSocketHandshakeHandler(NodeId node, PushGatewayProperties properties,
 			Admission admission, LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids,
-			NodeLifecycle lifecycle, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy,
-			ObjectProvider<Clock> clock, ObjectProvider<RecoveryCoordinator> recovery) {
+			NodeLifecycle lifecycle, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, Clock clock,
+			ObjectProvider<RecoveryCoordinator> recovery) {
 		WebSocketProperties websocket = properties.getWebsocket();
 		WebSocketSettings settings = new WebSocketSettings(websocket.getPath(),
 				(int) websocket.getMaxFrameSize().toBytes(), properties.getHeartbeat().getInterval(),
 				websocket.getMaxQueuedSize().toBytes(), websocket.getCloseTimeout());
 		return new WebSocketHandshakeHandler(settings, admission, hub, frameHandler, ids, lifecycle, metrics,
-				node.value(), clock.getIfAvailable(Clock::systemUTC), recovery.getIfAvailable());
+				node.value(), clock, recovery.getIfAvailable());
 	}
 
 	@Bean
@@ -291,7 +302,7 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "push.gateway.polling.enabled", matchIfMissing = true)
 	PollingTransport pushGatewayPollingTransport(NodeId node, PushGatewayProperties properties, Admission admission,
 			LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle,
-			ClusterBus bus, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, ObjectProvider<Clock> clock,
+			ClusterBus bus, GatewayMetrics metrics, WorkerIdStrategy workerIdStrategy, Clock clock,
 			ObjectProvider<RecoveryCoordinator> recovery) {
 		PollingProperties polling = properties.getPolling();
 		WebSocketProperties websocket = properties.getWebsocket();
@@ -299,8 +310,7 @@ public final class PushGatewayAutoConfiguration {
 				polling.getRelayTimeout(), polling.getMaxRelayedPolls(), (int) websocket.getMaxFrameSize().toBytes(),
 				websocket.getMaxQueuedSize().toBytes(), properties.getHeartbeat().getInterval());
 		return new PollingTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus, metrics, node.value(),
-				properties.getHeartbeat().getTimeout(), clock.getIfAvailable(Clock::systemUTC),
-				recovery.getIfAvailable());
+				properties.getHeartbeat().getTimeout(), clock, recovery.getIfAvailable());
 	}
 
 	@Bean

@@ -30,7 +30,7 @@ import org.msgpack.core.MessageUnpacker;
  * @param key the partitioning key: one target always maps to the same key
  * @param headers the headers, in order; a name may repeat ({@code X-Uid} for several
  * users)
- * @param value the payload bytes, or the close reason of a disconnect
+ * @param value the payload bytes, the close reason of a disconnect, or a relay's body
  * @author Push Gateway team
  */
 public record BusRecord(String key, List<Header> headers, byte[] value) {
@@ -52,7 +52,7 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 
 	/**
 	 * {@code push} (the default when absent), {@code reply}, {@code ack},
-	 * {@code disconnect}, {@code poll} or {@code poll-answer}.
+	 * {@code disconnect} or {@code relay}.
 	 */
 	public static final String TYPE = "X-Type";
 
@@ -86,26 +86,11 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	/** The close code of a disconnect. */
 	public static final String CLOSE_CODE = "X-Close-Code";
 
-	/** The node a record is meant for (long-polling relays and answers). */
+	/** The node a relay is addressed to. */
 	public static final String TO = "X-To";
 
-	/** What a relayed long-polling request asks for: poll, send or close. */
-	public static final String POLL_OP = "X-Poll-Op";
-
-	/** A long-polling session's secret. */
-	public static final String POLL_SECRET = "X-Poll-Secret";
-
-	/** The last batch sequence a long-polling client received, or the one answered. */
-	public static final String POLL_SEQ = "X-Poll-Seq";
-
-	/** Identifies a waiting long-polling request on the relaying node. */
-	public static final String POLL_REQUEST = "X-Poll-Request";
-
-	/** The HTTP status of a long-polling answer. */
-	public static final String POLL_STATUS = "X-Poll-Status";
-
-	/** The close reason of a closed long-polling session. */
-	public static final String CLOSE_REASON = "X-Close-Reason";
+	/** The transport a relay belongs to, for example {@code polling}. */
+	public static final String CHANNEL = "X-Channel";
 
 	/**
 	 * The first value of a header.
@@ -158,27 +143,12 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 		if (instance != null) {
 			add(headers, INSTANCE, instance);
 		}
-		if (message instanceof ClusterMessage.PollRelay relay) {
+		if (message instanceof ClusterMessage.Relay relay) {
 			add(headers, NODE, node);
-			add(headers, TYPE, "poll");
+			add(headers, TYPE, "relay");
 			add(headers, TO, relay.node());
-			add(headers, POLL_OP, relay.op().name().toLowerCase(Locale.ROOT));
-			add(headers, SOCKET_ID, Long.toString(relay.socketId()));
-			add(headers, POLL_SECRET, relay.secret());
-			add(headers, POLL_SEQ, Long.toString(relay.ack()));
-			add(headers, POLL_REQUEST, Long.toString(relay.requestId()));
-			return new BusRecord("socket:" + relay.socketId(), headers, relay.body());
-		}
-		if (message instanceof ClusterMessage.PollAnswer answer) {
-			add(headers, NODE, node);
-			add(headers, TYPE, "poll-answer");
-			add(headers, TO, answer.node());
-			add(headers, POLL_REQUEST, Long.toString(answer.requestId()));
-			add(headers, POLL_STATUS, Integer.toString(answer.status()));
-			add(headers, POLL_SEQ, Long.toString(answer.seq()));
-			add(headers, CLOSE_CODE, Integer.toString(answer.closeCode()));
-			add(headers, CLOSE_REASON, answer.closeReason());
-			return new BusRecord("poll:" + answer.requestId(), headers, answer.body());
+			add(headers, CHANNEL, relay.channel());
+			return new BusRecord(relay.key(), headers, relay.body());
 		}
 		if (message instanceof ClusterMessage.Disconnect disconnect) {
 			add(headers, NODE, node);
@@ -283,13 +253,10 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			case "ack" -> new ClusterMessage.Acked(number(ID), number(SOCKET_ID));
 			case "disconnect" -> new ClusterMessage.Disconnect(number(SOCKET_ID), (int) number(CLOSE_CODE),
 					new String(this.value, StandardCharsets.UTF_8));
-			case "poll" -> new ClusterMessage.PollRelay(required(TO), number(SOCKET_ID), required(POLL_SECRET),
-					pollOp(), number(POLL_SEQ), number(POLL_REQUEST), required(NODE), this.value);
-			case "poll-answer" -> new ClusterMessage.PollAnswer(required(TO), number(POLL_REQUEST),
-					(int) number(POLL_STATUS), number(POLL_SEQ), (int) number(CLOSE_CODE),
-					(header(CLOSE_REASON) != null) ? header(CLOSE_REASON) : "", this.value);
-			default -> throw new RecordRejectedException(BusRecordRejection.UNKNOWN_TYPE, "unknown " + TYPE + " '"
-					+ type + "' (push, reply, ack, disconnect, poll or poll-answer; push when absent)");
+			case "relay" ->
+				new ClusterMessage.Relay(required(TO), required(CHANNEL), this.key, this.value, required(NODE));
+			default -> throw new RecordRejectedException(BusRecordRejection.UNKNOWN_TYPE,
+					"unknown " + TYPE + " '" + type + "' (push, reply, ack, disconnect or relay; push when absent)");
 		};
 	}
 
@@ -347,16 +314,6 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 					ex.getMessage() + " (" + FORMAT + " json, or absent)");
 		}
 		return new Payload(this.value, format);
-	}
-
-	private ClusterMessage.PollOp pollOp() {
-		String op = required(POLL_OP);
-		for (ClusterMessage.PollOp candidate : ClusterMessage.PollOp.values()) {
-			if (candidate.name().equalsIgnoreCase(op)) {
-				return candidate;
-			}
-		}
-		throw new RecordRejectedException(BusRecordRejection.UNKNOWN_TYPE, "unknown " + POLL_OP + " '" + op + "'");
 	}
 
 	/**

@@ -63,8 +63,8 @@ public class NodeLifecycle implements SmartLifecycle {
 
 	private volatile Disposable.Composite subscriptions = Disposables.composite();
 
-	/** Receives the cluster messages that belong to a transport (long-polling relays). */
-	private final Consumer<ClusterMessage> transportMessages;
+	/** Receives the relays between transports (long-polling requests and answers). */
+	private final Consumer<ClusterMessage.Relay> relays;
 
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
 			Duration shutdownTimeout, Clock clock, AckTracker acks) {
@@ -82,12 +82,12 @@ public class NodeLifecycle implements SmartLifecycle {
 	 * @param shutdownTimeout how long draining may take
 	 * @param clock the clock
 	 * @param acks collects acknowledgements
-	 * @param transportMessages receives the cluster messages that belong to a transport
-	 * (long-polling relays)
+	 * @param relays receives the relays between transports, such as
+	 * {@link RelayEndpoints}
 	 */
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
-			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage> transportMessages) {
-		this.transportMessages = transportMessages;
+			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage.Relay> relays) {
+		this.relays = relays;
 		this.hub = hub;
 		this.acks = acks;
 		this.fanOut = fanOut;
@@ -168,8 +168,14 @@ public class NodeLifecycle implements SmartLifecycle {
 				connection.close(disconnect.code(), disconnect.reason());
 			}
 		}
-		else {
-			this.transportMessages.accept(message);
+		else if (message instanceof ClusterMessage.Relay relay) {
+			try {
+				this.relays.accept(relay);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not handle a relay on channel '" + relay.channel() + "' from node " + relay.origin()
+						+ ": " + ex.getMessage());
+			}
 		}
 	}
 

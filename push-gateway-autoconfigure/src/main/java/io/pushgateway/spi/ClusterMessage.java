@@ -73,90 +73,49 @@ public sealed interface ClusterMessage {
 	}
 
 	/**
-	 * A long-polling request that reached a node other than the one holding the session;
-	 * sent to the session's node, which checks the secret and acts as if the request had
-	 * reached it directly.
+	 * An opaque message from one node's transport to the same transport on another node,
+	 * for example a long-polling request that reached a node other than the one holding
+	 * its session. A bus carries it to {@code node} without reading {@code body}; the
+	 * receiving node hands it to the transport registered for {@code channel}.
 	 *
-	 * @param node the node holding the session
-	 * @param socketId the session's socket ID
-	 * @param secret the session's secret, as the client presented it
-	 * @param op what the client asked for
-	 * @param ack the last batch sequence the client received (polls only)
-	 * @param requestId identifies the waiting request on the relaying node (polls only)
-	 * @param origin the relaying node, which receives the {@link PollAnswer}; set on
-	 * receipt
-	 * @param body the client frame (sends only), otherwise empty
+	 * @param node the node it is addressed to
+	 * @param channel the transport that sent it and receives it, for example
+	 * {@code polling}
+	 * @param key orders relays: those with the same key arrive in the order published (on
+	 * a bus that orders, as Kafka does per partition)
+	 * @param body what the transport sent, opaque to the bus
+	 * @param origin the node that published it; {@code null} when publishing, set by the
+	 * bus on receipt
 	 */
-	record PollRelay(String node, long socketId, String secret, PollOp op, long ack, long requestId,
-			@Nullable String origin, byte[] body) implements ClusterMessage {
+	record Relay(String node, String channel, String key, byte[] body,
+			@Nullable String origin) implements ClusterMessage {
+
+		/**
+		 * A relay to publish.
+		 * @param node the node it is addressed to
+		 * @param channel the transport that sends and receives it
+		 * @param key orders relays with the same key
+		 * @param body the opaque body
+		 */
+		public Relay(String node, String channel, String key, byte[] body) {
+			this(node, channel, key, body, null);
+		}
 
 		@Override
 		public boolean equals(Object other) {
-			return other instanceof PollRelay that && this.node.equals(that.node) && this.socketId == that.socketId
-					&& this.secret.equals(that.secret) && this.op == that.op && this.ack == that.ack
-					&& this.requestId == that.requestId && Arrays.equals(this.body, that.body);
+			return other instanceof Relay that && this.node.equals(that.node) && this.channel.equals(that.channel)
+					&& this.key.equals(that.key) && Arrays.equals(this.body, that.body);
 		}
 
 		@Override
 		public int hashCode() {
-			return Objects.hash(this.node, this.socketId, this.op, this.requestId);
+			return Objects.hash(this.node, this.channel, this.key);
 		}
 
 		@Override
 		public String toString() {
-			return "PollRelay[node=" + this.node + ", socketId=" + this.socketId + ", op=" + this.op + ", ack="
-					+ this.ack + ", requestId=" + this.requestId + ", origin=" + this.origin + ", body="
-					+ this.body.length + " bytes]";
-		}
-
-	}
-
-	/**
-	 * What a relayed long-polling request asks for.
-	 */
-	enum PollOp {
-
-		/** Wait for frames. */
-		POLL,
-
-		/** Deliver a client frame. */
-		SEND,
-
-		/** End the session. */
-		CLOSE
-
-	}
-
-	/**
-	 * The answer to a relayed poll, sent back to the node that holds the HTTP request.
-	 *
-	 * @param node the node that relayed the poll
-	 * @param requestId the request it answers
-	 * @param status the HTTP status for the client
-	 * @param seq the batch sequence number
-	 * @param closeCode the session's close code when it closed, otherwise {@code 0}
-	 * @param closeReason the close reason, or empty
-	 * @param body the batch of frames
-	 */
-	record PollAnswer(String node, long requestId, int status, long seq, int closeCode, String closeReason,
-			byte[] body) implements ClusterMessage {
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof PollAnswer that && this.node.equals(that.node) && this.requestId == that.requestId
-					&& this.status == that.status && this.seq == that.seq && this.closeCode == that.closeCode
-					&& this.closeReason.equals(that.closeReason) && Arrays.equals(this.body, that.body);
-		}
-
-		@Override
-		public int hashCode() {
-			return Objects.hash(this.node, this.requestId, this.status, this.seq);
-		}
-
-		@Override
-		public String toString() {
-			return "PollAnswer[node=" + this.node + ", requestId=" + this.requestId + ", status=" + this.status
-					+ ", seq=" + this.seq + ", closeCode=" + this.closeCode + ", body=" + this.body.length + " bytes]";
+			return "Relay[node=" + this.node + ", channel=" + this.channel + ", key=" + this.key + ", origin="
+					+ this.origin + ", body=" + this.body.length + " bytes]";
 		}
 
 	}

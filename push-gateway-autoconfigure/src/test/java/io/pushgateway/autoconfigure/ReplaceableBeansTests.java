@@ -1,7 +1,10 @@
 package io.pushgateway.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -144,6 +147,17 @@ class ReplaceableBeansTests {
 				assertThat(context.getBean(RecordingAckTracker.class).expected).isEqualTo(1);
 				assertThat(context.getBean(MeterRegistry.class).find("push.gateway.connections").gauge()).isNotNull();
 			});
+	}
+
+	@Test
+	void applicationClockStampsMessageIds() {
+		Instant fixed = Instant.parse("2031-05-06T07:08:09Z");
+		this.contextRunner.withBean(Clock.class, () -> Clock.fixed(fixed, ZoneOffset.UTC)).run((context) -> {
+			String id = context.getBean(PushOperations.class).push(PushTarget.all(), "e", "x").block().messageId();
+			assertThat(SnowflakeIdGenerator.timestampMillis(Long.parseLong(id))).isEqualTo(fixed.toEpochMilli());
+		});
+		this.contextRunner
+			.run((context) -> assertThat(context.getBean(Clock.class).getZone()).isEqualTo(ZoneOffset.UTC));
 	}
 
 	private static HandshakeRequest request(Map<String, String> query) {

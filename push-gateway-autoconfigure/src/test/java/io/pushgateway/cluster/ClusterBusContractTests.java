@@ -76,6 +76,15 @@ abstract class ClusterBusContractTests {
 		return message;
 	}
 
+	private static List<ClusterMessage> take(BlockingQueue<ClusterMessage> queue, int count)
+			throws InterruptedException {
+		List<ClusterMessage> received = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			received.add(take(queue));
+		}
+		return received;
+	}
+
 	private static Push push(PushTarget target, Payload payload) {
 		return new Push(ids.incrementAndGet(), target, "event", payload);
 	}
@@ -118,27 +127,23 @@ abstract class ClusterBusContractTests {
 				new ClusterMessage.Reply(43, "client-7", Payload.json("{\"ok\":true}")),
 				new ClusterMessage.Acked(44, 45),
 				new ClusterMessage.Disconnect(42, 4003, "replaced by a newer connection"),
-				new ClusterMessage.PollRelay("node-b", 46, "s3cret", ClusterMessage.PollOp.SEND, 0, 0, null,
+				new ClusterMessage.Relay("node-b", "polling", "socket:46",
 						"{\"t\":\"ping\"}".getBytes(StandardCharsets.UTF_8)),
-				new ClusterMessage.PollRelay("node-b", 46, "s3cret", ClusterMessage.PollOp.POLL, 3, 47, null,
-						new byte[0]),
-				new ClusterMessage.PollAnswer("node-b", 47, 200, 4, 4002, "outbound queue overflow",
-						new byte[] { (byte) 0x91, (byte) 0x80 }));
+				new ClusterMessage.Relay("node-b", "polling", "socket:46", new byte[0]),
+				new ClusterMessage.Relay("node-b", "another-transport", "poll:47",
+						new byte[] { (byte) 0x91, (byte) 0x80, 0, (byte) 0xff }));
 
 		for (ClusterMessage message : sent) {
 			a.publish(message).block(Duration.ofSeconds(30));
 		}
 
-		List<ClusterMessage> received = new ArrayList<>();
-		for (int i = 0; i < sent.size(); i++) {
-			received.add(take(atB));
-		}
+		List<ClusterMessage> received = take(atB, sent.size());
 		assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
 		assertThat(received).filteredOn(ClusterMessage.Deliver.class::isInstance)
 			.extracting((message) -> ((ClusterMessage.Deliver) message).origin())
 			.containsOnly("node-a");
-		assertThat(received).filteredOn(ClusterMessage.PollRelay.class::isInstance)
-			.extracting((message) -> ((ClusterMessage.PollRelay) message).origin())
+		assertThat(received).filteredOn(ClusterMessage.Relay.class::isInstance)
+			.extracting((message) -> ((ClusterMessage.Relay) message).origin())
 			.containsOnly("node-a");
 	}
 
@@ -175,11 +180,29 @@ abstract class ClusterBusContractTests {
 
 		Flux.fromIterable(sent).concatMap(a::publish).blockLast(Duration.ofSeconds(60));
 
-		List<ClusterMessage> received = new ArrayList<>();
-		for (int i = 0; i < sent.size(); i++) {
-			received.add(take(atB));
-		}
+		List<ClusterMessage> received = take(atB, sent.size());
 		assertThat(received).containsExactlyElementsOf(sent);
+	}
+
+	@Test
+	void relaysToOneNodeWithOneKeyKeepTheirOrderAndNameTheirOrigin() throws Exception {
+		ClusterBus a = bus("node-a");
+		ClusterBus b = bus("node-b");
+		subscribe(a);
+		BlockingQueue<ClusterMessage> atB = subscribe(b);
+		List<ClusterMessage> sent = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			sent.add(new ClusterMessage.Relay("node-b", "polling", "socket:7",
+					Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
+		}
+
+		Flux.fromIterable(sent)
+			.concatMap((relay) -> a.publish(relay, Set.of("node-b")))
+			.blockLast(Duration.ofSeconds(60));
+
+		List<ClusterMessage> received = take(atB, sent.size());
+		assertThat(received).containsExactlyElementsOf(sent);
+		assertThat(received).extracting((message) -> ((ClusterMessage.Relay) message).origin()).containsOnly("node-a");
 	}
 
 }

@@ -25,16 +25,17 @@ import io.pushgateway.support.KafkaBrokerProcess;
 import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.ResumingClient;
 import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,47 +60,28 @@ class FaultSuiteTests {
 
 	private static final int RATE = 40;
 
+	@RegisterExtension
+	static final TestCluster cluster = TestCluster.withKafkaProcess(2,
+			Map.of("push.gateway.registry.node-timeout", "2s", "push.gateway.registry.node-heartbeat-interval", "250ms",
+					"push.gateway.registry.command-timeout", "1s", "push.gateway.node.worker-id-strategy",
+					"redis-lease", "push.gateway.bus.kafka.publish-timeout", "1s", "push.gateway.recovery.enabled",
+					true, "push.gateway.recovery.max-length", 10_000));
+
+	private static List<TestGateway> nodes;
+
 	private static RedisServer redis;
 
 	private static KafkaBrokerProcess kafka;
 
-	private static final List<TestGateway> nodes = new ArrayList<>();
-
 	@BeforeAll
-	static void startCluster() throws Exception {
-		redis = RedisServer.start();
-		kafka = KafkaBrokerProcess.start();
-		for (int i = 0; i < 2; i++) {
-			nodes.add(TestGateway.start(nodeProperties()));
-		}
+	static void findCluster() {
+		nodes = cluster.nodes();
+		redis = cluster.redis();
+		kafka = cluster.kafkaBroker();
 	}
 
 	static Map<String, Object> nodeProperties() {
-		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("spring.data.redis.host", "127.0.0.1");
-		properties.put("spring.data.redis.port", redis.port());
-		properties.put("push.gateway.registry.type", "redis");
-		properties.put("push.gateway.registry.node-timeout", "2s");
-		properties.put("push.gateway.registry.node-heartbeat-interval", "250ms");
-		properties.put("push.gateway.registry.sync-interval", "20ms");
-		properties.put("push.gateway.registry.command-timeout", "1s");
-		properties.put("push.gateway.node.worker-id-strategy", "redis-lease");
-		properties.put("push.gateway.bus.type", "kafka");
-		properties.put("push.gateway.bus.kafka.bootstrap-servers", kafka.bootstrapServers());
-		properties.put("push.gateway.bus.kafka.partitions", 3);
-		properties.put("push.gateway.bus.kafka.publish-timeout", "1s");
-		properties.put("push.gateway.recovery.enabled", true);
-		properties.put("push.gateway.recovery.max-length", 10_000);
-		return properties;
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		nodes.forEach(TestGateway::close);
-		if (kafka != null) {
-			kafka.close();
-		}
-		redis.close();
+		return cluster.nodeProperties(nodes.size());
 	}
 
 	private static PushOperations push(int node) {

@@ -13,9 +13,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * A gateway cluster for a test class: a real {@code redis-server} (the session registry),
- * with the Kafka bus a real in-process KRaft broker (otherwise the Redis bus), and
- * gateway nodes on their own ports, started before the first test and stopped after the
- * last. Register it as a static field:
+ * with the Kafka bus a real KRaft broker (in-process, or a process a test can kill and
+ * restart; otherwise the Redis bus), and gateway nodes on their own ports, started before
+ * the first test and stopped after the last. Register it as a static field:
  * {@code @RegisterExtension static final TestCluster cluster = TestCluster.withKafka(3, Map.of());}.
  *
  * @author Push Gateway team
@@ -24,7 +24,7 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private final int size;
 
-	private final boolean kafka;
+	private final Bus bus;
 
 	private final Map<String, Object> extra;
 
@@ -34,9 +34,11 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private EmbeddedKafkaKraftBroker broker;
 
-	private TestCluster(int size, boolean kafka, Map<String, Object> extra) {
+	private KafkaBrokerProcess brokerProcess;
+
+	private TestCluster(int size, Bus bus, Map<String, Object> extra) {
 		this.size = size;
-		this.kafka = kafka;
+		this.bus = bus;
 		this.extra = extra;
 	}
 
@@ -47,7 +49,18 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 	 * @return the cluster
 	 */
 	public static TestCluster withKafka(int size, Map<String, Object> properties) {
-		return new TestCluster(size, true, properties);
+		return new TestCluster(size, Bus.KAFKA, properties);
+	}
+
+	/**
+	 * Nodes sharing Redis, exchanging pushes over Kafka, with the broker a process of its
+	 * own that a test can {@link KafkaBrokerProcess#kill() kill} and restart.
+	 * @param size how many nodes
+	 * @param properties further properties of every node
+	 * @return the cluster
+	 */
+	public static TestCluster withKafkaProcess(int size, Map<String, Object> properties) {
+		return new TestCluster(size, Bus.KAFKA_PROCESS, properties);
 	}
 
 	/**
@@ -57,15 +70,18 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 	 * @return the cluster
 	 */
 	public static TestCluster withRedisBus(int size, Map<String, Object> properties) {
-		return new TestCluster(size, false, properties);
+		return new TestCluster(size, Bus.REDIS, properties);
 	}
 
 	@Override
-	public void beforeAll(ExtensionContext context) {
+	public void beforeAll(ExtensionContext context) throws Exception {
 		this.redis = RedisServer.start();
-		if (this.kafka) {
+		if (this.bus == Bus.KAFKA) {
 			this.broker = new EmbeddedKafkaKraftBroker(1, 3);
 			this.broker.afterPropertiesSet();
+		}
+		else if (this.bus == Bus.KAFKA_PROCESS) {
+			this.brokerProcess = KafkaBrokerProcess.start();
 		}
 		for (int i = 0; i < this.size; i++) {
 			this.nodes.add(TestGateway.start(nodeProperties(i)));
@@ -78,6 +94,9 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		this.nodes.clear();
 		if (this.broker != null) {
 			this.broker.destroy();
+		}
+		if (this.brokerProcess != null) {
+			this.brokerProcess.close();
 		}
 		this.redis.close();
 	}
@@ -98,9 +117,9 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		if (!this.extra.containsKey("push.gateway.node.worker-id-strategy")) {
 			properties.put("push.gateway.node.worker-id", index + 1);
 		}
-		if (this.kafka) {
+		if (this.bus != Bus.REDIS) {
 			properties.put("push.gateway.bus.type", "kafka");
-			properties.put("push.gateway.bus.kafka.bootstrap-servers", this.broker.getBrokersAsString());
+			properties.put("push.gateway.bus.kafka.bootstrap-servers", kafkaBootstrapServers());
 			properties.put("push.gateway.bus.kafka.partitions", 3);
 		}
 		else {
@@ -123,7 +142,21 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	public String kafkaBootstrapServers() {
-		return this.broker.getBrokersAsString();
+		return (this.brokerProcess != null) ? this.brokerProcess.bootstrapServers() : this.broker.getBrokersAsString();
+	}
+
+	/**
+	 * The broker process of a cluster made by {@link #withKafkaProcess}.
+	 * @return the broker
+	 */
+	public KafkaBrokerProcess kafkaBroker() {
+		return this.brokerProcess;
+	}
+
+	private enum Bus {
+
+		KAFKA, KAFKA_PROCESS, REDIS
+
 	}
 
 }

@@ -69,14 +69,12 @@ final class PollingRelay {
 	 * Forward a send or a close to the node holding the session.
 	 * @param handle the session's handle
 	 * @param op what to do
-	 * @param body the frame for a send
+	 * @param frame the frame for a send
 	 * @param response answered {@code 204} once the bus took it, {@code 503} otherwise
 	 * @return completes when answered
 	 */
-	Mono<Void> forward(PollingHandle handle, ClusterMessage.PollOp op, byte[] body, HttpServerResponse response) {
-		return this.bus
-			.publish(new ClusterMessage.PollRelay(handle.node(), handle.socketId(), handle.secret(), op, 0, 0, null,
-					body), Set.of(handle.node()))
+	Mono<Void> forward(PollingHandle handle, RelayedPolling.Op op, byte[] frame, HttpServerResponse response) {
+		return publish(handle, new RelayedPolling.Request(handle.socketId(), handle.secret(), op, 0, 0, frame))
 			.then(Mono.defer(() -> response.status(204).send().then()))
 			.onErrorResume((ex) -> PollingTransport.text(response, 503, "cannot reach the session's node; retry"));
 	}
@@ -96,9 +94,9 @@ final class PollingRelay {
 		long requestId = this.ids.nextId();
 		return Mono.<Batch>create((sink) -> {
 			this.relayed.put(requestId, sink);
-			this.bus
-				.publish(new ClusterMessage.PollRelay(handle.node(), handle.socketId(), handle.secret(),
-						ClusterMessage.PollOp.POLL, ack, requestId, null, new byte[0]), Set.of(handle.node()))
+			publish(handle,
+					new RelayedPolling.Request(handle.socketId(), handle.secret(), RelayedPolling.Op.POLL, ack,
+							requestId, new byte[0]))
 				.subscribe(null, (ex) -> sink.success(Batch.error(503, "cannot reach the session's node; retry")));
 		})
 			.timeout(Duration.ofMillis(this.holdMillis).plus(this.settings.relayTimeout()))
@@ -110,43 +108,55 @@ final class PollingRelay {
 			});
 	}
 
+	// requests for one session share a key, so its sends arrive in order
+	private Mono<Void> publish(PollingHandle handle, RelayedPolling.Request request) {
+		return this.bus.publish(new ClusterMessage.Relay(handle.node(), RelayedPolling.CHANNEL,
+				"socket:" + handle.socketId(), request.encode()), Set.of(handle.node()));
+	}
+
 	/**
-	 * PollingHandle a long-polling message from the cluster bus: a request relayed to
-	 * this node, or the answer to a poll this node relayed. Messages for other nodes are
-	 * ignored (a bus that cannot address nodes hands them to everyone).
-	 * @param message the message
+	 * A long-polling relay addressed to this node arrived: a request for a session this
+	 * node holds, or the answer to a poll this node relayed. A body that is not a
+	 * long-polling message is dropped.
+	 * @param relay the relay
 	 */
-	void onClusterMessage(ClusterMessage message) {
-		if (message instanceof ClusterMessage.PollAnswer answer) {
-			if (answer.node().equals(this.nodeId)) {
-				MonoSink<Batch> sink = this.relayed.remove(answer.requestId());
-				if (sink != null) {
-					sink.success(new Batch(answer.status(), answer.seq(), answer.body(), answer.closeCode(),
-							answer.closeReason()));
-				}
+	void onRelay(ClusterMessage.Relay relay) {
+		RelayedPolling message;
+		try {
+			message = RelayedPolling.decode(relay.body());
+		}
+		catch (IllegalArgumentException ex) {
+			logger.warn("Dropped a long-polling relay from node " + relay.origin() + ": " + ex.getMessage());
+			return;
+		}
+		if (message instanceof RelayedPolling.Answer answer) {
+			MonoSink<Batch> sink = this.relayed.remove(answer.requestId());
+			if (sink != null) {
+				sink.success(new Batch(answer.status(), answer.seq(), answer.body(), answer.closeCode(),
+						answer.closeReason()));
 			}
 		}
-		else if (message instanceof ClusterMessage.PollRelay relay && relay.node().equals(this.nodeId)) {
-			onRelay(relay);
+		else if (message instanceof RelayedPolling.Request request) {
+			onRequest(request, relay.origin());
 		}
 	}
 
-	private void onRelay(ClusterMessage.PollRelay relay) {
+	private void onRequest(RelayedPolling.Request request, @Nullable String origin) {
 		PollingConnection session = this.sessions
-			.apply(new PollingHandle(relay.socketId(), relay.secret(), this.nodeId));
-		switch (relay.op()) {
+			.apply(new PollingHandle(request.socketId(), request.secret(), this.nodeId));
+		switch (request.op()) {
 			case POLL -> {
 				if (session == null) {
-					answer(relay, Batch.error(404, "unknown session"));
+					answer(request, origin, Batch.error(404, "unknown session"));
 				}
 				else {
-					session.poll(relay.ack(), (batch) -> answer(relay, batch));
+					session.poll(request.ack(), (batch) -> answer(request, origin, batch));
 				}
 			}
 			case SEND -> {
 				if (session != null) {
 					session.eventLoop()
-						.execute(() -> this.frameHandler.onFrame(session, relay.body(), session.codec().binary()));
+						.execute(() -> this.frameHandler.onFrame(session, request.frame(), session.codec().binary()));
 				}
 			}
 			case CLOSE -> {
@@ -157,15 +167,17 @@ final class PollingRelay {
 		}
 	}
 
-	private void answer(ClusterMessage.PollRelay relay, Batch batch) {
-		String origin = relay.origin();
+	private void answer(RelayedPolling.Request request, @Nullable String origin, Batch batch) {
 		if (origin == null) {
 			return;
 		}
+		RelayedPolling.Answer answer = new RelayedPolling.Answer(request.requestId(), batch.status(), batch.seq(),
+				batch.closeCode(), batch.closeReason(), batch.body());
 		this.bus
-			.publish(new ClusterMessage.PollAnswer(origin, relay.requestId(), batch.status(), batch.seq(),
-					batch.closeCode(), batch.closeReason(), batch.body()), Set.of(origin))
-			.subscribe(null, (ex) -> logger.debug("Could not answer a relayed poll of socket " + relay.socketId(), ex));
+			.publish(new ClusterMessage.Relay(origin, RelayedPolling.CHANNEL, "poll:" + request.requestId(),
+					answer.encode()), Set.of(origin))
+			.subscribe(null,
+					(ex) -> logger.debug("Could not answer a relayed poll of socket " + request.socketId(), ex));
 	}
 
 }

@@ -25,6 +25,7 @@ import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.hub.RecoveryCoordinator;
+import io.pushgateway.hub.RelayEndpoint;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
@@ -60,7 +61,7 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
  *
  * @author Push Gateway team
  */
-public final class PollingTransport implements NettyRouteProvider {
+public final class PollingTransport implements NettyRouteProvider, RelayEndpoint {
 
 	private static final Log logger = LogFactory.getLog(PollingTransport.class);
 
@@ -300,7 +301,7 @@ public final class PollingTransport implements NettyRouteProvider {
 				session.eventLoop().execute(() -> this.frameHandler.onFrame(session, bytes, session.codec().binary()));
 				return response.status(204).send().then();
 			}
-			return this.relay.forward(handle, ClusterMessage.PollOp.SEND, bytes, response);
+			return this.relay.forward(handle, RelayedPolling.Op.SEND, bytes, response);
 		});
 	}
 
@@ -310,7 +311,7 @@ public final class PollingTransport implements NettyRouteProvider {
 			return text(response, 400, "query parameter 'session' is missing or malformed");
 		}
 		if (!isLocal(handle)) {
-			return this.relay.forward(handle, ClusterMessage.PollOp.CLOSE, new byte[0], response);
+			return this.relay.forward(handle, RelayedPolling.Op.CLOSE, new byte[0], response);
 		}
 		PollingConnection session = find(handle);
 		if (session == null) {
@@ -325,13 +326,19 @@ public final class PollingTransport implements NettyRouteProvider {
 		session.close(CloseCodes.NORMAL, "closed by client");
 	}
 
+	@Override
+	public String channel() {
+		return RelayedPolling.CHANNEL;
+	}
+
 	/**
-	 * PollingHandle a long-polling message from the cluster bus: a request relayed to
-	 * this node, or the answer to a poll this node relayed.
-	 * @param message the message
+	 * A long-polling relay addressed to this node arrived: a request relayed to this
+	 * node, or the answer to a poll this node relayed.
+	 * @param relay the relay
 	 */
-	public void onClusterMessage(ClusterMessage message) {
-		this.relay.onClusterMessage(message);
+	@Override
+	public void onRelay(ClusterMessage.Relay relay) {
+		this.relay.onRelay(relay);
 	}
 
 	private boolean isLocal(PollingHandle handle) {
