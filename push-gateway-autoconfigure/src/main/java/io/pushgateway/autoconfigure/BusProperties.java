@@ -97,9 +97,10 @@ public class BusProperties {
 	public static class Kafka {
 
 		/**
-		 * Kafka bootstrap servers.
+		 * Kafka bootstrap servers of the gateway's clients, when they differ from the
+		 * application's ('spring.kafka.bootstrap-servers', which applies otherwise).
 		 */
-		private String bootstrapServers = "localhost:9092";
+		private @Nullable String bootstrapServers;
 
 		/**
 		 * Downstream topic that every node publishes its pushes to and reads in full.
@@ -152,24 +153,25 @@ public class BusProperties {
 		private DataSize bufferMemory = DataSize.ofMegabytes(32);
 
 		/**
-		 * Further Kafka producer properties (the bus and the upstream publisher). Those
-		 * that are admin client settings too (security.protocol, sasl.*, ssl.*) also
-		 * configure the admin client that creates topics.
+		 * Kafka producer properties of the gateway's producers (the bus and the upstream
+		 * publisher) that win over 'spring.kafka.*'. Those that are admin client settings
+		 * too (security.protocol, sasl.*, ssl.*) also configure the admin client that
+		 * creates topics.
 		 */
 		private Map<String, String> producer = new HashMap<>();
 
 		/**
-		 * Further Kafka consumer properties. Those that are admin client settings too
-		 * (security.protocol, sasl.*, ssl.*) also configure the admin client that creates
-		 * topics.
+		 * Kafka consumer properties of the bus's consumer that win over 'spring.kafka.*'.
+		 * Those that are admin client settings too (security.protocol, sasl.*, ssl.*)
+		 * also configure the admin client that creates topics.
 		 */
 		private Map<String, String> consumer = new HashMap<>();
 
-		public String getBootstrapServers() {
+		public @Nullable String getBootstrapServers() {
 			return this.bootstrapServers;
 		}
 
-		public void setBootstrapServers(String bootstrapServers) {
+		public void setBootstrapServers(@Nullable String bootstrapServers) {
 			this.bootstrapServers = bootstrapServers;
 		}
 

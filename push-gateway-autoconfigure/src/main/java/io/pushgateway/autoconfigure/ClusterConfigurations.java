@@ -2,12 +2,12 @@ package io.pushgateway.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import io.lettuce.core.ClientOptions;
 import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
+import io.pushgateway.cluster.kafka.KafkaClients;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.cluster.kafka.KafkaTopics;
 import io.pushgateway.cluster.redis.RedisClusterBus;
@@ -33,13 +33,21 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -124,21 +132,63 @@ final class ClusterConfigurations {
 
 	}
 
+	/**
+	 * The gateway's Kafka clients, configured through Boot's Kafka support, when the bus
+	 * or the upstream publisher uses Kafka.
+	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(KafkaProducer.class)
+	@ConditionalOnClass({ KafkaProducer.class, KafkaProperties.class })
+	@Conditional(KafkaUsedCondition.class)
+	@EnableConfigurationProperties(KafkaProperties.class)
+	static class KafkaClientsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		KafkaClients pushGatewayKafkaClients(KafkaProperties kafkaProperties,
+				ObjectProvider<KafkaConnectionDetails> connectionDetails, PushGatewayProperties properties,
+				ObjectProvider<DefaultKafkaProducerFactoryCustomizer> producerCustomizers,
+				ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers) {
+			// without Boot's Kafka auto-configuration, the servers of spring.kafka.*
+			KafkaConnectionDetails connection = connectionDetails
+				.getIfAvailable(() -> kafkaProperties::getBootstrapServers);
+			return new SpringKafkaClients(kafkaProperties, connection, properties.getBus().getKafka(),
+					producerCustomizers.orderedStream().toList(), consumerCustomizers.orderedStream().toList());
+		}
+
+	}
+
+	static class KafkaUsedCondition extends AnyNestedCondition {
+
+		KafkaUsedCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = "push.gateway.bus.type", havingValue = "kafka")
+		static class KafkaBus {
+
+		}
+
+		@ConditionalOnBooleanProperty("push.gateway.upstream.kafka.enabled")
+		static class KafkaUpstream {
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ KafkaProducer.class, KafkaProperties.class })
 	@ConditionalOnProperty(name = "push.gateway.bus.type", havingValue = "kafka")
 	static class KafkaBusConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(ClusterBus.class)
-		KafkaClusterBus pushGatewayKafkaClusterBus(NodeId node, PushGatewayProperties properties,
-				WorkerIdStrategy workerIdStrategy, SnowflakeIdGenerator ids, GatewayMetrics metrics) {
+		KafkaClusterBus pushGatewayKafkaClusterBus(NodeId node, PushGatewayProperties properties, KafkaClients clients,
+				SnowflakeIdGenerator ids, GatewayMetrics metrics) {
 			BusProperties.Kafka kafka = properties.getBus().getKafka();
-			KafkaBusSettings settings = new KafkaBusSettings(kafka.getBootstrapServers(), kafka.getTopic(),
-					kafka.isCreateTopic(), kafka.getPartitions(), kafka.getReplicationFactor(),
-					kafka.getPublishQueueCapacity(), kafka.getPublishTimeout(), kafka.getBufferMemory().toBytes(),
-					kafka.getProducer(), kafka.getConsumer(), kafka.getMailboxPartitions());
-			return new KafkaClusterBus(settings, node.value(), ids::nextId,
+			KafkaBusSettings settings = new KafkaBusSettings(kafka.getTopic(), kafka.isCreateTopic(),
+					kafka.getPartitions(), kafka.getReplicationFactor(), kafka.getPublishQueueCapacity(),
+					kafka.getPublishTimeout(), kafka.getBufferMemory().toBytes(), kafka.getMailboxPartitions());
+			return new KafkaClusterBus(clients, settings, node.value(), ids::nextId,
 					new PushRules((int) properties.getLimits().getMaxPayloadSize().toBytes()),
 					new SkippedRecords(metrics::skippedRecord, SKIPPED_RECORDS_LOG_INTERVAL));
 		}
@@ -202,26 +252,24 @@ final class ClusterConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(KafkaProducer.class)
+	@ConditionalOnClass({ KafkaProducer.class, KafkaProperties.class })
 	@ConditionalOnProperty(name = "push.gateway.upstream.kafka.enabled", havingValue = "true")
 	static class KafkaUpstreamConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		KafkaUpstreamHandler pushGatewayKafkaUpstreamHandler(PushGatewayProperties properties) {
+		KafkaUpstreamHandler pushGatewayKafkaUpstreamHandler(PushGatewayProperties properties, KafkaClients clients) {
 			BusProperties.Kafka kafka = properties.getBus().getKafka();
 			UpstreamProperties.UpstreamKafka upstream = properties.getUpstream().getKafka();
-			Map<String, Object> admin = KafkaTopics.adminProperties(kafka.getBootstrapServers(),
-					List.of(kafka.getProducer()));
 			Runnable topicCheck = upstream.isCreateTopic()
-					? () -> KafkaTopics.create(admin,
+					? () -> KafkaTopics.create(clients,
 							List.of(new NewTopic(upstream.getTopic(), upstream.getPartitions(),
 									kafka.getReplicationFactor())))
-					: () -> KafkaTopics.requireExisting(admin, List.of(upstream.getTopic()),
+					: () -> KafkaTopics.requireExisting(clients, List.of(upstream.getTopic()),
 							"push.gateway.upstream.kafka.create-topic");
-			BoundedKafkaProducer producer = new BoundedKafkaProducer("push-gateway-kafka-upstream-publisher",
-					kafka.getBootstrapServers(), upstream.getPublishQueueCapacity(), upstream.getPublishTimeout(),
-					upstream.getBufferMemory().toBytes(), kafka.getProducer());
+			BoundedKafkaProducer producer = new BoundedKafkaProducer("push-gateway-kafka-upstream-publisher", clients,
+					upstream.getPublishQueueCapacity(), upstream.getPublishTimeout(),
+					upstream.getBufferMemory().toBytes());
 			return new KafkaUpstreamHandler(producer, upstream.getTopic(), upstream.getEvents(), topicCheck);
 		}
 
@@ -242,11 +290,19 @@ final class ClusterConfigurations {
 		}
 
 		@Bean
-		@ConditionalOnMissingClass("org.apache.kafka.clients.producer.KafkaProducer")
+		@ConditionalOnMissingClass("org.springframework.boot.kafka.autoconfigure.KafkaProperties")
 		@ConditionalOnProperty(name = "push.gateway.bus.type", havingValue = "kafka")
 		Object pushGatewayMissingKafka() {
 			throw new IllegalStateException(
-					"push.gateway.bus.type=kafka needs org.apache.kafka:kafka-clients on the " + "classpath");
+					"push.gateway.bus.type=kafka needs spring-boot-starter-kafka on the classpath");
+		}
+
+		@Bean
+		@ConditionalOnMissingClass("org.springframework.boot.kafka.autoconfigure.KafkaProperties")
+		@ConditionalOnBooleanProperty("push.gateway.upstream.kafka.enabled")
+		Object pushGatewayMissingKafkaForUpstream() {
+			throw new IllegalStateException(
+					"push.gateway.upstream.kafka.enabled=true needs spring-boot-starter-kafka on the classpath");
 		}
 
 	}

@@ -85,9 +85,10 @@ import org.springframework.util.Assert;
 @ConditionalOnClass({ HttpServer.class, NettyRouteProvider.class })
 @ConditionalOnBooleanProperty(name = "push.gateway.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PushGatewayProperties.class)
-@Import({ ClusterConfigurations.RedisRegistryConfiguration.class, ClusterConfigurations.KafkaBusConfiguration.class,
-		ClusterConfigurations.RedisBusConfiguration.class, ClusterConfigurations.RedisWorkerIdConfiguration.class,
-		ClusterConfigurations.RedisClientConfiguration.class, ClusterConfigurations.MissingLibraryConfiguration.class,
+@Import({ ClusterConfigurations.RedisRegistryConfiguration.class, ClusterConfigurations.KafkaClientsConfiguration.class,
+		ClusterConfigurations.KafkaBusConfiguration.class, ClusterConfigurations.RedisBusConfiguration.class,
+		ClusterConfigurations.RedisWorkerIdConfiguration.class, ClusterConfigurations.RedisClientConfiguration.class,
+		ClusterConfigurations.MissingLibraryConfiguration.class,
 		ClusterConfigurations.KafkaUpstreamConfiguration.class })
 public final class PushGatewayAutoConfiguration {
 

@@ -12,6 +12,7 @@ import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -126,6 +127,10 @@ public class NodeLifecycle implements SmartLifecycle {
 		// accept connections only once pushes from other nodes can reach them
 		try {
 			this.bus.ready().block(BUS_READY_TIMEOUT);
+		}
+		catch (ClusterBusException ex) {
+			subscriptions.dispose();
+			throw new IllegalStateException("Cluster bus cannot start: " + ex.getMessage(), ex);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Cluster bus not ready after " + BUS_READY_TIMEOUT.toSeconds()

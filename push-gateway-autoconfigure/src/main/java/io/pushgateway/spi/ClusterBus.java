@@ -46,7 +46,9 @@ public interface ClusterBus {
 
 	/**
 	 * Completes once the bus receives messages published from now on; a node accepts
-	 * connections only after that, so no push to them is missed at startup.
+	 * connections only after that, so no push to them is missed at startup. Fails with a
+	 * {@link ClusterBusException} when the bus can never become ready, for example when
+	 * the broker refuses its credentials; the node then fails to start.
 	 * @return completes when ready
 	 */
 	default Mono<Void> ready() {

@@ -3,9 +3,9 @@ package io.pushgateway.cluster;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
+import io.pushgateway.cluster.kafka.KafkaClients;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.Push;
@@ -41,9 +41,9 @@ class KafkaClusterBusOutageTests {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			closedPort = socket.getLocalPort();
 		}
-		KafkaClusterBus bus = new KafkaClusterBus(new KafkaBusSettings("127.0.0.1:" + closedPort, "downstream", false,
-				1, (short) 1, 2, Duration.ofSeconds(1), 1024 * 1024, Map.of(), Map.of(), 1), "node-a",
-				System::nanoTime);
+		KafkaClusterBus bus = new KafkaClusterBus(KafkaClients.of("127.0.0.1:" + closedPort),
+				new KafkaBusSettings("downstream", false, 1, (short) 1, 2, Duration.ofSeconds(1), 1024 * 1024, 1),
+				"node-a", System::nanoTime);
 		try {
 			long start = System.nanoTime();
 			// subscribed on a non-blocking thread: BlockHound fails the test if

@@ -1,10 +1,10 @@
 package io.pushgateway.cluster;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
+import io.pushgateway.cluster.kafka.KafkaClients;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.spi.ClusterBus;
 import org.junit.jupiter.api.AfterAll;
@@ -43,8 +43,9 @@ class KafkaClusterBusTests extends ClusterBusContractTests {
 
 	@Override
 	protected ClusterBus createBus(String nodeId) {
-		return new KafkaClusterBus(new KafkaBusSettings(broker.getBrokersAsString(), this.topic, true, 4, (short) 1,
-				1000, Duration.ofSeconds(10), 8 * 1024 * 1024, Map.of(), Map.of(), 4), nodeId, System::nanoTime);
+		return new KafkaClusterBus(KafkaClients.of(broker.getBrokersAsString()),
+				new KafkaBusSettings(this.topic, true, 4, (short) 1, 1000, Duration.ofSeconds(10), 8 * 1024 * 1024, 4),
+				nodeId, System::nanoTime);
 	}
 
 }

@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.client.ReactorResourceFactory;
 
 /**
@@ -36,9 +37,13 @@ public final class TestGateway implements AutoCloseable {
 		all.put("push.gateway.auth.jwt.secret", Tokens.SECRET);
 		all.put("spring.main.banner-mode", "off");
 		all.putAll(properties);
+		// first, above system properties: an embedded Kafka broker sets
+		// spring.kafka.bootstrap-servers as one, and it outlives the broker
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
 			.web(WebApplicationType.REACTIVE)
-			.properties(all)
+			.initializers((ConfigurableApplicationContext initializing) -> initializing.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("testGateway", all)))
 			.run();
 		return new TestGateway(context);
 	}

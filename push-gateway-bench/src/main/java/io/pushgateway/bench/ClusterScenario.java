@@ -62,7 +62,7 @@ final class ClusterScenario {
 			running.add(kafka::destroy);
 			String bootstrap = Bench.awaitLine(kafka, "ready on ", this.workDir.resolve("kafka.log"));
 			List<String> extra = new ArrayList<>(List.of("--push.gateway.registry.type=redis",
-					"--push.gateway.bus.type=kafka", "--push.gateway.bus.kafka.bootstrap-servers=" + bootstrap,
+					"--push.gateway.bus.type=kafka", "--spring.kafka.bootstrap-servers=" + bootstrap,
 					"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
 					"--push.gateway.node.worker-id-strategy=redis-lease"));
 			// more node properties, such as

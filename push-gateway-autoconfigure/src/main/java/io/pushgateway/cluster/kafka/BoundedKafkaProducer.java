@@ -9,13 +9,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -31,7 +28,7 @@ import reactor.core.publisher.Mono;
  */
 public final class BoundedKafkaProducer implements AutoCloseable {
 
-	private final KafkaProducer<String, byte[]> producer;
+	private final Producer<String, byte[]> producer;
 
 	private final ThreadPoolExecutor publisher;
 
@@ -42,25 +39,25 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 
 	/**
 	 * Create a producer.
-	 * @param name the name of the publisher thread
-	 * @param bootstrapServers the Kafka bootstrap servers
+	 * @param name the name of the publisher thread, and the producer's client ID
+	 * @param clients where the producer comes from
 	 * @param queueCapacity records waiting for the publisher thread before sends fail
 	 * @param publishTimeout how long Kafka may take to accept a record
 	 * @param bufferMemory the producer's {@code buffer.memory}
-	 * @param producerProperties further producer properties
 	 */
-	public BoundedKafkaProducer(String name, String bootstrapServers, int queueCapacity, Duration publishTimeout,
-			long bufferMemory, Map<String, String> producerProperties) {
-		Map<String, Object> properties = new HashMap<>();
-		properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-		properties.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-		properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) publishTimeout.toMillis());
-		properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishTimeout.toMillis());
-		// Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
-		properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishTimeout.toMillis() - 1));
-		properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemory);
-		properties.putAll(producerProperties);
-		this.producer = new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
+	public BoundedKafkaProducer(String name, KafkaClients clients, int queueCapacity, Duration publishTimeout,
+			long bufferMemory) {
+		// the bounds are the gateway's own and win over the connection settings
+		Map<String, Object> bounds = new HashMap<>();
+		bounds.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) publishTimeout.toMillis());
+		bounds.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishTimeout.toMillis());
+		bounds.put(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemory);
+		// Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms; an
+		// application that sets either keeps that sum within the publish timeout
+		Map<String, Object> defaults = new HashMap<>();
+		defaults.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+		defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishTimeout.toMillis() - 1));
+		this.producer = clients.producer(name, defaults, bounds);
 		this.queueCapacity = queueCapacity;
 		this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity),
 				(runnable) -> {

@@ -26,17 +26,17 @@ import io.pushgateway.spi.ClusterMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -70,6 +70,8 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(KafkaClusterBus.class);
 
+	private final KafkaClients clients;
+
 	private final KafkaBusSettings settings;
 
 	private final String nodeId;
@@ -82,7 +84,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 
 	private volatile boolean running = true;
 
-	private volatile @Nullable KafkaConsumer<String, byte[]> consumer;
+	private volatile @Nullable Consumer<String, byte[]> consumer;
 
 	/** {@code starting}, {@code running} or the reason the consumer stopped. */
 	private volatile String consumerState = "starting";
@@ -100,38 +102,39 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	/** This process's token on its records ({@link BusRecord#INSTANCE}). */
 	private final String instance = UUID.randomUUID().toString();
 
-	public KafkaClusterBus(KafkaBusSettings settings, String nodeId, LongSupplier ids) {
-		this(settings, nodeId, ids, new PushRules(Integer.MAX_VALUE), SkippedRecords.LOG_ONLY);
+	public KafkaClusterBus(KafkaClients clients, KafkaBusSettings settings, String nodeId, LongSupplier ids) {
+		this(clients, settings, nodeId, ids, new PushRules(Integer.MAX_VALUE), SkippedRecords.LOG_ONLY);
 	}
 
 	/**
 	 * Create a bus.
+	 * @param clients where its producer, consumer and admin client come from
 	 * @param settings the settings
 	 * @param nodeId this node's ID
 	 * @param ids message IDs for what the bus publishes itself
 	 * @param rules the rules records produced outside the gateway must obey
 	 * @param skipped reports records that break the record contract
 	 */
-	public KafkaClusterBus(KafkaBusSettings settings, String nodeId, LongSupplier ids, PushRules rules,
-			SkippedRecords skipped) {
+	public KafkaClusterBus(KafkaClients clients, KafkaBusSettings settings, String nodeId, LongSupplier ids,
+			PushRules rules, SkippedRecords skipped) {
+		this.clients = clients;
 		this.settings = settings;
 		this.nodeId = nodeId;
 		this.ids = ids;
 		this.rules = rules;
 		this.skipped = skipped;
-		this.producer = new BoundedKafkaProducer("push-gateway-kafka-bus-publisher", settings.bootstrapServers(),
-				settings.publishQueueCapacity(), settings.publishTimeout(), settings.bufferMemory(),
-				settings.producerProperties());
+		this.producer = new BoundedKafkaProducer("push-gateway-kafka-bus-publisher", clients,
+				settings.publishQueueCapacity(), settings.publishTimeout(), settings.bufferMemory());
 	}
 
-	private Map<String, Object> consumerProperties() {
+	/*
+	 * The bus's design: it assigns itself partitions, starts at the end, never commits.
+	 */
+	private Map<String, Object> consumerOverrides() {
 		Map<String, Object> properties = new HashMap<>();
-		properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.settings.bootstrapServers());
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-		properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "push-gateway-" + this.nodeId);
 		properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-		properties.putAll(this.settings.consumerProperties());
 		return properties;
 	}
 
@@ -233,8 +236,8 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	}
 
 	private void consume(FluxSink<ClusterMessage> sink) {
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
-				new StringDeserializer(), new ByteArrayDeserializer())) {
+		try (Consumer<String, byte[]> consumer = this.clients.consumer("push-gateway-" + this.nodeId,
+				consumerOverrides())) {
 			this.consumer = consumer;
 			ensureTopic();
 			List<TopicPartition> partitions = partitions(consumer, this.settings.topic());
@@ -272,13 +275,32 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		}
 		catch (RuntimeException ex) {
 			if (this.running) {
-				this.consumerState = "failed: " + ex.getMessage();
+				Throwable refusal = refusal(ex);
+				if (refusal != null) {
+					// retrying cannot help: the node must not start as if it were in the
+					// cluster
+					this.ready.tryEmitError(new ClusterBusException(
+							"Kafka refused the gateway's clients: " + refusal.getMessage()
+									+ " (check spring.kafka.* security settings: security.protocol, sasl.*, ssl.*)",
+							ex));
+				}
+				this.consumerState = "failed: " + ((refusal != null) ? refusal.getMessage() : ex.getMessage());
 				sink.error(new ClusterBusException("Kafka consumer failed: " + ex.getMessage(), ex));
 				return;
 			}
 		}
 		this.consumerState = "stopped";
 		sink.complete();
+	}
+
+	// the refused credentials or permissions behind a failure, if that is its cause
+	private static @Nullable Throwable refusal(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+				return cause;
+			}
+		}
+		return null;
 	}
 
 	private @Nullable ClusterMessage toMessage(ConsumerRecord<String, byte[]> record) {
@@ -309,7 +331,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		}
 	}
 
-	private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
+	private List<TopicPartition> partitions(Consumer<String, byte[]> consumer, String topic) {
 		// a topic created a moment ago may not be in the metadata yet
 		List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -330,9 +352,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 			return;
 		}
 		try {
-			KafkaTopics.create(
-					KafkaTopics.adminProperties(this.settings.bootstrapServers(),
-							List.of(this.settings.consumerProperties(), this.settings.producerProperties())),
+			KafkaTopics.create(this.clients,
 					List.of(new NewTopic(this.settings.topic(), this.settings.partitions(),
 							this.settings.replicationFactor()),
 							new NewTopic(this.settings.mailboxTopic(), this.settings.mailboxPartitions(),
@@ -345,7 +365,7 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 
 	private void stopConsuming() {
 		this.running = false;
-		KafkaConsumer<String, byte[]> consumer = this.consumer;
+		Consumer<String, byte[]> consumer = this.consumer;
 		if (consumer != null) {
 			consumer.wakeup();
 		}

@@ -26,35 +26,33 @@ public final class KafkaTopics {
 	}
 
 	/**
-	 * The admin client's settings: the bootstrap servers, and every given client property
-	 * that is also an admin client setting ({@code security.protocol}, {@code sasl.*},
-	 * {@code ssl.*}, ...), so topics can be created on a cluster that needs credentials.
-	 * @param bootstrapServers the bootstrap servers
-	 * @param clients producer and consumer properties, later ones winning
+	 * The admin client settings among client settings: every property that is also an
+	 * admin client setting ({@code bootstrap.servers}, {@code security.protocol},
+	 * {@code sasl.*}, {@code ssl.*}, ...), so topics can be created on a cluster that
+	 * needs credentials. The client ID is left out.
+	 * @param clients producer or consumer properties
 	 * @return the admin client's properties
 	 */
-	public static Map<String, Object> adminProperties(String bootstrapServers, List<Map<String, String>> clients) {
+	public static Map<String, Object> adminSettings(Map<String, ?> clients) {
 		Set<String> adminNames = AdminClientConfig.configNames();
 		Map<String, Object> properties = new HashMap<>();
-		for (Map<String, String> client : clients) {
-			client.forEach((name, value) -> {
-				if (adminNames.contains(name) && !name.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
-					properties.put(name, value);
-				}
-			});
-		}
-		properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+		clients.forEach((name, value) -> {
+			if ((adminNames.contains(name) || name.startsWith("sasl.") || name.startsWith("ssl."))
+					&& !name.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
+				properties.put(name, value);
+			}
+		});
 		return properties;
 	}
 
 	/**
 	 * Create topics that do not exist yet.
-	 * @param adminProperties the admin client's settings
+	 * @param clients where the admin client comes from
 	 * @param topics the topics
 	 * @throws KafkaTopicException when a topic cannot be created
 	 */
-	public static void create(Map<String, Object> adminProperties, Collection<NewTopic> topics) {
-		try (Admin admin = Admin.create(adminProperties)) {
+	public static void create(KafkaClients clients, Collection<NewTopic> topics) {
+		try (Admin admin = clients.admin()) {
 			for (NewTopic topic : topics) {
 				try {
 					admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
@@ -80,14 +78,13 @@ public final class KafkaTopics {
 
 	/**
 	 * Check that topics exist, for a gateway told not to create them.
-	 * @param adminProperties the admin client's settings
+	 * @param clients where the admin client comes from
 	 * @param topics the topic names
 	 * @param property the property that would create them, for the message
 	 * @throws KafkaTopicException when one is missing or the check fails
 	 */
-	public static void requireExisting(Map<String, Object> adminProperties, Collection<String> topics,
-			String property) {
-		try (Admin admin = Admin.create(adminProperties)) {
+	public static void requireExisting(KafkaClients clients, Collection<String> topics, String property) {
+		try (Admin admin = clients.admin()) {
 			Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
 			for (String topic : topics) {
 				if (!existing.contains(topic)) {
