@@ -35,6 +35,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.PushPrincipal;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * Verifies signed JWTs with Nimbus JOSE + JWT: an HMAC secret (HS256/384/512) or an RSA
@@ -145,7 +146,17 @@ public final class JwtTokenVerifier implements TokenVerifier {
 	}
 
 	@Override
-	public PushPrincipal verify(String token) {
+	public Mono<PushPrincipal> verify(String token) {
+		return Mono.fromSupplier(() -> principal(token));
+	}
+
+	/**
+	 * Verify a token now; verifying takes no I/O.
+	 * @param token the token
+	 * @return the principal
+	 * @throws HandshakeRejectedException when the token is invalid
+	 */
+	public PushPrincipal principal(String token) {
 		JWTClaimsSet claims;
 		try {
 			claims = this.processor.process(token, null);

@@ -53,16 +53,29 @@ public final class TokenPushAuthenticator implements PushAuthenticator {
 		if (this.verifier == null) {
 			return Mono.error(HandshakeRejectedException.unauthorized("no token verifier configured"));
 		}
-		return Mono.fromSupplier(() -> this.verifier.verify(token));
+		return this.verifier.verify(token);
 	}
 
 	private @Nullable String token(HandshakeRequest request) {
+		return token(request, this.queryParameter);
+	}
+
+	/**
+	 * The bearer token of a handshake: from the {@code Authorization: Bearer} header,
+	 * otherwise from a query parameter (browsers cannot set headers on a WebSocket). For
+	 * applications that write their own {@link PushAuthenticator} and take tokens the way
+	 * the gateway does.
+	 * @param request the handshake
+	 * @param queryParameter the query parameter, {@code access_token} by default
+	 * @return the token, or {@code null} when the handshake carries none
+	 */
+	public static @Nullable String token(HandshakeRequest request, String queryParameter) {
 		String header = request.header("Authorization");
 		if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			String token = header.substring(BEARER.length()).trim();
 			return token.isEmpty() ? null : token;
 		}
-		String parameter = request.queryParam(this.queryParameter);
+		String parameter = request.queryParam(queryParameter);
 		return (parameter == null || parameter.isEmpty()) ? null : parameter;
 	}
 

@@ -1,9 +1,13 @@
 package io.pushgateway.auth;
 
 import io.pushgateway.spi.PushPrincipal;
+import reactor.core.publisher.Mono;
 
 /**
- * Verifies a bearer token and reads the principal from it.
+ * Verifies a bearer token and reads the principal from it. The gateway's own verifier
+ * checks an HMAC secret or a PEM public key ({@link JwtTokenVerifier}); an application
+ * with Spring Security's {@code ReactiveJwtDecoder} (JWKS) gets
+ * {@link JwtDecoderTokenVerifier}; any {@code TokenVerifier} bean replaces both.
  *
  * @author Push Gateway team
  */
@@ -11,11 +15,13 @@ import io.pushgateway.spi.PushPrincipal;
 public interface TokenVerifier {
 
 	/**
-	 * Verify a token.
+	 * Verify a token, without blocking: a verifier that needs I/O (fetching a key set)
+	 * does it reactively.
 	 * @param token the token
-	 * @return the principal
-	 * @throws io.pushgateway.spi.HandshakeRejectedException when the token is invalid
+	 * @return the principal, or an error: a
+	 * {@link io.pushgateway.spi.HandshakeRejectedException} when the token is invalid
+	 * ({@code 401}) or cannot be verified now ({@code 503})
 	 */
-	PushPrincipal verify(String token);
+	Mono<PushPrincipal> verify(String token);
 
 }

@@ -80,7 +80,9 @@ import org.springframework.util.Assert;
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-		"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+		"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ HttpServer.class, NettyRouteProvider.class })
 @ConditionalOnBooleanProperty(name = "push.gateway.enabled", matchIfMissing = true)
@@ -88,8 +90,8 @@ import org.springframework.util.Assert;
 @Import({ ClusterConfigurations.RedisRegistryConfiguration.class, ClusterConfigurations.KafkaClientsConfiguration.class,
 		ClusterConfigurations.KafkaBusConfiguration.class, ClusterConfigurations.RedisBusConfiguration.class,
 		ClusterConfigurations.RedisWorkerIdConfiguration.class, ClusterConfigurations.RedisClientConfiguration.class,
-		ClusterConfigurations.MissingLibraryConfiguration.class,
-		ClusterConfigurations.KafkaUpstreamConfiguration.class })
+		ClusterConfigurations.MissingLibraryConfiguration.class, ClusterConfigurations.KafkaUpstreamConfiguration.class,
+		JwtDecoderConfiguration.class })
 public final class PushGatewayAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PushGatewayAutoConfiguration.class);
@@ -212,12 +214,19 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PushAuthenticator pushGatewayAuthenticator(PushGatewayProperties properties, SnowflakeIdGenerator ids) {
+	PushAuthenticator pushGatewayAuthenticator(PushGatewayProperties properties, SnowflakeIdGenerator ids,
+			ObjectProvider<TokenVerifier> tokenVerifiers) {
 		AuthProperties auth = properties.getAuth();
+		// the gateway's own key when one is configured; otherwise a TokenVerifier bean,
+		// such as the one made from the application's ReactiveJwtDecoder
 		TokenVerifier verifier = jwtVerifier(auth.getJwt());
+		if (verifier == null) {
+			verifier = tokenVerifiers.getIfUnique();
+		}
 		if (verifier == null && !auth.isAnonymous()) {
-			logger.warn("No push.gateway.auth.jwt key and anonymous access is off: every handshake will be "
-					+ "rejected until a PushAuthenticator bean or a JWT key is configured");
+			logger.warn("No push.gateway.auth.jwt key, no ReactiveJwtDecoder or TokenVerifier bean, and anonymous "
+					+ "access is off: every handshake will be rejected until one of them or a PushAuthenticator "
+					+ "bean is configured");
 		}
 		return new TokenPushAuthenticator(verifier, auth.getTokenQueryParameter(),
 				auth.isAnonymous() ? (request) -> "anonymous-" + ids.nextId() : null);

@@ -44,7 +44,7 @@ class JwtTokenVerifierTests {
 	@Test
 	void validTokenYieldsUidGuidsAndExpiry() throws Exception {
 		PushPrincipal principal = this.verifier
-			.verify(hmac(claims().claim("guids", List.of("d1", "d2")).build(), SECRET));
+			.principal(hmac(claims().claim("guids", List.of("d1", "d2")).build(), SECRET));
 		assertThat(principal.uid()).isEqualTo("alice");
 		assertThat(principal.guids()).containsExactlyInAnyOrder("d1", "d2");
 		assertThat(principal.expiresAt()).isAfter(Instant.now());
@@ -59,7 +59,7 @@ class JwtTokenVerifierTests {
 				hmac(claims().subject(null).build(), SECRET), "garbage", "a.b.c");
 		for (String token : bad) {
 			assertThatExceptionOfType(HandshakeRejectedException.class).as(token)
-				.isThrownBy(() -> this.verifier.verify(token))
+				.isThrownBy(() -> this.verifier.principal(token))
 				.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(401));
 		}
 	}
@@ -73,7 +73,7 @@ class JwtTokenVerifierTests {
 					("{\"sub\":\"alice\",\"iss\":\"issuer\",\"exp\":" + (Instant.now().getEpochSecond() + 60) + "}")
 						.getBytes());
 		assertThatExceptionOfType(HandshakeRejectedException.class)
-			.isThrownBy(() -> this.verifier.verify(header + "." + body + "."));
+			.isThrownBy(() -> this.verifier.principal(header + "." + body + "."));
 	}
 
 	@Test
@@ -85,11 +85,11 @@ class JwtTokenVerifierTests {
 		JwtTokenVerifier rsa = JwtTokenVerifier.publicKey(pem, null, "push", "sub", "guids", Duration.ZERO);
 		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims().audience("push").build());
 		jwt.sign(new RSASSASigner(key));
-		assertThat(rsa.verify(jwt.serialize()).uid()).isEqualTo("alice");
+		assertThat(rsa.principal(jwt.serialize()).uid()).isEqualTo("alice");
 		SignedJWT wrongAudience = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims().audience("x").build());
 		wrongAudience.sign(new RSASSASigner(key));
 		assertThatExceptionOfType(HandshakeRejectedException.class)
-			.isThrownBy(() -> rsa.verify(wrongAudience.serialize()));
+			.isThrownBy(() -> rsa.principal(wrongAudience.serialize()));
 	}
 
 	@Test

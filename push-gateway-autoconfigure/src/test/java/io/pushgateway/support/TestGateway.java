@@ -2,6 +2,7 @@ package io.pushgateway.support;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.core.Payload;
@@ -32,15 +33,29 @@ public final class TestGateway implements AutoCloseable {
 	}
 
 	public static TestGateway start(Map<String, Object> properties) {
+		return start(properties, new Class<?>[0]);
+	}
+
+	/**
+	 * Start a node with further configuration of the application's own.
+	 * @param properties the node's properties; a {@code null} value removes a default
+	 * (such as {@code push.gateway.auth.jwt.secret})
+	 * @param configurations further configuration classes
+	 * @return the node
+	 */
+	public static TestGateway start(Map<String, Object> properties, Class<?>... configurations) {
 		Map<String, Object> all = new LinkedHashMap<>();
 		all.put("server.port", 0);
 		all.put("push.gateway.auth.jwt.secret", Tokens.SECRET);
 		all.put("spring.main.banner-mode", "off");
 		all.putAll(properties);
+		all.values().removeIf(Objects::isNull);
 		// first, above system properties: an embedded Kafka broker sets
 		// spring.kafka.bootstrap-servers as one, and it outlives the broker
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
-			.web(WebApplicationType.REACTIVE)
+		Class<?>[] sources = new Class<?>[configurations.length + 1];
+		sources[0] = Application.class;
+		System.arraycopy(configurations, 0, sources, 1, configurations.length);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources).web(WebApplicationType.REACTIVE)
 			.initializers((ConfigurableApplicationContext initializing) -> initializing.getEnvironment()
 				.getPropertySources()
 				.addFirst(new MapPropertySource("testGateway", all)))

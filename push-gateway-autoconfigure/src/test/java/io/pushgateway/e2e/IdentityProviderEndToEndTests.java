@@ -1,0 +1,198 @@
+package io.pushgateway.e2e;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.pushgateway.auth.JwtDecoderTokenVerifier;
+import io.pushgateway.auth.TokenVerifier;
+import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tokens from an identity provider: the application has a Spring Security
+ * {@link ReactiveJwtDecoder} on a JWKS endpoint (served here, by the JDK's HTTP server),
+ * configured as Boot configures it from
+ * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}, {@code issuer-uri} and
+ * {@code audiences}; the gateway has no key of its own and verifies handshakes with that
+ * decoder. Keys rotate without a restart; a removed key, a wrong issuer or audience is
+ * {@code 401}; an identity provider that cannot be reached is {@code 503}.
+ *
+ * @author Push Gateway team
+ */
+class IdentityProviderEndToEndTests {
+
+	private static final String ISSUER = "https://idp.example.test/realms/push";
+
+	private static final String AUDIENCE = "push-gateway";
+
+	private static final AtomicReference<JWKSet> published = new AtomicReference<>();
+
+	private static final AtomicInteger fetches = new AtomicInteger();
+
+	private static HttpServer idp;
+
+	private static TestGateway gateway;
+
+	private static RSAKey rsa;
+
+	private static ECKey ec;
+
+	@BeforeAll
+	static void start() throws Exception {
+		rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
+		ec = new ECKeyGenerator(Curve.P_256).keyID("ec-2").generate();
+		idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		idp.createContext("/jwks", (exchange) -> {
+			fetches.incrementAndGet();
+			byte[] body = published.get().toString(true).getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		});
+		idp.start();
+		Map<String, Object> properties = new HashMap<>();
+		properties.put("push.gateway.auth.jwt.secret", null);
+		properties.put("idp.jwk-set-uri", "http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks");
+		gateway = TestGateway.start(properties, IdentityProvider.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		gateway.close();
+		idp.stop(0);
+	}
+
+	@BeforeEach
+	void publishTheFirstKey() {
+		published.set(new JWKSet(rsa.toPublicJWK()));
+	}
+
+	@Test
+	void theApplicationsDecoderVerifiesHandshakes() throws Exception {
+		assertThat(gateway.bean(TokenVerifier.class)).isInstanceOf(JwtDecoderTokenVerifier.class);
+		try (TestClient client = TestClient.connect(gateway.port(), token(rsa, "alice", ISSUER, AUDIENCE))) {
+			assertThat(client.next("welcome")).containsEntry("uid", "alice");
+		}
+	}
+
+	@Test
+	void aNewKeyIsUsedWithoutRestartAndARemovedKeyIsRefused() throws Exception {
+		String oldKeyToken = token(rsa, "bob", ISSUER, AUDIENCE);
+		try (TestClient client = TestClient.connect(gateway.port(), oldKeyToken)) {
+			client.next("welcome");
+		}
+		int fetchesBefore = fetches.get();
+		published.set(new JWKSet(ec.toPublicJWK()));
+
+		try (TestClient client = TestClient.connect(gateway.port(), token(ec, "carol", ISSUER, AUDIENCE))) {
+			assertThat(client.next("welcome")).containsEntry("uid", "carol");
+		}
+		assertThat(fetches.get()).as("the unknown key ID made the decoder fetch the key set again")
+			.isGreaterThan(fetchesBefore);
+		assertThat(rejectedStatus(oldKeyToken)).as("signed with a key the identity provider removed").isEqualTo(401);
+	}
+
+	@Test
+	void aWrongIssuerAudienceOrSignatureIsRefused() throws Exception {
+		assertThat(rejectedStatus(token(rsa, "dave", "https://elsewhere.example.test", AUDIENCE))).isEqualTo(401);
+		assertThat(rejectedStatus(token(rsa, "dave", ISSUER, "another-service"))).isEqualTo(401);
+		RSAKey impostor = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
+		assertThat(rejectedStatus(token(impostor, "dave", ISSUER, AUDIENCE))).isEqualTo(401);
+	}
+
+	@Test
+	void anIdentityProviderThatCannotBeReachedIsServiceUnavailable() throws Exception {
+		// a key ID the decoder has not seen makes it fetch the key set, which fails
+		published.set(null);
+		ECKey unseen = new ECKeyGenerator(Curve.P_256).keyID("ec-unseen").generate();
+		assertThat(rejectedStatus(token(unseen, "erin", ISSUER, AUDIENCE))).isEqualTo(503);
+	}
+
+	private static int rejectedStatus(String token) {
+		return TestClient.rejectedStatus(gateway.port(), "?access_token=" + token, "push.v1.json", Map.of());
+	}
+
+	private static String token(JWK key, String subject, String issuer, String audience) throws JOSEException {
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
+			.issuer(issuer)
+			.audience(List.of(audience))
+			.expirationTime(Date.from(Instant.now().plusSeconds(300)))
+			.build();
+		SignedJWT jwt;
+		if (key instanceof RSAKey rsaKey) {
+			jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+			jwt.sign(new RSASSASigner(rsaKey));
+		}
+		else {
+			jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+			jwt.sign(new ECDSASigner((ECKey) key));
+		}
+		return jwt.serialize();
+	}
+
+	/**
+	 * The decoder Boot builds from {@code jwk-set-uri}, {@code issuer-uri},
+	 * {@code audiences} and {@code jws-algorithms}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class IdentityProvider {
+
+		@Bean
+		ReactiveJwtDecoder jwtDecoder(Environment environment) {
+			NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
+				.withJwkSetUri(environment.getRequiredProperty("idp.jwk-set-uri"))
+				.jwsAlgorithms((algorithms) -> {
+					algorithms.add(SignatureAlgorithm.RS256);
+					algorithms.add(SignatureAlgorithm.ES256);
+				})
+				.build();
+			decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(ISSUER),
+					new JwtClaimValidator<List<String>>("aud",
+							(audiences) -> audiences != null && audiences.contains(AUDIENCE))));
+			return decoder;
+		}
+
+	}
+
+}
