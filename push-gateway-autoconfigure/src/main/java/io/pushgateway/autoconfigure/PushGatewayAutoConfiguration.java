@@ -67,6 +67,7 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.util.Assert;
 
@@ -87,6 +88,7 @@ import org.springframework.util.Assert;
 @ConditionalOnClass({ HttpServer.class, NettyRouteProvider.class })
 @ConditionalOnBooleanProperty(name = "push.gateway.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PushGatewayProperties.class)
+@ImportRuntimeHints(PushGatewayRuntimeHints.class)
 @Import({ ClusterConfigurations.RedisRegistryConfiguration.class, ClusterConfigurations.KafkaClientsConfiguration.class,
 		ClusterConfigurations.KafkaBusConfiguration.class, ClusterConfigurations.RedisBusConfiguration.class,
 		ClusterConfigurations.RedisWorkerIdConfiguration.class, ClusterConfigurations.RedisClientConfiguration.class,
