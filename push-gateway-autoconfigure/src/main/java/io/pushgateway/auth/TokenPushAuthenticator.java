@@ -1,5 +1,6 @@
 package io.pushgateway.auth;
 
+import java.security.Principal;
 import java.util.function.Function;
 
 import io.pushgateway.spi.HandshakeRejectedException;
@@ -13,7 +14,9 @@ import reactor.core.publisher.Mono;
  * Authenticates a handshake by a bearer token, taken from the {@code Authorization}
  * header or, for browsers (which cannot set headers on a WebSocket), from a query
  * parameter. A handshake without a token is rejected with {@code 401}, or admitted as an
- * anonymous user with a fresh uid when anonymous access is enabled.
+ * anonymous user with a fresh uid when anonymous access is enabled. Behind Spring
+ * Security's filters, a principal the application authenticated comes first, mapped by a
+ * {@link PrincipalMapper}.
  *
  * @author Push Gateway team
  */
@@ -27,6 +30,8 @@ public final class TokenPushAuthenticator implements PushAuthenticator {
 
 	private final @Nullable Function<HandshakeRequest, String> anonymousUid;
 
+	private final @Nullable PrincipalMapper principals;
+
 	/**
 	 * Create an authenticator.
 	 * @param verifier verifies tokens, or {@code null} to reject every token
@@ -36,6 +41,22 @@ public final class TokenPushAuthenticator implements PushAuthenticator {
 	 */
 	public TokenPushAuthenticator(@Nullable TokenVerifier verifier, String queryParameter,
 			@Nullable Function<HandshakeRequest, String> anonymousUid) {
+		this(verifier, queryParameter, anonymousUid, null);
+	}
+
+	/**
+	 * Create an authenticator that first takes the principal the application's security
+	 * authenticated, when there is one.
+	 * @param verifier verifies tokens, or {@code null} to reject every token
+	 * @param queryParameter the query parameter that may carry the token
+	 * @param anonymousUid assigns a uid to a handshake without a token, or {@code null}
+	 * to reject such handshakes
+	 * @param principals maps an authenticated principal to the connection's identity, or
+	 * {@code null} to always use the token
+	 */
+	public TokenPushAuthenticator(@Nullable TokenVerifier verifier, String queryParameter,
+			@Nullable Function<HandshakeRequest, String> anonymousUid, @Nullable PrincipalMapper principals) {
+		this.principals = principals;
 		this.verifier = verifier;
 		this.queryParameter = queryParameter;
 		this.anonymousUid = anonymousUid;
@@ -43,6 +64,14 @@ public final class TokenPushAuthenticator implements PushAuthenticator {
 
 	@Override
 	public Mono<PushPrincipal> authenticate(HandshakeRequest request) {
+		Principal principal = request.principal();
+		if (principal != null && this.principals != null) {
+			return this.principals.map(principal).switchIfEmpty(Mono.defer(() -> authenticateToken(request)));
+		}
+		return authenticateToken(request);
+	}
+
+	private Mono<PushPrincipal> authenticateToken(HandshakeRequest request) {
 		String token = token(request);
 		if (token == null) {
 			if (this.anonymousUid != null) {

@@ -21,7 +21,8 @@ public class HttpApiProperties {
 
 	/**
 	 * Bearer token that callers of the HTTP push API must present. Required when the API
-	 * is enabled.
+	 * is enabled, unless it runs behind Spring Security, whose authenticated callers need
+	 * no token.
 	 */
 	private @Nullable String token;
 

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.pushgateway.auth.JwtTokenVerifier;
+import io.pushgateway.auth.PrincipalMapper;
 import io.pushgateway.auth.TokenPushAuthenticator;
 import io.pushgateway.auth.TokenVerifier;
 import io.pushgateway.cluster.LocalClusterBus;
@@ -55,6 +56,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -83,7 +85,8 @@ import org.springframework.util.Assert;
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
 		"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
-		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration" })
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ HttpServer.class, NettyRouteProvider.class })
 @ConditionalOnBooleanProperty(name = "push.gateway.enabled", matchIfMissing = true)
@@ -93,7 +96,9 @@ import org.springframework.util.Assert;
 		ClusterConfigurations.KafkaBusConfiguration.class, ClusterConfigurations.RedisBusConfiguration.class,
 		ClusterConfigurations.RedisWorkerIdConfiguration.class, ClusterConfigurations.RedisClientConfiguration.class,
 		ClusterConfigurations.MissingLibraryConfiguration.class, ClusterConfigurations.KafkaUpstreamConfiguration.class,
-		JwtDecoderConfiguration.class })
+		JwtDecoderConfiguration.class, PrincipalMapperConfiguration.class,
+		GatewayRoutingConfiguration.NettyRoutingConfiguration.class,
+		GatewayRoutingConfiguration.WebFluxRoutingConfiguration.class })
 public final class PushGatewayAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PushGatewayAutoConfiguration.class);
@@ -217,7 +222,7 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushAuthenticator pushGatewayAuthenticator(PushGatewayProperties properties, SnowflakeIdGenerator ids,
-			ObjectProvider<TokenVerifier> tokenVerifiers) {
+			ObjectProvider<TokenVerifier> tokenVerifiers, ObjectProvider<PrincipalMapper> principalMappers) {
 		AuthProperties auth = properties.getAuth();
 		// the gateway's own key when one is configured; otherwise a TokenVerifier bean,
 		// such as the one made from the application's ReactiveJwtDecoder
@@ -231,7 +236,7 @@ public final class PushGatewayAutoConfiguration {
 					+ "bean is configured");
 		}
 		return new TokenPushAuthenticator(verifier, auth.getTokenQueryParameter(),
-				auth.isAnonymous() ? (request) -> "anonymous-" + ids.nextId() : null);
+				auth.isAnonymous() ? (request) -> "anonymous-" + ids.nextId() : null, principalMappers.getIfUnique());
 	}
 
 	private static @Nullable TokenVerifier jwtVerifier(AuthProperties.Jwt jwt) {
@@ -345,10 +350,15 @@ public final class PushGatewayAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpPushApi pushGatewayHttpPushApi(PushOperations operations, SessionRegistry presence,
-				PushGatewayProperties properties) {
+				PushGatewayProperties properties, ListableBeanFactory beans) {
 			String token = properties.getHttpApi().getToken();
-			Assert.state(token != null && !token.isBlank(),
-					"push.gateway.http-api.token must be set when the HTTP push API is enabled");
+			boolean behindWebFlux = beans.containsBeanDefinition(GatewayRoutingConfiguration.HANDLER_MAPPING);
+			Assert.state(behindWebFlux || (token != null && !token.isBlank()),
+					"push.gateway.http-api.token must be set when the HTTP push API is enabled and not behind "
+							+ "Spring Security");
+			if (token != null && token.isBlank()) {
+				token = null;
+			}
 			return new HttpPushApi(operations, presence, token,
 					(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getHttpApi().getPath());
 		}

@@ -16,6 +16,12 @@ public class PushGatewayProperties {
 	 */
 	private boolean enabled = true;
 
+	/**
+	 * Whether the gateway's endpoints run behind WebFlux's filters (Spring Security,
+	 * CORS): 'auto' when the application has Spring Security, 'always', or 'never'.
+	 */
+	private WebFluxRouting webfluxRouting = WebFluxRouting.AUTO;
+
 	@NestedConfigurationProperty
 	private final NodeProperties node = new NodeProperties();
 
@@ -70,6 +76,30 @@ public class PushGatewayProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public WebFluxRouting getWebfluxRouting() {
+		return this.webfluxRouting;
+	}
+
+	public void setWebfluxRouting(WebFluxRouting webfluxRouting) {
+		this.webfluxRouting = webfluxRouting;
+	}
+
+	/**
+	 * Where the gateway's endpoints are served.
+	 */
+	public enum WebFluxRouting {
+
+		/** Behind WebFlux's filters when the application has Spring Security. */
+		AUTO,
+
+		/** Always behind WebFlux's filters. */
+		ALWAYS,
+
+		/** Always straight from Reactor Netty, ahead of WebFlux. */
+		NEVER
+
 	}
 
 	public NodeProperties getNode() {

@@ -26,6 +26,8 @@ import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.spi.ClusterBusException;
+import io.pushgateway.transport.ExchangeIdentity;
+import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.RequestTargets;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -36,24 +38,24 @@ import reactor.netty.http.server.HttpServerRoutes;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.convert.DurationStyle;
-import org.springframework.boot.reactor.netty.NettyRouteProvider;
 
 /**
  * The HTTP push API, for services in any language. The request body is the payload, kept
  * as bytes; its {@code Content-Type} says how clients read it ({@code application/json}
  * and {@code +json} types as JSON, {@code text/*} as text, anything else as binary).
  * Every request needs {@code Authorization: Bearer <token>} with the configured API
- * token. See {@code docs/http-api.md}.
+ * token, unless the application's Spring Security authenticated it (the API then runs
+ * behind its filters). See {@code docs/http-api.md}.
  *
  * <p>
- * Served on Reactor Netty directly, like the WebSocket endpoint, rather than through
- * WebFlux: a push is a hot path (seed 001's test drives hundreds of concurrent requests),
- * and the exchange, routing and codec machinery WebFlux adds per request cost more than
- * the push itself ({@code docs/performance.md}).
+ * Without Spring Security, served on Reactor Netty directly, like the WebSocket endpoint,
+ * rather than through WebFlux's handler chain: a push is a hot path (seed 001's test
+ * drives hundreds of concurrent requests), and the exchange, routing and codec machinery
+ * WebFlux adds per request cost more than the push itself ({@code docs/performance.md}).
  *
  * @author Push Gateway team
  */
-public final class HttpPushApi implements NettyRouteProvider {
+public final class HttpPushApi implements GatewayRoutes {
 
 	private static final JsonMapper MAPPER = new JsonMapper();
 
@@ -61,17 +63,26 @@ public final class HttpPushApi implements NettyRouteProvider {
 
 	private final PresenceOperations presence;
 
-	private final byte[] token;
+	private final byte @Nullable [] token;
 
 	private final int maxPayloadSize;
 
 	private final String basePath;
 
-	public HttpPushApi(PushOperations operations, PresenceOperations presence, String token, int maxPayloadSize,
-			String basePath) {
+	/**
+	 * Create the API.
+	 * @param operations pushes
+	 * @param presence answers presence queries
+	 * @param token the shared API token, or {@code null} to accept only requests the
+	 * application's Spring Security authenticated
+	 * @param maxPayloadSize the largest request body
+	 * @param basePath the API's path
+	 */
+	public HttpPushApi(PushOperations operations, PresenceOperations presence, @Nullable String token,
+			int maxPayloadSize, String basePath) {
 		this.operations = operations;
 		this.presence = presence;
-		this.token = token.getBytes(StandardCharsets.UTF_8);
+		this.token = (token != null) ? token.getBytes(StandardCharsets.UTF_8) : null;
 		this.maxPayloadSize = maxPayloadSize;
 		this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
 	}
@@ -79,25 +90,29 @@ public final class HttpPushApi implements NettyRouteProvider {
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
 		return routes.route((request) -> RequestTargets.rawPath(request.uri()).startsWith(this.basePath + "/"),
-				this::handle);
-	}
-
-	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-		try {
-			return route(request, response);
-		}
-		catch (IllegalArgumentException ex) {
-			// a malformed percent-escape in the query string, say; the decoder's message
-			// repeats the target
-			return error(response, 400, RequestTargets.MALFORMED_QUERY);
-		}
+				this::route);
 	}
 
 	private Publisher<Void> route(HttpServerRequest request, HttpServerResponse response) {
-		if (!authenticated(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
-			response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"push-gateway\"");
-			return error(response, 401, "missing or invalid API token");
-		}
+		return Mono.deferContextual((context) -> {
+			ExchangeIdentity identity = ExchangeIdentity.from(context);
+			if ((identity == null || identity.principal() == null)
+					&& !authenticated(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
+				response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"push-gateway\"");
+				return Mono.from(error(response, 401, "missing or invalid API token"));
+			}
+			try {
+				return Mono.from(authorized(request, response));
+			}
+			catch (IllegalArgumentException ex) {
+				// a malformed percent-escape in the query string, say; the decoder's
+				// message repeats the target
+				return Mono.from(error(response, 400, RequestTargets.MALFORMED_QUERY));
+			}
+		});
+	}
+
+	private Publisher<Void> authorized(HttpServerRequest request, HttpServerResponse response) {
 		QueryStringDecoder query = new QueryStringDecoder(request.uri());
 		// split the raw path, then decode each segment: an encoded '/' stays inside its
 		// segment
@@ -235,7 +250,7 @@ public final class HttpPushApi implements NettyRouteProvider {
 	}
 
 	private boolean authenticated(@Nullable String header) {
-		return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+		return header != null && this.token != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
 				&& MessageDigest.isEqual(this.token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
 	}
 

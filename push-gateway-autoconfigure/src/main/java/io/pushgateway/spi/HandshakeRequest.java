@@ -1,6 +1,7 @@
 package io.pushgateway.spi;
 
 import java.net.InetSocketAddress;
+import java.security.Principal;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -48,5 +49,14 @@ public interface HandshakeRequest {
 	 * @return the remote address, or {@code null} when unknown
 	 */
 	@Nullable InetSocketAddress remoteAddress();
+
+	/**
+	 * The principal the application's security already authenticated for this request,
+	 * when the gateway's endpoints run behind Spring Security's filters.
+	 * @return the principal, or {@code null} when there is none
+	 */
+	default @Nullable Principal principal() {
+		return null;
+	}
 
 }

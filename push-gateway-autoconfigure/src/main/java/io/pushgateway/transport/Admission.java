@@ -161,7 +161,11 @@ public final class Admission {
 	 * {@link HandshakeRejectedException}
 	 */
 	public Mono<Admitted> admit(HandshakeRequest request) {
-		return Mono.defer(() -> this.authenticator.authenticate(request))
+		return Mono.deferContextual((context) -> {
+			// behind Spring Security: the principal it authenticated, if any
+			ExchangeIdentity identity = ExchangeIdentity.from(context);
+			return this.authenticator.authenticate((identity != null) ? identity.apply(request) : request);
+		})
 			.switchIfEmpty(Mono.error(() -> HandshakeRejectedException.unauthorized("missing or invalid credentials")))
 			.flatMap((principal) -> authorizeGuids(principal, request.queryParams("guid")));
 	}

@@ -32,6 +32,14 @@ public final class TestGateway implements AutoCloseable {
 		this.context = context;
 	}
 
+	/**
+	 * Spring Security's auto-configurations, off unless a test sets this property itself.
+	 */
+	public static final String WITHOUT_SECURITY = String.join(",",
+			"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration");
+
 	public static TestGateway start(Map<String, Object> properties) {
 		return start(properties, new Class<?>[0]);
 	}
@@ -48,6 +56,9 @@ public final class TestGateway implements AutoCloseable {
 		all.put("server.port", 0);
 		all.put("push.gateway.auth.jwt.secret", Tokens.SECRET);
 		all.put("spring.main.banner-mode", "off");
+		// Spring Security is on the test classpath for the tests that put it in front of
+		// the gateway; the others run without it, as an application without it does
+		all.put("spring.autoconfigure.exclude", WITHOUT_SECURITY);
 		all.putAll(properties);
 		all.values().removeIf(Objects::isNull);
 		// first, above system properties: an embedded Kafka broker sets

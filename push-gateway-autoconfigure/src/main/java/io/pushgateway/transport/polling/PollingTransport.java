@@ -33,6 +33,7 @@ import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.NettyHandshakeRequest;
 import io.pushgateway.transport.RequestTargets;
 import io.pushgateway.transport.polling.PollingConnection.Batch;
@@ -44,8 +45,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
-
-import org.springframework.boot.reactor.netty.NettyRouteProvider;
 
 /**
  * The HTTP long-polling transport, for clients that cannot open a WebSocket. A session is
@@ -61,7 +60,7 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
  *
  * @author Push Gateway team
  */
-public final class PollingTransport implements NettyRouteProvider, RelayEndpoint {
+public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 
 	private static final Log logger = LogFactory.getLog(PollingTransport.class);
 

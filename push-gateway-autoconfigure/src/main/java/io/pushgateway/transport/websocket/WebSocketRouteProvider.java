@@ -1,10 +1,9 @@
 package io.pushgateway.transport.websocket;
 
 import io.netty.handler.codec.http.HttpMethod;
+import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.RequestTargets;
 import reactor.netty.http.server.HttpServerRoutes;
-
-import org.springframework.boot.reactor.netty.NettyRouteProvider;
 
 /**
  * Adds the gateway's WebSocket endpoint to Boot's Reactor Netty server, ahead of the
@@ -12,7 +11,7 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
  *
  * @author Push Gateway team
  */
-public final class WebSocketRouteProvider implements NettyRouteProvider {
+public final class WebSocketRouteProvider implements GatewayRoutes {
 
 	private final String path;
 

@@ -1,0 +1,69 @@
+package io.pushgateway.transport;
+
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.util.List;
+
+import io.pushgateway.spi.HandshakeRequest;
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
+
+/**
+ * What WebFlux's filters established for a request to one of the gateway's endpoints: the
+ * authenticated principal, and the remote address after forwarded headers. Carried in the
+ * Reactor context of the request's handling, from {@link GatewayWebHandler} to admission
+ * and the HTTP push API.
+ *
+ * @param principal the authenticated principal, or {@code null}
+ * @param remoteAddress the client's address as WebFlux sees it, or {@code null}
+ * @author Push Gateway team
+ */
+public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSocketAddress remoteAddress) {
+
+	/**
+	 * The identity in a Reactor context.
+	 * @param context the context
+	 * @return the identity, or {@code null} when the request did not come through WebFlux
+	 */
+	public static @Nullable ExchangeIdentity from(ContextView context) {
+		return context.getOrDefault(ExchangeIdentity.class, null);
+	}
+
+	/**
+	 * A handshake request that carries this identity.
+	 * @param request the request as Reactor Netty received it
+	 * @return the request with this identity's principal and remote address
+	 */
+	HandshakeRequest apply(HandshakeRequest request) {
+		return new HandshakeRequest() {
+
+			@Override
+			public String path() {
+				return request.path();
+			}
+
+			@Override
+			public @Nullable String header(String name) {
+				return request.header(name);
+			}
+
+			@Override
+			public List<String> queryParams(String name) {
+				return request.queryParams(name);
+			}
+
+			@Override
+			public @Nullable InetSocketAddress remoteAddress() {
+				InetSocketAddress address = ExchangeIdentity.this.remoteAddress;
+				return (address != null) ? address : request.remoteAddress();
+			}
+
+			@Override
+			public @Nullable Principal principal() {
+				return ExchangeIdentity.this.principal;
+			}
+
+		};
+	}
+
+}
