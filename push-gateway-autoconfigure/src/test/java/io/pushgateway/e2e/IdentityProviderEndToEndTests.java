@@ -1,21 +1,10 @@
 package io.pushgateway.e2e;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -23,11 +12,9 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.pushgateway.auth.JwtDecoderTokenVerifier;
 import io.pushgateway.auth.TokenVerifier;
+import io.pushgateway.support.JwksServer;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -64,11 +51,7 @@ class IdentityProviderEndToEndTests {
 
 	private static final String AUDIENCE = "push-gateway";
 
-	private static final AtomicReference<JWKSet> published = new AtomicReference<>();
-
-	private static final AtomicInteger fetches = new AtomicInteger();
-
-	private static HttpServer idp;
+	private static JwksServer idp;
 
 	private static TestGateway gateway;
 
@@ -80,32 +63,22 @@ class IdentityProviderEndToEndTests {
 	static void start() throws Exception {
 		rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
 		ec = new ECKeyGenerator(Curve.P_256).keyID("ec-2").generate();
-		idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		idp.createContext("/jwks", (exchange) -> {
-			fetches.incrementAndGet();
-			byte[] body = published.get().toString(true).getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
-		});
-		idp.start();
+		idp = JwksServer.start();
 		Map<String, Object> properties = new HashMap<>();
 		properties.put("push.gateway.auth.jwt.secret", null);
-		properties.put("idp.jwk-set-uri", "http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks");
+		properties.put("idp.jwk-set-uri", idp.uri());
 		gateway = TestGateway.start(properties, IdentityProvider.class);
 	}
 
 	@AfterAll
 	static void stop() {
 		gateway.close();
-		idp.stop(0);
+		idp.close();
 	}
 
 	@BeforeEach
 	void publishTheFirstKey() {
-		published.set(new JWKSet(rsa.toPublicJWK()));
+		idp.publish(new JWKSet(rsa.toPublicJWK()));
 	}
 
 	@Test
@@ -122,13 +95,13 @@ class IdentityProviderEndToEndTests {
 		try (TestClient client = TestClient.connect(gateway.port(), oldKeyToken)) {
 			client.next("welcome");
 		}
-		int fetchesBefore = fetches.get();
-		published.set(new JWKSet(ec.toPublicJWK()));
+		int fetchesBefore = idp.fetches();
+		idp.publish(new JWKSet(ec.toPublicJWK()));
 
 		try (TestClient client = TestClient.connect(gateway.port(), token(ec, "carol", ISSUER, AUDIENCE))) {
 			assertThat(client.next("welcome")).containsEntry("uid", "carol");
 		}
-		assertThat(fetches.get()).as("the unknown key ID made the decoder fetch the key set again")
+		assertThat(idp.fetches()).as("the unknown key ID made the decoder fetch the key set again")
 			.isGreaterThan(fetchesBefore);
 		assertThat(rejectedStatus(oldKeyToken)).as("signed with a key the identity provider removed").isEqualTo(401);
 	}
@@ -144,7 +117,7 @@ class IdentityProviderEndToEndTests {
 	@Test
 	void anIdentityProviderThatCannotBeReachedIsServiceUnavailable() throws Exception {
 		// a key ID the decoder has not seen makes it fetch the key set, which fails
-		published.set(null);
+		idp.publish(null);
 		ECKey unseen = new ECKeyGenerator(Curve.P_256).keyID("ec-unseen").generate();
 		assertThat(rejectedStatus(token(unseen, "erin", ISSUER, AUDIENCE))).isEqualTo(503);
 	}
@@ -154,21 +127,7 @@ class IdentityProviderEndToEndTests {
 	}
 
 	private static String token(JWK key, String subject, String issuer, String audience) throws JOSEException {
-		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
-			.issuer(issuer)
-			.audience(List.of(audience))
-			.expirationTime(Date.from(Instant.now().plusSeconds(300)))
-			.build();
-		SignedJWT jwt;
-		if (key instanceof RSAKey rsaKey) {
-			jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
-			jwt.sign(new RSASSASigner(rsaKey));
-		}
-		else {
-			jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
-			jwt.sign(new ECDSASigner((ECKey) key));
-		}
-		return jwt.serialize();
+		return JwksServer.token(key, subject, issuer, audience, Map.of());
 	}
 
 	/**
