@@ -95,6 +95,9 @@ public final class Bench {
 			Map<String, Object> result = new LinkedHashMap<>();
 			result.put("scenario", scenario);
 			result.put("target", target);
+			if (this.args.has("gateway-security")) {
+				result.put("variant", "spring-security");
+			}
 			switch (scenario) {
 				case "idle" -> idle(server, result);
 				case "ramp" -> {

@@ -15,9 +15,14 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -51,6 +56,12 @@ public class BenchGateway {
 		defaults.put("push.gateway.limits.max-connections-per-user", 10);
 		defaults.put("spring.main.banner-mode", "off");
 		defaults.put("logging.level.root", "warn");
+		// Spring Security is on the classpath for runs behind its filters
+		// (--bench.security=true); other runs measure the gateway without it
+		defaults.put("spring.autoconfigure.exclude", String.join(",",
+				"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+				"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+				"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration"));
 		new SpringApplicationBuilder(BenchGateway.class).properties(defaults).run(args);
 	}
 
@@ -108,6 +119,26 @@ public class BenchGateway {
 
 	private static Mono<ServerResponse> json(String body) {
 		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+	}
+
+	/**
+	 * With {@code bench.security=true}: an application's Spring Security that lets every
+	 * request through, so the gateway's endpoints run behind WebFlux and the security
+	 * filter chain and authenticate with their own token, as without it; the difference
+	 * is what the chain costs.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("bench.security")
+	@EnableWebFluxSecurity
+	static class BenchSecurity {
+
+		@Bean
+		SecurityWebFilterChain benchSecurity(ServerHttpSecurity http) {
+			return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+				.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
+				.build();
+		}
+
 	}
 
 }

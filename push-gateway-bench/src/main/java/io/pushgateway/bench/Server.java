@@ -40,7 +40,8 @@ final class Server implements AutoCloseable {
 	}
 
 	static Server start(String target, Path workDir, Args args) throws IOException {
-		return start(target, workDir, args, List.of(), target + "-server");
+		return start(target, workDir, args, args.has("gateway-security") ? List.of("--bench.security=true") : List.of(),
+				target + "-server");
 	}
 
 	static Server start(String target, Path workDir, Args args, List<String> extra, String name) throws IOException {
