@@ -15,6 +15,7 @@ import io.pushgateway.core.PushRules;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.hub.PushObservations;
 import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
@@ -258,7 +259,8 @@ final class ClusterConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean
-		KafkaUpstreamHandler pushGatewayKafkaUpstreamHandler(PushGatewayProperties properties, KafkaClients clients) {
+		KafkaUpstreamHandler pushGatewayKafkaUpstreamHandler(PushGatewayProperties properties, KafkaClients clients,
+				PushObservations observations) {
 			BusProperties.Kafka kafka = properties.getBus().getKafka();
 			UpstreamProperties.UpstreamKafka upstream = properties.getUpstream().getKafka();
 			Runnable topicCheck = upstream.isCreateTopic()
@@ -270,7 +272,8 @@ final class ClusterConfigurations {
 			BoundedKafkaProducer producer = new BoundedKafkaProducer("push-gateway-kafka-upstream-publisher", clients,
 					upstream.getPublishQueueCapacity(), upstream.getPublishTimeout(),
 					upstream.getBufferMemory().toBytes());
-			return new KafkaUpstreamHandler(producer, upstream.getTopic(), upstream.getEvents(), topicCheck);
+			return new KafkaUpstreamHandler(producer, upstream.getTopic(), upstream.getEvents(), topicCheck,
+					observations);
 		}
 
 	}

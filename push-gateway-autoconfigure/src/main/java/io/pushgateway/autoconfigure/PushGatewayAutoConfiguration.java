@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.pushgateway.auth.JwtTokenVerifier;
 import io.pushgateway.auth.PrincipalMapper;
@@ -27,6 +28,7 @@ import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PushObservations;
 import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.hub.RelayEndpoint;
@@ -118,6 +120,24 @@ public final class PushGatewayAutoConfiguration {
 	}
 
 	/**
+	 * The gateway's observations, in the application's {@link ObservationRegistry} when
+	 * it has one and {@code push.gateway.observations.enabled} is not {@code false}.
+	 * @param registry the application's registry
+	 * @param properties the gateway's settings
+	 * @return the observations
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	PushObservations pushGatewayObservations(ObjectProvider<ObservationRegistry> registry,
+			PushGatewayProperties properties) {
+		ObservationRegistry observations = registry.getIfUnique();
+		if (observations == null || !properties.getObservations().isEnabled()) {
+			return PushObservations.OFF;
+		}
+		return new PushObservations(observations);
+	}
+
+	/**
 	 * The clock behind message IDs, heartbeats, retention and credential expiry. An
 	 * application's own {@link Clock} bean replaces it (tests use a fixed or offset one).
 	 * @return the system clock in UTC
@@ -188,13 +208,13 @@ public final class PushGatewayAutoConfiguration {
 	@ConditionalOnMissingBean(PushOperations.class)
 	PushTemplate pushTemplate(NodeId node, SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
 			SessionRegistry registry, PayloadEncoder encoder, PushGatewayProperties properties,
-			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics,
-			ObjectProvider<PushStore> store) {
+			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics, ObjectProvider<PushStore> store,
+			PushObservations observations) {
 		ClusterPublisher cluster = new ClusterPublisher(bus, registry, node.value(),
-				properties.getBus().getRouting() == BusProperties.Routing.TARGETED, metrics);
+				properties.getBus().getRouting() == BusProperties.Routing.TARGETED, metrics, observations);
 		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks, store.getIfAvailable(),
-				properties.getRecovery().isAllPushes());
+				properties.getRecovery().isAllPushes(), observations);
 	}
 
 	@Bean
@@ -268,36 +288,36 @@ public final class PushGatewayAutoConfiguration {
 	ClientFrameHandler pushGatewayClientFrameHandler(NodeId node, LocalHub hub,
 			ObjectProvider<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics,
 			PushGatewayProperties properties, SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, Clock clock,
-			AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery) {
+			AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery, PushObservations observations) {
 		LimitsProperties limits = properties.getLimits();
 		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics, node.value(),
 				limits.getMaxGuidsPerConnection(), limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock,
 				acks, new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
 						limits.getMaxBytesPerSecond().toBytes()),
-				recovery.getIfAvailable());
+				recovery.getIfAvailable(), observations);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics,
 			PushGatewayProperties properties, NodeId node, Clock clock, AckTracker acks,
-			ObjectProvider<RelayEndpoint> relayEndpoints) {
+			ObjectProvider<RelayEndpoint> relayEndpoints, PushObservations observations) {
 		// transports need the lifecycle, so the endpoints their relays go to are looked
 		// up when the first relay arrives
 		return new NodeLifecycle(hub, fanOut, bus, metrics, properties.getHeartbeat().getTimeout(),
 				properties.getShutdown().getTimeout(), clock, acks,
-				new RelayEndpoints(node.value(), () -> relayEndpoints.orderedStream().toList()));
+				new RelayEndpoints(node.value(), () -> relayEndpoints.orderedStream().toList()), observations);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	Admission pushGatewayAdmission(PushGatewayProperties properties, PushAuthenticator authenticator,
-			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics) {
+			GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, PushObservations observations) {
 		List<FrameCodec> codecs = List.of(new JsonFrameCodec(), new MessagePackFrameCodec());
 		LimitsProperties limits = properties.getLimits();
 		return new Admission(codecs, List.copyOf(properties.getWebsocket().getAllowedOrigins()),
 				limits.getMaxGuidsPerConnection(), authenticator, guidAuthorizer, metrics,
-				new IpLimits(limits.getMaxConnectionsPerIp(), limits.getMaxHandshakesPerIpPerSecond()));
+				new IpLimits(limits.getMaxConnectionsPerIp(), limits.getMaxHandshakesPerIpPerSecond()), observations);
 	}
 
 	@Bean
@@ -350,7 +370,7 @@ public final class PushGatewayAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpPushApi pushGatewayHttpPushApi(PushOperations operations, SessionRegistry presence,
-				PushGatewayProperties properties, ListableBeanFactory beans) {
+				PushGatewayProperties properties, ListableBeanFactory beans, PushObservations observations) {
 			String token = properties.getHttpApi().getToken();
 			boolean behindWebFlux = beans.containsBeanDefinition(GatewayRoutingConfiguration.HANDLER_MAPPING);
 			Assert.state(behindWebFlux || (token != null && !token.isBlank()),
@@ -360,7 +380,8 @@ public final class PushGatewayAutoConfiguration {
 				token = null;
 			}
 			return new HttpPushApi(operations, presence, token,
-					(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getHttpApi().getPath());
+					(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getHttpApi().getPath(),
+					observations);
 		}
 
 	}

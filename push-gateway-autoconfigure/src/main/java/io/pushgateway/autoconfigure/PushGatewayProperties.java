@@ -58,8 +58,15 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final PollingProperties polling = new PollingProperties();
 
+	@NestedConfigurationProperty
+	private final ObservationsProperties observations = new ObservationsProperties();
+
 	public PollingProperties getPolling() {
 		return this.polling;
+	}
+
+	public ObservationsProperties getObservations() {
+		return this.observations;
 	}
 
 	public RecoveryProperties getRecovery() {

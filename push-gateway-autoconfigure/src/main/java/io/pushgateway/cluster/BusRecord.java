@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
@@ -85,6 +87,12 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 
 	/** The close code of a disconnect. */
 	public static final String CLOSE_CODE = "X-Close-Code";
+
+	/**
+	 * Propagation headers a push record may carry (W3C trace context and baggage, B3),
+	 * written by the issuing node's tracer and read by the delivering node's.
+	 */
+	public static final List<String> PROPAGATED = List.of("traceparent", "tracestate", "baggage", "b3");
 
 	/** The node a relay is addressed to. */
 	public static final String TO = "X-To";
@@ -173,8 +181,10 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			add(headers, FORMAT, reply.payload().format().name().toLowerCase(Locale.ROOT));
 			return new BusRecord("socket:" + reply.socketId(), headers, reply.payload().bytes());
 		}
-		Push push = ((ClusterMessage.Deliver) message).push();
+		ClusterMessage.Deliver deliver = (ClusterMessage.Deliver) message;
+		Push push = deliver.push();
 		add(headers, ID, Long.toString(push.messageId()));
+		deliver.headers().forEach((name, value) -> add(headers, name, value));
 		add(headers, NODE, node);
 		add(headers, EVENT, push.event());
 		add(headers, FORMAT, push.payload().format().name().toLowerCase(Locale.ROOT));
@@ -285,7 +295,23 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 		long messageId = (header(ID) != null) ? number(ID) : fallbackId;
 		return new ClusterMessage.Deliver(
 				new Push(messageId, pushTarget, event, payload(rules), "1".equals(header(ACK)), header(POSITION)),
-				header(NODE));
+				header(NODE), propagation());
+	}
+
+	/**
+	 * The trace context and baggage the record carries, for the delivery's observation.
+	 */
+	private Map<String, String> propagation() {
+		Map<String, String> propagation = null;
+		for (Header header : this.headers) {
+			if (PROPAGATED.contains(header.name())) {
+				if (propagation == null) {
+					propagation = new HashMap<>(4);
+				}
+				propagation.put(header.name(), header.text());
+			}
+		}
+		return (propagation != null) ? propagation : Map.of();
 	}
 
 	/** The value as a payload of the record's format, checked when rules are given. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.micrometer.common.KeyValues;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -25,6 +26,7 @@ import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.hub.PushObservations;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
@@ -67,6 +69,8 @@ public final class HttpPushApi implements GatewayRoutes {
 
 	private final int maxPayloadSize;
 
+	private final PushObservations observations;
+
 	private final String basePath;
 
 	/**
@@ -80,6 +84,22 @@ public final class HttpPushApi implements GatewayRoutes {
 	 */
 	public HttpPushApi(PushOperations operations, PresenceOperations presence, @Nullable String token,
 			int maxPayloadSize, String basePath) {
+		this(operations, presence, token, maxPayloadSize, basePath, PushObservations.OFF);
+	}
+
+	/**
+	 * Create the API, observing each request.
+	 * @param operations pushes
+	 * @param presence answers presence queries
+	 * @param token the shared API token, or {@code null} to accept only requests the
+	 * application's Spring Security authenticated
+	 * @param maxPayloadSize the largest request body
+	 * @param basePath the API's path
+	 * @param observations observes each request; its pushes are its children
+	 */
+	public HttpPushApi(PushOperations operations, PresenceOperations presence, @Nullable String token,
+			int maxPayloadSize, String basePath, PushObservations observations) {
+		this.observations = observations;
 		this.operations = operations;
 		this.presence = presence;
 		this.token = (token != null) ? token.getBytes(StandardCharsets.UTF_8) : null;
@@ -94,6 +114,12 @@ public final class HttpPushApi implements GatewayRoutes {
 	}
 
 	private Publisher<Void> route(HttpServerRequest request, HttpServerResponse response) {
+		String method = request.method().name();
+		return this.observations.observe(PushObservations.HTTP, "push-api " + method, KeyValues.of("method", method),
+				() -> routeObserved(request, response));
+	}
+
+	private Mono<Void> routeObserved(HttpServerRequest request, HttpServerResponse response) {
 		return Mono.deferContextual((context) -> {
 			ExchangeIdentity identity = ExchangeIdentity.from(context);
 			if ((identity == null || identity.principal() == null)

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.common.KeyValues;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.pushgateway.codec.ClientFrame;
@@ -84,6 +85,31 @@ public class ClientFrameHandler {
 	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
 			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
 			Clock clock, AckTracker acks, RateLimits rateLimits, @Nullable RecoveryCoordinator recovery) {
+		this(hub, handlers, guidAuthorizer, metrics, nodeId, maxGuidsPerConnection, maxInFlight, upstreamTimeout, clock,
+				acks, rateLimits, recovery, PushObservations.OFF);
+	}
+
+	/**
+	 * Create a frame handler that observes client messages.
+	 * @param hub the hub
+	 * @param handlers the upstream handlers, in order
+	 * @param guidAuthorizer decides GUID joins
+	 * @param metrics the meters
+	 * @param nodeId this node's ID
+	 * @param maxGuidsPerConnection the most GUIDs one connection may join
+	 * @param maxInFlight the most messages of one connection awaiting their handler
+	 * @param upstreamTimeout the time a handler has to answer
+	 * @param clock the clock
+	 * @param acks collects acknowledgements
+	 * @param rateLimits what one connection may send
+	 * @param recovery recovers GUID streams on join, or {@code null} without recovery
+	 * @param observations observes each client message until its handler answered
+	 */
+	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
+			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
+			Clock clock, AckTracker acks, RateLimits rateLimits, @Nullable RecoveryCoordinator recovery,
+			PushObservations observations) {
+		this.observations = observations;
 		this.recovery = recovery;
 		this.maxMessagesPerSecond = rateLimits.maxMessagesPerSecond();
 		this.maxBytesPerSecond = rateLimits.maxBytesPerSecond();
@@ -98,6 +124,8 @@ public class ClientFrameHandler {
 		this.upstreamTimeout = upstreamTimeout;
 		this.clock = clock;
 	}
+
+	private final PushObservations observations;
 
 	private final int maxMessagesPerSecond;
 
@@ -203,13 +231,15 @@ public class ClientFrameHandler {
 		}
 		UpstreamMessage upstream = new UpstreamMessage(message.id(), connection.socketId(), connection.uid(),
 				connection.guids(), message.guid(), message.event(), message.payload(), this.nodeId);
-		Mono<Payload> reply;
-		try {
-			reply = handler.handle(upstream);
-		}
-		catch (RuntimeException ex) {
-			reply = Mono.error(ex);
-		}
+		Mono<Payload> reply = this.observations.observe(PushObservations.UPSTREAM, "upstream " + message.event(),
+				KeyValues.of("handler", handler.getClass().getSimpleName()), () -> {
+					try {
+						return handler.handle(upstream);
+					}
+					catch (RuntimeException ex) {
+						return Mono.error(ex);
+					}
+				});
 		long start = System.nanoTime();
 		reply.timeout(this.upstreamTimeout)
 			.doFinally((signal) -> connection.releaseInFlight())

@@ -34,8 +34,25 @@ public class ClusterPublisher {
 
 	private final GatewayMetrics metrics;
 
+	private final PushObservations observations;
+
 	public ClusterPublisher(ClusterBus bus, SessionRegistry registry, String nodeId, boolean targeted,
 			GatewayMetrics metrics) {
+		this(bus, registry, nodeId, targeted, metrics, PushObservations.OFF);
+	}
+
+	/**
+	 * Create a publisher.
+	 * @param bus the cluster bus
+	 * @param registry finds the nodes of a target, for targeted routing
+	 * @param nodeId this node
+	 * @param targeted whether pushes go only to the nodes that hold their target
+	 * @param metrics the meters
+	 * @param observations observes each push's trip to the other nodes
+	 */
+	public ClusterPublisher(ClusterBus bus, SessionRegistry registry, String nodeId, boolean targeted,
+			GatewayMetrics metrics, PushObservations observations) {
+		this.observations = observations;
 		this.bus = bus;
 		this.metrics = metrics;
 		this.registry = registry;
@@ -49,7 +66,12 @@ public class ClusterPublisher {
 	 * @return completes when the bus accepted it
 	 */
 	public Mono<Void> publish(Push push) {
-		return publish(new ClusterMessage.Deliver(push), push.target());
+		if (!this.bus.reachesOtherNodes()) {
+			return Mono.empty();
+		}
+		// with tracing, the trace context travels in the record's headers
+		return this.observations.send(PushObservations.BUS_SEND, "push-gateway-bus",
+				(headers) -> publish(new ClusterMessage.Deliver(push, null, headers), push.target()));
 	}
 
 	/**

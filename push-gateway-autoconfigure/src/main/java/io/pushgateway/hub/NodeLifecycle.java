@@ -64,13 +64,15 @@ public class NodeLifecycle implements SmartLifecycle {
 
 	private volatile Disposable.Composite subscriptions = Disposables.composite();
 
+	private final PushObservations observations;
+
 	/** Receives the relays between transports (long-polling requests and answers). */
 	private final Consumer<ClusterMessage.Relay> relays;
 
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
 			Duration shutdownTimeout, Clock clock, AckTracker acks) {
 		this(hub, fanOut, bus, metrics, heartbeatTimeout, shutdownTimeout, clock, acks, (message) -> {
-		});
+		}, PushObservations.OFF);
 	}
 
 	/**
@@ -85,9 +87,12 @@ public class NodeLifecycle implements SmartLifecycle {
 	 * @param acks collects acknowledgements
 	 * @param relays receives the relays between transports, such as
 	 * {@link RelayEndpoints}
+	 * @param observations observes the delivery of pushes from other nodes
 	 */
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
-			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage.Relay> relays) {
+			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage.Relay> relays,
+			PushObservations observations) {
+		this.observations = observations;
 		this.relays = relays;
 		this.hub = hub;
 		this.acks = acks;
@@ -151,7 +156,7 @@ public class NodeLifecycle implements SmartLifecycle {
 				this.acks.delivering(push.messageId(), deliver.origin());
 			}
 			try {
-				this.fanOut.deliver(push);
+				this.observations.deliver(deliver.headers(), () -> this.fanOut.deliver(push));
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not deliver push " + push.messageId() + " from the cluster bus: " + ex.getMessage());

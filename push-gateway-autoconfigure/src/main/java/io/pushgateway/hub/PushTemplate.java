@@ -3,6 +3,7 @@ package io.pushgateway.hub;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.observation.Observation;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.AckResult;
 import io.pushgateway.core.Payload;
@@ -51,9 +52,11 @@ public class PushTemplate implements PushOperations {
 
 	private final PushRules rules;
 
+	private final PushObservations observations;
+
 	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
 			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks) {
-		this(ids, hub, fanOut, cluster, encoder, maxPayloadSize, acks, null, false);
+		this(ids, hub, fanOut, cluster, encoder, maxPayloadSize, acks, null, false, PushObservations.OFF);
 	}
 
 	/**
@@ -68,10 +71,12 @@ public class PushTemplate implements PushOperations {
 	 * @param store where recoverable pushes are kept, or {@code null} without recovery
 	 * @param recoverAll whether every push to a user or a GUID is recoverable, not only
 	 * those sent with {@link #pushRecoverable}
+	 * @param observations observes each push
 	 */
 	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
-			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks, @Nullable PushStore store,
-			boolean recoverAll) {
+			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks, @Nullable PushStore store, boolean recoverAll,
+			PushObservations observations) {
+		this.observations = observations;
 		this.store = store;
 		this.recoverAll = recoverAll;
 		this.hub = hub;
@@ -94,19 +99,26 @@ public class PushTemplate implements PushOperations {
 	}
 
 	private Mono<PushResult> push(PushTarget target, String event, Object payload, boolean recoverable) {
-		return Mono.defer(() -> {
-			Push push = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
-			String stream = recoverable ? push.stream() : null;
-			if (stream == null) {
-				return deliver(push);
-			}
-			if (this.store == null) {
-				return Mono.error(new PushRejectedException("recovery is not enabled (push.gateway.recovery.enabled)"));
-			}
-			return this.store.append(stream, push)
-				.onErrorMap((error) -> new PushRejectedException("recovery store unavailable: " + error.getMessage()))
-				.flatMap((position) -> deliver(push.at(position)));
-		});
+		// the observation current where the push is asked for (an HTTP request, a
+		// handler) is the parent of the push's
+		Observation captured = this.observations.current();
+		return Mono.deferContextual(
+				(context) -> this.observations.push(this.observations.parent(context, captured), target, () -> {
+					Push push = new Push(this.ids.nextId(), target, validEvent(event),
+							validPayload(toPayload(payload)));
+					String stream = recoverable ? push.stream() : null;
+					if (stream == null) {
+						return deliver(push);
+					}
+					if (this.store == null) {
+						return Mono.error(
+								new PushRejectedException("recovery is not enabled (push.gateway.recovery.enabled)"));
+					}
+					return this.store.append(stream, push)
+						.onErrorMap((error) -> new PushRejectedException(
+								"recovery store unavailable: " + error.getMessage()))
+						.flatMap((position) -> deliver(push.at(position)));
+				}));
 	}
 
 	private Mono<PushResult> deliver(Push push) {

@@ -1,6 +1,7 @@
 package io.pushgateway.spi;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 
 import io.pushgateway.core.Payload;
@@ -19,15 +20,26 @@ public sealed interface ClusterMessage {
 	 *
 	 * @param push the push
 	 * @param origin the node that issued it, when it came over the bus
+	 * @param headers propagation headers (trace context) a bus carries along, opaque to
+	 * it; empty without observations
 	 */
-	record Deliver(Push push, @Nullable String origin) implements ClusterMessage {
+	record Deliver(Push push, @Nullable String origin, Map<String, String> headers) implements ClusterMessage {
 
 		/**
 		 * A push to deliver, published by this node.
 		 * @param push the push
 		 */
 		public Deliver(Push push) {
-			this(push, null);
+			this(push, null, Map.of());
+		}
+
+		/**
+		 * A push to deliver, received from a node.
+		 * @param push the push
+		 * @param origin the node that issued it
+		 */
+		public Deliver(Push push, @Nullable String origin) {
+			this(push, origin, Map.of());
 		}
 
 		@Override

@@ -6,8 +6,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.micrometer.common.KeyValues;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.hub.PushObservations;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.HandshakeRejectedException;
@@ -47,6 +49,8 @@ public final class Admission {
 
 	private final IpLimits ipLimits;
 
+	private final PushObservations observations;
+
 	public Admission(List<FrameCodec> codecs, List<String> allowedOrigins, int maxGuidsPerConnection,
 			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics) {
 		this(codecs, allowedOrigins, maxGuidsPerConnection, authenticator, guidAuthorizer, metrics, IpLimits.NONE);
@@ -54,6 +58,25 @@ public final class Admission {
 
 	public Admission(List<FrameCodec> codecs, List<String> allowedOrigins, int maxGuidsPerConnection,
 			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, IpLimits ipLimits) {
+		this(codecs, allowedOrigins, maxGuidsPerConnection, authenticator, guidAuthorizer, metrics, ipLimits,
+				PushObservations.OFF);
+	}
+
+	/**
+	 * Create the admission of every transport.
+	 * @param codecs the protocols, in order of preference
+	 * @param allowedOrigins origin patterns besides the gateway's own
+	 * @param maxGuidsPerConnection the most GUIDs a connection may ask for
+	 * @param authenticator authenticates handshakes
+	 * @param guidAuthorizer decides requested GUIDs
+	 * @param metrics the meters
+	 * @param ipLimits the per-address limits
+	 * @param observations observes each authentication and GUID decision
+	 */
+	public Admission(List<FrameCodec> codecs, List<String> allowedOrigins, int maxGuidsPerConnection,
+			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, IpLimits ipLimits,
+			PushObservations observations) {
+		this.observations = observations;
 		this.ipLimits = ipLimits;
 		this.codecs = List.copyOf(codecs);
 		this.allowedOrigins = List.copyOf(allowedOrigins);
@@ -161,6 +184,11 @@ public final class Admission {
 	 * {@link HandshakeRejectedException}
 	 */
 	public Mono<Admitted> admit(HandshakeRequest request) {
+		return this.observations.observe(PushObservations.HANDSHAKE, "handshake", KeyValues.empty(),
+				() -> admitObserved(request));
+	}
+
+	private Mono<Admitted> admitObserved(HandshakeRequest request) {
 		return Mono.deferContextual((context) -> {
 			// behind Spring Security: the principal it authenticated, if any
 			ExchangeIdentity identity = ExchangeIdentity.from(context);

@@ -3,10 +3,12 @@ package io.pushgateway.upstream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaPublishException;
 import io.pushgateway.core.Payload;
+import io.pushgateway.hub.PushObservations;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.spi.UpstreamMessage;
 import io.pushgateway.spi.UpstreamUnavailableException;
@@ -45,6 +47,8 @@ public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, Ini
 
 	private final Runnable topicCheck;
 
+	private final PushObservations observations;
+
 	/**
 	 * Create a handler.
 	 * @param producer the producer, closed with this handler
@@ -65,6 +69,22 @@ public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, Ini
 	 * failing it fails the startup
 	 */
 	public KafkaUpstreamHandler(BoundedKafkaProducer producer, String topic, List<String> events, Runnable topicCheck) {
+		this(producer, topic, events, topicCheck, PushObservations.OFF);
+	}
+
+	/**
+	 * Create a handler that makes sure of its topic at startup and writes the trace
+	 * context into its records.
+	 * @param producer the producer, closed with this handler
+	 * @param topic the upstream topic
+	 * @param events the event name patterns to publish ({@code *} wildcards)
+	 * @param topicCheck creates the topic or checks that it exists at startup
+	 * @param observations observes each record's send; with tracing, its headers carry
+	 * {@code traceparent}
+	 */
+	public KafkaUpstreamHandler(BoundedKafkaProducer producer, String topic, List<String> events, Runnable topicCheck,
+			PushObservations observations) {
+		this.observations = observations;
 		this.producer = producer;
 		this.topic = topic;
 		this.events = events.toArray(new String[0]);
@@ -83,13 +103,15 @@ public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, Ini
 
 	@Override
 	public Mono<Payload> handle(UpstreamMessage message) {
-		return this.producer.send((producer) -> record(message))
+		return this.observations
+			.send(PushObservations.UPSTREAM_SEND, this.topic,
+					(propagation) -> this.producer.send((producer) -> record(message, propagation)))
 			.onErrorMap(KafkaPublishException.class,
 					(ex) -> new UpstreamUnavailableException("upstream unavailable: " + ex.getMessage(), ex))
 			.then(Mono.empty());
 	}
 
-	private ProducerRecord<String, byte[]> record(UpstreamMessage message) {
+	private ProducerRecord<String, byte[]> record(UpstreamMessage message, Map<String, String> propagation) {
 		ProducerRecord<String, byte[]> record = new ProducerRecord<>(this.topic, message.uid(),
 				message.payload().bytes());
 		Headers headers = record.headers();
@@ -102,6 +124,7 @@ public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, Ini
 		add(headers, "X-Socket-Id", Long.toString(message.socketId()));
 		add(headers, "X-Node", message.node());
 		add(headers, "X-Format", message.payload().format().name().toLowerCase(Locale.ROOT));
+		propagation.forEach((name, value) -> add(headers, name, value));
 		return record;
 	}
 

@@ -28,6 +28,8 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private final Map<String, Object> extra;
 
+	private Class<?>[] configurations = new Class<?>[0];
+
 	private final List<TestGateway> nodes = new ArrayList<>();
 
 	private RedisServer redis;
@@ -84,7 +86,7 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 			this.brokerProcess = KafkaBrokerProcess.start();
 		}
 		for (int i = 0; i < this.size; i++) {
-			this.nodes.add(TestGateway.start(nodeProperties(i)));
+			this.nodes.add(TestGateway.start(nodeProperties(i), this.configurations));
 		}
 	}
 
@@ -127,6 +129,16 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		}
 		properties.putAll(this.extra);
 		return properties;
+	}
+
+	/**
+	 * Configuration classes of the application's own, for every node.
+	 * @param configurations the classes
+	 * @return this cluster
+	 */
+	public TestCluster with(Class<?>... configurations) {
+		this.configurations = configurations;
+		return this;
 	}
 
 	public TestGateway node(int index) {

@@ -98,6 +98,9 @@ public final class Bench {
 			if (this.args.has("gateway-security")) {
 				result.put("variant", "spring-security");
 			}
+			if (this.args.has("gateway-observations")) {
+				result.put("variant", "observations");
+			}
 			switch (scenario) {
 				case "idle" -> idle(server, result);
 				case "ramp" -> {

@@ -6,6 +6,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushResult;
@@ -119,6 +122,25 @@ public class BenchGateway {
 
 	private static Mono<ServerResponse> json(String body) {
 		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+	}
+
+	/**
+	 * With {@code bench.observations=true}: an application's {@link ObservationRegistry}
+	 * that times every observation, as Actuator's does, so the difference is what the
+	 * gateway's observations cost.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("bench.observations")
+	static class BenchObservations {
+
+		@Bean
+		ObservationRegistry benchObservationRegistry() {
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig()
+				.observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
+			return registry;
+		}
+
 	}
 
 	/**

@@ -52,6 +52,12 @@ class MonitoringAssetsTests {
 		client.send("{\"t\":\"ping\"}");
 		// the welcome, then the pong
 		client.next("pong");
+		// a push, so the observation timers of an issued push exist
+		this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/api/notify/monitor"))
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers.ofString("observed"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		client.next("push");
 		String scrape = get("/actuator/prometheus").body();
 		client.close();
 		Set<String> exported = new TreeSet<>();
