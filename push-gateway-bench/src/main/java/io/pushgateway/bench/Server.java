@@ -40,8 +40,14 @@ final class Server implements AutoCloseable {
 	}
 
 	static Server start(String target, Path workDir, Args args) throws IOException {
-		return start(target, workDir, args, args.has("gateway-security") ? List.of("--bench.security=true") : List.of(),
-				target + "-server");
+		List<String> variants = new ArrayList<>();
+		if (args.has("gateway-security")) {
+			variants.add("--bench.security=true");
+		}
+		if (args.has("gateway-observations")) {
+			variants.add("--bench.observations=true");
+		}
+		return start(target, workDir, args, variants, target + "-server");
 	}
 
 	static Server start(String target, Path workDir, Args args, List<String> extra, String name) throws IOException {
