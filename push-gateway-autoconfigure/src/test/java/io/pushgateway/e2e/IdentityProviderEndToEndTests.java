@@ -1,7 +1,6 @@
 package io.pushgateway.e2e;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.JOSEException;
@@ -22,26 +21,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tokens from an identity provider: the application has a Spring Security
- * {@link ReactiveJwtDecoder} on a JWKS endpoint (served here, by the JDK's HTTP server),
- * configured as Boot configures it from
- * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}, {@code issuer-uri} and
- * {@code audiences}; the gateway has no key of its own and verifies handshakes with that
- * decoder. Keys rotate without a restart; a removed key, a wrong issuer or audience is
- * {@code 401}; an identity provider that cannot be reached is {@code 503}.
+ * Tokens from an identity provider: the application configures Spring Boot's resource
+ * server with {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} (a JWKS
+ * endpoint served here by the JDK's HTTP server), {@code issuer-uri}, {@code audiences}
+ * and {@code jws-algorithms}, and Boot makes the {@code ReactiveJwtDecoder}; the gateway
+ * has no key of its own and verifies handshakes with that decoder. Keys rotate without a
+ * restart; a removed key, a wrong issuer or audience is {@code 401}; an identity provider
+ * that cannot be reached is {@code 503}.
  *
  * @author Push Gateway team
  */
@@ -66,8 +55,12 @@ class IdentityProviderEndToEndTests {
 		idp = JwksServer.start();
 		Map<String, Object> properties = new HashMap<>();
 		properties.put("push.gateway.auth.jwt.secret", null);
-		properties.put("idp.jwk-set-uri", idp.uri());
-		gateway = TestGateway.start(properties, IdentityProvider.class);
+		// as in docs/security.md: Boot makes the decoder from these
+		properties.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", idp.uri());
+		properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER);
+		properties.put("spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);
+		properties.put("spring.security.oauth2.resourceserver.jwt.jws-algorithms", "RS256,ES256");
+		gateway = TestGateway.start(properties);
 	}
 
 	@AfterAll
@@ -128,30 +121,6 @@ class IdentityProviderEndToEndTests {
 
 	private static String token(JWK key, String subject, String issuer, String audience) throws JOSEException {
 		return JwksServer.token(key, subject, issuer, audience, Map.of());
-	}
-
-	/**
-	 * The decoder Boot builds from {@code jwk-set-uri}, {@code issuer-uri},
-	 * {@code audiences} and {@code jws-algorithms}.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	static class IdentityProvider {
-
-		@Bean
-		ReactiveJwtDecoder jwtDecoder(Environment environment) {
-			NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
-				.withJwkSetUri(environment.getRequiredProperty("idp.jwk-set-uri"))
-				.jwsAlgorithms((algorithms) -> {
-					algorithms.add(SignatureAlgorithm.RS256);
-					algorithms.add(SignatureAlgorithm.ES256);
-				})
-				.build();
-			decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(ISSUER),
-					new JwtClaimValidator<List<String>>("aud",
-							(audiences) -> audiences != null && audiences.contains(AUDIENCE))));
-			return decoder;
-		}
-
 	}
 
 }
