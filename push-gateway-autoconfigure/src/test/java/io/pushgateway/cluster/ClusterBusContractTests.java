@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -203,6 +204,21 @@ abstract class ClusterBusContractTests {
 		List<ClusterMessage> received = take(atB, sent.size());
 		assertThat(received).containsExactlyElementsOf(sent);
 		assertThat(received).extracting((message) -> ((ClusterMessage.Relay) message).origin()).containsOnly("node-a");
+	}
+
+	@Test
+	void aPushCarriesItsPropagationHeaders() throws Exception {
+		ClusterBus a = bus("node-a");
+		ClusterBus b = bus("node-b");
+		subscribe(a);
+		BlockingQueue<ClusterMessage> atB = subscribe(b);
+		Map<String, String> trace = Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+				"tracestate", "vendor=opaque");
+
+		a.publish(new ClusterMessage.Deliver(push(PushTarget.user("traced"), Payload.text("t")), null, trace))
+			.block(Duration.ofSeconds(30));
+
+		assertThat(((ClusterMessage.Deliver) take(atB)).headers()).isEqualTo(trace);
 	}
 
 }
