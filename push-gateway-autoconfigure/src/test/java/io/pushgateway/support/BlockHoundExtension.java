@@ -35,18 +35,25 @@ public final class BlockHoundExtension implements BeforeEachCallback, AfterEachC
 	private static final List<String> violations = new CopyOnWriteArrayList<>();
 
 	static {
-		BlockHound.install(
-				(builder) -> builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
-					.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
-					// Lettuce hands a command to its connection under a short lock that
-					// is contended
-					// only while another thread writes to the same connection
-					// (redis/lettuce#2510,
-					// #3804); every reactive Redis call takes it, whatever thread
-					// dispatches it
-					.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
-					.blockingMethodCallback((method) -> violations
-						.add(method + " on " + Thread.currentThread().getName() + "\n" + stackTrace())));
+		BlockHound.install((builder) -> builder
+			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
+			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
+			// Lettuce hands a command to its connection under a short lock that
+			// is contended
+			// only while another thread writes to the same connection
+			// (redis/lettuce#2510,
+			// #3804); every reactive Redis call takes it, whatever thread
+			// dispatches it
+			.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
+			// Spring Data Redis hands out its shared connection under a lock
+			// around a field read; it is contended only when two threads ask at
+			// the same instant (the connection itself is opened at startup, when
+			// the registry and the bus first use it)
+			.allowBlockingCallsInside(
+					"org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory$SharedConnection",
+					"getConnection")
+			.blockingMethodCallback((method) -> violations
+				.add(method + " on " + Thread.currentThread().getName() + "\n" + stackTrace())));
 	}
 
 	/**
