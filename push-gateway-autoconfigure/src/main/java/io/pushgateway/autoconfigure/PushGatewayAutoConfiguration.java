@@ -358,7 +358,8 @@ public final class PushGatewayAutoConfiguration {
 			// the gateway's routes run on Reactor Netty ahead of WebFlux, where Spring's
 			// ForwardedHeaderTransformer ('framework') never sees them
 			logger.warn("server.forward-headers-strategy=framework does not apply to the push gateway's endpoints "
-					+ "(WebSocket, long-polling, HTTP push API): use 'native' so they see client addresses");
+					+ "(WebSocket, long-polling, HTTP push API) nor, even behind Spring Security, to their per-address "
+					+ "limits and logs: use 'native' so they see client addresses");
 		}
 		return new WebSocketRouteProvider(properties.getWebsocket().getPath(), handler);
 	}
