@@ -49,6 +49,25 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * A broker whose only client listener is SSL, with a self-signed certificate for
+	 * {@code 127.0.0.1} made by the JDK's {@code keytool}; clients trust
+	 * {@link #certificate()}.
+	 * @return the broker
+	 * @throws Exception if it did not start
+	 */
+	public static KafkaBrokerProcess startWithTls() throws Exception {
+		return start(false, false, true);
+	}
+
+	/**
+	 * The PEM certificate of a broker started with {@link #startWithTls()}.
+	 * @return the certificate file
+	 */
+	public Path certificate() {
+		return this.directory.resolve("broker.pem");
+	}
+
+	/**
 	 * A broker whose only client listener is SASL_PLAINTEXT with the PLAIN mechanism
 	 * ({@link #SASL_USER}), and which does not create topics on first use.
 	 * @return the broker
@@ -71,10 +90,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 	}
 
 	private static KafkaBrokerProcess start(boolean sasl, boolean autoCreateTopics) throws Exception {
+		return start(sasl, autoCreateTopics, false);
+	}
+
+	private static KafkaBrokerProcess start(boolean sasl, boolean autoCreateTopics, boolean tls) throws Exception {
 		Path directory = Files.createTempDirectory("kafka-broker");
 		int port = FreePort.next();
 		int controller = FreePort.next();
-		String listener = sasl ? "SASL_PLAINTEXT" : "PLAINTEXT";
+		String listener = tls ? "SSL" : sasl ? "SASL_PLAINTEXT" : "PLAINTEXT";
 		List<String> lines = new ArrayList<>(List.of("process.roles=broker,controller", "node.id=1",
 				"controller.quorum.voters=1@127.0.0.1:" + controller,
 				"listeners=" + listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
@@ -90,6 +113,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 							+ "org.apache.kafka.common.security.plain.PlainLoginModule required "
 							+ "username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" user_"
 							+ SASL_USER + "=\"" + SASL_PASSWORD + "\";"));
+		}
+		if (tls) {
+			selfSignedCertificate(directory);
+			lines.addAll(List.of("ssl.keystore.type=PKCS12", "ssl.keystore.location=" + directory.resolve("broker.p12"),
+					"ssl.keystore.password=" + STORE_PASSWORD, "ssl.key.password=" + STORE_PASSWORD,
+					"ssl.truststore.type=PKCS12", "ssl.truststore.location=" + directory.resolve("trust.p12"),
+					"ssl.truststore.password=" + STORE_PASSWORD));
 		}
 		lines.add("");
 		Files.writeString(directory.resolve("server.properties"), String.join("\n", lines));
@@ -111,6 +141,33 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 		KafkaBrokerProcess broker = new KafkaBrokerProcess(directory, port);
 		broker.startAgain();
 		return broker;
+	}
+
+	private static final String STORE_PASSWORD = "broker-store-secret";
+
+	/*
+	 * A key pair for 127.0.0.1 and localhost, its certificate in PEM, and a trust store.
+	 */
+	private static void selfSignedCertificate(Path directory) throws Exception {
+		String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+		run(directory, keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity",
+				"2", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+				"-keystore", directory.resolve("broker.p12").toString(), "-storepass", STORE_PASSWORD);
+		run(directory, keytool, "-exportcert", "-rfc", "-alias", "broker", "-keystore",
+				directory.resolve("broker.p12").toString(), "-storepass", STORE_PASSWORD, "-file",
+				directory.resolve("broker.pem").toString());
+		run(directory, keytool, "-importcert", "-noprompt", "-alias", "broker", "-file",
+				directory.resolve("broker.pem").toString(), "-storetype", "PKCS12", "-keystore",
+				directory.resolve("trust.p12").toString(), "-storepass", STORE_PASSWORD);
+	}
+
+	private static void run(Path directory, String... command) throws Exception {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(directory.resolve("keytool.log").toFile())
+			.start();
+		if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+			throw new IllegalStateException("keytool failed: " + Files.readString(directory.resolve("keytool.log")));
+		}
 	}
 
 	/** Start the broker (again), on the same port and log directory. */
