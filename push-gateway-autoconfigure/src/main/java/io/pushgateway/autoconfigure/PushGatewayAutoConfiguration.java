@@ -353,13 +353,15 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WebSocketRouteProvider pushGatewayWebSocketRouteProvider(PushGatewayProperties properties,
-			WebSocketHandshakeHandler handler, Environment environment) {
-		if ("framework".equalsIgnoreCase(environment.getProperty("server.forward-headers-strategy"))) {
-			// the gateway's routes run on Reactor Netty ahead of WebFlux, where Spring's
-			// ForwardedHeaderTransformer ('framework') never sees them
+			WebSocketHandshakeHandler handler, Environment environment, ListableBeanFactory beans) {
+		if ("framework".equalsIgnoreCase(environment.getProperty("server.forward-headers-strategy"))
+				&& !beans.containsBeanDefinition(GatewayRoutingConfiguration.HANDLER_MAPPING)) {
+			// without Spring Security the gateway's routes run on Reactor Netty ahead of
+			// WebFlux, where Spring's ForwardedHeaderTransformer ('framework') never
+			// sees them
 			logger.warn("server.forward-headers-strategy=framework does not apply to the push gateway's endpoints "
-					+ "(WebSocket, long-polling, HTTP push API) nor, even behind Spring Security, to their per-address "
-					+ "limits and logs: use 'native' so they see client addresses");
+					+ "(WebSocket, long-polling, HTTP push API) unless they run behind Spring Security: use 'native' "
+					+ "so they see client addresses");
 		}
 		return new WebSocketRouteProvider(properties.getWebsocket().getPath(), handler);
 	}

@@ -104,7 +104,16 @@ public final class Admission {
 	 * @return a {@code 429} response when a limit refuses it, or {@code null} to go on
 	 */
 	public @Nullable Mono<Void> limit(HttpServerRequest request, HttpServerResponse response) {
-		InetSocketAddress remote = request.remoteAddress();
+		return limit(request.remoteAddress(), response);
+	}
+
+	/**
+	 * Apply the per-address limits to a client's address.
+	 * @param remote the client's address, or {@code null} when unknown
+	 * @param response the response, for a refusal
+	 * @return a {@code 429} refusal, or {@code null} when the request may proceed
+	 */
+	public @Nullable Mono<Void> limit(@Nullable InetSocketAddress remote, HttpServerResponse response) {
 		IpLimits.Refusal refusal = this.ipLimits.check((remote != null) ? remote.getAddress() : null);
 		if (refusal == null) {
 			return null;

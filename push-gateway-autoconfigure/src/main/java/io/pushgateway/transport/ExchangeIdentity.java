@@ -1,11 +1,15 @@
 package io.pushgateway.transport;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.security.Principal;
 import java.util.List;
 
+import io.netty.util.NetUtil;
 import io.pushgateway.spi.HandshakeRequest;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.util.context.ContextView;
 
 /**
@@ -27,6 +31,41 @@ public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSock
 	 */
 	public static @Nullable ExchangeIdentity from(ContextView context) {
 		return context.getOrDefault(ExchangeIdentity.class, null);
+	}
+
+	/**
+	 * The client's address for a request: the one WebFlux computed (forwarded headers
+	 * applied) when the request came through its filters, else the connection's.
+	 * @param context the Reactor context of the request's handling
+	 * @param request the request as Reactor Netty received it
+	 * @return the address, or {@code null} when unknown
+	 */
+	public static @Nullable InetSocketAddress clientAddress(ContextView context, HttpServerRequest request) {
+		ExchangeIdentity identity = from(context);
+		if (identity == null || identity.remoteAddress == null) {
+			return request.remoteAddress();
+		}
+		return resolvedLiteral(identity.remoteAddress);
+	}
+
+	/*
+	 * WebFlux's forwarded headers give an unresolved address; an IP literal becomes an
+	 * address without a name lookup (which would block), anything else stays unresolved.
+	 */
+	private static InetSocketAddress resolvedLiteral(InetSocketAddress address) {
+		if (!address.isUnresolved()) {
+			return address;
+		}
+		byte[] ip = NetUtil.createByteArrayFromIpAddressString(address.getHostString());
+		if (ip == null) {
+			return address;
+		}
+		try {
+			return new InetSocketAddress(InetAddress.getByAddress(ip), address.getPort());
+		}
+		catch (UnknownHostException ex) {
+			return address;
+		}
 	}
 
 	/**

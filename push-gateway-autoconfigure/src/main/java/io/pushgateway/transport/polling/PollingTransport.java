@@ -1,6 +1,7 @@
 package io.pushgateway.transport.polling;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,6 +34,7 @@ import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.NettyHandshakeRequest;
 import io.pushgateway.transport.RequestTargets;
@@ -191,10 +193,24 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 	}
 
 	private Publisher<Void> open(HttpServerRequest request, HttpServerResponse response) {
+		// behind Spring Security the client's address is the one WebFlux computed
+		return Mono.deferContextual((context) -> {
+			try {
+				return Mono.from(open(request, response, ExchangeIdentity.clientAddress(context, request)));
+			}
+			catch (IllegalArgumentException ex) {
+				// a malformed percent-escape; the decoder's message repeats the target
+				return Mono.from(this.admission.reject(response, 400, "bad_request", RequestTargets.MALFORMED_QUERY));
+			}
+		});
+	}
+
+	private Publisher<Void> open(HttpServerRequest request, HttpServerResponse response,
+			@Nullable InetSocketAddress client) {
 		if (!this.lifecycle.isAccepting()) {
 			return this.admission.reject(response, 503, "unavailable", "node is shutting down");
 		}
-		Mono<Void> limited = this.admission.limit(request, response);
+		Mono<Void> limited = this.admission.limit(client, response);
 		if (limited != null) {
 			return limited;
 		}
@@ -214,7 +230,7 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		return this.admission.admit(handshake)
 			.flatMap((admitted) -> Mono.<Batch>create((sink) -> channel[0].eventLoop().execute(() -> {
 				PollingConnection session = start(admitted, codec, channel[0], since,
-						(handshake.remoteAddress() != null) ? handshake.remoteAddress().getAddress() : null);
+						(client != null) ? client.getAddress() : null);
 				response.header("Push-Session", handle(session));
 				session.poll(0, sink::success);
 			})))

@@ -35,6 +35,7 @@ import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.NettyHandshakeRequest;
 import io.pushgateway.transport.RequestTargets;
 import org.apache.commons.logging.Log;
@@ -138,6 +139,13 @@ public final class WebSocketHandshakeHandler
 
 	@Override
 	public Publisher<Void> apply(HttpServerRequest request, HttpServerResponse response) {
+		// behind Spring Security the client's address is the one WebFlux computed
+		return Mono.deferContextual(
+				(context) -> Mono.from(handshake(request, response, ExchangeIdentity.clientAddress(context, request))));
+	}
+
+	private Publisher<Void> handshake(HttpServerRequest request, HttpServerResponse response,
+			@Nullable InetSocketAddress client) {
 		if (!this.lifecycle.isAccepting()) {
 			return this.admission.reject(response, 503, "unavailable", "node is shutting down");
 		}
@@ -155,7 +163,7 @@ public final class WebSocketHandshakeHandler
 		if (key == null || key.isBlank()) {
 			return this.admission.reject(response, 400, "bad_request", "Sec-WebSocket-Key required");
 		}
-		Mono<Void> limited = this.admission.limit(request, response);
+		Mono<Void> limited = this.admission.limit(client, response);
 		if (limited != null) {
 			return limited;
 		}
@@ -190,14 +198,9 @@ public final class WebSocketHandshakeHandler
 				request.requestHeaders().clear();
 				response.responseHeaders().clear();
 				return connect(in, out, admitted.principal(), admitted.guids(), this.admission.codecs().get(codecIndex),
-						since, remoteAddress(request));
+						since, (client != null) ? client.getAddress() : null);
 			}, (offered == null || offered.isBlank()) ? this.unnamedSpec : this.specs.get(codecIndex));
 		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
-	}
-
-	private static @Nullable InetAddress remoteAddress(HttpServerRequest request) {
-		InetSocketAddress remote = request.remoteAddress();
-		return (remote != null) ? remote.getAddress() : null;
 	}
 
 	private Publisher<Void> connect(WebsocketInbound in, WebsocketOutbound out, PushPrincipal principal,
