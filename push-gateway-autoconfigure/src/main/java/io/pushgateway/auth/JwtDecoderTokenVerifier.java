@@ -1,10 +1,7 @@
 package io.pushgateway.auth;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.PushPrincipal;
@@ -43,11 +40,7 @@ public final class JwtDecoderTokenVerifier implements TokenVerifier {
 
 	private final @Nullable String audience;
 
-	private final String uidClaim;
-
-	private final String guidsClaim;
-
-	private final Duration clockSkew;
+	private final TokenClaims tokenClaims;
 
 	/**
 	 * Create a verifier.
@@ -65,9 +58,7 @@ public final class JwtDecoderTokenVerifier implements TokenVerifier {
 		this.decoder = decoder;
 		this.issuer = issuer;
 		this.audience = audience;
-		this.uidClaim = uidClaim;
-		this.guidsClaim = guidsClaim;
-		this.clockSkew = clockSkew;
+		this.tokenClaims = new TokenClaims(uidClaim, guidsClaim, clockSkew);
 	}
 
 	@Override
@@ -99,16 +90,7 @@ public final class JwtDecoderTokenVerifier implements TokenVerifier {
 				throw HandshakeRejectedException.unauthorized("invalid token: wrong audience");
 			}
 		}
-		Object uid = jwt.getClaims().get(this.uidClaim);
-		if (!(uid instanceof String text) || text.isEmpty()) {
-			throw HandshakeRejectedException.unauthorized("token has no '" + this.uidClaim + "' claim");
-		}
-		Set<String> guids = new LinkedHashSet<>();
-		if (jwt.getClaims().get(this.guidsClaim) instanceof Iterable<?> values) {
-			values.forEach((value) -> guids.add(String.valueOf(value)));
-		}
-		Instant expiry = jwt.getExpiresAt();
-		return new PushPrincipal(text, guids, (expiry != null) ? expiry.plus(this.clockSkew) : null);
+		return this.tokenClaims.principal(jwt.getClaims(), jwt.getExpiresAt(), null);
 	}
 
 }

@@ -9,10 +9,8 @@ import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -49,11 +47,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
 	private final DefaultJWTProcessor<SecurityContext> processor;
 
-	private final String uidClaim;
-
-	private final String guidsClaim;
-
-	private final Duration clockSkew;
+	private final TokenClaims tokenClaims;
 
 	private JwtTokenVerifier(JWKSource<SecurityContext> keys, Set<JWSAlgorithm> algorithms, @Nullable String issuer,
 			@Nullable String audience, String uidClaim, String guidsClaim, Duration clockSkew) {
@@ -68,9 +62,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
 				null);
 		claims.setMaxClockSkew((int) clockSkew.toSeconds());
 		this.processor.setJWTClaimsSetVerifier(claims);
-		this.uidClaim = uidClaim;
-		this.guidsClaim = guidsClaim;
-		this.clockSkew = clockSkew;
+		this.tokenClaims = new TokenClaims(uidClaim, guidsClaim, clockSkew);
 	}
 
 	/**
@@ -164,18 +156,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
 		catch (ParseException | BadJOSEException | JOSEException ex) {
 			throw HandshakeRejectedException.unauthorized("invalid token: " + ex.getMessage());
 		}
-		Object uid = claims.getClaim(this.uidClaim);
-		if (!(uid instanceof String text) || text.isEmpty()) {
-			throw HandshakeRejectedException.unauthorized("token has no '" + this.uidClaim + "' claim");
-		}
-		Set<String> guids = new LinkedHashSet<>();
-		if (claims.getClaim(this.guidsClaim) instanceof Collection<?> values) {
-			values.forEach((value) -> guids.add(String.valueOf(value)));
-		}
 		Date expiry = claims.getExpirationTime();
-		// the connection ends when the handshake would no longer accept the token: its
-		// expiry plus the tolerated clock skew
-		return new PushPrincipal(text, guids, (expiry != null) ? expiry.toInstant().plus(this.clockSkew) : null);
+		return this.tokenClaims.principal(claims.getClaims(), (expiry != null) ? expiry.toInstant() : null, null);
 	}
 
 }

@@ -3,13 +3,8 @@ package io.pushgateway.auth;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
 
 import io.pushgateway.spi.PushPrincipal;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -36,11 +31,7 @@ public final class SecurityPrincipalMapper implements PrincipalMapper {
 			"org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal",
 			SecurityPrincipalMapper.class.getClassLoader());
 
-	private final String uidClaim;
-
-	private final String guidsClaim;
-
-	private final Duration clockSkew;
+	private final TokenClaims tokenClaims;
 
 	/**
 	 * Create a mapper.
@@ -49,9 +40,7 @@ public final class SecurityPrincipalMapper implements PrincipalMapper {
 	 * @param clockSkew added to a token's expiry at which the connection ends
 	 */
 	public SecurityPrincipalMapper(String uidClaim, String guidsClaim, Duration clockSkew) {
-		this.uidClaim = uidClaim;
-		this.guidsClaim = guidsClaim;
-		this.clockSkew = clockSkew;
+		this.tokenClaims = new TokenClaims(uidClaim, guidsClaim, clockSkew);
 	}
 
 	/**
@@ -73,25 +62,15 @@ public final class SecurityPrincipalMapper implements PrincipalMapper {
 		if (principal instanceof Authentication authentication) {
 			Object details = authentication.getPrincipal();
 			if (JWT_PRESENT && details instanceof Jwt jwt) {
-				return Mono.just(fromClaims(jwt.getClaims(), principal.getName(), jwt.getExpiresAt()));
+				return Mono.just(this.tokenClaims.principal(jwt.getClaims(), jwt.getExpiresAt(), principal.getName()));
 			}
 			if (OAUTH2_PRESENT && details instanceof OAuth2AuthenticatedPrincipal token) {
 				Object expiry = token.getAttributes().get("exp");
-				return Mono.just(fromClaims(token.getAttributes(), principal.getName(),
-						(expiry instanceof Instant instant) ? instant : null));
+				return Mono.just(this.tokenClaims.principal(token.getAttributes(),
+						(expiry instanceof Instant instant) ? instant : null, principal.getName()));
 			}
 		}
 		return Mono.just(PushPrincipal.of(principal.getName()));
-	}
-
-	private PushPrincipal fromClaims(Map<String, Object> claims, String name, @Nullable Instant expiry) {
-		Object uid = claims.get(this.uidClaim);
-		Set<String> guids = new LinkedHashSet<>();
-		if (claims.get(this.guidsClaim) instanceof Collection<?> values) {
-			values.forEach((value) -> guids.add(String.valueOf(value)));
-		}
-		return new PushPrincipal((uid instanceof String text && !text.isEmpty()) ? text : name, guids,
-				(expiry != null) ? expiry.plus(this.clockSkew) : null);
 	}
 
 }

@@ -126,10 +126,6 @@ final class SpringKafkaClients implements KafkaClients, DisposableBean {
 		apply(properties, this.connection.getAdmin());
 		properties.putAll(KafkaTopics.adminSettings(this.gateway.getConsumer()));
 		properties.putAll(KafkaTopics.adminSettings(this.gateway.getProducer()));
-		String bootstrapServers = this.gateway.getBootstrapServers();
-		if (bootstrapServers != null) {
-			properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-		}
 		properties.put(CommonClientConfigs.CLIENT_ID_CONFIG, "push-gateway-admin");
 		return properties;
 	}
