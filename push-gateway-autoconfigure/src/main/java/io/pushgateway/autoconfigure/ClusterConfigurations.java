@@ -11,9 +11,11 @@ import io.pushgateway.cluster.kafka.KafkaClients;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.cluster.kafka.KafkaTopics;
 import io.pushgateway.cluster.redis.RedisClusterBus;
+import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.PresenceEvents;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.hub.PushObservations;
 import io.pushgateway.id.NodeId;
@@ -28,6 +30,7 @@ import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
+import io.pushgateway.upstream.KafkaPresencePublisher;
 import io.pushgateway.upstream.KafkaUpstreamHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -79,7 +82,8 @@ final class ClusterConfigurations {
 		@ConditionalOnMissingBean(SessionRegistry.class)
 		RedisSessionRegistry pushGatewayRedisSessionRegistry(NodeId node,
 				ReactiveRedisConnectionFactory connectionFactory, LocalHub hub, ClusterBus bus,
-				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, GatewayMetrics metrics) {
+				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, GatewayMetrics metrics,
+				PresenceEvents presenceEvents) {
 			requireStandaloneRedis(connectionFactory);
 			RegistryProperties registry = properties.getRegistry();
 			String nodeId = node.value();
@@ -88,7 +92,8 @@ final class ClusterConfigurations {
 					registry.getLastSeenSyncInterval(), registry.getNodeHeartbeatInterval(), registry.getNodeTimeout(),
 					properties.getLimits().getMaxConnectionsPerUser(), registry.getCommandTimeout());
 			return new RedisSessionRegistry(connectionFactory, settings, hub,
-					(socketId, owner) -> evict(hub, bus, nodeId, socketId, owner), metrics);
+					(socketId, owner) -> evict(hub, bus, nodeId, socketId, owner), metrics,
+					PushGatewayAutoConfiguration.presenceTracking(properties, presenceEvents));
 		}
 
 		@Bean
@@ -274,6 +279,13 @@ final class ClusterConfigurations {
 					upstream.getBufferMemory().toBytes());
 			return new KafkaUpstreamHandler(producer, upstream.getTopic(), upstream.getEvents(), topicCheck,
 					observations);
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty("push.gateway.presence.upstream")
+		KafkaPresencePublisher pushGatewayKafkaPresencePublisher(KafkaUpstreamHandler upstream, PayloadEncoder encoder,
+				SnowflakeIdGenerator ids, NodeId node) {
+			return new KafkaPresencePublisher(upstream, encoder, ids::nextId, node.value());
 		}
 
 	}

@@ -20,14 +20,17 @@ import io.pushgateway.codec.JsonFrameCodec;
 import io.pushgateway.codec.MessagePackFrameCodec;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
+import io.pushgateway.core.PresenceListener;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.FanOut;
+import io.pushgateway.hub.GuidPresenceFrames;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PresenceEvents;
 import io.pushgateway.hub.PushObservations;
 import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.hub.RecoveryCoordinator;
@@ -41,6 +44,7 @@ import io.pushgateway.registry.InMemoryPushStore;
 import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
@@ -193,8 +197,29 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SessionRegistry pushGatewaySessionRegistry(NodeId node, LocalHub hub, PushGatewayProperties properties,
-			WorkerIdStrategy workerIdStrategy) {
-		return new InMemorySessionRegistry(hub, node.value());
+			WorkerIdStrategy workerIdStrategy, PresenceEvents presenceEvents, Clock clock) {
+		return new InMemorySessionRegistry(hub, node.value(), presenceTracking(properties, presenceEvents), clock);
+	}
+
+	/* Hands the registry's presence transitions to the PresenceListener beans. */
+	@Bean
+	@ConditionalOnMissingBean
+	PresenceEvents pushGatewayPresenceEvents(ObjectProvider<PresenceListener> listeners,
+			PushGatewayProperties properties, GatewayMetrics metrics) {
+		return new PresenceEvents(() -> listeners.orderedStream().toList(), properties.getPresence().getMaxQueued(),
+				metrics);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("push.gateway.presence.guid-members")
+	GuidPresenceFrames pushGatewayGuidPresenceFrames(PushOperations push) {
+		return new GuidPresenceFrames(push);
+	}
+
+	static PresenceTracking presenceTracking(PushGatewayProperties properties, PresenceEvents events) {
+		PresenceProperties presence = properties.getPresence();
+		return presence.isEnabled() ? PresenceTracking.of(presence.getGracePeriod(), events::publish)
+				: PresenceTracking.OFF;
 	}
 
 	@Bean

@@ -61,12 +61,18 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final ObservationsProperties observations = new ObservationsProperties();
 
+	private final PresenceProperties presence = new PresenceProperties();
+
 	public PollingProperties getPolling() {
 		return this.polling;
 	}
 
 	public ObservationsProperties getObservations() {
 		return this.observations;
+	}
+
+	public PresenceProperties getPresence() {
+		return this.presence;
 	}
 
 	public RecoveryProperties getRecovery() {

@@ -323,6 +323,25 @@ public class GatewayMetrics {
 	}
 
 	/**
+	 * A presence transition this node observed was handed to its listeners.
+	 * @param type the transition's name, such as {@code online}
+	 */
+	public void presence(String type) {
+		counter("push.gateway.presence.events", "type", type,
+				"Presence transitions observed by this node (each once cluster-wide)")
+			.increment();
+	}
+
+	/**
+	 * A presence transition was dropped because the listeners lagged behind.
+	 */
+	public void presenceDropped() {
+		counter("push.gateway.presence.dropped", "reason", "queue_full",
+				"Presence transitions dropped because the listeners lagged behind")
+			.increment();
+	}
+
+	/**
 	 * A connection was closed by the server.
 	 * @param reason why
 	 */

@@ -1,12 +1,15 @@
 package io.pushgateway.registry;
 
+import java.time.Clock;
 import java.util.List;
 
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.spi.LocalSessions;
+import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,25 +24,51 @@ public final class InMemorySessionRegistry implements SessionRegistry {
 
 	private final String nodeId;
 
+	private final @Nullable LocalPresence presence;
+
 	public InMemorySessionRegistry(LocalSessions hub, String nodeId) {
+		this(hub, nodeId, PresenceTracking.OFF, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a registry that reports presence transitions.
+	 * @param hub this node's hub
+	 * @param nodeId this node's ID
+	 * @param tracking whether and how presence transitions are reported
+	 * @param clock the time events are stamped with
+	 */
+	public InMemorySessionRegistry(LocalSessions hub, String nodeId, PresenceTracking tracking, Clock clock) {
 		this.hub = hub;
 		this.nodeId = nodeId;
+		this.presence = tracking.enabled() ? new LocalPresence(tracking, clock) : null;
 	}
 
 	@Override
 	public void register(Session session) {
+		if (this.presence != null) {
+			this.presence.register(session);
+		}
 	}
 
 	@Override
 	public void unregister(Session session) {
+		if (this.presence != null) {
+			this.presence.unregister(session.socketId());
+		}
 	}
 
 	@Override
 	public void joined(Session session, String guid) {
+		if (this.presence != null) {
+			this.presence.joined(session.socketId(), guid);
+		}
 	}
 
 	@Override
 	public void left(Session session, String guid) {
+		if (this.presence != null) {
+			this.presence.left(session.socketId(), guid);
+		}
 	}
 
 	@Override

@@ -128,6 +128,31 @@ public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, Ini
 		return record;
 	}
 
+	/**
+	 * Publish a record the gateway itself originates (presence transitions, undelivered
+	 * pushes) to a topic through this handler's producer, with its bounds.
+	 * @param topic the topic
+	 * @param key the record key
+	 * @param value the record value
+	 * @param headers the record headers
+	 * @return completes when the broker acknowledged the record
+	 */
+	public Mono<Void> publish(String topic, String key, byte[] value, Map<String, String> headers) {
+		return this.producer.send((producer) -> {
+			ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+			headers.forEach((name, header) -> add(record.headers(), name, header));
+			return record;
+		}).then();
+	}
+
+	/**
+	 * The topic client messages go to.
+	 * @return the upstream topic
+	 */
+	public String topic() {
+		return this.topic;
+	}
+
 	private static void add(Headers headers, String name, String value) {
 		headers.add(name, value.getBytes(StandardCharsets.UTF_8));
 	}

@@ -1,6 +1,9 @@
 package io.pushgateway.registry;
 
+import java.time.Clock;
+
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.spi.SessionRegistry;
 
 /**
@@ -11,8 +14,8 @@ import io.pushgateway.spi.SessionRegistry;
 class InMemorySessionRegistryTests extends SessionRegistryContractTests {
 
 	@Override
-	protected SessionRegistry createRegistry(LocalHub hub, String nodeId) {
-		return new InMemorySessionRegistry(hub, nodeId);
+	protected SessionRegistry createRegistry(LocalHub hub, String nodeId, PresenceTracking tracking) {
+		return new InMemorySessionRegistry(hub, nodeId, tracking, Clock.systemUTC());
 	}
 
 }

@@ -4,17 +4,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.hub.FakeConnection;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.metrics.NodeStats;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
+import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.support.RedisExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,10 +72,16 @@ class RedisSessionRegistryTests {
 
 	private RedisSessionRegistry registry(String node, LocalHub hub, LettuceConnectionFactory factory, int limit,
 			List<String> evicted) {
+		return registry(node, hub, factory, limit, evicted, PresenceTracking.OFF);
+	}
+
+	private RedisSessionRegistry registry(String node, LocalHub hub, LettuceConnectionFactory factory, int limit,
+			List<String> evicted, PresenceTracking tracking) {
 		RedisSessionRegistry registry = new RedisSessionRegistry(factory,
 				new RedisRegistrySettings(this.prefix, node, Duration.ofMillis(20), 100, 1000, Duration.ofSeconds(30),
 						Duration.ofMillis(200), Duration.ofSeconds(1), limit, Duration.ofSeconds(2)),
-				hub, (sid, owner) -> evicted.add(sid + "@" + owner));
+				hub, (sid, owner) -> evicted.add(sid + "@" + owner),
+				new GatewayMetrics(new SimpleMeterRegistry(), NodeStats.NONE), tracking);
 		this.registries.put(hub, registry);
 		registry.start();
 		this.cleanups.add(0, () -> {
@@ -162,6 +174,55 @@ class RedisSessionRegistryTests {
 		assertThat(live.guidConnections("doc").block()).isZero();
 		assertThat(live.stats().block()).isEqualTo(new ClusterStats(1, 1, 1));
 		assertThat(live.sweptSessions()).isEqualTo(1);
+	}
+
+	@Test
+	void presenceTransitionsAreReportedOnceAcrossNodes() {
+		Queue<String> events = new ConcurrentLinkedQueue<>();
+		LocalHub hubA = hub();
+		LocalHub hubB = hub();
+		registry("a", hubA, factory(), 0, new ArrayList<>(), tracking("a", events, Duration.ofMillis(300)));
+		registry("b", hubB, factory(), 0, new ArrayList<>(), tracking("b", events, Duration.ofMillis(300)));
+		FakeConnection onA = new FakeConnection(601, "frank", "doc");
+		FakeConnection onB = new FakeConnection(602, "frank", "doc");
+
+		hubA.register(onA);
+		await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 3);
+		hubB.register(onB);
+		hubA.unregister(onA);
+		hubB.unregister(onB);
+		// one loss each, reported by whichever node ended its grace period
+		await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 6);
+		assertThat(events).map((event) -> event.substring(event.indexOf(' ') + 1))
+			.containsExactlyInAnyOrder("ONLINE frank", "OCCUPIED doc", "JOINED frank@doc", "OFFLINE frank",
+					"VACATED doc", "LEFT frank@doc");
+		assertThat(events.stream().limit(3)).allMatch((event) -> event.startsWith("a "));
+	}
+
+	@Test
+	void aDeadNodesUsersGoOfflineOnceAfterTheSweep() {
+		Queue<String> events = new ConcurrentLinkedQueue<>();
+		LocalHub deadHub = hub();
+		LettuceConnectionFactory deadFactory = factory();
+		registry("dead", deadHub, deadFactory, 0, new ArrayList<>(), tracking("dead", events, Duration.ofMillis(200)));
+		LocalHub liveHub = hub();
+		registry("live", liveHub, factory(), 0, new ArrayList<>(), tracking("live", events, Duration.ofMillis(200)));
+		deadHub.register(new FakeConnection(701, "ghost", "doc"));
+		liveHub.register(new FakeConnection(702, "grace", "doc"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 5);
+
+		deadFactory.destroy();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 7);
+		assertThat(events.stream().skip(5)).containsExactlyInAnyOrder("live OFFLINE ghost", "live LEFT ghost@doc");
+	}
+
+	private static PresenceTracking tracking(String node, Queue<String> events, Duration grace) {
+		return PresenceTracking.of(grace, (event) -> {
+			String subject = (event.uid() == null) ? event.guid()
+					: (event.guid() == null) ? event.uid() : event.uid() + "@" + event.guid();
+			events.add(node + " " + event.type() + " " + subject);
+		});
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.core.ClusterStats;
+import io.pushgateway.core.PresenceEvent;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.id.SnowflakeIdGenerator;
@@ -26,6 +27,7 @@ import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.NodeStats;
 import io.pushgateway.spi.BackendHealth;
 import io.pushgateway.spi.LocalSessions;
+import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import org.apache.commons.logging.Log;
@@ -83,11 +85,20 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> APPLY = script(List.class, "remove-session.lua", "apply.lua");
+	private static final RedisScript<List> APPLY = script(List.class, "presence.lua", "remove-session.lua",
+			"apply.lua");
 
 	private static final RedisScript<Long> HEARTBEAT = script(Long.class, "heartbeat.lua");
 
-	private static final RedisScript<Long> SWEEP = script(Long.class, "remove-session.lua", "sweep.lua");
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> SWEEP = script(List.class, "presence.lua", "remove-session.lua",
+			"sweep.lua");
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> EXPIRE_PRESENCE = script(List.class, "presence.lua", "expire-presence.lua");
+
+	/** The most grace periods one check ends, so one call stays short. */
+	private static final int MAX_EXPIRED_PER_CALL = 1000;
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -116,6 +127,8 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	private final RedisPresence presence;
 
+	private final PresenceTracking tracking;
+
 	private volatile boolean running;
 
 	/**
@@ -142,6 +155,22 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	 */
 	public RedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory, RedisRegistrySettings settings,
 			LocalSessions hub, BiConsumer<Long, String> evictor, GatewayMetrics metrics) {
+		this(connectionFactory, settings, hub, evictor, metrics, PresenceTracking.OFF);
+	}
+
+	/**
+	 * Create a registry that also reports presence transitions, each once cluster-wide.
+	 * @param connectionFactory the Redis connection factory
+	 * @param settings the settings
+	 * @param hub this node's hub
+	 * @param evictor closes a socket (by ID, on the named node) that exceeds the
+	 * cluster-wide per-user limit
+	 * @param metrics the gateway's meters
+	 * @param tracking whether and how presence transitions are reported
+	 */
+	public RedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory, RedisRegistrySettings settings,
+			LocalSessions hub, BiConsumer<Long, String> evictor, GatewayMetrics metrics, PresenceTracking tracking) {
+		this.tracking = tracking;
 		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
 		this.settings = settings;
 		this.hub = hub;
@@ -231,6 +260,9 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		tasks.add(every("heartbeat", this.settings.nodeHeartbeatInterval(), () -> heartbeat().then(sweep())));
 		tasks.add(
 				every("last_seen", this.settings.lastSeenSyncInterval(), () -> Mono.fromRunnable(this::queueLastSeen)));
+		if (this.tracking.enabled() && !this.tracking.gracePeriod().isZero()) {
+			tasks.add(every("presence", presenceCheckInterval(this.tracking.gracePeriod()), this::expirePresence));
+		}
 		this.tasks = tasks;
 		this.running = true;
 		// register the node and whatever the hub holds already before accepting
@@ -287,12 +319,18 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		args.add(this.settings.keyPrefix());
 		args.add(this.settings.nodeId());
 		args.add(Integer.toString(this.settings.maxConnectionsPerUser()));
+		args.add(graceMillis());
 		for (String[] op : batch) {
 			args.addAll(List.of(op));
 		}
 		return this.redis.execute(APPLY, List.of(), args)
+			.collectList()
+			.map(RedisSessionRegistry::reply)
 			.timeout(this.settings.commandTimeout())
-			.doOnNext((over) -> enforceUserLimit((List<Object>) over))
+			.doOnNext((result) -> {
+				enforceUserLimit((List<Object>) result.get(0));
+				emit((List<Object>) result.get(1));
+			})
 			.doOnError((error) -> this.resyncNeeded.set(true))
 			.then(Mono.fromRunnable(this::healthy));
 	}
@@ -358,13 +396,18 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 			.then();
 	}
 
+	@SuppressWarnings("unchecked")
 	private Mono<Void> sweep() {
 		return this.redis
 			.execute(SWEEP, List.of(),
-					List.of(this.settings.keyPrefix(), Long.toString(this.settings.nodeTimeout().toMillis())))
-			.next()
+					List.of(this.settings.keyPrefix(), Long.toString(this.settings.nodeTimeout().toMillis()),
+							graceMillis()))
+			.collectList()
+			.map(RedisSessionRegistry::reply)
 			.timeout(this.settings.commandTimeout())
-			.doOnNext((removed) -> {
+			.doOnNext((result) -> {
+				long removed = (Long) result.get(0);
+				emit((List<Object>) result.get(1));
 				if (removed > 0) {
 					this.sweptSessions.addAndGet(removed);
 					logger.info("Removed " + removed + " sessions of nodes silent for more than "
@@ -372,6 +415,58 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 				}
 			})
 			.then();
+	}
+
+	// presence: the scripts decide each transition once; this node emits what its calls
+	// decided
+
+	private String graceMillis() {
+		return this.tracking.enabled() ? Long.toString(this.tracking.gracePeriod().toMillis()) : "-1";
+	}
+
+	/*
+	 * Short enough that a loss is reported soon after its grace period ends, long enough
+	 * that an idle cluster costs Redis little: a fifth of the grace period, between 50 ms
+	 * and 1 s.
+	 */
+	static Duration presenceCheckInterval(Duration gracePeriod) {
+		Duration fifth = gracePeriod.dividedBy(5);
+		Duration min = Duration.ofMillis(50);
+		Duration max = Duration.ofSeconds(1);
+		return (fifth.compareTo(min) < 0) ? min : (fifth.compareTo(max) > 0) ? max : fifth;
+	}
+
+	@SuppressWarnings("unchecked")
+	private Mono<Void> expirePresence() {
+		return this.redis
+			.execute(EXPIRE_PRESENCE, List.of(),
+					List.of(this.settings.keyPrefix(), Integer.toString(MAX_EXPIRED_PER_CALL)))
+			.collectList()
+			.map(RedisSessionRegistry::reply)
+			.timeout(this.settings.commandTimeout())
+			.doOnNext(this::emit)
+			.then();
+	}
+
+	/*
+	 * A script's array reply, whether the driver emitted it as one element or element by
+	 * element.
+	 */
+	@SuppressWarnings("unchecked")
+	private static List<Object> reply(List<?> emitted) {
+		if (emitted.size() == 1 && emitted.get(0) instanceof List<?> whole) {
+			return (List<Object>) whole;
+		}
+		return (List<Object>) emitted;
+	}
+
+	private void emit(List<Object> events) {
+		if (events.size() < 2) {
+			return;
+		}
+		for (PresenceEvent event : PresenceSubjects.events(events)) {
+			this.tracking.emit(event);
+		}
 	}
 
 	private void enforceUserLimit(List<Object> overLimit) {

@@ -1,9 +1,11 @@
 -- Removes every session of nodes whose heartbeat is older than the timeout (killed nodes).
--- Runs after remove-session.lua.
--- ARGV[1] key prefix, ARGV[2] node timeout in milliseconds. Returns the number of sessions removed.
+-- Runs after presence.lua and remove-session.lua.
+-- ARGV[1] key prefix, ARGV[2] node timeout in milliseconds, ARGV[3] presence grace period in ms (-1: no
+-- presence events). Returns { number of sessions removed, presence events (presenceFinish) }.
 local p = ARGV[1]
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
+presenceInit(p, ARGV[3])
 local removed = 0
 for _, node in ipairs(redis.call('ZRANGEBYSCORE', p .. ':nodes', '-inf', '(' .. (now - tonumber(ARGV[2])))) do
   local nodeKey = p .. ':node:clients:' .. node
@@ -14,4 +16,4 @@ for _, node in ipairs(redis.call('ZRANGEBYSCORE', p .. ':nodes', '-inf', '(' .. 
   redis.call('DEL', nodeKey)
   redis.call('ZREM', p .. ':nodes', node)
 end
-return removed
+return { removed, presenceFinish() }
