@@ -166,7 +166,8 @@ export class PushGatewayClient {
 
   /**
    * Listen to: 'open' (the welcome frame), 'close' ({code, reason, reconnectIn}), 'push' (every push),
-   * 'push:<event>' (pushes of one event), 'recovered', 'unrecoverable', 'error', 'fallback' (a
+   * 'push:<event>' (pushes of one event), 'recovered', 'unrecoverable', 'dropped' ({count}: pushes the
+   * server dropped while this client read too slowly), 'error', 'fallback' (a
    * WebSocket failed before its welcome; long-polling follows at once) and 'upgrade' (long-polling was
    * replaced by a WebSocket without a gap).
    * @param {string} name
@@ -429,6 +430,10 @@ export class PushGatewayClient {
         if (frame.a && this.options.autoAck !== false) this.write({ t: 'ack', id: frame.id });
         break;
       }
+      case 'dropped':
+        // the server dropped pushes while this client read too slowly (a drop-oldest policy)
+        this.emit('dropped', { count: frame.n });
+        break;
       case 'recovered':
         if (frame.p) this.advance(frame.g, frame.p);
         this.emit(frame.ok ? 'recovered' : 'unrecoverable', { guid: frame.g, count: frame.n, position: frame.p });

@@ -188,6 +188,15 @@ test('an unrecoverable gap is reported so the application can resynchronize', as
   assert.equal(client.userPosition, '900-0');
 });
 
+test('pushes the server dropped for a slow client are reported with their count', async () => {
+  const { client, sockets } = setup();
+  const dropped = [];
+  client.on('dropped', (event) => dropped.push(event));
+  const socket = await open(client, sockets);
+  socket.receive({ t: 'dropped', n: 12 });
+  assert.deepEqual(dropped, [{ count: 12 }]);
+});
+
 test('leaving a GUID stops rejoining it', async () => {
   const { client, clock, sockets } = setup();
   const first = await open(client, sockets);

@@ -31,6 +31,7 @@ import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.upstream.KafkaPresencePublisher;
+import io.pushgateway.upstream.KafkaUndeliveredPublisher;
 import io.pushgateway.upstream.KafkaUpstreamHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -179,6 +180,11 @@ final class ClusterConfigurations {
 
 		}
 
+		@ConditionalOnBooleanProperty("push.gateway.undelivered.kafka.enabled")
+		static class KafkaUndelivered {
+
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -290,6 +296,31 @@ final class ClusterConfigurations {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ KafkaProducer.class, KafkaProperties.class })
+	@ConditionalOnBooleanProperty("push.gateway.undelivered.kafka.enabled")
+	static class KafkaUndeliveredConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		KafkaUndeliveredPublisher pushGatewayKafkaUndeliveredPublisher(PushGatewayProperties properties,
+				KafkaClients clients, NodeId node) {
+			UndeliveredProperties.Kafka kafka = properties.getUndelivered().getKafka();
+			UpstreamProperties.UpstreamKafka upstream = properties.getUpstream().getKafka();
+			Runnable topicCheck = kafka.isCreateTopic()
+					? () -> KafkaTopics.create(clients,
+							List.of(new NewTopic(kafka.getTopic(), kafka.getPartitions(),
+									properties.getBus().getKafka().getReplicationFactor())))
+					: () -> KafkaTopics.requireExisting(clients, List.of(kafka.getTopic()),
+							"push.gateway.undelivered.kafka.create-topic");
+			BoundedKafkaProducer producer = new BoundedKafkaProducer("push-gateway-kafka-undelivered-publisher",
+					clients, kafka.getPublishQueueCapacity(), kafka.getPublishTimeout(),
+					upstream.getBufferMemory().toBytes());
+			return new KafkaUndeliveredPublisher(producer, kafka.getTopic(), node.value(), topicCheck);
+		}
+
+	}
+
 	/**
 	 * Turns a silently ignored property into a startup failure that says what is missing.
 	 */
@@ -318,6 +349,24 @@ final class ClusterConfigurations {
 		Object pushGatewayMissingKafkaForUpstream() {
 			throw new IllegalStateException(
 					"push.gateway.upstream.kafka.enabled=true needs spring-boot-starter-kafka on the classpath");
+		}
+
+		@Bean
+		@ConditionalOnMissingClass("org.springframework.boot.kafka.autoconfigure.KafkaProperties")
+		@ConditionalOnBooleanProperty("push.gateway.undelivered.kafka.enabled")
+		Object pushGatewayMissingKafkaForUndelivered() {
+			throw new IllegalStateException(
+					"push.gateway.undelivered.kafka.enabled=true needs spring-boot-starter-kafka on the classpath");
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty("push.gateway.presence.upstream")
+		@ConditionalOnBooleanProperty(name = "push.gateway.upstream.kafka.enabled", havingValue = false,
+				matchIfMissing = true)
+		Object pushGatewayPresenceUpstreamWithoutUpstream() {
+			throw new IllegalStateException(
+					"push.gateway.presence.upstream=true publishes to the upstream Kafka topic: "
+							+ "set push.gateway.upstream.kafka.enabled=true too");
 		}
 
 	}

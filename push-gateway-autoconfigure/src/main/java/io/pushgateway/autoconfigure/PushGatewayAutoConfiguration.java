@@ -22,6 +22,7 @@ import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PresenceListener;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.UndeliveredListener;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
@@ -36,6 +37,8 @@ import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.hub.RelayEndpoint;
 import io.pushgateway.hub.RelayEndpoints;
+import io.pushgateway.hub.SlowConsumerPolicies;
+import io.pushgateway.hub.UndeliveredPushes;
 import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
@@ -102,8 +105,8 @@ import org.springframework.util.Assert;
 		ClusterConfigurations.KafkaBusConfiguration.class, ClusterConfigurations.RedisBusConfiguration.class,
 		ClusterConfigurations.RedisWorkerIdConfiguration.class, ClusterConfigurations.RedisClientConfiguration.class,
 		ClusterConfigurations.MissingLibraryConfiguration.class, ClusterConfigurations.KafkaUpstreamConfiguration.class,
-		JwtDecoderConfiguration.class, PrincipalMapperConfiguration.class,
-		GatewayRoutingConfiguration.NettyRoutingConfiguration.class,
+		ClusterConfigurations.KafkaUndeliveredConfiguration.class, JwtDecoderConfiguration.class,
+		PrincipalMapperConfiguration.class, GatewayRoutingConfiguration.NettyRoutingConfiguration.class,
 		GatewayRoutingConfiguration.WebFluxRoutingConfiguration.class })
 public final class PushGatewayAutoConfiguration {
 
@@ -185,7 +188,13 @@ public final class PushGatewayAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	FanOut pushGatewayFanOut(LocalHub hub, GatewayMetrics metrics, PushGatewayProperties properties) {
-		return new FanOut(hub, ByteBufAllocator.DEFAULT, metrics, properties.getLimits().getMaxPendingBatchesPerLoop());
+		SlowConsumerProperties slow = properties.getSlowConsumer();
+		SlowConsumerPolicies policies = new SlowConsumerPolicies(slow.getRules()
+			.stream()
+			.map((rule) -> new SlowConsumerPolicies.Rule(rule.getEvents(), rule.getPolicy()))
+			.toList(), slow.getDefaultPolicy());
+		return new FanOut(hub, ByteBufAllocator.DEFAULT, metrics, properties.getLimits().getMaxPendingBatchesPerLoop(),
+				policies);
 	}
 
 	@Bean
@@ -234,12 +243,22 @@ public final class PushGatewayAutoConfiguration {
 	PushTemplate pushTemplate(NodeId node, SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
 			SessionRegistry registry, PayloadEncoder encoder, PushGatewayProperties properties,
 			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics, ObjectProvider<PushStore> store,
-			PushObservations observations) {
+			PushObservations observations, UndeliveredPushes undelivered) {
 		ClusterPublisher cluster = new ClusterPublisher(bus, registry, node.value(),
 				properties.getBus().getRouting() == BusProperties.Routing.TARGETED, metrics, observations);
 		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks, store.getIfAvailable(),
-				properties.getRecovery().isAllPushes(), observations);
+				properties.getRecovery().isAllPushes(), observations, undelivered);
+	}
+
+	/* Reports pushes that asked for a fallback and reached nobody. */
+	@Bean
+	@ConditionalOnMissingBean
+	UndeliveredPushes pushGatewayUndeliveredPushes(SessionRegistry registry, Clock clock,
+			PushGatewayProperties properties, ObjectProvider<UndeliveredListener> listeners, GatewayMetrics metrics) {
+		UndeliveredProperties undelivered = properties.getUndelivered();
+		return new UndeliveredPushes(registry, clock, undelivered.isAllPushes(),
+				() -> listeners.orderedStream().toList(), undelivered.getMaxQueued(), metrics);
 	}
 
 	@Bean

@@ -61,7 +61,14 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final ObservationsProperties observations = new ObservationsProperties();
 
+	@NestedConfigurationProperty
 	private final PresenceProperties presence = new PresenceProperties();
+
+	@NestedConfigurationProperty
+	private final UndeliveredProperties undelivered = new UndeliveredProperties();
+
+	@NestedConfigurationProperty
+	private final SlowConsumerProperties slowConsumer = new SlowConsumerProperties();
 
 	public PollingProperties getPolling() {
 		return this.polling;
@@ -73,6 +80,14 @@ public class PushGatewayProperties {
 
 	public PresenceProperties getPresence() {
 		return this.presence;
+	}
+
+	public UndeliveredProperties getUndelivered() {
+		return this.undelivered;
+	}
+
+	public SlowConsumerProperties getSlowConsumer() {
+		return this.slowConsumer;
 	}
 
 	public RecoveryProperties getRecovery() {

@@ -106,6 +106,9 @@ public final class MessagePackFrameCodec implements FrameCodec {
 					out.packString("p").packString(recovered.last());
 				}
 			}
+			else if (frame instanceof ServerFrame.Dropped dropped) {
+				out.packMapHeader(2).packString("t").packString("dropped").packString("n").packLong(dropped.count());
+			}
 			else if (frame instanceof ServerFrame.Error error) {
 				out.packMapHeader((error.id() != null) ? 4 : 3).packString("t").packString("error");
 				if (error.id() != null) {

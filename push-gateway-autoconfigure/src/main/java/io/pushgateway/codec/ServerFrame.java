@@ -66,6 +66,15 @@ public sealed interface ServerFrame {
 	}
 
 	/**
+	 * Tells a connection that caught up after reading too slowly how many pushes it
+	 * missed because their slow-consumer policy dropped them.
+	 *
+	 * @param count how many pushes were dropped since the last such frame
+	 */
+	record Dropped(long count) implements ServerFrame {
+	}
+
+	/**
 	 * The answer to a ping.
 	 */
 	enum Pong implements ServerFrame {

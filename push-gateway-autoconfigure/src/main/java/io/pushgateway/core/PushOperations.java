@@ -120,6 +120,38 @@ public interface PushOperations {
 			@Nullable String messageId);
 
 	/**
+	 * Push an event to users and report each user who had no connection anywhere in the
+	 * cluster as an {@link UndeliveredPush} ({@code OFFLINE}) to the
+	 * {@link UndeliveredListener} beans and, when configured, the undelivered Kafka
+	 * topic: once per push and user, cluster-wide. Offline is what the shared registry
+	 * knows when the push is issued (a connection opened within the last registry sync
+	 * interval may not count yet). Implementations without a fallback push normally.
+	 * @param target a user or users (other targets push normally: use
+	 * {@link #pushWithAckAndFallback} for them)
+	 * @param event the event name
+	 * @param payload the payload
+	 * @return the result
+	 */
+	default Mono<PushResult> pushWithFallback(PushTarget target, String event, Object payload) {
+		return push(target, event, payload);
+	}
+
+	/**
+	 * Push an event asking for acknowledgement, and report it as an
+	 * {@link UndeliveredPush} ({@code UNACKNOWLEDGED}, one report per user for a push to
+	 * several users) when no connection acknowledged it before the timeout, once
+	 * cluster-wide. Implementations without a fallback only push with acknowledgement.
+	 * @param target who receives it
+	 * @param event the event name
+	 * @param payload the payload
+	 * @param timeout how long to wait for acknowledgements
+	 * @return the result, once the timeout passed
+	 */
+	default Mono<AckResult> pushWithAckAndFallback(PushTarget target, String event, Object payload, Duration timeout) {
+		return pushWithAck(target, event, payload, timeout);
+	}
+
+	/**
 	 * Answer a client's upstream message, wherever in the cluster its socket is
 	 * connected, with a {@code reply} frame carrying the message's ID.
 	 * @param socketId the socket that sent the message

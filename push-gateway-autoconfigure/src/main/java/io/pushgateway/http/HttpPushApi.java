@@ -228,6 +228,11 @@ public final class HttpPushApi implements GatewayRoutes {
 		catch (IllegalArgumentException ex) {
 			return error(response, 400, "query parameter 'ack' must be a duration such as 5s");
 		}
+		String fallbackValue = first(query, "fallback");
+		if (fallbackValue != null && !fallbackValue.equals("true") && !fallbackValue.equals("false")) {
+			return error(response, 400, "query parameter 'fallback' must be true or false");
+		}
+		boolean fallback = "true".equals(fallbackValue);
 		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
 		if (length > this.maxPayloadSize) {
 			return error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes");
@@ -235,8 +240,14 @@ public final class HttpPushApi implements GatewayRoutes {
 		String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 		return body(request).flatMap((bytes) -> {
 			Payload payload = payload(bytes, contentType);
-			return (ack != null) ? this.operations.pushWithAck(target, event, payload, ack).map(HttpPushApi::body)
-					: this.operations.push(target, event, payload).map(HttpPushApi::body);
+			if (ack != null) {
+				return (fallback ? this.operations.pushWithAckAndFallback(target, event, payload, ack)
+						: this.operations.pushWithAck(target, event, payload, ack))
+					.map(HttpPushApi::body);
+			}
+			return (fallback ? this.operations.pushWithFallback(target, event, payload)
+					: this.operations.push(target, event, payload))
+				.map(HttpPushApi::body);
 		})
 			.flatMap((body) -> send(response, 200, body))
 			.onErrorResume(PayloadTooLargeException.class,

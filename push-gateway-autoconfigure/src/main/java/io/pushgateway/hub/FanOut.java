@@ -14,6 +14,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Push;
+import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.metrics.GatewayMetrics;
 import org.jspecify.annotations.Nullable;
 import reactor.util.concurrent.Queues;
@@ -45,9 +46,25 @@ public class FanOut {
 
 	private final int maxPendingBatchesPerLoop;
 
+	private final SlowConsumerPolicies policies;
+
 	private final ConcurrentHashMap<EventExecutor, LoopWriter> writers = new ConcurrentHashMap<>();
 
 	public FanOut(LocalHub hub, ByteBufAllocator allocator, GatewayMetrics metrics, int maxPendingBatchesPerLoop) {
+		this(hub, allocator, metrics, maxPendingBatchesPerLoop, SlowConsumerPolicies.CLOSE);
+	}
+
+	/**
+	 * Create the fan-out.
+	 * @param hub this node's connections
+	 * @param allocator allocates the encoded frames
+	 * @param metrics counts frames and latency
+	 * @param maxPendingBatchesPerLoop the most pushes waiting for one event loop
+	 * @param policies what each push does to a connection that reads too slowly
+	 */
+	public FanOut(LocalHub hub, ByteBufAllocator allocator, GatewayMetrics metrics, int maxPendingBatchesPerLoop,
+			SlowConsumerPolicies policies) {
+		this.policies = policies;
 		this.hub = hub;
 		this.allocator = allocator;
 		this.metrics = metrics;
@@ -263,6 +280,7 @@ public class FanOut {
 			}
 			int written = 0;
 			long bytes = 0;
+			SlowConsumerPolicy policy = FanOut.this.policies.policyOf(push.event());
 			try {
 				for (PushConnection connection : batch.targets) {
 					if (push.position() != null
@@ -271,7 +289,7 @@ public class FanOut {
 					}
 					ByteBuf frame = frames.frameFor(connection.codec());
 					int size = frame.readableBytes();
-					if (connection.write(frame.retainedDuplicate())) {
+					if (connection.writePush(frame.retainedDuplicate(), push.event(), policy)) {
 						written++;
 						bytes += size;
 						if (!connection.flushPending) {

@@ -2,52 +2,29 @@ package io.pushgateway.hub;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Queue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.pushgateway.core.PresenceEvent;
 import io.pushgateway.core.PresenceListener;
 import io.pushgateway.metrics.GatewayMetrics;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.concurrent.Queues;
 
 /**
  * Hands the presence transitions this node's registry observed to the
  * {@link PresenceListener} beans: the application's, the upstream Kafka publisher, the
- * frames to a GUID's members. The registry calls {@link #publish} on whatever thread
- * decided the transition (an event loop, a Redis reply); the listeners run one event at a
- * time, in order, on a worker. The queue between them is bounded: when listeners lag that
- * far behind, new transitions are dropped, counted and logged.
+ * pushes to a GUID's members. The registry calls {@link #publish} on whatever thread
+ * decided the transition; the listeners run one event at a time, in order, on a worker,
+ * behind a bounded queue ({@code push.gateway.presence.max-queued}).
  *
  * @author Push Gateway team
  */
 public final class PresenceEvents {
 
-	private static final Log logger = LogFactory.getLog(PresenceEvents.class);
-
-	private final Supplier<List<PresenceListener>> listenerLookup;
-
-	private final int maxQueued;
+	private final ListenerQueue<PresenceEvent> queue;
 
 	private final GatewayMetrics metrics;
-
-	private final Scheduler worker;
-
-	private final Queue<PresenceEvent> queue = Queues.<PresenceEvent>unboundedMultiproducer().get();
-
-	private final AtomicInteger queued = new AtomicInteger();
-
-	private final AtomicInteger wip = new AtomicInteger();
-
-	private final AtomicLong dropped = new AtomicLong();
-
-	private volatile @Nullable List<PresenceListener> listeners;
 
 	/**
 	 * Create the dispatcher.
@@ -63,10 +40,13 @@ public final class PresenceEvents {
 
 	PresenceEvents(Supplier<List<PresenceListener>> listeners, int maxQueued, GatewayMetrics metrics,
 			Scheduler worker) {
-		this.listenerLookup = listeners;
-		this.maxQueued = maxQueued;
 		this.metrics = metrics;
-		this.worker = worker;
+		this.queue = new ListenerQueue<>("presence transitions (push.gateway.presence.max-queued)",
+				() -> listeners.get()
+					.stream()
+					.<Consumer<PresenceEvent>>map((listener) -> listener::onPresence)
+					.toList(),
+				maxQueued, metrics::presenceDropped, worker);
 	}
 
 	/**
@@ -74,19 +54,8 @@ public final class PresenceEvents {
 	 * @param event the transition
 	 */
 	public void publish(PresenceEvent event) {
-		if (this.queued.incrementAndGet() > this.maxQueued) {
-			this.queued.decrementAndGet();
-			this.metrics.presenceDropped();
-			if (this.dropped.getAndIncrement() % 10_000 == 0) {
-				logger.warn("Presence listeners lag behind by " + this.maxQueued
-						+ " transitions; dropping new ones (push.gateway.presence.max-queued)");
-			}
-			return;
-		}
-		this.metrics.presence(event.type().name().toLowerCase(Locale.ROOT));
-		this.queue.offer(event);
-		if (this.wip.getAndIncrement() == 0) {
-			this.worker.schedule(this::drain);
+		if (this.queue.offer(event)) {
+			this.metrics.presence(event.type().name().toLowerCase(Locale.ROOT));
 		}
 	}
 
@@ -95,39 +64,7 @@ public final class PresenceEvents {
 	 * @return the count
 	 */
 	public long dropped() {
-		return this.dropped.get();
-	}
-
-	private void drain() {
-		List<PresenceListener> listeners = listeners();
-		int missed = 1;
-		for (;;) {
-			PresenceEvent event;
-			while ((event = this.queue.poll()) != null) {
-				this.queued.decrementAndGet();
-				for (PresenceListener listener : listeners) {
-					try {
-						listener.onPresence(event);
-					}
-					catch (RuntimeException ex) {
-						logger.warn("Presence listener " + listener + " failed on " + event, ex);
-					}
-				}
-			}
-			missed = this.wip.addAndGet(-missed);
-			if (missed == 0) {
-				return;
-			}
-		}
-	}
-
-	private List<PresenceListener> listeners() {
-		List<PresenceListener> listeners = this.listeners;
-		if (listeners == null) {
-			listeners = List.copyOf(this.listenerLookup.get());
-			this.listeners = listeners;
-		}
-		return listeners;
+		return this.queue.dropped();
 	}
 
 }

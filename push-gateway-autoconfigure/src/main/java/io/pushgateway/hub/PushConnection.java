@@ -14,6 +14,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Push;
+import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.metrics.Limit;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.PushStore;
@@ -352,6 +353,19 @@ public abstract class PushConnection implements Session {
 	/**
 	 * Flush queued frames; called on {@link #eventLoop()}.
 	 */
+	/**
+	 * Write a push's frame, not yet flushed, under the slow-consumer policy of its event.
+	 * Transports without a queue of their own write it as any frame.
+	 * @param frame the encoded frame, whose reference this method takes over
+	 * @param event the push's event name (the conflation key)
+	 * @param policy what to do when the connection is too slow for it
+	 * @return {@code true} if the frame was written or queued, {@code false} if it was
+	 * dropped or the connection is closing
+	 */
+	public boolean writePush(ByteBuf frame, String event, SlowConsumerPolicy policy) {
+		return write(frame);
+	}
+
 	public abstract void flush();
 
 	/**
@@ -426,6 +440,9 @@ public abstract class PushConnection implements Session {
 		}
 		if (frame instanceof ServerFrame.Recovered) {
 			return "recovered";
+		}
+		if (frame instanceof ServerFrame.Dropped) {
+			return "dropped";
 		}
 		return "error";
 	}

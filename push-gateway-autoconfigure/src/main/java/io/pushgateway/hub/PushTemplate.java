@@ -54,6 +54,11 @@ public class PushTemplate implements PushOperations {
 
 	private final PushObservations observations;
 
+	/**
+	 * Reports pushes that asked for a fallback and reached nobody; {@code null}: none.
+	 */
+	private final @Nullable UndeliveredPushes undelivered;
+
 	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
 			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks) {
 		this(ids, hub, fanOut, cluster, encoder, maxPayloadSize, acks, null, false, PushObservations.OFF);
@@ -76,6 +81,29 @@ public class PushTemplate implements PushOperations {
 	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
 			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks, @Nullable PushStore store, boolean recoverAll,
 			PushObservations observations) {
+		this(ids, hub, fanOut, cluster, encoder, maxPayloadSize, acks, store, recoverAll, observations, null);
+	}
+
+	/**
+	 * Create a template that reports undelivered pushes.
+	 * @param ids message IDs
+	 * @param hub this node's connections
+	 * @param fanOut delivers to them
+	 * @param cluster publishes to the other nodes
+	 * @param encoder encodes payload objects
+	 * @param maxPayloadSize the largest payload, in bytes
+	 * @param acks collects acknowledgements
+	 * @param store where recoverable pushes are kept, or {@code null} without recovery
+	 * @param recoverAll whether every push to a user or a GUID is recoverable, not only
+	 * those sent with {@link #pushRecoverable}
+	 * @param observations observes each push
+	 * @param undelivered reports pushes that asked for a fallback and reached nobody, or
+	 * {@code null} to push normally
+	 */
+	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
+			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks, @Nullable PushStore store, boolean recoverAll,
+			PushObservations observations, @Nullable UndeliveredPushes undelivered) {
+		this.undelivered = undelivered;
 		this.observations = observations;
 		this.store = store;
 		this.recoverAll = recoverAll;
@@ -90,15 +118,25 @@ public class PushTemplate implements PushOperations {
 
 	@Override
 	public Mono<PushResult> push(PushTarget target, String event, Object payload) {
-		return push(target, event, payload, this.recoverAll);
+		return push(target, event, payload, this.recoverAll, allFallBack());
 	}
 
 	@Override
 	public Mono<PushResult> pushRecoverable(PushTarget target, String event, Object payload) {
-		return push(target, event, payload, true);
+		return push(target, event, payload, true, allFallBack());
 	}
 
-	private Mono<PushResult> push(PushTarget target, String event, Object payload, boolean recoverable) {
+	@Override
+	public Mono<PushResult> pushWithFallback(PushTarget target, String event, Object payload) {
+		return push(target, event, payload, this.recoverAll, this.undelivered != null);
+	}
+
+	private boolean allFallBack() {
+		return this.undelivered != null && this.undelivered.allPushes();
+	}
+
+	private Mono<PushResult> push(PushTarget target, String event, Object payload, boolean recoverable,
+			boolean fallback) {
 		// the observation current where the push is asked for (an HTTP request, a
 		// handler) is the parent of the push's
 		Observation captured = this.observations.current();
@@ -108,7 +146,7 @@ public class PushTemplate implements PushOperations {
 							validPayload(toPayload(payload)));
 					String stream = recoverable ? push.stream() : null;
 					if (stream == null) {
-						return deliver(push);
+						return deliver(push, fallback);
 					}
 					if (this.store == null) {
 						return Mono.error(
@@ -117,18 +155,33 @@ public class PushTemplate implements PushOperations {
 					return this.store.append(stream, push)
 						.onErrorMap((error) -> new PushRejectedException(
 								"recovery store unavailable: " + error.getMessage()))
-						.flatMap((position) -> deliver(push.at(position)));
+						.flatMap((position) -> deliver(push.at(position), fallback));
 				}));
 	}
 
-	private Mono<PushResult> deliver(Push push) {
+	private Mono<PushResult> deliver(Push push, boolean fallback) {
 		int delivered = this.fanOut.deliver(push);
-		return this.cluster.publish(push).thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
+		Mono<Void> published = this.cluster.publish(push);
+		UndeliveredPushes undelivered = this.undelivered;
+		if (fallback && undelivered != null) {
+			published = published.then(undelivered.checkOffline(push, delivered));
+		}
+		return published.thenReturn(new PushResult(Long.toString(push.messageId()), delivered));
 	}
 
 	@Override
 	public Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, Duration timeout,
 			@Nullable String messageId) {
+		return pushWithAck(target, event, payload, timeout, messageId, allFallBack());
+	}
+
+	@Override
+	public Mono<AckResult> pushWithAckAndFallback(PushTarget target, String event, Object payload, Duration timeout) {
+		return pushWithAck(target, event, payload, timeout, null, this.undelivered != null);
+	}
+
+	private Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, Duration timeout,
+			@Nullable String messageId, boolean fallback) {
 		return Mono.defer(() -> {
 			long id;
 			try {
@@ -140,9 +193,15 @@ public class PushTemplate implements PushOperations {
 			Push push = new Push(id, target, validEvent(event), validPayload(toPayload(payload)), true);
 			Mono<List<Long>> acknowledged = this.acks.expect(id, timeout);
 			int delivered = this.fanOut.deliver(push);
+			UndeliveredPushes undelivered = this.undelivered;
 			return this.cluster.publish(push)
 				.then(acknowledged)
-				.map((sockets) -> new AckResult(Long.toString(id), delivered, sockets));
+				.map((sockets) -> new AckResult(Long.toString(id), delivered, sockets))
+				.doOnNext((result) -> {
+					if (fallback && undelivered != null) {
+						undelivered.checkAcknowledged(push, result);
+					}
+				});
 		});
 	}
 

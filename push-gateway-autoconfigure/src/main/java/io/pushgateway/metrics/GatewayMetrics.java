@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.spi.BusRecordRejection;
 
 /**
@@ -104,8 +105,18 @@ public class GatewayMetrics {
 		for (String operation : List.of("publish", "receive")) {
 			busErrorsCounter(operation);
 		}
-		for (String operation : List.of("sync", "heartbeat", "last_seen")) {
+		for (String operation : List.of("sync", "heartbeat", "last_seen", "presence")) {
 			registryErrorsCounter(operation);
+		}
+		for (String reason : List.of("offline", "unacknowledged")) {
+			undeliveredCounter(reason);
+		}
+		for (String type : List.of("online", "offline", "occupied", "vacated", "joined", "left")) {
+			presenceCounter(type);
+		}
+		presenceDroppedCounter();
+		for (String policy : List.of("conflate", "drop_oldest")) {
+			slowConsumerCounter(policy);
 		}
 		for (BusRecordRejection reason : BusRecordRejection.values()) {
 			skippedRecordsCounter(reason);
@@ -327,18 +338,63 @@ public class GatewayMetrics {
 	 * @param type the transition's name, such as {@code online}
 	 */
 	public void presence(String type) {
-		counter("push.gateway.presence.events", "type", type,
-				"Presence transitions observed by this node (each once cluster-wide)")
-			.increment();
+		presenceCounter(type).increment();
+	}
+
+	private Counter presenceCounter(String type) {
+		return counter("push.gateway.presence.events", "type", type,
+				"Presence transitions decided by this node (each once cluster-wide)");
 	}
 
 	/**
 	 * A presence transition was dropped because the listeners lagged behind.
 	 */
 	public void presenceDropped() {
-		counter("push.gateway.presence.dropped", "reason", "queue_full",
-				"Presence transitions dropped because the listeners lagged behind")
+		presenceDroppedCounter().increment();
+	}
+
+	private Counter presenceDroppedCounter() {
+		return counter("push.gateway.presence.dropped", "reason", "queue_full",
+				"Presence transitions dropped because the listeners lagged behind");
+	}
+
+	/**
+	 * A push that asked for a fallback reached nobody and was handed to the undelivered
+	 * listeners.
+	 * @param reason {@code offline} or {@code unacknowledged}
+	 */
+	public void undelivered(String reason) {
+		undeliveredCounter(reason).increment();
+	}
+
+	private Counter undeliveredCounter(String reason) {
+		return counter("push.gateway.undelivered", "reason", reason,
+				"Pushes that asked for a fallback and reached nobody (each reported once cluster-wide)");
+	}
+
+	/**
+	 * An undelivered push was dropped because its listeners lagged behind, or the check
+	 * whether its users were online failed.
+	 * @param reason {@code queue_full} or {@code check_failed}
+	 */
+	public void undeliveredDropped(String reason) {
+		counter("push.gateway.undelivered.dropped", "reason", reason,
+				"Undelivered pushes not reported: listeners lagging, or the presence check failed")
 			.increment();
+	}
+
+	/**
+	 * A slow connection's push was conflated (replaced by a newer one of its event) or
+	 * dropped (its slow-consumer policy let it go to make room).
+	 * @param policy {@code CONFLATE} or {@code DROP_OLDEST}
+	 */
+	public void slowConsumer(SlowConsumerPolicy policy) {
+		slowConsumerCounter(policy.name().toLowerCase(Locale.ROOT)).increment();
+	}
+
+	private Counter slowConsumerCounter(String policy) {
+		return counter("push.gateway.slow.pushes", "policy", policy,
+				"Pushes a slow connection did not get: conflated (a newer one of the event replaced it) or drop_oldest");
 	}
 
 	/**

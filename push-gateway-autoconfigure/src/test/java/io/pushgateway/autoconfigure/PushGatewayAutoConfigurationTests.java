@@ -3,16 +3,24 @@ package io.pushgateway.autoconfigure;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.core.AckResult;
+import io.pushgateway.core.PresenceEvent;
+import io.pushgateway.core.PresenceEvent.Type;
+import io.pushgateway.core.PresenceListener;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.http.HttpPushApi;
+import io.pushgateway.hub.FakeConnection;
+import io.pushgateway.hub.GuidPresenceFrames;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PresenceEvents;
 import io.pushgateway.hub.PushTemplate;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterBus;
@@ -33,6 +41,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class PushGatewayAutoConfigurationTests {
 
@@ -88,6 +97,49 @@ class PushGatewayAutoConfigurationTests {
 				long id = context.getBean(SnowflakeIdGenerator.class).nextId();
 				assertThat(SnowflakeIdGenerator.workerIdOf(id)).isEqualTo(12);
 			});
+	}
+
+	@Test
+	void presenceListenersHearTheEmbeddedRegistryWhenPresenceIsEnabled() {
+		Queue<PresenceEvent> events = new ConcurrentLinkedQueue<>();
+		this.contextRunner
+			.withPropertyValues("push.gateway.presence.enabled=true", "push.gateway.presence.grace-period=0s",
+					"push.gateway.presence.guid-members=true")
+			.withBean(PresenceListener.class, () -> events::add)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(GuidPresenceFrames.class);
+				LocalHub hub = context.getBean(LocalHub.class);
+				FakeConnection connection = new FakeConnection(7, "ada", "doc");
+				hub.register(connection);
+				hub.unregister(connection);
+				await().until(() -> events.size() == 6);
+				assertThat(events).extracting(PresenceEvent::type)
+					.containsExactly(Type.ONLINE, Type.OCCUPIED, Type.JOINED, Type.OFFLINE, Type.VACATED, Type.LEFT);
+			});
+	}
+
+	@Test
+	void presenceIsOffByDefault() {
+		Queue<PresenceEvent> events = new ConcurrentLinkedQueue<>();
+		this.contextRunner.withBean(PresenceListener.class, () -> events::add).run((context) -> {
+			assertThat(context).doesNotHaveBean(GuidPresenceFrames.class);
+			LocalHub hub = context.getBean(LocalHub.class);
+			FakeConnection connection = new FakeConnection(8, "ada");
+			hub.register(connection);
+			hub.unregister(connection);
+			assertThat(context.getBean(PresenceEvents.class).dropped()).isZero();
+			assertThat(events).isEmpty();
+		});
+	}
+
+	@Test
+	void presenceUpstreamWithoutTheUpstreamTopicFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("push.gateway.presence.enabled=true", "push.gateway.presence.upstream=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("push.gateway.upstream.kafka.enabled=true"));
 	}
 
 	@Test

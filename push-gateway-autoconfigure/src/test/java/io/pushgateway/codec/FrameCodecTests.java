@@ -136,6 +136,11 @@ class FrameCodecTests {
 		assertThat(
 				unpack(this.msgpack.encode(new ServerFrame.Error("1", 4404, "x"))).get("code").asIntegerValue().asInt())
 			.isEqualTo(4404);
+		assertThat(this.mapper.readValue(this.json.encode(new ServerFrame.Dropped(12)), Map.class))
+			.isEqualTo(Map.of("t", "dropped", "n", 12));
+		Map<String, Value> dropped = unpack(this.msgpack.encode(new ServerFrame.Dropped(3)));
+		assertThat(dropped.get("t").asStringValue().asString()).isEqualTo("dropped");
+		assertThat(dropped.get("n").asIntegerValue().asLong()).isEqualTo(3);
 	}
 
 	private static Map<String, Value> unpack(byte[] bytes) throws IOException {

@@ -1,9 +1,12 @@
 package io.pushgateway.sample;
 
 import io.pushgateway.core.Payload;
+import io.pushgateway.core.PresenceListener;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.UpstreamHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringApplication;
@@ -17,6 +20,8 @@ import org.springframework.context.annotation.Bean;
  */
 @SpringBootApplication
 public class SampleApplication {
+
+	private static final Log logger = LogFactory.getLog(SampleApplication.class);
 
 	public static void main(String[] args) {
 		SpringApplication.run(SampleApplication.class, args);
@@ -39,6 +44,17 @@ public class SampleApplication {
 	@Bean
 	UpstreamHandler echoHandler() {
 		return UpstreamHandler.forEvent("echo", (message) -> Mono.just(message.payload()));
+	}
+
+	/**
+	 * Logs who comes online and goes offline ({@code push.gateway.presence.enabled}); a
+	 * real application records last-seen times or starts a fallback channel here.
+	 * @return the listener
+	 */
+	@Bean
+	PresenceListener presenceLog() {
+		return (event) -> logger.info("Presence: " + event.type() + " " + ((event.uid() != null) ? event.uid() : "")
+				+ ((event.guid() != null) ? " on " + event.guid() : ""));
 	}
 
 	/**

@@ -2,32 +2,49 @@ package io.pushgateway.transport.websocket;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
 
 /**
  * A connection over a WebSocket on Reactor Netty. Frames are written straight to the
- * Netty channel, whose outbound buffer is the connection's outbound queue: it is bounded
- * by {@code maxQueuedBytes}, and a write that would exceed the bound closes the
- * connection as a slow consumer instead.
+ * Netty channel while it is writable. Once the client reads too slowly for the channel's
+ * buffer (past its high water mark), frames wait in this connection's own queue, where
+ * the slow-consumer policy of each push applies: wait, replace a waiting push of the same
+ * event ({@link SlowConsumerPolicy#CONFLATE}), or make room by dropping the oldest
+ * droppable ones ({@link SlowConsumerPolicy#DROP_OLDEST}). The channel's buffer and the
+ * queue together are bounded by {@code maxQueuedBytes}; a frame that finds no room closes
+ * the connection as a slow consumer ({@code 4002}) unless its policy lets it be dropped.
+ * A healthy connection never allocates the queue. Everything here but {@link #close} runs
+ * on the channel's event loop.
  *
  * @author Push Gateway team
  */
@@ -49,6 +66,19 @@ final class WebSocketConnection extends PushConnection {
 	/** Takes the connection out of the hub as soon as the server decides to close it. */
 	private final Consumer<WebSocketConnection> onClosing;
 
+	/** Frames waiting for the channel to become writable; {@code null} while healthy. */
+	private @Nullable ArrayDeque<Waiting> waiting;
+
+	/** The waiting pushes of {@link SlowConsumerPolicy#CONFLATE}, by event. */
+	private @Nullable Map<String, Waiting> conflatable;
+
+	private long waitingBytes;
+
+	/** Pushes dropped since the client was last told. */
+	private long droppedUnreported;
+
+	private boolean drainHandlerAdded;
+
 	WebSocketConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec, long now,
 			Channel channel, long maxQueuedBytes, Duration closeTimeout, GatewayMetrics metrics,
 			Consumer<WebSocketConnection> onClosing) {
@@ -67,20 +97,181 @@ final class WebSocketConnection extends PushConnection {
 
 	@Override
 	public boolean write(ByteBuf frame) {
+		return write(frame, null, SlowConsumerPolicy.CLOSE);
+	}
+
+	@Override
+	public boolean writePush(ByteBuf frame, String event, SlowConsumerPolicy policy) {
+		return write(frame, event, policy);
+	}
+
+	private boolean write(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy) {
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
 		if (this.closing.get() || buffer == null) {
 			frame.release();
 			return false;
 		}
-		if (buffer.totalPendingWriteBytes() + frame.readableBytes() > this.maxQueuedBytes) {
+		if (this.waiting == null && this.channel.isWritable()) {
+			if (buffer.totalPendingWriteBytes() + frame.readableBytes() > this.maxQueuedBytes) {
+				frame.release();
+				slowConsumer();
+				return false;
+			}
+			this.channel.write(wrap(frame), this.channel.voidPromise());
+			return true;
+		}
+		return enqueue(frame, event, policy, this.maxQueuedBytes - buffer.totalPendingWriteBytes());
+	}
+
+	private boolean enqueue(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy, long room) {
+		int size = frame.readableBytes();
+		Map<String, Waiting> conflatable = this.conflatable;
+		if (policy == SlowConsumerPolicy.CONFLATE && event != null && conflatable != null) {
+			Waiting older = conflatable.get(event);
+			if (older != null && this.waitingBytes - older.size() + size <= room) {
+				// the newer value takes the older one's place in the queue
+				this.waitingBytes += size - older.size();
+				older.frame.release();
+				older.frame = frame;
+				this.metrics.slowConsumer(SlowConsumerPolicy.CONFLATE);
+				return true;
+			}
+		}
+		if (this.waitingBytes + size > room) {
+			dropOldest(room - size);
+		}
+		if (this.waitingBytes + size > room) {
 			frame.release();
-			this.metrics.closed(CloseReason.SLOW_CONSUMER);
-			close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
+			if (policy == SlowConsumerPolicy.CLOSE) {
+				slowConsumer();
+			}
+			else {
+				dropped();
+			}
 			return false;
 		}
-		this.channel.write(codec().binary() ? new BinaryWebSocketFrame(frame) : new TextWebSocketFrame(frame),
-				this.channel.voidPromise());
+		ArrayDeque<Waiting> waiting = this.waiting;
+		if (waiting == null) {
+			waiting = new ArrayDeque<>();
+			this.waiting = waiting;
+			addDrainHandler();
+		}
+		Waiting entry = new Waiting(frame, event, policy);
+		waiting.add(entry);
+		this.waitingBytes += size;
+		if (policy == SlowConsumerPolicy.CONFLATE && event != null) {
+			if (conflatable == null) {
+				conflatable = new HashMap<>();
+				this.conflatable = conflatable;
+			}
+			conflatable.put(event, entry);
+		}
 		return true;
+	}
+
+	/* Drops the oldest waiting pushes that may be dropped until the waiting bytes fit. */
+	private void dropOldest(long fit) {
+		ArrayDeque<Waiting> waiting = this.waiting;
+		if (waiting == null) {
+			return;
+		}
+		Iterator<Waiting> entries = waiting.iterator();
+		while (this.waitingBytes > fit && entries.hasNext()) {
+			Waiting entry = entries.next();
+			if (entry.policy == SlowConsumerPolicy.DROP_OLDEST) {
+				entries.remove();
+				this.waitingBytes -= entry.size();
+				entry.frame.release();
+				dropped();
+			}
+		}
+	}
+
+	private void dropped() {
+		this.droppedUnreported++;
+		this.metrics.slowConsumer(SlowConsumerPolicy.DROP_OLDEST);
+	}
+
+	private void slowConsumer() {
+		this.metrics.closed(CloseReason.SLOW_CONSUMER);
+		close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
+	}
+
+	/*
+	 * Added the first time the connection falls behind, so healthy connections keep the
+	 * pipeline Reactor Netty gave them; inserted before Reactor Netty's bridge, which
+	 * does not pass writability changes on.
+	 */
+	private void addDrainHandler() {
+		if (this.drainHandlerAdded) {
+			return;
+		}
+		this.drainHandlerAdded = true;
+		Connection.from(this.channel).addHandlerLast("push-gateway-slow-consumer", new ChannelInboundHandlerAdapter() {
+
+			@Override
+			public void channelWritabilityChanged(ChannelHandlerContext context) {
+				if (context.channel().isWritable()) {
+					drain();
+				}
+				context.fireChannelWritabilityChanged();
+			}
+
+			@Override
+			public void channelInactive(ChannelHandlerContext context) {
+				discardWaiting();
+				context.fireChannelInactive();
+			}
+
+		});
+	}
+
+	/* Moves waiting frames to the channel while it stays writable. */
+	void drain() {
+		ArrayDeque<Waiting> waiting = this.waiting;
+		if (waiting == null || this.closing.get()) {
+			return;
+		}
+		Waiting entry;
+		boolean wrote = false;
+		while (this.channel.isWritable() && (entry = waiting.poll()) != null) {
+			this.waitingBytes -= entry.size();
+			if (entry.event != null && this.conflatable != null) {
+				this.conflatable.remove(entry.event, entry);
+			}
+			this.channel.write(wrap(entry.frame), this.channel.voidPromise());
+			wrote = true;
+		}
+		if (waiting.isEmpty()) {
+			this.waiting = null;
+			this.conflatable = null;
+			if (this.droppedUnreported > 0) {
+				ServerFrame.Dropped dropped = new ServerFrame.Dropped(this.droppedUnreported);
+				this.droppedUnreported = 0;
+				byte[] bytes = codec().encode(dropped);
+				this.channel.write(wrap(Unpooled.wrappedBuffer(bytes)), this.channel.voidPromise());
+				controlFrameSent(dropped, bytes.length);
+				wrote = true;
+			}
+		}
+		if (wrote) {
+			this.channel.flush();
+		}
+	}
+
+	private void discardWaiting() {
+		ArrayDeque<Waiting> waiting = this.waiting;
+		if (waiting == null) {
+			return;
+		}
+		waiting.forEach((entry) -> entry.frame.release());
+		this.waiting = null;
+		this.conflatable = null;
+		this.waitingBytes = 0;
+	}
+
+	private WebSocketFrame wrap(ByteBuf frame) {
+		return codec().binary() ? new BinaryWebSocketFrame(frame) : new TextWebSocketFrame(frame);
 	}
 
 	@Override
@@ -134,7 +325,7 @@ final class WebSocketConnection extends PushConnection {
 	@Override
 	public long queuedBytes() {
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
-		return (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
+		return ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + this.waitingBytes;
 	}
 
 	private static String truncate(String reason) {
@@ -145,6 +336,27 @@ final class WebSocketConnection extends PushConnection {
 		String cut = new String(bytes, 0, MAX_REASON_BYTES, StandardCharsets.UTF_8);
 		// drop a character the cut may have split
 		return cut.substring(0, cut.length() - 1);
+	}
+
+	/** A frame waiting for the channel; its frame is replaced when conflated. */
+	private static final class Waiting {
+
+		private ByteBuf frame;
+
+		private final @Nullable String event;
+
+		private final SlowConsumerPolicy policy;
+
+		Waiting(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy) {
+			this.frame = frame;
+			this.event = event;
+			this.policy = policy;
+		}
+
+		int size() {
+			return this.frame.readableBytes();
+		}
+
 	}
 
 }
