@@ -166,7 +166,8 @@ export class PushGatewayClient {
 
   /**
    * Listen to: 'open' (the welcome frame), 'close' ({code, reason, reconnectIn}), 'push' (every push),
-   * 'push:<event>' (pushes of one event), 'recovered', 'unrecoverable', 'dropped' ({count}: pushes the
+   * 'push:<event>' (pushes of one event), 'recovered', 'unrecoverable', 'heartbeat' ({interval}: the
+   * server changed the heartbeat interval), 'dropped' ({count}: pushes the
    * server dropped while this client read too slowly), 'error', 'fallback' (a
    * WebSocket failed before its welcome; long-polling follows at once) and 'upgrade' (long-polling was
    * replaced by a WebSocket without a gap).
@@ -430,6 +431,13 @@ export class PushGatewayClient {
         if (frame.a && this.options.autoAck !== false) this.write({ t: 'ack', id: frame.id });
         break;
       }
+      case 'hb':
+        // the server lengthened this stable connection's heartbeat, or shortened it after a late beat
+        if (this.heartbeatTimer) this.clearTimeout(this.heartbeatTimer);
+        this.heartbeat = frame.hb;
+        this.startHeartbeat();
+        this.emit('heartbeat', { interval: frame.hb });
+        break;
       case 'dropped':
         // the server dropped pushes while this client read too slowly (a drop-oldest policy)
         this.emit('dropped', { count: frame.n });

@@ -67,6 +67,24 @@ test('pings at the announced interval', async () => {
   assert.equal(socket.sentOfType('ping').length, 3);
 });
 
+test('follows a heartbeat interval the server changes', async () => {
+  const { client, clock, sockets } = setup();
+  const changes = [];
+  client.on('heartbeat', (event) => changes.push(event.interval));
+  const socket = await open(client, sockets, { hb: 1000 });
+  clock.advance(2500);
+  assert.equal(socket.sentOfType('ping').length, 2);
+  socket.receive({ t: 'hb', hb: 4000 });
+  clock.advance(3900);
+  assert.equal(socket.sentOfType('ping').length, 2);
+  clock.advance(200);
+  assert.equal(socket.sentOfType('ping').length, 3);
+  socket.receive({ t: 'hb', hb: 1000 });
+  clock.advance(1000);
+  assert.equal(socket.sentOfType('ping').length, 4);
+  assert.deepEqual(changes, [4000, 1000]);
+});
+
 test('a silent server is treated as a dead connection and the client reconnects', async () => {
   const { client, clock, sockets } = setup();
   const closes = [];

@@ -2,6 +2,8 @@ package io.pushgateway.autoconfigure;
 
 import java.time.Duration;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
 /**
  * Settings of heartbeats and idle connections, under {@code push.gateway.heartbeat}.
  *
@@ -20,6 +22,13 @@ public class HeartbeatProperties {
 	 */
 	private Duration timeout = Duration.ofSeconds(60);
 
+	@NestedConfigurationProperty
+	private final Dynamic dynamic = new Dynamic();
+
+	public Dynamic getDynamic() {
+		return this.dynamic;
+	}
+
 	public Duration getInterval() {
 		return this.interval;
 	}
@@ -34,6 +43,55 @@ public class HeartbeatProperties {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	/**
+	 * Longer heartbeat intervals for stable WebSocket connections.
+	 */
+	public static class Dynamic {
+
+		/**
+		 * Whether a WebSocket connection that keeps its heartbeat gets a longer interval
+		 * (doubled every promote-after, up to max-interval), and a late one the base
+		 * interval again; the timeout grows with the interval.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Longest heartbeat interval a stable connection is given.
+		 */
+		private Duration maxInterval = Duration.ofSeconds(100);
+
+		/**
+		 * How long a connection keeps its heartbeat at one interval before the interval
+		 * doubles.
+		 */
+		private Duration promoteAfter = Duration.ofMinutes(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public Duration getPromoteAfter() {
+			return this.promoteAfter;
+		}
+
+		public void setPromoteAfter(Duration promoteAfter) {
+			this.promoteAfter = promoteAfter;
+		}
+
 	}
 
 }

@@ -27,6 +27,7 @@ import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.ClusterPublisher;
+import io.pushgateway.hub.DynamicHeartbeat;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.GuidPresenceFrames;
 import io.pushgateway.hub.LocalHub;
@@ -348,9 +349,13 @@ public final class PushGatewayAutoConfiguration {
 			ObjectProvider<RelayEndpoint> relayEndpoints, PushObservations observations) {
 		// transports need the lifecycle, so the endpoints their relays go to are looked
 		// up when the first relay arrives
-		return new NodeLifecycle(hub, fanOut, bus, metrics, properties.getHeartbeat().getTimeout(),
+		HeartbeatProperties heartbeat = properties.getHeartbeat();
+		return new NodeLifecycle(hub, fanOut, bus, metrics, heartbeat.getTimeout(),
 				properties.getShutdown().getTimeout(), clock, acks,
-				new RelayEndpoints(node.value(), () -> relayEndpoints.orderedStream().toList()), observations);
+				new RelayEndpoints(node.value(), () -> relayEndpoints.orderedStream().toList()), observations,
+				new DynamicHeartbeat(heartbeat.getDynamic().isEnabled(), heartbeat.getInterval().toMillis(),
+						heartbeat.getDynamic().getMaxInterval().toMillis(),
+						heartbeat.getDynamic().getPromoteAfter().toMillis()));
 	}
 
 	@Bean

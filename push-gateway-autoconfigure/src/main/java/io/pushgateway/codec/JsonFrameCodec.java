@@ -119,6 +119,9 @@ public final class JsonFrameCodec implements FrameCodec {
 				out.raw(",\"p\":").string(recovered.last());
 			}
 		}
+		else if (frame instanceof ServerFrame.Heartbeat heartbeat) {
+			out.raw("{\"t\":\"hb\",\"hb\":").raw(Long.toString(heartbeat.millis()));
+		}
 		else if (frame instanceof ServerFrame.Dropped dropped) {
 			out.raw("{\"t\":\"dropped\",\"n\":").raw(Long.toString(dropped.count()));
 		}

@@ -106,6 +106,9 @@ public final class MessagePackFrameCodec implements FrameCodec {
 					out.packString("p").packString(recovered.last());
 				}
 			}
+			else if (frame instanceof ServerFrame.Heartbeat heartbeat) {
+				out.packMapHeader(2).packString("t").packString("hb").packString("hb").packLong(heartbeat.millis());
+			}
 			else if (frame instanceof ServerFrame.Dropped dropped) {
 				out.packMapHeader(2).packString("t").packString("dropped").packString("n").packLong(dropped.count());
 			}

@@ -75,6 +75,15 @@ public sealed interface ServerFrame {
 	}
 
 	/**
+	 * A new heartbeat interval for this connection (dynamic heartbeat): the client pings
+	 * at this interval from now on.
+	 *
+	 * @param millis the interval in milliseconds
+	 */
+	record Heartbeat(long millis) implements ServerFrame {
+	}
+
+	/**
 	 * The answer to a ping.
 	 */
 	enum Pong implements ServerFrame {

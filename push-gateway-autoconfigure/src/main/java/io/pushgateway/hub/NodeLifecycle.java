@@ -66,6 +66,8 @@ public class NodeLifecycle implements SmartLifecycle {
 
 	private final PushObservations observations;
 
+	private final DynamicHeartbeat heartbeat;
+
 	/** Receives the relays between transports (long-polling requests and answers). */
 	private final Consumer<ClusterMessage.Relay> relays;
 
@@ -92,6 +94,30 @@ public class NodeLifecycle implements SmartLifecycle {
 	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
 			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage.Relay> relays,
 			PushObservations observations) {
+		this(hub, fanOut, bus, metrics, heartbeatTimeout, shutdownTimeout, clock, acks, relays, observations,
+				DynamicHeartbeat.fixed(heartbeatTimeout.toMillis()));
+	}
+
+	/**
+	 * Create the node's lifecycle, with heartbeat intervals that grow for stable
+	 * connections.
+	 * @param hub the hub
+	 * @param fanOut the fan-out
+	 * @param bus the cluster bus
+	 * @param metrics the meters
+	 * @param heartbeatTimeout how long a silent connection lives at the base interval
+	 * @param shutdownTimeout how long draining may take
+	 * @param clock the clock
+	 * @param acks collects acknowledgements
+	 * @param relays receives the relays between transports, such as
+	 * {@link RelayEndpoints}
+	 * @param observations observes the delivery of pushes from other nodes
+	 * @param heartbeat how heartbeat intervals change
+	 */
+	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
+			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage.Relay> relays,
+			PushObservations observations, DynamicHeartbeat heartbeat) {
+		this.heartbeat = heartbeat;
 		this.observations = observations;
 		this.relays = relays;
 		this.hub = hub;
@@ -196,18 +222,21 @@ public class NodeLifecycle implements SmartLifecycle {
 	 */
 	void closeIdleConnections() {
 		long now = this.clock.millis();
-		long deadline = now - this.heartbeatTimeout.toMillis();
+		long timeout = this.heartbeatTimeout.toMillis();
 		for (PushConnection connection : this.hub.connections()) {
-			if (connection.lastSeen() < deadline && connection.isOpen()) {
+			long connectionTimeout = this.heartbeat.timeoutOf(connection, timeout);
+			if (connection.lastSeen() < now - connectionTimeout && connection.isOpen()) {
 				this.metrics.closed(CloseReason.HEARTBEAT_TIMEOUT);
-				connection.close(CloseCodes.HEARTBEAT_TIMEOUT,
-						"no heartbeat within " + this.heartbeatTimeout.toMillis() + " ms");
+				connection.close(CloseCodes.HEARTBEAT_TIMEOUT, "no heartbeat within " + connectionTimeout + " ms");
 			}
 			else {
 				Instant expiresAt = connection.principal().expiresAt();
 				if (expiresAt != null && expiresAt.toEpochMilli() <= now && connection.isOpen()) {
 					this.metrics.closed(CloseReason.TOKEN_EXPIRED);
 					connection.close(CloseCodes.TOKEN_EXPIRED, "credential expired; reconnect with a new one");
+				}
+				else if (connection.isOpen()) {
+					this.heartbeat.check(connection, now, this.metrics);
 				}
 			}
 		}

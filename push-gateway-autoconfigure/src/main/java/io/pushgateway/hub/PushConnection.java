@@ -40,6 +40,12 @@ public abstract class PushConnection implements Session {
 
 	private volatile long lastSeen;
 
+	/** The heartbeat interval announced to this connection; 0 for the base interval. */
+	private volatile int heartbeatMillis;
+
+	/** When the interval last changed (or the connection opened), epoch milliseconds. */
+	private volatile long heartbeatSince;
+
 	private static final AtomicIntegerFieldUpdater<PushConnection> IN_FLIGHT = AtomicIntegerFieldUpdater
 		.newUpdater(PushConnection.class, "inFlight");
 
@@ -88,6 +94,7 @@ public abstract class PushConnection implements Session {
 		this.guids = Set.copyOf(guids);
 		this.codec = codec;
 		this.lastSeen = now;
+		this.heartbeatSince = now;
 		this.rateWindowStart = System.nanoTime();
 	}
 
@@ -153,6 +160,23 @@ public abstract class PushConnection implements Session {
 	 */
 	public final void touch(long now) {
 		this.lastSeen = now;
+	}
+
+	/**
+	 * The heartbeat interval announced to this connection.
+	 * @return milliseconds, or 0 for the base interval of the {@code welcome}
+	 */
+	public final int heartbeatMillis() {
+		return this.heartbeatMillis;
+	}
+
+	final long heartbeatSince() {
+		return this.heartbeatSince;
+	}
+
+	final void heartbeat(int millis, long now) {
+		this.heartbeatMillis = millis;
+		this.heartbeatSince = now;
 	}
 
 	/**
@@ -443,6 +467,9 @@ public abstract class PushConnection implements Session {
 		}
 		if (frame instanceof ServerFrame.Dropped) {
 			return "dropped";
+		}
+		if (frame instanceof ServerFrame.Heartbeat) {
+			return "hb";
 		}
 		return "error";
 	}

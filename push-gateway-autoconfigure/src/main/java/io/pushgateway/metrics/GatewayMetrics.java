@@ -118,6 +118,9 @@ public class GatewayMetrics {
 		for (String policy : List.of("conflate", "drop_oldest")) {
 			slowConsumerCounter(policy);
 		}
+		for (String direction : List.of("longer", "shorter")) {
+			heartbeatChangesCounter(direction);
+		}
 		for (BusRecordRejection reason : BusRecordRejection.values()) {
 			skippedRecordsCounter(reason);
 		}
@@ -395,6 +398,20 @@ public class GatewayMetrics {
 	private Counter slowConsumerCounter(String policy) {
 		return counter("push.gateway.slow.pushes", "policy", policy,
 				"Pushes a slow connection did not get: conflated (a newer one of the event replaced it) or drop_oldest");
+	}
+
+	/**
+	 * A connection's heartbeat interval changed (dynamic heartbeat).
+	 * @param direction {@code longer} (it kept its beat) or {@code shorter} (a beat was
+	 * late)
+	 */
+	public void heartbeatChanged(String direction) {
+		heartbeatChangesCounter(direction).increment();
+	}
+
+	private Counter heartbeatChangesCounter(String direction) {
+		return counter("push.gateway.heartbeat.changes", "direction", direction,
+				"Heartbeat intervals lengthened for stable connections or shortened after a late beat");
 	}
 
 	/**

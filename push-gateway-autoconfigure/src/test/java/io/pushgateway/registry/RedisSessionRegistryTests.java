@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.PushTarget;
@@ -223,6 +224,43 @@ class RedisSessionRegistryTests {
 					: (event.guid() == null) ? event.uid() : event.uid() + "@" + event.guid();
 			events.add(node + " " + event.type() + " " + subject);
 		});
+	}
+
+	@Test
+	void onlyLastSeenTimesThatChangedSinceTheLastSyncAreWritten() throws Exception {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		LocalHub hub = hub();
+		RedisSessionRegistry registry = new RedisSessionRegistry(factory(),
+				new RedisRegistrySettings(this.prefix, "n1", Duration.ofMillis(20), 100, 1000, Duration.ofMillis(100),
+						Duration.ofMillis(200), Duration.ofSeconds(1), 0, Duration.ofSeconds(2)),
+				hub, (sid, owner) -> {
+				}, new GatewayMetrics(meters, NodeStats.NONE));
+		this.registries.put(hub, registry);
+		registry.start();
+		this.cleanups.add(0, registry::stop);
+		FakeConnection quiet = new FakeConnection(801, "quiet");
+		FakeConnection chatty = new FakeConnection(802, "chatty");
+		quiet.touch(1_000);
+		chatty.touch(1_000);
+		hub.register(quiet);
+		hub.register(chatty);
+		Counter syncs = meters.get("push.gateway.registry.heartbeat.syncs").counter();
+		Counter sessions = meters.get("push.gateway.registry.heartbeat.sessions").counter();
+		// the first sync writes both
+		await().atMost(Duration.ofSeconds(5)).until(() -> sessions.count() >= 2);
+		double syncsBefore = syncs.count();
+		double sessionsBefore = sessions.count();
+
+		for (long seen = 2_000; syncs.count() < syncsBefore + 5; seen++) {
+			chatty.touch(seen);
+			Thread.onSpinWait();
+		}
+		String last = Long.toString(chatty.lastSeen());
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> redis("HGET " + this.prefix + ":client:802 lastSeen").contains("\r\n" + last + "\r\n"));
+		// one session per sync at most: the quiet one is never written again
+		assertThat(sessions.count() - sessionsBefore).isLessThanOrEqualTo(syncs.count() - syncsBefore);
+		assertThat(redis("HGET " + this.prefix + ":client:801 lastSeen")).contains("1000");
 	}
 
 	@Test

@@ -83,6 +83,13 @@ public final class Bench {
 	 */
 	String run(String scenario, String target) throws Exception {
 		Files.createDirectories(this.workDir);
+		if ("heartbeat".equals(scenario)) {
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("scenario", scenario);
+			result.put("target", "gateway");
+			new HeartbeatScenario(this.args, this.workDir, this.connections, this.workers).run(result);
+			return JSON.writeValueAsString(result);
+		}
 		if ("cluster".equals(scenario)) {
 			Map<String, Object> result = new LinkedHashMap<>();
 			result.put("scenario", scenario);
@@ -101,6 +108,12 @@ public final class Bench {
 			if (this.args.has("gateway-observations")) {
 				result.put("variant", "observations");
 			}
+			if (this.args.has("gateway-undelivered")) {
+				result.put("variant", "undelivered-all-pushes");
+			}
+			if (this.args.has("gateway-slow-policy")) {
+				result.put("variant", "slow-policy-" + this.args.get("gateway-slow-policy", "close"));
+			}
 			switch (scenario) {
 				case "idle" -> idle(server, result);
 				case "ramp" -> {
@@ -112,13 +125,14 @@ public final class Bench {
 				}
 				case "broadcast" -> broadcast(server, result);
 				case "targeted" -> targeted(server, result);
+				case "slow" -> slow(server, result);
 				case "http-api" -> httpApi(server, result);
 				case "soak" -> soak(server, result);
 				case "cluster" -> {
 					// the cluster scenario starts its own servers
 				}
 				default -> throw new IllegalArgumentException("unknown scenario '" + scenario
-						+ "'; one of idle, ramp, broadcast, targeted, http-api, soak, cluster, all, report");
+						+ "'; one of idle, ramp, broadcast, targeted, slow, heartbeat, http-api, soak, cluster, all, report");
 			}
 			return JSON.writeValueAsString(result);
 		}
@@ -272,6 +286,58 @@ public final class Bench {
 			long[] http = HttpLoad.httpPaced(server, open, rate, seconds);
 			received = load.awaitReceived(http[0], Duration.ofSeconds(30));
 			result.put("http", Results.delivery(http[0], received, http[1], load.report()));
+		}
+	}
+
+	/*
+	 * Healthy connections' latency beside slow ones: targeted pushes to the healthy
+	 * connections while a ticker pushes 2 KiB ticks of one event to a GUID that {@code
+	 * slow} raw sockets are on. First those sockets read (the baseline), then they stop
+	 * reading and fall behind, and the server's slow-consumer policy
+	 * (--gateway-slow-policy) decides what happens to their ticks. Server CPU and the
+	 * healthy connections' delivery times are reported for both halves.
+	 */
+	private void slow(Server server, Map<String, Object> result) throws Exception {
+		requireGateway(server);
+		int rate = this.args.getInt("rate", 2000);
+		int tickRate = this.args.getInt("tick-rate", 200);
+		int seconds = this.args.getInt("seconds", 20);
+		int slowCount = this.args.getInt("slow", 200);
+		try (Workers load = Workers.start(server, withHttp(slowCount + HttpLoad.PACED_HTTP_CONNECTIONS), this.workers,
+				1, this.workDir); SlowSockets slow = SlowSockets.open(server.port(), slowCount)) {
+			int open = (int) load.connect().get("ok");
+			result.put("connections", open);
+			result.put("slowConnections", slowCount);
+			result.put("rate", rate);
+			result.put("tickRate", tickRate);
+			result.put("seconds", seconds);
+			int warmUp = this.args.getInt("warm-up-seconds", 10);
+			server.post("/bench/targeted?rate=" + rate + "&seconds=" + warmUp + "&users=" + open);
+			load.awaitQuiet();
+			for (boolean reading : new boolean[] { true, false }) {
+				slow.reading(reading);
+				load.reset();
+				long cpuBefore = ProcStats.cpuNanos(server.pid());
+				CompletableFuture<JsonNode> ticker = CompletableFuture.supplyAsync(() -> {
+					try {
+						return server.post("/bench/ticker?rate=" + tickRate + "&seconds=" + seconds);
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				});
+				JsonNode targeted = server
+					.post("/bench/targeted?rate=" + rate + "&seconds=" + seconds + "&users=" + open);
+				ticker.join();
+				long cpu = ProcStats.cpuNanos(server.pid()) - cpuBefore;
+				long sent = targeted.get("sent").asLong();
+				long received = load.awaitReceived(sent, Duration.ofSeconds(30));
+				Map<String, Object> half = Results.delivery(sent, received, targeted.get("rejected").asLong(),
+						load.report());
+				half.put("serverCpuMillis", cpu / 1_000_000);
+				half.put("slowConnectionsOpen", server.stats().get("connections").asInt() - open);
+				result.put(reading ? "slowReading" : "slowStalled", half);
+			}
 		}
 	}
 

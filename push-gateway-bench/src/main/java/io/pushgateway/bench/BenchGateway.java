@@ -6,6 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -68,8 +70,16 @@ public class BenchGateway {
 		new SpringApplicationBuilder(BenchGateway.class).properties(defaults).run(args);
 	}
 
+	/*
+	 * The registry the gateway's meters go to (as without one), readable by /bench/stats.
+	 */
 	@Bean
-	RouterFunction<ServerResponse> benchRoutes(PushOperations push, LocalHub hub) {
+	SimpleMeterRegistry benchMeterRegistry() {
+		return new SimpleMeterRegistry();
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> benchRoutes(PushOperations push, LocalHub hub, MeterRegistry meters) {
 		return RouterFunctions.route()
 			.POST("/bench/broadcast", (request) -> push.broadcast("b", stamp()).then(json("{\"sent\":1}")))
 			.POST("/bench/broadcast-stream", (request) -> paced(request, () -> push.broadcast("b", stamp())))
@@ -79,11 +89,17 @@ public class BenchGateway {
 				return paced(request, () -> push.pushToUser("u" + (offset + ThreadLocalRandom.current().nextInt(users)),
 						"t", stamp()));
 			})
+			.POST("/bench/ticker", (request) -> {
+				// 2 KiB ticks of one event to the GUID the slow scenario's sockets are on
+				String pad = "x".repeat(2048);
+				return paced(request,
+						() -> push.pushToGuid("ticker", "price.tick", Payload.json("{\"pad\":\"" + pad + "\"}")));
+			})
 			.GET("/bench/stats", (request) -> Mono
 				.fromCallable(() -> "false".equals(request.queryParam("gc").orElse("true")) ? 0L : Pacer.heapAfterGc())
 				.subscribeOn(Schedulers.boundedElastic())
-				.flatMap(
-						(heap) -> json("{\"connections\":" + hub.connectionCount() + ",\"heapAfterGc\":" + heap + "}")))
+				.flatMap((heap) -> json("{\"connections\":" + hub.connectionCount() + ",\"heapAfterGc\":" + heap
+						+ ",\"pings\":" + (long) pings(meters) + "}")))
 			.build();
 	}
 
@@ -114,6 +130,11 @@ public class BenchGateway {
 			.subscribeOn(Schedulers.boundedElastic())
 			.flatMap((sent) -> json("{\"sent\":" + sent + ",\"delivered\":" + delivered.get() + ",\"rejected\":"
 					+ rejected.get() + "}"));
+	}
+
+	private static double pings(MeterRegistry meters) {
+		Counter pings = meters.find("push.gateway.frames.in").tag("type", "ping").counter();
+		return (pings != null) ? pings.count() : 0;
 	}
 
 	private static Payload stamp() {

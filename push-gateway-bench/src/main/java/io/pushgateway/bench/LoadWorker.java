@@ -443,12 +443,14 @@ public final class LoadWorker {
 				String text = content.toString(StandardCharsets.UTF_8);
 				if (text.contains("\"t\":\"welcome\"")) {
 					becomeReady();
-					long interval = heartbeat(text);
-					// spread the pings over the interval, as independent clients would be
-					long firstPing = ThreadLocalRandom.current().nextLong(interval);
-					this.pings = channel.eventLoop()
-						.scheduleAtFixedRate(() -> channel.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ping\"}")),
-								firstPing, interval, TimeUnit.MILLISECONDS);
+					schedulePings(channel, heartbeat(text));
+				}
+				else if (text.contains("\"t\":\"hb\"")) {
+					// the server changed this connection's interval (dynamic heartbeat)
+					if (this.pings != null) {
+						this.pings.cancel(false);
+					}
+					schedulePings(channel, heartbeat(text));
 				}
 			}
 			else if ("socketio".equals(LoadWorker.this.target)) {
@@ -465,6 +467,14 @@ public final class LoadWorker {
 					channel.writeAndFlush(new TextWebSocketFrame("3"));
 				}
 			}
+		}
+
+		private void schedulePings(Channel channel, long interval) {
+			// spread the pings over the interval, as independent clients would be
+			long firstPing = ThreadLocalRandom.current().nextLong(interval);
+			this.pings = channel.eventLoop()
+				.scheduleAtFixedRate(() -> channel.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ping\"}")), firstPing,
+						interval, TimeUnit.MILLISECONDS);
 		}
 
 		private long heartbeat(String welcome) {

@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Two Redis questions over one plain socket (RESP), for the cluster scenario: memory in
@@ -35,6 +37,34 @@ final class RedisInfo {
 	}
 
 	/**
+	 * The calls of each command since the statistics were reset, from
+	 * {@code INFO commandstats}.
+	 * @param port the Redis port on loopback
+	 * @return calls by command name (lower case)
+	 */
+	static Map<String, Long> commandCalls(int port) {
+		String info = (String) call(port, "INFO", "commandstats");
+		Map<String, Long> calls = new TreeMap<>();
+		for (String line : info.split("\r\n")) {
+			if (line.startsWith("cmdstat_")) {
+				String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+				int at = line.indexOf("calls=") + "calls=".length();
+				int end = line.indexOf(',', at);
+				calls.put(name, Long.parseLong(line.substring(at, end)));
+			}
+		}
+		return calls;
+	}
+
+	/**
+	 * {@code CONFIG RESETSTAT}: command statistics count from now.
+	 * @param port the Redis port on loopback
+	 */
+	static void resetStats(int port) {
+		call(port, "CONFIG", "RESETSTAT");
+	}
+
+	/**
 	 * {@code SCARD key}.
 	 * @param port the Redis port on loopback
 	 * @param key the set
@@ -61,6 +91,7 @@ final class RedisInfo {
 			String header = readLine(in);
 			return switch (header.charAt(0)) {
 				case ':' -> Long.parseLong(header.substring(1));
+				case '+' -> header.substring(1);
 				case '$' -> {
 					byte[] bulk = new byte[Integer.parseInt(header.substring(1))];
 					in.readFully(bulk);

@@ -47,6 +47,12 @@ final class Server implements AutoCloseable {
 		if (args.has("gateway-observations")) {
 			variants.add("--bench.observations=true");
 		}
+		if (args.has("gateway-undelivered")) {
+			variants.add("--push.gateway.undelivered.all-pushes=true");
+		}
+		if (args.has("gateway-slow-policy")) {
+			variants.add("--push.gateway.slow-consumer.default-policy=" + args.get("gateway-slow-policy", "close"));
+		}
 		return start(target, workDir, args, variants, target + "-server");
 	}
 

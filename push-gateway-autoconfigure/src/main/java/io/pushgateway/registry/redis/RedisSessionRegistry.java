@@ -131,6 +131,9 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	private volatile boolean running;
 
+	/** The latest last-seen time the previous sync queued; 0 before the first. */
+	private volatile long lastSeenSyncedUpTo;
+
 	/**
 	 * Create a registry.
 	 * @param connectionFactory the Redis connection factory
@@ -373,12 +376,24 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		return batches;
 	}
 
+	/*
+	 * Queues the last-seen times that changed since the previous sync: a connection that
+	 * sent nothing since (a long heartbeat interval) costs Redis nothing.
+	 */
 	private void queueLastSeen() {
+		// in the hub's own clock: the latest last-seen time of the previous sync
+		long since = this.lastSeenSyncedUpTo;
+		long latest = since;
 		int count = 0;
 		for (Session connection : this.hub.sessions()) {
-			enqueue(new String[] { "T", Long.toString(connection.socketId()), Long.toString(connection.lastSeen()) });
-			count++;
+			long lastSeen = connection.lastSeen();
+			if (lastSeen > since) {
+				enqueue(new String[] { "T", Long.toString(connection.socketId()), Long.toString(lastSeen) });
+				count++;
+				latest = Math.max(latest, lastSeen);
+			}
 		}
+		this.lastSeenSyncedUpTo = latest;
 		this.metrics.lastSeenSynced(count);
 	}
 
