@@ -106,7 +106,8 @@ import org.springframework.util.Assert;
 		ClusterConfigurations.KafkaBusConfiguration.class, ClusterConfigurations.RedisBusConfiguration.class,
 		ClusterConfigurations.RedisWorkerIdConfiguration.class, ClusterConfigurations.RedisClientConfiguration.class,
 		ClusterConfigurations.MissingLibraryConfiguration.class, ClusterConfigurations.KafkaUpstreamConfiguration.class,
-		ClusterConfigurations.KafkaUndeliveredConfiguration.class, JwtDecoderConfiguration.class,
+		ClusterConfigurations.KafkaUndeliveredConfiguration.class, GrpcConfiguration.GrpcServerConfiguration.class,
+		GrpcConfiguration.MissingGrpcConfiguration.class, JwtDecoderConfiguration.class,
 		PrincipalMapperConfiguration.class, GatewayRoutingConfiguration.NettyRoutingConfiguration.class,
 		GatewayRoutingConfiguration.WebFluxRoutingConfiguration.class })
 public final class PushGatewayAutoConfiguration {

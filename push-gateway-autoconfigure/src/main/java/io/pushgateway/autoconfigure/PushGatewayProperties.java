@@ -70,6 +70,9 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final SlowConsumerProperties slowConsumer = new SlowConsumerProperties();
 
+	@NestedConfigurationProperty
+	private final GrpcProperties grpc = new GrpcProperties();
+
 	public PollingProperties getPolling() {
 		return this.polling;
 	}
@@ -88,6 +91,10 @@ public class PushGatewayProperties {
 
 	public SlowConsumerProperties getSlowConsumer() {
 		return this.slowConsumer;
+	}
+
+	public GrpcProperties getGrpc() {
+		return this.grpc;
 	}
 
 	public RecoveryProperties getRecovery() {

@@ -8,6 +8,14 @@ package io.pushgateway.spi;
  */
 public class UpstreamUnavailableException extends RuntimeException {
 
+	/**
+	 * Create an exception.
+	 * @param message the detail message
+	 */
+	public UpstreamUnavailableException(String message) {
+		super(message);
+	}
+
 	public UpstreamUnavailableException(String message, Throwable cause) {
 		super(message, cause);
 	}

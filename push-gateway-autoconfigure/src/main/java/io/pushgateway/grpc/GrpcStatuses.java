@@ -1,0 +1,48 @@
+package io.pushgateway.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.pushgateway.core.NodeOverloadedException;
+import io.pushgateway.core.PushRejectedException;
+import io.pushgateway.spi.ClusterBusException;
+
+/**
+ * The HTTP API's errors as gRPC status codes: a refused push (bad event name, payload too
+ * large or not one JSON value, an ack timeout out of bounds) is {@code INVALID_ARGUMENT}
+ * (HTTP 400); an overloaded node, a cluster bus that refused the push, or an unreachable
+ * registry is {@code UNAVAILABLE} (HTTP 503); anything else {@code INTERNAL}.
+ *
+ * @author Push Gateway team
+ */
+final class GrpcStatuses {
+
+	private GrpcStatuses() {
+	}
+
+	static StatusRuntimeException of(Throwable error) {
+		if (error instanceof StatusRuntimeException status) {
+			return status;
+		}
+		// an overloaded node is a refused push too, but one to retry later
+		if (error instanceof NodeOverloadedException) {
+			return Status.UNAVAILABLE.withDescription(error.getMessage()).asRuntimeException();
+		}
+		if (error instanceof PushRejectedException || error instanceof IllegalArgumentException) {
+			return Status.INVALID_ARGUMENT.withDescription(error.getMessage()).asRuntimeException();
+		}
+		if (error instanceof ClusterBusException) {
+			return Status.UNAVAILABLE
+				.withDescription("delivered on this node only; the cluster bus refused the push: " + error.getMessage())
+				.asRuntimeException();
+		}
+		return Status.INTERNAL.withDescription(error.getClass().getSimpleName() + ": " + error.getMessage())
+			.asRuntimeException();
+	}
+
+	static StatusRuntimeException registry(Throwable error) {
+		return (error instanceof StatusRuntimeException status) ? status
+				: Status.UNAVAILABLE.withDescription("session registry unavailable: " + error.getMessage())
+					.asRuntimeException();
+	}
+
+}

@@ -1,0 +1,198 @@
+package io.pushgateway.grpc;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.pushgateway.core.AckResult;
+import io.pushgateway.core.Payload;
+import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushResult;
+import io.pushgateway.core.PushTarget;
+import io.pushgateway.grpc.v1.ClientMessage;
+import io.pushgateway.grpc.v1.GuidPresence;
+import io.pushgateway.grpc.v1.GuidPresenceRequest;
+import io.pushgateway.grpc.v1.PushGatewayGrpc;
+import io.pushgateway.grpc.v1.PushReply;
+import io.pushgateway.grpc.v1.PushRequest;
+import io.pushgateway.grpc.v1.ReplyAck;
+import io.pushgateway.grpc.v1.ReplyRequest;
+import io.pushgateway.grpc.v1.SocketPresence;
+import io.pushgateway.grpc.v1.Stats;
+import io.pushgateway.grpc.v1.StatsRequest;
+import io.pushgateway.grpc.v1.SubscribeRequest;
+import io.pushgateway.grpc.v1.UserPresence;
+import io.pushgateway.grpc.v1.UserPresenceRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@code pushgateway.v1.PushGateway} service: every call is handed to
+ * {@link PushOperations} and {@link PresenceOperations} as the HTTP API's requests are,
+ * with the same rules and the same errors as status codes ({@link GrpcStatuses}). Nothing
+ * here blocks: answers are sent from the push's or the registry's callbacks.
+ *
+ * @author Push Gateway team
+ */
+final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
+
+	private final PushOperations push;
+
+	private final PresenceOperations presence;
+
+	private final GrpcSubscriptions subscriptions;
+
+	PushGatewayGrpcService(PushOperations push, PresenceOperations presence, GrpcSubscriptions subscriptions) {
+		this.push = push;
+		this.presence = presence;
+		this.subscriptions = subscriptions;
+	}
+
+	@Override
+	public void push(PushRequest request, StreamObserver<PushReply> response) {
+		Mono<PushReply> reply;
+		try {
+			PushTarget target = target(request);
+			Payload payload = GrpcPayloads.payload(request.getPayload().toByteArray(), request.getFormatValue());
+			if (request.getAckTimeoutMs() > 0) {
+				Duration timeout = Duration.ofMillis(request.getAckTimeoutMs());
+				Mono<AckResult> acked = request.getFallback()
+						? this.push.pushWithAckAndFallback(target, request.getEvent(), payload, timeout)
+						: this.push.pushWithAck(target, request.getEvent(), payload, timeout);
+				reply = acked.map((result) -> PushReply.newBuilder()
+					.setMessageId(result.messageId())
+					.setLocalDeliveries(result.localDeliveries())
+					.addAllAcknowledged(result.acknowledged().stream().map(String::valueOf).toList())
+					.build());
+			}
+			else {
+				Mono<PushResult> pushed = request.getRecoverable()
+						? this.push.pushRecoverable(target, request.getEvent(), payload)
+						: request.getFallback() ? this.push.pushWithFallback(target, request.getEvent(), payload)
+								: this.push.push(target, request.getEvent(), payload);
+				reply = pushed.map((result) -> PushReply.newBuilder()
+					.setMessageId(result.messageId())
+					.setLocalDeliveries(result.localDeliveries())
+					.build());
+			}
+		}
+		catch (RuntimeException ex) {
+			response.onError(GrpcStatuses.of(ex));
+			return;
+		}
+		reply.subscribe((value) -> {
+			response.onNext(value);
+			response.onCompleted();
+		}, (error) -> response.onError(GrpcStatuses.of(error)));
+	}
+
+	private static PushTarget target(PushRequest request) {
+		return switch (request.getTargetCase()) {
+			case USER -> PushTarget.user(nonEmpty(request.getUser(), "user"));
+			case USERS -> {
+				List<String> uids = request.getUsers().getUidsList();
+				if (uids.isEmpty()) {
+					throw new IllegalArgumentException("users must name at least one user");
+				}
+				yield PushTarget.users(uids);
+			}
+			case GUID -> PushTarget.guid(nonEmpty(request.getGuid(), "guid"));
+			case SOCKET_ID -> PushTarget.socket(socketId(request.getSocketId()));
+			case ALL -> {
+				if (!request.getAll()) {
+					throw new IllegalArgumentException("all must be true to push to every connection");
+				}
+				yield PushTarget.all();
+			}
+			default -> throw new IllegalArgumentException("a target is required: user, users, guid, socket_id or all");
+		};
+	}
+
+	private static String nonEmpty(String value, String name) {
+		if (value.isEmpty()) {
+			throw new IllegalArgumentException(name + " must not be empty");
+		}
+		return value;
+	}
+
+	private static long socketId(String value) {
+		try {
+			return Long.parseLong(value);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("socket ID must be a decimal 64-bit number");
+		}
+	}
+
+	@Override
+	public void getUserPresence(UserPresenceRequest request, StreamObserver<UserPresence> response) {
+		this.presence.socketsOf(request.getUid())
+			.map((sockets) -> UserPresence.newBuilder()
+				.setOnline(!sockets.isEmpty())
+				.addAllSockets(sockets.stream()
+					.map((socket) -> SocketPresence.newBuilder()
+						.setSocketId(Long.toString(socket.socketId()))
+						.setNode(socket.node())
+						.build())
+					.toList())
+				.build())
+			.subscribe((value) -> {
+				response.onNext(value);
+				response.onCompleted();
+			}, (error) -> response.onError(GrpcStatuses.registry(error)));
+	}
+
+	@Override
+	public void getGuidPresence(GuidPresenceRequest request, StreamObserver<GuidPresence> response) {
+		this.presence.guidConnections(request.getGuid())
+			.map((count) -> GuidPresence.newBuilder().setConnections(count).build())
+			.subscribe((value) -> {
+				response.onNext(value);
+				response.onCompleted();
+			}, (error) -> response.onError(GrpcStatuses.registry(error)));
+	}
+
+	@Override
+	public void getStats(StatsRequest request, StreamObserver<Stats> response) {
+		this.presence.stats()
+			.map((stats) -> Stats.newBuilder()
+				.setNodes(stats.nodes())
+				.setConnections(stats.connections())
+				.setUsers(stats.users())
+				.build())
+			.subscribe((value) -> {
+				response.onNext(value);
+				response.onCompleted();
+			}, (error) -> response.onError(GrpcStatuses.registry(error)));
+	}
+
+	@Override
+	public void subscribe(SubscribeRequest request, StreamObserver<ClientMessage> response) {
+		ServerCallStreamObserver<ClientMessage> stream = (ServerCallStreamObserver<ClientMessage>) response;
+		if (!this.subscriptions.add(request.getEventsList(), stream)) {
+			response.onError(Status.RESOURCE_EXHAUSTED
+				.withDescription("this node serves the most subscriptions it may (push.gateway.grpc.max-subscriptions)")
+				.asRuntimeException());
+		}
+	}
+
+	@Override
+	public void reply(ReplyRequest request, StreamObserver<ReplyAck> response) {
+		Mono<Void> replied;
+		try {
+			replied = this.push.reply(socketId(request.getSocketId()), nonEmpty(request.getMessageId(), "message_id"),
+					GrpcPayloads.payload(request.getPayload().toByteArray(), request.getFormatValue()));
+		}
+		catch (RuntimeException ex) {
+			response.onError(GrpcStatuses.of(ex));
+			return;
+		}
+		replied.subscribe(null, (error) -> response.onError(GrpcStatuses.of(error)), () -> {
+			response.onNext(ReplyAck.getDefaultInstance());
+			response.onCompleted();
+		});
+	}
+
+}

@@ -1,0 +1,289 @@
+package io.pushgateway.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.grpc.GrpcServer;
+import io.pushgateway.grpc.GrpcSubscriptions;
+import io.pushgateway.grpc.v1.ClientMessage;
+import io.pushgateway.grpc.v1.GuidPresenceRequest;
+import io.pushgateway.grpc.v1.PayloadFormat;
+import io.pushgateway.grpc.v1.PushGatewayGrpc;
+import io.pushgateway.grpc.v1.PushReply;
+import io.pushgateway.grpc.v1.PushRequest;
+import io.pushgateway.grpc.v1.ReplyRequest;
+import io.pushgateway.grpc.v1.StatsRequest;
+import io.pushgateway.grpc.v1.SubscribeRequest;
+import io.pushgateway.grpc.v1.UserPresence;
+import io.pushgateway.grpc.v1.UserPresenceRequest;
+import io.pushgateway.grpc.v1.Users;
+import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.TestClient;
+import io.pushgateway.support.TestCluster;
+import io.pushgateway.support.Tokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The gRPC API with a real gRPC client over real ports, on two nodes sharing a real
+ * {@code redis-server} and a real Kafka broker: pushes to every kind of target reach real
+ * WebSocket clients on the other node, acknowledgements come back, presence is answered,
+ * client messages stream to a subscriber and its replies reach the client wherever it is
+ * connected; credentials and the push rules are the HTTP API's, mapped to gRPC status
+ * codes; random requests never make the server fail.
+ *
+ * @author Push Gateway team
+ */
+@ExtendWith(BlockHoundExtension.class)
+class GrpcApiEndToEndTests {
+
+	private static final String API_TOKEN = "grpc-test-api-token";
+
+	@RegisterExtension
+	static final TestCluster cluster = TestCluster.withKafka(2,
+			Map.of("push.gateway.grpc.enabled", true, "push.gateway.grpc.port", 0, "push.gateway.grpc.address",
+					"127.0.0.1", "push.gateway.http-api.token", API_TOKEN, "push.gateway.limits.max-payload-size",
+					"16KB"));
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+	}
+
+	private ManagedChannel channel(int node) {
+		ManagedChannel channel = ManagedChannelBuilder
+			.forAddress("127.0.0.1", cluster.node(node).bean(GrpcServer.class).port())
+			.usePlaintext()
+			.build();
+		this.resources.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+		return channel;
+	}
+
+	private PushGatewayGrpc.PushGatewayBlockingStub stub(int node, String token) {
+		Metadata headers = new Metadata();
+		if (token != null) {
+			headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+		}
+		return PushGatewayGrpc.newBlockingStub(channel(node))
+			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+			.withDeadlineAfter(30, TimeUnit.SECONDS);
+	}
+
+	private TestClient connect(int node, String uid) {
+		TestClient client = TestClient.connect(cluster.node(node).port(), Tokens.forUser(uid));
+		this.resources.add(client);
+		client.next("welcome");
+		return client;
+	}
+
+	private static String uid() {
+		return "user-" + UUID.randomUUID();
+	}
+
+	@Test
+	void pushesFromOneNodeReachClientsOnTheOther() {
+		String alice = uid();
+		String bob = uid();
+		TestClient aliceClient = connect(1, alice);
+		TestClient bobClient = connect(1, bob);
+		PresenceOperations presence = cluster.node(0).bean(PresenceOperations.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.isOnline(bob).block());
+
+		PushReply toUser = stub(0, API_TOKEN).push(PushRequest.newBuilder()
+			.setUser(alice)
+			.setEvent("order.shipped")
+			.setPayload(ByteString.copyFromUtf8("{\"order\":7}"))
+			.build());
+		assertThat(aliceClient.next("push")).containsEntry("id", toUser.getMessageId())
+			.containsEntry("ev", "order.shipped")
+			.containsEntry("d", Map.of("order", 7));
+		stub(0, API_TOKEN).push(PushRequest.newBuilder()
+			.setUsers(Users.newBuilder().addUids(alice).addUids(bob))
+			.setEvent("note")
+			.setPayload(ByteString.copyFromUtf8("hello"))
+			.setFormat(PayloadFormat.TEXT)
+			.build());
+		assertThat(aliceClient.next("push")).containsEntry("ev", "note").containsEntry("d", "hello");
+		assertThat(bobClient.next("push")).containsEntry("ev", "note");
+		String socketId = stub(0, API_TOKEN).getUserPresence(UserPresenceRequest.newBuilder().setUid(bob).build())
+			.getSockets(0)
+			.getSocketId();
+		stub(0, API_TOKEN).push(PushRequest.newBuilder()
+			.setSocketId(socketId)
+			.setEvent("direct")
+			.setPayload(ByteString.copyFrom(new byte[] { 1, 2, 3 }))
+			.setFormat(PayloadFormat.BINARY)
+			.build());
+		assertThat(bobClient.next("push")).containsEntry("ev", "direct").containsEntry("b", "AQID");
+	}
+
+	@Test
+	void anAcknowledgedPushAnswersWithTheSocketsThatAcknowledged() {
+		String uid = uid();
+		TestClient client = connect(1, uid);
+		PresenceOperations presence = cluster.node(0).bean(PresenceOperations.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.isOnline(uid).block());
+		var reply = PushGatewayGrpc.newFutureStub(channel(0))
+			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(API_TOKEN)))
+			.push(PushRequest.newBuilder()
+				.setUser(uid)
+				.setEvent("ask")
+				.setPayload(ByteString.copyFromUtf8("1"))
+				.setAckTimeoutMs(2000)
+				.build());
+		Map<String, Object> frame = client.next("push");
+		assertThat(frame).containsEntry("a", 1);
+		client.send("{\"t\":\"ack\",\"id\":\"" + frame.get("id") + "\"}");
+		UserPresence sockets = stub(0, API_TOKEN).getUserPresence(UserPresenceRequest.newBuilder().setUid(uid).build());
+		assertThat(await().atMost(Duration.ofSeconds(10)).until(reply::get, (value) -> true).getAcknowledgedList())
+			.containsExactly(sockets.getSockets(0).getSocketId());
+	}
+
+	@Test
+	void presenceIsAnsweredClusterWide() {
+		String uid = uid();
+		String guid = "doc-" + UUID.randomUUID();
+		TestClient.connect(cluster.node(1).port(),
+				Tokens.sign(uid, List.of(guid), Duration.ofMinutes(5), Tokens.SECRET));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> stub(0, API_TOKEN).getUserPresence(UserPresenceRequest.newBuilder().setUid(uid).build())
+				.getOnline());
+		UserPresence presence = stub(0, API_TOKEN)
+			.getUserPresence(UserPresenceRequest.newBuilder().setUid(uid).build());
+		assertThat(presence.getSocketsList()).singleElement()
+			.satisfies((socket) -> assertThat(socket.getNode()).isNotEmpty());
+		assertThat(stub(0, API_TOKEN).getGuidPresence(GuidPresenceRequest.newBuilder().setGuid(guid).build())
+			.getConnections()).isEqualTo(1);
+		assertThat(stub(1, API_TOKEN).getStats(StatsRequest.getDefaultInstance()).getNodes()).isEqualTo(2);
+		assertThat(
+				stub(0, API_TOKEN).getUserPresence(UserPresenceRequest.newBuilder().setUid(uid()).build()).getOnline())
+			.isFalse();
+	}
+
+	@Test
+	void clientMessagesStreamToASubscriberWhoseRepliesReachTheClient() {
+		String uid = uid();
+		TestClient client = connect(0, uid);
+		Iterator<ClientMessage> stream = stub(0, API_TOKEN)
+			.subscribe(SubscribeRequest.newBuilder().addEvents("order.*").build());
+		// the subscription is open once the node knows it
+		await().atMost(Duration.ofSeconds(5)).until(() -> cluster.node(0).bean(GrpcSubscriptions.class).size() == 1);
+
+		client.send("{\"t\":\"msg\",\"id\":\"m-1\",\"ev\":\"order.create\",\"d\":{\"sku\":\"A1\"}}");
+		ClientMessage message = stream.next();
+		assertThat(message.getMessageId()).isEqualTo("m-1");
+		assertThat(message.getUid()).isEqualTo(uid);
+		assertThat(message.getEvent()).isEqualTo("order.create");
+		assertThat(message.getPayload().toString(StandardCharsets.UTF_8)).isEqualTo("{\"sku\":\"A1\"}");
+		assertThat(message.getFormat()).isEqualTo(PayloadFormat.JSON);
+
+		// answered through the other node
+		stub(1, API_TOKEN).reply(ReplyRequest.newBuilder()
+			.setSocketId(message.getSocketId())
+			.setMessageId(message.getMessageId())
+			.setPayload(ByteString.copyFromUtf8("{\"ok\":true}"))
+			.build());
+		assertThat(client.next("reply")).containsEntry("id", "m-1").containsEntry("d", Map.of("ok", true));
+
+		// an event no subscription asks for has no handler, as without gRPC
+		client.send("{\"t\":\"msg\",\"id\":\"m-2\",\"ev\":\"chat.say\",\"d\":1}");
+		assertThat(client.next("error")).containsEntry("id", "m-2").containsEntry("code", 4404);
+	}
+
+	@Test
+	void credentialsAndPushRulesAreTheHttpApisAsStatusCodes() {
+		PushRequest valid = PushRequest.newBuilder()
+			.setUser("nobody")
+			.setEvent("e")
+			.setPayload(ByteString.copyFromUtf8("1"))
+			.build();
+		assertThat(status(() -> stub(0, null).push(valid))).isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(status(() -> stub(0, "wrong").push(valid))).isEqualTo(Status.Code.UNAUTHENTICATED);
+		assertThat(status(() -> stub(0, API_TOKEN).push(valid.toBuilder().setEvent("").build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, API_TOKEN)
+			.push(valid.toBuilder().setPayload(ByteString.copyFromUtf8("{\"a\":")).build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, API_TOKEN).push(valid.toBuilder()
+			.setPayload(ByteString.copyFrom(new byte[17 * 1024]))
+			.setFormat(PayloadFormat.BINARY)
+			.build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, API_TOKEN).push(valid.toBuilder().clearUser().build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, API_TOKEN).push(valid.toBuilder().setAckTimeoutMs(600_000).build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, API_TOKEN).push(valid.toBuilder().setSocketId("not-a-number").build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(stub(0, API_TOKEN).push(valid).getMessageId()).isNotEmpty();
+	}
+
+	@Test
+	void randomRequestsAreAnsweredWithoutServerErrors() {
+		Random random = new Random(15);
+		PushGatewayGrpc.PushGatewayBlockingStub stub = stub(0, API_TOKEN);
+		for (int i = 0; i < 1000; i++) {
+			byte[] payload = new byte[random.nextInt(64)];
+			random.nextBytes(payload);
+			byte[] event = new byte[random.nextInt(3) * random.nextInt(100)];
+			random.nextBytes(event);
+			PushRequest.Builder request = PushRequest.newBuilder()
+				.setEvent(new String(event, StandardCharsets.ISO_8859_1))
+				.setPayload(ByteString.copyFrom(payload))
+				.setFormatValue(random.nextInt(4));
+			switch (random.nextInt(5)) {
+				case 0 -> request.setUser(new String(payload, StandardCharsets.ISO_8859_1));
+				case 1 -> request.setGuid("g" + random.nextInt(10));
+				case 2 -> request.setSocketId(Long.toString(random.nextLong()));
+				case 3 -> request.setAll(random.nextBoolean());
+				default -> {
+				}
+			}
+			try {
+				stub.push(request.build());
+			}
+			catch (StatusRuntimeException ex) {
+				assertThat(ex.getStatus().getCode()).as(ex.getStatus().toString()).isIn(Status.Code.INVALID_ARGUMENT);
+			}
+		}
+		assertThat(stub.getStats(StatsRequest.getDefaultInstance()).getNodes()).isEqualTo(2);
+	}
+
+	private static Metadata bearer(String token) {
+		Metadata headers = new Metadata();
+		headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+		return headers;
+	}
+
+	private static Status.Code status(Runnable call) {
+		return assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(call::run)
+			.actual()
+			.getStatus()
+			.getCode();
+	}
+
+}
