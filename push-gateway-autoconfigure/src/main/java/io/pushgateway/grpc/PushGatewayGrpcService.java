@@ -2,8 +2,10 @@ package io.pushgateway.grpc;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pushgateway.core.AckResult;
@@ -82,10 +84,16 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 			response.onError(GrpcStatuses.of(ex));
 			return;
 		}
-		reply.subscribe((value) -> {
-			response.onNext(value);
+		answer(reply, response, GrpcStatuses::of);
+	}
+
+	/* Sends the one answer of a unary call, or its error as a status. */
+	private static <T> void answer(Mono<T> value, StreamObserver<T> response,
+			Function<Throwable, StatusRuntimeException> errors) {
+		value.subscribe((answer) -> {
+			response.onNext(answer);
 			response.onCompleted();
-		}, (error) -> response.onError(GrpcStatuses.of(error)));
+		}, (error) -> response.onError(errors.apply(error)));
 	}
 
 	private static PushTarget target(PushRequest request) {
@@ -128,7 +136,7 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 
 	@Override
 	public void getUserPresence(UserPresenceRequest request, StreamObserver<UserPresence> response) {
-		this.presence.socketsOf(request.getUid())
+		answer(this.presence.socketsOf(request.getUid())
 			.map((sockets) -> UserPresence.newBuilder()
 				.setOnline(!sockets.isEmpty())
 				.addAllSockets(sockets.stream()
@@ -137,35 +145,23 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 						.setNode(socket.node())
 						.build())
 					.toList())
-				.build())
-			.subscribe((value) -> {
-				response.onNext(value);
-				response.onCompleted();
-			}, (error) -> response.onError(GrpcStatuses.registry(error)));
+				.build()), response, GrpcStatuses::registry);
 	}
 
 	@Override
 	public void getGuidPresence(GuidPresenceRequest request, StreamObserver<GuidPresence> response) {
-		this.presence.guidConnections(request.getGuid())
-			.map((count) -> GuidPresence.newBuilder().setConnections(count).build())
-			.subscribe((value) -> {
-				response.onNext(value);
-				response.onCompleted();
-			}, (error) -> response.onError(GrpcStatuses.registry(error)));
+		answer(this.presence.guidConnections(request.getGuid())
+			.map((count) -> GuidPresence.newBuilder().setConnections(count).build()), response, GrpcStatuses::registry);
 	}
 
 	@Override
 	public void getStats(StatsRequest request, StreamObserver<Stats> response) {
-		this.presence.stats()
+		answer(this.presence.stats()
 			.map((stats) -> Stats.newBuilder()
 				.setNodes(stats.nodes())
 				.setConnections(stats.connections())
 				.setUsers(stats.users())
-				.build())
-			.subscribe((value) -> {
-				response.onNext(value);
-				response.onCompleted();
-			}, (error) -> response.onError(GrpcStatuses.registry(error)));
+				.build()), response, GrpcStatuses::registry);
 	}
 
 	@Override

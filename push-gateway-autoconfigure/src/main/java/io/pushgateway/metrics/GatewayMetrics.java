@@ -111,6 +111,9 @@ public class GatewayMetrics {
 		for (String reason : List.of("offline", "unacknowledged")) {
 			undeliveredCounter(reason);
 		}
+		for (String reason : List.of("queue_full", "check_failed")) {
+			undeliveredDroppedCounter(reason);
+		}
 		for (String type : List.of("online", "offline", "occupied", "vacated", "joined", "left")) {
 			presenceCounter(type);
 		}
@@ -381,9 +384,12 @@ public class GatewayMetrics {
 	 * @param reason {@code queue_full} or {@code check_failed}
 	 */
 	public void undeliveredDropped(String reason) {
-		counter("push.gateway.undelivered.dropped", "reason", reason,
-				"Undelivered pushes not reported: listeners lagging, or the presence check failed")
-			.increment();
+		undeliveredDroppedCounter(reason).increment();
+	}
+
+	private Counter undeliveredDroppedCounter(String reason) {
+		return counter("push.gateway.undelivered.dropped", "reason", reason,
+				"Undelivered pushes not reported: listeners lagging, or the presence check failed");
 	}
 
 	/**

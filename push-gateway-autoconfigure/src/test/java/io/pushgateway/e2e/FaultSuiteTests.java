@@ -14,12 +14,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgateway.actuate.PushGatewayHealthIndicator;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
+import io.pushgateway.grpc.GrpcServer;
+import io.pushgateway.grpc.v1.PushGatewayGrpc;
+import io.pushgateway.grpc.v1.PushReply;
+import io.pushgateway.grpc.v1.PushRequest;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.KafkaBrokerProcess;
 import io.pushgateway.support.RedisServer;
@@ -30,6 +41,7 @@ import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -60,12 +72,24 @@ class FaultSuiteTests {
 
 	private static final int RATE = 40;
 
+	private static final String API_TOKEN = "fault-suite-api-token";
+
+	// every other push of the load goes through the gRPC API, so the faults hit it too
 	@RegisterExtension
 	static final TestCluster cluster = TestCluster.withKafkaProcess(2,
-			Map.of("push.gateway.registry.node-timeout", "2s", "push.gateway.registry.node-heartbeat-interval", "250ms",
-					"push.gateway.registry.command-timeout", "1s", "push.gateway.node.worker-id-strategy",
-					"redis-lease", "push.gateway.bus.kafka.publish-timeout", "1s", "push.gateway.recovery.enabled",
-					true, "push.gateway.recovery.max-length", 10_000));
+			Map.ofEntries(Map.entry("push.gateway.registry.node-timeout", "2s"),
+					Map.entry("push.gateway.registry.node-heartbeat-interval", "250ms"),
+					Map.entry("push.gateway.registry.command-timeout", "1s"),
+					Map.entry("push.gateway.node.worker-id-strategy", "redis-lease"),
+					Map.entry("push.gateway.bus.kafka.publish-timeout", "1s"),
+					Map.entry("push.gateway.recovery.enabled", true),
+					Map.entry("push.gateway.recovery.max-length", 10_000), Map.entry("push.gateway.grpc.enabled", true),
+					Map.entry("push.gateway.grpc.port", 0), Map.entry("push.gateway.grpc.address", "127.0.0.1"),
+					Map.entry("push.gateway.http-api.token", API_TOKEN)));
+
+	private static ManagedChannel grpcChannel;
+
+	private static PushGatewayGrpc.PushGatewayFutureStub grpc;
 
 	private static List<TestGateway> nodes;
 
@@ -78,6 +102,45 @@ class FaultSuiteTests {
 		nodes = cluster.nodes();
 		redis = cluster.redis();
 		kafka = cluster.kafkaBroker();
+		grpcChannel = ManagedChannelBuilder.forAddress("127.0.0.1", nodes.get(0).bean(GrpcServer.class).port())
+			.usePlaintext()
+			.build();
+		Metadata headers = new Metadata();
+		headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + API_TOKEN);
+		grpc = PushGatewayGrpc.newFutureStub(grpcChannel)
+			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+	}
+
+	@AfterAll
+	static void closeChannel() throws InterruptedException {
+		grpcChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+	}
+
+	/* One push of the load, through PushOperations or, every other one, the gRPC API. */
+	private static CompletableFuture<String> loadPush(int n, String uid, boolean recoverable) {
+		if (n % 2 == 0) {
+			PushTarget target = PushTarget.user(uid);
+			return (recoverable ? push(0).pushRecoverable(target, "load", n) : push(0).push(target, "load", n))
+				.map(PushResult::messageId)
+				.toFuture();
+		}
+		CompletableFuture<String> messageId = new CompletableFuture<>();
+		ListenableFuture<PushReply> reply = grpc.withDeadlineAfter(30, TimeUnit.SECONDS)
+			.push(PushRequest.newBuilder()
+				.setUser(uid)
+				.setEvent("load")
+				.setPayload(ByteString.copyFromUtf8(Integer.toString(n)))
+				.setRecoverable(recoverable)
+				.build());
+		reply.addListener(() -> {
+			try {
+				messageId.complete(reply.get().getMessageId());
+			}
+			catch (Exception ex) {
+				messageId.completeExceptionally(ex);
+			}
+		}, Runnable::run);
+		return messageId;
 	}
 
 	static Map<String, Object> nodeProperties() {
@@ -267,21 +330,16 @@ class FaultSuiteTests {
 				repair.run();
 			}
 			ResumingClient client = clients.get(i % clients.size());
-			PushTarget target = PushTarget.user(client.uid());
 			// not awaited here: during an outage a push takes up to the publish timeout
 			// to be refused, and the load keeps its rate meanwhile
-			int n = i;
-			pending.add((recoverable ? push(0).pushRecoverable(target, "load", n) : push(0).push(target, "load", n))
-				.toFuture()
-				.whenComplete((result, error) -> {
-					if (error == null) {
-						sent.computeIfAbsent(client.uid(), (uid) -> ConcurrentHashMap.newKeySet())
-							.add(result.messageId());
-					}
-					else if (refused.incrementAndGet() == 1) {
-						System.out.println("FAULT first refusal: " + error);
-					}
-				}));
+			pending.add(loadPush(i, client.uid(), recoverable).whenComplete((messageId, error) -> {
+				if (error == null) {
+					sent.computeIfAbsent(client.uid(), (uid) -> ConcurrentHashMap.newKeySet()).add(messageId);
+				}
+				else if (refused.incrementAndGet() == 1) {
+					System.out.println("FAULT first refusal: " + error);
+				}
+			}));
 			long due = start + TimeUnit.SECONDS.toNanos(i + 1) / RATE;
 			long wait = due - System.nanoTime();
 			if (wait > 0) {

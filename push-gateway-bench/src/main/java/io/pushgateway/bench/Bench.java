@@ -97,8 +97,16 @@ public final class Bench {
 			new ClusterScenario(this, this.args, this.workDir).run(result);
 			return JSON.writeValueAsString(result);
 		}
-		int perUser = "http-api".equals(scenario) ? 10 : 1;
-		try (Server server = Server.start(target, this.workDir, this.args)) {
+		int perUser = ("http-api".equals(scenario) || "grpc-api".equals(scenario)) ? 10 : 1;
+		int grpcPort = freePort();
+		// the gRPC API only where it is measured: elsewhere its server would be one more
+		// thing in the process
+		try (Server server = "grpc-api".equals(scenario)
+				? Server.start(target, this.workDir, this.args,
+						List.of("--push.gateway.grpc.enabled=true", "--push.gateway.grpc.port=" + grpcPort,
+								"--push.gateway.grpc.address=127.0.0.1"),
+						target + "-server")
+				: Server.start(target, this.workDir, this.args)) {
 			Map<String, Object> result = new LinkedHashMap<>();
 			result.put("scenario", scenario);
 			result.put("target", target);
@@ -127,12 +135,14 @@ public final class Bench {
 				case "targeted" -> targeted(server, result);
 				case "slow" -> slow(server, result);
 				case "http-api" -> httpApi(server, result);
+				case "grpc-api" -> grpcApi(server, grpcPort, result);
 				case "soak" -> soak(server, result);
 				case "cluster" -> {
 					// the cluster scenario starts its own servers
 				}
 				default -> throw new IllegalArgumentException("unknown scenario '" + scenario
-						+ "'; one of idle, ramp, broadcast, targeted, slow, heartbeat, http-api, soak, cluster, all, report");
+						+ "'; one of idle, ramp, broadcast, targeted, slow, heartbeat, http-api, grpc-api, soak, cluster, all, "
+						+ "report");
 			}
 			return JSON.writeValueAsString(result);
 		}
@@ -342,20 +352,41 @@ public final class Bench {
 	}
 
 	private void httpApi(Server server, Map<String, Object> result) throws Exception {
-		requireGateway(server);
 		int concurrency = this.args.getInt("concurrency", 600);
+		closedLoopApi(server, result, concurrency,
+				(users, seconds) -> HttpLoad.httpClosedLoop(server, users, concurrency, seconds));
+	}
+
+	/*
+	 * Seed 001's test through the gRPC API instead of the HTTP API: the same connections
+	 * (10 per user), the same closed loop of concurrent pushes to random users, so the
+	 * two scenarios' pushes per second and server CPU per push compare directly.
+	 */
+	private void grpcApi(Server server, int grpcPort, Map<String, Object> result) throws Exception {
+		int concurrency = this.args.getInt("concurrency", 600);
+		closedLoopApi(server, result, GrpcLoad.CHANNELS_RESERVED,
+				(users, seconds) -> GrpcLoad.closedLoop(grpcPort, users, concurrency, seconds));
+	}
+
+	/*
+	 * 10 connections per user; a warm-up, then the measured closed loop of pushes to
+	 * random users: pushes per second, server CPU per push, and delivery times.
+	 */
+	private void closedLoopApi(Server server, Map<String, Object> result, int reservedFiles, ClosedLoop loop)
+			throws Exception {
+		requireGateway(server);
 		int seconds = this.args.getInt("seconds", 20);
-		try (Workers load = Workers.start(server, withHttp(concurrency), this.workers, 10, this.workDir)) {
+		try (Workers load = Workers.start(server, withHttp(reservedFiles), this.workers, 10, this.workDir)) {
 			int open = (int) load.connect().get("ok");
 			int users = open / 10;
 			result.put("connections", open);
 			result.put("users", users);
-			result.put("concurrency", concurrency);
-			HttpLoad.httpClosedLoop(server, users, concurrency, this.args.getInt("warm-up-seconds", 10));
+			result.put("concurrency", this.args.getInt("concurrency", 600));
+			loop.run(users, this.args.getInt("warm-up-seconds", 10));
 			load.awaitQuiet();
 			load.reset();
 			long cpuBefore = ProcStats.cpuNanos(server.pid());
-			long[] done = HttpLoad.httpClosedLoop(server, users, concurrency, seconds);
+			long[] done = loop.run(users, seconds);
 			long cpu = ProcStats.cpuNanos(server.pid()) - cpuBefore;
 			long expected = done[0] * 10;
 			long received = load.awaitReceived(expected, Duration.ofSeconds(60));
@@ -502,6 +533,14 @@ public final class Bench {
 
 	static String javaCommand() {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	/** A closed loop of pushes: {@code [succeeded, failed]}. */
+	@FunctionalInterface
+	private interface ClosedLoop {
+
+		long[] run(int users, int seconds) throws Exception;
+
 	}
 
 }

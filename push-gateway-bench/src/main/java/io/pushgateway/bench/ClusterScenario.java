@@ -49,11 +49,7 @@ final class ClusterScenario {
 		List<AutoCloseable> running = new ArrayList<>();
 		try {
 			int redisPort = Bench.freePort();
-			Process redis = new ProcessBuilder(this.args.get("redis-server", "redis-server"), "--port",
-					Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-				.redirectErrorStream(true)
-				.redirectOutput(this.workDir.resolve("redis.log").toFile())
-				.start();
+			Process redis = RedisInfo.startServer(this.args, this.workDir, redisPort);
 			running.add(redis::destroy);
 			Process kafka = new ProcessBuilder(Bench.javaCommand(), "-Xmx1g", "-cp",
 					System.getProperty("java.class.path"), "io.pushgateway.devtools.DevKafkaBroker")

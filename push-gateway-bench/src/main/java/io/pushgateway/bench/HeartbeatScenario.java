@@ -47,11 +47,7 @@ final class HeartbeatScenario {
 		List<AutoCloseable> running = new ArrayList<>();
 		try {
 			int redisPort = Bench.freePort();
-			Process redis = new ProcessBuilder(this.args.get("redis-server", "redis-server"), "--port",
-					Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-				.redirectErrorStream(true)
-				.redirectOutput(this.workDir.resolve("redis.log").toFile())
-				.start();
+			Process redis = RedisInfo.startServer(this.args, this.workDir, redisPort);
 			running.add(redis::destroy);
 			List<String> extra = new ArrayList<>(List.of("--push.gateway.registry.type=redis",
 					"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,

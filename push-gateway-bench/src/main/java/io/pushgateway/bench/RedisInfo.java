@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -54,6 +55,23 @@ final class RedisInfo {
 			}
 		}
 		return calls;
+	}
+
+	/**
+	 * Start a {@code redis-server} on loopback, without persistence, logging to
+	 * {@code redis.log} in the work directory.
+	 * @param args the bench's arguments ({@code --redis-server} names the binary)
+	 * @param workDir the work directory
+	 * @param port the port
+	 * @return the process
+	 * @throws IOException if it cannot start
+	 */
+	static Process startServer(Args args, Path workDir, int port) throws IOException {
+		return new ProcessBuilder(args.get("redis-server", "redis-server"), "--port", Integer.toString(port), "--bind",
+				"127.0.0.1", "--save", "", "--appendonly", "no")
+			.redirectErrorStream(true)
+			.redirectOutput(workDir.resolve("redis.log").toFile())
+			.start();
 	}
 
 	/**
