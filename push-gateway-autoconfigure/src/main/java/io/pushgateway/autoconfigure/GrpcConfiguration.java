@@ -4,6 +4,7 @@ import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.grpc.GrpcServer;
 import io.pushgateway.grpc.GrpcSubscriptions;
+import io.pushgateway.hub.FanOut;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -38,15 +39,16 @@ final class GrpcConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		GrpcServer pushGatewayGrpcServer(PushGatewayProperties properties, PushOperations push,
-				PresenceOperations presence, GrpcSubscriptions subscriptions) {
+				PresenceOperations presence, GrpcSubscriptions subscriptions, FanOut fanOut) {
 			GrpcProperties grpc = properties.getGrpc();
 			String token = properties.getHttpApi().getToken();
 			if (token == null || token.isBlank()) {
 				throw new IllegalStateException("push.gateway.grpc.enabled=true needs push.gateway.http-api.token: "
 						+ "gRPC callers present it as 'authorization: Bearer <token>', as HTTP API callers do");
 			}
-			return new GrpcServer(grpc.getAddress(), grpc.getPort(), push, presence, subscriptions, token,
-					(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getShutdown().getTimeout());
+			return new GrpcServer(grpc.getAddress(), grpc.getPort(), push, presence, subscriptions, fanOut::saturated,
+					token, (int) properties.getLimits().getMaxPayloadSize().toBytes(),
+					properties.getShutdown().getTimeout());
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -48,22 +49,28 @@ public final class GrpcServer implements SmartLifecycle {
 	 * @param push where pushes go
 	 * @param presence where presence queries go
 	 * @param subscriptions the node's {@code Subscribe} streams
+	 * @param saturated whether the node's event loops are too far behind to accept a push
 	 * @param token the API token callers present
 	 * @param maxPayloadSize the largest push payload; a larger message is refused by gRPC
 	 * itself, a little above it so the push rules can say why
 	 * @param shutdownTimeout how long calls in flight may take to finish at shutdown
 	 */
 	public GrpcServer(@Nullable String address, int port, PushOperations push, PresenceOperations presence,
-			GrpcSubscriptions subscriptions, String token, int maxPayloadSize, Duration shutdownTimeout) {
+			GrpcSubscriptions subscriptions, BooleanSupplier saturated, String token, int maxPayloadSize,
+			Duration shutdownTimeout) {
 		this.subscriptions = subscriptions;
 		this.shutdownTimeout = shutdownTimeout;
 		InetSocketAddress bind = (address != null) ? new InetSocketAddress(address, port) : new InetSocketAddress(port);
 		this.server = NettyServerBuilder.forAddress(bind)
-			.addService(ServerInterceptors.intercept(new PushGatewayGrpcService(push, presence, subscriptions),
-					new ApiTokenInterceptor(token)))
+			.addService(
+					ServerInterceptors.intercept(new PushGatewayGrpcService(push, presence, subscriptions, saturated),
+							new ApiTokenInterceptor(token)))
 			// room for the request's other fields; the push rules refuse a payload above
 			// the limit with a message
 			.maxInboundMessageSize(maxPayloadSize + 64 * 1024)
+			// the handlers never block (pushes and presence are reactive): run them on
+			// gRPC's own event loops rather than hand each call to another thread
+			.directExecutor()
 			.build();
 	}
 

@@ -2,6 +2,7 @@ package io.pushgateway.grpc;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import io.grpc.Status;
@@ -46,7 +47,11 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 
 	private final GrpcSubscriptions subscriptions;
 
-	PushGatewayGrpcService(PushOperations push, PresenceOperations presence, GrpcSubscriptions subscriptions) {
+	private final BooleanSupplier saturated;
+
+	PushGatewayGrpcService(PushOperations push, PresenceOperations presence, GrpcSubscriptions subscriptions,
+			BooleanSupplier saturated) {
+		this.saturated = saturated;
 		this.push = push;
 		this.presence = presence;
 		this.subscriptions = subscriptions;
@@ -54,6 +59,14 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 
 	@Override
 	public void push(PushRequest request, StreamObserver<PushReply> response) {
+		if (this.saturated.getAsBoolean()) {
+			// gRPC calls do not wait on the event loops as HTTP requests do: refuse here,
+			// before the loops would refuse deliveries of a push already accepted
+			response.onError(Status.UNAVAILABLE
+				.withDescription("node busy: its event loops are behind on deliveries; retry later")
+				.asRuntimeException());
+			return;
+		}
 		Mono<PushReply> reply;
 		try {
 			PushTarget target = target(request);

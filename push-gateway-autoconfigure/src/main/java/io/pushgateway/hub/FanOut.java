@@ -75,6 +75,22 @@ public class FanOut {
 	}
 
 	/**
+	 * Whether some event loop is more than half its bound of pending pushes behind: an
+	 * entry point that can refuse work (the gRPC API) refuses new pushes then, before the
+	 * loops start refusing deliveries of accepted ones.
+	 * @return {@code true} when an event loop is that far behind
+	 */
+	public boolean saturated() {
+		int half = this.maxPendingBatchesPerLoop / 2;
+		for (LoopWriter writer : this.writers.values()) {
+			if (writer.size.get() > half) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Pushes handed to event loops and not yet written, summed over the loops.
 	 * @return the count
 	 */

@@ -2,10 +2,13 @@ package io.pushgateway.hub;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.ClientFrame;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.JsonFrameCodec;
@@ -18,6 +21,7 @@ import io.pushgateway.metrics.GatewayMetrics;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class FanOutTests {
 
@@ -55,6 +59,41 @@ class FanOutTests {
 	void pushToNobodyEncodesNothing() {
 		assertThat(this.fanOut.deliver(new Push(1, PushTarget.user("ghost"), "e", Payload.text("x")))).isZero();
 		assertThat(this.json.pushes.get()).isZero();
+	}
+
+	@Test
+	void anEventLoopHalfItsBoundBehindSaturatesTheFanOutUntilItCatchesUp() throws Exception {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		CountDownLatch busy = new CountDownLatch(1);
+		try {
+			loop.execute(() -> {
+				try {
+					busy.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			this.hub.register(new FakeConnection(1, "behind") {
+				@Override
+				public EventExecutor eventLoop() {
+					return loop;
+				}
+			});
+			for (int i = 0; i < 8; i++) {
+				this.fanOut.deliver(new Push(i, PushTarget.user("behind"), "e", Payload.text("x")));
+			}
+			assertThat(this.fanOut.saturated()).isFalse();
+			this.fanOut.deliver(new Push(8, PushTarget.user("behind"), "e", Payload.text("x")));
+			assertThat(this.fanOut.saturated()).isTrue();
+
+			busy.countDown();
+			await().until(() -> !this.fanOut.saturated());
+		}
+		finally {
+			busy.countDown();
+			loop.shutdownGracefully();
+		}
 	}
 
 	/** Counts encodings. */

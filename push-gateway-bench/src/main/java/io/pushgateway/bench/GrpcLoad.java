@@ -2,6 +2,7 @@ package io.pushgateway.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -83,8 +84,9 @@ final class GrpcLoad {
 
 		@Override
 		public void onError(Throwable error) {
+			// a refused push (node busy): back off a little, as a client should
 			this.failed.incrementAndGet();
-			next();
+			CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS).execute(this::next);
 		}
 
 		@Override
