@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gRPC API with a real gRPC client over real ports, on two nodes sharing a real
+ * The gRPC API with a real gRPC client over real ports, on three nodes sharing a real
  * {@code redis-server} and a real Kafka broker: pushes to every kind of target reach real
  * WebSocket clients on the other node, acknowledgements come back, presence is answered,
  * client messages stream to a subscriber and its replies reach the client wherever it is
@@ -61,7 +61,7 @@ class GrpcApiEndToEndTests {
 	private static final String API_TOKEN = "grpc-test-api-token";
 
 	@RegisterExtension
-	static final TestCluster cluster = TestCluster.withKafka(2,
+	static final TestCluster cluster = TestCluster.withKafka(3,
 			Map.of("push.gateway.grpc.enabled", true, "push.gateway.grpc.port", 0, "push.gateway.grpc.address",
 					"127.0.0.1", "push.gateway.http-api.token", API_TOKEN, "push.gateway.limits.max-payload-size",
 					"16KB"));
@@ -179,7 +179,7 @@ class GrpcApiEndToEndTests {
 			.satisfies((socket) -> assertThat(socket.getNode()).isNotEmpty());
 		assertThat(stub(0, API_TOKEN).getGuidPresence(GuidPresenceRequest.newBuilder().setGuid(guid).build())
 			.getConnections()).isEqualTo(1);
-		assertThat(stub(1, API_TOKEN).getStats(StatsRequest.getDefaultInstance()).getNodes()).isEqualTo(2);
+		assertThat(stub(2, API_TOKEN).getStats(StatsRequest.getDefaultInstance()).getNodes()).isEqualTo(3);
 		assertThat(
 				stub(0, API_TOKEN).getUserPresence(UserPresenceRequest.newBuilder().setUid(uid()).build()).getOnline())
 			.isFalse();
@@ -202,8 +202,8 @@ class GrpcApiEndToEndTests {
 		assertThat(message.getPayload().toString(StandardCharsets.UTF_8)).isEqualTo("{\"sku\":\"A1\"}");
 		assertThat(message.getFormat()).isEqualTo(PayloadFormat.JSON);
 
-		// answered through the other node
-		stub(1, API_TOKEN).reply(ReplyRequest.newBuilder()
+		// answered through another node
+		stub(2, API_TOKEN).reply(ReplyRequest.newBuilder()
 			.setSocketId(message.getSocketId())
 			.setMessageId(message.getMessageId())
 			.setPayload(ByteString.copyFromUtf8("{\"ok\":true}"))
@@ -270,7 +270,7 @@ class GrpcApiEndToEndTests {
 				assertThat(ex.getStatus().getCode()).as(ex.getStatus().toString()).isIn(Status.Code.INVALID_ARGUMENT);
 			}
 		}
-		assertThat(stub.getStats(StatsRequest.getDefaultInstance()).getNodes()).isEqualTo(2);
+		assertThat(stub.getStats(StatsRequest.getDefaultInstance()).getNodes()).isEqualTo(3);
 	}
 
 	private static Metadata bearer(String token) {
