@@ -31,22 +31,14 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(BlockHoundExtension.class)
 class DynamicHeartbeatEndToEndTests {
 
-	private static TestGateway gateway;
+	@RegisterExtension
+	static final TestCluster cluster = TestCluster.withKafka(3,
+			Map.of("push.gateway.heartbeat.interval", "500ms", "push.gateway.heartbeat.timeout", "1500ms",
+					"push.gateway.heartbeat.dynamic.enabled", true, "push.gateway.heartbeat.dynamic.promote-after",
+					"1s", "push.gateway.heartbeat.dynamic.max-interval", "2s",
+					"push.gateway.registry.last-seen-sync-interval", "200ms"));
 
 	private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
-
-	@BeforeAll
-	static void start() {
-		gateway = TestGateway
-			.start(Map.of("push.gateway.heartbeat.interval", "500ms", "push.gateway.heartbeat.timeout", "1500ms",
-					"push.gateway.heartbeat.dynamic.enabled", true, "push.gateway.heartbeat.dynamic.promote-after",
-					"1s", "push.gateway.heartbeat.dynamic.max-interval", "2s"));
-	}
-
-	@AfterAll
-	static void stop() {
-		gateway.close();
-	}
 
 	@Test
 	void aStableConnectionPingsLessOftenAndASilentOneIsToldTheBaseIntervalThenClosed() {
