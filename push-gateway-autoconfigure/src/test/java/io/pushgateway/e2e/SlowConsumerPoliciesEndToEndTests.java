@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.PollingClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.Tokens;
@@ -142,6 +143,66 @@ class SlowConsumerPoliciesEndToEndTests {
 		slow.send("{\"t\":\"ping\"}");
 		await().until(() -> slow.pongs() > pongs);
 		assertThat(slow.isClosed()).isFalse();
+	}
+
+	@Test
+	void aLongPollingSessionThatDoesNotPollGetsTheSamePolicies() {
+		String conflatedUid = "poll-" + UUID.randomUUID();
+		String droppingUid = "poll-" + UUID.randomUUID();
+		String healthyUid = "healthy-" + UUID.randomUUID();
+		PollingClient conflated = PollingClient.open(cluster.node(1).port(),
+				"?access_token=" + Tokens.forUser(conflatedUid), false);
+		PollingClient dropping = PollingClient.open(cluster.node(1).port(),
+				"?access_token=" + Tokens.forUser(droppingUid), false);
+		TestClient healthy = connect(1, healthyUid);
+		try {
+			conflated.next("welcome");
+			dropping.next("welcome");
+			for (int seq = 0; seq < PUSHES; seq++) {
+				push(0)
+					.push(PushTarget.users(List.of(conflatedUid, healthyUid)), "price.ACME",
+							Map.of("seq", seq, "pad", PAD))
+					.block();
+				push(0)
+					.push(PushTarget.users(List.of(droppingUid, healthyUid)), "news.item",
+							Map.of("seq", seq, "pad", PAD))
+					.block();
+			}
+			for (int i = 0; i < 2 * PUSHES; i++) {
+				healthy.next("push");
+			}
+			conflated.startPolling();
+			dropping.startPolling();
+
+			List<Integer> latest = new ArrayList<>();
+			while (latest.isEmpty() || latest.get(latest.size() - 1) < PUSHES - 1) {
+				latest.add(seq(conflated.next("push")));
+			}
+			assertThat(latest).isSorted().doesNotHaveDuplicates().hasSizeLessThan(PUSHES);
+
+			List<Integer> newest = new ArrayList<>();
+			long dropped = 0;
+			while (newest.size() + dropped < PUSHES) {
+				Map<String, Object> frame = dropping
+					.next((candidate) -> "push".equals(candidate.get("t")) || "dropped".equals(candidate.get("t")));
+				if ("dropped".equals(frame.get("t"))) {
+					dropped += ((Number) frame.get("n")).longValue();
+				}
+				else {
+					newest.add(seq(frame));
+				}
+			}
+			assertThat(dropped).isPositive();
+			assertThat(newest).isSorted().doesNotHaveDuplicates();
+			assertThat(newest.get(newest.size() - 1)).isEqualTo(PUSHES - 1);
+			// both sessions are still open: a send is accepted
+			assertThat(conflated.send("{\"t\":\"ping\"}")).isEqualTo(204);
+			assertThat(dropping.send("{\"t\":\"ping\"}")).isEqualTo(204);
+		}
+		finally {
+			conflated.close();
+			dropping.close();
+		}
 	}
 
 	@Test

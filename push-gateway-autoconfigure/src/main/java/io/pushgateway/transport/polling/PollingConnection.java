@@ -5,15 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.metrics.CloseReason;
@@ -62,7 +65,10 @@ final class PollingConnection extends PushConnection {
 
 	private final Consumer<PollingConnection> onClose;
 
-	private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
+	private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+
+	/** Pushes a slow-consumer policy dropped since the client was last told. */
+	private long droppedUnreported;
 
 	/** Bytes queued plus the bytes of the unacknowledged batch. */
 	private long queuedBytes;
@@ -116,20 +122,69 @@ final class PollingConnection extends PushConnection {
 
 	@Override
 	public boolean write(ByteBuf frame) {
+		return write(frame, null, SlowConsumerPolicy.CLOSE);
+	}
+
+	@Override
+	public boolean writePush(ByteBuf frame, String event, SlowConsumerPolicy policy) {
+		return write(frame, event, policy);
+	}
+
+	/*
+	 * The queue is the next poll's batch; a session that does not poll fills it, and the
+	 * push's slow-consumer policy decides then, as on a WebSocket: conflate in place,
+	 * make room by dropping the oldest droppable pushes, or close with 4002.
+	 */
+	private boolean write(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy) {
 		if (this.closing) {
 			frame.release();
 			return false;
 		}
 		int size = frame.readableBytes();
+		if (policy == SlowConsumerPolicy.CONFLATE && event != null) {
+			for (Queued queued : this.queue) {
+				if (queued.policy == SlowConsumerPolicy.CONFLATE && event.equals(queued.event)
+						&& this.queuedBytes - queued.size() + size <= this.maxQueuedBytes) {
+					this.queuedBytes += size - queued.size();
+					queued.frame.release();
+					queued.frame = frame;
+					this.metrics.slowConsumer(SlowConsumerPolicy.CONFLATE);
+					return true;
+				}
+			}
+		}
+		if (this.queuedBytes + size > this.maxQueuedBytes) {
+			dropOldest(this.maxQueuedBytes - size);
+		}
 		if (this.queuedBytes + size > this.maxQueuedBytes) {
 			frame.release();
-			this.metrics.closed(CloseReason.SLOW_CONSUMER);
-			close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
+			if (policy == SlowConsumerPolicy.CLOSE) {
+				this.metrics.closed(CloseReason.SLOW_CONSUMER);
+				close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
+			}
+			else {
+				this.droppedUnreported++;
+				this.metrics.slowConsumer(SlowConsumerPolicy.DROP_OLDEST);
+			}
 			return false;
 		}
-		this.queue.add(frame);
+		this.queue.add(new Queued(frame, event, policy));
 		this.queuedBytes += size;
 		return true;
+	}
+
+	private void dropOldest(long fit) {
+		Iterator<Queued> entries = this.queue.iterator();
+		while (this.queuedBytes > fit && entries.hasNext()) {
+			Queued queued = entries.next();
+			if (queued.policy == SlowConsumerPolicy.DROP_OLDEST) {
+				entries.remove();
+				this.queuedBytes -= queued.size();
+				queued.frame.release();
+				this.droppedUnreported++;
+				this.metrics.slowConsumer(SlowConsumerPolicy.DROP_OLDEST);
+			}
+		}
 	}
 
 	@Override
@@ -203,6 +258,14 @@ final class PollingConnection extends PushConnection {
 	}
 
 	private Batch nextBatch() {
+		if (this.droppedUnreported > 0) {
+			// the client learns what its policy dropped with the batch that follows
+			byte[] dropped = codec().encode(new ServerFrame.Dropped(this.droppedUnreported));
+			this.droppedUnreported = 0;
+			this.queue.add(new Queued(Unpooled.wrappedBuffer(dropped), null, SlowConsumerPolicy.CLOSE));
+			this.queuedBytes += dropped.length;
+			this.metrics.framesOut("dropped", 1, dropped.length);
+		}
 		if (this.queue.isEmpty()) {
 			return batch(emptyBody(), this.seq);
 		}
@@ -225,15 +288,16 @@ final class PollingConnection extends PushConnection {
 	private byte[] encode() {
 		int count = this.queue.size();
 		int size = 0;
-		for (ByteBuf frame : this.queue) {
-			size += frame.readableBytes();
+		for (Queued queued : this.queue) {
+			size += queued.size();
 		}
 		byte[] header = codec().binary() ? msgpackArrayHeader(count) : new byte[] { '[' };
 		int separators = codec().binary() ? 0 : count;
 		byte[] body = new byte[header.length + size + separators];
 		System.arraycopy(header, 0, body, 0, header.length);
 		int offset = header.length;
-		for (ByteBuf frame; (frame = this.queue.poll()) != null;) {
+		for (Queued queued; (queued = this.queue.poll()) != null;) {
+			ByteBuf frame = queued.frame;
 			if (!codec().binary() && offset > 1) {
 				body[offset++] = ',';
 			}
@@ -284,8 +348,8 @@ final class PollingConnection extends PushConnection {
 
 	/** Free what the session still holds once it is forgotten; on the event loop. */
 	void release() {
-		for (ByteBuf frame; (frame = this.queue.poll()) != null;) {
-			frame.release();
+		for (Queued queued; (queued = this.queue.poll()) != null;) {
+			queued.frame.release();
 		}
 		Consumer<Batch> waiting = this.waiting;
 		if (waiting != null) {
@@ -316,6 +380,29 @@ final class PollingConnection extends PushConnection {
 
 		static Batch error(int status, String message) {
 			return new Batch(status, -1, (message + "\n").getBytes(StandardCharsets.UTF_8), 0, "");
+		}
+
+	}
+
+	/**
+	 * A frame of the next batch; its frame is replaced when a newer push conflates it.
+	 */
+	private static final class Queued {
+
+		private ByteBuf frame;
+
+		private final @Nullable String event;
+
+		private final SlowConsumerPolicy policy;
+
+		Queued(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy) {
+			this.frame = frame;
+			this.event = event;
+			this.policy = policy;
+		}
+
+		int size() {
+			return this.frame.readableBytes();
 		}
 
 	}
