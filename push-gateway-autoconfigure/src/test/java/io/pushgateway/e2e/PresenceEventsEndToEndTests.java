@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(BlockHoundExtension.class)
 class PresenceEventsEndToEndTests {
 
-	private static final Duration GRACE = Duration.ofSeconds(1);
+	private static final Duration GRACE = Duration.ofSeconds(2);
 
 	private static final String UPSTREAM = "push-gateway.upstream";
 
