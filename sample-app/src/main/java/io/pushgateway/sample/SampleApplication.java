@@ -53,7 +53,7 @@ public class SampleApplication {
 	 */
 	@Bean
 	PresenceListener presenceLog() {
-		return (event) -> logger.info("Presence: " + event.type() + " " + ((event.uid() != null) ? event.uid() : "")
+		return (event) -> logger.info("Presence: " + event.type() + ((event.uid() != null) ? " " + event.uid() : "")
 				+ ((event.guid() != null) ? " on " + event.guid() : ""));
 	}
 

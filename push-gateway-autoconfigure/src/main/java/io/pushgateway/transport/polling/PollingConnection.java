@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,6 +17,7 @@ import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.hub.SlowConsumerQueue;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
@@ -65,13 +64,8 @@ final class PollingConnection extends PushConnection {
 
 	private final Consumer<PollingConnection> onClose;
 
-	private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-
-	/** Pushes a slow-consumer policy dropped since the client was last told. */
-	private long droppedUnreported;
-
-	/** Bytes queued plus the bytes of the unacknowledged batch. */
-	private long queuedBytes;
+	/** The next batch's frames. */
+	private final SlowConsumerQueue queue;
 
 	/** The number of the last batch handed out. */
 	private long seq;
@@ -79,7 +73,8 @@ final class PollingConnection extends PushConnection {
 	private byte @Nullable [] unacked;
 
 	/**
-	 * The frame bytes of the unacknowledged batch, as counted in {@link #queuedBytes}.
+	 * The frame bytes of the unacknowledged batch, counted with the queue's against
+	 * {@code maxQueuedBytes}.
 	 */
 	private long unackedBytes;
 
@@ -102,6 +97,7 @@ final class PollingConnection extends PushConnection {
 		this.maxQueuedBytes = maxQueuedBytes;
 		this.holdMillis = holdMillis;
 		this.metrics = metrics;
+		this.queue = new SlowConsumerQueue(metrics);
 		this.clock = clock;
 		this.onClose = onClose;
 	}
@@ -140,51 +136,14 @@ final class PollingConnection extends PushConnection {
 			frame.release();
 			return false;
 		}
-		int size = frame.readableBytes();
-		if (policy == SlowConsumerPolicy.CONFLATE && event != null) {
-			for (Queued queued : this.queue) {
-				if (queued.policy == SlowConsumerPolicy.CONFLATE && event.equals(queued.event)
-						&& this.queuedBytes - queued.size() + size <= this.maxQueuedBytes) {
-					this.queuedBytes += size - queued.size();
-					queued.frame.release();
-					queued.frame = frame;
-					this.metrics.slowConsumer(SlowConsumerPolicy.CONFLATE);
-					return true;
-				}
-			}
+		if (this.queue.offer(frame, event, policy, this.maxQueuedBytes - this.unackedBytes)) {
+			return true;
 		}
-		if (this.queuedBytes + size > this.maxQueuedBytes) {
-			dropOldest(this.maxQueuedBytes - size);
+		if (policy == SlowConsumerPolicy.CLOSE) {
+			this.metrics.closed(CloseReason.SLOW_CONSUMER);
+			close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
 		}
-		if (this.queuedBytes + size > this.maxQueuedBytes) {
-			frame.release();
-			if (policy == SlowConsumerPolicy.CLOSE) {
-				this.metrics.closed(CloseReason.SLOW_CONSUMER);
-				close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
-			}
-			else {
-				this.droppedUnreported++;
-				this.metrics.slowConsumer(SlowConsumerPolicy.DROP_OLDEST);
-			}
-			return false;
-		}
-		this.queue.add(new Queued(frame, event, policy));
-		this.queuedBytes += size;
-		return true;
-	}
-
-	private void dropOldest(long fit) {
-		Iterator<Queued> entries = this.queue.iterator();
-		while (this.queuedBytes > fit && entries.hasNext()) {
-			Queued queued = entries.next();
-			if (queued.policy == SlowConsumerPolicy.DROP_OLDEST) {
-				entries.remove();
-				this.queuedBytes -= queued.size();
-				queued.frame.release();
-				this.droppedUnreported++;
-				this.metrics.slowConsumer(SlowConsumerPolicy.DROP_OLDEST);
-			}
-		}
+		return false;
 	}
 
 	@Override
@@ -223,7 +182,6 @@ final class PollingConnection extends PushConnection {
 			return;
 		}
 		if (this.unacked != null) {
-			this.queuedBytes -= this.unackedBytes;
 			this.unacked = null;
 			this.unackedBytes = 0;
 		}
@@ -258,18 +216,17 @@ final class PollingConnection extends PushConnection {
 	}
 
 	private Batch nextBatch() {
-		if (this.droppedUnreported > 0) {
+		long droppedCount = this.queue.takeDropped();
+		if (droppedCount > 0) {
 			// the client learns what its policy dropped with the batch that follows
-			byte[] dropped = codec().encode(new ServerFrame.Dropped(this.droppedUnreported));
-			this.droppedUnreported = 0;
-			this.queue.add(new Queued(Unpooled.wrappedBuffer(dropped), null, SlowConsumerPolicy.CLOSE));
-			this.queuedBytes += dropped.length;
+			byte[] dropped = codec().encode(new ServerFrame.Dropped(droppedCount));
+			this.queue.offer(Unpooled.wrappedBuffer(dropped), null, SlowConsumerPolicy.CLOSE, Long.MAX_VALUE);
 			this.metrics.framesOut("dropped", 1, dropped.length);
 		}
 		if (this.queue.isEmpty()) {
 			return batch(emptyBody(), this.seq);
 		}
-		this.unackedBytes = this.queuedBytes;
+		this.unackedBytes = this.queue.bytes();
 		byte[] body = encode();
 		this.unacked = body;
 		this.seq++;
@@ -287,17 +244,13 @@ final class PollingConnection extends PushConnection {
 	 */
 	private byte[] encode() {
 		int count = this.queue.size();
-		int size = 0;
-		for (Queued queued : this.queue) {
-			size += queued.size();
-		}
+		int size = (int) this.queue.bytes();
 		byte[] header = codec().binary() ? msgpackArrayHeader(count) : new byte[] { '[' };
 		int separators = codec().binary() ? 0 : count;
 		byte[] body = new byte[header.length + size + separators];
 		System.arraycopy(header, 0, body, 0, header.length);
 		int offset = header.length;
-		for (Queued queued; (queued = this.queue.poll()) != null;) {
-			ByteBuf frame = queued.frame;
+		for (ByteBuf frame; (frame = this.queue.poll()) != null;) {
 			if (!codec().binary() && offset > 1) {
 				body[offset++] = ',';
 			}
@@ -348,9 +301,7 @@ final class PollingConnection extends PushConnection {
 
 	/** Free what the session still holds once it is forgotten; on the event loop. */
 	void release() {
-		for (Queued queued; (queued = this.queue.poll()) != null;) {
-			queued.frame.release();
-		}
+		this.queue.clear();
 		Consumer<Batch> waiting = this.waiting;
 		if (waiting != null) {
 			answer(waiting, Batch.error(404, "session ended"));
@@ -364,7 +315,7 @@ final class PollingConnection extends PushConnection {
 
 	@Override
 	public long queuedBytes() {
-		return this.queuedBytes;
+		return this.unackedBytes + this.queue.bytes();
 	}
 
 	/**
@@ -380,29 +331,6 @@ final class PollingConnection extends PushConnection {
 
 		static Batch error(int status, String message) {
 			return new Batch(status, -1, (message + "\n").getBytes(StandardCharsets.UTF_8), 0, "");
-		}
-
-	}
-
-	/**
-	 * A frame of the next batch; its frame is replaced when a newer push conflates it.
-	 */
-	private static final class Queued {
-
-		private ByteBuf frame;
-
-		private final @Nullable String event;
-
-		private final SlowConsumerPolicy policy;
-
-		Queued(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy) {
-			this.frame = frame;
-			this.event = event;
-			this.policy = policy;
-		}
-
-		int size() {
-			return this.frame.readableBytes();
 		}
 
 	}

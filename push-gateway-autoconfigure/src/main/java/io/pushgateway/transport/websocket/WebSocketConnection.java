@@ -2,10 +2,6 @@ package io.pushgateway.transport.websocket;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +24,7 @@ import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
+import io.pushgateway.hub.SlowConsumerQueue;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
@@ -67,15 +64,7 @@ final class WebSocketConnection extends PushConnection {
 	private final Consumer<WebSocketConnection> onClosing;
 
 	/** Frames waiting for the channel to become writable; {@code null} while healthy. */
-	private @Nullable ArrayDeque<Waiting> waiting;
-
-	/** The waiting pushes of {@link SlowConsumerPolicy#CONFLATE}, by event. */
-	private @Nullable Map<String, Waiting> conflatable;
-
-	private long waitingBytes;
-
-	/** Pushes dropped since the client was last told. */
-	private long droppedUnreported;
+	private @Nullable SlowConsumerQueue waiting;
 
 	private boolean drainHandlerAdded;
 
@@ -124,72 +113,19 @@ final class WebSocketConnection extends PushConnection {
 	}
 
 	private boolean enqueue(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy, long room) {
-		int size = frame.readableBytes();
-		Map<String, Waiting> conflatable = this.conflatable;
-		if (policy == SlowConsumerPolicy.CONFLATE && event != null && conflatable != null) {
-			Waiting older = conflatable.get(event);
-			if (older != null && this.waitingBytes - older.size() + size <= room) {
-				// the newer value takes the older one's place in the queue
-				this.waitingBytes += size - older.size();
-				older.frame.release();
-				older.frame = frame;
-				this.metrics.slowConsumer(SlowConsumerPolicy.CONFLATE);
-				return true;
-			}
-		}
-		if (this.waitingBytes + size > room) {
-			dropOldest(room - size);
-		}
-		if (this.waitingBytes + size > room) {
-			frame.release();
-			if (policy == SlowConsumerPolicy.CLOSE) {
-				slowConsumer();
-			}
-			else {
-				dropped();
-			}
-			return false;
-		}
-		ArrayDeque<Waiting> waiting = this.waiting;
+		SlowConsumerQueue waiting = this.waiting;
 		if (waiting == null) {
-			waiting = new ArrayDeque<>();
+			waiting = new SlowConsumerQueue(this.metrics);
 			this.waiting = waiting;
 			addDrainHandler();
 		}
-		Waiting entry = new Waiting(frame, event, policy);
-		waiting.add(entry);
-		this.waitingBytes += size;
-		if (policy == SlowConsumerPolicy.CONFLATE && event != null) {
-			if (conflatable == null) {
-				conflatable = new HashMap<>();
-				this.conflatable = conflatable;
-			}
-			conflatable.put(event, entry);
+		if (waiting.offer(frame, event, policy, room)) {
+			return true;
 		}
-		return true;
-	}
-
-	/* Drops the oldest waiting pushes that may be dropped until the waiting bytes fit. */
-	private void dropOldest(long fit) {
-		ArrayDeque<Waiting> waiting = this.waiting;
-		if (waiting == null) {
-			return;
+		if (policy == SlowConsumerPolicy.CLOSE) {
+			slowConsumer();
 		}
-		Iterator<Waiting> entries = waiting.iterator();
-		while (this.waitingBytes > fit && entries.hasNext()) {
-			Waiting entry = entries.next();
-			if (entry.policy == SlowConsumerPolicy.DROP_OLDEST) {
-				entries.remove();
-				this.waitingBytes -= entry.size();
-				entry.frame.release();
-				dropped();
-			}
-		}
-	}
-
-	private void dropped() {
-		this.droppedUnreported++;
-		this.metrics.slowConsumer(SlowConsumerPolicy.DROP_OLDEST);
+		return false;
 	}
 
 	private void slowConsumer() {
@@ -228,29 +164,24 @@ final class WebSocketConnection extends PushConnection {
 
 	/* Moves waiting frames to the channel while it stays writable. */
 	void drain() {
-		ArrayDeque<Waiting> waiting = this.waiting;
+		SlowConsumerQueue waiting = this.waiting;
 		if (waiting == null || this.closing.get()) {
 			return;
 		}
-		Waiting entry;
+		ByteBuf frame;
 		boolean wrote = false;
-		while (this.channel.isWritable() && (entry = waiting.poll()) != null) {
-			this.waitingBytes -= entry.size();
-			if (entry.event != null && this.conflatable != null) {
-				this.conflatable.remove(entry.event, entry);
-			}
-			this.channel.write(wrap(entry.frame), this.channel.voidPromise());
+		while (this.channel.isWritable() && (frame = waiting.poll()) != null) {
+			this.channel.write(wrap(frame), this.channel.voidPromise());
 			wrote = true;
 		}
 		if (waiting.isEmpty()) {
 			this.waiting = null;
-			this.conflatable = null;
-			if (this.droppedUnreported > 0) {
-				ServerFrame.Dropped dropped = new ServerFrame.Dropped(this.droppedUnreported);
-				this.droppedUnreported = 0;
-				byte[] bytes = codec().encode(dropped);
+			long dropped = waiting.takeDropped();
+			if (dropped > 0) {
+				ServerFrame.Dropped report = new ServerFrame.Dropped(dropped);
+				byte[] bytes = codec().encode(report);
 				this.channel.write(wrap(Unpooled.wrappedBuffer(bytes)), this.channel.voidPromise());
-				controlFrameSent(dropped, bytes.length);
+				controlFrameSent(report, bytes.length);
 				wrote = true;
 			}
 		}
@@ -260,14 +191,11 @@ final class WebSocketConnection extends PushConnection {
 	}
 
 	private void discardWaiting() {
-		ArrayDeque<Waiting> waiting = this.waiting;
-		if (waiting == null) {
-			return;
+		SlowConsumerQueue waiting = this.waiting;
+		if (waiting != null) {
+			waiting.clear();
+			this.waiting = null;
 		}
-		waiting.forEach((entry) -> entry.frame.release());
-		this.waiting = null;
-		this.conflatable = null;
-		this.waitingBytes = 0;
 	}
 
 	private WebSocketFrame wrap(ByteBuf frame) {
@@ -325,7 +253,8 @@ final class WebSocketConnection extends PushConnection {
 	@Override
 	public long queuedBytes() {
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
-		return ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + this.waitingBytes;
+		SlowConsumerQueue waiting = this.waiting;
+		return ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + ((waiting != null) ? waiting.bytes() : 0);
 	}
 
 	private static String truncate(String reason) {
@@ -336,27 +265,6 @@ final class WebSocketConnection extends PushConnection {
 		String cut = new String(bytes, 0, MAX_REASON_BYTES, StandardCharsets.UTF_8);
 		// drop a character the cut may have split
 		return cut.substring(0, cut.length() - 1);
-	}
-
-	/** A frame waiting for the channel; its frame is replaced when conflated. */
-	private static final class Waiting {
-
-		private ByteBuf frame;
-
-		private final @Nullable String event;
-
-		private final SlowConsumerPolicy policy;
-
-		Waiting(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy) {
-			this.frame = frame;
-			this.event = event;
-			this.policy = policy;
-		}
-
-		int size() {
-			return this.frame.readableBytes();
-		}
-
 	}
 
 }
