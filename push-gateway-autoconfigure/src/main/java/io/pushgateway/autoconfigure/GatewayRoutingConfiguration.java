@@ -78,6 +78,7 @@ final class GatewayRoutingConfiguration {
 			Map<String, Object> paths = new LinkedHashMap<>();
 			paths.put(properties.getWebsocket().getPath(), handler);
 			paths.put(trimmed(properties.getPolling().getPath()) + "/**", handler);
+			paths.put(trimmed(properties.getSse().getPath()) + "/**", handler);
 			paths.put(trimmed(properties.getHttpApi().getPath()) + "/**", handler);
 			return new SimpleUrlHandlerMapping(paths, Ordered.HIGHEST_PRECEDENCE);
 		}

@@ -57,6 +57,8 @@ import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.IpLimits;
 import io.pushgateway.transport.polling.PollingSettings;
 import io.pushgateway.transport.polling.PollingTransport;
+import io.pushgateway.transport.polling.SseSettings;
+import io.pushgateway.transport.polling.SseTransport;
 import io.pushgateway.transport.websocket.WebSocketHandshakeHandler;
 import io.pushgateway.transport.websocket.WebSocketRouteProvider;
 import io.pushgateway.transport.websocket.WebSocketSettings;
@@ -402,6 +404,20 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "push.gateway.sse.enabled", matchIfMissing = true)
+	SseTransport pushGatewaySseTransport(NodeId node, PushGatewayProperties properties, Admission admission,
+			LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle,
+			ClusterBus bus, GatewayMetrics metrics, Clock clock, ObjectProvider<RecoveryCoordinator> recovery) {
+		WebSocketProperties websocket = properties.getWebsocket();
+		SseSettings settings = new SseSettings(properties.getSse().getPath(),
+				(int) websocket.getMaxFrameSize().toBytes(), websocket.getMaxQueuedSize().toBytes(),
+				properties.getHeartbeat().getInterval(), websocket.getCloseTimeout());
+		return new SseTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus, metrics, node.value(),
+				clock, recovery.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	WebSocketRouteProvider pushGatewayWebSocketRouteProvider(PushGatewayProperties properties,
 			WebSocketHandshakeHandler handler, Environment environment, ListableBeanFactory beans) {
 		if ("framework".equalsIgnoreCase(environment.getProperty("server.forward-headers-strategy"))
@@ -410,7 +426,7 @@ public final class PushGatewayAutoConfiguration {
 			// WebFlux, where Spring's ForwardedHeaderTransformer ('framework') never
 			// sees them
 			logger.warn("server.forward-headers-strategy=framework does not apply to the push gateway's endpoints "
-					+ "(WebSocket, long-polling, HTTP push API) unless they run behind Spring Security: use 'native' "
+					+ "(WebSocket, long-polling, Server-Sent Events, HTTP push API) unless they run behind Spring Security: use 'native' "
 					+ "so they see client addresses");
 		}
 		return new WebSocketRouteProvider(properties.getWebsocket().getPath(), handler);

@@ -59,6 +59,9 @@ public class PushGatewayProperties {
 	private final PollingProperties polling = new PollingProperties();
 
 	@NestedConfigurationProperty
+	private final SseProperties sse = new SseProperties();
+
+	@NestedConfigurationProperty
 	private final ObservationsProperties observations = new ObservationsProperties();
 
 	@NestedConfigurationProperty
@@ -75,6 +78,10 @@ public class PushGatewayProperties {
 
 	public PollingProperties getPolling() {
 		return this.polling;
+	}
+
+	public SseProperties getSse() {
+		return this.sse;
 	}
 
 	public ObservationsProperties getObservations() {

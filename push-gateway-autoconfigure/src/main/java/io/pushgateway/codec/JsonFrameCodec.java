@@ -96,6 +96,10 @@ public final class JsonFrameCodec implements FrameCodec {
 				first = false;
 			}
 			out.raw("]");
+			String session = welcome.session();
+			if (session != null) {
+				out.raw(",\"session\":").string(session);
+			}
 		}
 		else if (frame instanceof ServerFrame.Reply reply) {
 			out.raw("{\"t\":\"reply\",\"id\":").string(reply.id()).payload(reply.payload());
@@ -208,6 +212,15 @@ public final class JsonFrameCodec implements FrameCodec {
 
 	private static byte[] ascii(String value) {
 		return value.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * A string as a quoted JSON string, UTF-8.
+	 * @param value the string
+	 * @return the JSON bytes, quotes included
+	 */
+	static byte[] quote(String value) {
+		return new Writer(value.length() + 2).string(value).toByteArray();
 	}
 
 	/** A growable byte buffer with the few JSON writes frames need. */

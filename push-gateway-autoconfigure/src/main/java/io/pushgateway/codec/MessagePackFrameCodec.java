@@ -69,7 +69,7 @@ public final class MessagePackFrameCodec implements FrameCodec {
 				out.packMapHeader(1).packString("t").packString("pong");
 			}
 			else if (frame instanceof ServerFrame.Welcome welcome) {
-				out.packMapHeader(7);
+				out.packMapHeader((welcome.session() != null) ? 8 : 7);
 				out.packString("t").packString("welcome");
 				out.packString("v").packInt(1);
 				out.packString("sid").packString(Long.toString(welcome.socketId()));
@@ -79,6 +79,10 @@ public final class MessagePackFrameCodec implements FrameCodec {
 				out.packString("g").packArrayHeader(welcome.guids().size());
 				for (String guid : welcome.guids()) {
 					out.packString(guid);
+				}
+				String session = welcome.session();
+				if (session != null) {
+					out.packString("session").packString(session);
 				}
 			}
 			else if (frame instanceof ServerFrame.Reply reply) {

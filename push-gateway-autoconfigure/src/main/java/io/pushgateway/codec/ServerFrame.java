@@ -14,6 +14,39 @@ import org.jspecify.annotations.Nullable;
 public sealed interface ServerFrame {
 
 	/**
+	 * The protocol name of a control frame's type, as in {@code docs/protocol.md}.
+	 * @param frame the frame
+	 * @return the type
+	 */
+	static String typeOf(ServerFrame frame) {
+		if (frame instanceof ServerFrame.Welcome) {
+			return "welcome";
+		}
+		if (frame instanceof ServerFrame.Reply) {
+			return "reply";
+		}
+		if (frame instanceof ServerFrame.Joined) {
+			return "joined";
+		}
+		if (frame instanceof ServerFrame.Left) {
+			return "left";
+		}
+		if (frame instanceof ServerFrame.Pong) {
+			return "pong";
+		}
+		if (frame instanceof ServerFrame.Recovered) {
+			return "recovered";
+		}
+		if (frame instanceof ServerFrame.Dropped) {
+			return "dropped";
+		}
+		if (frame instanceof ServerFrame.Heartbeat) {
+			return "hb";
+		}
+		return "error";
+	}
+
+	/**
 	 * The first frame on every connection.
 	 *
 	 * @param socketId the connection's socket ID
@@ -21,9 +54,16 @@ public sealed interface ServerFrame {
 	 * @param node the node's ID
 	 * @param heartbeatMillis how often the client must send a ping
 	 * @param guids the GUIDs the connection is attached to
+	 * @param session the handle a Server-Sent Events client posts its frames with, or
+	 * {@code null} on other transports
 	 */
-	record Welcome(long socketId, String uid, String node, long heartbeatMillis,
-			Collection<String> guids) implements ServerFrame {
+	record Welcome(long socketId, String uid, String node, long heartbeatMillis, Collection<String> guids,
+			@Nullable String session) implements ServerFrame {
+
+		public Welcome(long socketId, String uid, String node, long heartbeatMillis, Collection<String> guids) {
+			this(socketId, uid, node, heartbeatMillis, guids, null);
+		}
+
 	}
 
 	/**

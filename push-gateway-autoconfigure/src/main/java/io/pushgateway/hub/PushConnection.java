@@ -447,31 +447,7 @@ public abstract class PushConnection implements Session {
 	 * @return the type
 	 */
 	protected static String typeOf(ServerFrame frame) {
-		if (frame instanceof ServerFrame.Welcome) {
-			return "welcome";
-		}
-		if (frame instanceof ServerFrame.Reply) {
-			return "reply";
-		}
-		if (frame instanceof ServerFrame.Joined) {
-			return "joined";
-		}
-		if (frame instanceof ServerFrame.Left) {
-			return "left";
-		}
-		if (frame instanceof ServerFrame.Pong) {
-			return "pong";
-		}
-		if (frame instanceof ServerFrame.Recovered) {
-			return "recovered";
-		}
-		if (frame instanceof ServerFrame.Dropped) {
-			return "dropped";
-		}
-		if (frame instanceof ServerFrame.Heartbeat) {
-			return "hb";
-		}
-		return "error";
+		return ServerFrame.typeOf(frame);
 	}
 
 	@Override

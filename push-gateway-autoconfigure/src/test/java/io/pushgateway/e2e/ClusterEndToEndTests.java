@@ -23,6 +23,7 @@ import io.pushgateway.hub.LocalHub;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.PollingClient;
+import io.pushgateway.support.SseClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.TestGateway;
@@ -132,6 +133,33 @@ class ClusterEndToEndTests {
 		finally {
 			client.close();
 		}
+	}
+
+	@Test
+	void serverSentEventsNeedNoStickySessions() {
+		String uid = uid();
+		try (SseClient stream = SseClient.open(cluster.node(0).port(), "/ws/sse?access_token=" + Tokens.forUser(uid),
+				Map.of())) {
+			Map<String, Object> welcome = stream.next("welcome");
+			long sid = Long.parseLong((String) welcome.get("sid"));
+			await().until(() -> !presence(2).socketsOf(uid).block().isEmpty());
+			assertThat(presence(2).socketsOf(uid).block()).extracting(SocketPresence::node)
+				.containsExactly((String) welcome.get("node"));
+			push(2).pushToUser(uid, "from-node-3", Map.of("n", 1)).block();
+			assertThat(stream.next("push")).containsEntry("_event", "from-node-3").containsEntry("d", Map.of("n", 1));
+			// frames posted to other nodes are relayed to the node holding the stream
+			assertThat(stream.send(cluster.node(1).port(),
+					"{\"t\":\"msg\",\"id\":\"r1\",\"ev\":\"echo\",\"d\":\"via 2\"}"))
+				.isEqualTo(204);
+			assertThat(stream.next("reply")).containsEntry("id", "r1").containsEntry("d", "via 2");
+			assertThat(stream.send(cluster.node(2).port(),
+					"{\"t\":\"msg\",\"id\":\"r2\",\"ev\":\"echo\",\"d\":\"via 3\"}"))
+				.isEqualTo(204);
+			assertThat(stream.next("reply")).containsEntry("id", "r2").containsEntry("d", "via 3");
+			push(1).pushToSocket(sid, "by-socket", 2).block();
+			assertThat(stream.next("push")).containsEntry("ev", "by-socket");
+		}
+		await().until(() -> presence(2).socketsOf(uid).block().isEmpty());
 	}
 
 	@Test

@@ -56,7 +56,9 @@ import static org.awaitility.Awaitility.await;
  * Faults on real processes under load: a node killed with SIGKILL, Redis killed and
  * restarted, the Kafka broker killed and restarted, a client that stops reading beside
  * healthy ones. Every scenario prints one JSON line with what was sent, received, refused
- * and lost; lost is zero where the docs promise it.
+ * and lost; lost is zero where the docs promise it. Half the clients of each fault
+ * connect over Server-Sent Events (resuming with {@code Last-Event-ID}), half over
+ * WebSocket; every other push goes through the gRPC API.
  *
  * <p>
  * The default test command runs each fault for a few seconds of load
@@ -213,7 +215,7 @@ class FaultSuiteTests {
 			int victimPort = TestNodeMain.awaitReady(victim);
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("killed-" + UUID.randomUUID(),
-						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port())));
+						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port()), i % 2 == 1));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -254,7 +256,7 @@ class FaultSuiteTests {
 		try {
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("redis-" + UUID.randomUUID(),
-						List.of(nodes.get(i % 2).port(), nodes.get((i + 1) % 2).port())));
+						List.of(nodes.get(i % 2).port(), nodes.get((i + 1) % 2).port()), i % 4 >= 2));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -286,7 +288,7 @@ class FaultSuiteTests {
 			// clients on the second node, pushes issued on the first: every push crosses
 			// Kafka
 			for (int i = 0; i < 20; i++) {
-				clients.add(new ResumingClient("kafka-" + UUID.randomUUID(), List.of(nodes.get(1).port())));
+				clients.add(new ResumingClient("kafka-" + UUID.randomUUID(), List.of(nodes.get(1).port()), i % 2 == 1));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();

@@ -25,6 +25,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.support.RawWebSocket;
+import io.pushgateway.support.SseClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
@@ -116,6 +117,10 @@ class FuzzEndToEndTests {
 				() -> badMessagePack(random.nextLong()));
 		total += batch("wrong frame kind", 400, Set.of("close 1003"), () -> wrongKind(random.nextLong()));
 		total += batch("flood", 60, Set.of("close 4008"), this::flood);
+		total += batch("bad Server-Sent Events request", 1000, Set.of("400", "401", "403", "404", "406", "411", "413"),
+				() -> badSse(random.nextLong()));
+		total += batch("malformed frame posted to a stream", 300, Set.of("close 4000"),
+				() -> badSsePost(random.nextLong()));
 		System.out.println("FuzzEndToEndTests answers: " + this.answers);
 		assertThat(total).isGreaterThanOrEqualTo(10_000);
 	}
@@ -249,7 +254,14 @@ class FuzzEndToEndTests {
 	}
 
 	private Supplier<String> badJson(long seed) {
-		Random random = new Random(seed);
+		String text = malformedJson(new Random(seed));
+		return onSocket("push.v1.json", (socket) -> {
+			socket.text(text);
+			return closeAnswer(socket);
+		});
+	}
+
+	private static String malformedJson(Random random) {
 		String[] valid = { "{\"t\":\"ping\"}", "{\"t\":\"msg\",\"id\":\"1\",\"ev\":\"echo\",\"d\":{\"a\":[1,2]}}",
 				"{\"t\":\"join\",\"id\":\"2\",\"g\":\"open-doc\"}", "{\"t\":\"ack\",\"id\":\"123\"}" };
 		String text = switch (random.nextInt(6)) {
@@ -269,10 +281,58 @@ class FuzzEndToEndTests {
 			default ->
 				"{\"t\":\"msg\",\"id\":\"" + "i".repeat(300 + random.nextInt(500)) + "\",\"ev\":\"echo\",\"d\":1}";
 		};
-		return onSocket("push.v1.json", (socket) -> {
-			socket.text(text);
-			return closeAnswer(socket);
-		});
+		return text;
+	}
+
+	private Supplier<String> badSse(long seed) {
+		Random random = new Random(seed);
+		int port = gateway.port();
+		String head = " HTTP/1.1\r\nHost: x\r\n";
+		String stream = "GET /ws/sse?access_token=" + token;
+		int kind = random.nextInt(12);
+		String request = switch (kind) {
+			case 0 -> "GET /ws/sse?access_token=" + mutate(token, random) + head + "\r\n";
+			case 1 -> "GET /ws/sse" + head + "Accept: text/event-stream\r\n\r\n";
+			case 2 -> stream + "&since="
+					+ (random.nextBoolean() ? "x" + Long.toHexString(random.nextLong()) : "%" + randomText(random, 1))
+					+ head + "\r\n";
+			case 3 -> stream + "&events=" + Long.toHexString(random.nextLong()) + head + "\r\n";
+			case 4 -> stream + head + "Accept: "
+					+ new String[] { "application/json", "image/png", "text/html", "" }[random.nextInt(4)] + "\r\n\r\n";
+			case 5 -> stream + head + "Origin: https://" + Long.toHexString(random.nextLong()) + ".example\r\n\r\n";
+			case 6 -> "POST /ws/sse/send?session=" + randomText(random, random.nextInt(40)) + head
+					+ "Content-Length: 2\r\n\r\n{}";
+			case 7 -> "POST /ws/sse/send?session=" + random.nextInt(Integer.MAX_VALUE) + ".s3cret.bm9kZS0w" + head
+					+ "Content-Length: 2\r\n\r\n{}";
+			case 8 -> "POST /ws/sse/send?session=1.a.bm9kZS0w" + head + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+			case 9 -> "POST /ws/sse/send?session=1.a.bm9kZS0w" + head + "Content-Length: "
+					+ (MAX_FRAME + 1 + random.nextInt(MAX_FRAME)) + "\r\n\r\n";
+			case 10 -> "GET /ws/sse/" + Long.toHexString(random.nextLong()) + head + "\r\n";
+			default -> new String[] { "DELETE", "PUT", "PATCH" }[random.nextInt(3)] + " /ws/sse" + head
+					+ "Content-Length: 0\r\n\r\n";
+		};
+		return () -> {
+			try (RawWebSocket socket = RawWebSocket.open(port)) {
+				socket.write(request.getBytes(StandardCharsets.ISO_8859_1));
+				int status = socket.readStatus();
+				return (status < 0) ? "closed " + kind
+						: Integer.toString(status) + ((status >= 500) ? " " + request : "");
+			}
+			catch (IOException ex) {
+				return "closed " + kind;
+			}
+		};
+	}
+
+	private Supplier<String> badSsePost(long seed) {
+		String text = malformedJson(new Random(seed));
+		return () -> {
+			try (SseClient stream = SseClient.open(gateway.port(), "/ws/sse?access_token=" + token, Map.of())) {
+				stream.next("welcome");
+				int status = stream.send(gateway.port(), text);
+				return (status != 204) ? Integer.toString(status) : "close " + stream.awaitClose().code();
+			}
+		};
 	}
 
 	private Supplier<String> oversized(long seed) {

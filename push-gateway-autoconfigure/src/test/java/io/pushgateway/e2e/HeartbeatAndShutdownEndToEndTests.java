@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.PollingClient;
+import io.pushgateway.support.SseClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
@@ -108,9 +109,12 @@ class HeartbeatAndShutdownEndToEndTests {
 		TestClient first = connect(gateway, "a");
 		TestClient second = connect(gateway, "b");
 		PollingClient polling = PollingClient.open(gateway.port(), "?access_token=" + Tokens.forUser("c"));
+		SseClient stream = SseClient.open(gateway.port(), "/ws/sse?access_token=" + Tokens.forUser("d"), Map.of());
+		this.resources.add(0, stream);
 		first.next("welcome");
 		second.next("welcome");
 		polling.next("welcome");
+		stream.next("welcome");
 
 		long start = System.nanoTime();
 		gateway.close();
@@ -118,6 +122,7 @@ class HeartbeatAndShutdownEndToEndTests {
 		assertThat(first.awaitClose().code()).isEqualTo(1012);
 		assertThat(second.awaitClose().code()).isEqualTo(1012);
 		assertThat(polling.awaitClose().code()).as("a waiting poll is answered with the close").isEqualTo(1012);
+		assertThat(stream.awaitClose().code()).as("a stream ends with a close event").isEqualTo(1012);
 		assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(5);
 	}
 

@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.pushgateway.core.PushOperations;
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.support.SseClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
@@ -102,6 +104,22 @@ class SpringSecurityEndToEndTests {
 		assertThat(open.headers().firstValue("X-Content-Type-Options"))
 			.as("the chain's security headers are on the gateway's responses")
 			.hasValue("nosniff");
+	}
+
+	@Test
+	void serverSentEventsRunBehindTheChainToo() {
+		try (SseClient refused = SseClient.open(gateway.port(), "/ws/sse?access_token=" + Tokens.forUser("mallory"),
+				Map.of())) {
+			assertThat(refused.status()).isEqualTo(401);
+		}
+		try (SseClient stream = SseClient.open(gateway.port(), "/ws/sse",
+				Map.of("Authorization", basic("alice", "alice-password")))) {
+			assertThat(stream.status()).isEqualTo(200);
+			assertThat(stream.header("X-Content-Type-Options")).isEqualTo("nosniff");
+			assertThat(stream.next("welcome")).containsEntry("uid", "alice");
+			gateway.bean(PushOperations.class).pushToUser("alice", "behind-the-chain", 1).block();
+			assertThat(stream.next("push")).containsEntry("_event", "behind-the-chain");
+		}
 	}
 
 	@Test

@@ -8,12 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * A client that behaves like the JavaScript client after a failure: when its connection
  * ends it reconnects, to the next node that answers, with the position of the last push
- * it received ({@code since}), so recovery replays what it missed. It records every push
- * ID it receives and counts duplicates.
+ * it received ({@code since}, or {@code Last-Event-ID} over Server-Sent Events), so
+ * recovery replays what it missed. It records every push ID it receives and counts
+ * duplicates.
  *
  * @author Push Gateway team
  */
@@ -41,14 +44,27 @@ public final class ResumingClient implements AutoCloseable {
 
 	private volatile String position;
 
-	private volatile TestClient client;
+	private volatile Link client;
+
+	private final boolean sse;
+
+	/**
+	 * Start a client over WebSocket.
+	 * @param uid the user
+	 * @param ports the nodes' ports, the first one first
+	 */
+	public ResumingClient(String uid, List<Integer> ports) {
+		this(uid, ports, false);
+	}
 
 	/**
 	 * Start a client.
 	 * @param uid the user
 	 * @param ports the nodes' ports, the first one first
+	 * @param sse whether to connect over Server-Sent Events instead of WebSocket
 	 */
-	public ResumingClient(String uid, List<Integer> ports) {
+	public ResumingClient(String uid, List<Integer> ports, boolean sse) {
+		this.sse = sse;
 		this.uid = uid;
 		this.ports = List.copyOf(ports);
 		this.thread = new Thread(this::run, "resuming-client-" + uid);
@@ -59,13 +75,11 @@ public final class ResumingClient implements AutoCloseable {
 	private void run() {
 		int next = 0;
 		while (this.running) {
-			TestClient current = null;
+			Link current = null;
 			for (int attempt = 0; attempt < this.ports.size() && current == null && this.running; attempt++) {
 				int port = this.ports.get(next % this.ports.size());
 				try {
-					String since = (this.position != null) ? "&since=" + this.position : "";
-					current = TestClient.connect(port, "?access_token=" + Tokens.forUser(this.uid) + since,
-							"push.v1.json", Map.of());
+					current = connect(port);
 				}
 				catch (RuntimeException ex) {
 					// that node is gone: the next one
@@ -82,7 +96,7 @@ public final class ResumingClient implements AutoCloseable {
 					if (System.nanoTime() - lastPing > HEARTBEAT.toNanos() && !current.isClosed()) {
 						// a heartbeat, as the JavaScript client sends (the server closes
 						// silent connections with 4001)
-						current.send("{\"t\":\"ping\"}");
+						current.ping();
 						lastPing = System.nanoTime();
 					}
 					Map<String, Object> frame = current.poll(Duration.ofMillis(100));
@@ -100,11 +114,29 @@ public final class ResumingClient implements AutoCloseable {
 			}
 			if (this.running) {
 				this.reconnects.incrementAndGet();
-				this.closes.merge(String.valueOf(current.isClosed() ? current.awaitClose().code() : "open"), 1,
-						Integer::sum);
+				this.closes.merge(String.valueOf(current.isClosed() ? current.closeCode() : "open"), 1, Integer::sum);
 			}
 			next++;
 		}
+	}
+
+	private Link connect(int port) {
+		String position = this.position;
+		String query = "?access_token=" + Tokens.forUser(this.uid);
+		if (this.sse) {
+			SseClient stream = SseClient.open(port, "/ws/sse" + query,
+					(position != null) ? Map.of("Last-Event-ID", position) : Map.of());
+			if (stream.status() != 200) {
+				throw new IllegalStateException("stream refused with " + stream.status());
+			}
+			// no pings: the server's comments keep a stream that is read alive
+			return new Link(stream::poll, stream::isClosed, () -> stream.awaitClose().code(), () -> {
+			}, stream::close);
+		}
+		TestClient socket = TestClient.connect(port, query + ((position != null) ? "&since=" + position : ""),
+				"push.v1.json", Map.of());
+		return new Link(socket::poll, socket::isClosed, () -> socket.awaitClose().code(),
+				() -> socket.send("{\"t\":\"ping\"}"), socket::close);
 	}
 
 	private void handle(Map<String, Object> frame) {
@@ -165,10 +197,42 @@ public final class ResumingClient implements AutoCloseable {
 	public void close() {
 		this.running = false;
 		this.thread.interrupt();
-		TestClient current = this.client;
+		Link current = this.client;
 		if (current != null) {
 			current.close();
 		}
+	}
+
+	/** What the client needs of a connection, whichever the transport. */
+	private record Link(Poll poller, BooleanSupplier closed, IntSupplier code, Runnable pinger, Runnable closer) {
+
+		Map<String, Object> poll(Duration timeout) throws InterruptedException {
+			return this.poller.poll(timeout);
+		}
+
+		boolean isClosed() {
+			return this.closed.getAsBoolean();
+		}
+
+		int closeCode() {
+			return this.code.getAsInt();
+		}
+
+		void ping() {
+			this.pinger.run();
+		}
+
+		void close() {
+			this.closer.run();
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface Poll {
+
+		Map<String, Object> poll(Duration timeout) throws InterruptedException;
+
 	}
 
 }

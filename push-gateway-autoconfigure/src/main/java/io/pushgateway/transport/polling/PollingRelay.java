@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.hub.PushConnection;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
@@ -21,10 +22,11 @@ import reactor.core.publisher.MonoSink;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Long-polling without sticky sessions: requests for a session another node holds are
- * relayed to it over the cluster bus, addressed to that node, and its answers to polls
- * come back the same way. Bounded: at most {@code polling.max-relayed-polls} polls wait
- * for an answer at once, each for the hold time plus the relay timeout.
+ * Long-polling and Server-Sent Events without sticky sessions: requests for a session
+ * another node holds are relayed to it over the cluster bus, addressed to that node, and
+ * its answers to polls come back the same way. Each transport relays on its own channel.
+ * Bounded: at most {@code polling.max-relayed-polls} polls wait for an answer at once,
+ * each for the hold time plus the relay timeout.
  *
  * @author Push Gateway team
  */
@@ -32,7 +34,9 @@ final class PollingRelay {
 
 	private static final Log logger = LogFactory.getLog(PollingRelay.class);
 
-	private final PollingSettings settings;
+	private final Duration relayTimeout;
+
+	private final int maxRelayedPolls;
 
 	private final ClusterBus bus;
 
@@ -42,20 +46,24 @@ final class PollingRelay {
 
 	private final long holdMillis;
 
-	private final Function<PollingHandle, @Nullable PollingConnection> sessions;
+	private final String channel;
+
+	private final Function<PollingHandle, @Nullable PushConnection> sessions;
 
 	private final ClientFrameHandler frameHandler;
 
-	private final Consumer<PollingConnection> closeByClient;
+	private final Consumer<PushConnection> closeByClient;
 
 	private final ConcurrentHashMap<Long, MonoSink<Batch>> relayed = new ConcurrentHashMap<>();
 
 	private final AtomicInteger relayedCount = new AtomicInteger();
 
-	PollingRelay(PollingSettings settings, ClusterBus bus, SnowflakeIdGenerator ids, String nodeId, long holdMillis,
-			Function<PollingHandle, @Nullable PollingConnection> sessions, ClientFrameHandler frameHandler,
-			Consumer<PollingConnection> closeByClient) {
-		this.settings = settings;
+	PollingRelay(String channel, Duration relayTimeout, int maxRelayedPolls, ClusterBus bus, SnowflakeIdGenerator ids,
+			String nodeId, long holdMillis, Function<PollingHandle, @Nullable PushConnection> sessions,
+			ClientFrameHandler frameHandler, Consumer<PushConnection> closeByClient) {
+		this.channel = channel;
+		this.relayTimeout = relayTimeout;
+		this.maxRelayedPolls = maxRelayedPolls;
 		this.bus = bus;
 		this.ids = ids;
 		this.nodeId = nodeId;
@@ -87,7 +95,7 @@ final class PollingRelay {
 	 * @return the batch, or an error batch ({@code 503}, {@code 504})
 	 */
 	Mono<Batch> poll(PollingHandle handle, long ack) {
-		if (this.relayedCount.incrementAndGet() > this.settings.maxRelayedPolls()) {
+		if (this.relayedCount.incrementAndGet() > this.maxRelayedPolls) {
 			this.relayedCount.decrementAndGet();
 			return Mono.just(Batch.error(503, "too many relayed polls on this node; retry"));
 		}
@@ -99,7 +107,7 @@ final class PollingRelay {
 							requestId, new byte[0]))
 				.subscribe(null, (ex) -> sink.success(Batch.error(503, "cannot reach the session's node; retry")));
 		})
-			.timeout(Duration.ofMillis(this.holdMillis).plus(this.settings.relayTimeout()))
+			.timeout(Duration.ofMillis(this.holdMillis).plus(this.relayTimeout))
 			.onErrorResume(TimeoutException.class,
 					(ex) -> Mono.just(Batch.error(504, "the session's node did not answer; retry")))
 			.doFinally((signal) -> {
@@ -110,8 +118,9 @@ final class PollingRelay {
 
 	// requests for one session share a key, so its sends arrive in order
 	private Mono<Void> publish(PollingHandle handle, RelayedPolling.Request request) {
-		return this.bus.publish(new ClusterMessage.Relay(handle.node(), RelayedPolling.CHANNEL,
-				"socket:" + handle.socketId(), request.encode()), Set.of(handle.node()));
+		return this.bus.publish(
+				new ClusterMessage.Relay(handle.node(), this.channel, "socket:" + handle.socketId(), request.encode()),
+				Set.of(handle.node()));
 	}
 
 	/**
@@ -142,15 +151,15 @@ final class PollingRelay {
 	}
 
 	private void onRequest(RelayedPolling.Request request, @Nullable String origin) {
-		PollingConnection session = this.sessions
+		PushConnection session = this.sessions
 			.apply(new PollingHandle(request.socketId(), request.secret(), this.nodeId));
 		switch (request.op()) {
 			case POLL -> {
-				if (session == null) {
-					answer(request, origin, Batch.error(404, "unknown session"));
+				if (session instanceof PollingConnection polling) {
+					polling.poll(request.ack(), (batch) -> answer(request, origin, batch));
 				}
 				else {
-					session.poll(request.ack(), (batch) -> answer(request, origin, batch));
+					answer(request, origin, Batch.error(404, "unknown session"));
 				}
 			}
 			case SEND -> {
@@ -174,8 +183,8 @@ final class PollingRelay {
 		RelayedPolling.Answer answer = new RelayedPolling.Answer(request.requestId(), batch.status(), batch.seq(),
 				batch.closeCode(), batch.closeReason(), batch.body());
 		this.bus
-			.publish(new ClusterMessage.Relay(origin, RelayedPolling.CHANNEL, "poll:" + request.requestId(),
-					answer.encode()), Set.of(origin))
+			.publish(new ClusterMessage.Relay(origin, this.channel, "poll:" + request.requestId(), answer.encode()),
+					Set.of(origin))
 			.subscribe(null,
 					(ex) -> logger.debug("Could not answer a relayed poll of socket " + request.socketId(), ex));
 	}

@@ -132,8 +132,8 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 			throw new IllegalStateException(ex);
 		}
 		this.random.nextBytes(new byte[16]);
-		this.relay = new PollingRelay(settings, bus, ids, nodeId, this.holdMillis, this::find, frameHandler,
-				this::closeByClient);
+		this.relay = new PollingRelay(RelayedPolling.CHANNEL, settings.relayTimeout(), settings.maxRelayedPolls(), bus,
+				ids, nodeId, this.holdMillis, this::find, frameHandler, this::closeByClient);
 	}
 
 	@Override
@@ -336,7 +336,7 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		return response.status(204).send();
 	}
 
-	private void closeByClient(PollingConnection session) {
+	private void closeByClient(PushConnection session) {
 		this.metrics.closed(CloseReason.CLIENT);
 		session.close(CloseCodes.NORMAL, "closed by client");
 	}

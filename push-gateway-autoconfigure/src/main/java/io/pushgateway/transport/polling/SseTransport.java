@@ -1,0 +1,342 @@
+package io.pushgateway.transport.polling;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.pushgateway.codec.Frames;
+import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.codec.SseFrameCodec;
+import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.hub.CloseCodes;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PushConnection;
+import io.pushgateway.hub.RecoveryCoordinator;
+import io.pushgateway.hub.RelayEndpoint;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.metrics.CloseReason;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.spi.HandshakeRejectedException;
+import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.ExchangeIdentity;
+import io.pushgateway.transport.GatewayRoutes;
+import io.pushgateway.transport.NettyHandshakeRequest;
+import io.pushgateway.transport.RequestTargets;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+/**
+ * The Server-Sent Events transport: {@code GET {path}} is a stream of the JSON protocol's
+ * frames as events, for browsers' {@code EventSource}, {@code curl -N} and clients behind
+ * proxies that do not pass WebSocket; {@code POST {path}/send?session=...} carries the
+ * client's frames (messages, joins, acks, pings). A stream is an ordinary
+ * {@link PushConnection}: same admission, socket IDs, registry entries, limits and
+ * recovery as a WebSocket. {@code Last-Event-ID} resumes the user's stream from the last
+ * position the client received.
+ *
+ * <p>
+ * No sticky sessions are needed: the session handle names the node that holds the stream,
+ * and a send that reaches another node is relayed to it over the {@link ClusterBus}, as
+ * long-polling's are. See {@code docs/protocol.md}.
+ *
+ * @author Push Gateway team
+ */
+public final class SseTransport implements GatewayRoutes, RelayEndpoint {
+
+	/** The relay channel of this transport. */
+	static final String CHANNEL = "sse";
+
+	private final SseSettings settings;
+
+	private final Admission admission;
+
+	private final LocalHub hub;
+
+	private final ClientFrameHandler frameHandler;
+
+	private final SnowflakeIdGenerator ids;
+
+	private final NodeLifecycle lifecycle;
+
+	private final ClusterBus bus;
+
+	private final GatewayMetrics metrics;
+
+	private final String nodeId;
+
+	private final String nodeToken;
+
+	private final Clock clock;
+
+	private final ConcurrentHashMap<Long, SseConnection> sessions = new ConcurrentHashMap<>();
+
+	private final PollingRelay relay;
+
+	private final SecureRandom random;
+
+	private final @Nullable RecoveryCoordinator recovery;
+
+	public SseTransport(SseSettings settings, Admission admission, LocalHub hub, ClientFrameHandler frameHandler,
+			SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus, GatewayMetrics metrics, String nodeId,
+			Clock clock, @Nullable RecoveryCoordinator recovery) {
+		this.settings = settings;
+		this.admission = admission;
+		this.hub = hub;
+		this.frameHandler = frameHandler;
+		this.ids = ids;
+		this.lifecycle = lifecycle;
+		this.bus = bus;
+		this.metrics = metrics;
+		this.nodeId = nodeId;
+		this.nodeToken = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
+		this.clock = clock;
+		this.recovery = recovery;
+		try {
+			// seeded once here, so handing out secrets never blocks an event loop
+			this.random = SecureRandom.getInstance("DRBG");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+		this.random.nextBytes(new byte[16]);
+		// sends only: there are no polls to relay
+		this.relay = new PollingRelay(CHANNEL, Duration.ZERO, 0, bus, ids, nodeId, 0, this::find, frameHandler,
+				(session) -> session.close(CloseCodes.NORMAL, "closed by client"));
+	}
+
+	@Override
+	public HttpServerRoutes apply(HttpServerRoutes routes) {
+		String base = this.settings.path();
+		return routes.route((request) -> {
+			String path = RequestTargets.rawPath(request.uri());
+			return path.equals(base) || path.startsWith(base + "/");
+		}, this::handle);
+	}
+
+	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		String path = RequestTargets.rawPath(request.uri()).substring(this.settings.path().length());
+		HttpMethod method = request.method();
+		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+		if (origin != null && !this.admission.originAllowed(request)) {
+			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
+		}
+		if (origin != null && this.admission.crossOriginAllowed(origin)) {
+			response.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+				.header(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+		}
+		response.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+		if (method == HttpMethod.OPTIONS) {
+			return response.status(204)
+				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
+				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, Last-Event-ID")
+				.header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
+				.send();
+		}
+		if (method == HttpMethod.GET && path.isEmpty()) {
+			// behind Spring Security the client's address is the one WebFlux computed
+			return Mono.deferContextual((context) -> {
+				try {
+					return Mono.from(stream(request, response, ExchangeIdentity.clientAddress(context, request)));
+				}
+				catch (IllegalArgumentException ex) {
+					// a malformed percent-escape; the decoder's message repeats the
+					// target
+					return this.admission.reject(response, 400, "bad_request", RequestTargets.MALFORMED_QUERY);
+				}
+			});
+		}
+		if (method == HttpMethod.POST && path.equals("/send")) {
+			try {
+				return send(request, response);
+			}
+			catch (IllegalArgumentException ex) {
+				return this.admission.reject(response, 400, "bad_request", RequestTargets.MALFORMED_QUERY);
+			}
+		}
+		return PollingTransport.text(response, 404, "no such Server-Sent Events endpoint");
+	}
+
+	private Publisher<Void> stream(HttpServerRequest request, HttpServerResponse response,
+			@Nullable InetSocketAddress client) {
+		if (!this.lifecycle.isAccepting()) {
+			return this.admission.reject(response, 503, "unavailable", "node is shutting down");
+		}
+		if (!acceptsEventStream(request.requestHeaders().get(HttpHeaderNames.ACCEPT))) {
+			return this.admission.reject(response, 406, "bad_request", "this endpoint answers text/event-stream");
+		}
+		Mono<Void> limited = this.admission.limit(client, response);
+		if (limited != null) {
+			return limited;
+		}
+		NettyHandshakeRequest handshake = new NettyHandshakeRequest(request);
+		String events = handshake.queryParam("events");
+		if (events != null && !events.equals("named") && !events.equals("unnamed")) {
+			return this.admission.reject(response, 400, "bad_request", "query parameter 'events' is named or unnamed");
+		}
+		SseFrameCodec codec = "unnamed".equals(events) ? SseFrameCodec.UNNAMED : SseFrameCodec.NAMED;
+		// an EventSource that reconnects by itself sends the last event ID it received
+		String since = handshake.queryParam("since");
+		if (since == null) {
+			since = request.requestHeaders().get("Last-Event-ID");
+		}
+		if (since != null && !Frames.isPosition(since)) {
+			return this.admission.reject(response, 400, "bad_request", "'since' or 'Last-Event-ID' is not a position");
+		}
+		String position = since;
+		Channel[] channel = new Channel[1];
+		request.withConnection((connection) -> channel[0] = connection.channel());
+		return this.admission.admit(handshake).flatMap((admitted) -> {
+			this.metrics.handshake("accepted");
+			// the stream's headers (the token among them) are not needed once it runs
+			request.requestHeaders().clear();
+			return response.sse()
+				.header("X-Accel-Buffering", "no")
+				.sendHeaders()
+				.then()
+				.then(Mono.<Void>create((sink) -> {
+					Channel stream = channel[0];
+					stream.closeFuture().addListener((future) -> sink.success());
+					stream.eventLoop()
+						.execute(() -> start(admitted, codec, stream, position,
+								(client != null) ? client.getAddress() : null));
+				}));
+		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
+	}
+
+	private void start(Admission.Admitted admitted, SseFrameCodec codec, Channel channel, @Nullable String since,
+			@Nullable InetAddress remote) {
+		byte[] secret = new byte[16];
+		this.random.nextBytes(secret);
+		SseConnection connection = new SseConnection(this.ids.nextId(), admitted.principal(), admitted.guids(), codec,
+				this.clock, channel, Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
+				this.settings.maxQueuedBytes(), this.settings.closeTimeout(), this.metrics, this.hub::unregister);
+		connection.setRemoteAddress(remote);
+		this.sessions.put(connection.socketId(), connection);
+		this.admission.ipLimits().opened(remote);
+		channel.closeFuture().addListener((future) -> {
+			connection.ended();
+			this.sessions.remove(connection.socketId(), connection);
+			this.hub.unregister(connection);
+			this.admission.ipLimits().closed(remote);
+		});
+		if (!channel.isActive()) {
+			return;
+		}
+		for (PushConnection evicted : this.hub.register(connection)) {
+			this.metrics.closed(CloseReason.REPLACED);
+			evicted.close(CloseCodes.REPLACED, "replaced by a newer connection of the same user");
+		}
+		connection.send(new ServerFrame.Welcome(connection.socketId(), connection.uid(), this.nodeId,
+				this.settings.heartbeatInterval().toMillis(), connection.guids(), handle(connection)));
+		connection.startHeartbeat(this.settings.heartbeatInterval());
+		if (this.recovery != null) {
+			this.recovery.recover(connection, "user:" + connection.uid(), since, null);
+		}
+	}
+
+	private Publisher<Void> send(HttpServerRequest request, HttpServerResponse response) {
+		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
+		if (handle == null) {
+			return PollingTransport.text(response, 400, "query parameter 'session' is missing or malformed");
+		}
+		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+		if (length < 0) {
+			return PollingTransport.text(response, 411, "Content-Length required");
+		}
+		if (length > this.settings.maxFrameSize()) {
+			return PollingTransport.text(response, 413, "frame larger than " + this.settings.maxFrameSize() + " bytes");
+		}
+		boolean local = handle.node().equals(this.nodeId) || !this.bus.reachesOtherNodes();
+		SseConnection session = local ? find(handle) : null;
+		if (local && (session == null || !session.isOpen())) {
+			return PollingTransport.text(response, 404, "unknown session");
+		}
+		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
+			if (session != null) {
+				session.eventLoop().execute(() -> this.frameHandler.onFrame(session, bytes, false));
+				return response.status(204).send().then();
+			}
+			return this.relay.forward(handle, RelayedPolling.Op.SEND, bytes, response);
+		});
+	}
+
+	@Override
+	public String channel() {
+		return CHANNEL;
+	}
+
+	@Override
+	public void onRelay(ClusterMessage.Relay relay) {
+		this.relay.onRelay(relay);
+	}
+
+	private @Nullable SseConnection find(PollingHandle handle) {
+		if (!handle.node().equals(this.nodeId)) {
+			return null;
+		}
+		SseConnection session = this.sessions.get(handle.socketId());
+		if (session == null || !MessageDigest.isEqual(session.secret().getBytes(StandardCharsets.US_ASCII),
+				handle.secret().getBytes(StandardCharsets.US_ASCII))) {
+			return null;
+		}
+		return session;
+	}
+
+	private String handle(SseConnection session) {
+		return session.socketId() + "." + session.secret() + "." + this.nodeToken;
+	}
+
+	/*
+	 * No Accept header, or one that takes text/event-stream, text/* or anything; the
+	 * parameters of a media range do not matter here.
+	 */
+	private static boolean acceptsEventStream(@Nullable String accept) {
+		if (accept == null) {
+			return true;
+		}
+		for (String range : accept.split(",")) {
+			int semicolon = range.indexOf(';');
+			String type = ((semicolon >= 0) ? range.substring(0, semicolon) : range).trim();
+			if (type.equalsIgnoreCase("text/event-stream") || type.equals("*/*") || type.equalsIgnoreCase("text/*")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static @Nullable String first(QueryStringDecoder query, String name) {
+		List<String> values = query.parameters().get(name);
+		return (values != null && !values.isEmpty()) ? values.get(0) : null;
+	}
+
+	/**
+	 * The number of open streams on this node.
+	 * @return the count
+	 */
+	public int sessionCount() {
+		return this.sessions.size();
+	}
+
+}
