@@ -6,7 +6,8 @@
  * backoff and jitter, correlates replies to upstream messages, joins GUIDs, acknowledges pushes that
  * ask for it, and resumes every stream from its last position after a reconnect, so recoverable
  * pushes missed while offline arrive in order. Where a WebSocket cannot be opened it falls back to
- * HTTP long-polling and upgrades back to a WebSocket when it can. No runtime dependencies: it runs in browsers and in
+ * Server-Sent Events (where the platform has an EventSource), then to HTTP long-polling, and
+ * upgrades back to a WebSocket when it can. No runtime dependencies: it runs in browsers and in
  * Node (pass a WebSocket implementation where there is no global one).
  *
  * The wire protocol is documented in docs/protocol.md.
@@ -15,6 +16,7 @@
 
 import { decode, encode } from './msgpack.js';
 import { PollingSocket, pollingUrl } from './polling.js';
+import { SseSocket, sseUrl } from './sse.js';
 
 /** Close codes after which reconnecting would only repeat the failure. */
 const FINAL_CLOSE_CODES = new Set([4003, 1002, 1003, 1007, 1009, 4000]);
@@ -47,15 +49,18 @@ export function backoffDelay(attempt, options = {}, random = Math.random) {
 /**
  * Which transport the next connection attempt uses: a WebSocket unless it is not allowed or the
  * last WebSocket attempt failed before the server's welcome (a proxy that blocks upgrades looks
- * exactly like that), in which case long-polling.
- * @param {ReadonlyArray<'websocket' | 'polling'>} transports the allowed transports, in order
+ * exactly like that); then Server-Sent Events unless they are not allowed or the last stream failed
+ * before its welcome (a proxy that buffers responses looks like that); then long-polling.
+ * @param {ReadonlyArray<'websocket' | 'sse' | 'polling'>} transports the allowed transports
  * @param {number} websocketFailures WebSocket attempts that failed in a row before their welcome
- * @returns {'websocket' | 'polling'}
+ * @param {number} [sseFailures] Server-Sent Events attempts that failed in a row before their welcome
+ * @returns {'websocket' | 'sse' | 'polling'}
  */
-export function chooseTransport(transports, websocketFailures) {
-  if (!transports.includes('polling')) return 'websocket';
-  if (!transports.includes('websocket')) return 'polling';
-  return websocketFailures > 0 ? 'polling' : 'websocket';
+export function chooseTransport(transports, websocketFailures, sseFailures = 0) {
+  if (transports.includes('websocket') && (websocketFailures === 0 || transports.length === 1)) return 'websocket';
+  if (transports.includes('sse') && (sseFailures === 0 || !transports.includes('polling'))) return 'sse';
+  if (transports.includes('polling')) return 'polling';
+  return transports.includes('sse') ? 'sse' : 'websocket';
 }
 
 /** How many push IDs are remembered to drop the duplicates an upgrade can produce. */
@@ -101,11 +106,13 @@ export class PushGatewayError extends Error {
  * @property {(fn: () => void, ms: number) => any} [setTimeout]
  * @property {(handle: any) => void} [clearTimeout]
  * @property {() => number} [now]
- * @property {Array<'websocket' | 'polling'>} [transports] allowed transports (['websocket', 'polling'])
+ * @property {Array<'websocket' | 'sse' | 'polling'>} [transports] allowed transports (['websocket', 'sse', 'polling'] where there is an EventSource, ['websocket', 'polling'] otherwise)
  * @property {string} [pollingUrl] the long-polling base URL (the WebSocket URL over http(s) plus '/poll')
+ * @property {string} [sseUrl] the Server-Sent Events URL (the WebSocket URL over http(s) plus '/sse')
+ * @property {any} [EventSource] the EventSource constructor for Server-Sent Events (default: globalThis.EventSource)
  * @property {typeof fetch} [fetch] the fetch function for long-polling (default: globalThis.fetch)
  * @property {number} [websocketTimeout] a WebSocket without a welcome after this long has failed (10,000 ms)
- * @property {number} [upgradeAfter] first attempt to upgrade from long-polling to a WebSocket after this long; later ones back off (10,000 ms)
+ * @property {number} [upgradeAfter] first attempt to upgrade from long-polling or Server-Sent Events to a WebSocket after this long; later ones back off (10,000 ms)
  * @property {number} [pollRetryDelay] delay between retries of a failed poll or send (1,000 ms)
  */
 
@@ -149,14 +156,17 @@ export class PushGatewayClient {
     this.reconnectTimer = null;
     this.openedAt = 0;
     this.state = 'idle';
-    /** @type {Array<'websocket' | 'polling'>} */
-    this.transports = options.transports ?? ['websocket', 'polling'];
-    /** @type {'websocket' | 'polling' | null} the transport of the current connection */
+    this.EventSource = options.EventSource ?? /** @type {any} */ (globalThis).EventSource;
+    /** @type {Array<'websocket' | 'sse' | 'polling'>} */
+    this.transports = options.transports
+      ?? (typeof this.EventSource === 'function' ? ['websocket', 'sse', 'polling'] : ['websocket', 'polling']);
+    /** @type {'websocket' | 'sse' | 'polling' | null} the transport of the current connection */
     this.transport = null;
     this.websocketFailures = 0;
+    this.sseFailures = 0;
     this.upgradeAttempt = 0;
     this.upgradeTimer = null;
-    /** a WebSocket opened to replace the long-polling session, until its welcome */
+    /** a WebSocket opened to replace the long-polling session or the stream, until its welcome */
     this.probe = null;
     /** the long-polling session being ended after an upgrade; its last frames still count */
     this.draining = null;
@@ -168,9 +178,9 @@ export class PushGatewayClient {
    * Listen to: 'open' (the welcome frame), 'close' ({code, reason, reconnectIn}), 'push' (every push),
    * 'push:<event>' (pushes of one event), 'recovered', 'unrecoverable', 'heartbeat' ({interval}: the
    * server changed the heartbeat interval), 'dropped' ({count}: pushes the
-   * server dropped while this client read too slowly), 'error', 'fallback' (a
-   * WebSocket failed before its welcome; long-polling follows at once) and 'upgrade' (long-polling was
-   * replaced by a WebSocket without a gap).
+   * server dropped while this client read too slowly), 'error', 'fallback' ({code, reason, from}: a
+   * WebSocket or a Server-Sent Events stream failed before its welcome; the next transport follows at
+   * once) and 'upgrade' (long-polling or Server-Sent Events was replaced by a WebSocket without a gap).
    * @param {string} name
    * @param {Function} listener
    * @returns {() => void} removes the listener
@@ -201,9 +211,10 @@ export class PushGatewayClient {
     const token = await this.token();
     if (this.closedByUser) return;
     this.state = 'connecting';
-    const transport = chooseTransport(this.transports, this.websocketFailures);
+    const transport = chooseTransport(this.transports, this.websocketFailures, this.sseFailures);
     this.transport = transport;
-    this.socket = transport === 'websocket' ? this.openWebSocket(token) : this.openPolling(token);
+    this.socket = transport === 'websocket' ? this.openWebSocket(token)
+      : transport === 'sse' ? this.openSse(token) : this.openPolling(token);
   }
 
   /** @returns {Promise<string>} */
@@ -253,17 +264,37 @@ export class PushGatewayClient {
     return socket;
   }
 
-  /** Try a WebSocket beside the long-polling session, later and later while it keeps failing. */
+  /**
+   * @param {string} token
+   * @returns {any} the socket
+   */
+  openSse(token) {
+    const query = new URLSearchParams({ access_token: token });
+    if (this.userPosition) query.set('since', this.userPosition);
+    const socket = /** @type {any} */ (new SseSocket(this.options.sseUrl ?? sseUrl(this.url), query, {
+      EventSource: this.EventSource, fetch: this.options.fetch, setTimeout: this.setTimeout,
+      retryDelay: this.options.pollRetryDelay,
+    }));
+    socket.onframe = (/** @type {Record<string, any>} */ frame) => this.onFrame(socket, frame);
+    socket.onclose = (/** @type {{code: number, reason: string}} */ event) => this.onClose(socket, event.code, event.reason);
+    // a proxy that buffers responses never lets the welcome through
+    socket.welcomeTimer = this.setTimeout(() => {
+      if (!socket.welcomed) socket.close(1006, 'no welcome over server-sent events');
+    }, this.options.websocketTimeout ?? 10000);
+    return socket;
+  }
+
+  /** Try a WebSocket beside the long-polling session or stream, later and later while it keeps failing. */
   scheduleUpgrade() {
     if (!this.transports.includes('websocket') || this.closedByUser) return;
     const delay = backoffDelay(this.upgradeAttempt++, { initial: this.options.upgradeAfter ?? 10000, max: 300000 },
       this.random);
     this.upgradeTimer = this.setTimeout(async () => {
       this.upgradeTimer = null;
-      if (this.transport !== 'polling' || this.state !== 'open' || this.probe) return;
+      if (this.transport === 'websocket' || this.state !== 'open' || this.probe) return;
       try {
         const token = await this.token();
-        if (this.transport === 'polling' && this.state === 'open') this.probe = this.openWebSocket(token);
+        if (this.transport !== 'websocket' && this.state === 'open') this.probe = this.openWebSocket(token);
       } catch (error) {
         this.emit('error', error);
         this.scheduleUpgrade();
@@ -403,6 +434,7 @@ export class PushGatewayClient {
         this.state = 'open';
         if (!upgrade) this.openedAt = this.now();
         if (this.transport === 'websocket') this.websocketFailures = 0;
+        if (this.transport === 'sse') this.sseFailures = 0;
         this.heartbeat = frame.hb;
         this.startHeartbeat();
         // resume every GUID stream where it stopped
@@ -411,7 +443,7 @@ export class PushGatewayClient {
           this.emit('upgrade', { transport: 'websocket', welcome: frame });
         } else {
           this.emit('open', frame);
-          if (this.transport === 'polling') this.scheduleUpgrade();
+          if (this.transport !== 'websocket') this.scheduleUpgrade();
         }
         break;
       case 'push': {
@@ -511,12 +543,16 @@ export class PushGatewayClient {
       return;
     }
     if (socket !== this.socket) return;
+    const from = this.transport;
     if (!(socket instanceof PollingSocket) && !socket.welcomed && !this.closedByUser
-      && this.transport === 'websocket' && this.transports.includes('polling')) {
-      // the WebSocket never opened: fall back to long-polling at once, it is a different path
-      this.websocketFailures++;
+      && ((from === 'websocket' && this.transports.some((transport) => transport !== 'websocket'))
+        || (from === 'sse' && this.transports.includes('polling')))) {
+      // the WebSocket or the stream never opened: fall back to the next transport at once, it is a
+      // different path
+      if (from === 'websocket') this.websocketFailures++;
+      else this.sseFailures++;
       this.socket = null;
-      this.emit('fallback', { code, reason });
+      this.emit('fallback', { code, reason, from });
       this.connect().catch((error) => this.emit('error', error));
       return;
     }

@@ -58,9 +58,9 @@ export class PollingSocket {
     this.ack = 0;
     this.closed = false;
     this.controller = new AbortController();
-    /** @type {Array<string | Uint8Array>} */
-    this.outbox = [];
-    this.sending = false;
+    this.sender = new FrameSender(() => `${this.baseUrl}/send?session=${encodeURIComponent(String(this.session))}`,
+      this.binary ? 'application/msgpack' : 'text/plain;charset=UTF-8', this.fetch, this.setTimeout, this.retries,
+      this.retryDelay, this.controller.signal, (reason) => this.finish(1006, `long-polling ${reason}`));
     query.set('protocol', protocol);
     this.open(query);
   }
@@ -140,43 +140,7 @@ export class PollingSocket {
    * @param {string | Uint8Array} data
    */
   send(data) {
-    if (this.closed) return;
-    this.outbox.push(data);
-    if (!this.sending) this.drain();
-  }
-
-  async drain() {
-    this.sending = true;
-    while (this.outbox.length > 0 && !this.closed) {
-      const body = this.outbox[0];
-      let failures = 0;
-      for (;;) {
-        let status = 0;
-        try {
-          const response = await this.fetch(`${this.baseUrl}/send?session=${encodeURIComponent(String(this.session))}`, {
-            method: 'POST',
-            body,
-            headers: { 'Content-Type': this.binary ? 'application/msgpack' : 'text/plain;charset=UTF-8' },
-            signal: this.controller.signal,
-          });
-          status = response.status;
-        } catch {
-          if (this.closed) return;
-        }
-        if (status === 204 || status === 413) break; // 413: the server says why in no other way; drop it
-        if (status === 404) {
-          this.finish(1006, 'long-polling session lost');
-          return;
-        }
-        if (++failures > this.retries) {
-          this.finish(1006, `long-polling send failed${status ? ` with ${status}` : ''}`);
-          return;
-        }
-        await new Promise((resolve) => this.setTimeout(() => resolve(undefined), this.retryDelay));
-      }
-      this.outbox.shift();
-    }
-    this.sending = false;
+    if (!this.closed) this.sender.send(data);
   }
 
   /**
@@ -222,5 +186,72 @@ export class PollingSocket {
     this.closed = true;
     this.controller.abort();
     queueMicrotask(() => this.onclose?.({ code, reason }));
+  }
+}
+
+/**
+ * Posts a session's client frames in order, one request at a time, retrying a failed one a few
+ * times: the send path of long-polling and of Server-Sent Events.
+ */
+export class FrameSender {
+  /**
+   * @param {() => string} url where to post, computed when sending (the session may arrive later)
+   * @param {string} contentType
+   * @param {typeof fetch} fetch
+   * @param {(fn: () => void, ms: number) => any} setTimeout
+   * @param {number} retries
+   * @param {number} retryDelay
+   * @param {AbortSignal} signal aborts the requests when the session ends
+   * @param {(reason: string) => void} lost called once when the session is gone or unreachable
+   */
+  constructor(url, contentType, fetch, setTimeout, retries, retryDelay, signal, lost) {
+    this.url = url;
+    this.contentType = contentType;
+    this.fetch = fetch;
+    this.setTimeout = setTimeout;
+    this.retries = retries;
+    this.retryDelay = retryDelay;
+    this.signal = signal;
+    this.lost = lost;
+    /** @type {Array<string | Uint8Array>} */
+    this.outbox = [];
+    this.sending = false;
+  }
+
+  /** @param {string | Uint8Array} data */
+  send(data) {
+    this.outbox.push(data);
+    if (!this.sending) this.drain();
+  }
+
+  async drain() {
+    this.sending = true;
+    while (this.outbox.length > 0 && !this.signal.aborted) {
+      const body = this.outbox[0];
+      let failures = 0;
+      for (;;) {
+        let status = 0;
+        try {
+          const response = await this.fetch(this.url(), {
+            method: 'POST', body, headers: { 'Content-Type': this.contentType }, signal: this.signal,
+          });
+          status = response.status;
+        } catch {
+          if (this.signal.aborted) return;
+        }
+        if (status === 204 || status === 413) break; // 413: the server says why in no other way; drop it
+        if (status === 404) {
+          this.lost('session lost');
+          return;
+        }
+        if (++failures > this.retries) {
+          this.lost(`send failed${status ? ` with ${status}` : ''}`);
+          return;
+        }
+        await new Promise((resolve) => this.setTimeout(() => resolve(undefined), this.retryDelay));
+      }
+      this.outbox.shift();
+    }
+    this.sending = false;
   }
 }

@@ -51,13 +51,59 @@ test('the demo page connects, receives a push and gets a reply in a real browser
     }
   });
 
-test('with WebSocket unavailable the demo page long-polls: connect, push and reply', { skip, timeout: 90000 },
+test('with WebSocket unavailable the demo page streams Server-Sent Events: connect, push and reply', { skip, timeout: 90000 },
   async () => {
     const browser = await launch();
     try {
       const page = await browser.newPage();
       // as behind a proxy that refuses upgrades: every WebSocket fails before it opens
       await page.addInitScript(() => {
+        window.WebSocket = class BlockedWebSocket {
+          constructor() {
+            setTimeout(() => this.onclose?.({ code: 1006, reason: '' }), 10);
+          }
+
+          send() {
+            throw new Error('not open');
+          }
+
+          close() {}
+        };
+      });
+      const log = () => page.locator('#log').textContent();
+      const failWithLog = async (error) => {
+        throw new Error(`${error.message}\npage log:\n${await log()}`);
+      };
+      await page.goto(`${base}/`);
+      await page.fill('#uid', 'sse-user');
+      await page.fill('#notifyUid', 'sse-user');
+      await page.click('#connect');
+      await page.waitForFunction(() => /connected as sse-user .* over sse/.test(
+        document.getElementById('status').textContent), null, { timeout: 30000 }).catch(failWithLog);
+
+      await page.fill('#notifyText', 'hello server-sent events');
+      await page.click('#notify');
+      await page.waitForFunction(() => document.getElementById('log').textContent.includes('hello server-sent events'),
+        null, { timeout: 30000 }).catch(failWithLog);
+
+      await page.fill('#text', 'echo over a stream');
+      await page.click('#echo');
+      await page.waitForFunction(
+        () => document.getElementById('log').textContent.includes('echo answered "echo over a stream"'),
+        null, { timeout: 30000 }).catch(failWithLog);
+    } finally {
+      await browser.close();
+    }
+  });
+
+test('with neither WebSocket nor EventSource the demo page long-polls: connect, push and reply', { skip, timeout: 90000 },
+  async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      // as behind a proxy that refuses upgrades, in a browser without EventSource
+      await page.addInitScript(() => {
+        delete window.EventSource;
         window.WebSocket = class BlockedWebSocket {
           constructor() {
             setTimeout(() => this.onclose?.({ code: 1006, reason: '' }), 10);
@@ -91,6 +137,39 @@ test('with WebSocket unavailable the demo page long-polls: connect, push and rep
       await page.waitForFunction(
         () => document.getElementById('log').textContent.includes('echo answered "echo over http"'),
         null, { timeout: 30000 }).catch(failWithLog);
+    } finally {
+      await browser.close();
+    }
+  });
+
+test('a page with nothing but the browser\'s EventSource follows docs/protocol.md: named events and Last-Event-ID',
+  { skip, timeout: 90000 }, async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/`);
+      const result = await page.evaluate(async () => {
+        const token = (await (await fetch('/demo/token?uid=eventsource-user')).json()).token;
+        const source = new EventSource(`/ws/sse?access_token=${encodeURIComponent(token)}`);
+        const event = (name) => new Promise((resolve) => source.addEventListener(name, resolve, { once: true }));
+        const welcome = JSON.parse((await event('welcome')).data);
+        const notification = event('notification');
+        await fetch('/api/notify/eventsource-user', { method: 'POST', body: 'to a bare EventSource' });
+        const received = await notification;
+        const reply = event('reply');
+        await fetch(`/ws/sse/send?session=${encodeURIComponent(welcome.session)}`, {
+          method: 'POST', body: JSON.stringify({ t: 'msg', id: 'b1', ev: 'echo', d: 'posted' }),
+        });
+        const answered = JSON.parse((await reply).data);
+        source.close();
+        return { uid: welcome.uid, push: JSON.parse(received.data), lastEventId: received.lastEventId, reply: answered };
+      });
+      if (result.uid !== 'eventsource-user') throw new Error(`welcome for ${result.uid}`);
+      if (result.push.t !== 'push' || result.push.ev !== 'notification') throw new Error(JSON.stringify(result.push));
+      if (result.push.p && result.lastEventId !== result.push.p) {
+        throw new Error(`Last-Event-ID ${result.lastEventId} is not the push's position ${result.push.p}`);
+      }
+      if (result.reply.d !== 'posted') throw new Error(JSON.stringify(result.reply));
     } finally {
       await browser.close();
     }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 
 import { PushGatewayClient, PushGatewayError, backoffDelay, chooseTransport, comparePositions } from '../src/client.js';
 import { pollingUrl } from '../src/polling.js';
+import { sseUrl } from '../src/sse.js';
 import { FakeClock, fakeFetch, fakeWebSocketClass, flush } from './fakes.js';
 
 function setup(options = {}) {
@@ -250,6 +251,26 @@ test('chooses a WebSocket first and long-polling after a WebSocket failed before
   assert.equal(chooseTransport(['polling'], 0), 'polling');
   assert.equal(pollingUrl('wss://example.com/ws?x=1'), 'https://example.com/ws/poll');
   assert.equal(pollingUrl('ws://localhost:8080/push/'), 'http://localhost:8080/push/poll');
+});
+
+test('Server-Sent Events come between a failed WebSocket and long-polling, unless they failed too', () => {
+  const all = ['websocket', 'sse', 'polling'];
+  assert.equal(chooseTransport(all, 0, 0), 'websocket');
+  assert.equal(chooseTransport(all, 1, 0), 'sse');
+  assert.equal(chooseTransport(all, 1, 1), 'polling');
+  assert.equal(chooseTransport(['websocket', 'sse'], 2, 2), 'sse');
+  assert.equal(chooseTransport(['sse'], 0, 3), 'sse');
+  assert.equal(chooseTransport(['sse', 'polling'], 0, 0), 'sse');
+  assert.equal(sseUrl('wss://example.com/ws?x=1'), 'https://example.com/ws/sse');
+  assert.equal(sseUrl('ws://localhost:8080/push/'), 'http://localhost:8080/push/sse');
+});
+
+test('without an EventSource the transports are WebSocket and long-polling', () => {
+  const { client } = setup({ EventSource: undefined });
+  const withGlobal = typeof globalThis.EventSource === 'function';
+  assert.deepEqual(client.transports, withGlobal ? ['websocket', 'sse', 'polling'] : ['websocket', 'polling']);
+  const { client: withSse } = setup({ EventSource: class {} });
+  assert.deepEqual(withSse.transports, ['websocket', 'sse', 'polling']);
 });
 
 const welcomeFrame = { t: 'welcome', v: 1, sid: '7', uid: 'alice', node: 'n1', hb: 25000, g: [] };

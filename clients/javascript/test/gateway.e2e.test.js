@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { EventSource } from 'eventsource';
+
 import { PushGatewayClient } from '../src/client.js';
 
 const base = process.env.GATEWAY_URL;
@@ -214,5 +216,91 @@ test('a bare WebSocket without a subprotocol is served as push.v1.json; HTTP mes
       assert.deepEqual((await frame((f) => f.t === 'reply' && f.id === 'm1')).d, { x: 1 });
     } finally {
       ws.close();
+    }
+  });
+
+test('streams over Server-Sent Events where WebSockets are blocked, then upgrades without losing a push',
+  { skip, timeout: 60000 }, async () => {
+    const uid = `js-sse-${Date.now()}`;
+    let blocked = true;
+    class FlakyWebSocket {
+      constructor(url, protocols) {
+        if (!blocked) return new globalThis.WebSocket(url, protocols);
+        setTimeout(() => this.onclose?.({ code: 1006, reason: '' }), 5);
+      }
+
+      close() {}
+    }
+    const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
+      token: () => token(uid),
+      WebSocket: FlakyWebSocket,
+      EventSource,
+      upgradeAfter: 1000,
+    });
+    try {
+      const fallback = next(client, 'fallback');
+      const opened = next(client, 'open');
+      await client.connect();
+      assert.equal((await fallback).from, 'websocket');
+      assert.equal((await opened).uid, uid);
+      assert.equal(client.transport, 'sse');
+
+      const news = next(client, 'push:news');
+      await httpPush(uid, 'news', { over: 'server-sent events' });
+      assert.deepEqual((await news).data, { over: 'server-sent events' });
+      assert.deepEqual(await client.send('echo', { n: [4] }), { n: [4] });
+      await client.join('doc-sse');
+      const chat = next(client, 'push:chat');
+      const reply = await client.send('chat', { text: 'via a stream' }, { guid: 'doc-sse' });
+      assert.equal((await chat).id, reply.messageId);
+
+      blocked = false;
+      const upgraded = next(client, 'upgrade');
+      const pushes = [];
+      client.on('push:count', (push) => pushes.push(push.data));
+      await httpPush(uid, 'count', 1);
+      await upgraded;
+      assert.equal(client.transport, 'websocket');
+      await httpPush(uid, 'count', 2);
+      const after = next(client, 'push:count', (push) => push.data === 3);
+      await httpPush(uid, 'count', 3);
+      await after;
+      assert.deepEqual(pushes, [1, 2, 3]);
+    } finally {
+      client.close();
+    }
+  });
+
+test('over Server-Sent Events only: resumes the missed pushes after the stream drops', { skip, timeout: 60000 },
+  async () => {
+    const uid = `js-sse-only-${Date.now()}`;
+    const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
+      token: () => token(uid),
+      EventSource,
+      transports: ['sse'],
+      backoff: { initial: 1000 },
+    });
+    try {
+      const opened = next(client, 'open');
+      await client.connect();
+      assert.equal((await opened).uid, uid);
+      assert.equal(client.transport, 'sse');
+      const first = next(client, 'push:missed');
+      await httpPush(uid, 'missed', 0);
+      await first;
+
+      const reopened = next(client, 'open');
+      const recovered = next(client, 'recovered', (event) => event.guid === undefined && event.count === 2);
+      const missed = [];
+      client.on('push:missed', (push) => missed.push(push.data));
+      client.socket.source.close();
+      client.socket.finish(1006, 'dropped by the test');
+      await httpPush(uid, 'missed', 1);
+      await httpPush(uid, 'missed', 2);
+      await reopened;
+      await recovered;
+      assert.deepEqual(missed, [1, 2]);
+    } finally {
+      client.close();
     }
   });

@@ -69,13 +69,18 @@ public class PushGatewayEndpoint {
 		node.put("users", this.hub.userCount());
 		long queued = 0;
 		int polling = 0;
+		int sse = 0;
 		for (PushConnection connection : this.hub.connections()) {
 			queued += connection.queuedBytes();
 			if ("polling".equals(connection.transport())) {
 				polling++;
 			}
+			else if ("sse".equals(connection.transport())) {
+				sse++;
+			}
 		}
 		node.put("pollingConnections", polling);
+		node.put("sseConnections", sse);
 		node.put("outboundQueuedBytes", queued);
 		node.put("fanOutPending", this.fanOut.pendingBatches());
 		node.put("bus", this.bus.health().details());

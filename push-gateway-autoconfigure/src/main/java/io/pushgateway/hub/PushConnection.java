@@ -358,7 +358,7 @@ public abstract class PushConnection implements Session {
 
 	/**
 	 * The transport, for operators.
-	 * @return {@code websocket} or {@code polling}
+	 * @return {@code websocket}, {@code sse} or {@code polling}
 	 */
 	public String transport() {
 		return "websocket";
