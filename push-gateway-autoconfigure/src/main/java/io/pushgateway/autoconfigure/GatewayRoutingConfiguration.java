@@ -79,6 +79,9 @@ final class GatewayRoutingConfiguration {
 			paths.put(properties.getWebsocket().getPath(), handler);
 			paths.put(trimmed(properties.getPolling().getPath()) + "/**", handler);
 			paths.put(trimmed(properties.getSse().getPath()) + "/**", handler);
+			if (properties.getSocketio().isEnabled()) {
+				paths.put(trimmed(properties.getSocketio().getPath()) + "/**", handler);
+			}
 			paths.put(trimmed(properties.getHttpApi().getPath()) + "/**", handler);
 			return new SimpleUrlHandlerMapping(paths, Ordered.HIGHEST_PRECEDENCE);
 		}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,6 +60,8 @@ import io.pushgateway.transport.polling.PollingSettings;
 import io.pushgateway.transport.polling.PollingTransport;
 import io.pushgateway.transport.polling.SseSettings;
 import io.pushgateway.transport.polling.SseTransport;
+import io.pushgateway.transport.socketio.SocketIoSettings;
+import io.pushgateway.transport.socketio.SocketIoTransport;
 import io.pushgateway.transport.websocket.WebSocketHandshakeHandler;
 import io.pushgateway.transport.websocket.WebSocketRouteProvider;
 import io.pushgateway.transport.websocket.WebSocketSettings;
@@ -413,6 +416,25 @@ public final class PushGatewayAutoConfiguration {
 				(int) websocket.getMaxFrameSize().toBytes(), websocket.getMaxQueuedSize().toBytes(),
 				properties.getHeartbeat().getInterval(), websocket.getCloseTimeout());
 		return new SseTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus, metrics, node.value(),
+				clock, recovery.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("push.gateway.socketio.enabled")
+	SocketIoTransport pushGatewaySocketIoTransport(NodeId node, PushGatewayProperties properties, Admission admission,
+			LocalHub hub, ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle,
+			ClusterBus bus, GatewayMetrics metrics, Clock clock, ObjectProvider<RecoveryCoordinator> recovery) {
+		WebSocketProperties websocket = properties.getWebsocket();
+		HeartbeatProperties heartbeat = properties.getHeartbeat();
+		Duration pingTimeout = heartbeat.getTimeout().minus(heartbeat.getInterval());
+		SocketIoSettings settings = new SocketIoSettings(properties.getSocketio().getPath(),
+				(int) websocket.getMaxFrameSize().toBytes(), websocket.getMaxQueuedSize().toBytes(),
+				heartbeat.getInterval(),
+				(pingTimeout.compareTo(Duration.ofSeconds(5)) < 0) ? Duration.ofSeconds(5) : pingTimeout,
+				properties.getSocketio().getConnectTimeout(), websocket.getCloseTimeout(),
+				properties.getPolling().getRelayTimeout(), properties.getPolling().getMaxRelayedPolls());
+		return new SocketIoTransport(settings, admission, hub, frameHandler, ids, lifecycle, bus, metrics, node.value(),
 				clock, recovery.getIfAvailable());
 	}
 

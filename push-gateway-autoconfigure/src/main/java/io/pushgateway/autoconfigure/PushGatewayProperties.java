@@ -62,6 +62,9 @@ public class PushGatewayProperties {
 	private final SseProperties sse = new SseProperties();
 
 	@NestedConfigurationProperty
+	private final SocketIoProperties socketio = new SocketIoProperties();
+
+	@NestedConfigurationProperty
 	private final ObservationsProperties observations = new ObservationsProperties();
 
 	@NestedConfigurationProperty
@@ -82,6 +85,10 @@ public class PushGatewayProperties {
 
 	public SseProperties getSse() {
 		return this.sse;
+	}
+
+	public SocketIoProperties getSocketio() {
+		return this.socketio;
 	}
 
 	public ObservationsProperties getObservations() {

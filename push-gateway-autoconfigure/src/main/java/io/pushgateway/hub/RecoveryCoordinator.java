@@ -1,6 +1,7 @@
 package io.pushgateway.hub;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
@@ -60,16 +61,38 @@ public class RecoveryCoordinator {
 	 */
 	public void recover(PushConnection connection, String stream, @Nullable String since, @Nullable String guid,
 			Runnable attach) {
+		recover(connection, stream, since, guid, attach, (complete) -> {
+		});
+	}
+
+	/**
+	 * Recover a stream on a connection; callable from any thread. Like
+	 * {@link #recover(PushConnection, String, String, String, Runnable)}, and tells the
+	 * transport whether everything missed was replayed, after the replay and before the
+	 * pushes held meanwhile: a transport whose handshake answer says whether the state
+	 * was recovered (Socket.IO's) writes it there.
+	 * @param connection the connection
+	 * @param stream the stream key
+	 * @param since the client's last position, or {@code null}
+	 * @param guid the GUID of a GUID stream, or {@code null} for the user's stream
+	 * @param attach makes the connection reachable for the stream, on its event loop
+	 * @param replayed called on the event loop with whether everything missed was
+	 * replayed
+	 */
+	public void recover(PushConnection connection, String stream, @Nullable String since, @Nullable String guid,
+			Runnable attach, Consumer<Boolean> replayed) {
 		EventExecutor loop = connection.eventLoop();
 		Runnable start = () -> {
 			connection.startRecovery(stream);
 			attach.run();
 			this.store.since(stream, since, this.maxReplay)
-				.subscribe((recovery) -> loop.execute(() -> finish(connection, stream, since, guid, recovery)),
+				.subscribe(
+						(recovery) -> loop.execute(() -> finish(connection, stream, since, guid, recovery, replayed)),
 						(error) -> loop.execute(() -> {
 							logger.warn("Recovery of " + stream + " failed for socket " + connection.socketId() + ": "
 									+ error);
-							finish(connection, stream, since, guid, new PushStore.Recovery(false, List.of(), null));
+							finish(connection, stream, since, guid, new PushStore.Recovery(false, List.of(), null),
+									replayed);
 						}));
 		};
 		// on the loop already (a new connection), start at once: a push batch queued on
@@ -84,7 +107,7 @@ public class RecoveryCoordinator {
 	}
 
 	private void finish(PushConnection connection, String stream, @Nullable String since, @Nullable String guid,
-			PushStore.Recovery recovery) {
+			PushStore.Recovery recovery, Consumer<Boolean> replayed) {
 		List<Push> held = connection.finishRecovery(stream);
 		String last = since;
 		if (recovery.complete()) {
@@ -97,6 +120,7 @@ public class RecoveryCoordinator {
 			connection.send(new ServerFrame.Error(null, ErrorCodes.UNRECOVERABLE,
 					"missed pushes of " + stream + " are no longer kept; resynchronize"));
 		}
+		replayed.accept(recovery.complete());
 		String newest = (recovery.last() != null) ? recovery.last() : last;
 		connection.send(new ServerFrame.Recovered(guid, recovery.complete(),
 				recovery.complete() ? recovery.pushes().size() : 0, newest));

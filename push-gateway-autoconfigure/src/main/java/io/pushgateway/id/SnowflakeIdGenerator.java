@@ -76,6 +76,34 @@ public final class SnowflakeIdGenerator {
 		return (id >>> (SEQUENCE_BITS + WORKER_BITS)) + EPOCH_MILLIS;
 	}
 
+	/** The ID bits a JavaScript number holds exactly. */
+	private static final long LOW_53_BITS = (1L << 53) - 1;
+
+	/**
+	 * The low 53 bits of an ID, which a JavaScript number holds exactly: unique among the
+	 * IDs issued within about 24 days of each other (the ten high timestamp bits are what
+	 * is left out).
+	 * @param id an issued ID
+	 * @return its low 53 bits
+	 */
+	public static long low53Bits(long id) {
+		return id & LOW_53_BITS;
+	}
+
+	/**
+	 * The issued ID whose low 53 bits these are, taking the high bits from the present:
+	 * exact for an ID issued less than about 24 days ago.
+	 * @param low53Bits the low 53 bits of an ID
+	 * @param nowMillis the current time, epoch milliseconds
+	 * @return the ID
+	 */
+	public static long completeId(long low53Bits, long nowMillis) {
+		long now = (nowMillis - EPOCH_MILLIS) << (SEQUENCE_BITS + WORKER_BITS);
+		long candidate = (now & ~LOW_53_BITS) | (low53Bits & LOW_53_BITS);
+		// an ID from before the present's high bits turned over
+		return (candidate > now + (60_000L << (SEQUENCE_BITS + WORKER_BITS))) ? candidate - (1L << 53) : candidate;
+	}
+
 	public SnowflakeIdGenerator(int workerId, Clock clock) {
 		if (workerId < 0 || workerId > MAX_WORKER_ID) {
 			throw new IllegalArgumentException(

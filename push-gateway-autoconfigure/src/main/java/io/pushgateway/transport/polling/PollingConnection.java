@@ -2,7 +2,6 @@ package io.pushgateway.transport.polling;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -316,23 +315,6 @@ final class PollingConnection extends PushConnection {
 	@Override
 	public long queuedBytes() {
 		return this.unackedBytes + this.queue.bytes();
-	}
-
-	/**
-	 * What a poll returns.
-	 *
-	 * @param status the HTTP status
-	 * @param seq the batch number the client acknowledges with its next poll
-	 * @param body the frames, or an error text when the status is not 200
-	 * @param closeCode the close code once the session closed, otherwise {@code 0}
-	 * @param closeReason the close reason, or empty
-	 */
-	record Batch(int status, long seq, byte[] body, int closeCode, String closeReason) {
-
-		static Batch error(int status, String message) {
-			return new Batch(status, -1, (message + "\n").getBytes(StandardCharsets.UTF_8), 0, "");
-		}
-
 	}
 
 }

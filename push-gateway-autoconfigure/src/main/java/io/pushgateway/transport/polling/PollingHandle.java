@@ -14,9 +14,14 @@ import org.jspecify.annotations.Nullable;
  * @param node the node holding the session
  * @author Push Gateway team
  */
-record PollingHandle(long socketId, String secret, String node) {
+public record PollingHandle(long socketId, String secret, String node) {
 
-	static @Nullable PollingHandle parse(@Nullable String value) {
+	/**
+	 * Read a handle.
+	 * @param value the handle as the client presented it
+	 * @return the handle, or {@code null} when malformed
+	 */
+	public static @Nullable PollingHandle parse(@Nullable String value) {
 		if (value == null) {
 			return null;
 		}

@@ -5,15 +5,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
-import io.pushgateway.hub.ClientFrameHandler;
-import io.pushgateway.hub.PushConnection;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
-import io.pushgateway.transport.polling.PollingConnection.Batch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +26,7 @@ import reactor.netty.http.server.HttpServerResponse;
  *
  * @author Push Gateway team
  */
-final class PollingRelay {
+public final class PollingRelay {
 
 	private static final Log logger = LogFactory.getLog(PollingRelay.class);
 
@@ -48,19 +44,26 @@ final class PollingRelay {
 
 	private final String channel;
 
-	private final Function<PollingHandle, @Nullable PushConnection> sessions;
-
-	private final ClientFrameHandler frameHandler;
-
-	private final Consumer<PushConnection> closeByClient;
+	private final Function<PollingHandle, @Nullable RelayTarget> sessions;
 
 	private final ConcurrentHashMap<Long, MonoSink<Batch>> relayed = new ConcurrentHashMap<>();
 
 	private final AtomicInteger relayedCount = new AtomicInteger();
 
-	PollingRelay(String channel, Duration relayTimeout, int maxRelayedPolls, ClusterBus bus, SnowflakeIdGenerator ids,
-			String nodeId, long holdMillis, Function<PollingHandle, @Nullable PushConnection> sessions,
-			ClientFrameHandler frameHandler, Consumer<PushConnection> closeByClient) {
+	/**
+	 * Create the relay of one transport.
+	 * @param channel the transport's relay channel
+	 * @param relayTimeout how long a relayed poll waits for its answer beyond the hold
+	 * @param maxRelayedPolls how many relayed polls may wait at once
+	 * @param bus the cluster bus
+	 * @param ids the ID generator
+	 * @param nodeId this node's ID
+	 * @param holdMillis how long a poll may wait for frames
+	 * @param sessions finds a session this node holds by its handle
+	 */
+	public PollingRelay(String channel, Duration relayTimeout, int maxRelayedPolls, ClusterBus bus,
+			SnowflakeIdGenerator ids, String nodeId, long holdMillis,
+			Function<PollingHandle, @Nullable RelayTarget> sessions) {
 		this.channel = channel;
 		this.relayTimeout = relayTimeout;
 		this.maxRelayedPolls = maxRelayedPolls;
@@ -69,8 +72,6 @@ final class PollingRelay {
 		this.nodeId = nodeId;
 		this.holdMillis = holdMillis;
 		this.sessions = sessions;
-		this.frameHandler = frameHandler;
-		this.closeByClient = closeByClient;
 	}
 
 	/**
@@ -81,10 +82,20 @@ final class PollingRelay {
 	 * @param response answered {@code 204} once the bus took it, {@code 503} otherwise
 	 * @return completes when answered
 	 */
-	Mono<Void> forward(PollingHandle handle, RelayedPolling.Op op, byte[] frame, HttpServerResponse response) {
-		return publish(handle, new RelayedPolling.Request(handle.socketId(), handle.secret(), op, 0, 0, frame))
-			.then(Mono.defer(() -> response.status(204).send().then()))
+	public Mono<Void> forward(PollingHandle handle, RelayedPolling.Op op, byte[] frame, HttpServerResponse response) {
+		return forward(handle, op, frame).then(Mono.defer(() -> response.status(204).send().then()))
 			.onErrorResume((ex) -> PollingTransport.text(response, 503, "cannot reach the session's node; retry"));
+	}
+
+	/**
+	 * Forward a send or a close to the node holding the session.
+	 * @param handle the session's handle
+	 * @param op what to do
+	 * @param frame the frame for a send
+	 * @return completes once the bus took it, or fails
+	 */
+	public Mono<Void> forward(PollingHandle handle, RelayedPolling.Op op, byte[] frame) {
+		return publish(handle, new RelayedPolling.Request(handle.socketId(), handle.secret(), op, 0, 0, frame));
 	}
 
 	/**
@@ -94,7 +105,7 @@ final class PollingRelay {
 	 * @param ack the last batch the client received
 	 * @return the batch, or an error batch ({@code 503}, {@code 504})
 	 */
-	Mono<Batch> poll(PollingHandle handle, long ack) {
+	public Mono<Batch> poll(PollingHandle handle, long ack) {
 		if (this.relayedCount.incrementAndGet() > this.maxRelayedPolls) {
 			this.relayedCount.decrementAndGet();
 			return Mono.just(Batch.error(503, "too many relayed polls on this node; retry"));
@@ -129,7 +140,7 @@ final class PollingRelay {
 	 * long-polling message is dropped.
 	 * @param relay the relay
 	 */
-	void onRelay(ClusterMessage.Relay relay) {
+	public void onRelay(ClusterMessage.Relay relay) {
 		RelayedPolling message;
 		try {
 			message = RelayedPolling.decode(relay.body());
@@ -151,12 +162,11 @@ final class PollingRelay {
 	}
 
 	private void onRequest(RelayedPolling.Request request, @Nullable String origin) {
-		PushConnection session = this.sessions
-			.apply(new PollingHandle(request.socketId(), request.secret(), this.nodeId));
+		RelayTarget session = this.sessions.apply(new PollingHandle(request.socketId(), request.secret(), this.nodeId));
 		switch (request.op()) {
 			case POLL -> {
-				if (session instanceof PollingConnection polling) {
-					polling.poll(request.ack(), (batch) -> answer(request, origin, batch));
+				if (session != null) {
+					session.poll(request.ack(), (batch) -> answer(request, origin, batch));
 				}
 				else {
 					answer(request, origin, Batch.error(404, "unknown session"));
@@ -164,13 +174,12 @@ final class PollingRelay {
 			}
 			case SEND -> {
 				if (session != null) {
-					session.eventLoop()
-						.execute(() -> this.frameHandler.onFrame(session, request.frame(), session.codec().binary()));
+					session.send(request.frame());
 				}
 			}
 			case CLOSE -> {
 				if (session != null) {
-					this.closeByClient.accept(session);
+					session.close();
 				}
 			}
 		}

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,7 +39,6 @@ import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.NettyHandshakeRequest;
 import io.pushgateway.transport.RequestTargets;
-import io.pushgateway.transport.polling.PollingConnection.Batch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -133,7 +133,10 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		this.random.nextBytes(new byte[16]);
 		this.relay = new PollingRelay(RelayedPolling.CHANNEL, settings.relayTimeout(), settings.maxRelayedPolls(), bus,
-				ids, nodeId, this.holdMillis, this::find, frameHandler, this::closeByClient);
+				ids, nodeId, this.holdMillis, (handle) -> {
+					PollingConnection session = find(handle);
+					return (session != null) ? target(session) : null;
+				});
 	}
 
 	@Override
@@ -334,6 +337,28 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		closeByClient(session);
 		return response.status(204).send();
+	}
+
+	private RelayTarget target(PollingConnection session) {
+		return new RelayTarget() {
+
+			@Override
+			public void poll(long ack, Consumer<Batch> answer) {
+				session.poll(ack, answer);
+			}
+
+			@Override
+			public void send(byte[] body) {
+				session.eventLoop()
+					.execute(() -> PollingTransport.this.frameHandler.onFrame(session, body, session.codec().binary()));
+			}
+
+			@Override
+			public void close() {
+				closeByClient(session);
+			}
+
+		};
 	}
 
 	private void closeByClient(PushConnection session) {

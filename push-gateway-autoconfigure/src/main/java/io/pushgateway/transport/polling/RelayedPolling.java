@@ -17,7 +17,7 @@ import org.msgpack.core.MessageUnpacker;
  *
  * @author Push Gateway team
  */
-sealed interface RelayedPolling {
+public sealed interface RelayedPolling {
 
 	/** The relay channel of the long-polling transport. */
 	String CHANNEL = "polling";

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -121,8 +122,10 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		this.random.nextBytes(new byte[16]);
 		// sends only: there are no polls to relay
-		this.relay = new PollingRelay(CHANNEL, Duration.ZERO, 0, bus, ids, nodeId, 0, this::find, frameHandler,
-				(session) -> session.close(CloseCodes.NORMAL, "closed by client"));
+		this.relay = new PollingRelay(CHANNEL, Duration.ZERO, 0, bus, ids, nodeId, 0, (handle) -> {
+			SseConnection session = find(handle);
+			return (session != null) ? target(session) : null;
+		});
 	}
 
 	@Override
@@ -280,6 +283,27 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 			}
 			return this.relay.forward(handle, RelayedPolling.Op.SEND, bytes, response);
 		});
+	}
+
+	private RelayTarget target(SseConnection session) {
+		return new RelayTarget() {
+
+			@Override
+			public void poll(long ack, Consumer<Batch> answer) {
+				answer.accept(Batch.error(404, "a stream has no polls"));
+			}
+
+			@Override
+			public void send(byte[] body) {
+				session.eventLoop().execute(() -> SseTransport.this.frameHandler.onFrame(session, body, false));
+			}
+
+			@Override
+			public void close() {
+				session.close(CloseCodes.NORMAL, "closed by client");
+			}
+
+		};
 	}
 
 	@Override

@@ -1,0 +1,550 @@
+package io.pushgateway.transport.socketio;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.codec.SocketIoFrameCodec;
+import io.pushgateway.core.SlowConsumerPolicy;
+import io.pushgateway.hub.CloseCodes;
+import io.pushgateway.hub.SlowConsumerQueue;
+import io.pushgateway.metrics.CloseReason;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.transport.polling.Batch;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
+
+/**
+ * One Engine.IO session: its packets out, over the carriage of the moment (long-polling
+ * until the client upgrades to a WebSocket, or a WebSocket from the start), and the
+ * client's packets in, handed to the transport. Packets out wait in one queue bounded by
+ * {@code maxQueuedBytes}, where the slow-consumer policies of pushes apply, as on the
+ * other transports: a poll takes everything queued (joined with Engine.IO's record
+ * separator), a writable WebSocket gets it frame by frame. State is confined to the
+ * session's event loop, the loop of the request that opened it.
+ *
+ * @author Push Gateway team
+ */
+final class EngineIoSession {
+
+	private static final byte RECORD_SEPARATOR = 0x1e;
+
+	private static final byte[] PING = { '2' };
+
+	private static final byte[] NOOP = { '6' };
+
+	private static final byte[] CLOSE = { '1' };
+
+	/** Close codes after which a Socket.IO client must not reconnect by itself. */
+	private static final int[] FINAL_CODES = { CloseCodes.REPLACED, CloseCodes.MALFORMED_FRAME,
+			CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD, CloseCodes.MESSAGE_TOO_BIG };
+
+	private final long socketId;
+
+	private final String sid;
+
+	private final String secret;
+
+	private final EventExecutor loop;
+
+	private final SocketIoSettings settings;
+
+	private final GatewayMetrics metrics;
+
+	private final Consumer<EngineIoSession> onClosed;
+
+	private final SlowConsumerQueue queue;
+
+	private final @Nullable InetAddress remote;
+
+	private @Nullable Channel websocket;
+
+	/** A WebSocket that sent the probe and waits for the upgrade packet. */
+	private @Nullable Channel probing;
+
+	private @Nullable Consumer<Batch> waiting;
+
+	private @Nullable SocketIoConnection connection;
+
+	/** A binary packet waiting for its attachment: its text, or {@code null}. */
+	private @Nullable String pendingBinary;
+
+	private @Nullable ScheduledFuture<?> ping;
+
+	private @Nullable ScheduledFuture<?> connectTimeout;
+
+	private volatile boolean closed;
+
+	private boolean drainHandlerAdded;
+
+	EngineIoSession(long socketId, String sid, String secret, EventExecutor loop, SocketIoSettings settings,
+			GatewayMetrics metrics, @Nullable InetAddress remote, Consumer<EngineIoSession> onClosed) {
+		this.socketId = socketId;
+		this.sid = sid;
+		this.secret = secret;
+		this.loop = loop;
+		this.settings = settings;
+		this.metrics = metrics;
+		this.remote = remote;
+		this.onClosed = onClosed;
+		this.queue = new SlowConsumerQueue(metrics);
+	}
+
+	long socketId() {
+		return this.socketId;
+	}
+
+	String sid() {
+		return this.sid;
+	}
+
+	String secret() {
+		return this.secret;
+	}
+
+	EventExecutor eventLoop() {
+		return this.loop;
+	}
+
+	@Nullable InetAddress remoteAddress() {
+		return this.remote;
+	}
+
+	@Nullable SocketIoConnection connection() {
+		return this.connection;
+	}
+
+	void connected(SocketIoConnection connection) {
+		this.connection = connection;
+		ScheduledFuture<?> timeout = this.connectTimeout;
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
+	}
+
+	boolean isOpen() {
+		return !this.closed;
+	}
+
+	/**
+	 * Start the heartbeat and the deadline for the client's {@code CONNECT}; on the loop.
+	 * @param onConnectTimeout what to do when the deadline passes without a CONNECT
+	 */
+	void start(Runnable onConnectTimeout) {
+		long interval = this.settings.pingInterval().toMillis();
+		this.ping = this.loop.scheduleAtFixedRate(() -> {
+			if (!this.closed) {
+				offerControl(PING);
+				flush();
+			}
+		}, interval, interval, TimeUnit.MILLISECONDS);
+		this.connectTimeout = this.loop.schedule(() -> {
+			if (this.connection == null && !this.closed) {
+				onConnectTimeout.run();
+			}
+		}, this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Queue an Engine.IO packet of the server's own (open, ping, noop); on the loop.
+	 * @param packet the packet's text
+	 */
+	void offerControl(byte[] packet) {
+		offer(Unpooled.wrappedBuffer(packet), null, SlowConsumerPolicy.CLOSE);
+	}
+
+	/**
+	 * Queue a packet; on the loop. Takes the buffer over.
+	 * @param packet an encoded packet, or a composite with attachments
+	 * @param event the push's event, for conflation, or {@code null}
+	 * @param policy what to do when the client reads too slowly
+	 * @return {@code false} if it was dropped or the session is closing
+	 */
+	boolean offer(ByteBuf packet, @Nullable String event, SlowConsumerPolicy policy) {
+		if (this.closed) {
+			packet.release();
+			return false;
+		}
+		Channel websocket = this.websocket;
+		ChannelOutboundBuffer buffer = (websocket != null) ? websocket.unsafe().outboundBuffer() : null;
+		long pending = (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
+		if (websocket != null && this.queue.isEmpty() && websocket.isWritable()) {
+			if (pending + packet.readableBytes() > this.settings.maxQueuedBytes()) {
+				packet.release();
+				slowConsumer();
+				return false;
+			}
+			writeFrames(websocket, packet);
+			return true;
+		}
+		if (this.queue.offer(packet, event, policy, this.settings.maxQueuedBytes() - pending)) {
+			return true;
+		}
+		if (policy == SlowConsumerPolicy.CLOSE) {
+			slowConsumer();
+		}
+		return false;
+	}
+
+	private void slowConsumer() {
+		this.metrics.closed(CloseReason.SLOW_CONSUMER);
+		SocketIoConnection connection = this.connection;
+		if (connection != null) {
+			connection.close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
+		}
+		else {
+			closeByServer(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
+		}
+	}
+
+	/**
+	 * Send what is queued: answer a waiting poll, or write to the WebSocket; on the loop.
+	 */
+	void flush() {
+		Channel websocket = this.websocket;
+		if (websocket != null) {
+			drain(websocket);
+			return;
+		}
+		Consumer<Batch> waiting = this.waiting;
+		if (waiting != null && !this.queue.isEmpty()) {
+			this.waiting = null;
+			waiting.accept(new Batch(200, 0, takePayload(), 0, ""));
+		}
+	}
+
+	private void drain(Channel websocket) {
+		for (ByteBuf packet; websocket.isWritable() && (packet = this.queue.poll()) != null;) {
+			writeFrames(websocket, packet);
+		}
+		if (this.queue.isEmpty()) {
+			long dropped = this.queue.takeDropped();
+			SocketIoConnection connection = this.connection;
+			if (dropped > 0 && connection != null) {
+				connection.send(new ServerFrame.Dropped(dropped));
+			}
+		}
+		else {
+			addDrainHandler(websocket);
+		}
+		// packets written straight to a writable channel wait for this flush too
+		websocket.flush();
+	}
+
+	private void addDrainHandler(Channel websocket) {
+		if (this.drainHandlerAdded) {
+			return;
+		}
+		this.drainHandlerAdded = true;
+		Connection.from(websocket).addHandlerLast("push-gateway-engine-io-drain", new ChannelInboundHandlerAdapter() {
+
+			@Override
+			public void channelWritabilityChanged(ChannelHandlerContext context) {
+				if (context.channel().isWritable()) {
+					EngineIoSession.this.loop.execute(EngineIoSession.this::flush);
+				}
+				context.fireChannelWritabilityChanged();
+			}
+
+		});
+	}
+
+	/*
+	 * One WebSocket frame per packet; a composite's attachments in binary frames after
+	 * it.
+	 */
+	private static void writeFrames(Channel websocket, ByteBuf packet) {
+		if (packet.isReadable() && packet.getByte(packet.readerIndex()) == SocketIoFrameCodec.COMPOSITE) {
+			List<byte[]> parts = SocketIoFrameCodec.parts(ByteBufUtil.getBytes(packet));
+			packet.release();
+			websocket.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(parts.get(0))), websocket.voidPromise());
+			for (int i = 1; i < parts.size(); i++) {
+				websocket.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(parts.get(i))),
+						websocket.voidPromise());
+			}
+			return;
+		}
+		websocket.write(new TextWebSocketFrame(packet), websocket.voidPromise());
+	}
+
+	/*
+	 * The queued packets as one polling payload: separated by Engine.IO's record
+	 * separator, attachments as 'b' and base64.
+	 */
+	private byte[] takePayload() {
+		ByteBuf payload = Unpooled.buffer((int) Math.min(Integer.MAX_VALUE, this.queue.bytes() + 16));
+		try {
+			boolean first = true;
+			for (ByteBuf packet; (packet = this.queue.poll()) != null;) {
+				if (!first) {
+					payload.writeByte(RECORD_SEPARATOR);
+				}
+				first = false;
+				if (packet.isReadable() && packet.getByte(packet.readerIndex()) == SocketIoFrameCodec.COMPOSITE) {
+					List<byte[]> parts = SocketIoFrameCodec.parts(ByteBufUtil.getBytes(packet));
+					payload.writeBytes(parts.get(0));
+					for (int i = 1; i < parts.size(); i++) {
+						payload.writeByte(RECORD_SEPARATOR).writeByte('b');
+						payload.writeCharSequence(Base64.getEncoder().encodeToString(parts.get(i)),
+								StandardCharsets.US_ASCII);
+					}
+				}
+				else {
+					payload.writeBytes(packet);
+				}
+				packet.release();
+			}
+			long dropped = this.queue.takeDropped();
+			SocketIoConnection connection = this.connection;
+			if (dropped > 0 && connection != null) {
+				// reported with the next payload
+				connection.send(new ServerFrame.Dropped(dropped));
+			}
+			return ByteBufUtil.getBytes(payload);
+		}
+		finally {
+			payload.release();
+		}
+	}
+
+	/**
+	 * A long-polling {@code GET}: answered at once when packets wait, otherwise with the
+	 * next packet (at the latest the next ping); on any thread.
+	 * @param answer receives the answer, exactly once
+	 */
+	void poll(Consumer<Batch> answer) {
+		if (!this.loop.inEventLoop()) {
+			this.loop.execute(() -> poll(answer));
+			return;
+		}
+		if (this.closed) {
+			// what the server said last (why it closed, the close packet), then nothing
+			answer.accept(this.queue.isEmpty() ? Batch.error(400, "{\"code\":1,\"message\":\"Session ID unknown\"}")
+					: new Batch(200, 0, takePayload(), 0, ""));
+			return;
+		}
+		if (this.websocket != null) {
+			// upgraded: the last poll is answered with a noop, later ones are refused
+			answer.accept(Batch.error(400, "{\"code\":3,\"message\":\"Bad request\"}"));
+			return;
+		}
+		if (this.waiting != null) {
+			// Engine.IO allows one poll at a time: a second one ends the session
+			Consumer<Batch> previous = this.waiting;
+			this.waiting = null;
+			previous.accept(Batch.error(400, "{\"code\":3,\"message\":\"Bad request\"}"));
+			answer.accept(Batch.error(400, "{\"code\":3,\"message\":\"Bad request\"}"));
+			closeByServer(CloseCodes.PROTOCOL_ERROR, "two polls at once");
+			return;
+		}
+		if (!this.queue.isEmpty()) {
+			answer.accept(new Batch(200, 0, takePayload(), 0, ""));
+			return;
+		}
+		this.waiting = answer;
+	}
+
+	/**
+	 * A WebSocket for this session sent the probe: answer it, end the waiting poll.
+	 * @param websocket the probing WebSocket
+	 */
+	void probe(Channel websocket) {
+		this.probing = websocket;
+		websocket.writeAndFlush(new TextWebSocketFrame("3probe"));
+		Consumer<Batch> waiting = this.waiting;
+		if (waiting != null) {
+			this.waiting = null;
+			// what is queued goes with the noop, so nothing waits for the WebSocket
+			byte[] queued = this.queue.isEmpty() ? new byte[0] : takePayload();
+			byte[] payload = new byte[queued.length + ((queued.length > 0) ? 2 : 1)];
+			System.arraycopy(queued, 0, payload, 0, queued.length);
+			if (queued.length > 0) {
+				payload[queued.length] = RECORD_SEPARATOR;
+			}
+			payload[payload.length - 1] = NOOP[0];
+			waiting.accept(new Batch(200, 0, payload, 0, ""));
+		}
+	}
+
+	/**
+	 * The probing WebSocket sent the upgrade packet: from now on packets go there.
+	 * @param websocket the WebSocket
+	 */
+	void upgrade(Channel websocket) {
+		if (this.probing != websocket) {
+			return;
+		}
+		this.probing = null;
+		this.websocket = websocket;
+		flush();
+	}
+
+	/**
+	 * Serve the session over a WebSocket from the start (no polling).
+	 * @param websocket the channel
+	 */
+	void useWebSocket(Channel websocket) {
+		this.websocket = websocket;
+	}
+
+	/**
+	 * The channel of the session's WebSocket, or {@code null} on long-polling.
+	 * @return the channel
+	 */
+	@Nullable Channel websocket() {
+		return this.websocket;
+	}
+
+	/**
+	 * A packet of a binary packet's attachments arrived, or a text packet; returns the
+	 * complete Socket.IO packet to dispatch, or {@code null} while attachments are
+	 * missing.
+	 * @param text a Socket.IO packet, without the Engine.IO prefix
+	 * @return the packet, or {@code null}
+	 */
+	@Nullable String assemble(String text) {
+		if (this.pendingBinary != null) {
+			// an attachment was expected
+			this.pendingBinary = null;
+			return null;
+		}
+		if (!text.isEmpty() && (text.charAt(0) == '5' || text.charAt(0) == '6') && text.indexOf('-') > 1) {
+			this.pendingBinary = text;
+			return null;
+		}
+		return text;
+	}
+
+	/**
+	 * An attachment arrived (a binary WebSocket frame, or a {@code b} polling packet).
+	 * @param attachment the bytes
+	 * @return the complete packet with its attachment in the codec's form, or
+	 * {@code null} when no binary packet waited for it
+	 */
+	@Nullable String attach(byte[] attachment) {
+		String pending = this.pendingBinary;
+		if (pending == null) {
+			return null;
+		}
+		this.pendingBinary = null;
+		return pending + "\u0000" + Base64.getEncoder().encodeToString(attachment);
+	}
+
+	/**
+	 * End the session as the server decided: the client hears why
+	 * ({@code gateway:close}), then a Socket.IO {@code DISCONNECT} when it must not
+	 * reconnect by itself, then Engine.IO's close; callable from any thread.
+	 * @param code the close code
+	 * @param reason the reason
+	 */
+	void closeByServer(int code, String reason) {
+		if (!this.loop.inEventLoop()) {
+			this.loop.execute(() -> closeByServer(code, reason));
+			return;
+		}
+		if (this.closed) {
+			return;
+		}
+		if (this.connection != null) {
+			offer(Unpooled.wrappedBuffer(SocketIoFrameCodec.PLAIN.encodeClose(code, reason)), null,
+					SlowConsumerPolicy.DROP_OLDEST);
+		}
+		for (int finalCode : FINAL_CODES) {
+			if (finalCode == code) {
+				offerControl(new byte[] { '4', '1' });
+			}
+		}
+		offer(Unpooled.wrappedBuffer(CLOSE), null, SlowConsumerPolicy.DROP_OLDEST);
+		Channel websocket = this.websocket;
+		if (websocket != null) {
+			drain(websocket);
+			websocket.writeAndFlush(new CloseWebSocketFrame(1000, ""));
+			websocket.eventLoop()
+				.schedule(() -> websocket.close(), this.settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		else {
+			flush();
+		}
+		end();
+	}
+
+	/** The client went away or closed the session; callable from any thread. */
+	void closeByClient() {
+		if (!this.loop.inEventLoop()) {
+			this.loop.execute(this::closeByClient);
+			return;
+		}
+		if (this.closed) {
+			return;
+		}
+		Channel websocket = this.websocket;
+		if (websocket != null) {
+			websocket.close();
+		}
+		Consumer<Batch> waiting = this.waiting;
+		if (waiting != null) {
+			this.waiting = null;
+			waiting.accept(new Batch(200, 0, CLOSE, 0, ""));
+		}
+		end();
+	}
+
+	private void end() {
+		this.closed = true;
+		ScheduledFuture<?> ping = this.ping;
+		if (ping != null) {
+			ping.cancel(false);
+		}
+		ScheduledFuture<?> timeout = this.connectTimeout;
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
+		this.onClosed.accept(this);
+	}
+
+	/** Free what the session still holds once it is forgotten; on the loop. */
+	void release() {
+		this.queue.clear();
+	}
+
+	long queuedBytes() {
+		Channel websocket = this.websocket;
+		ChannelOutboundBuffer buffer = (websocket != null) ? websocket.unsafe().outboundBuffer() : null;
+		return this.queue.bytes() + ((buffer != null) ? buffer.totalPendingWriteBytes() : 0);
+	}
+
+	/**
+	 * Split a long-polling request body into its packets.
+	 * @param body the body
+	 * @return the packets, in order
+	 */
+	static List<String> packets(byte[] body) {
+		List<String> packets = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i <= body.length; i++) {
+			if (i == body.length || body[i] == RECORD_SEPARATOR) {
+				packets.add(new String(body, start, i - start, StandardCharsets.UTF_8));
+				start = i + 1;
+			}
+		}
+		return packets;
+	}
+
+}
