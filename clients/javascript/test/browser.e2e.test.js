@@ -174,3 +174,41 @@ test('a page with nothing but the browser\'s EventSource follows docs/protocol.m
       await browser.close();
     }
   });
+
+test('the demo page\'s socket.io-client section: connect, upgrade, push, ack and room in Chromium', { skip, timeout: 90000 },
+  async () => {
+    const bundle = new URL('../node_modules/socket.io-client/dist/socket.io.min.js', import.meta.url).pathname;
+    if (!existsSync(bundle)) throw new Error(`${bundle} missing: npm install in clients/javascript`);
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      // the page loads socket.io-client from its CDN; here it comes from node_modules, no network
+      await page.route('https://cdn.socket.io/**', (route) => route.fulfill({ path: bundle, contentType: 'application/javascript' }));
+      const log = () => page.locator('#log').textContent();
+      const failWithLog = async (error) => {
+        throw new Error(`${error.message}\npage log:\n${await log()}`);
+      };
+      await page.goto(`${base}/`);
+      await page.fill('#uid', 'sio-browser-user');
+      await page.fill('#notifyUid', 'sio-browser-user');
+      await page.click('#sioConnect');
+      await page.waitForFunction(() => /socket.io connected as sio-browser-user .* over websocket/.test(
+        document.getElementById('sioStatus').textContent), null, { timeout: 30000 }).catch(failWithLog);
+
+      await page.fill('#notifyText', 'hello socket.io in chromium');
+      await page.click('#notify');
+      await page.waitForFunction(() => document.getElementById('log').textContent
+        .includes('socket.io ← notification {"text":"hello socket.io in chromium"'), null, { timeout: 30000 }).catch(failWithLog);
+
+      await page.fill('#text', 'acked by the gateway');
+      await page.click('#sioEcho');
+      await page.waitForFunction(() => document.getElementById('log').textContent
+        .includes('socket.io echo ack "acked by the gateway"'), null, { timeout: 30000 }).catch(failWithLog);
+      await page.fill('#guid', 'doc-sio-browser');
+      await page.click('#sioJoin');
+      await page.waitForFunction(() => document.getElementById('log').textContent
+        .includes('socket.io join ack {"guid":"doc-sio-browser"}'), null, { timeout: 30000 }).catch(failWithLog);
+    } finally {
+      await browser.close();
+    }
+  });

@@ -282,7 +282,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 				EngineIoSession session = start(channel[0], snapshot, identity);
 				channel[0].eventLoop().execute(() -> {
 					session.useWebSocket(channel[0]);
-					channel[0].writeAndFlush(new TextWebSocketFrame(openPacket(session)));
+					channel[0].writeAndFlush(new TextWebSocketFrame(openPacket(session, true)));
 				});
 				return receiveFrames(in, session, channel[0]);
 			}, this.websocketSpec);
@@ -293,7 +293,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 		return response.status(200)
 			.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
 			.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
-			.sendString(Mono.just(openPacket(session)))
+			.sendString(Mono.just(openPacket(session, false)))
 			.then();
 	}
 
@@ -317,10 +317,11 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 		return session;
 	}
 
-	private String openPacket(EngineIoSession session) {
-		return "0{\"sid\":\"" + session.sid() + "\",\"upgrades\":[\"websocket\"],\"pingInterval\":"
-				+ this.settings.pingInterval().toMillis() + ",\"pingTimeout\":" + this.settings.pingTimeout().toMillis()
-				+ ",\"maxPayload\":" + this.settings.maxPayload() + "}";
+	/* The open packet; a session on a WebSocket already has nothing to upgrade to. */
+	private String openPacket(EngineIoSession session, boolean websocket) {
+		return "0{\"sid\":\"" + session.sid() + "\",\"upgrades\":" + (websocket ? "[]" : "[\"websocket\"]")
+				+ ",\"pingInterval\":" + this.settings.pingInterval().toMillis() + ",\"pingTimeout\":"
+				+ this.settings.pingTimeout().toMillis() + ",\"maxPayload\":" + this.settings.maxPayload() + "}";
 	}
 
 	private Publisher<Void> upgrade(HttpServerRequest request, HttpServerResponse response, EngineIoSession session) {
