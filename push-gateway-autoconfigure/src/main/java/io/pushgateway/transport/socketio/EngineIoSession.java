@@ -92,6 +92,11 @@ final class EngineIoSession {
 
 	private volatile boolean closed;
 
+	/** The server decided to close: the last packets are on their way. */
+	private boolean closing;
+
+	private boolean closeFrameSent;
+
 	private boolean drainHandlerAdded;
 
 	EngineIoSession(long socketId, String sid, String secret, EventExecutor loop, SocketIoSettings settings,
@@ -204,6 +209,9 @@ final class EngineIoSession {
 	}
 
 	private void slowConsumer() {
+		if (this.closing) {
+			return;
+		}
 		this.metrics.closed(CloseReason.SLOW_CONSUMER);
 		SocketIoConnection connection = this.connection;
 		if (connection != null) {
@@ -237,12 +245,17 @@ final class EngineIoSession {
 		if (this.queue.isEmpty()) {
 			long dropped = this.queue.takeDropped();
 			SocketIoConnection connection = this.connection;
-			if (dropped > 0 && connection != null) {
+			if (dropped > 0 && connection != null && !this.closing) {
 				connection.send(new ServerFrame.Dropped(dropped));
 			}
 		}
 		else {
 			addDrainHandler(websocket);
+		}
+		if (this.closing && this.queue.isEmpty() && !this.closeFrameSent) {
+			// everything before it was written: end the WebSocket
+			this.closeFrameSent = true;
+			websocket.write(new CloseWebSocketFrame(1000, ""), websocket.voidPromise());
 		}
 		// packets written straight to a writable channel wait for this flush too
 		websocket.flush();
@@ -313,7 +326,7 @@ final class EngineIoSession {
 			}
 			long dropped = this.queue.takeDropped();
 			SocketIoConnection connection = this.connection;
-			if (dropped > 0 && connection != null) {
+			if (dropped > 0 && connection != null && !this.closing) {
 				// reported with the next payload
 				connection.send(new ServerFrame.Dropped(dropped));
 			}
@@ -459,29 +472,29 @@ final class EngineIoSession {
 			this.loop.execute(() -> closeByServer(code, reason));
 			return;
 		}
-		if (this.closed) {
+		if (this.closed || this.closing) {
 			return;
 		}
+		this.closing = true;
+		// the last packets go whatever the bound: a slow consumer reads them after what
+		// it has not read yet, or the close timeout ends the connection first
 		if (this.connection != null) {
-			offer(Unpooled.wrappedBuffer(SocketIoFrameCodec.PLAIN.encodeClose(code, reason)), null,
-					SlowConsumerPolicy.DROP_OLDEST);
+			this.queue.offer(Unpooled.wrappedBuffer(SocketIoFrameCodec.PLAIN.encodeClose(code, reason)), null,
+					SlowConsumerPolicy.CLOSE, Long.MAX_VALUE);
 		}
 		for (int finalCode : FINAL_CODES) {
 			if (finalCode == code) {
-				offerControl(new byte[] { '4', '1' });
+				this.queue.offer(Unpooled.wrappedBuffer(new byte[] { '4', '1' }), null, SlowConsumerPolicy.CLOSE,
+						Long.MAX_VALUE);
 			}
 		}
-		offer(Unpooled.wrappedBuffer(CLOSE), null, SlowConsumerPolicy.DROP_OLDEST);
+		this.queue.offer(Unpooled.wrappedBuffer(CLOSE), null, SlowConsumerPolicy.CLOSE, Long.MAX_VALUE);
 		Channel websocket = this.websocket;
 		if (websocket != null) {
-			drain(websocket);
-			websocket.writeAndFlush(new CloseWebSocketFrame(1000, ""));
 			websocket.eventLoop()
 				.schedule(() -> websocket.close(), this.settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
-		else {
-			flush();
-		}
+		flush();
 		end();
 	}
 

@@ -714,11 +714,11 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 	}
 
 	/**
-	 * The Engine.IO sessions this node holds, connected or not.
+	 * The open Engine.IO sessions this node holds, connected or not.
 	 * @return the count
 	 */
 	public int sessionCount() {
-		return this.sessions.size();
+		return (int) this.sessions.values().stream().filter(EngineIoSession::isOpen).count();
 	}
 
 	/** What a session needs until its CONNECT is admitted. */
