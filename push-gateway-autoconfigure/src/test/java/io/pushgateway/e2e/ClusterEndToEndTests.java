@@ -1,5 +1,11 @@
 package io.pushgateway.e2e;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +50,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -59,11 +67,13 @@ class ClusterEndToEndTests {
 	private static final Duration NODE_HEARTBEAT = Duration.ofMillis(250);
 
 	@RegisterExtension
-	static final TestCluster cluster = TestCluster.withKafka(3, Map.of("push.gateway.registry.node-timeout",
-			NODE_TIMEOUT.toMillis() + "ms", "push.gateway.registry.node-heartbeat-interval",
-			NODE_HEARTBEAT.toMillis() + "ms", "push.gateway.node.worker-id-strategy", "redis-lease",
-			"push.gateway.limits.max-connections-per-user", 2, "push.gateway.recovery.enabled", true,
-			"push.gateway.recovery.max-length", 5, "management.endpoints.web.exposure.include", "health,pushgateway"));
+	static final TestCluster cluster = TestCluster.withKafka(3,
+			Map.of("push.gateway.registry.node-timeout", NODE_TIMEOUT.toMillis() + "ms",
+					"push.gateway.registry.node-heartbeat-interval", NODE_HEARTBEAT.toMillis() + "ms",
+					"push.gateway.node.worker-id-strategy", "redis-lease",
+					"push.gateway.limits.max-connections-per-user", 2, "push.gateway.recovery.enabled", true,
+					"push.gateway.recovery.max-length", 5, "management.endpoints.web.exposure.include",
+					"health,pushgateway", "push.gateway.socketio.enabled", true));
 
 	private final List<TestClient> clients = new ArrayList<>();
 
@@ -160,6 +170,56 @@ class ClusterEndToEndTests {
 			assertThat(stream.next("push")).containsEntry("ev", "by-socket");
 		}
 		await().until(() -> presence(2).socketsOf(uid).block().isEmpty());
+	}
+
+	@Test
+	void socketIoLongPollingNeedsNoStickySessions() throws Exception {
+		String uid = uid();
+		String open = engineIo(0, "GET", "", null);
+		String sid = open.substring(9, open.indexOf('"', 9));
+		// every request after the open lands on another node, which relays it
+		assertThat(engineIo(1, "POST", sid, "40{\"token\":\"" + Tokens.forUser(uid) + "\"}")).isEqualTo("ok");
+		String connected = engineIo(2, "GET", sid, null);
+		assertThat(connected).startsWith("40{\"sid\":\"");
+		await().until(() -> !presence(2).socketsOf(uid).block().isEmpty());
+		assertThat(engineIo(1, "POST", sid, "421[\"echo\",\"relayed\"]")).isEqualTo("ok");
+		String answers = "";
+		while (!answers.contains("431[\"relayed\"]")) {
+			answers += engineIo(2, "GET", sid, null);
+		}
+		push(1).pushToUser(uid, "from-node-2", Map.of("n", 1)).block();
+		String pushed = "";
+		while (!pushed.contains("from-node-2")) {
+			pushed += engineIo(1, "GET", sid, null);
+		}
+		assertThat(pushed).contains("42[\"from-node-2\",{\"n\":1}");
+		// a WebSocket cannot be relayed: the upgrade must reach the node holding the
+		// session, elsewhere it is refused and the client stays on long-polling
+		assertThatExceptionOfType(CompletionException.class).isThrownBy(() -> HttpClient.newHttpClient()
+			.newWebSocketBuilder()
+			.buildAsync(URI.create(
+					"ws://127.0.0.1:" + cluster.node(1).port() + "/socket.io/?EIO=4&transport=websocket&sid=" + sid),
+					new WebSocket.Listener() {
+					})
+			.join())
+			.havingCause()
+			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(400));
+		assertThat(engineIo(2, "POST", sid, "1")).isEqualTo("ok");
+		await().until(() -> presence(2).socketsOf(uid).block().isEmpty());
+	}
+
+	private static String engineIo(int node, String method, String sid, String body) throws Exception {
+		String query = "?EIO=4&transport=polling" + (sid.isEmpty() ? "" : "&sid=" + sid);
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(node).port() + "/socket.io/" + query))
+				.method(method,
+						(body != null) ? HttpRequest.BodyPublishers.ofString(body)
+								: HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return response.body();
 	}
 
 	@Test

@@ -56,9 +56,10 @@ import static org.awaitility.Awaitility.await;
  * Faults on real processes under load: a node killed with SIGKILL, Redis killed and
  * restarted, the Kafka broker killed and restarted, a client that stops reading beside
  * healthy ones. Every scenario prints one JSON line with what was sent, received, refused
- * and lost; lost is zero where the docs promise it. Half the clients of each fault
- * connect over Server-Sent Events (resuming with {@code Last-Event-ID}), half over
- * WebSocket; every other push goes through the gRPC API.
+ * and lost; lost is zero where the docs promise it. A third of the clients of each fault
+ * connect over WebSocket, a third over Server-Sent Events (resuming with
+ * {@code Last-Event-ID}), a third as Socket.IO clients (resuming with their pid and
+ * offset); every other push goes through the gRPC API.
  *
  * <p>
  * The default test command runs each fault for a few seconds of load
@@ -70,6 +71,10 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteTests {
 
+	private static final String[] TRANSPORTS = { "websocket", "sse", "socketio" };
+
+	private static final AtomicInteger PAYLOADS = new AtomicInteger();
+
 	private static final int SECONDS = Integer.getInteger("push.gateway.faults.seconds", 6);
 
 	private static final int RATE = 40;
@@ -78,16 +83,15 @@ class FaultSuiteTests {
 
 	// every other push of the load goes through the gRPC API, so the faults hit it too
 	@RegisterExtension
-	static final TestCluster cluster = TestCluster.withKafkaProcess(2,
-			Map.ofEntries(Map.entry("push.gateway.registry.node-timeout", "2s"),
-					Map.entry("push.gateway.registry.node-heartbeat-interval", "250ms"),
-					Map.entry("push.gateway.registry.command-timeout", "1s"),
-					Map.entry("push.gateway.node.worker-id-strategy", "redis-lease"),
-					Map.entry("push.gateway.bus.kafka.publish-timeout", "1s"),
-					Map.entry("push.gateway.recovery.enabled", true),
-					Map.entry("push.gateway.recovery.max-length", 10_000), Map.entry("push.gateway.grpc.enabled", true),
-					Map.entry("push.gateway.grpc.port", 0), Map.entry("push.gateway.grpc.address", "127.0.0.1"),
-					Map.entry("push.gateway.http-api.token", API_TOKEN)));
+	static final TestCluster cluster = TestCluster.withKafkaProcess(2, Map.ofEntries(
+			Map.entry("push.gateway.registry.node-timeout", "2s"),
+			Map.entry("push.gateway.registry.node-heartbeat-interval", "250ms"),
+			Map.entry("push.gateway.registry.command-timeout", "1s"),
+			Map.entry("push.gateway.node.worker-id-strategy", "redis-lease"),
+			Map.entry("push.gateway.bus.kafka.publish-timeout", "1s"), Map.entry("push.gateway.recovery.enabled", true),
+			Map.entry("push.gateway.recovery.max-length", 10_000), Map.entry("push.gateway.grpc.enabled", true),
+			Map.entry("push.gateway.grpc.port", 0), Map.entry("push.gateway.grpc.address", "127.0.0.1"),
+			Map.entry("push.gateway.http-api.token", API_TOKEN), Map.entry("push.gateway.socketio.enabled", true)));
 
 	private static ManagedChannel grpcChannel;
 
@@ -215,7 +219,7 @@ class FaultSuiteTests {
 			int victimPort = TestNodeMain.awaitReady(victim);
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("killed-" + UUID.randomUUID(),
-						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port()), i % 2 == 1));
+						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port()), TRANSPORTS[i % 3]));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -256,7 +260,7 @@ class FaultSuiteTests {
 		try {
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("redis-" + UUID.randomUUID(),
-						List.of(nodes.get(i % 2).port(), nodes.get((i + 1) % 2).port()), i % 4 >= 2));
+						List.of(nodes.get(i % 2).port(), nodes.get((i + 1) % 2).port()), TRANSPORTS[(i / 2) % 3]));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -288,7 +292,8 @@ class FaultSuiteTests {
 			// clients on the second node, pushes issued on the first: every push crosses
 			// Kafka
 			for (int i = 0; i < 20; i++) {
-				clients.add(new ResumingClient("kafka-" + UUID.randomUUID(), List.of(nodes.get(1).port()), i % 2 == 1));
+				clients.add(new ResumingClient("kafka-" + UUID.randomUUID(), List.of(nodes.get(1).port()),
+						TRANSPORTS[i % 3]));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -332,11 +337,14 @@ class FaultSuiteTests {
 				repair.run();
 			}
 			ResumingClient client = clients.get(i % clients.size());
+			// unique in the whole suite: Socket.IO clients know a push by its payload
+			int n = PAYLOADS.getAndIncrement();
 			// not awaited here: during an outage a push takes up to the publish timeout
 			// to be refused, and the load keeps its rate meanwhile
-			pending.add(loadPush(i, client.uid(), recoverable).whenComplete((messageId, error) -> {
+			pending.add(loadPush(n, client.uid(), recoverable).whenComplete((messageId, error) -> {
 				if (error == null) {
-					sent.computeIfAbsent(client.uid(), (uid) -> ConcurrentHashMap.newKeySet()).add(messageId);
+					sent.computeIfAbsent(client.uid(), (uid) -> ConcurrentHashMap.newKeySet())
+						.add(client.sentId(messageId, n));
 				}
 				else if (refused.incrementAndGet() == 1) {
 					System.out.println("FAULT first refusal: " + error);

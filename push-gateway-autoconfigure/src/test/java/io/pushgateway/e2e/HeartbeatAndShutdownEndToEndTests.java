@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.PollingClient;
+import io.pushgateway.support.SocketIoClient;
 import io.pushgateway.support.SseClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
@@ -105,12 +106,16 @@ class HeartbeatAndShutdownEndToEndTests {
 
 	@Test
 	void gracefulShutdownTellsClientsToReconnect() {
-		TestGateway gateway = gateway(Map.of("push.gateway.shutdown.timeout", "5s"));
+		TestGateway gateway = gateway(
+				Map.of("push.gateway.shutdown.timeout", "5s", "push.gateway.socketio.enabled", true));
 		TestClient first = connect(gateway, "a");
 		TestClient second = connect(gateway, "b");
 		PollingClient polling = PollingClient.open(gateway.port(), "?access_token=" + Tokens.forUser("c"));
 		SseClient stream = SseClient.open(gateway.port(), "/ws/sse?access_token=" + Tokens.forUser("d"), Map.of());
 		this.resources.add(0, stream);
+		SocketIoClient socketIo = SocketIoClient.connect(gateway.port(), "{\"token\":\"" + Tokens.forUser("e") + "\"}");
+		this.resources.add(0, socketIo);
+		socketIo.next("connect");
 		first.next("welcome");
 		second.next("welcome");
 		polling.next("welcome");
@@ -123,6 +128,8 @@ class HeartbeatAndShutdownEndToEndTests {
 		assertThat(second.awaitClose().code()).isEqualTo(1012);
 		assertThat(polling.awaitClose().code()).as("a waiting poll is answered with the close").isEqualTo(1012);
 		assertThat(stream.awaitClose().code()).as("a stream ends with a close event").isEqualTo(1012);
+		assertThat(socketIo.nextEvent("gateway:close").get("args").toString()).contains("1012");
+		assertThat(socketIo.next("close")).as("Engine.IO's close, no DISCONNECT: the client reconnects").isNotNull();
 		assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(5);
 	}
 

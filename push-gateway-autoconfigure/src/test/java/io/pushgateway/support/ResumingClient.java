@@ -1,6 +1,7 @@
 package io.pushgateway.support;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +47,10 @@ public final class ResumingClient implements AutoCloseable {
 
 	private volatile Link client;
 
-	private final boolean sse;
+	private final String transport;
+
+	/** Socket.IO's private session ID, sent back with the offset to recover. */
+	private volatile String pid;
 
 	/**
 	 * Start a client over WebSocket.
@@ -54,17 +58,19 @@ public final class ResumingClient implements AutoCloseable {
 	 * @param ports the nodes' ports, the first one first
 	 */
 	public ResumingClient(String uid, List<Integer> ports) {
-		this(uid, ports, false);
+		this(uid, ports, "websocket");
 	}
 
 	/**
 	 * Start a client.
 	 * @param uid the user
 	 * @param ports the nodes' ports, the first one first
-	 * @param sse whether to connect over Server-Sent Events instead of WebSocket
+	 * @param transport {@code websocket}, {@code sse} (resuming with
+	 * {@code Last-Event-ID}) or {@code socketio} (a Socket.IO client resuming with its
+	 * pid and offset, which receives pushes without their IDs: see {@link #sentId})
 	 */
-	public ResumingClient(String uid, List<Integer> ports, boolean sse) {
-		this.sse = sse;
+	public ResumingClient(String uid, List<Integer> ports, String transport) {
+		this.transport = transport;
 		this.uid = uid;
 		this.ports = List.copyOf(ports);
 		this.thread = new Thread(this::run, "resuming-client-" + uid);
@@ -123,7 +129,10 @@ public final class ResumingClient implements AutoCloseable {
 	private Link connect(int port) {
 		String position = this.position;
 		String query = "?access_token=" + Tokens.forUser(this.uid);
-		if (this.sse) {
+		if (this.transport.equals("socketio")) {
+			return socketIo(port, position);
+		}
+		if (this.transport.equals("sse")) {
 			SseClient stream = SseClient.open(port, "/ws/sse" + query,
 					(position != null) ? Map.of("Last-Event-ID", position) : Map.of());
 			if (stream.status() != 200) {
@@ -137,6 +146,60 @@ public final class ResumingClient implements AutoCloseable {
 				"push.v1.json", Map.of());
 		return new Link(socket::poll, socket::isClosed, () -> socket.awaitClose().code(),
 				() -> socket.send("{\"t\":\"ping\"}"), socket::close);
+	}
+
+	/*
+	 * A Socket.IO session whose packets are read as the gateway's frames: connect as the
+	 * welcome, a load event as a push whose ID is its payload (Socket.IO events carry no
+	 * message ID) and whose position is its offset argument.
+	 */
+	private Link socketIo(int port, String position) {
+		String pid = this.pid;
+		String auth = "{\"token\":\"" + Tokens.forUser(this.uid) + "\""
+				+ ((pid != null && position != null) ? ",\"pid\":\"" + pid + "\",\"offset\":\"" + position + "\"" : "")
+				+ "}";
+		SocketIoClient socket = SocketIoClient.connect(port, auth);
+		boolean[] ended = new boolean[1];
+		Poll translated = (timeout) -> {
+			Map<String, Object> packet = socket.poll(timeout);
+			if (packet == null) {
+				return null;
+			}
+			Object type = packet.get("t");
+			if ("connect".equals(type)) {
+				this.pid = (String) packet.get("pid");
+				return Map.of("t", "welcome");
+			}
+			if ("event".equals(type) && "load".equals(packet.get("ev"))) {
+				List<?> args = (List<?>) packet.get("args");
+				Map<String, Object> push = new HashMap<>();
+				push.put("t", "push");
+				push.put("id", "n" + args.get(0));
+				if (args.size() > 1 && args.get(1) instanceof String offset) {
+					push.put("p", offset);
+				}
+				return push;
+			}
+			if ("close".equals(type) || "connect_error".equals(type)) {
+				ended[0] = true;
+				socket.close();
+			}
+			return Map.of("t", "other");
+		};
+		return new Link(translated, () -> ended[0] || socket.isClosed(),
+				() -> (ended[0]) ? 1000 : socket.awaitClose().code(), () -> {
+				}, socket::close);
+	}
+
+	/**
+	 * How this client names a push it should receive: its message ID, or for a Socket.IO
+	 * client, whose events carry no message ID, its payload.
+	 * @param messageId the push's message ID
+	 * @param payload the push's payload, unique in a run
+	 * @return the name {@link #received()} holds once it arrived
+	 */
+	public String sentId(String messageId, int payload) {
+		return this.transport.equals("socketio") ? "n" + payload : messageId;
 	}
 
 	private void handle(Map<String, Object> frame) {
