@@ -25,6 +25,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.support.RawWebSocket;
+import io.pushgateway.support.SocketIoClient;
 import io.pushgateway.support.SseClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
@@ -71,7 +72,7 @@ class FuzzEndToEndTests {
 		gateway = TestGateway.start(Map.of("push.gateway.websocket.max-frame-size", MAX_FRAME + "B",
 				"push.gateway.limits.max-messages-per-second", 200,
 				// every input connects as the same user, eight at a time
-				"push.gateway.limits.max-connections-per-user", 0));
+				"push.gateway.limits.max-connections-per-user", 0, "push.gateway.socketio.enabled", true));
 		token = Tokens.forUser("fuzzer");
 		bystander = TestClient.connect(gateway.port(), Tokens.forUser("bystander"));
 		bystander.next("welcome");
@@ -121,6 +122,9 @@ class FuzzEndToEndTests {
 				() -> badSse(random.nextLong()));
 		total += batch("malformed frame posted to a stream", 300, Set.of("close 4000"),
 				() -> badSsePost(random.nextLong()));
+		total += batch("bad Engine.IO request", 800, Set.of("400", "403"), () -> badEngineIo(random.nextLong()));
+		total += batch("malformed Socket.IO packet", 600, Set.of("gateway:close 4000"),
+				() -> badSocketIo(random.nextLong()));
 		System.out.println("FuzzEndToEndTests answers: " + this.answers);
 		assertThat(total).isGreaterThanOrEqualTo(10_000);
 	}
@@ -320,6 +324,61 @@ class FuzzEndToEndTests {
 			}
 			catch (IOException ex) {
 				return "closed " + kind;
+			}
+		};
+	}
+
+	private Supplier<String> badEngineIo(long seed) {
+		Random random = new Random(seed);
+		int port = gateway.port();
+		String head = " HTTP/1.1\r\nHost: x\r\n";
+		int kind = random.nextInt(9);
+		String request = switch (kind) {
+			case 0 -> "GET /socket.io/?transport=polling" + head + "\r\n";
+			case 1 -> "GET /socket.io/?EIO=" + random.nextInt(10) % 4 + "&transport=polling" + head + "\r\n";
+			case 2 -> "GET /socket.io/?EIO=4&transport=" + Long.toHexString(random.nextLong()) + head + "\r\n";
+			case 3 -> "GET /socket.io/?EIO=4&transport=polling&sid=" + randomText(random, 1 + random.nextInt(40)) + head
+					+ "\r\n";
+			case 4 -> "POST /socket.io/?EIO=4&transport=polling" + head + "Content-Length: 2\r\n\r\n40";
+			case 5 -> "POST /socket.io/?EIO=4&transport=polling&sid=" + random.nextInt(Integer.MAX_VALUE)
+					+ ".s3cret.bm9kZS0w" + head + "Content-Length: 2\r\n\r\n40";
+			case 6 -> "GET /socket.io/?EIO=4&transport=websocket&sid=1.a.bm9kZS0w" + head
+					+ "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+			case 7 -> "GET /socket.io/?EIO=4&transport=polling" + head + "Origin: https://"
+					+ Long.toHexString(random.nextLong()) + ".example\r\n\r\n";
+			default -> "GET /socket.io/?EIO=4&transport=polling&sid=" + random.nextInt(Integer.MAX_VALUE) + "."
+					+ Long.toHexString(random.nextLong()) + ".bm9kZS0w" + head + "\r\n";
+		};
+		return () -> {
+			try (RawWebSocket socket = RawWebSocket.open(port)) {
+				socket.write(request.getBytes(StandardCharsets.ISO_8859_1));
+				int status = socket.readStatus();
+				return (status < 0) ? "closed " + kind
+						: Integer.toString(status) + ((status >= 500) ? " " + request : "");
+			}
+			catch (IOException ex) {
+				return "closed " + kind;
+			}
+		};
+	}
+
+	private Supplier<String> badSocketIo(long seed) {
+		Random random = new Random(seed);
+		String packet = switch (random.nextInt(6)) {
+			case 0, 1 -> "42" + malformedJson(random);
+			case 2 -> "42" + new String[] { "[]", "[1]", "{}", "[\"join\"]", "[\"join\",5]", "[\"leave\",\"\"]",
+					"\"x\"", "[\"" + "e".repeat(129) + "\"]" }[random.nextInt(8)];
+			case 3 -> "42/" + Long.toHexString(random.nextLong()) + ",[\"echo\",1]";
+			case 4 -> "45" + new String[] { "x-", "3-", "-1-", "" }[random.nextInt(4)] + "[\"echo\",1]";
+			default -> new String[] { "7", "x", "9hello", "b***" }[random.nextInt(4)];
+		};
+		return () -> {
+			try (SocketIoClient client = SocketIoClient.connect(gateway.port(), "{\"token\":\"" + token + "\"}")) {
+				client.next("connect");
+				client.send(packet);
+				List<?> args = (List<?>) client.nextEvent("gateway:close").get("args");
+				return "gateway:close " + ((Map<?, ?>) args.get(0)).get("code");
 			}
 		};
 	}

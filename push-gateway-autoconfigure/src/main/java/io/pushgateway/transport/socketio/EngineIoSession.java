@@ -433,16 +433,21 @@ final class EngineIoSession {
 	 * @return the packet, or {@code null}
 	 */
 	@Nullable String assemble(String text) {
-		if (this.pendingBinary != null) {
-			// an attachment was expected
-			this.pendingBinary = null;
-			return null;
-		}
-		if (!text.isEmpty() && (text.charAt(0) == '5' || text.charAt(0) == '6') && text.indexOf('-') > 1) {
+		// one attachment per binary packet is all the gateway takes (a binary payload);
+		// other counts go on to the codec, which refuses them
+		if (text.startsWith("51-") || text.startsWith("61-")) {
 			this.pendingBinary = text;
 			return null;
 		}
 		return text;
+	}
+
+	/**
+	 * Whether a binary packet waits for its attachment.
+	 * @return {@code true} while it does
+	 */
+	boolean awaitingAttachment() {
+		return this.pendingBinary != null;
 	}
 
 	/**

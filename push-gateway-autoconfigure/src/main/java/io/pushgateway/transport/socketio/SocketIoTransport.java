@@ -410,6 +410,10 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 				}
 			}
 			case '4' -> {
+				if (session.awaitingAttachment()) {
+					malformed(session, "a packet where an attachment was expected");
+					return;
+				}
 				String socketIo = session.assemble(packet.substring(1));
 				if (socketIo != null) {
 					onSocketIoPacket(session, socketIo);
