@@ -18,10 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The official socket.io-client (from npm, in Node) against two gateway nodes over Redis:
  * long-polling through a load balancer without sticky sessions (a round-robin proxy in
  * the Node test), pushes and replies across nodes, and connection state recovery on the
- * other node. The test itself is
- * {@code clients/javascript/cluster/socketio.e2e.mjs}; it needs Node and
- * {@code npm install} in {@code clients/javascript}, which {@code .ci/run} does (and sets
- * PUSH_GATEWAY_REQUIRE_SOCKETIO, so this never skips there).
+ * other node. The test itself is {@code clients/javascript/cluster/socketio.e2e.mjs}; it
+ * needs Node and {@code npm install} in {@code clients/javascript}, which {@code .ci/run}
+ * does (and sets PUSH_GATEWAY_REQUIRE_SOCKETIO, so this never skips there).
  *
  * @author Push Gateway team
  */

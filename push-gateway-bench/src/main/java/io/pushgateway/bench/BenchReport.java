@@ -277,6 +277,7 @@ final class BenchReport {
 	static String label(String target) {
 		return switch (target) {
 			case "gateway" -> "Push Gateway";
+			case "gateway-socketio" -> "Push Gateway (Socket.IO clients)";
 			case "netty" -> "raw Netty";
 			case "socketio" -> "Socket.IO 4.8";
 			default -> target;

@@ -129,7 +129,7 @@ public final class LoadWorker {
 			.channel(Transports.socketChannel())
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
-		if ("gateway".equals(this.target)) {
+		if ("gateway".equals(this.target) || "gateway-socketio".equals(this.target)) {
 			// signed before the ramp, so the load generator's own signing does not slow
 			// it
 			this.tokens = new String[this.count];
@@ -238,7 +238,8 @@ public final class LoadWorker {
 		return switch (this.target) {
 			case "gateway" ->
 				URI.create("ws://127.0.0.1:" + this.port + "/ws?access_token=" + this.tokens[global - this.first]);
-			case "socketio" -> URI.create("ws://127.0.0.1:" + this.port + "/socket.io/?EIO=4&transport=websocket");
+			case "socketio", "gateway-socketio" ->
+				URI.create("ws://127.0.0.1:" + this.port + "/socket.io/?EIO=4&transport=websocket");
 			default -> URI.create("ws://127.0.0.1:" + this.port + "/ws");
 		};
 	}
@@ -453,11 +454,14 @@ public final class LoadWorker {
 					schedulePings(channel, heartbeat(text));
 				}
 			}
-			else if ("socketio".equals(LoadWorker.this.target)) {
+			else if ("socketio".equals(LoadWorker.this.target) || "gateway-socketio".equals(LoadWorker.this.target)) {
 				byte type = (content.readableBytes() > 0) ? content.getByte(content.readerIndex()) : 0;
 				if (type == '0' && content.readableBytes() > 1 && content.getByte(content.readerIndex() + 1) == '{') {
-					// Engine.IO open: connect to the default namespace
-					channel.writeAndFlush(new TextWebSocketFrame("40"));
+					// Engine.IO open: connect to the default namespace, with the token on
+					// the
+					// gateway (socket.io-client's auth option)
+					channel.writeAndFlush(new TextWebSocketFrame("gateway-socketio".equals(LoadWorker.this.target)
+							? "40{\"token\":\"" + LoadWorker.this.tokens[this.index] + "\"}" : "40"));
 				}
 				else if (type == '4' && content.readableBytes() > 1
 						&& content.getByte(content.readerIndex() + 1) == '0') {

@@ -62,11 +62,16 @@ final class Server implements AutoCloseable {
 		// the same flags for both JVM servers
 		List<String> jvm = List.of(args.get("server-jvm", Bench.SERVER_JVM).split(" "));
 		switch (target) {
-			case "gateway" -> {
+			case "gateway", "gateway-socketio" -> {
 				command.add(Bench.javaCommand());
 				command.addAll(jvm);
 				command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchGateway.class.getName(),
 						"--server.port=" + port));
+				if (target.equals("gateway-socketio")) {
+					// the same node, for socket.io-client: Socket.IO clients on the
+					// gateway
+					command.add("--push.gateway.socketio.enabled=true");
+				}
 				command.addAll(extra);
 			}
 			case "netty" -> {
