@@ -278,6 +278,7 @@ final class BenchReport {
 		return switch (target) {
 			case "gateway" -> "Push Gateway";
 			case "gateway-socketio" -> "Push Gateway (Socket.IO clients)";
+			case "gateway-sse" -> "Push Gateway (Server-Sent Events)";
 			case "netty" -> "raw Netty";
 			case "socketio" -> "Socket.IO 4.8";
 			default -> target;

@@ -29,10 +29,16 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
@@ -129,7 +135,7 @@ public final class LoadWorker {
 			.channel(Transports.socketChannel())
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
-		if ("gateway".equals(this.target) || "gateway-socketio".equals(this.target)) {
+		if (this.target.startsWith("gateway")) {
 			// signed before the ramp, so the load generator's own signing does not slow
 			// it
 			this.tokens = new String[this.count];
@@ -222,6 +228,11 @@ public final class LoadWorker {
 		bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
 			@Override
 			protected void initChannel(SocketChannel channel) {
+				if (sse()) {
+					// a streamed response: each event arrives as one chunk
+					channel.pipeline().addLast(new HttpClientCodec()).addLast(handler);
+					return;
+				}
 				channel.pipeline()
 					.addLast(new HttpClientCodec())
 					.addLast(new HttpObjectAggregator(65536))
@@ -234,8 +245,14 @@ public final class LoadWorker {
 		});
 	}
 
+	private boolean sse() {
+		return "gateway-sse".equals(this.target);
+	}
+
 	private URI uri(int global) {
 		return switch (this.target) {
+			case "gateway-sse" -> URI.create("http://127.0.0.1:" + this.port + "/ws/sse?events=unnamed&access_token="
+					+ this.tokens[global - this.first]);
 			case "gateway" ->
 				URI.create("ws://127.0.0.1:" + this.port + "/ws?access_token=" + this.tokens[global - this.first]);
 			case "socketio", "gateway-socketio" ->
@@ -374,6 +391,16 @@ public final class LoadWorker {
 		@Override
 		public void channelActive(ChannelHandlerContext ctx) {
 			this.channel = ctx.channel();
+			if (sse()) {
+				URI uri = this.handshaker.uri();
+				DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+						uri.getRawPath() + "?" + uri.getRawQuery());
+				request.headers()
+					.set(HttpHeaderNames.HOST, "127.0.0.1")
+					.set(HttpHeaderNames.ACCEPT, "text/event-stream");
+				ctx.writeAndFlush(request);
+				return;
+			}
 			this.handshaker.handshake(ctx.channel());
 		}
 
@@ -406,6 +433,16 @@ public final class LoadWorker {
 		@Override
 		protected void channelRead0(ChannelHandlerContext ctx, Object message) {
 			Channel channel = ctx.channel();
+			if (sse()) {
+				if (message instanceof HttpResponse response && response.status().code() != 200) {
+					fail();
+					ctx.close();
+				}
+				else if (message instanceof HttpContent content) {
+					onText(channel, content.content());
+				}
+				return;
+			}
 			if (!this.handshaker.isHandshakeComplete()) {
 				if (message instanceof FullHttpResponse response) {
 					try {
@@ -440,7 +477,13 @@ public final class LoadWorker {
 				LoadWorker.this.received.increment();
 				return;
 			}
-			if ("gateway".equals(LoadWorker.this.target)) {
+			if (sse()) {
+				// the server's comments keep the stream alive: nothing to send
+				if (content.toString(StandardCharsets.UTF_8).contains("\"t\":\"welcome\"")) {
+					becomeReady();
+				}
+			}
+			else if ("gateway".equals(LoadWorker.this.target)) {
 				String text = content.toString(StandardCharsets.UTF_8);
 				if (text.contains("\"t\":\"welcome\"")) {
 					becomeReady();

@@ -62,7 +62,7 @@ final class Server implements AutoCloseable {
 		// the same flags for both JVM servers
 		List<String> jvm = List.of(args.get("server-jvm", Bench.SERVER_JVM).split(" "));
 		switch (target) {
-			case "gateway", "gateway-socketio" -> {
+			case "gateway", "gateway-socketio", "gateway-sse" -> {
 				command.add(Bench.javaCommand());
 				command.addAll(jvm);
 				command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchGateway.class.getName(),
