@@ -51,13 +51,17 @@ test('the demo page connects, receives a push and gets a reply in a real browser
     }
   });
 
-test('with WebSocket unavailable the demo page streams Server-Sent Events: connect, push and reply', { skip, timeout: 90000 },
-  async () => {
+// as behind a proxy that refuses upgrades: every WebSocket fails before it opens (and, for the
+// second case, a browser without EventSource)
+for (const [name, transport, withoutEventSource] of [
+  ['with WebSocket unavailable the demo page streams Server-Sent Events', 'sse', false],
+  ['with neither WebSocket nor EventSource the demo page long-polls', 'polling', true]]) {
+  test(`${name}: connect, push and reply`, { skip, timeout: 90000 }, async () => {
     const browser = await launch();
     try {
       const page = await browser.newPage();
-      // as behind a proxy that refuses upgrades: every WebSocket fails before it opens
-      await page.addInitScript(() => {
+      await page.addInitScript((removeEventSource) => {
+        if (removeEventSource) delete window.EventSource;
         window.WebSocket = class BlockedWebSocket {
           constructor() {
             setTimeout(() => this.onclose?.({ code: 1006, reason: '' }), 10);
@@ -69,78 +73,34 @@ test('with WebSocket unavailable the demo page streams Server-Sent Events: conne
 
           close() {}
         };
-      });
+      }, withoutEventSource);
       const log = () => page.locator('#log').textContent();
       const failWithLog = async (error) => {
         throw new Error(`${error.message}\npage log:\n${await log()}`);
       };
+      const uid = `${transport}-user`;
       await page.goto(`${base}/`);
-      await page.fill('#uid', 'sse-user');
-      await page.fill('#notifyUid', 'sse-user');
+      await page.fill('#uid', uid);
+      await page.fill('#notifyUid', uid);
       await page.click('#connect');
-      await page.waitForFunction(() => /connected as sse-user .* over sse/.test(
-        document.getElementById('status').textContent), null, { timeout: 30000 }).catch(failWithLog);
+      await page.waitForFunction((expected) => document.getElementById('status').textContent.startsWith(`connected as ${expected.uid} `)
+        && document.getElementById('status').textContent.endsWith(`over ${expected.transport})`), { uid, transport },
+      { timeout: 30000 }).catch(failWithLog);
 
-      await page.fill('#notifyText', 'hello server-sent events');
+      await page.fill('#notifyText', `hello over ${transport}`);
       await page.click('#notify');
-      await page.waitForFunction(() => document.getElementById('log').textContent.includes('hello server-sent events'),
-        null, { timeout: 30000 }).catch(failWithLog);
+      await page.waitForFunction((text) => document.getElementById('log').textContent.includes(text),
+        `hello over ${transport}`, { timeout: 30000 }).catch(failWithLog);
 
-      await page.fill('#text', 'echo over a stream');
+      await page.fill('#text', `echo over ${transport}`);
       await page.click('#echo');
-      await page.waitForFunction(
-        () => document.getElementById('log').textContent.includes('echo answered "echo over a stream"'),
-        null, { timeout: 30000 }).catch(failWithLog);
+      await page.waitForFunction((text) => document.getElementById('log').textContent.includes(text),
+        `echo answered "echo over ${transport}"`, { timeout: 30000 }).catch(failWithLog);
     } finally {
       await browser.close();
     }
   });
-
-test('with neither WebSocket nor EventSource the demo page long-polls: connect, push and reply', { skip, timeout: 90000 },
-  async () => {
-    const browser = await launch();
-    try {
-      const page = await browser.newPage();
-      // as behind a proxy that refuses upgrades, in a browser without EventSource
-      await page.addInitScript(() => {
-        delete window.EventSource;
-        window.WebSocket = class BlockedWebSocket {
-          constructor() {
-            setTimeout(() => this.onclose?.({ code: 1006, reason: '' }), 10);
-          }
-
-          send() {
-            throw new Error('not open');
-          }
-
-          close() {}
-        };
-      });
-      const log = () => page.locator('#log').textContent();
-      const failWithLog = async (error) => {
-        throw new Error(`${error.message}\npage log:\n${await log()}`);
-      };
-      await page.goto(`${base}/`);
-      await page.fill('#uid', 'polling-user');
-      await page.fill('#notifyUid', 'polling-user');
-      await page.click('#connect');
-      await page.waitForFunction(() => /connected as polling-user .* over polling/.test(
-        document.getElementById('status').textContent), null, { timeout: 30000 }).catch(failWithLog);
-
-      await page.fill('#notifyText', 'hello long-polling');
-      await page.click('#notify');
-      await page.waitForFunction(() => document.getElementById('log').textContent.includes('hello long-polling'),
-        null, { timeout: 30000 }).catch(failWithLog);
-
-      await page.fill('#text', 'echo over http');
-      await page.click('#echo');
-      await page.waitForFunction(
-        () => document.getElementById('log').textContent.includes('echo answered "echo over http"'),
-        null, { timeout: 30000 }).catch(failWithLog);
-    } finally {
-      await browser.close();
-    }
-  });
+}
 
 test('a page with nothing but the browser\'s EventSource follows docs/protocol.md: named events and Last-Event-ID',
   { skip, timeout: 90000 }, async () => {

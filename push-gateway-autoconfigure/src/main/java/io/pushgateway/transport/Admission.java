@@ -187,6 +187,40 @@ public final class Admission {
 	}
 
 	/**
+	 * Give a request from an allowed foreign origin the CORS headers of its answer
+	 * (nothing for the same origin or requests without one).
+	 * @param request the request
+	 * @param response its response
+	 * @param exposedHeaders response headers a browser script may read, or {@code null}
+	 */
+	public void allowCrossOrigin(HttpServerRequest request, HttpServerResponse response,
+			@Nullable String exposedHeaders) {
+		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+		if (origin != null && crossOriginAllowed(origin)) {
+			response.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+				.header(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+			if (exposedHeaders != null) {
+				response.header(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, exposedHeaders);
+			}
+		}
+	}
+
+	/**
+	 * Answer a CORS preflight of the HTTP transports ({@code GET} and {@code POST}).
+	 * @param response the response
+	 * @param allowedHeaders the request headers a script may send
+	 * @return completes when answered
+	 */
+	public Mono<Void> preflight(HttpServerResponse response, String allowedHeaders) {
+		return response.status(204)
+			.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
+			.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, allowedHeaders)
+			.header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
+			.send();
+	}
+
+	/**
 	 * Authenticate a request and authorize the GUIDs it asks for.
 	 * @param request the request
 	 * @return the admitted principal and GUIDs, or an error with a

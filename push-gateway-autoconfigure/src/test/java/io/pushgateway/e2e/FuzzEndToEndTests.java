@@ -315,17 +315,7 @@ class FuzzEndToEndTests {
 			default -> new String[] { "DELETE", "PUT", "PATCH" }[random.nextInt(3)] + " /ws/sse" + head
 					+ "Content-Length: 0\r\n\r\n";
 		};
-		return () -> {
-			try (RawWebSocket socket = RawWebSocket.open(port)) {
-				socket.write(request.getBytes(StandardCharsets.ISO_8859_1));
-				int status = socket.readStatus();
-				return (status < 0) ? "closed " + kind
-						: Integer.toString(status) + ((status >= 500) ? " " + request : "");
-			}
-			catch (IOException ex) {
-				return "closed " + kind;
-			}
-		};
+		return () -> status(port, request, kind);
 	}
 
 	private Supplier<String> badEngineIo(long seed) {
@@ -350,17 +340,7 @@ class FuzzEndToEndTests {
 			default -> "GET /socket.io/?EIO=4&transport=polling&sid=" + random.nextInt(Integer.MAX_VALUE) + "."
 					+ Long.toHexString(random.nextLong()) + ".bm9kZS0w" + head + "\r\n";
 		};
-		return () -> {
-			try (RawWebSocket socket = RawWebSocket.open(port)) {
-				socket.write(request.getBytes(StandardCharsets.ISO_8859_1));
-				int status = socket.readStatus();
-				return (status < 0) ? "closed " + kind
-						: Integer.toString(status) + ((status >= 500) ? " " + request : "");
-			}
-			catch (IOException ex) {
-				return "closed " + kind;
-			}
-		};
+		return () -> status(port, request, kind);
 	}
 
 	private Supplier<String> badSocketIo(long seed) {
@@ -381,6 +361,18 @@ class FuzzEndToEndTests {
 				return "gateway:close " + ((Map<?, ?>) args.get(0)).get("code");
 			}
 		};
+	}
+
+	/* Sends a raw HTTP request; the answer is its status, or how the connection ended. */
+	private static String status(int port, String request, int kind) {
+		try (RawWebSocket socket = RawWebSocket.open(port)) {
+			socket.write(request.getBytes(StandardCharsets.ISO_8859_1));
+			int status = socket.readStatus();
+			return (status < 0) ? "closed " + kind : Integer.toString(status) + ((status >= 500) ? " " + request : "");
+		}
+		catch (IOException ex) {
+			return "closed " + kind;
+		}
 	}
 
 	private Supplier<String> badSsePost(long seed) {

@@ -55,6 +55,7 @@ class SpringSecurityEndToEndTests {
 		Map<String, Object> properties = new HashMap<>();
 		properties.put("spring.autoconfigure.exclude", null);
 		properties.put("push.gateway.http-api.enabled", true);
+		properties.put("push.gateway.socketio.enabled", true);
 		gateway = TestGateway.start(properties, ApplicationSecurity.class);
 	}
 
@@ -120,6 +121,29 @@ class SpringSecurityEndToEndTests {
 			gateway.bean(PushOperations.class).pushToUser("alice", "behind-the-chain", 1).block();
 			assertThat(stream.next("push")).containsEntry("_event", "behind-the-chain");
 		}
+	}
+
+	@Test
+	void socketIoRunsBehindTheChainWithItsPrincipal() throws Exception {
+		String alice = basic("alice", "alice-password");
+		assertThat(send(HttpRequest.newBuilder(uri("/socket.io/?EIO=4&transport=polling"))).statusCode())
+			.as("the chain refuses the Engine.IO handshake without credentials")
+			.isEqualTo(401);
+		String open = send(
+				HttpRequest.newBuilder(uri("/socket.io/?EIO=4&transport=polling")).header("Authorization", alice))
+			.body();
+		String session = "/socket.io/?EIO=4&transport=polling&sid=" + open.substring(9, open.indexOf('"', 9));
+		// no token in the CONNECT: the principal the chain authenticated is the identity
+		assertThat(send(HttpRequest.newBuilder(uri(session))
+			.header("Authorization", alice)
+			.POST(HttpRequest.BodyPublishers.ofString("40"))).body()).isEqualTo("ok");
+		String connected = send(HttpRequest.newBuilder(uri(session)).header("Authorization", alice)).body();
+		assertThat(connected).startsWith("40{\"sid\":\"");
+		long socketId = Long.parseLong(connected.substring(10, connected.indexOf('"', 10)));
+		assertThat(gateway.bean(LocalHub.class).connection(socketId).uid()).isEqualTo("alice");
+		send(HttpRequest.newBuilder(uri(session))
+			.header("Authorization", alice)
+			.POST(HttpRequest.BodyPublishers.ofString("1")));
 	}
 
 	@Test

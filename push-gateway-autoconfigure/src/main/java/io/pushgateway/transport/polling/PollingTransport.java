@@ -2,13 +2,8 @@ package io.pushgateway.transport.polling;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -86,8 +81,6 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final String nodeId;
 
-	private final String nodeToken;
-
 	private final Clock clock;
 
 	private final long holdMillis;
@@ -97,7 +90,7 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 	/** Carries requests for sessions held by other nodes, and answers theirs. */
 	private final PollingRelay relay;
 
-	private final SecureRandom random;
+	private final SessionHandles handles;
 
 	/** Recovers each new session's user stream; {@code null} without recovery. */
 	private final @Nullable RecoveryCoordinator recovery;
@@ -116,22 +109,11 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		this.bus = bus;
 		this.metrics = metrics;
 		this.nodeId = nodeId;
-		this.nodeToken = Base64.getUrlEncoder()
-			.withoutPadding()
-			.encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
+		this.handles = new SessionHandles(nodeId);
 		this.clock = clock;
 		// a waiting poll is the session's heartbeat: it must return well within the
 		// timeout, or the session would count as idle while the client waits
 		this.holdMillis = Math.max(1, Math.min(settings.hold().toMillis(), heartbeatTimeout.toMillis() / 2));
-		try {
-			// seeded once here; a DRBG does not read the entropy device again, so handing
-			// out secrets never blocks an event loop
-			this.random = SecureRandom.getInstance("DRBG");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-		this.random.nextBytes(new byte[16]);
 		this.relay = new PollingRelay(RelayedPolling.CHANNEL, settings.relayTimeout(), settings.maxRelayedPolls(), bus,
 				ids, nodeId, this.holdMillis, (handle) -> {
 					PollingConnection session = find(handle);
@@ -166,19 +148,10 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		if (origin != null && !this.admission.originAllowed(request)) {
 			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
 		}
-		if (origin != null && this.admission.crossOriginAllowed(origin)) {
-			response.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
-				.header(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS)
-				.header(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-		}
+		this.admission.allowCrossOrigin(request, response, EXPOSED_HEADERS);
 		response.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
 		if (method == HttpMethod.OPTIONS) {
-			return response.status(204)
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type")
-				.header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
-				.send();
+			return this.admission.preflight(response, "Authorization, Content-Type");
 		}
 		if (method == HttpMethod.POST && path.equals("/open")) {
 			return open(request, response);
@@ -243,11 +216,9 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 
 	private PollingConnection start(Admission.Admitted admitted, FrameCodec codec, Channel channel,
 			@Nullable String since, @Nullable InetAddress remote) {
-		byte[] secret = new byte[16];
-		this.random.nextBytes(secret);
 		PollingConnection session = new PollingConnection(this.ids.nextId(), admitted.principal(), admitted.guids(),
-				codec, this.clock, channel.eventLoop(), Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
-				this.settings.maxQueuedBytes(), this.holdMillis, this.metrics, this::closed);
+				codec, this.clock, channel.eventLoop(), this.handles.newSecret(), this.settings.maxQueuedBytes(),
+				this.holdMillis, this.metrics, this::closed);
 		this.metrics.handshake("accepted");
 		this.sessions.put(session.socketId(), session);
 		session.setRemoteAddress(remote);
@@ -390,15 +361,14 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 			return null;
 		}
 		PollingConnection session = this.sessions.get(handle.socketId());
-		if (session == null || !MessageDigest.isEqual(session.secret().getBytes(StandardCharsets.US_ASCII),
-				handle.secret().getBytes(StandardCharsets.US_ASCII))) {
+		if (session == null || !SessionHandles.sameSecret(session.secret(), handle.secret())) {
 			return null;
 		}
 		return session;
 	}
 
 	private String handle(PollingConnection session) {
-		return session.socketId() + "." + session.secret() + "." + this.nodeToken;
+		return this.handles.handle(session.socketId(), session.secret());
 	}
 
 	private Mono<Void> respond(HttpServerResponse response, Batch batch, @Nullable FrameCodec codec) {

@@ -2,13 +2,8 @@ package io.pushgateway.transport.polling;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -84,15 +79,13 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final String nodeId;
 
-	private final String nodeToken;
-
 	private final Clock clock;
 
 	private final ConcurrentHashMap<Long, SseConnection> sessions = new ConcurrentHashMap<>();
 
 	private final PollingRelay relay;
 
-	private final SecureRandom random;
+	private final SessionHandles handles;
 
 	private final @Nullable RecoveryCoordinator recovery;
 
@@ -108,19 +101,9 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		this.bus = bus;
 		this.metrics = metrics;
 		this.nodeId = nodeId;
-		this.nodeToken = Base64.getUrlEncoder()
-			.withoutPadding()
-			.encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
+		this.handles = new SessionHandles(nodeId);
 		this.clock = clock;
 		this.recovery = recovery;
-		try {
-			// seeded once here, so handing out secrets never blocks an event loop
-			this.random = SecureRandom.getInstance("DRBG");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-		this.random.nextBytes(new byte[16]);
 		// sends only: there are no polls to relay
 		this.relay = new PollingRelay(CHANNEL, Duration.ZERO, 0, bus, ids, nodeId, 0, (handle) -> {
 			SseConnection session = find(handle);
@@ -144,18 +127,10 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		if (origin != null && !this.admission.originAllowed(request)) {
 			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
 		}
-		if (origin != null && this.admission.crossOriginAllowed(origin)) {
-			response.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
-				.header(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-		}
+		this.admission.allowCrossOrigin(request, response, null);
 		response.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
 		if (method == HttpMethod.OPTIONS) {
-			return response.status(204)
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, Last-Event-ID")
-				.header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
-				.send();
+			return this.admission.preflight(response, "Authorization, Content-Type, Last-Event-ID");
 		}
 		if (method == HttpMethod.GET && path.isEmpty()) {
 			// behind Spring Security the client's address is the one WebFlux computed
@@ -230,11 +205,9 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 
 	private void start(Admission.Admitted admitted, SseFrameCodec codec, Channel channel, @Nullable String since,
 			@Nullable InetAddress remote) {
-		byte[] secret = new byte[16];
-		this.random.nextBytes(secret);
 		SseConnection connection = new SseConnection(this.ids.nextId(), admitted.principal(), admitted.guids(), codec,
-				this.clock, channel, Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
-				this.settings.maxQueuedBytes(), this.settings.closeTimeout(), this.metrics, this.hub::unregister);
+				this.clock, channel, this.handles.newSecret(), this.settings.maxQueuedBytes(),
+				this.settings.closeTimeout(), this.metrics, this.hub::unregister);
 		connection.setRemoteAddress(remote);
 		this.sessions.put(connection.socketId(), connection);
 		this.admission.ipLimits().opened(remote);
@@ -321,15 +294,14 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 			return null;
 		}
 		SseConnection session = this.sessions.get(handle.socketId());
-		if (session == null || !MessageDigest.isEqual(session.secret().getBytes(StandardCharsets.US_ASCII),
-				handle.secret().getBytes(StandardCharsets.US_ASCII))) {
+		if (session == null || !SessionHandles.sameSecret(session.secret(), handle.secret())) {
 			return null;
 		}
 		return session;
 	}
 
 	private String handle(SseConnection session) {
-		return session.socketId() + "." + session.secret() + "." + this.nodeToken;
+		return this.handles.handle(session.socketId(), session.secret());
 	}
 
 	/*

@@ -52,6 +52,9 @@ final class EngineIoSession {
 
 	private static final byte[] CLOSE = { '1' };
 
+	/** How long a probe may wait for the upgrade packet (Engine.IO's upgradeTimeout). */
+	private static final long UPGRADE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	/** Close codes after which a Socket.IO client must not reconnect by itself. */
 	private static final int[] FINAL_CODES = { CloseCodes.REPLACED, CloseCodes.MALFORMED_FRAME,
 			CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD, CloseCodes.MESSAGE_TOO_BIG };
@@ -78,6 +81,9 @@ final class EngineIoSession {
 
 	/** A WebSocket that sent the probe and waits for the upgrade packet. */
 	private @Nullable Channel probing;
+
+	/** When the probe arrived, {@link System#nanoTime()}. */
+	private long probedAt;
 
 	private @Nullable Consumer<Batch> waiting;
 
@@ -367,11 +373,29 @@ final class EngineIoSession {
 			closeByServer(CloseCodes.PROTOCOL_ERROR, "two polls at once");
 			return;
 		}
+		if (this.probing != null && System.nanoTime() - this.probedAt < UPGRADE_TIMEOUT_NANOS) {
+			// upgrading: a poll that came after the probe is answered at once (with a
+			// noop), so the client can pause long-polling and send the upgrade packet
+			answer.accept(new Batch(200, 0, withNoop(), 0, ""));
+			return;
+		}
 		if (!this.queue.isEmpty()) {
 			answer.accept(new Batch(200, 0, takePayload(), 0, ""));
 			return;
 		}
 		this.waiting = answer;
+	}
+
+	/* What is queued, then a noop: the answer to a poll during an upgrade. */
+	private byte[] withNoop() {
+		byte[] queued = this.queue.isEmpty() ? new byte[0] : takePayload();
+		byte[] payload = new byte[queued.length + ((queued.length > 0) ? 2 : 1)];
+		System.arraycopy(queued, 0, payload, 0, queued.length);
+		if (queued.length > 0) {
+			payload[queued.length] = RECORD_SEPARATOR;
+		}
+		payload[payload.length - 1] = NOOP[0];
+		return payload;
 	}
 
 	/**
@@ -380,19 +404,13 @@ final class EngineIoSession {
 	 */
 	void probe(Channel websocket) {
 		this.probing = websocket;
+		this.probedAt = System.nanoTime();
 		websocket.writeAndFlush(new TextWebSocketFrame("3probe"));
 		Consumer<Batch> waiting = this.waiting;
 		if (waiting != null) {
 			this.waiting = null;
 			// what is queued goes with the noop, so nothing waits for the WebSocket
-			byte[] queued = this.queue.isEmpty() ? new byte[0] : takePayload();
-			byte[] payload = new byte[queued.length + ((queued.length > 0) ? 2 : 1)];
-			System.arraycopy(queued, 0, payload, 0, queued.length);
-			if (queued.length > 0) {
-				payload[queued.length] = RECORD_SEPARATOR;
-			}
-			payload[payload.length - 1] = NOOP[0];
-			waiting.accept(new Batch(200, 0, payload, 0, ""));
+			waiting.accept(new Batch(200, 0, withNoop(), 0, ""));
 		}
 	}
 

@@ -2,9 +2,6 @@ package io.pushgateway.transport.socketio;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
@@ -48,6 +45,7 @@ import io.pushgateway.transport.polling.PollingHandle;
 import io.pushgateway.transport.polling.PollingRelay;
 import io.pushgateway.transport.polling.RelayTarget;
 import io.pushgateway.transport.polling.RelayedPolling;
+import io.pushgateway.transport.polling.SessionHandles;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -110,8 +108,6 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final String nodeId;
 
-	private final String nodeToken;
-
 	private final Clock clock;
 
 	private final @Nullable RecoveryCoordinator recovery;
@@ -123,7 +119,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final PollingRelay relay;
 
-	private final SecureRandom random;
+	private final SessionHandles handles;
 
 	private final WebsocketServerSpec websocketSpec;
 
@@ -139,19 +135,9 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 		this.bus = bus;
 		this.metrics = metrics;
 		this.nodeId = nodeId;
-		this.nodeToken = Base64.getUrlEncoder()
-			.withoutPadding()
-			.encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
+		this.handles = new SessionHandles(nodeId);
 		this.clock = clock;
 		this.recovery = recovery;
-		try {
-			// seeded once here, so handing out secrets never blocks an event loop
-			this.random = SecureRandom.getInstance("DRBG");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-		this.random.nextBytes(new byte[16]);
 		this.relay = new PollingRelay(CHANNEL, settings.relayTimeout(), settings.maxRelayedPolls(), bus, ids, nodeId,
 				settings.pingInterval().toMillis(), (handle) -> {
 					EngineIoSession session = find(handle);
@@ -185,17 +171,9 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 		if (origin != null && !this.admission.originAllowed(request)) {
 			return error(response, 403, "{\"code\":4,\"message\":\"Forbidden\"}");
 		}
-		if (origin != null && this.admission.crossOriginAllowed(origin)) {
-			response.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
-				.header(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-		}
+		this.admission.allowCrossOrigin(request, response, null);
 		if (request.method() == HttpMethod.OPTIONS) {
-			return response.status(204)
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
-				.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type")
-				.header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
-				.send();
+			return this.admission.preflight(response, "Content-Type");
 		}
 		if (!"4".equals(first(query, "EIO"))) {
 			return error(response, 400, "{\"code\":5,\"message\":\"Unsupported protocol version\"}");
@@ -298,14 +276,12 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 	}
 
 	private EngineIoSession start(Channel channel, HandshakeSnapshot snapshot, @Nullable ExchangeIdentity identity) {
-		byte[] secret = new byte[16];
-		this.random.nextBytes(secret);
 		long socketId = this.ids.nextId();
-		String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+		String secretText = this.handles.newSecret();
 		InetSocketAddress remote = snapshot.remoteAddress();
-		EngineIoSession session = new EngineIoSession(socketId, socketId + "." + secretText + "." + this.nodeToken,
-				secretText, channel.eventLoop(), this.settings, this.metrics,
-				(remote != null) ? remote.getAddress() : null, this::closed);
+		EngineIoSession session = new EngineIoSession(socketId, this.handles.handle(socketId, secretText), secretText,
+				channel.eventLoop(), this.settings, this.metrics, (remote != null) ? remote.getAddress() : null,
+				this::closed);
 		this.sessions.put(socketId, session);
 		this.admission.ipLimits().opened(session.remoteAddress());
 		Pending pending = new Pending(snapshot, identity);
@@ -567,9 +543,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 	}
 
 	private String newPid() {
-		byte[] pid = new byte[12];
-		this.random.nextBytes(pid);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(pid);
+		return this.handles.newSecret();
 	}
 
 	private void closedByClient(EngineIoSession session) {
@@ -630,8 +604,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			return null;
 		}
 		EngineIoSession session = this.sessions.get(handle.socketId());
-		if (session == null || !MessageDigest.isEqual(session.secret().getBytes(StandardCharsets.US_ASCII),
-				handle.secret().getBytes(StandardCharsets.US_ASCII))) {
+		if (session == null || !SessionHandles.sameSecret(session.secret(), handle.secret())) {
 			return null;
 		}
 		return session;
