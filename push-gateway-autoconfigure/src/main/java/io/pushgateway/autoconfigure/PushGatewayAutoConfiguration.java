@@ -19,6 +19,7 @@ import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.JsonFrameCodec;
 import io.pushgateway.codec.MessagePackFrameCodec;
+import io.pushgateway.core.GuidOperations;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PresenceListener;
@@ -30,6 +31,7 @@ import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.DynamicHeartbeat;
 import io.pushgateway.hub.FanOut;
+import io.pushgateway.hub.GuidMemberships;
 import io.pushgateway.hub.GuidPresenceFrames;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
@@ -215,6 +217,13 @@ public final class PushGatewayAutoConfiguration {
 	SessionRegistry pushGatewaySessionRegistry(NodeId node, LocalHub hub, PushGatewayProperties properties,
 			WorkerIdStrategy workerIdStrategy, PresenceEvents presenceEvents, Clock clock) {
 		return new InMemorySessionRegistry(hub, node.value(), presenceTracking(properties, presenceEvents), clock);
+	}
+
+	/* Attaches connections to GUIDs from the server, across the cluster. */
+	@Bean
+	@ConditionalOnMissingBean(GuidOperations.class)
+	GuidMemberships pushGatewayGuidOperations(LocalHub hub, SessionRegistry registry, ClusterBus bus, NodeId node) {
+		return new GuidMemberships(hub, registry, bus, node.value());
 	}
 
 	/* Hands the registry's presence transitions to the PresenceListener beans. */

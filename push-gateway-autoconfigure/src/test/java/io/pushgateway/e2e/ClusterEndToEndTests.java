@@ -22,6 +22,7 @@ import io.pushgateway.actuate.ClusterBusHealthIndicator;
 import io.pushgateway.actuate.PushGatewayEndpoint;
 import io.pushgateway.actuate.PushGatewayHealthIndicator;
 import io.pushgateway.actuate.SessionRegistryHealthIndicator;
+import io.pushgateway.core.GuidOperations;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
@@ -170,6 +171,23 @@ class ClusterEndToEndTests {
 			assertThat(stream.next("push")).containsEntry("ev", "by-socket");
 		}
 		await().until(() -> presence(2).socketsOf(uid).block().isEmpty());
+	}
+
+	@Test
+	void theServerAttachesAUsersConnectionsOnOtherNodesToAGuid() {
+		String uid = uid();
+		TestClient client = connect(0, uid);
+		long sid = Long.parseLong((String) client.next("welcome").get("sid"));
+		// the registry knows where the user's connections are after its next sync
+		await().until(() -> !presence(2).socketsOf(uid).block().isEmpty());
+		String guid = "server-" + UUID.randomUUID();
+		cluster.node(2).bean(GuidOperations.class).attach(PushTarget.user(uid), guid).block();
+		assertThat(client.next("joined")).containsEntry("id", "").containsEntry("g", guid);
+		push(1).pushToGuid(guid, "to-the-guid", 1).block();
+		assertThat(client.next("push")).containsEntry("ev", "to-the-guid").containsEntry("g", guid);
+		cluster.node(1).bean(GuidOperations.class).detach(PushTarget.socket(sid), guid).block();
+		assertThat(client.next("left")).containsEntry("id", "").containsEntry("g", guid);
+		client.close();
 	}
 
 	@Test

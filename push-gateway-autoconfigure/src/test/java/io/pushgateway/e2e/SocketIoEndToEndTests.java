@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import io.pushgateway.core.AckResult;
+import io.pushgateway.core.GuidOperations;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
@@ -165,6 +166,26 @@ class SocketIoEndToEndTests {
 		client.send("43" + confirm.get("ackId") + "[]");
 		AckResult acknowledged = result.join();
 		assertThat(acknowledged.acknowledged()).containsExactly(socketId);
+	}
+
+	@Test
+	void theServerPutsSocketsInRoomsAndTakesThemOut() {
+		String uid = uid();
+		SocketIoClient client = connect(uid);
+		client.next("connect");
+		String room = "server-room-" + UUID.randomUUID();
+		GuidOperations rooms = gateway.bean(GuidOperations.class);
+		rooms.attach(PushTarget.user(uid), room).block();
+		await().until(() -> gateway.bean(LocalHub.class).connectionsOf(uid).get(0).guids().contains(room));
+		push.pushToGuid(room, "in-room", 1).block();
+		assertThat(client.nextEvent("in-room")).containsEntry("args", Arrays.asList(1, null));
+		rooms.detach(PushTarget.user(uid), room).block();
+		await().until(() -> !gateway.bean(LocalHub.class).connectionsOf(uid).get(0).guids().contains(room));
+		push.pushToGuid(room, "in-room", 2).block();
+		push.pushToUser(uid, "marker", 3).block();
+		assertThat(client.next((packet) -> "event".equals(packet.get("t"))).get("ev"))
+			.as("nothing for the room once out of it")
+			.isEqualTo("marker");
 	}
 
 	@Test
