@@ -1,0 +1,247 @@
+package io.pushgateway.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The capacity model of {@code docs/performance.md}: how many nodes, how much memory,
+ * Redis and Kafka a number of connections needs under a stated push mix, each line
+ * derived from a per-unit cost the benchmark measured ({@code docs/bench/results.jsonl},
+ * the gateway's lines) or, where the {@code all} run does not measure it, from a figure
+ * of {@code docs/performance.md} given as a default here, with its source.
+ *
+ * <pre>
+ * scripts/capacity.sh [--results docs/bench/results.jsonl] [--connections 1000000,10000000]
+ *     [--pushes-per-connection-per-minute 1] [--broadcasts-per-minute 1]
+ *     [--connection-lifetime-minutes 30] [--payload-bytes 200]
+ *     [--node-cores 4] [--node-memory-gib 16] [--headroom 0.6] [--heartbeat fixed|dynamic]
+ * </pre>
+ *
+ * @author Push Gateway team
+ */
+public final class CapacityModel {
+
+	/**
+	 * Idle CPU per connection, microseconds per second, with the fixed 25 s heartbeat and
+	 * the Redis registry: node CPU 65 ms/s for 19,000 idle connections
+	 * ({@code docs/performance.md}, dynamic heartbeat section).
+	 */
+	static final double IDLE_CPU_MICROS_FIXED = 65_000.0 / 19_000;
+
+	/** The same with the dynamic heartbeat: 23 ms/s for 19,000. */
+	static final double IDLE_CPU_MICROS_DYNAMIC = 23_000.0 / 19_000;
+
+	/**
+	 * Redis commands per second per idle connection, fixed heartbeat: 1,333/s for 19,000.
+	 */
+	static final double REDIS_COMMANDS_IDLE_FIXED = 1_333.0 / 19_000;
+
+	/** The same with the dynamic heartbeat: 406/s for 19,000. */
+	static final double REDIS_COMMANDS_IDLE_DYNAMIC = 406.0 / 19_000;
+
+	/**
+	 * Redis commands per connection lifecycle (connect, join, disconnect) with presence
+	 * on ({@code scripts/measure-presence-cost.sh}: 35.1).
+	 */
+	static final double REDIS_COMMANDS_PER_LIFECYCLE = 35.1;
+
+	/** Bytes of a bus record beside its payload: the routing headers and the key. */
+	static final int RECORD_OVERHEAD_BYTES = 150;
+
+	/** What one Redis (one core) is taken to serve, commands per second. */
+	static final double REDIS_COMMANDS_PER_SECOND = 100_000;
+
+	private final Map<String, Double> measured;
+
+	private final Args args;
+
+	CapacityModel(Map<String, Double> measured, Args args) {
+		this.measured = measured;
+		this.args = args;
+	}
+
+	public static void main(String[] arguments) throws IOException {
+		Args args = Args.parse(arguments);
+		Path results = Path.of(args.get("results", "docs/bench/results.jsonl"));
+		System.out.print(new CapacityModel(measured(Files.readAllLines(results)), args).report());
+	}
+
+	/**
+	 * The per-unit costs of the gateway's lines.
+	 * @param lines the JSON lines of a benchmark run
+	 * @return the costs by name
+	 */
+	static Map<String, Double> measured(List<String> lines) {
+		Map<String, Double> costs = new LinkedHashMap<>();
+		for (String line : lines) {
+			if (line.isBlank()) {
+				continue;
+			}
+			JsonNode result = Bench.JSON.readTree(line);
+			if (!"gateway".equals(result.path("target").asString()) || result.has("variant")) {
+				continue;
+			}
+			switch (result.path("scenario").asString()) {
+				case "idle" -> costs.put("bytesPerConnection", result.path("rssBytesPerConnection").asDouble());
+				case "ramp" -> costs.put("handshakeCpuMicros", result.path("cpuMicrosPerHandshake").asDouble());
+				case "broadcast" ->
+					costs.put("deliveryCpuNanos", result.path("sustained").path("cpuNanosPerDelivery").asDouble());
+				case "http-api" -> costs.put("apiCpuMicrosPerPush", result.path("serverCpuMicrosPerPush").asDouble());
+				case "cluster" -> {
+					costs.put("redisBytesPerSession", result.path("redisBytesPerSession").asDouble());
+					costs.put("crossNodeP99Millis",
+							result.path("crossNode").path("latencyMillis").path("p99").asDouble());
+				}
+				default -> {
+				}
+			}
+		}
+		for (String needed : List.of("bytesPerConnection", "handshakeCpuMicros", "deliveryCpuNanos",
+				"apiCpuMicrosPerPush", "redisBytesPerSession")) {
+			if (!costs.containsKey(needed)) {
+				throw new IllegalArgumentException("the results have no gateway figure for " + needed);
+			}
+		}
+		return costs;
+	}
+
+	/**
+	 * The model for one number of connections.
+	 * @param connections the connections
+	 * @return the figures by name
+	 */
+	Map<String, Double> model(double connections) {
+		boolean dynamic = "dynamic".equals(this.args.get("heartbeat", "fixed"));
+		double pushesPerMinute = Double.parseDouble(this.args.get("pushes-per-connection-per-minute", "1"));
+		double broadcastsPerMinute = Double.parseDouble(this.args.get("broadcasts-per-minute", "1"));
+		double lifetimeMinutes = Double.parseDouble(this.args.get("connection-lifetime-minutes", "30"));
+		double payloadBytes = Double.parseDouble(this.args.get("payload-bytes", "200"));
+		double cores = Double.parseDouble(this.args.get("node-cores", "4"));
+		double memoryGib = Double.parseDouble(this.args.get("node-memory-gib", "16"));
+		double headroom = Double.parseDouble(this.args.get("headroom", "0.6"));
+
+		Map<String, Double> m = new LinkedHashMap<>();
+		double pushesPerSecond = connections * pushesPerMinute / 60;
+		double broadcastsPerSecond = broadcastsPerMinute / 60;
+		double deliveriesPerSecond = pushesPerSecond + broadcastsPerSecond * connections;
+		double handshakesPerSecond = connections / (lifetimeMinutes * 60);
+		double idleCpu = dynamic ? IDLE_CPU_MICROS_DYNAMIC : IDLE_CPU_MICROS_FIXED;
+		m.put("pushesPerSecond", pushesPerSecond);
+		m.put("deliveriesPerSecond", deliveriesPerSecond);
+		m.put("handshakesPerSecond", handshakesPerSecond);
+		// CPU, in cores: idle connections, handshakes, deliveries, and every push taken
+		// in through the HTTP API (the dearer way in; PushTemplate and gRPC cost less)
+		m.put("coresIdle", connections * idleCpu / 1e6);
+		m.put("coresHandshakes", handshakesPerSecond * this.measured.get("handshakeCpuMicros") / 1e6);
+		m.put("coresDeliveries", deliveriesPerSecond * this.measured.get("deliveryCpuNanos") / 1e9);
+		m.put("coresPushApi", pushesPerSecond * this.measured.get("apiCpuMicrosPerPush") / 1e6);
+		double cpu = m.get("coresIdle") + m.get("coresHandshakes") + m.get("coresDeliveries") + m.get("coresPushApi");
+		m.put("coresTotal", cpu);
+		double memoryBytes = connections * this.measured.get("bytesPerConnection");
+		m.put("memoryGibTotal", memoryBytes / (1L << 30));
+		double nodesByCpu = cpu / (cores * headroom);
+		double nodesByMemory = memoryBytes / (memoryGib * (1L << 30) * headroom);
+		m.put("nodesByCpu", nodesByCpu);
+		m.put("nodesByMemory", nodesByMemory);
+		double nodes = Math.max(1, Math.ceil(Math.max(nodesByCpu, nodesByMemory)));
+		m.put("nodes", nodes);
+		m.put("connectionsPerNode", connections / nodes);
+		m.put("memoryGibPerNode", memoryBytes / nodes / (1L << 30));
+		m.put("redisMemoryGib", connections * this.measured.get("redisBytesPerSession") / (1L << 30));
+		double redisCommands = connections * (dynamic ? REDIS_COMMANDS_IDLE_DYNAMIC : REDIS_COMMANDS_IDLE_FIXED)
+				+ handshakesPerSecond * REDIS_COMMANDS_PER_LIFECYCLE;
+		m.put("redisCommandsPerSecond", redisCommands);
+		m.put("redisCores", redisCommands / REDIS_COMMANDS_PER_SECOND);
+		// targeted routing: one bus record per push and per broadcast, whatever the
+		// number of recipients
+		double records = pushesPerSecond + broadcastsPerSecond;
+		m.put("kafkaRecordsPerSecond", records);
+		m.put("kafkaMiBPerSecond", records * (payloadBytes + RECORD_OVERHEAD_BYTES) / (1 << 20));
+		return m;
+	}
+
+	/**
+	 * The first resource that runs out as the connections grow: the nodes' CPU or memory,
+	 * or the single Redis.
+	 * @param m the model
+	 * @return a short explanation
+	 */
+	static String firstBottleneck(Map<String, Double> m) {
+		if (m.get("redisCores") > 1) {
+			return "Redis: " + format(m.get("redisCommandsPerSecond"))
+					+ " commands/s is more than one Redis serves (Redis Cluster)";
+		}
+		return (m.get("nodesByCpu") >= m.get("nodesByMemory")) ? "node CPU" : "node memory";
+	}
+
+	String report() {
+		List<Double> sizes = new ArrayList<>();
+		for (String size : this.args.get("connections", "1000000,10000000").split(",")) {
+			sizes.add(Double.parseDouble(size.trim()));
+		}
+		StringBuilder out = new StringBuilder();
+		out.append(String.format(Locale.ROOT,
+				"Per-unit costs measured (gateway): %s B per idle connection, %s µs per handshake, %s ns per delivery, "
+						+ "%s µs per HTTP API push, %s B of Redis per session%n",
+				format(this.measured.get("bytesPerConnection")), format(this.measured.get("handshakeCpuMicros")),
+				format(this.measured.get("deliveryCpuNanos")), format(this.measured.get("apiCpuMicrosPerPush")),
+				format(this.measured.get("redisBytesPerSession"))));
+		out.append(String.format(Locale.ROOT,
+				"Mix: %s push(es) per connection per minute, %s broadcast(s) per minute, connections live %s min, "
+						+ "%s B payloads, %s heartbeat; nodes of %s cores and %s GiB used to %s%%%n%n",
+				this.args.get("pushes-per-connection-per-minute", "1"), this.args.get("broadcasts-per-minute", "1"),
+				this.args.get("connection-lifetime-minutes", "30"), this.args.get("payload-bytes", "200"),
+				this.args.get("heartbeat", "fixed"), this.args.get("node-cores", "4"),
+				this.args.get("node-memory-gib", "16"),
+				format(100 * Double.parseDouble(this.args.get("headroom", "0.6")))));
+		out.append("| figure |");
+		for (double size : sizes) {
+			out.append(" ").append(format(size)).append(" connections |");
+		}
+		out.append("\n| --- |");
+		sizes.forEach((size) -> out.append(" --- |"));
+		out.append("\n");
+		List<Map<String, Double>> models = sizes.stream().map(this::model).toList();
+		String[][] rows = { { "deliveries per second", "deliveriesPerSecond" },
+				{ "handshakes per second", "handshakesPerSecond" }, { "CPU cores: idle connections", "coresIdle" },
+				{ "CPU cores: handshakes", "coresHandshakes" }, { "CPU cores: deliveries", "coresDeliveries" },
+				{ "CPU cores: pushes in (HTTP API)", "coresPushApi" }, { "CPU cores in all", "coresTotal" },
+				{ "gateway memory for connections, GiB", "memoryGibTotal" }, { "nodes", "nodes" },
+				{ "connections per node", "connectionsPerNode" }, { "memory per node, GiB", "memoryGibPerNode" },
+				{ "Redis memory, GiB", "redisMemoryGib" }, { "Redis commands per second", "redisCommandsPerSecond" },
+				{ "Kafka records per second", "kafkaRecordsPerSecond" },
+				{ "Kafka MiB per second", "kafkaMiBPerSecond" } };
+		for (String[] row : rows) {
+			out.append("| ").append(row[0]).append(" |");
+			for (Map<String, Double> m : models) {
+				out.append(" ").append(format(m.get(row[1]))).append(" |");
+			}
+			out.append("\n");
+		}
+		out.append("| first bottleneck |");
+		for (Map<String, Double> m : models) {
+			out.append(" ").append(firstBottleneck(m)).append(" |");
+		}
+		out.append("\n");
+		return out.toString();
+	}
+
+	static String format(double value) {
+		if (value >= 100 || value == Math.rint(value)) {
+			return String.format(Locale.ROOT, "%,.0f", value);
+		}
+		if (value >= 10) {
+			return String.format(Locale.ROOT, "%.1f", value);
+		}
+		return String.format(Locale.ROOT, "%.2f", value);
+	}
+
+}

@@ -1,0 +1,67 @@
+package io.pushgateway.bench;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.offset;
+
+/**
+ * Tests for {@link CapacityModel}: each figure follows from the per-unit costs of a run.
+ *
+ * @author Push Gateway team
+ */
+class CapacityModelTests {
+
+	private static final List<String> RUN = List.of(
+			"{\"scenario\":\"idle\",\"target\":\"gateway\",\"rssBytesPerConnection\":5000}",
+			"{\"scenario\":\"idle\",\"target\":\"netty\",\"rssBytesPerConnection\":2000}",
+			"{\"scenario\":\"ramp\",\"target\":\"gateway\",\"cpuMicrosPerHandshake\":300}",
+			"{\"scenario\":\"broadcast\",\"target\":\"gateway\",\"sustained\":{\"cpuNanosPerDelivery\":8000}}",
+			"{\"scenario\":\"http-api\",\"target\":\"gateway\",\"serverCpuMicrosPerPush\":200}",
+			"{\"scenario\":\"http-api\",\"target\":\"gateway\",\"variant\":\"x\",\"serverCpuMicrosPerPush\":999}",
+			"{\"scenario\":\"cluster\",\"target\":\"gateway\",\"redisBytesPerSession\":500,"
+					+ "\"crossNode\":{\"latencyMillis\":{\"p99\":100}}}");
+
+	@Test
+	void figuresFollowFromTheGatewaysPerUnitCosts() {
+		Map<String, Double> measured = CapacityModel.measured(RUN);
+		assertThat(measured).containsEntry("bytesPerConnection", 5000.0).containsEntry("apiCpuMicrosPerPush", 200.0);
+		Map<String, Double> m = new CapacityModel(measured, Args.parse(new String[0])).model(1_000_000);
+		// one push per connection per minute, one broadcast per minute
+		assertThat(m.get("deliveriesPerSecond")).isEqualTo(1_000_000 / 60.0 + 1_000_000 / 60.0);
+		assertThat(m.get("coresDeliveries")).isEqualTo(m.get("deliveriesPerSecond") * 8000 / 1e9);
+		assertThat(m.get("memoryGibTotal")).isEqualTo(5e9 / (1L << 30));
+		assertThat(m.get("nodes")).isGreaterThanOrEqualTo(Math.max(m.get("nodesByCpu"), m.get("nodesByMemory")));
+		assertThat(m.get("redisMemoryGib")).isEqualTo(5e8 / (1L << 30));
+	}
+
+	@Test
+	void tenTimesTheConnectionsTenTimesTheWork() {
+		CapacityModel model = new CapacityModel(CapacityModel.measured(RUN), Args.parse(new String[0]));
+		Map<String, Double> one = model.model(1_000_000);
+		Map<String, Double> ten = model.model(10_000_000);
+		assertThat(ten.get("coresTotal")).isCloseTo(10 * one.get("coresTotal"), offset(1e-6));
+		assertThat(ten.get("redisCommandsPerSecond")).isGreaterThan(9 * one.get("redisCommandsPerSecond"));
+	}
+
+	@Test
+	void theDynamicHeartbeatCostsLessIdleCpuAndRedis() {
+		Map<String, Double> measured = CapacityModel.measured(RUN);
+		Map<String, Double> fixed = new CapacityModel(measured, Args.parse(new String[0])).model(1_000_000);
+		Map<String, Double> dynamic = new CapacityModel(measured, Args.parse(new String[] { "--heartbeat=dynamic" }))
+			.model(1_000_000);
+		assertThat(dynamic.get("coresIdle")).isLessThan(fixed.get("coresIdle"));
+		assertThat(dynamic.get("redisCommandsPerSecond")).isLessThan(fixed.get("redisCommandsPerSecond"));
+	}
+
+	@Test
+	void aRunWithoutAFigureTheModelNeedsIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CapacityModel.measured(RUN.subList(0, 3)))
+			.withMessageContaining("deliveryCpuNanos");
+	}
+
+}
