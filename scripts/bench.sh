@@ -5,6 +5,7 @@
 #   scripts/bench.sh ramp      [--target ...] [--connections 19000]
 #   scripts/bench.sh broadcast [--target ...] [--connections 19000] [--broadcast-rate 10] [--seconds 10]
 #   scripts/bench.sh targeted  [--connections 19000] [--rate 2000] [--seconds 20]       (gateway only)
+#   scripts/bench.sh acks      [--connections 19000] [--rate 2000] [--seconds 20]       (gateway only: plain and acknowledged)
 #   scripts/bench.sh http-api  [--connections 19000] [--concurrency 600] [--seconds 20] (gateway only)
 #   scripts/bench.sh soak      [--soak-connections 10000] [--soak-seconds 600] [--churn 20] [--rate 200]
 #   scripts/bench.sh cluster   [--nodes 4] [--cluster-connections 76000] [--rate 1000] [--seconds 20]

@@ -294,9 +294,9 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	AckTracker pushGatewayAckTracker(ClusterBus bus, PushGatewayProperties properties) {
+	AckTracker pushGatewayAckTracker(ClusterBus bus, PushGatewayProperties properties, GatewayMetrics metrics) {
 		return new AckTracker(bus, properties.getLimits().getMaxPendingAcks(),
-				properties.getLimits().getMaxAckTimeout());
+				properties.getLimits().getMaxAckTimeout(), metrics::ackRoundTrip);
 	}
 
 	@Bean

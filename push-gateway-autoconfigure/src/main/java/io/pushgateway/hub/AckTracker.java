@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.spi.ClusterBus;
@@ -42,6 +43,8 @@ public class AckTracker {
 
 	private final Duration maxTimeout;
 
+	private final LongConsumer roundTrips;
+
 	/**
 	 * Create a tracker.
 	 * @param bus the cluster bus, to forward acknowledgements to the issuing node
@@ -49,6 +52,20 @@ public class AckTracker {
 	 * @param maxTimeout the longest acknowledgement timeout allowed
 	 */
 	public AckTracker(ClusterBus bus, int maxPending, Duration maxTimeout) {
+		this(bus, maxPending, maxTimeout, (nanos) -> {
+		});
+	}
+
+	/**
+	 * Create a tracker that reports round trips.
+	 * @param bus forwards acknowledgements to the node that issued the push
+	 * @param maxPending the most pushes awaiting acknowledgements at once
+	 * @param maxTimeout the longest acknowledgement timeout
+	 * @param roundTrips receives, for each acknowledgement that reaches the issuing node,
+	 * the nanoseconds since the push was issued
+	 */
+	public AckTracker(ClusterBus bus, int maxPending, Duration maxTimeout, LongConsumer roundTrips) {
+		this.roundTrips = roundTrips;
 		this.bus = bus;
 		this.maxPending = maxPending;
 		this.maxTimeout = maxTimeout;
@@ -116,7 +133,9 @@ public class AckTracker {
 	public boolean acknowledged(long messageId, long socketId) {
 		Pending entry = this.pending.get(messageId);
 		if (entry != null) {
-			entry.add(socketId);
+			if (entry.add(socketId)) {
+				this.roundTrips.accept(System.nanoTime() - entry.issuedAt);
+			}
 			return true;
 		}
 		String origin = this.origins.get(messageId);
@@ -134,8 +153,8 @@ public class AckTracker {
 	 */
 	public void acknowledgedElsewhere(ClusterMessage.Acked acked) {
 		Pending entry = this.pending.get(acked.messageId());
-		if (entry != null) {
-			entry.add(acked.socketId());
+		if (entry != null && entry.add(acked.socketId())) {
+			this.roundTrips.accept(System.nanoTime() - entry.issuedAt);
 		}
 	}
 
@@ -147,14 +166,19 @@ public class AckTracker {
 	/** The sockets that acknowledged one push, in arrival order, each once. */
 	private static final class Pending {
 
+		private final long issuedAt = System.nanoTime();
+
 		private final Set<Long> seen = ConcurrentHashMap.newKeySet();
 
 		private final List<Long> order = Collections.synchronizedList(new ArrayList<>());
 
-		void add(long socketId) {
+		/* Whether the socket is new here; its round trip is reported then. */
+		boolean add(long socketId) {
 			if (this.seen.add(socketId)) {
 				this.order.add(socketId);
+				return true;
 			}
+			return false;
 		}
 
 		List<Long> snapshot() {

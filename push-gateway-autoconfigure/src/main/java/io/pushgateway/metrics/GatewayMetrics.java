@@ -31,6 +31,8 @@ public class GatewayMetrics {
 
 	private final Timer pushLatency;
 
+	private final Timer ackRoundTrip;
+
 	private final Timer busPublish;
 
 	private final Timer busDelay;
@@ -76,6 +78,11 @@ public class GatewayMetrics {
 		this.busDelay = Timer.builder("push.gateway.bus.delay")
 			.description("Age of a push from another node when it arrives from the cluster bus "
 					+ "(from its ID's timestamp: millisecond resolution, needs synchronized clocks)")
+			.publishPercentileHistogram()
+			.register(registry);
+		this.ackRoundTrip = Timer.builder("push.gateway.acks.round.trip")
+			.description("Time from issuing an acknowledged push until a connection's acknowledgement reached the "
+					+ "issuing node, once per acknowledging connection")
 			.publishPercentileHistogram()
 			.register(registry);
 		this.registrySync = Timer.builder("push.gateway.registry.sync")
@@ -321,6 +328,14 @@ public class GatewayMetrics {
 			counter("push.gateway.frames.out", "type", type, "Frames written to clients").increment(count);
 			counter("push.gateway.bytes.out", "type", type, "Bytes written to clients").increment(bytes);
 		}
+	}
+
+	/**
+	 * A connection's acknowledgement reached the node that issued the push.
+	 * @param nanos the time since the push was issued
+	 */
+	public void ackRoundTrip(long nanos) {
+		this.ackRoundTrip.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	/**

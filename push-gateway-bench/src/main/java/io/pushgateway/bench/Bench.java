@@ -133,6 +133,7 @@ public final class Bench {
 				}
 				case "broadcast" -> broadcast(server, result);
 				case "targeted" -> targeted(server, result);
+				case "acks" -> acks(server, result);
 				case "slow" -> slow(server, result);
 				case "http-api" -> httpApi(server, result);
 				case "grpc-api" -> grpcApi(server, grpcPort, result);
@@ -296,6 +297,53 @@ public final class Bench {
 			long[] http = HttpLoad.httpPaced(server, open, rate, seconds);
 			received = load.awaitReceived(http[0], Duration.ofSeconds(30));
 			result.put("http", Results.delivery(http[0], received, http[1], load.report()));
+		}
+	}
+
+	/*
+	 * Acknowledged pushes beside plain ones (seed 000 measured both): the same paced
+	 * targeted pushes through PushTemplate, first plain, then each asking its connection
+	 * for an acknowledgement (the load generator acknowledges at once). Server CPU per
+	 * push for both, delivery latency, and the acknowledgement round trip (issued to
+	 * acknowledged, on the server) from the push.gateway.acks.round.trip timer.
+	 */
+	private void acks(Server server, Map<String, Object> result) throws Exception {
+		requireGateway(server);
+		int rate = this.args.getInt("rate", 2000);
+		int seconds = this.args.getInt("seconds", 20);
+		try (Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir)) {
+			int open = (int) load.connect().get("ok");
+			result.put("connections", open);
+			result.put("rate", rate);
+			result.put("seconds", seconds);
+			int warmUp = this.args.getInt("warm-up-seconds", 10);
+			server.post("/bench/targeted?rate=" + rate + "&seconds=" + warmUp + "&users=" + open);
+			server.post("/bench/targeted-ack?rate=" + rate + "&seconds=" + warmUp + "&users=" + open + "&timeout=1000");
+			load.awaitQuiet();
+			for (String kind : new String[] { "plain", "acknowledged" }) {
+				load.reset();
+				long ackedBefore = server.get("/bench/stats?gc=false").path("ackRoundTrip").path("count").asLong();
+				long cpuBefore = ProcStats.cpuNanos(server.pid());
+				JsonNode run = server
+					.post(("plain".equals(kind) ? "/bench/targeted?" : "/bench/targeted-ack?timeout=1000&") + "rate="
+							+ rate + "&seconds=" + seconds + "&users=" + open);
+				long sent = run.get("sent").asLong();
+				long received = load.awaitReceived(sent, Duration.ofSeconds(30));
+				long cpu = ProcStats.cpuNanos(server.pid()) - cpuBefore;
+				Map<String, Object> figures = Results.delivery(sent, received, run.get("rejected").asLong(),
+						load.report());
+				figures.put("serverCpuMicrosPerPush", Math.round(cpu / 1000.0 / Math.max(1, sent) * 10) / 10.0);
+				if ("acknowledged".equals(kind)) {
+					JsonNode acks = server.get("/bench/stats?gc=false").path("ackRoundTrip");
+					figures.put("acknowledged", acks.path("count").asLong() - ackedBefore);
+					// percentiles of the whole run's timer (warm-up included), decaying
+					// over
+					// Micrometer's default two minutes
+					figures.put("ackRoundTripMillis", Map.of("p50", acks.path("p50").asDouble(), "p99",
+							acks.path("p99").asDouble(), "p99.9", acks.path("p99.9").asDouble()));
+				}
+				result.put(kind, figures);
+			}
 		}
 	}
 

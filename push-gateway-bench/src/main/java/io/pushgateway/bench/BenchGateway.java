@@ -1,19 +1,27 @@
 package io.pushgateway.bench;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushResult;
+import io.pushgateway.core.PushTarget;
 import io.pushgateway.hub.LocalHub;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -75,7 +83,20 @@ public class BenchGateway {
 	 */
 	@Bean
 	SimpleMeterRegistry benchMeterRegistry() {
-		return new SimpleMeterRegistry();
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		// the acks scenario reads the acknowledgement round trip's percentiles here
+		registry.config().meterFilter(new MeterFilter() {
+
+			@Override
+			public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+				if (id.getName().equals("push.gateway.acks.round.trip")) {
+					return DistributionStatisticConfig.builder().percentiles(0.5, 0.99, 0.999).build().merge(config);
+				}
+				return config;
+			}
+
+		});
+		return registry;
 	}
 
 	@Bean
@@ -89,6 +110,16 @@ public class BenchGateway {
 				return paced(request, () -> push.pushToUser("u" + (offset + ThreadLocalRandom.current().nextInt(users)),
 						"t", stamp()));
 			})
+			.POST("/bench/targeted-ack", (request) -> {
+				// as targeted, each push asking its connection for an acknowledgement
+				int users = Integer.parseInt(request.queryParam("users").orElse("1000"));
+				Duration timeout = Duration.ofMillis(Long.parseLong(request.queryParam("timeout").orElse("5000")));
+				return paced(request,
+						() -> push
+							.pushWithAck(PushTarget.user("u" + ThreadLocalRandom.current().nextInt(users)), "t",
+									stamp(), timeout)
+							.map((ack) -> new PushResult(ack.messageId(), ack.localDeliveries())));
+			})
 			.POST("/bench/ticker", (request) -> {
 				// 2 KiB ticks of one event to the GUID the slow scenario's sockets are on
 				String pad = "x".repeat(2048);
@@ -99,7 +130,7 @@ public class BenchGateway {
 				.fromCallable(() -> "false".equals(request.queryParam("gc").orElse("true")) ? 0L : Pacer.heapAfterGc())
 				.subscribeOn(Schedulers.boundedElastic())
 				.flatMap((heap) -> json("{\"connections\":" + hub.connectionCount() + ",\"heapAfterGc\":" + heap
-						+ ",\"pings\":" + (long) pings(meters) + "}")))
+						+ ",\"pings\":" + (long) pings(meters) + ",\"ackRoundTrip\":" + ackRoundTrip(meters) + "}")))
 			.build();
 	}
 
@@ -130,6 +161,22 @@ public class BenchGateway {
 			.subscribeOn(Schedulers.boundedElastic())
 			.flatMap((sent) -> json("{\"sent\":" + sent + ",\"delivered\":" + delivered.get() + ",\"rejected\":"
 					+ rejected.get() + "}"));
+	}
+
+	/* The acknowledgement round trip's count and percentiles, in milliseconds. */
+	private static String ackRoundTrip(MeterRegistry meters) {
+		Timer timer = meters.find("push.gateway.acks.round.trip").timer();
+		if (timer == null) {
+			return "null";
+		}
+		StringBuilder json = new StringBuilder("{\"count\":" + timer.count());
+		for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
+			json.append(",\"p")
+				.append(Double.toString(value.percentile() * 100).replaceAll("\\.0$", ""))
+				.append("\":")
+				.append(value.value(TimeUnit.MILLISECONDS));
+		}
+		return json.append("}").toString();
 	}
 
 	private static double pings(MeterRegistry meters) {

@@ -49,7 +49,7 @@ final class BenchReport {
 		for (String target : targets) {
 			List<String> scenarios = new ArrayList<>(List.of("idle", "ramp", "broadcast"));
 			if ("gateway".equals(target)) {
-				scenarios.addAll(List.of("targeted", "http-api", "soak", "cluster"));
+				scenarios.addAll(List.of("targeted", "acks", "http-api", "soak", "cluster"));
 			}
 			for (String scenario : scenarios) {
 				String line = this.bench.run(scenario, target);

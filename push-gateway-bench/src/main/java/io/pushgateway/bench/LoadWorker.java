@@ -475,6 +475,9 @@ public final class LoadWorker {
 				long latency = System.nanoTime() - sent;
 				LoadWorker.this.latencies.recordValue(Math.max(0, Math.min(latency, TimeUnit.SECONDS.toNanos(120))));
 				LoadWorker.this.received.increment();
+				if ("gateway".equals(LoadWorker.this.target)) {
+					acknowledge(channel, content);
+				}
 				return;
 			}
 			if (sse()) {
@@ -513,6 +516,23 @@ public final class LoadWorker {
 				else if (type == '2') {
 					channel.writeAndFlush(new TextWebSocketFrame("3"));
 				}
+			}
+		}
+
+		/*
+		 * A push that asks for it ("a":1) is acknowledged at once, as the JavaScript
+		 * client does.
+		 */
+		private void acknowledge(Channel channel, ByteBuf content) {
+			String frame = content.toString(StandardCharsets.UTF_8);
+			if (!frame.contains("\"a\":1")) {
+				return;
+			}
+			int start = frame.indexOf("\"id\":\"") + 6;
+			int end = frame.indexOf('"', start);
+			if (start > 5 && end > start) {
+				channel.writeAndFlush(
+						new TextWebSocketFrame("{\"t\":\"ack\",\"id\":\"" + frame.substring(start, end) + "\"}"));
 			}
 		}
 

@@ -145,6 +145,10 @@ final class Server implements AutoCloseable {
 		return call(request("/bench/stats?gc=false").GET()).get("connections").asLong();
 	}
 
+	JsonNode get(String path) throws Exception {
+		return call(request(path).GET());
+	}
+
 	JsonNode post(String path) throws Exception {
 		return call(request(path).POST(HttpRequest.BodyPublishers.noBody()));
 	}
