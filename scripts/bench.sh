@@ -14,6 +14,8 @@
 #   scripts/bench.sh all       runs everything against every server and rewrites docs/performance.md
 #   scripts/bench.sh report    rewrites docs/performance.md from the last run (target/bench/results.jsonl)
 #
+#   options for every run: --server-jvm "<flags>" (the JVM servers' flags), --server-java <bin/java> (the gateway's JDK)
+#
 # Each run starts the server under test and its load generators as separate processes on loopback
 # (docs/performance.md explains the method). Socket.IO needs Node and `npm ci` in push-gateway-bench/socketio,
 # which this script does when npm is present.

@@ -63,7 +63,8 @@ final class Server implements AutoCloseable {
 		List<String> jvm = List.of(args.get("server-jvm", Bench.SERVER_JVM).split(" "));
 		switch (target) {
 			case "gateway", "gateway-socketio", "gateway-sse" -> {
-				command.add(Bench.javaCommand());
+				// --server-java runs the gateway on another JDK (its bin/java)
+				command.add(args.get("server-java", Bench.javaCommand()));
 				command.addAll(jvm);
 				command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchGateway.class.getName(),
 						"--server.port=" + port));
