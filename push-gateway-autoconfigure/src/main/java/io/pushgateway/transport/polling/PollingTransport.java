@@ -357,14 +357,7 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 	}
 
 	private @Nullable PollingConnection find(PollingHandle handle) {
-		if (!handle.node().equals(this.nodeId)) {
-			return null;
-		}
-		PollingConnection session = this.sessions.get(handle.socketId());
-		if (session == null || !SessionHandles.sameSecret(session.secret(), handle.secret())) {
-			return null;
-		}
-		return session;
+		return this.handles.find(this.sessions, handle, PollingConnection::secret);
 	}
 
 	private String handle(PollingConnection session) {

@@ -5,6 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The handles of the sessions a node holds for transports whose client makes several
@@ -16,6 +20,8 @@ import java.util.Base64;
  */
 public final class SessionHandles {
 
+	private final String nodeId;
+
 	private final String nodeToken;
 
 	private final SecureRandom random;
@@ -25,6 +31,7 @@ public final class SessionHandles {
 	 * @param nodeId the node's ID
 	 */
 	public SessionHandles(String nodeId) {
+		this.nodeId = nodeId;
 		this.nodeToken = Base64.getUrlEncoder()
 			.withoutPadding()
 			.encodeToString(nodeId.getBytes(StandardCharsets.UTF_8));
@@ -57,6 +64,23 @@ public final class SessionHandles {
 	 */
 	public String handle(long socketId, String secret) {
 		return socketId + "." + secret + "." + this.nodeToken;
+	}
+
+	/**
+	 * The session of this node a handle names, if the handle's secret is the session's.
+	 * @param <S> the sessions' type
+	 * @param sessions this node's sessions by socket ID
+	 * @param handle the handle a client presented
+	 * @param secret the secret of a session
+	 * @return the session, or {@code null} for another node's handle, an unknown session
+	 * or a wrong secret
+	 */
+	public <S> @Nullable S find(Map<Long, S> sessions, PollingHandle handle, Function<S, String> secret) {
+		if (!handle.node().equals(this.nodeId)) {
+			return null;
+		}
+		S session = sessions.get(handle.socketId());
+		return (session != null && sameSecret(secret.apply(session), handle.secret())) ? session : null;
 	}
 
 	/**

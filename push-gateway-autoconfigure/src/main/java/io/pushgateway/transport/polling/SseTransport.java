@@ -290,14 +290,7 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 	}
 
 	private @Nullable SseConnection find(PollingHandle handle) {
-		if (!handle.node().equals(this.nodeId)) {
-			return null;
-		}
-		SseConnection session = this.sessions.get(handle.socketId());
-		if (session == null || !SessionHandles.sameSecret(session.secret(), handle.secret())) {
-			return null;
-		}
-		return session;
+		return this.handles.find(this.sessions, handle, SseConnection::secret);
 	}
 
 	private String handle(SseConnection session) {

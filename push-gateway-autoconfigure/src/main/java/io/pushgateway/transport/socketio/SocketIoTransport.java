@@ -600,14 +600,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 	}
 
 	private @Nullable EngineIoSession find(PollingHandle handle) {
-		if (!handle.node().equals(this.nodeId)) {
-			return null;
-		}
-		EngineIoSession session = this.sessions.get(handle.socketId());
-		if (session == null || !SessionHandles.sameSecret(session.secret(), handle.secret())) {
-			return null;
-		}
-		return session;
+		return this.handles.find(this.sessions, handle, EngineIoSession::secret);
 	}
 
 	private static Mono<Void> respond(HttpServerResponse response, Batch batch) {
