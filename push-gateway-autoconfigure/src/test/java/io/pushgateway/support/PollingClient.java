@@ -307,7 +307,9 @@ public final class PollingClient implements AutoCloseable {
 
 	private static HttpResponse<byte[]> call(HttpRequest.Builder request) {
 		try {
-			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+			// longer than any hold time of the tests: a request the server never answers
+			// fails the test instead of hanging the build
+			return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
