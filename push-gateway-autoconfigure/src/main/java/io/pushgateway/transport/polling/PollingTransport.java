@@ -276,10 +276,10 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
 		if (length < 0) {
-			return text(response, 411, "Content-Length required");
+			return text(unread(response), 411, "Content-Length required");
 		}
 		if (length > this.settings.maxFrameSize()) {
-			return text(response, 413, "frame larger than " + this.settings.maxFrameSize() + " bytes");
+			return text(unread(response), 413, "frame larger than " + this.settings.maxFrameSize() + " bytes");
 		}
 		PollingConnection session = isLocal(handle) ? find(handle) : null;
 		if (isLocal(handle) && session == null) {
@@ -397,6 +397,16 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 			safe.append((c >= 0x20 && c < 0x7f) ? c : '?');
 		}
 		return safe.toString();
+	}
+
+	/**
+	 * A response to a request whose body is refused unread: the connection closes after
+	 * it, since the rest of the body would otherwise be read as the next request.
+	 * @param response the response
+	 * @return the response
+	 */
+	static HttpServerResponse unread(HttpServerResponse response) {
+		return response.keepAlive(false);
 	}
 
 	static Mono<Void> text(HttpServerResponse response, int status, String message) {

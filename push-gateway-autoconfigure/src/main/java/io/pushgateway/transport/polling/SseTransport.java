@@ -239,10 +239,11 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
 		if (length < 0) {
-			return PollingTransport.text(response, 411, "Content-Length required");
+			return PollingTransport.text(PollingTransport.unread(response), 411, "Content-Length required");
 		}
 		if (length > this.settings.maxFrameSize()) {
-			return PollingTransport.text(response, 413, "frame larger than " + this.settings.maxFrameSize() + " bytes");
+			return PollingTransport.text(PollingTransport.unread(response), 413,
+					"frame larger than " + this.settings.maxFrameSize() + " bytes");
 		}
 		boolean local = handle.node().equals(this.nodeId) || !this.bus.reachesOtherNodes();
 		SseConnection session = local ? find(handle) : null;

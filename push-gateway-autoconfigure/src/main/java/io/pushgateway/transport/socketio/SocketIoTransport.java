@@ -222,7 +222,10 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			@Nullable EngineIoSession session) {
 		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
 		if (length > this.settings.maxPayload()) {
-			return error(response, 413, "{\"code\":3,\"message\":\"Bad request\"}");
+			// refused unread: the connection closes after it, or the rest of the body
+			// would
+			// be read as the next request
+			return error(response.keepAlive(false), 413, "{\"code\":3,\"message\":\"Bad request\"}");
 		}
 		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((body) -> {
 			if (body.length > this.settings.maxPayload()) {
