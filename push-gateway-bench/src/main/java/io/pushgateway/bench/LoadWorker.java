@@ -22,6 +22,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -73,6 +75,13 @@ import org.HdrHistogram.Recorder;
  * @author Push Gateway team
  */
 public final class LoadWorker {
+
+	/** A push that asks for an acknowledgement carries this. */
+	private static final ByteBuf ACK_ASKED = Unpooled
+		.unreleasableBuffer(Unpooled.copiedBuffer("\"a\":1", StandardCharsets.US_ASCII));
+
+	private static final ByteBuf ID_FIELD = Unpooled
+		.unreleasableBuffer(Unpooled.copiedBuffer("\"id\":\"", StandardCharsets.US_ASCII));
 
 	private final String target;
 
@@ -524,15 +533,17 @@ public final class LoadWorker {
 		 * client does.
 		 */
 		private void acknowledge(Channel channel, ByteBuf content) {
-			String frame = content.toString(StandardCharsets.UTF_8);
-			if (!frame.contains("\"a\":1")) {
+			// searched in the bytes: every push of every scenario comes through here, and
+			// only the acks scenario's ask for an acknowledgement
+			if (ByteBufUtil.indexOf(ACK_ASKED, content) < 0) {
 				return;
 			}
-			int start = frame.indexOf("\"id\":\"") + 6;
-			int end = frame.indexOf('"', start);
-			if (start > 5 && end > start) {
-				channel.writeAndFlush(
-						new TextWebSocketFrame("{\"t\":\"ack\",\"id\":\"" + frame.substring(start, end) + "\"}"));
+			int idAt = ByteBufUtil.indexOf(ID_FIELD, content);
+			int start = idAt + ID_FIELD.readableBytes();
+			int end = (idAt < 0) ? -1 : content.indexOf(start, content.writerIndex(), (byte) '"');
+			if (end > start) {
+				channel.writeAndFlush(new TextWebSocketFrame("{\"t\":\"ack\",\"id\":\""
+						+ content.toString(start, end - start, StandardCharsets.US_ASCII) + "\"}"));
 			}
 		}
 
