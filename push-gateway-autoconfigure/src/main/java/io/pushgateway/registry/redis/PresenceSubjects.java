@@ -32,25 +32,50 @@ final class PresenceSubjects {
 
 	static PresenceEvent event(String entry, Instant at) {
 		boolean gained = entry.charAt(0) == '+';
-		char kind = entry.charAt(1);
-		String subject = entry.substring(3);
+		Subject subject = parse(entry.substring(1));
+		return switch (subject.kind()) {
+			case 'u' -> new PresenceEvent(gained ? Type.ONLINE : Type.OFFLINE, subject.uid(), null, at);
+			case 'g' -> new PresenceEvent(gained ? Type.OCCUPIED : Type.VACATED, null, subject.guid(), at);
+			default -> new PresenceEvent(gained ? Type.JOINED : Type.LEFT, subject.uid(), subject.guid(), at);
+		};
+	}
+
+	/**
+	 * Read a subject: {@code u:uid}, {@code g:guid} or
+	 * {@code m:<length of guid>:<guid><uid>}.
+	 * @param subject the subject
+	 * @return its kind, uid and GUID (empty where the kind has none)
+	 */
+	static Subject parse(String subject) {
+		char kind = subject.charAt(0);
+		String rest = subject.substring(2);
 		if (kind == 'u') {
-			return new PresenceEvent(gained ? Type.ONLINE : Type.OFFLINE, subject, null, at);
+			return new Subject(kind, rest, "");
 		}
 		if (kind == 'g') {
-			return new PresenceEvent(gained ? Type.OCCUPIED : Type.VACATED, null, subject, at);
+			return new Subject(kind, "", rest);
 		}
 		// the length Lua wrote is in bytes
-		int colon = subject.indexOf(':');
-		int length = Integer.parseInt(subject.substring(0, colon));
-		byte[] rest = subject.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
-		String guid = new String(rest, 0, length, StandardCharsets.UTF_8);
-		String uid = new String(rest, length, rest.length - length, StandardCharsets.UTF_8);
-		return new PresenceEvent(gained ? Type.JOINED : Type.LEFT, uid, guid, at);
+		int colon = rest.indexOf(':');
+		int length = Integer.parseInt(rest.substring(0, colon));
+		byte[] bytes = rest.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+		String guid = new String(bytes, 0, length, StandardCharsets.UTF_8);
+		String uid = new String(bytes, length, bytes.length - length, StandardCharsets.UTF_8);
+		return new Subject('m', uid, guid);
 	}
 
 	private static String text(Object value) {
 		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+	}
+
+	/**
+	 * A presence subject.
+	 *
+	 * @param kind {@code u} (a user), {@code g} (a GUID) or {@code m} (a user on a GUID)
+	 * @param uid the user, or empty
+	 * @param guid the GUID, or empty
+	 */
+	record Subject(char kind, String uid, String guid) {
 	}
 
 }

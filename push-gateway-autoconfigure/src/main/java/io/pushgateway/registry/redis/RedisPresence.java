@@ -1,6 +1,5 @@
 package io.pushgateway.registry.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -15,51 +14,47 @@ import io.pushgateway.core.SocketPresence;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The read side of the Redis session registry: presence queries over the keys the
  * registry writes ({@code ws:user:clients:{uid}}, {@code ws:guid:clients:{guid}},
- * {@code ws:client:{socketId}}), each bounded by the command timeout.
+ * {@code ws:client:{socketId}}), each bounded by the command timeout. Every query reads
+ * one key, or one key at a time, so each works on Redis Cluster too.
  *
  * @author Push Gateway team
  */
 final class RedisPresence {
 
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> STATS = RedisSessionRegistry.script(List.class, "stats.lua");
-
 	private final ReactiveStringRedisTemplate redis;
 
-	private final String keyPrefix;
+	private final RedisKeys keys;
 
 	private final Duration timeout;
 
-	RedisPresence(ReactiveStringRedisTemplate redis, String keyPrefix, Duration timeout) {
+	RedisPresence(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout) {
 		this.redis = redis;
-		this.keyPrefix = keyPrefix;
+		this.keys = keys;
 		this.timeout = timeout;
-	}
-
-	private String key(String suffix) {
-		return this.keyPrefix + ':' + suffix;
 	}
 
 	Mono<Set<String>> nodesOf(PushTarget target) {
 		Flux<String> nodes;
 		if (target instanceof PushTarget.User user) {
-			nodes = this.redis.<String, String>opsForHash().values(key("user:clients:" + user.uid()));
+			nodes = this.redis.<String, String>opsForHash().values(this.keys.userClients(user.uid()));
 		}
 		else if (target instanceof PushTarget.Users users) {
 			nodes = Flux.fromIterable(new HashSet<>(users.uids()))
-				.flatMap((uid) -> this.redis.<String, String>opsForHash().values(key("user:clients:" + uid)), 32);
+				.flatMap((uid) -> this.redis.<String, String>opsForHash().values(this.keys.userClients(uid)), 32);
 		}
 		else if (target instanceof PushTarget.Guid guid) {
-			nodes = this.redis.<String, String>opsForHash().values(key("guid:clients:" + guid.guid()));
+			nodes = this.redis.<String, String>opsForHash().values(this.keys.guidClients(guid.guid()));
 		}
 		else if (target instanceof PushTarget.Socket socket) {
-			nodes = this.redis.<String, String>opsForHash().get(key("client:" + socket.socketId()), "node").flux();
+			nodes = this.redis.<String, String>opsForHash()
+				.get(this.keys.client(Long.toString(socket.socketId())), "node")
+				.flux();
 		}
 		else {
 			return Mono.empty();
@@ -68,12 +63,12 @@ final class RedisPresence {
 	}
 
 	Mono<Boolean> isOnline(String uid) {
-		return this.redis.hasKey(key("user:clients:" + uid)).timeout(this.timeout);
+		return this.redis.hasKey(this.keys.userClients(uid)).timeout(this.timeout);
 	}
 
 	Mono<List<SocketPresence>> socketsOf(String uid) {
 		return this.redis.<String, String>opsForHash()
-			.entries(key("user:clients:" + uid))
+			.entries(this.keys.userClients(uid))
 			.map((entry) -> new SocketPresence(Long.parseLong(entry.getKey()), entry.getValue()))
 			.sort(Comparator.comparingLong(SocketPresence::socketId))
 			.collectList()
@@ -82,26 +77,29 @@ final class RedisPresence {
 
 	Mono<Map<String, String>> describe(long socketId) {
 		return this.redis.<String, String>opsForHash()
-			.entries(key("client:" + socketId))
+			.entries(this.keys.client(Long.toString(socketId)))
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
 			.filter((fields) -> !fields.isEmpty())
 			.timeout(this.timeout);
 	}
 
 	Mono<Long> guidConnections(String guid) {
-		return this.redis.opsForHash().size(key("guid:clients:" + guid)).timeout(this.timeout);
+		return this.redis.opsForHash().size(this.keys.guidClients(guid)).timeout(this.timeout);
 	}
 
+	/*
+	 * Nodes, connections (the sizes of the nodes' sets, one command each: they live in
+	 * different slots) and users.
+	 */
 	Mono<ClusterStats> stats() {
-		return this.redis.execute(STATS, List.of(), List.of(this.keyPrefix))
-			.next()
-			.map((counts) -> new ClusterStats(number(counts.get(0)), number(counts.get(1)), number(counts.get(2))))
+		Mono<List<Long>> nodes = this.redis.opsForZSet()
+			.range(this.keys.nodes(), Range.unbounded())
+			.flatMap((node) -> this.redis.opsForSet().size(this.keys.nodeClients(node)))
+			.collectList();
+		return Mono.zip(nodes, this.redis.opsForHash().size(this.keys.users()))
+			.map((counts) -> new ClusterStats(counts.getT1().size(),
+					counts.getT1().stream().mapToLong(Long::longValue).sum(), counts.getT2()))
 			.timeout(this.timeout);
-	}
-
-	private static long number(Object value) {
-		return (value instanceof Number number) ? number.longValue() : Long.parseLong(
-				(value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value));
 	}
 
 	/**
@@ -111,7 +109,7 @@ final class RedisPresence {
 	 */
 	Mono<Map<String, String>> client(long socketId) {
 		return this.redis.<String, String>opsForHash()
-			.entries(key("client:" + socketId))
+			.entries(this.keys.client(Long.toString(socketId)))
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
 	}
 

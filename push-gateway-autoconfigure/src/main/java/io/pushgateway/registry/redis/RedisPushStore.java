@@ -31,6 +31,8 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * </pre>
  *
  * and the same under {@code ws:stream:guid:{guid}}. Positions are the stream entry IDs.
+ * Each script touches one stream, so each runs on Redis Cluster (the braces are a hash
+ * tag: a user's stream shares its slot with the user's other keys).
  *
  * @author Push Gateway team
  */
@@ -46,7 +48,7 @@ public final class RedisPushStore implements PushStore {
 
 	private final ReactiveRedisTemplate<String, byte[]> redis;
 
-	private final String keyPrefix;
+	private final RedisKeys keys;
 
 	private final int maxLength;
 
@@ -60,14 +62,14 @@ public final class RedisPushStore implements PushStore {
 				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
 					.value(SerializationPair.byteArray())
 					.build());
-		this.keyPrefix = keyPrefix;
+		this.keys = new RedisKeys(keyPrefix);
 		this.maxLength = maxLength;
 		this.maxAge = maxAge;
 		this.timeout = timeout;
 	}
 
 	private String key(String stream) {
-		return this.keyPrefix + ":stream:" + stream;
+		return this.keys.stream(stream);
 	}
 
 	@Override

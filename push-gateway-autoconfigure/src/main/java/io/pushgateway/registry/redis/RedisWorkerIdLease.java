@@ -31,13 +31,11 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 
 	private static final Log logger = LogFactory.getLog(RedisWorkerIdLease.class);
 
-	private static final RedisScript<Long> LEASE = RedisSessionRegistry.script(Long.class, "lease.lua");
-
 	private static final RedisScript<Long> RENEW = RedisSessionRegistry.script(Long.class, "renew.lua");
 
 	private final ReactiveStringRedisTemplate redis;
 
-	private final String keyPrefix;
+	private final RedisKeys keys;
 
 	private final Duration lease;
 
@@ -57,18 +55,22 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 	 */
 	public RedisWorkerIdLease(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, Duration lease) {
 		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
-		this.keyPrefix = keyPrefix;
+		this.keys = new RedisKeys(keyPrefix);
 		this.lease = lease;
 		int start = ThreadLocalRandom.current().nextInt(SnowflakeIdGenerator.MAX_WORKER_ID + 1);
-		Long id = this.redis
-			.execute(LEASE, List.of(),
-					List.of(keyPrefix, this.owner, Long.toString(lease.toMillis()), Integer.toString(start)))
+		// one SET NX per ID tried, from a random start: each key lives in its own slot
+		Integer id = Flux.range(0, SnowflakeIdGenerator.MAX_WORKER_ID + 1)
+			.map((k) -> (start + k) % (SnowflakeIdGenerator.MAX_WORKER_ID + 1))
+			.concatMap((candidate) -> this.redis.opsForValue()
+				.setIfAbsent(this.keys.worker(candidate), this.owner, lease)
+				.filter(Boolean::booleanValue)
+				.map((taken) -> candidate), 1)
 			.next()
 			.block(Duration.ofSeconds(30));
-		if (id == null || id < 0) {
+		if (id == null) {
 			throw new IllegalStateException("No free Snowflake worker ID in Redis: 1,024 nodes hold leases");
 		}
-		this.workerId = id.intValue();
+		this.workerId = id;
 		Duration period = lease.dividedBy(3);
 		this.renewal = Flux.interval(period, period, Schedulers.parallel())
 			.onBackpressureDrop()
@@ -79,7 +81,7 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 
 	private Mono<Long> renew() {
 		return this.redis
-			.execute(RENEW, List.of(this.keyPrefix + ":worker:" + this.workerId),
+			.execute(RENEW, List.of(this.keys.worker(this.workerId)),
 					List.of(this.owner, Long.toString(this.lease.toMillis())))
 			.next()
 			.doOnNext((renewed) -> {
@@ -99,7 +101,7 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 	@Override
 	public void destroy() {
 		this.renewal.dispose();
-		this.redis.delete(this.keyPrefix + ":worker:" + this.workerId)
+		this.redis.delete(this.keys.worker(this.workerId))
 			.onErrorResume((error) -> Mono.empty())
 			.block(Duration.ofSeconds(2));
 	}
