@@ -55,7 +55,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The cluster variants of the gateway's beans: the Redis session registry, the Kafka and
@@ -85,7 +84,6 @@ final class ClusterConfigurations {
 				ReactiveRedisConnectionFactory connectionFactory, LocalHub hub, ClusterBus bus,
 				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, GatewayMetrics metrics,
 				PresenceEvents presenceEvents) {
-			requireStandaloneRedis(connectionFactory);
 			RegistryProperties registry = properties.getRegistry();
 			String nodeId = node.value();
 			RedisRegistrySettings settings = new RedisRegistrySettings(registry.getKeyPrefix(), nodeId,
@@ -105,18 +103,6 @@ final class ClusterConfigurations {
 			RecoveryProperties recovery = properties.getRecovery();
 			return new RedisPushStore(connectionFactory, properties.getRegistry().getKeyPrefix(),
 					recovery.getMaxLength(), recovery.getMaxAge(), properties.getRegistry().getCommandTimeout());
-		}
-
-		/*
-		 * The registry's Lua scripts touch several keys of one user or GUID at once,
-		 * which a Redis Cluster refuses unless they share a hash slot; without this check
-		 * the first connection would fail deep inside a script call.
-		 */
-		private static void requireStandaloneRedis(ReactiveRedisConnectionFactory connectionFactory) {
-			if (connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()) {
-				throw new IllegalStateException("push.gateway.registry.type=redis does not support Redis Cluster yet "
-						+ "(spring.data.redis.cluster.*): use a standalone Redis or Redis Sentinel");
-			}
 		}
 
 		/*

@@ -1,5 +1,7 @@
 package io.pushgateway.autoconfigure;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.pushgateway.spi.SessionRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +10,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,13 +38,30 @@ class RedisConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class));
 	}
 
+	/*
+	 * What docs/cluster.md tells a Redis Cluster user: Boot's client follows a failover
+	 * by itself (adaptive topology refresh, on by default since Boot 4.1), and keeps the
+	 * gateway's fail-fast setting.
+	 */
 	@Test
-	void aRedisClusterFailsStartupWithAClearMessage() {
-		this.contextRunner.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("does not support Redis Cluster yet"));
+	void onRedisClusterTheClientFollowsFailoversAndRejectsCommandsWhileDisconnected() {
+		this.contextRunner.withBean(SessionRegistry.class, ReplaceableBeansTests.RecordingRegistry::new)
+			.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1")
+			.run((context) -> {
+				ClientOptions options = clientOptions(context);
+				assertThat(options).isInstanceOf(ClusterClientOptions.class);
+				assertThat(((ClusterClientOptions) options).getTopologyRefreshOptions().getAdaptiveRefreshTriggers())
+					.isNotEmpty();
+				assertThat(options.getDisconnectedBehavior())
+					.isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+			});
+	}
+
+	private static ClientOptions clientOptions(ApplicationContext context) {
+		return context.getBean(LettuceConnectionFactory.class)
+			.getClientConfiguration()
+			.getClientOptions()
+			.orElseThrow();
 	}
 
 }

@@ -171,8 +171,7 @@ class RedisSessionRegistryTests {
 		// back
 		deadFactory.destroy();
 
-		await().atMost(Duration.ofSeconds(5))
-			.until(() -> live.stats().block().equals(new ClusterStats(1, 1, 1)));
+		await().atMost(Duration.ofSeconds(5)).until(() -> live.stats().block().equals(new ClusterStats(1, 1, 1)));
 		assertThat(live.isOnline("ghost").block()).isFalse();
 		assertThat(live.guidConnections("doc").block()).isZero();
 		assertThat(live.sweptSessions()).isEqualTo(1);

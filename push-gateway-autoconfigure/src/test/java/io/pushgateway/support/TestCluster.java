@@ -34,6 +34,8 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private RedisServer redis;
 
+	private RedisCluster redisCluster;
+
 	private EmbeddedKafkaKraftBroker broker;
 
 	private KafkaBrokerProcess brokerProcess;
@@ -75,9 +77,25 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		return new TestCluster(size, Bus.REDIS, properties);
 	}
 
+	/**
+	 * Nodes sharing a Redis Cluster (three masters, one replica each) for the registry,
+	 * the recovery streams and the pub/sub bus.
+	 * @param size how many nodes
+	 * @param properties further properties of every node
+	 * @return the cluster
+	 */
+	public static TestCluster withRedisCluster(int size, Map<String, Object> properties) {
+		return new TestCluster(size, Bus.REDIS_CLUSTER, properties);
+	}
+
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
-		this.redis = RedisServer.start();
+		if (this.bus == Bus.REDIS_CLUSTER) {
+			this.redisCluster = RedisCluster.start(3, 1);
+		}
+		else {
+			this.redis = RedisServer.start();
+		}
 		if (this.bus == Bus.KAFKA) {
 			this.broker = new EmbeddedKafkaKraftBroker(1, 3);
 			this.broker.afterPropertiesSet();
@@ -100,7 +118,12 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		if (this.brokerProcess != null) {
 			this.brokerProcess.close();
 		}
-		this.redis.close();
+		if (this.redis != null) {
+			this.redis.close();
+		}
+		if (this.redisCluster != null) {
+			this.redisCluster.close();
+		}
 	}
 
 	/**
@@ -112,14 +135,19 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 	 */
 	public Map<String, Object> nodeProperties(int index) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("spring.data.redis.host", "127.0.0.1");
-		properties.put("spring.data.redis.port", this.redis.port());
+		if (this.redisCluster != null) {
+			properties.put("spring.data.redis.cluster.nodes", String.join(",", this.redisCluster.seeds()));
+		}
+		else {
+			properties.put("spring.data.redis.host", "127.0.0.1");
+			properties.put("spring.data.redis.port", this.redis.port());
+		}
 		properties.put("push.gateway.registry.type", "redis");
 		properties.put("push.gateway.registry.sync-interval", "20ms");
 		if (!this.extra.containsKey("push.gateway.node.worker-id-strategy")) {
 			properties.put("push.gateway.node.worker-id", index + 1);
 		}
-		if (this.bus != Bus.REDIS) {
+		if (this.bus != Bus.REDIS && this.bus != Bus.REDIS_CLUSTER) {
 			properties.put("push.gateway.bus.type", "kafka");
 			properties.put("push.gateway.bus.kafka.bootstrap-servers", kafkaBootstrapServers());
 			properties.put("push.gateway.bus.kafka.partitions", 3);
@@ -153,6 +181,10 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		return this.redis;
 	}
 
+	public RedisCluster redisCluster() {
+		return this.redisCluster;
+	}
+
 	public String kafkaBootstrapServers() {
 		return (this.brokerProcess != null) ? this.brokerProcess.bootstrapServers() : this.broker.getBrokersAsString();
 	}
@@ -167,7 +199,7 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private enum Bus {
 
-		KAFKA, KAFKA_PROCESS, REDIS
+		KAFKA, KAFKA_PROCESS, REDIS, REDIS_CLUSTER
 
 	}
 

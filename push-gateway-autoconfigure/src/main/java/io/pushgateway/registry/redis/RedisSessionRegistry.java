@@ -321,11 +321,15 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	private Disposable every(String operation, Duration period, Supplier<Mono<?>> task) {
 		return Flux.interval(period, period, Schedulers.parallel())
 			.onBackpressureDrop()
-			.concatMap((tick) -> task.get().onErrorResume((error) -> {
-				this.metrics.registryFailed(operation);
-				unhealthy(error);
-				return Mono.empty();
-			}), 1)
+			// every command has its own timeout; this one bounds a task that is many
+			// commands
+			.concatMap((tick) -> task.get()
+				.timeout(this.settings.commandTimeout().multipliedBy(30))
+				.onErrorResume((error) -> {
+					this.metrics.registryFailed(operation);
+					unhealthy(error);
+					return Mono.empty();
+				}), 1)
 			.subscribe();
 	}
 
@@ -443,6 +447,9 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		Mono<List<String[]>> leftGuids = Flux.fromIterable(connections)
 			.flatMap((connection) -> staleGuids(connection), CONCURRENT_CALLS)
 			.collectList();
+		Flux<String> held = this.redis.opsForSet()
+			.members(this.keys.nodeClients(this.settings.nodeId()))
+			.timeout(this.settings.commandTimeout());
 		return leftGuids.flatMapMany((leaves) -> {
 			List<String[]> ops = new ArrayList<>(leaves);
 			for (Session connection : connections) {
@@ -452,7 +459,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 			return Flux.fromIterable(partition(ops));
 		})
 			.concatMap(this::apply)
-			.thenMany(this.redis.opsForSet().members(this.keys.nodeClients(this.settings.nodeId())))
+			.thenMany(held)
 			.filter((sid) -> !local.containsKey(sid))
 			.collectList()
 			.flatMap((stale) -> remove(stale, this.settings.nodeId()))
@@ -466,6 +473,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		String sid = Long.toString(session.socketId());
 		return this.redis.<String, String>opsForHash()
 			.get(this.keys.client(sid), "guids")
+			.timeout(this.settings.commandTimeout())
 			.flatMapIterable(RedisSessionRegistry::guids)
 			.filter((guid) -> !session.guids().contains(guid))
 			.map((guid) -> new String[] { "L", sid, session.uid(), guid });
@@ -485,6 +493,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		return Flux.fromIterable(sids)
 			.flatMap((sid) -> this.redis.<String, String>opsForHash()
 				.multiGet(this.keys.client(sid), List.of("uid", "guids"))
+				.timeout(this.settings.commandTimeout())
 				.map((fields) -> (fields.get(0) != null)
 						? removal(sid, fields.get(0), node, guids(String.valueOf(fields.get(1))))
 						: new String[] { "U", sid, "", node }),
@@ -566,8 +575,12 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		String lock = this.keys.nodeSweeping(node);
 		return this.redis.opsForValue()
 			.setIfAbsent(lock, this.settings.nodeId(), this.settings.nodeTimeout().multipliedBy(5))
+			.timeout(this.settings.commandTimeout())
 			.filter(Boolean::booleanValue)
-			.flatMap((locked) -> this.redis.opsForSet().members(this.keys.nodeClients(node)).collectList())
+			.flatMap((locked) -> this.redis.opsForSet()
+				.members(this.keys.nodeClients(node))
+				.collectList()
+				.timeout(this.settings.commandTimeout()))
 			.flatMap((sids) -> remove(sids, node).then(this.redis.delete(this.keys.nodeClients(node)))
 				.then(this.redis.opsForValue().increment(this.keys.nodeSwept(node)))
 				.then(this.redis
