@@ -5,6 +5,8 @@
 # and notify one from the other: the push crosses nodes through Kafka.
 # Stop everything with Ctrl-C. Needs redis-server on the PATH (apt-get install redis-server).
 # NODE_ARGS are passed to every node, e.g. NODE_ARGS=--push.gateway.bus.routing=targeted.
+# REDIS_CLUSTER=1 runs a Redis Cluster instead of one Redis: three masters on ports 7001-7003 and
+# their replicas on 7004-7006 (cluster bus ports 17001-17006), joined with redis-cli --cluster create.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +28,29 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$LOGS/redis.log" 2>&1 &
-pids+=($!)
+REDIS_ARGS=()
+if [ "${REDIS_CLUSTER:-0}" = 1 ]; then
+	seeds=()
+	for port in 7001 7002 7003 7004 7005 7006; do
+		mkdir -p "$LOGS/redis-$port" && rm -f "$LOGS/redis-$port/nodes.conf"
+		redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file nodes.conf \
+			--cluster-node-timeout 2000 --save "" --appendonly no --dir "$LOGS/redis-$port" \
+			> "$LOGS/redis-$port.log" 2>&1 &
+		pids+=($!)
+		seeds+=("127.0.0.1:$port")
+	done
+	for port in 7001 7002 7003 7004 7005 7006; do
+		until redis-cli -p "$port" PING > /dev/null 2>&1; do sleep 0.1; done
+	done
+	redis-cli --cluster create "${seeds[@]}" --cluster-replicas 1 --cluster-yes > "$LOGS/redis-create.log"
+	until redis-cli -p 7001 CLUSTER INFO | grep -q cluster_state:ok; do sleep 0.2; done
+	REDIS_ARGS=(--spring.data.redis.cluster.nodes="$(IFS=,; echo "${seeds[*]}")"
+		--spring.data.redis.lettuce.cluster.refresh.period=5s)
+	echo "Redis Cluster on 127.0.0.1:7001-7006"
+else
+	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$LOGS/redis.log" 2>&1 &
+	pids+=($!)
+fi
 java -cp "push-gateway-devtools/target/classes:$(cat push-gateway-devtools/target/classpath.txt)" \
 	io.pushgateway.devtools.DevKafkaBroker > "$LOGS/kafka.log" 2>&1 &
 pids+=($!)
@@ -36,12 +59,12 @@ until grep -qs "ready on" "$LOGS/kafka.log"; do
 	sleep 0.5
 done
 KAFKA=$(grep -o "ready on .*" "$LOGS/kafka.log" | head -1 | cut -d' ' -f3)
-echo "Redis on 127.0.0.1:$REDIS_PORT, Kafka on $KAFKA"
+echo "Kafka on $KAFKA"
 
 for port in 8081 8082 8083; do
 	REDIS_PORT=$REDIS_PORT KAFKA_BOOTSTRAP_SERVERS=$KAFKA \
 		java -jar sample-app/target/push-gateway-sample.jar --spring.profiles.active=cluster \
-		--server.port="$port" ${NODE_ARGS:-} > "$LOGS/node-$port.log" 2>&1 &
+		--server.port="$port" "${REDIS_ARGS[@]}" ${NODE_ARGS:-} > "$LOGS/node-$port.log" 2>&1 &
 	pids+=($!)
 done
 for port in 8081 8082 8083; do

@@ -90,10 +90,10 @@ final class ClusterScenario {
 			// the registry writes in batches; wait until every session is in Redis (one
 			// connection per user here, so the online users are the sessions)
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-			while (RedisInfo.setSize(redisPort, "ws:users") < open && System.nanoTime() < deadline) {
+			while (RedisInfo.hashSize(redisPort, "ws:users") < open && System.nanoTime() < deadline) {
 				Bench.sleep(200);
 			}
-			long sessions = RedisInfo.setSize(redisPort, "ws:users");
+			long sessions = RedisInfo.hashSize(redisPort, "ws:users");
 			result.put("redisSessions", sessions);
 			result.put("redisBytesPerSession",
 					(sessions > 0) ? (RedisInfo.usedMemory(redisPort) - redisBefore) / sessions : 0);

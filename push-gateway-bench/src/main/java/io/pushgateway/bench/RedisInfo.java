@@ -83,13 +83,13 @@ final class RedisInfo {
 	}
 
 	/**
-	 * {@code SCARD key}.
-	 * @param port the Redis port on loopback
-	 * @param key the set
-	 * @return its size
+	 * {@code HLEN key}.
+	 * @param port the port
+	 * @param key the key
+	 * @return the number of fields
 	 */
-	static long setSize(int port, String key) {
-		return (Long) call(port, "SCARD", key);
+	static long hashSize(int port, String key) {
+		return (Long) call(port, "HLEN", key);
 	}
 
 	private static Object call(int port, String... command) {
