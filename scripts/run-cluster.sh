@@ -53,9 +53,10 @@ else
 fi
 java -cp "push-gateway-devtools/target/classes:$(cat push-gateway-devtools/target/classpath.txt)" \
 	io.pushgateway.devtools.DevKafkaBroker > "$LOGS/kafka.log" 2>&1 &
-pids+=($!)
+kafka_pid=$!
+pids+=("$kafka_pid")
 until grep -qs "ready on" "$LOGS/kafka.log"; do
-	kill -0 "${pids[1]}" 2>/dev/null || { echo "Kafka failed; see $LOGS/kafka.log" >&2; exit 1; }
+	kill -0 "$kafka_pid" 2>/dev/null || { echo "Kafka failed; see $LOGS/kafka.log" >&2; exit 1; }
 	sleep 0.5
 done
 KAFKA=$(grep -o "ready on .*" "$LOGS/kafka.log" | head -1 | cut -d' ' -f3)
