@@ -107,7 +107,11 @@ public final class RedisCluster implements AutoCloseable {
 		}
 	}
 
-	/** Wait until every live node reports the cluster state ok and all slots served. */
+	/**
+	 * Wait until every live node reports the cluster state ok and all slots served, and
+	 * every live replica is in sync with its master (a replica that never synced cannot
+	 * take over).
+	 */
 	public void awaitHealthy() {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		while (System.nanoTime() < deadline) {
@@ -118,6 +122,8 @@ public final class RedisCluster implements AutoCloseable {
 				}
 				String info = node.commandQuietly("CLUSTER INFO");
 				ok &= info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384");
+				String replication = node.commandQuietly("INFO replication");
+				ok &= replication.contains("role:master") || replication.contains("master_link_status:up");
 			}
 			if (ok) {
 				return;
@@ -209,7 +215,14 @@ public final class RedisCluster implements AutoCloseable {
 			}
 			pause();
 		}
-		throw new IllegalStateException("No replica took over slot " + slot + " within 60 s");
+		StringBuilder state = new StringBuilder();
+		for (Node node : this.nodes) {
+			if (node.alive()) {
+				state.append("\n--- ").append(node.port).append(": ").append(node.commandQuietly("CLUSTER NODES"));
+				state.append(node.logTail());
+			}
+		}
+		throw new IllegalStateException("No replica took over slot " + slot + " within 60 s" + state);
 	}
 
 	private Node masterOf(int slot) {
@@ -280,8 +293,12 @@ public final class RedisCluster implements AutoCloseable {
 		void start() throws IOException {
 			this.process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(this.port), "--bind",
 					"127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-					"--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis()), "--save", "", "--appendonly",
-					"no", "--dir", this.directory.getAbsolutePath()))
+					"--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis()),
+					// a replica takes over however long ago it last heard from its master
+					// (a
+					// starved test machine may delay the replication pings)
+					"--cluster-replica-validity-factor", "0", "--save", "", "--appendonly", "no", "--dir",
+					this.directory.getAbsolutePath()))
 				.redirectErrorStream(true)
 				.redirectOutput(new File(this.directory, "redis.log"))
 				.start();
@@ -296,6 +313,16 @@ public final class RedisCluster implements AutoCloseable {
 				Thread.onSpinWait();
 			}
 			throw new IOException("redis-server did not answer PING on port " + this.port);
+		}
+
+		String logTail() {
+			try {
+				List<String> lines = Files.readAllLines(new File(this.directory, "redis.log").toPath());
+				return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+			}
+			catch (IOException ex) {
+				return "(no log: " + ex.getMessage() + ")";
+			}
 		}
 
 		boolean alive() {

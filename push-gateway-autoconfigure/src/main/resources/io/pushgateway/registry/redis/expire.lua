@@ -10,7 +10,7 @@ for j = 1, #ARGV, 2 do
   local marker, present, subject, field = KEYS[j], KEYS[j + 1], ARGV[j], ARGV[j + 1]
   local deadline
   if field ~= '' then deadline = redis.call('HGET', marker, field) else deadline = redis.call('GET', marker) end
-  if deadline and tonumber(deadline) > presenceNow then
+  if deadline and tonumber(deadline) > presenceTime() then
     done[#done + 1] = deadline
   else
     if deadline then

@@ -8,15 +8,20 @@
 -- The calls return the subjects now waiting, which the caller indexes in {p}:presence:pending (a hint of
 -- when to look; the marker decides).
 -- presenceInit(graceMs): graceMs < 0 turns all of this off (no key is written).
-local presenceGrace, presenceNow = -1, 0
+local presenceGrace, presenceNow = -1, nil
 local presenceEvents, presenceDowns, presenceDownIndex, presencePending = {}, {}, {}, {}
 
 local function presenceInit(grace)
   presenceGrace = tonumber(grace)
-  if presenceGrace >= 0 then
+end
+
+-- Redis's time in ms, read once per call and only by calls that need it (most calls decide nothing)
+local function presenceTime()
+  if not presenceNow then
     local t = redis.call('TIME')
     presenceNow = t[1] * 1000 + math.floor(t[2] / 1000)
   end
+  return presenceNow
 end
 
 local function memberSubject(guid, uid) return 'm:' .. #guid .. ':' .. guid .. uid end
@@ -50,8 +55,8 @@ end
 -- longer at most, should no node ever look); returns the events as {Redis time in ms, '+'/'-' .. subject,
 -- ...} and the subjects now waiting as {deadline, subject, ...}
 local function presenceFinish()
-  if presenceGrace < 0 then return { 0 }, { 0 } end
-  local deadline = presenceNow + presenceGrace
+  if presenceGrace < 0 or (#presenceEvents == 0 and #presenceDowns == 0) then return { 0 }, { 0 } end
+  local deadline = presenceTime() + presenceGrace
   for _, down in ipairs(presenceDowns) do
     if down then
       if presenceGrace == 0 then
