@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 REDIS_PORT=${REDIS_PORT:-6379}
 LOGS=target/cluster
 mkdir -p "$LOGS"
+# no line of an earlier run may be taken for this one's
+rm -f "$LOGS"/*.log
 
 command -v redis-server >/dev/null || { echo "redis-server not found: apt-get install redis-server" >&2; exit 1; }
 

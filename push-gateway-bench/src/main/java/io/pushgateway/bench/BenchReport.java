@@ -250,10 +250,84 @@ final class BenchReport {
 					ms(latency.get("p50").asDouble()), ms(latency.get("p99").asDouble()),
 					ms(latency.get("p99.9").asDouble()), cross.get("lost").asLong(), cross.get("sent").asLong()));
 		}
+		goals(md, results);
 		md.append("![memory per idle connection](images/bench-memory.svg)\n\n");
 		md.append("![broadcast delivery time distribution](images/bench-broadcast.svg)\n\n");
 		md.append("![targeted push latency distribution](images/bench-targeted-latency.svg)\n");
 		return md.toString();
+	}
+
+	/*
+	 * Issue 17's goals, each a figure or a ratio of this run; a miss is explained under
+	 * "Where the goals are missed" below the section.
+	 */
+	static void goals(StringBuilder md, Map<String, Map<String, JsonNode>> results) {
+		Map<String, JsonNode> gateway = results.get("gateway");
+		md.append("Goals (each from this run; ratios against the peers in the same run):\n\n");
+		md.append("| figure | goal | this run | met |\n| --- | --- | --- | --- |\n");
+		double rss = gateway.get("idle").get("rssBytesPerConnection").asDouble();
+		goal(md, "RSS per idle connection, JDK 17", "≤ 3.50 KiB", kib(rss), rss <= 3.5 * 1024);
+		Map<String, JsonNode> netty = results.get("netty");
+		if (netty != null) {
+			double ratio = gateway.get("ramp").get("cpuMicrosPerHandshake").asDouble()
+					/ netty.get("ramp").get("cpuMicrosPerHandshake").asDouble();
+			goal(md, "server CPU per handshake (JWT included) / raw Netty's", "≤ 1.5×",
+					String.format(Locale.ROOT, "%.2f× (%.0f / %.0f µs)", ratio,
+							gateway.get("ramp").get("cpuMicrosPerHandshake").asDouble(),
+							netty.get("ramp").get("cpuMicrosPerHandshake").asDouble()),
+					ratio <= 1.5);
+		}
+		Map<String, JsonNode> socketio = results.get("socketio");
+		if (socketio != null) {
+			double ours = gateway.get("broadcast").get("sustained").get("cpuNanosPerDelivery").asDouble();
+			double theirs = socketio.get("broadcast").get("sustained").get("cpuNanosPerDelivery").asDouble();
+			goal(md, "server CPU per delivered message, sustained broadcast / Socket.IO's", "≤ 0.25×",
+					String.format(Locale.ROOT, "%.2f× (%.2f / %.2f µs)", ours / theirs, ours / 1000, theirs / 1000),
+					ours / theirs <= 0.25);
+		}
+		JsonNode http = gateway.get("http-api");
+		if (http != null) {
+			double cpu = http.get("serverCpuMicrosPerPush").asDouble();
+			goal(md, "HTTP push API, seed 001's test, server CPU per push", "≤ 120 µs",
+					String.format(Locale.ROOT, "%.0f µs", cpu), cpu <= 120);
+		}
+		JsonNode cluster = gateway.get("cluster");
+		if (cluster != null) {
+			JsonNode cross = cluster.get("crossNode");
+			double p99 = cross.get("latencyMillis").get("p99").asDouble();
+			goal(md, String.format(Locale.ROOT, "cross-node push p99, %d nodes × %,d connections, %d pushes/s",
+					cluster.get("nodes").asInt(), cluster.get("connections").asInt() / cluster.get("nodes").asInt(),
+					cross.get("rate").asInt()), "≤ 30 ms, 0 lost",
+					ms(p99) + ", " + cross.get("lost").asLong() + " lost",
+					p99 <= 30 && cross.get("lost").asLong() == 0);
+		}
+		JsonNode acks = gateway.get("acks");
+		if (acks != null) {
+			JsonNode plain = acks.get("plain");
+			JsonNode acknowledged = acks.get("acknowledged");
+			md.append(String
+				.format(Locale.ROOT, "| acknowledged pushes, %,d/s to %,d connections | measured beside plain pushes | "
+						+ "%.1f µs CPU per push (plain %.1f µs); ack round trip p50 %s, p99 %s; %,d of %,d acknowledged | — |%n",
+						acks.get("rate").asInt(), acks.get("connections").asInt(),
+						acknowledged.get("serverCpuMicrosPerPush").asDouble(),
+						plain.get("serverCpuMicrosPerPush").asDouble(),
+						ms(acknowledged.get("ackRoundTripMillis").get("p50").asDouble()),
+						ms(acknowledged.get("ackRoundTripMillis").get("p99").asDouble()),
+						acknowledged.get("acknowledged").asLong(), acknowledged.get("sent").asLong()));
+		}
+		md.append('\n');
+	}
+
+	private static void goal(StringBuilder md, String figure, String goal, String result, boolean met) {
+		md.append("| ")
+			.append(figure)
+			.append(" | ")
+			.append(goal)
+			.append(" | ")
+			.append(result)
+			.append(" | ")
+			.append(met ? "yes" : "**no**")
+			.append(" |\n");
 	}
 
 	private static void row(StringBuilder md, Map<String, Map<String, JsonNode>> results, List<String> targets,
