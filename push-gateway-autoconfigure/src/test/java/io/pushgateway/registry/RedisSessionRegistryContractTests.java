@@ -1,51 +1,23 @@
 package io.pushgateway.registry;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushgateway.hub.LocalHub;
-import io.pushgateway.metrics.GatewayMetrics;
-import io.pushgateway.metrics.NodeStats;
-import io.pushgateway.registry.redis.RedisRegistrySettings;
-import io.pushgateway.registry.redis.RedisSessionRegistry;
-import io.pushgateway.spi.PresenceTracking;
-import io.pushgateway.spi.SessionRegistry;
+import io.pushgateway.support.RedisBackend;
 import io.pushgateway.support.RedisExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The session registry contract in Redis, on a real {@code redis-server}; the Redis
- * registry's own behaviour (keys, sweeps, limits) is in
- * {@link RedisSessionRegistryTests}.
+ * The session registry contract on a real {@code redis-server}; the Redis registry's own
+ * behaviour (keys, sweeps, limits) is in {@link RedisSessionRegistryTests}.
  *
  * @author Push Gateway team
  */
-class RedisSessionRegistryContractTests extends SessionRegistryContractTests {
+class RedisSessionRegistryContractTests extends AbstractRedisSessionRegistryContractTests {
 
 	@RegisterExtension
 	static final RedisExtension redis = new RedisExtension();
 
-	private final List<RedisSessionRegistry> started = new ArrayList<>();
-
-	@AfterEach
-	void stopRegistries() {
-		this.started.forEach(RedisSessionRegistry::stop);
-	}
-
 	@Override
-	protected SessionRegistry createRegistry(LocalHub hub, String nodeId, PresenceTracking tracking) {
-		RedisSessionRegistry registry = new RedisSessionRegistry(redis.connectionFactory(),
-				new RedisRegistrySettings(redis.freshPrefix(), nodeId, Duration.ofMillis(20), 100, 1000,
-						Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2), 0,
-						Duration.ofSeconds(2)),
-				hub, (socketId, node) -> {
-				}, new GatewayMetrics(new SimpleMeterRegistry(), NodeStats.NONE), tracking);
-		registry.start();
-		this.started.add(0, registry);
-		return registry;
+	protected RedisBackend redis() {
+		return redis;
 	}
 
 }

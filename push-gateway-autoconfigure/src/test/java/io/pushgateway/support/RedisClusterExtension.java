@@ -1,9 +1,5 @@
 package io.pushgateway.support;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -19,9 +15,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *
  * @author Push Gateway team
  */
-public final class RedisClusterExtension implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
-
-	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+public final class RedisClusterExtension extends RedisBackend
+		implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
 	private RedisCluster cluster;
 
@@ -32,8 +27,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
 	@Override
 	public void afterEach(ExtensionContext context) {
-		this.factories.forEach(LettuceConnectionFactory::destroy);
-		this.factories.clear();
+		destroyFactories();
 	}
 
 	@Override
@@ -41,22 +35,9 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 		this.cluster.close();
 	}
 
-	/**
-	 * A connection factory to the cluster, destroyed after the current test.
-	 * @return the factory, started
-	 */
-	public LettuceConnectionFactory connectionFactory() {
-		LettuceConnectionFactory factory = this.cluster.connectionFactory();
-		this.factories.add(factory);
-		return factory;
-	}
-
-	/**
-	 * A key prefix no other test uses.
-	 * @return the prefix
-	 */
-	public String freshPrefix() {
-		return "t" + UUID.randomUUID().toString().substring(0, 8);
+	@Override
+	protected LettuceConnectionFactory newConnectionFactory() {
+		return this.cluster.connectionFactory();
 	}
 
 	public RedisCluster cluster() {
