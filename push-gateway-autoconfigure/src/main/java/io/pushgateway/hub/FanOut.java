@@ -148,6 +148,31 @@ public class FanOut {
 		return (writer != null) ? writer : this.writers.computeIfAbsent(loop, LoopWriter::new);
 	}
 
+	/*
+	 * The whole WebSocket frame of a push, once for all recipients: written past Netty's
+	 * frame encoder, which would otherwise copy a small payload into a new buffer with
+	 * its header for every connection (RFC 6455, section 5.2: FIN, the opcode, the
+	 * payload length in 7, 16 or 64 bits; a server does not mask).
+	 */
+	static ByteBuf webSocketFrame(ByteBufAllocator allocator, boolean binary, byte[] payload) {
+		int length = payload.length;
+		int header = (length < 126) ? 2 : (length <= 0xFFFF) ? 4 : 10;
+		ByteBuf frame = allocator.directBuffer(header + length);
+		frame.writeByte(0x80 | (binary ? 0x2 : 0x1));
+		if (length < 126) {
+			frame.writeByte(length);
+		}
+		else if (length <= 0xFFFF) {
+			frame.writeByte(126);
+			frame.writeShort(length);
+		}
+		else {
+			frame.writeByte(127);
+			frame.writeLong(length);
+		}
+		return frame.writeBytes(payload);
+	}
+
 	/** Recipients grouped by event loop, and the codecs they need. */
 	private static final class Grouping implements Consumer<PushConnection> {
 
@@ -175,44 +200,60 @@ public class FanOut {
 			if (!this.codecs.contains(connection.codec())) {
 				this.codecs.add(connection.codec());
 			}
+			this.webSocketFrames |= connection.writesWebSocketFrames();
 			this.count++;
 		}
+
+		boolean webSocketFrames;
 
 		EncodedFrames encode(Push push, ByteBufAllocator allocator) {
 			FrameCodec[] codecs = this.codecs.toArray(new FrameCodec[0]);
 			ByteBuf[] buffers = new ByteBuf[codecs.length];
+			@Nullable ByteBuf[] webSocketFrames = new ByteBuf[codecs.length];
 			for (int i = 0; i < codecs.length; i++) {
 				byte[] bytes = codecs[i].encodePush(push);
 				buffers[i] = allocator.directBuffer(bytes.length).writeBytes(bytes);
+				if (this.webSocketFrames) {
+					webSocketFrames[i] = FanOut.webSocketFrame(allocator, codecs[i].binary(), bytes);
+				}
 			}
-			return new EncodedFrames(codecs, buffers);
+			return new EncodedFrames(codecs, buffers, webSocketFrames);
 		}
 
 	}
 
 	/**
-	 * A push encoded once per codec; reference-counted across the loops that write it.
+	 * A push encoded once per codec, and as a whole WebSocket frame per codec when a
+	 * WebSocket connection receives it; reference-counted across the loops that write it.
 	 */
-	private record EncodedFrames(FrameCodec[] codecs, ByteBuf[] buffers) {
+	private record EncodedFrames(FrameCodec[] codecs, ByteBuf[] buffers, @Nullable ByteBuf[] webSocketFrames) {
 
-		ByteBuf frameFor(FrameCodec codec) {
+		int indexOf(FrameCodec codec) {
 			for (int i = 0; i < this.codecs.length; i++) {
 				if (this.codecs[i] == codec) {
-					return this.buffers[i];
+					return i;
 				}
 			}
 			throw new IllegalStateException("no frame encoded for " + codec.subprotocol());
 		}
 
 		void retain() {
-			for (ByteBuf buffer : this.buffers) {
-				buffer.retain();
+			for (int i = 0; i < this.buffers.length; i++) {
+				this.buffers[i].retain();
+				ByteBuf webSocketFrame = this.webSocketFrames[i];
+				if (webSocketFrame != null) {
+					webSocketFrame.retain();
+				}
 			}
 		}
 
 		void release() {
-			for (ByteBuf buffer : this.buffers) {
-				buffer.release();
+			for (int i = 0; i < this.buffers.length; i++) {
+				this.buffers[i].release();
+				ByteBuf webSocketFrame = this.webSocketFrames[i];
+				if (webSocketFrame != null) {
+					webSocketFrame.release();
+				}
 			}
 		}
 
@@ -303,9 +344,10 @@ public class FanOut {
 							&& (connection.holdIfRecovering(push) || connection.alreadyRecovered(push))) {
 						continue;
 					}
-					ByteBuf frame = frames.frameFor(connection.codec());
+					int codec = frames.indexOf(connection.codec());
+					ByteBuf frame = frames.buffers()[codec];
 					int size = frame.readableBytes();
-					if (connection.writePush(frame.retainedDuplicate(), push.event(), policy)) {
+					if (connection.writePush(frame, frames.webSocketFrames()[codec], push.event(), policy)) {
 						written++;
 						bytes += size;
 						if (!connection.flushPending) {

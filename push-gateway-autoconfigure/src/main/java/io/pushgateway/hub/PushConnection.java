@@ -375,9 +375,6 @@ public abstract class PushConnection implements Session {
 	public abstract boolean write(ByteBuf frame);
 
 	/**
-	 * Flush queued frames; called on {@link #eventLoop()}.
-	 */
-	/**
 	 * Write a push's frame, not yet flushed, under the slow-consumer policy of its event.
 	 * Transports without a queue of their own write it as any frame.
 	 * @param frame the encoded frame, whose reference this method takes over
@@ -390,6 +387,36 @@ public abstract class PushConnection implements Session {
 		return write(frame);
 	}
 
+	/**
+	 * Write a push given as its encoded frame and, for a connection that
+	 * {@link #writesWebSocketFrames() writes WebSocket frames}, as the whole WebSocket
+	 * frame (header and payload), which is the same bytes for every recipient because a
+	 * server's frames are not masked. Neither reference is taken over: the connection
+	 * retains what it writes. By default the frame is written as by
+	 * {@link #writePush(ByteBuf, String, SlowConsumerPolicy)}.
+	 * @param frame the encoded frame, shared by every recipient
+	 * @param webSocketFrame the whole WebSocket frame, shared too, or {@code null}
+	 * @param event the push's event name (the conflation key)
+	 * @param policy what to do when the connection is too slow for it
+	 * @return {@code true} if the push was written or queued, {@code false} if it was
+	 * dropped or the connection is closing
+	 */
+	public boolean writePush(ByteBuf frame, @Nullable ByteBuf webSocketFrame, String event, SlowConsumerPolicy policy) {
+		return writePush(frame.retainedDuplicate(), event, policy);
+	}
+
+	/**
+	 * Whether this connection writes a push best as a whole WebSocket frame encoded once
+	 * for all recipients.
+	 * @return {@code true} for WebSocket connections
+	 */
+	public boolean writesWebSocketFrames() {
+		return false;
+	}
+
+	/**
+	 * Flush queued frames; called on {@link #eventLoop()}.
+	 */
 	public abstract void flush();
 
 	/**

@@ -110,6 +110,27 @@ public abstract class ChannelConnection extends PushConnection {
 		return write(frame, event, policy);
 	}
 
+	/*
+	 * A WebSocket frame encoded once for all recipients goes to the channel as is when
+	 * nothing waits in this connection's own queue; otherwise the push joins the queue as
+	 * its frame, like any other.
+	 */
+	@Override
+	public final boolean writePush(ByteBuf frame, @Nullable ByteBuf webSocketFrame, String event,
+			SlowConsumerPolicy policy) {
+		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
+		if (webSocketFrame == null || this.waiting != null || !this.channel.isWritable() || this.closing.get()
+				|| buffer == null) {
+			return write(frame.retainedDuplicate(), event, policy);
+		}
+		if (buffer.totalPendingWriteBytes() + frame.readableBytes() > this.maxQueuedBytes) {
+			slowConsumer();
+			return false;
+		}
+		this.channel.write(webSocketFrame.retainedDuplicate(), this.channel.voidPromise());
+		return true;
+	}
+
 	private boolean write(ByteBuf frame, @Nullable String event, SlowConsumerPolicy policy) {
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
 		if (this.closing.get() || buffer == null) {

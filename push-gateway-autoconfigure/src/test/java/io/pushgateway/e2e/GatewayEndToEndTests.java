@@ -249,6 +249,26 @@ class GatewayEndToEndTests {
 		assertThat(second.next("push")).containsEntry("ev", "marker");
 	}
 
+	/*
+	 * A push's WebSocket frame is encoded once for all its recipients, header included;
+	 * each of the header's three length forms (7, 16 and 64 bits) reaches text and binary
+	 * clients whole.
+	 */
+	@Test
+	void pushesOfEveryFrameLengthArriveWhole() {
+		String uid = uid();
+		TestClient json = connect(uid, "push.v1.json");
+		TestClient binary = connect(uid, "push.v1.msgpack");
+		json.next("welcome");
+		binary.next("welcome");
+		for (int length : new int[] { 10, 125, 126, 300, 60_000 }) {
+			String payload = "x".repeat(length);
+			push.pushToUser(uid, "sized", payload).block();
+			assertThat(json.next("push")).containsEntry("d", payload);
+			assertThat(binary.next("push")).containsEntry("d", payload);
+		}
+	}
+
 	@Test
 	void broadcastReachesEveryConnection() {
 		List<TestClient> everyone = new ArrayList<>();

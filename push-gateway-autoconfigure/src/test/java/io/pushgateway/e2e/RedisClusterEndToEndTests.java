@@ -18,6 +18,7 @@ import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
+import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.RedisCluster;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestCluster;
@@ -91,6 +92,9 @@ class RedisClusterEndToEndTests {
 		assertThat(presence(0).socketsOf(bob).block()).extracting(SocketPresence::socketId).containsExactly(bobSocket);
 		assertThat(presence(1).guidConnections(guid).block()).isEqualTo(2);
 		assertThat(presence(0).stats().block()).isEqualTo(new ClusterStats(2, 2, 2));
+		// worker IDs leased on the cluster (ws:worker:{id}, one slot each) are distinct
+		assertThat(SnowflakeIdGenerator.workerIdOf(cluster.node(0).bean(SnowflakeIdGenerator.class).nextId()))
+			.isNotEqualTo(SnowflakeIdGenerator.workerIdOf(cluster.node(1).bean(SnowflakeIdGenerator.class).nextId()));
 
 		push(0).pushToUser(bob, "to-user", 1).block();
 		assertThat(onOne.next("push")).containsEntry("ev", "to-user");

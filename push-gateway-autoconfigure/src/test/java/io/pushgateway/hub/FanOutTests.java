@@ -1,13 +1,20 @@
 package io.pushgateway.hub;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.ClientFrame;
 import io.pushgateway.codec.FrameCodec;
@@ -33,6 +40,28 @@ class FanOutTests {
 
 	private final FanOut fanOut = new FanOut(this.hub, ByteBufAllocator.DEFAULT,
 			new GatewayMetrics(new SimpleMeterRegistry(), this.hub), 16);
+
+	/*
+	 * The frame encoded once per push, header and all, read back by Netty's own client-
+	 * side decoder (server frames are not masked) in each of the header's length forms.
+	 */
+	@Test
+	void aPushsWebSocketFrameIsWhatNettysDecoderReadsInEveryLengthForm() {
+		for (int length : new int[] { 0, 125, 126, 65_535, 65_536, 200_000 }) {
+			for (boolean binary : new boolean[] { false, true }) {
+				byte[] payload = new byte[length];
+				Arrays.fill(payload, (byte) 'p');
+				EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
+				client.writeInbound(FanOut.webSocketFrame(ByteBufAllocator.DEFAULT, binary, payload));
+				WebSocketFrame frame = client.readInbound();
+				assertThat(frame).isInstanceOf(binary ? BinaryWebSocketFrame.class : TextWebSocketFrame.class);
+				assertThat(frame.isFinalFragment()).isTrue();
+				assertThat(ByteBufUtil.getBytes(frame.content())).isEqualTo(payload);
+				frame.release();
+				assertThat(client.finishAndReleaseAll()).isFalse();
+			}
+		}
+	}
 
 	@Test
 	void pushIsEncodedOncePerCodecHoweverManyRecipients() {

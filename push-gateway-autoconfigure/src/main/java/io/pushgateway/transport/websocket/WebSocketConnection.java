@@ -36,6 +36,11 @@ final class WebSocketConnection extends ChannelConnection {
 	}
 
 	@Override
+	public boolean writesWebSocketFrames() {
+		return true;
+	}
+
+	@Override
 	protected WebSocketFrame wrap(ByteBuf frame) {
 		return codec().binary() ? new BinaryWebSocketFrame(frame) : new TextWebSocketFrame(frame);
 	}
