@@ -347,7 +347,12 @@ public class FanOut {
 					int codec = frames.indexOf(connection.codec());
 					ByteBuf frame = frames.buffers()[codec];
 					int size = frame.readableBytes();
-					if (connection.writePush(frame, frames.webSocketFrames()[codec], push.event(), policy)) {
+					// only to connections that write WebSocket frames (an SSE stream of
+					// the same
+					// push must not get one)
+					ByteBuf webSocketFrame = connection.writesWebSocketFrames() ? frames.webSocketFrames()[codec]
+							: null;
+					if (connection.writePush(frame, webSocketFrame, push.event(), policy)) {
 						written++;
 						bytes += size;
 						if (!connection.flushPending) {

@@ -119,8 +119,8 @@ public abstract class ChannelConnection extends PushConnection {
 	public final boolean writePush(ByteBuf frame, @Nullable ByteBuf webSocketFrame, String event,
 			SlowConsumerPolicy policy) {
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
-		if (webSocketFrame == null || this.waiting != null || !this.channel.isWritable() || this.closing.get()
-				|| buffer == null) {
+		if (webSocketFrame == null || !writesWebSocketFrames() || this.waiting != null || !this.channel.isWritable()
+				|| this.closing.get() || buffer == null) {
 			return write(frame.retainedDuplicate(), event, policy);
 		}
 		if (buffer.totalPendingWriteBytes() + frame.readableBytes() > this.maxQueuedBytes) {

@@ -116,6 +116,28 @@ class ServerSentEventsEndToEndTests {
 		assertThat(client.next("push")).containsEntry("_event", "line break").containsEntry("ev", "line\nbreak");
 	}
 
+	/*
+	 * One push to a GUID with a stream and a WebSocket attached: the WebSocket's frame is
+	 * encoded once as a whole WebSocket frame, and the stream must get its own event.
+	 */
+	@Test
+	void aPushToAStreamAndAWebSocketReachesEachInItsForm() {
+		String guid = "open-" + UUID.randomUUID();
+		SseClient stream = open("?access_token=" + Tokens.forUser(uid()) + "&guid=" + guid, Map.of());
+		stream.next("welcome");
+		TestClient webSocket = TestClient.connect(gateway.port(),
+				"?access_token=" + Tokens.forUser(uid()) + "&guid=" + guid, "push.v1.json", Map.of());
+		try {
+			webSocket.next("welcome");
+			push.pushToGuid(guid, "both", Map.of("n", 1)).block();
+			assertThat(stream.next("push")).containsEntry("_event", "both").containsEntry("d", Map.of("n", 1));
+			assertThat(webSocket.next("push")).containsEntry("ev", "both").containsEntry("d", Map.of("n", 1));
+		}
+		finally {
+			webSocket.close();
+		}
+	}
+
 	@Test
 	void unnamedEventsCarryTheSameFrames() {
 		String uid = uid();
