@@ -56,6 +56,14 @@ public final class CapacityModel {
 	/** Bytes of a bus record beside its payload: the routing headers and the key. */
 	static final int RECORD_OVERHEAD_BYTES = 150;
 
+	/**
+	 * Redis commands on a Redis Cluster per command on one Redis, for idle connections:
+	 * 7.09 against 4.85 per connection per minute (docs/cluster.md, measured with
+	 * {@code scripts/measure-registry-cost.sh}): a last-seen write is a script call of
+	 * its own on a cluster.
+	 */
+	static final double REDIS_CLUSTER_COMMAND_FACTOR = 7.09 / 4.85;
+
 	/** What one Redis (one core) is taken to serve, commands per second. */
 	static final double REDIS_COMMANDS_PER_SECOND = 100_000;
 
@@ -160,6 +168,10 @@ public final class CapacityModel {
 				+ handshakesPerSecond * REDIS_COMMANDS_PER_LIFECYCLE;
 		m.put("redisCommandsPerSecond", redisCommands);
 		m.put("redisCores", redisCommands / REDIS_COMMANDS_PER_SECOND);
+		// beyond one Redis: a Redis Cluster, where the same work is more commands
+		// (REDIS_CLUSTER_COMMAND_FACTOR) spread over the masters
+		m.put("redisClusterMasters", (redisCommands > REDIS_COMMANDS_PER_SECOND)
+				? Math.ceil(redisCommands * REDIS_CLUSTER_COMMAND_FACTOR / REDIS_COMMANDS_PER_SECOND) : 0);
 		// targeted routing: one bus record per push and per broadcast, whatever the
 		// number of recipients
 		double records = pushesPerSecond + broadcastsPerSecond;
@@ -176,8 +188,8 @@ public final class CapacityModel {
 	 */
 	static String firstBottleneck(Map<String, Double> m) {
 		if (m.get("redisCores") > 1) {
-			return "Redis: " + format(m.get("redisCommandsPerSecond"))
-					+ " commands/s is more than one Redis serves (Redis Cluster)";
+			return "Redis: " + format(m.get("redisCommandsPerSecond")) + " commands/s is more than one Redis serves: "
+					+ "a Redis Cluster of " + format(m.get("redisClusterMasters")) + " masters";
 		}
 		return (m.get("nodesByCpu") >= m.get("nodesByMemory")) ? "node CPU" : "node memory";
 	}
@@ -217,6 +229,7 @@ public final class CapacityModel {
 				{ "gateway memory for connections, GiB", "memoryGibTotal" }, { "nodes", "nodes" },
 				{ "connections per node", "connectionsPerNode" }, { "memory per node, GiB", "memoryGibPerNode" },
 				{ "Redis memory, GiB", "redisMemoryGib" }, { "Redis commands per second", "redisCommandsPerSecond" },
+				{ "Redis Cluster masters (0: one Redis serves)", "redisClusterMasters" },
 				{ "Kafka records per second", "kafkaRecordsPerSecond" },
 				{ "Kafka MiB per second", "kafkaMiBPerSecond" } };
 		for (String[] row : rows) {

@@ -59,6 +59,18 @@ class CapacityModelTests {
 	}
 
 	@Test
+	void pastOneRedisTheModelSizesARedisCluster() {
+		CapacityModel model = new CapacityModel(CapacityModel.measured(RUN), Args.parse(new String[0]));
+		Map<String, Double> small = model.model(10_000);
+		Map<String, Double> large = model.model(10_000_000);
+		assertThat(small.get("redisClusterMasters")).isZero();
+		double needed = large.get("redisCommandsPerSecond") * CapacityModel.REDIS_CLUSTER_COMMAND_FACTOR
+				/ CapacityModel.REDIS_COMMANDS_PER_SECOND;
+		assertThat(large.get("redisClusterMasters")).isEqualTo(Math.ceil(needed));
+		assertThat(CapacityModel.firstBottleneck(large)).contains("Redis Cluster of");
+	}
+
+	@Test
 	void aRunWithoutAFigureTheModelNeedsIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> CapacityModel.measured(RUN.subList(0, 3)))
 			.withMessageContaining("deliveryCpuNanos");
