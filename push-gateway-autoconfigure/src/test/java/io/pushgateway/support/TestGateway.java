@@ -67,7 +67,11 @@ public final class TestGateway implements AutoCloseable {
 		Class<?>[] sources = new Class<?>[configurations.length + 1];
 		sources[0] = Application.class;
 		System.arraycopy(configurations, 0, sources, 1, configurations.length);
+		// logging is set up before initializers run: its properties go in as defaults
+		Map<String, Object> logging = new LinkedHashMap<>(all);
+		logging.keySet().removeIf((name) -> !name.startsWith("logging."));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources).web(WebApplicationType.REACTIVE)
+			.properties(logging)
 			.initializers((ConfigurableApplicationContext initializing) -> initializing.getEnvironment()
 				.getPropertySources()
 				.addFirst(new MapPropertySource("testGateway", all)))

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import io.pushgateway.cluster.BusRecord;
 import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.cluster.SkippedRecords;
+import io.pushgateway.redis.GuardedRedisTemplate;
 import io.pushgateway.spi.BackendHealth;
 import io.pushgateway.spi.BusRecordRejection;
 import io.pushgateway.spi.ClusterBus;
@@ -95,7 +96,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 	public RedisClusterBus(ReactiveRedisConnectionFactory connectionFactory, String channel, String nodeId,
 			LongSupplier ids, int maxInFlight, Duration timeout, SkippedRecords skipped) {
 		this.skipped = skipped;
-		this.template = new ReactiveRedisTemplate<>(connectionFactory,
+		this.template = new GuardedRedisTemplate<>(connectionFactory,
 				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
 					.value(SerializationPair.byteArray())
 					.build());

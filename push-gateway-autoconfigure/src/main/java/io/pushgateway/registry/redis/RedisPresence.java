@@ -15,7 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.domain.Range;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
 
 /**
  * The read side of the Redis session registry: presence queries over the keys the
@@ -27,13 +27,13 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  */
 final class RedisPresence {
 
-	private final ReactiveStringRedisTemplate redis;
+	private final ReactiveRedisTemplate<String, String> redis;
 
 	private final RedisKeys keys;
 
 	private final Duration timeout;
 
-	RedisPresence(ReactiveStringRedisTemplate redis, RedisKeys keys, Duration timeout) {
+	RedisPresence(ReactiveRedisTemplate<String, String> redis, RedisKeys keys, Duration timeout) {
 		this.redis = redis;
 		this.keys = keys;
 		this.timeout = timeout;

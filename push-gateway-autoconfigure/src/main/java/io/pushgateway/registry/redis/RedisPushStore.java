@@ -10,6 +10,7 @@ import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.redis.GuardedRedisTemplate;
 import io.pushgateway.spi.PushStore;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -58,7 +59,7 @@ public final class RedisPushStore implements PushStore {
 
 	public RedisPushStore(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, int maxLength,
 			Duration maxAge, Duration timeout) {
-		this.redis = new ReactiveRedisTemplate<>(connectionFactory,
+		this.redis = new GuardedRedisTemplate<>(connectionFactory,
 				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
 					.value(SerializationPair.byteArray())
 					.build());

@@ -27,6 +27,7 @@ import io.pushgateway.core.SocketPresence;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.NodeStats;
+import io.pushgateway.redis.GuardedRedisTemplate;
 import io.pushgateway.spi.BackendHealth;
 import io.pushgateway.spi.LocalSessions;
 import io.pushgateway.spi.PresenceTracking;
@@ -47,7 +48,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -115,7 +116,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	/** The most grace periods one check ends, so one call stays short. */
 	private static final int MAX_EXPIRED_PER_CALL = 1000;
 
-	private final ReactiveStringRedisTemplate redis;
+	private final ReactiveRedisTemplate<String, String> redis;
 
 	private final RedisKeys keys;
 
@@ -200,7 +201,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 	public RedisSessionRegistry(ReactiveRedisConnectionFactory connectionFactory, RedisRegistrySettings settings,
 			LocalSessions hub, BiConsumer<Long, String> evictor, GatewayMetrics metrics, PresenceTracking tracking) {
 		this.tracking = tracking;
-		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
+		this.redis = GuardedRedisTemplate.strings(connectionFactory);
 		this.keys = new RedisKeys(settings.keyPrefix());
 		this.cluster = isCluster(connectionFactory);
 		this.settings = settings;
@@ -327,6 +328,9 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 				.timeout(this.settings.commandTimeout().multipliedBy(30))
 				.onErrorResume((error) -> {
 					this.metrics.registryFailed(operation);
+					if (logger.isDebugEnabled()) {
+						logger.debug("Registry task " + operation + " failed", error);
+					}
 					unhealthy(error);
 					return Mono.empty();
 				}), 1)
@@ -581,13 +585,17 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 				.members(this.keys.nodeClients(node))
 				.collectList()
 				.timeout(this.settings.commandTimeout()))
-			.flatMap((sids) -> remove(sids, node).then(this.redis.delete(this.keys.nodeClients(node)))
-				.then(this.redis.opsForValue().increment(this.keys.nodeSwept(node)))
+			.flatMap((sids) -> remove(sids, node)
+				.then(this.redis.delete(this.keys.nodeClients(node)).timeout(this.settings.commandTimeout()))
+				.then(this.redis.opsForValue()
+					.increment(this.keys.nodeSwept(node))
+					.timeout(this.settings.commandTimeout()))
 				.then(this.redis
 					.execute(FORGET_NODE, List.of(this.keys.nodes()),
 							List.of(node, Long.toString(this.settings.nodeTimeout().toMillis())))
+					.timeout(this.settings.commandTimeout())
 					.then())
-				.then(this.redis.delete(lock))
+				.then(this.redis.delete(lock).timeout(this.settings.commandTimeout()))
 				.doOnSuccess((done) -> {
 					if (!sids.isEmpty()) {
 						this.sweptSessions.addAndGet(sids.size());

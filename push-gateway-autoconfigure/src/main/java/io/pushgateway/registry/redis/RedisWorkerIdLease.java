@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
+import io.pushgateway.redis.GuardedRedisTemplate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -16,7 +17,7 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -33,7 +34,7 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 
 	private static final RedisScript<Long> RENEW = RedisSessionRegistry.script(Long.class, "renew.lua");
 
-	private final ReactiveStringRedisTemplate redis;
+	private final ReactiveRedisTemplate<String, String> redis;
 
 	private final RedisKeys keys;
 
@@ -54,7 +55,7 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 	 * answer
 	 */
 	public RedisWorkerIdLease(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, Duration lease) {
-		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
+		this.redis = GuardedRedisTemplate.strings(connectionFactory);
 		this.keys = new RedisKeys(keyPrefix);
 		this.lease = lease;
 		int start = ThreadLocalRandom.current().nextInt(SnowflakeIdGenerator.MAX_WORKER_ID + 1);
