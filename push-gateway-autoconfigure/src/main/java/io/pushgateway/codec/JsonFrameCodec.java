@@ -42,6 +42,10 @@ public final class JsonFrameCodec implements FrameCodec {
 
 	private static final byte[] PONG = ascii("{\"t\":\"pong\"}");
 
+	// the ping as the protocol documents it and the clients send it: matched before the
+	// parser, so a heartbeat allocates no parser
+	static final byte[] PING = ascii("{\"t\":\"ping\"}");
+
 	@Override
 	public String subprotocol() {
 		return SUBPROTOCOL;
@@ -141,6 +145,9 @@ public final class JsonFrameCodec implements FrameCodec {
 
 	@Override
 	public ClientFrame decode(byte[] frame) {
+		if (Arrays.equals(frame, PING)) {
+			return ClientFrame.Ping.INSTANCE;
+		}
 		String type = null;
 		String id = null;
 		String event = null;

@@ -2,6 +2,7 @@ package io.pushgateway.codec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
@@ -26,6 +27,12 @@ public final class MessagePackFrameCodec implements FrameCodec {
 
 	/** The subprotocol name. */
 	public static final String SUBPROTOCOL = "push.v1.msgpack";
+
+	// {t: "ping"} and {t: "pong"} as the clients pack them (a fixmap of one fixstr pair):
+	// a heartbeat is matched and answered without an unpacker or a packer
+	static final byte[] PING = { (byte) 0x81, (byte) 0xa1, 't', (byte) 0xa4, 'p', 'i', 'n', 'g' };
+
+	private static final byte[] PONG = { (byte) 0x81, (byte) 0xa1, 't', (byte) 0xa4, 'p', 'o', 'n', 'g' };
 
 	@Override
 	public String subprotocol() {
@@ -64,11 +71,11 @@ public final class MessagePackFrameCodec implements FrameCodec {
 
 	@Override
 	public byte[] encode(ServerFrame frame) {
+		if (frame instanceof ServerFrame.Pong) {
+			return PONG;
+		}
 		try (MessageBufferPacker out = MessagePack.newDefaultBufferPacker()) {
-			if (frame instanceof ServerFrame.Pong) {
-				out.packMapHeader(1).packString("t").packString("pong");
-			}
-			else if (frame instanceof ServerFrame.Welcome welcome) {
+			if (frame instanceof ServerFrame.Welcome welcome) {
 				out.packMapHeader((welcome.session() != null) ? 8 : 7);
 				out.packString("t").packString("welcome");
 				out.packString("v").packInt(1);
@@ -143,6 +150,9 @@ public final class MessagePackFrameCodec implements FrameCodec {
 
 	@Override
 	public ClientFrame decode(byte[] frame) {
+		if (Arrays.equals(frame, PING)) {
+			return ClientFrame.Ping.INSTANCE;
+		}
 		String type = null;
 		String id = null;
 		String event = null;

@@ -163,7 +163,7 @@ public class ClientFrameHandler {
 					CloseReason.UNSUPPORTED_DATA);
 			return;
 		}
-		if (!binary && !ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8)) {
+		if (!binary && !isUtf8(bytes)) {
 			// the JSON codec copies payload values without decoding them: without this
 			// check invalid UTF-8 would travel upstream and back to clients
 			this.metrics.frameIn("malformed", bytes.length);
@@ -206,6 +206,17 @@ public class ClientFrameHandler {
 			connection.send(new ServerFrame.Error(unknown.id(), ErrorCodes.UNKNOWN_TYPE,
 					"unknown frame type '" + unknown.type() + "'"));
 		}
+	}
+
+	// ASCII (every frame the clients send without non-ASCII text) needs no buffer to
+	// check
+	private static boolean isUtf8(byte[] bytes) {
+		for (byte b : bytes) {
+			if (b < 0) {
+				return ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8);
+			}
+		}
+		return true;
 	}
 
 	private void onAck(PushConnection connection, ClientFrame.Ack ack) {

@@ -29,6 +29,10 @@ public class GatewayMetrics {
 
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
+	private final Map<String, Counter[]> framesIn = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter[]> framesOut = new ConcurrentHashMap<>();
+
 	private final Timer pushLatency;
 
 	private final Timer ackRoundTrip;
@@ -313,8 +317,18 @@ public class GatewayMetrics {
 	 * @param bytes their size
 	 */
 	public void frameIn(String type, long bytes) {
-		counter("push.gateway.frames.in", "type", type, "Frames received from clients").increment();
-		counter("push.gateway.bytes.in", "type", type, "Bytes received from clients").increment(bytes);
+		Counter[] counters = frameCounters(this.framesIn, type, "in", "received from");
+		counters[0].increment();
+		counters[1].increment(bytes);
+	}
+
+	// one lookup by the frame type alone: counting a heartbeat or its pong builds no key
+	private Counter[] frameCounters(Map<String, Counter[]> byType, String type, String direction, String verb) {
+		Counter[] counters = byType.get(type);
+		return (counters != null) ? counters
+				: byType.computeIfAbsent(type, (key) -> new Counter[] {
+						counter("push.gateway.frames." + direction, "type", key, "Frames " + verb + " clients"),
+						counter("push.gateway.bytes." + direction, "type", key, "Bytes " + verb + " clients") });
 	}
 
 	/**
@@ -325,8 +339,9 @@ public class GatewayMetrics {
 	 */
 	public void framesOut(String type, int count, long bytes) {
 		if (count > 0) {
-			counter("push.gateway.frames.out", "type", type, "Frames written to clients").increment(count);
-			counter("push.gateway.bytes.out", "type", type, "Bytes written to clients").increment(bytes);
+			Counter[] counters = frameCounters(this.framesOut, type, "out", "written to");
+			counters[0].increment(count);
+			counters[1].increment(bytes);
 		}
 	}
 

@@ -81,6 +81,36 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void theClientsPingsMatchTheCodecsFastPathAndEveryOtherPingFormStillParses() throws IOException {
+		// the canonical ping is what a client's own serializer writes for {t: "ping"}
+		byte[] jsonPing = this.mapper.writeValueAsBytes(Map.of("t", "ping"));
+		assertThat(jsonPing).isEqualTo(JsonFrameCodec.PING);
+		assertThat(this.json.decode(jsonPing)).isEqualTo(ClientFrame.Ping.INSTANCE);
+		for (String ping : List.of("{ \"t\" : \"ping\" }", "{\"t\":\"ping\",\"id\":\"1\"}",
+				"{\"id\":\"1\",\"t\":\"ping\"}")) {
+			assertThat(this.json.decode(ping.getBytes(StandardCharsets.UTF_8))).as(ping)
+				.isEqualTo(ClientFrame.Ping.INSTANCE);
+		}
+		assertThat(this.json.decode("{\"t\":\"pinG\"}".getBytes(StandardCharsets.UTF_8)))
+			.isEqualTo(new ClientFrame.Unknown("pinG", null));
+		assertThatExceptionOfType(MalformedFrameException.class)
+			.isThrownBy(() -> this.json.decode("{\"t\":\"ping\"}}".getBytes(StandardCharsets.UTF_8)));
+		try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+			packer.packMapHeader(2).packString("t").packString("ping").packString("id").packString("1");
+			assertThat(this.msgpack.decode(packer.toByteArray())).isEqualTo(ClientFrame.Ping.INSTANCE);
+		}
+		assertThat(frame(this.msgpack, "t", "ping")).isEqualTo(MessagePackFrameCodec.PING);
+		assertThat(this.msgpack.decode(frame(this.msgpack, "t", "ping"))).isEqualTo(ClientFrame.Ping.INSTANCE);
+		// the pre-encoded pongs are what the codecs' encoders would write
+		assertThat(this.mapper.readValue(this.json.encode(ServerFrame.Pong.INSTANCE), Map.class))
+			.isEqualTo(Map.of("t", "pong"));
+		try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+			packer.packMapHeader(1).packString("t").packString("pong");
+			assertThat(this.msgpack.encode(ServerFrame.Pong.INSTANCE)).isEqualTo(packer.toByteArray());
+		}
+	}
+
+	@Test
 	void bothCodecsRejectTheSameBadEnvelopes() {
 		for (FrameCodec codec : List.of(this.json, this.msgpack)) {
 			assertThatExceptionOfType(MalformedFrameException.class).isThrownBy(() -> codec.decode(frame(codec)));

@@ -371,6 +371,36 @@ class GatewayEndToEndTests {
 	}
 
 	@Test
+	void heartbeatsInEveryFormAreAnsweredAndCounted() throws IOException {
+		MeterRegistry meters = gateway.bean(MeterRegistry.class);
+		double pings = meters.counter("push.gateway.frames.in", "type", "ping").count();
+		double pingBytes = meters.counter("push.gateway.bytes.in", "type", "ping").count();
+		double pongs = meters.counter("push.gateway.frames.out", "type", "pong").count();
+		double pongBytes = meters.counter("push.gateway.bytes.out", "type", "pong").count();
+		TestClient json = connect(uid());
+		json.next("welcome");
+		// the form the clients send (matched before the parser), and another
+		String spaced = "{ \"t\": \"ping\", \"id\": \"p\" }";
+		json.send("{\"t\":\"ping\"}");
+		json.send(spaced);
+		TestClient binary = connect(uid(), "push.v1.msgpack");
+		binary.next("welcome");
+		try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+			packer.packMapHeader(1).packString("t").packString("ping");
+			binary.sendBinary(packer.toByteArray());
+		}
+		await().untilAsserted(() -> {
+			assertThat(meters.counter("push.gateway.frames.in", "type", "ping").count() - pings).isEqualTo(3);
+			assertThat(meters.counter("push.gateway.frames.out", "type", "pong").count() - pongs).isEqualTo(3);
+		});
+		assertThat(meters.counter("push.gateway.bytes.in", "type", "ping").count() - pingBytes)
+			.isEqualTo(12 + spaced.length() + 8);
+		assertThat(meters.counter("push.gateway.bytes.out", "type", "pong").count() - pongBytes).isEqualTo(12 + 12 + 8);
+		json.send("{\"t\":\"msg\",\"id\":\"after\",\"ev\":\"echo\",\"d\":1}");
+		assertThat(json.next("reply")).containsEntry("id", "after");
+	}
+
+	@Test
 	void unknownFrameTypeGetsAnErrorAndTheConnectionStays() {
 		TestClient client = connect(uid());
 		client.next("welcome");
