@@ -6,10 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
@@ -45,6 +47,8 @@ public abstract class PushConnection implements Session {
 
 	/** When the interval last changed (or the connection opened), epoch milliseconds. */
 	private volatile long heartbeatSince;
+
+	private static final Map<FrameCodec, PongFrames> PONGS = new ConcurrentHashMap<>();
 
 	private static final AtomicIntegerFieldUpdater<PushConnection> IN_FLIGHT = AtomicIntegerFieldUpdater
 		.newUpdater(PushConnection.class, "inFlight");
@@ -453,10 +457,33 @@ public abstract class PushConnection implements Session {
 	}
 
 	private void sendNow(ServerFrame frame) {
+		if (frame instanceof ServerFrame.Pong) {
+			sendPong();
+			return;
+		}
 		byte[] bytes = this.codec.encode(frame);
 		if (write(Unpooled.wrappedBuffer(bytes))) {
 			flush();
 			controlFrameSent(frame, bytes.length);
+		}
+	}
+
+	/*
+	 * A pong is the same bytes on every connection of a codec: its frame and its whole
+	 * WebSocket frame are built once per codec and written like a push's, so answering a
+	 * heartbeat allocates no buffer of its own.
+	 */
+	private void sendPong() {
+		PongFrames pong = PONGS.get(this.codec);
+		if (pong == null) {
+			pong = PONGS.computeIfAbsent(this.codec, PongFrames::of);
+		}
+		boolean written = writesWebSocketFrames()
+				? writePush(pong.frame(), pong.webSocketFrame(), "pong", SlowConsumerPolicy.CLOSE)
+				: write(pong.frame().retainedDuplicate());
+		if (written) {
+			flush();
+			controlFrameSent(ServerFrame.Pong.INSTANCE, pong.frame().readableBytes());
 		}
 	}
 
@@ -480,6 +507,17 @@ public abstract class PushConnection implements Session {
 	@Override
 	public String toString() {
 		return "PushConnection[sid=" + this.socketId + ", uid=" + uid() + "]";
+	}
+
+	/** A codec's pong, as its frame and as a whole WebSocket frame; never released. */
+	private record PongFrames(ByteBuf frame, ByteBuf webSocketFrame) {
+
+		static PongFrames of(FrameCodec codec) {
+			byte[] bytes = codec.encode(ServerFrame.Pong.INSTANCE);
+			return new PongFrames(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes)), Unpooled
+				.unreleasableBuffer(FanOut.webSocketFrame(UnpooledByteBufAllocator.DEFAULT, codec.binary(), bytes)));
+		}
+
 	}
 
 }

@@ -371,7 +371,7 @@ class GatewayEndToEndTests {
 	}
 
 	@Test
-	void heartbeatsInEveryFormAreAnsweredAndCounted() throws IOException {
+	void heartbeatsInEveryFormAreAnsweredAndCounted() throws IOException, InterruptedException {
 		MeterRegistry meters = gateway.bean(MeterRegistry.class);
 		double pings = meters.counter("push.gateway.frames.in", "type", "ping").count();
 		double pingBytes = meters.counter("push.gateway.bytes.in", "type", "ping").count();
@@ -396,6 +396,10 @@ class GatewayEndToEndTests {
 		assertThat(meters.counter("push.gateway.bytes.in", "type", "ping").count() - pingBytes)
 			.isEqualTo(12 + spaced.length() + 8);
 		assertThat(meters.counter("push.gateway.bytes.out", "type", "pong").count() - pongBytes).isEqualTo(12 + 12 + 8);
+		// each pong arrives as a whole frame of the connection's kind (the client decodes
+		// it)
+		await().until(() -> json.pongs() == 2);
+		assertThat(binary.poll(Duration.ofSeconds(5))).isEqualTo(Map.of("t", "pong", "_binary", true));
 		json.send("{\"t\":\"msg\",\"id\":\"after\",\"ev\":\"echo\",\"d\":1}");
 		assertThat(json.next("reply")).containsEntry("id", "after");
 	}
