@@ -1,5 +1,6 @@
 package io.pushgateway.redis;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -7,6 +8,8 @@ import org.apache.commons.logging.LogFactory;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
@@ -33,11 +36,36 @@ public final class CancelGuard {
 
 	private static final Log logger = LogFactory.getLog(CancelGuard.class);
 
+	/*
+	 * Reactor's context key for a subscriber-local dropped-error hook. A command that
+	 * fails after its subscriber went away (its timeout fired first, or a command beside
+	 * it failed and cancelled the rest) would be logged by Reactor at ERROR with a stack
+	 * trace: dozens of lines per second while a Redis node is down, each one a failure
+	 * the gateway already handled through the subscriber that went away.
+	 */
+	private static final Context DROPPED_ERRORS = Context.of("reactor.onErrorDropped.local",
+			(Consumer<Throwable>) (error) -> {
+				if (logger.isDebugEnabled()) {
+					logger.debug("A Redis command failed after its caller had gone: " + error);
+				}
+			});
+
 	private CancelGuard() {
 	}
 
 	/**
-	 * Wraps a publisher so that cancelling it never throws.
+	 * A context for a chain of Redis commands that logs, at debug level, the errors its
+	 * commands report after the chain stopped listening (a timeout fired first, or a
+	 * sibling failed and cancelled the rest); Reactor would log each at ERROR.
+	 * @return the context to write into the chain's subscriber
+	 */
+	public static Context droppedErrorsAtDebug() {
+		return DROPPED_ERRORS;
+	}
+
+	/**
+	 * Wraps a command's result so that cancelling it never throws, and so that an error
+	 * it reports after its subscriber has gone is logged at debug level.
 	 * @param <T> the element type
 	 * @param source the publisher, a command's result
 	 * @return the guarded publisher (a {@code Mono} stays a {@code Mono})
@@ -45,7 +73,9 @@ public final class CancelGuard {
 	public static <T> Publisher<T> guard(Publisher<T> source) {
 		Function<? super Publisher<T>, ? extends Publisher<T>> lift = Operators
 			.lift((scannable, actual) -> new Guarded<>(actual));
-		return lift.apply(source);
+		Publisher<T> guarded = lift.apply(source);
+		return (guarded instanceof Mono<T> mono) ? mono.contextWrite(DROPPED_ERRORS)
+				: Flux.from(guarded).contextWrite(DROPPED_ERRORS);
 	}
 
 	private static final class Guarded<T> implements CoreSubscriber<T>, Subscription {

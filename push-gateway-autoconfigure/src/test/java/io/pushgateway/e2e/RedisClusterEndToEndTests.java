@@ -44,8 +44,8 @@ class RedisClusterEndToEndTests {
 	static final TestCluster cluster = TestCluster.withRedisCluster(2,
 			Map.of("push.gateway.node.worker-id-strategy", "redis-lease", "push.gateway.recovery.enabled", true,
 					"push.gateway.registry.node-heartbeat-interval", "250ms", "push.gateway.registry.node-timeout",
-					"2s", "push.gateway.registry.command-timeout", "2s", "logging.level.io.pushgateway.registry.redis",
-					"INFO"));
+					"2s", "push.gateway.registry.command-timeout", "2s", "logging.level.io.pushgateway.redis", "DEBUG",
+					"logging.level.io.pushgateway.registry.redis", "INFO"));
 
 	private final List<TestClient> clients = new ArrayList<>();
 

@@ -1,6 +1,8 @@
 package io.pushgateway.redis;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -9,7 +11,9 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.test.StepVerifier;
 
 import org.springframework.dao.DataAccessException;
@@ -71,9 +75,37 @@ class CancelGuardTests {
 	@Test
 	void elementsAndCompletionPassThrough() {
 		StepVerifier.create(CancelGuard.guard(Flux.just("a", "b"))).expectNext("a", "b").verifyComplete();
+		assertThat(CancelGuard.guard(Mono.just("one"))).isInstanceOf(Mono.class);
 		StepVerifier.create(CancelGuard.guard(Mono.error(new IllegalStateException("boom"))))
 			.expectErrorMessage("boom")
 			.verify();
+	}
+
+	@Test
+	void anErrorAfterTheSubscriberWentAwayIsNotReportedAsDropped() {
+		// Reactor's default hook logs a dropped error at ERROR; the guard's chain logs it
+		// at DEBUG instead
+		List<Throwable> reported = new CopyOnWriteArrayList<>();
+		Hooks.onErrorDropped(reported::add);
+		try {
+			Publisher<String> failsTwice = (subscriber) -> {
+				subscriber.onSubscribe(Operators.emptySubscription());
+				subscriber.onError(new IllegalStateException("first"));
+				subscriber.onError(new IllegalStateException("late"));
+			};
+			StepVerifier.create(CancelGuard.guard(Flux.from(failsTwice).map((value) -> value)))
+				.expectErrorMessage("first")
+				.verify(Duration.ofSeconds(5));
+			assertThat(reported).isEmpty();
+			// the premise: without the guard the late error reaches the global hook
+			StepVerifier.create(Flux.from(failsTwice).map((value) -> value))
+				.expectErrorMessage("first")
+				.verify(Duration.ofSeconds(5));
+			assertThat(reported).extracting(Throwable::getMessage).containsExactly("late");
+		}
+		finally {
+			Hooks.resetOnErrorDropped();
+		}
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.redis.CancelGuard;
 import io.pushgateway.redis.GuardedRedisTemplate;
 import io.pushgateway.spi.PushStore;
 import org.jspecify.annotations.Nullable;
@@ -82,7 +83,8 @@ public final class RedisPushStore implements PushStore {
 		return this.redis.execute(APPEND, List.of(key(stream)), args)
 			.next()
 			.map(RedisPushStore::text)
-			.timeout(this.timeout);
+			.timeout(this.timeout)
+			.contextWrite(CancelGuard.droppedErrorsAtDebug());
 	}
 
 	@Override
@@ -91,7 +93,8 @@ public final class RedisPushStore implements PushStore {
 		return this.redis.execute(RECOVER, List.of(key(stream)), args)
 			.collectList()
 			.map((reply) -> recovery(stream, flatten(reply)))
-			.timeout(this.timeout);
+			.timeout(this.timeout)
+			.contextWrite(CancelGuard.droppedErrorsAtDebug());
 	}
 
 	private static List<Object> flatten(List<?> reply) {

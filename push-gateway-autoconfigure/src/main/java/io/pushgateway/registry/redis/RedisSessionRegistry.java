@@ -27,6 +27,7 @@ import io.pushgateway.core.SocketPresence;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.NodeStats;
+import io.pushgateway.redis.CancelGuard;
 import io.pushgateway.redis.GuardedRedisTemplate;
 import io.pushgateway.spi.BackendHealth;
 import io.pushgateway.spi.LocalSessions;
@@ -334,6 +335,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 					unhealthy(error);
 					return Mono.empty();
 				}), 1)
+			.contextWrite(CancelGuard.droppedErrorsAtDebug())
 			.subscribe();
 	}
 
