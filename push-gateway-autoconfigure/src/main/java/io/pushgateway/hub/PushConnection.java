@@ -48,6 +48,8 @@ public abstract class PushConnection implements Session {
 	/** When the interval last changed (or the connection opened), epoch milliseconds. */
 	private volatile long heartbeatSince;
 
+	private static final int MAX_PONG_CODECS = 64;
+
 	private static final Map<FrameCodec, PongFrames> PONGS = new ConcurrentHashMap<>();
 
 	private static final AtomicIntegerFieldUpdater<PushConnection> IN_FLIGHT = AtomicIntegerFieldUpdater
@@ -457,8 +459,7 @@ public abstract class PushConnection implements Session {
 	}
 
 	private void sendNow(ServerFrame frame) {
-		if (frame instanceof ServerFrame.Pong) {
-			sendPong();
+		if (frame instanceof ServerFrame.Pong && sendPong()) {
 			return;
 		}
 		byte[] bytes = this.codec.encode(frame);
@@ -471,11 +472,16 @@ public abstract class PushConnection implements Session {
 	/*
 	 * A pong is the same bytes on every connection of a codec: its frame and its whole
 	 * WebSocket frame are built once per codec and written like a push's, so answering a
-	 * heartbeat allocates no buffer of its own.
+	 * heartbeat allocates no buffer of its own. Codecs are a few beans per application;
+	 * past MAX_PONG_CODECS (an application creating codecs per connection) pongs are
+	 * encoded per call, so the cache cannot grow without bound. Returns false then.
 	 */
-	private void sendPong() {
+	private boolean sendPong() {
 		PongFrames pong = PONGS.get(this.codec);
 		if (pong == null) {
+			if (PONGS.size() >= MAX_PONG_CODECS) {
+				return false;
+			}
 			pong = PONGS.computeIfAbsent(this.codec, PongFrames::of);
 		}
 		boolean written = writesWebSocketFrames()
@@ -485,6 +491,7 @@ public abstract class PushConnection implements Session {
 			flush();
 			controlFrameSent(ServerFrame.Pong.INSTANCE, pong.frame().readableBytes());
 		}
+		return true;
 	}
 
 	/**
