@@ -27,11 +27,10 @@ public class GatewayMetrics {
 
 	private final MeterRegistry registry;
 
-	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-
-	private final Map<String, Counter[]> framesIn = new ConcurrentHashMap<>();
-
-	private final Map<String, Counter[]> framesOut = new ConcurrentHashMap<>();
+	// by meter name, then by tag value: a lookup builds no key, so counting a heartbeat
+	// or
+	// its pong allocates nothing
+	private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
 
 	private final Timer pushLatency;
 
@@ -317,18 +316,8 @@ public class GatewayMetrics {
 	 * @param bytes their size
 	 */
 	public void frameIn(String type, long bytes) {
-		Counter[] counters = frameCounters(this.framesIn, type, "in", "received from");
-		counters[0].increment();
-		counters[1].increment(bytes);
-	}
-
-	// one lookup by the frame type alone: counting a heartbeat or its pong builds no key
-	private Counter[] frameCounters(Map<String, Counter[]> byType, String type, String direction, String verb) {
-		Counter[] counters = byType.get(type);
-		return (counters != null) ? counters
-				: byType.computeIfAbsent(type, (key) -> new Counter[] {
-						counter("push.gateway.frames." + direction, "type", key, "Frames " + verb + " clients"),
-						counter("push.gateway.bytes." + direction, "type", key, "Bytes " + verb + " clients") });
+		counter("push.gateway.frames.in", "type", type, "Frames received from clients").increment();
+		counter("push.gateway.bytes.in", "type", type, "Bytes received from clients").increment(bytes);
 	}
 
 	/**
@@ -339,9 +328,8 @@ public class GatewayMetrics {
 	 */
 	public void framesOut(String type, int count, long bytes) {
 		if (count > 0) {
-			Counter[] counters = frameCounters(this.framesOut, type, "out", "written to");
-			counters[0].increment(count);
-			counters[1].increment(bytes);
+			counter("push.gateway.frames.out", "type", type, "Frames written to clients").increment(count);
+			counter("push.gateway.bytes.out", "type", type, "Bytes written to clients").increment(bytes);
 		}
 	}
 
@@ -459,9 +447,12 @@ public class GatewayMetrics {
 	}
 
 	private Counter counter(String name, String tag, String value, String description) {
-		String key = name + '\0' + value;
-		Counter counter = this.counters.get(key);
-		return (counter != null) ? counter : this.counters.computeIfAbsent(key, create(name, tag, value, description));
+		Map<String, Counter> byValue = this.counters.get(name);
+		if (byValue == null) {
+			byValue = this.counters.computeIfAbsent(name, (key) -> new ConcurrentHashMap<>());
+		}
+		Counter counter = byValue.get(value);
+		return (counter != null) ? counter : byValue.computeIfAbsent(value, create(name, tag, value, description));
 	}
 
 	private Function<String, Counter> create(String name, String tag, String value, String description) {
