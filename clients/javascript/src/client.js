@@ -67,17 +67,31 @@ export function chooseTransport(transports, websocketFailures, sseFailures = 0) 
 const RECENT_PUSH_IDS = 512;
 
 /**
- * Compare two stream positions ("millis-sequence").
+ * Parse a stream position ("<epoch>:<offset>").
+ * @param {string} position
+ * @returns {{epoch: string, offset: bigint} | null}
+ */
+export function parsePosition(position) {
+  const colon = typeof position === 'string' ? position.indexOf(':') : -1;
+  if (colon < 1) return null;
+  const offset = position.slice(colon + 1);
+  if (!/^[0-9]{1,18}$/.test(offset)) return null;
+  return { epoch: position.slice(0, colon), offset: BigInt(offset) };
+}
+
+/**
+ * Compare two positions of one stream: negative, zero or positive as a is before, at or after b;
+ * NaN when they belong to different epochs (histories), which do not compare.
  * @param {string} a
  * @param {string} b
  * @returns {number}
  */
 export function comparePositions(a, b) {
-  const [am, as] = a.split('-').map(BigInt);
-  const [bm, bs] = b.split('-').map(BigInt);
-  if (am !== bm) return am < bm ? -1 : 1;
-  if (as !== bs) return as < bs ? -1 : 1;
-  return 0;
+  const pa = parsePosition(a);
+  const pb = parsePosition(b);
+  if (!pa || !pb || pa.epoch !== pb.epoch) return NaN;
+  if (pa.offset === pb.offset) return 0;
+  return pa.offset < pb.offset ? -1 : 1;
 }
 
 /** An error frame answering a request, with the server's code. */
@@ -455,8 +469,8 @@ export class PushGatewayClient {
         }
         /** @type {Push} */
         const push = { id: frame.id, event: frame.ev, data: payload(frame), guid: frame.g, position: frame.p };
-        // a position not newer than one already seen is a duplicate: the server promises none, and
-        // this keeps the promise even across overlapping replays
+        // the server sends a stream's pushes in position order, once; a position not after the last
+        // one is a duplicate all the same (this keeps the promise across overlapping replays)
         if (frame.p && !this.advance(frame.g, frame.p)) break;
         this.emit('push', push);
         this.emit(`push:${frame.ev}`, push);
@@ -475,7 +489,9 @@ export class PushGatewayClient {
         this.emit('dropped', { count: frame.n });
         break;
       case 'recovered':
-        if (frame.p) this.advance(frame.g, frame.p);
+        // the server says where this client stands in the stream now (after a replay, or after
+        // pushes it could no longer send: then 'ok' is false)
+        if (frame.p) this.setPosition(frame.g, frame.p);
         this.emit(frame.ok ? 'recovered' : 'unrecoverable', { guid: frame.g, count: frame.n, position: frame.p });
         break;
       case 'reply':
@@ -496,21 +512,36 @@ export class PushGatewayClient {
   }
 
   /**
-   * Remember the greatest position seen of a stream.
+   * Follow a stream's position with a push's. The server sends each stream's pushes in position
+   * order, once: a position at or before the last one is a duplicate (dropped), and one that skips
+   * offsets means pushes are missing, which is reported as 'unrecoverable' (the server reports the
+   * pushes it cannot send itself, before the next push; this catches a server that did not).
    * @param {string | undefined} guid
    * @param {string} position
-   * @returns {boolean} whether the position is newer than any seen before
+   * @returns {boolean} whether the push is new
    */
   advance(guid, position) {
-    if (guid === undefined) {
-      if (this.userPosition && comparePositions(position, this.userPosition) <= 0) return false;
-      this.userPosition = position;
-    } else if (this.guids.has(guid)) {
-      const current = this.guids.get(guid);
-      if (current && comparePositions(position, current) <= 0) return false;
-      this.guids.set(guid, position);
+    const current = guid === undefined ? this.userPosition : this.guids.get(guid);
+    if (guid !== undefined && !this.guids.has(guid)) return true;
+    const next = parsePosition(position);
+    const last = current ? parsePosition(current) : null;
+    if (next && last && next.epoch === last.epoch) {
+      if (next.offset <= last.offset) return false;
+      if (next.offset > last.offset + 1n) {
+        this.emit('unrecoverable', { guid, count: 0, position: current, missing: Number(next.offset - last.offset - 1n) });
+      }
     }
+    this.setPosition(guid, position);
     return true;
+  }
+
+  /**
+   * @param {string | undefined} guid
+   * @param {string} position
+   */
+  setPosition(guid, position) {
+    if (guid === undefined) this.userPosition = position;
+    else if (this.guids.has(guid)) this.guids.set(guid, position);
   }
 
   /**

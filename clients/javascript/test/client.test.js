@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { PushGatewayClient, PushGatewayError, backoffDelay, chooseTransport, comparePositions } from '../src/client.js';
+import { PushGatewayClient, PushGatewayError, backoffDelay, chooseTransport, comparePositions, parsePosition } from '../src/client.js';
 import { pollingUrl } from '../src/polling.js';
 import { sseUrl } from '../src/sse.js';
 import { FakeClock, fakeFetch, fakeWebSocketClass, flush } from './fakes.js';
@@ -36,10 +36,12 @@ test('backoff starts near 2 s, doubles, and is capped near 60 s, with jitter', (
   assert.equal(backoffDelay(20, {}, () => 1), 72000);
 });
 
-test('positions compare as (millis, sequence)', () => {
-  assert.equal(comparePositions('1700000000000-2', '1700000000000-10'), -1);
-  assert.equal(comparePositions('1700000000001-0', '1700000000000-99'), 1);
-  assert.equal(comparePositions('5-5', '5-5'), 0);
+test('positions compare by offset within one epoch, and not across epochs', () => {
+  assert.equal(comparePositions('k3x9q2ab:2', 'k3x9q2ab:10'), -1);
+  assert.equal(comparePositions('k3x9q2ab:11', 'k3x9q2ab:10'), 1);
+  assert.equal(comparePositions('e1:5', 'e1:5'), 0);
+  assert.ok(Number.isNaN(comparePositions('e1:5', 'e2:4')));
+  assert.equal(parsePosition('1700000000000-2'), null);
 });
 
 test('connects with the token and the JSON subprotocol', async () => {
@@ -182,18 +184,19 @@ test('after a reconnect it resumes its user stream and rejoins its GUIDs from th
   const join = first.sentOfType('join')[0];
   first.receive({ t: 'joined', id: join.id, g: 'doc-1' });
   await joined;
-  first.receive({ t: 'recovered', g: 'doc-1', ok: true, n: 0, p: '100-0' });
-  first.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: '200-0' });
-  first.receive({ t: 'push', id: '2', ev: 'e', d: 2, g: 'doc-1', p: '150-3' });
-  first.receive({ t: 'push', id: '3', ev: 'e', d: 3, p: '190-0' });
+  first.receive({ t: 'recovered', ok: true, n: 0, p: 'u1:199' });
+  first.receive({ t: 'recovered', g: 'doc-1', ok: true, n: 0, p: 'g1:149' });
+  first.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: 'u1:200' });
+  first.receive({ t: 'push', id: '2', ev: 'e', d: 2, g: 'doc-1', p: 'g1:150' });
+  first.receive({ t: 'push', id: '3', ev: 'e', d: 3, p: 'u1:190' });
 
   first.drop(1012, 'service restart');
   clock.advance(2000);
   await flush();
   const second = sockets[1];
-  assert.equal(second.url.searchParams.get('since'), '200-0');
+  assert.equal(second.url.searchParams.get('since'), 'u1:200');
   second.receive({ t: 'welcome', sid: '2', hb: 1000, g: [] });
-  assert.deepEqual(second.sentOfType('join').map(({ g, since }) => ({ g, since })), [{ g: 'doc-1', since: '150-3' }]);
+  assert.deepEqual(second.sentOfType('join').map(({ g, since }) => ({ g, since })), [{ g: 'doc-1', since: 'g1:150' }]);
 });
 
 test('an unrecoverable gap is reported so the application can resynchronize', async () => {
@@ -202,9 +205,37 @@ test('an unrecoverable gap is reported so the application can resynchronize', as
   client.on('unrecoverable', (event) => gaps.push(event));
   const socket = await open(client, sockets);
   socket.receive({ t: 'error', code: 4410, msg: 'no longer kept' });
-  socket.receive({ t: 'recovered', ok: false, n: 0, p: '900-0' });
-  assert.deepEqual(gaps, [{ guid: undefined, count: 0, position: '900-0' }]);
-  assert.equal(client.userPosition, '900-0');
+  socket.receive({ t: 'recovered', ok: false, n: 0, p: 'e2:900' });
+  assert.deepEqual(gaps, [{ guid: undefined, count: 0, position: 'e2:900' }]);
+  assert.equal(client.userPosition, 'e2:900');
+});
+
+test('a push that skips offsets the server did not report is reported as unrecoverable', async () => {
+  const { client, sockets } = setup();
+  const gaps = [];
+  const seen = [];
+  client.on('unrecoverable', (event) => gaps.push(event));
+  client.on('push', (push) => seen.push(push.id));
+  const socket = await open(client, sockets);
+  socket.receive({ t: 'recovered', ok: true, n: 0, p: 'e1:4' });
+  socket.receive({ t: 'push', id: '5', ev: 'e', d: 5, p: 'e1:5' });
+  socket.receive({ t: 'push', id: '8', ev: 'e', d: 8, p: 'e1:8' });
+  assert.deepEqual(seen, ['5', '8']);
+  assert.deepEqual(gaps, [{ guid: undefined, count: 0, position: 'e1:5', missing: 2 }]);
+  assert.equal(client.userPosition, 'e1:8');
+});
+
+test('a new epoch (the server lost the stream\'s history) is followed, not taken for a duplicate', async () => {
+  const { client, sockets } = setup();
+  const seen = [];
+  client.on('push', (push) => seen.push(push.id));
+  const socket = await open(client, sockets);
+  socket.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: 'old:40' });
+  socket.receive({ t: 'error', code: 4410, msg: 'no longer kept' });
+  socket.receive({ t: 'recovered', ok: false, n: 0, p: 'new:0' });
+  socket.receive({ t: 'push', id: '2', ev: 'e', d: 2, p: 'new:1' });
+  assert.deepEqual(seen, ['1', '2']);
+  assert.equal(client.userPosition, 'new:1');
 });
 
 test('pushes the server dropped for a slow client are reported with their count', async () => {
@@ -237,9 +268,9 @@ test('a push at a position already seen is dropped as a duplicate', async () => 
   const socket = await open(client, sockets);
   const seen = [];
   client.on('push', (push) => seen.push(push.id));
-  socket.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: '100-0' });
-  socket.receive({ t: 'push', id: '2', ev: 'e', d: 2, p: '100-1' });
-  socket.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: '100-0' });
+  socket.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: 'e1:100' });
+  socket.receive({ t: 'push', id: '2', ev: 'e', d: 2, p: 'e1:101' });
+  socket.receive({ t: 'push', id: '1', ev: 'e', d: 1, p: 'e1:100' });
   socket.receive({ t: 'push', id: '3', ev: 'e', d: 3 });
   assert.deepEqual(seen, ['1', '2', '3']);
 });

@@ -42,6 +42,7 @@ import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.hub.RelayEndpoint;
 import io.pushgateway.hub.RelayEndpoints;
 import io.pushgateway.hub.SlowConsumerPolicies;
+import io.pushgateway.hub.StreamOrder;
 import io.pushgateway.hub.UndeliveredPushes;
 import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
@@ -196,14 +197,16 @@ public final class PushGatewayAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FanOut pushGatewayFanOut(LocalHub hub, GatewayMetrics metrics, PushGatewayProperties properties) {
+	FanOut pushGatewayFanOut(LocalHub hub, GatewayMetrics metrics, PushGatewayProperties properties,
+			ObjectProvider<RecoveryCoordinator> recovery) {
 		SlowConsumerProperties slow = properties.getSlowConsumer();
 		SlowConsumerPolicies policies = new SlowConsumerPolicies(slow.getRules()
 			.stream()
 			.map((rule) -> new SlowConsumerPolicies.Rule(rule.getEvents(), rule.getPolicy()))
 			.toList(), slow.getDefaultPolicy());
+		RecoveryCoordinator coordinator = recovery.getIfAvailable();
 		return new FanOut(hub, ByteBufAllocator.DEFAULT, metrics, properties.getLimits().getMaxPendingBatchesPerLoop(),
-				policies);
+				policies, (coordinator != null) ? coordinator.order() : null);
 	}
 
 	@Bean
@@ -288,8 +291,11 @@ public final class PushGatewayAutoConfiguration {
 	/* Replays recoverable pushes to reconnecting clients, when a store exists. */
 	@Bean
 	@ConditionalOnBean(PushStore.class)
-	RecoveryCoordinator pushGatewayRecoveryCoordinator(PushStore store, PushGatewayProperties properties) {
-		return new RecoveryCoordinator(store, properties.getRecovery().getMaxLength());
+	RecoveryCoordinator pushGatewayRecoveryCoordinator(PushStore store, PushGatewayProperties properties,
+			GatewayMetrics metrics) {
+		RecoveryProperties recovery = properties.getRecovery();
+		return new RecoveryCoordinator(
+				new StreamOrder(store, recovery.getMaxLength(), recovery.getGapTimeout(), metrics));
 	}
 
 	@Bean

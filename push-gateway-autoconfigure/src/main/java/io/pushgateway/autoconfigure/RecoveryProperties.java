@@ -32,6 +32,20 @@ public class RecoveryProperties {
 	 */
 	private Duration maxAge = Duration.ofMinutes(10);
 
+	/**
+	 * How long a recoverable push that arrived ahead of its predecessor waits on a
+	 * connection for it, before the gap is read from the stream.
+	 */
+	private Duration gapTimeout = Duration.ofMillis(500);
+
+	public Duration getGapTimeout() {
+		return this.gapTimeout;
+	}
+
+	public void setGapTimeout(Duration gapTimeout) {
+		this.gapTimeout = gapTimeout;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}

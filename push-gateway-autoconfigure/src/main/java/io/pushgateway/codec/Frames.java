@@ -1,8 +1,7 @@
 package io.pushgateway.codec;
 
-import java.util.regex.Pattern;
-
 import io.pushgateway.core.Payload;
+import io.pushgateway.core.StreamPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,23 +12,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Frames {
 
-	private static final Pattern POSITION = Pattern.compile("\\d{1,19}-\\d{1,19}");
-
 	private Frames() {
 	}
 
 	/**
-	 * Whether a value looks like a stream position ({@code millis-sequence}).
+	 * Whether a value is a stream position ({@code <epoch>:<offset>}).
 	 * @param value the value
-	 * @return {@code true} if it does
+	 * @return {@code true} if it is
 	 */
 	public static boolean isPosition(String value) {
-		return POSITION.matcher(value).matches();
+		return StreamPosition.isPosition(value);
 	}
 
 	/*
-	 * A position must look like one ({@code millis-sequence}); anything else is
-	 * malformed.
+	 * A position must be one ({@code <epoch>:<offset>}); anything else is malformed.
 	 */
 	private static @Nullable String position(@Nullable String since) {
 		if (since != null && !isPosition(since)) {

@@ -50,6 +50,8 @@ public class FanOut {
 
 	private final ConcurrentHashMap<EventExecutor, LoopWriter> writers = new ConcurrentHashMap<>();
 
+	private final @Nullable StreamOrder order;
+
 	public FanOut(LocalHub hub, ByteBufAllocator allocator, GatewayMetrics metrics, int maxPendingBatchesPerLoop) {
 		this(hub, allocator, metrics, maxPendingBatchesPerLoop, SlowConsumerPolicies.CLOSE);
 	}
@@ -64,6 +66,22 @@ public class FanOut {
 	 */
 	public FanOut(LocalHub hub, ByteBufAllocator allocator, GatewayMetrics metrics, int maxPendingBatchesPerLoop,
 			SlowConsumerPolicies policies) {
+		this(hub, allocator, metrics, maxPendingBatchesPerLoop, policies, null);
+	}
+
+	/**
+	 * Create the fan-out.
+	 * @param hub this node's connections
+	 * @param allocator allocates the encoded frames
+	 * @param metrics counts frames and latency
+	 * @param maxPendingBatchesPerLoop the most pushes waiting for one event loop
+	 * @param policies what each push does to a connection that reads too slowly
+	 * @param order keeps recoverable pushes in position order per connection, or
+	 * {@code null} without recovery
+	 */
+	public FanOut(LocalHub hub, ByteBufAllocator allocator, GatewayMetrics metrics, int maxPendingBatchesPerLoop,
+			SlowConsumerPolicies policies, @Nullable StreamOrder order) {
+		this.order = order;
 		this.policies = policies;
 		this.hub = hub;
 		this.allocator = allocator;
@@ -340,8 +358,8 @@ public class FanOut {
 			SlowConsumerPolicy policy = FanOut.this.policies.policyOf(push.event());
 			try {
 				for (PushConnection connection : batch.targets) {
-					if (push.position() != null
-							&& (connection.holdIfRecovering(push) || connection.alreadyRecovered(push))) {
+					StreamOrder order = (push.position() != null) ? FanOut.this.order : null;
+					if (order != null && !order.admit(connection, push)) {
 						continue;
 					}
 					int codec = frames.indexOf(connection.codec());
@@ -352,9 +370,16 @@ public class FanOut {
 					// push must not get one)
 					ByteBuf webSocketFrame = connection.writesWebSocketFrames() ? frames.webSocketFrames()[codec]
 							: null;
-					if (connection.writePush(frame, webSocketFrame, push.event(), policy)) {
+					boolean pushed = connection.writePush(frame, webSocketFrame, push.event(), policy);
+					if (order != null) {
+						// the pushes held for this one follow it
+						order.written(connection, push);
+					}
+					if (pushed) {
 						written++;
 						bytes += size;
+					}
+					if (pushed || order != null) {
 						if (!connection.flushPending) {
 							connection.flushPending = true;
 							this.dirty.add(connection);

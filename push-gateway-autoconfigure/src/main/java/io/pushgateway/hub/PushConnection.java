@@ -1,9 +1,7 @@
 package io.pushgateway.hub;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,11 +13,9 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
-import io.pushgateway.core.Push;
 import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.metrics.Limit;
 import io.pushgateway.spi.PushPrincipal;
-import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.Session;
 import org.jspecify.annotations.Nullable;
 
@@ -59,21 +55,13 @@ public abstract class PushConnection implements Session {
 	boolean flushPending;
 
 	/**
-	 * Confined to the event loop: live pushes held back per stream while the stream is
-	 * being recovered on this connection, or {@code null} when nothing is.
+	 * Confined to the event loop: where this connection stands in each recoverable stream
+	 * it follows, or {@code null} before the first.
 	 */
-	private @Nullable Map<String, List<Push>> recovering;
+	private @Nullable Map<String, StreamCursor> cursors;
 
+	/** Confined to the event loop: pushes held back over all streams. */
 	private int held;
-
-	/**
-	 * Confined to the event loop: per stream recovered from a client's position, the
-	 * greatest position this connection already has (the client's own, the replay's, the
-	 * pushes held meanwhile); {@code null} when no stream was recovered. A push appended
-	 * before the recovery read the store is in the replay, yet its copy from the cluster
-	 * bus may arrive only after the replay ended: the copy is a duplicate, dropped here.
-	 */
-	private @Nullable Map<String, String> recoveredUpTo;
 
 	/** Upstream messages awaiting their handler. */
 	private volatile int inFlight;
@@ -186,85 +174,57 @@ public abstract class PushConnection implements Session {
 	}
 
 	/**
-	 * Start holding back live pushes of a stream; on the event loop.
+	 * This connection's cursor in a stream; on the event loop.
 	 * @param stream the stream key
+	 * @return the cursor, or {@code null} when the connection does not follow the stream
 	 */
-	final void startRecovery(String stream) {
-		if (this.recovering == null) {
-			this.recovering = new HashMap<>(2);
-		}
-		this.recovering.putIfAbsent(stream, new ArrayList<>());
+	final @Nullable StreamCursor cursor(String stream) {
+		return (this.cursors != null) ? this.cursors.get(stream) : null;
 	}
 
 	/**
-	 * Hold back a live push if its stream is being recovered; on the event loop.
-	 * @param push the push, with a position
-	 * @return {@code true} if it was held (or dropped because too much was held)
+	 * Start following a stream (again), from no position; on the event loop. The cursors
+	 * of GUIDs the connection left are dropped here, so they stay as many as its streams.
+	 * @param stream the stream key
+	 * @return the new cursor
 	 */
-	final boolean holdIfRecovering(Push push) {
-		if (this.recovering == null) {
+	final StreamCursor newCursor(String stream) {
+		if (this.cursors == null) {
+			this.cursors = new HashMap<>(2);
+		}
+		else if (this.cursors.size() > this.guids.size() + 8) {
+			Set<String> guids = this.guids;
+			this.cursors.entrySet().removeIf((entry) -> {
+				boolean left = entry.getKey().startsWith("guid:") && !guids.contains(entry.getKey().substring(5));
+				if (left) {
+					entry.getValue().cancelTimer();
+					this.held -= entry.getValue().heldCount();
+				}
+				return left;
+			});
+		}
+		StreamCursor cursor = new StreamCursor();
+		StreamCursor previous = this.cursors.put(stream, cursor);
+		if (previous != null) {
+			previous.cancelTimer();
+			this.held -= previous.heldCount();
+		}
+		return cursor;
+	}
+
+	/**
+	 * Count pushes held back (or released, with a negative count); on the event loop.
+	 * @param count how many
+	 * @param max the most this connection may hold
+	 * @return {@code false} if holding them would pass the bound
+	 */
+	final boolean addHeld(int count, int max) {
+		if (count > 0 && this.held + count > max) {
 			return false;
 		}
-		List<Push> pushes = this.recovering.get(push.stream());
-		if (pushes == null) {
-			return false;
-		}
-		if (++this.held > MAX_HELD) {
-			close(CloseCodes.SLOW_CONSUMER, "too many pushes arrived during recovery");
-			return true;
-		}
-		pushes.add(push);
+		this.held += count;
 		return true;
 	}
-
-	/**
-	 * Stop holding back pushes of a stream; on the event loop.
-	 * @param stream the stream key
-	 * @return the pushes held meanwhile, in arrival order
-	 */
-	final List<Push> finishRecovery(String stream) {
-		if (this.recovering == null) {
-			return List.of();
-		}
-		List<Push> pushes = this.recovering.remove(stream);
-		if (this.recovering.isEmpty()) {
-			this.recovering = null;
-			this.held = 0;
-		}
-		return (pushes != null) ? pushes : List.of();
-	}
-
-	/**
-	 * Record that this connection has every push of a stream up to a position; on the
-	 * event loop.
-	 * @param stream the stream key
-	 * @param position the greatest position the connection has
-	 */
-	final void recoveredUpTo(String stream, String position) {
-		if (this.recoveredUpTo == null) {
-			this.recoveredUpTo = new HashMap<>(2);
-		}
-		this.recoveredUpTo.merge(stream, position,
-				(old, candidate) -> (PushStore.compare(candidate, old) > 0) ? candidate : old);
-	}
-
-	/**
-	 * Whether a live push is one this connection already has from a recovery; on the
-	 * event loop.
-	 * @param push the push, with a position
-	 * @return {@code true} if it is a duplicate
-	 */
-	final boolean alreadyRecovered(Push push) {
-		if (this.recoveredUpTo == null) {
-			return false;
-		}
-		String upTo = this.recoveredUpTo.get(push.stream());
-		String position = push.position();
-		return upTo != null && position != null && PushStore.compare(position, upTo) <= 0;
-	}
-
-	/** The most live pushes held for one connection while it recovers. */
-	static final int MAX_HELD = 10_000;
 
 	final boolean tryAcquireInFlight(int max) {
 		while (true) {

@@ -1,5 +1,6 @@
 package io.pushgateway.hub;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -7,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Push;
+import io.pushgateway.core.StreamPosition;
 import io.pushgateway.spi.PushStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * the store is read, the missed pushes are written in order, then a {@code recovered}
  * frame, then the held pushes newer than the last one replayed. When the store no longer
  * holds everything after the client's position, the client is told so ({@code recovered}
- * with {@code ok:false} and error {@value ErrorCodes#UNRECOVERABLE}).
+ * with {@code ok:false} and error {@value ErrorCodes#UNRECOVERABLE}). From then on the
+ * connection's {@link StreamCursor cursor} in the stream keeps live pushes in position
+ * order ({@link StreamOrder}).
  *
  * @author Push Gateway team
  */
@@ -26,13 +30,26 @@ public class RecoveryCoordinator {
 
 	private static final Log logger = LogFactory.getLog(RecoveryCoordinator.class);
 
-	private final PushStore store;
-
-	private final int maxReplay;
+	private final StreamOrder order;
 
 	public RecoveryCoordinator(PushStore store, int maxReplay) {
-		this.store = store;
-		this.maxReplay = maxReplay;
+		this(new StreamOrder(store, maxReplay, Duration.ofMillis(500), null));
+	}
+
+	/**
+	 * Create the coordinator.
+	 * @param order the ordering of live pushes, which holds the store
+	 */
+	public RecoveryCoordinator(StreamOrder order) {
+		this.order = order;
+	}
+
+	/**
+	 * The ordering of live pushes that follows each recovery.
+	 * @return the ordering
+	 */
+	public StreamOrder order() {
+		return this.order;
 	}
 
 	/**
@@ -83,21 +100,26 @@ public class RecoveryCoordinator {
 			Runnable attach, Consumer<Boolean> replayed) {
 		EventExecutor loop = connection.eventLoop();
 		Runnable start = () -> {
-			connection.startRecovery(stream);
+			StreamCursor existing = connection.cursor(stream);
+			StreamCursor cursor = (existing != null) ? existing : connection.newCursor(stream);
+			cursor.cancelTimer();
+			cursor.reading = true;
+			int read = ++cursor.reads;
 			attach.run();
-			this.store.since(stream, since, this.maxReplay)
+			this.order.store()
+				.since(stream, since, this.order.maxReplay())
 				.subscribe(
-						(recovery) -> loop.execute(() -> finish(connection, stream, since, guid, recovery, replayed)),
+						(recovery) -> loop
+							.execute(() -> finish(connection, stream, cursor, read, since, guid, recovery, replayed)),
 						(error) -> loop.execute(() -> {
 							logger.warn("Recovery of " + stream + " failed for socket " + connection.socketId() + ": "
 									+ error);
-							finish(connection, stream, since, guid, new PushStore.Recovery(false, List.of(), null),
-									replayed);
+							finish(connection, stream, cursor, read, since, guid,
+									new PushStore.Recovery(false, List.of(), null), replayed);
 						}));
 		};
 		// on the loop already (a new connection), start at once: a push batch queued on
-		// the loop
-		// meanwhile must find the stream held back
+		// the loop meanwhile must find the stream held back
 		if (loop.inEventLoop()) {
 			start.run();
 		}
@@ -106,36 +128,36 @@ public class RecoveryCoordinator {
 		}
 	}
 
-	private void finish(PushConnection connection, String stream, @Nullable String since, @Nullable String guid,
-			PushStore.Recovery recovery, Consumer<Boolean> replayed) {
-		List<Push> held = connection.finishRecovery(stream);
-		String last = since;
+	private void finish(PushConnection connection, String stream, StreamCursor cursor, int read, @Nullable String since,
+			@Nullable String guid, PushStore.Recovery recovery, Consumer<Boolean> replayed) {
+		if (cursor.reads != read || connection.cursor(stream) != cursor) {
+			// a later read of the stream began: its answer decides
+			return;
+		}
+		StreamPosition top = StreamPosition.parse(recovery.last());
+		StreamPosition at = cursor.position();
 		if (recovery.complete()) {
 			for (Push push : recovery.pushes()) {
 				connection.write(Unpooled.wrappedBuffer(connection.codec().encodePush(push)));
-				last = push.position();
 			}
 		}
 		else {
 			connection.send(new ServerFrame.Error(null, ErrorCodes.UNRECOVERABLE,
 					"missed pushes of " + stream + " are no longer kept; resynchronize"));
 		}
+		if (since == null && at != null && top != null && at.epoch().equals(top.epoch())) {
+			// following the stream already (joining a GUID again): go on from where the
+			// connection is, so that the pushes it was about to get are not skipped
+			cursor.at(at);
+		}
+		else {
+			cursor.at(top);
+		}
 		replayed.accept(recovery.complete());
-		String newest = (recovery.last() != null) ? recovery.last() : last;
+		StreamPosition position = cursor.position();
 		connection.send(new ServerFrame.Recovered(guid, recovery.complete(),
-				recovery.complete() ? recovery.pushes().size() : 0, newest));
-		for (Push push : held) {
-			String position = push.position();
-			if (last == null || position == null || PushStore.compare(position, last) > 0) {
-				connection.write(Unpooled.wrappedBuffer(connection.codec().encodePush(push)));
-			}
-		}
-		if (since != null && last != null) {
-			// the client has everything up to here (and the held pushes, which the
-			// connection keeps dropping by the same rule): a copy of a replayed push
-			// still on its way over the cluster bus is dropped when it arrives
-			connection.recoveredUpTo(stream, last);
-		}
+				recovery.complete() ? recovery.pushes().size() : 0, (position != null) ? position.toString() : null));
+		this.order.resume(connection, stream, cursor);
 		connection.flush();
 	}
 

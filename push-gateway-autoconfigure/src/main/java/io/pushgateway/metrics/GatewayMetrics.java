@@ -46,6 +46,8 @@ public class GatewayMetrics {
 
 	private final DistributionSummary registryBatch;
 
+	private final Timer recoveryHold;
+
 	private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
 
 	/** One counter per message class, so counting a bus message builds no string. */
@@ -100,6 +102,11 @@ public class GatewayMetrics {
 			.description("Session changes per registry write")
 			.baseUnit("changes")
 			.register(registry);
+		this.recoveryHold = Timer.builder("push.gateway.recovery.hold")
+			.description("How long a recoverable push waited on a connection for its predecessor in the stream "
+					+ "(arriving live, or filled from the store), once per push held")
+			.publishPercentileHistogram()
+			.register(registry);
 		// every fixed tag value is registered at zero, so a dashboard or an alert sees
 		// the series (and rate() works) before the first event
 		for (String outcome : List.of("accepted", "unauthorized", "forbidden", "bad_request", "unavailable",
@@ -139,6 +146,12 @@ public class GatewayMetrics {
 		}
 		for (String outcome : List.of("ok", "unavailable", "timeout", "failed")) {
 			upstreamTimer(outcome);
+		}
+		for (String outcome : List.of("held", "duplicate")) {
+			recoveryOrderCounter(outcome);
+		}
+		for (String outcome : List.of("filled", "given_up")) {
+			recoveryGapsCounter(outcome);
 		}
 		counter("push.gateway.push.rejected", "reason", "overloaded", "Deliveries refused");
 		heartbeatSyncs();
@@ -354,6 +367,12 @@ public class GatewayMetrics {
 	 * @param count how many connections missed the push
 	 */
 	public void pushRejected(int count) {
+		for (String outcome : List.of("held", "duplicate")) {
+			recoveryOrderCounter(outcome);
+		}
+		for (String outcome : List.of("filled", "given_up")) {
+			recoveryGapsCounter(outcome);
+		}
 		counter("push.gateway.push.rejected", "reason", "overloaded", "Deliveries refused").increment(count);
 	}
 
@@ -436,6 +455,45 @@ public class GatewayMetrics {
 	private Counter heartbeatChangesCounter(String direction) {
 		return counter("push.gateway.heartbeat.changes", "direction", direction,
 				"Heartbeat intervals lengthened for stable connections or shortened after a late beat");
+	}
+
+	/**
+	 * A recoverable push arrived on a connection out of position order: held until its
+	 * predecessor came ({@code held}), or dropped because the connection already had it
+	 * ({@code duplicate}).
+	 * @param outcome {@code held} or {@code duplicate}
+	 */
+	public void recoveryOrder(String outcome) {
+		recoveryOrderCounter(outcome).increment();
+	}
+
+	private Counter recoveryOrderCounter(String outcome) {
+		return counter("push.gateway.recovery.order", "outcome", outcome,
+				"Recoverable pushes that arrived on a connection out of position order: held, or dropped as "
+						+ "duplicates");
+	}
+
+	/**
+	 * A connection's gap in a stream was read from the store ({@code filled}), or could
+	 * not be and was reported to the client ({@code given_up}).
+	 * @param outcome {@code filled} or {@code given_up}
+	 */
+	public void recoveryGap(String outcome) {
+		recoveryGapsCounter(outcome).increment();
+	}
+
+	private Counter recoveryGapsCounter(String outcome) {
+		return counter("push.gateway.recovery.gaps", "outcome", outcome,
+				"Gaps in a connection's stream that no live push closed in time: filled from the store, or given "
+						+ "up (the client is sent 4410)");
+	}
+
+	/**
+	 * A held push was delivered.
+	 * @param nanos how long it was held
+	 */
+	public void recoveryHeld(long nanos) {
+		this.recoveryHold.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushgateway.core.Push;
+import io.pushgateway.core.StreamPosition;
 import io.pushgateway.spi.PushStore;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -17,8 +18,8 @@ import reactor.core.publisher.Mono;
 /**
  * The {@link PushStore} of a single node (the embedded default): streams live in the
  * node's memory, bounded by length and age, and idle streams are dropped once they are
- * older than the age bound. Positions have the form of Redis Streams IDs
- * ({@code millis-sequence}).
+ * older than the age bound, taking their history with them: a stream created again has a
+ * new epoch.
  *
  * @author Push Gateway team
  */
@@ -80,25 +81,16 @@ public final class InMemoryPushStore implements PushStore {
 
 		private final ArrayDeque<Entry> entries = new ArrayDeque<>();
 
-		private long lastMillis;
+		private final String epoch = StreamPosition.newEpoch();
 
-		private long sequence;
-
-		private @Nullable String last;
+		/** The offset of the last push appended; survives trimming. */
+		private long top;
 
 		private long lastAppend;
 
 		String append(Push push, long now) {
-			if (now > this.lastMillis) {
-				this.lastMillis = now;
-				this.sequence = 0;
-			}
-			else {
-				this.sequence++;
-			}
-			String position = this.lastMillis + "-" + this.sequence;
-			this.entries.addLast(new Entry(position, (this.last != null) ? this.last : "0-0", now, push.at(position)));
-			this.last = position;
+			String position = new StreamPosition(this.epoch, ++this.top).toString();
+			this.entries.addLast(new Entry(this.top, now, push.at(position)));
 			this.lastAppend = now;
 			trim(now);
 			return position;
@@ -106,21 +98,29 @@ public final class InMemoryPushStore implements PushStore {
 
 		Recovery since(@Nullable String since, int max, long now) {
 			trim(now);
-			if (since == null || since.equals(this.last)) {
-				return new Recovery(true, List.of(), this.last);
+			String last = new StreamPosition(this.epoch, this.top).toString();
+			if (since == null) {
+				return new Recovery(true, List.of(), last);
 			}
-			List<Push> after = new ArrayList<>();
-			String prevOfFirst = null;
+			StreamPosition from = StreamPosition.parse(since);
+			if (from == null || !from.epoch().equals(this.epoch) || from.offset() > this.top) {
+				return new Recovery(false, List.of(), last);
+			}
+			long missed = this.top - from.offset();
+			Entry first = this.entries.peekFirst();
+			if (missed == 0) {
+				return new Recovery(true, List.of(), last);
+			}
+			if (missed > max || first == null || first.offset > from.offset() + 1) {
+				return new Recovery(false, List.of(), last);
+			}
+			List<Push> after = new ArrayList<>((int) missed);
 			for (Entry entry : this.entries) {
-				if (PushStore.compare(entry.position, since) > 0) {
-					if (prevOfFirst == null) {
-						prevOfFirst = entry.prev;
-					}
+				if (entry.offset > from.offset()) {
 					after.add(entry.push);
 				}
 			}
-			boolean complete = since.equals(prevOfFirst) && after.size() <= max;
-			return new Recovery(complete, complete ? after : List.of(), this.last);
+			return new Recovery(true, after, last);
 		}
 
 		private void trim(long now) {
@@ -135,7 +135,7 @@ public final class InMemoryPushStore implements PushStore {
 
 	}
 
-	private record Entry(String position, String prev, long at, Push push) {
+	private record Entry(long offset, long at, Push push) {
 	}
 
 }

@@ -3,13 +3,16 @@ package io.pushgateway.spi;
 import java.util.List;
 
 import io.pushgateway.core.Push;
+import io.pushgateway.core.StreamPosition;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * Keeps recoverable pushes in a bounded stream per user and per GUID, so a client that
  * reconnects, to any node, can be sent what it missed. Streams are bounded by length and
- * age; every entry remembers the position before it, so a gap is detected exactly.
+ * age. Each append numbers its push with the stream's next offset, atomically, so the
+ * offsets of a stream have no gap; a stream whose history is lost starts again under a
+ * new epoch ({@link StreamPosition}).
  *
  * @author Push Gateway team
  */
@@ -19,7 +22,8 @@ public interface PushStore {
 	 * Append a push to its target's stream.
 	 * @param stream the stream key ({@code user:{uid}} or {@code guid:{guid}})
 	 * @param push the push
-	 * @return the push's position in the stream
+	 * @return the push's position in the stream ({@code <epoch>:<offset>}, see
+	 * {@link StreamPosition})
 	 */
 	Mono<String> append(String stream, Push push);
 
@@ -27,7 +31,8 @@ public interface PushStore {
 	 * The pushes of a stream after a position.
 	 * @param stream the stream key
 	 * @param since the last position the client has, or {@code null} for none
-	 * @param max the most pushes to return; more than that is reported as a gap
+	 * @param max the most pushes to return; more than that is reported as a gap (a
+	 * position of another epoch, or one whose successors were trimmed, too)
 	 * @return the recovery
 	 */
 	Mono<Recovery> since(String stream, @Nullable String since, int max);
@@ -41,26 +46,13 @@ public interface PushStore {
 	}
 
 	/**
-	 * Compare two positions ({@code millis-sequence}, as Redis Streams IDs).
-	 * @param a a position
-	 * @param b another position
-	 * @return negative, zero or positive
-	 */
-	static int compare(String a, String b) {
-		int dashA = a.indexOf('-');
-		int dashB = b.indexOf('-');
-		int byMillis = Long.compare(Long.parseLong(a.substring(0, dashA)), Long.parseLong(b.substring(0, dashB)));
-		return (byMillis != 0) ? byMillis
-				: Long.compare(Long.parseLong(a.substring(dashA + 1)), Long.parseLong(b.substring(dashB + 1)));
-	}
-
-	/**
 	 * What a stream holds after a position.
 	 *
 	 * @param complete whether the pushes are exactly everything after the position
 	 * ({@code false} when some were trimmed away, or the stream is unknown)
 	 * @param pushes the pushes after the position, in order, each with its position
-	 * @param last the stream's last position, or {@code null} when it has none
+	 * @param last the stream's last position, or {@code null} when the stream has no
+	 * history (nothing was ever appended, or it expired)
 	 */
 	record Recovery(boolean complete, List<Push> pushes, @Nullable String last) {
 	}

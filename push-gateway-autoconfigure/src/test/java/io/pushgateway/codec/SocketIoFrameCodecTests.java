@@ -78,8 +78,8 @@ class SocketIoFrameCodecTests {
 			.isEqualTo(new ClientFrame.Message(SocketIoFrameCodec.NO_ACK, "ping-me", null, Payload.json("null")));
 		assertThat(decode("23[\"sum\",1,2.50,\"x\"]"))
 			.isEqualTo(new ClientFrame.Message("3", "sum", null, Payload.json("[1,2.50,\"x\"]")));
-		assertThat(decode("24[\"join\",\"doc-1\",\"1764000000000-2\"]"))
-			.isEqualTo(new ClientFrame.Join("4", "doc-1", "1764000000000-2"));
+		assertThat(decode("24[\"join\",\"doc-1\",\"k3x9q2ab:2\"]"))
+			.isEqualTo(new ClientFrame.Join("4", "doc-1", "k3x9q2ab:2"));
 		assertThat(decode("25[\"leave\",\"doc-1\"]")).isEqualTo(new ClientFrame.Leave("5", "doc-1"));
 		ClientFrame binary = decode("51-6[\"upload\",{\"_placeholder\":true,\"num\":0}]\u0000AQI=");
 		assertThat(binary).isInstanceOf(ClientFrame.Message.class);

@@ -42,8 +42,11 @@ class RecoveryCoordinatorTests {
 
 	private final LocalHub hub = new LocalHub(0);
 
+	private final RecoveryCoordinator coordinator = new RecoveryCoordinator(this.store, 100);
+
 	private final FanOut fanOut = new FanOut(this.hub, ByteBufAllocator.DEFAULT,
-			new GatewayMetrics(new SimpleMeterRegistry(), this.hub), 16);
+			new GatewayMetrics(new SimpleMeterRegistry(), this.hub), 16, SlowConsumerPolicies.CLOSE,
+			this.coordinator.order());
 
 	private Push append(long id) {
 		Push push = new Push(id, PushTarget.user("alice"), "e", Payload.json(Long.toString(id)));
@@ -55,7 +58,7 @@ class RecoveryCoordinatorTests {
 		String since = append(1).position();
 		append(2);
 		FakeConnection connection = new FakeConnection(10, "alice");
-		RecoveryCoordinator coordinator = new RecoveryCoordinator(this.store, 100);
+		RecoveryCoordinator coordinator = this.coordinator;
 
 		coordinator.recover(connection, "user:alice", since, null, () -> this.hub.register(connection));
 		// a push issued now is in the stream and fanned out live while the store is being
@@ -74,7 +77,7 @@ class RecoveryCoordinatorTests {
 	void aReplayedPushWhoseBusCopyArrivesAfterTheReplayIsNotDeliveredTwice() {
 		String since = append(1).position();
 		FakeConnection connection = new FakeConnection(12, "alice");
-		RecoveryCoordinator coordinator = new RecoveryCoordinator(this.store, 100);
+		RecoveryCoordinator coordinator = this.coordinator;
 		// appended before the store is read, but its copy from the cluster bus is slower
 		// than the read: it arrives after the replay ended (the fault suite's duplicate)
 		Push slow = append(2);
@@ -94,23 +97,27 @@ class RecoveryCoordinatorTests {
 	}
 
 	@Test
-	void aFreshConnectionGetsLateBusCopiesOfPushesItNeverHad() {
+	void aFreshConnectionStartsAtTheStreamsPositionWhichTheRecoveredFrameNames() {
 		Push before = append(1);
 		FakeConnection connection = new FakeConnection(13, "alice");
-		RecoveryCoordinator coordinator = new RecoveryCoordinator(this.store, 100);
+		RecoveryCoordinator coordinator = this.coordinator;
 		coordinator.recover(connection, "user:alice", null, null, () -> this.hub.register(connection));
 		this.read.tryEmitValue(this.memory.since("user:alice", null, 100).block());
+		// appended before the connection read the stream: before its start
 		this.fanOut.deliver(before);
+		this.fanOut.deliver(append(2));
 
 		assertThat(connection.written).hasSize(2);
-		assertThat(connection.written.get(1)).contains("\"d\":1");
+		assertThat(connection.written.get(0)).contains("\"t\":\"recovered\"")
+			.contains("\"p\":\"" + before.position() + "\"");
+		assertThat(connection.written.get(1)).contains("\"d\":2");
 	}
 
 	@Test
 	void pushesNewerThanTheReplayAreReleasedAfterIt() {
 		String since = append(1).position();
 		FakeConnection connection = new FakeConnection(11, "alice");
-		RecoveryCoordinator coordinator = new RecoveryCoordinator(this.store, 100);
+		RecoveryCoordinator coordinator = this.coordinator;
 
 		coordinator.recover(connection, "user:alice", since, null, () -> this.hub.register(connection));
 		PushStore.Recovery snapshot = this.memory.since("user:alice", since, 100).block();

@@ -1,20 +1,30 @@
 package io.pushgateway.registry;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.core.StreamPosition;
 import io.pushgateway.spi.PushStore;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract every {@link PushStore} passes: positions increase, everything after a
- * kept position comes back in order and intact, and whatever cannot be given back exactly
- * is reported as a gap, never as a silent hole.
+ * The contract every {@link PushStore} passes: a stream's offsets follow one another with
+ * no gap in one epoch (appended concurrently too), everything after a kept position comes
+ * back in order and intact, and whatever cannot be given back exactly (trimmed, another
+ * epoch) is reported as a gap, never as a silent hole.
  *
  * @author Push Gateway team
  */
@@ -43,10 +53,65 @@ abstract class PushStoreContractTests {
 	}
 
 	@Test
-	void positionsIncrease() {
-		String first = append("user:a", 1);
-		String second = append("user:a", 2);
-		assertThat(PushStore.compare(first, second)).isNegative();
+	void offsetsFollowOneAnotherInOneEpoch() {
+		StreamPosition first = StreamPosition.parse(append("user:a", 1));
+		StreamPosition second = StreamPosition.parse(append("user:a", 2));
+		assertThat(first).isNotNull();
+		assertThat(first.offset()).isEqualTo(1);
+		assertThat(second).isEqualTo(first.next());
+		assertThat(StreamPosition.parse(append("user:b", 3)).epoch()).as("another stream, another history")
+			.isNotEqualTo(first.epoch());
+	}
+
+	@Test
+	void concurrentAppendsGetEveryOffsetOnce() throws Exception {
+		int threads = 4;
+		int each = 50;
+		store();
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<List<String>>> results = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int base = t * each;
+				results.add(pool.submit(() -> {
+					List<String> positions = new ArrayList<>();
+					for (int i = 1; i <= each; i++) {
+						positions.add(append("guid:busy", base + i));
+					}
+					return positions;
+				}));
+			}
+			Set<Long> offsets = new TreeSet<>();
+			Set<String> epochs = new HashSet<>();
+			for (Future<List<String>> result : results) {
+				for (String position : result.get(30, TimeUnit.SECONDS)) {
+					StreamPosition parsed = StreamPosition.parse(position);
+					offsets.add(parsed.offset());
+					epochs.add(parsed.epoch());
+				}
+			}
+			assertThat(epochs).hasSize(1);
+			assertThat(offsets).hasSize(threads * each);
+			assertThat(offsets).first().isEqualTo(1L);
+			assertThat(offsets).last().isEqualTo((long) threads * each);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void aPositionOfAnotherEpochIsAGapAndNamesTheCurrentOne() {
+		String last = append("user:a", 1);
+		StreamPosition current = StreamPosition.parse(last);
+		String foreign = new StreamPosition(current.epoch() + "x", current.offset() - 1).toString();
+		PushStore.Recovery recovery = store().since("user:a", foreign, 10).block();
+		assertThat(recovery.complete()).isFalse();
+		assertThat(recovery.pushes()).isEmpty();
+		assertThat(recovery.last()).isEqualTo(last);
+		assertThat(store().since("user:a", new StreamPosition(current.epoch(), 7).toString(), 10).block().complete())
+			.as("a position past the stream's last")
+			.isFalse();
 	}
 
 	@Test
@@ -105,7 +170,7 @@ abstract class PushStoreContractTests {
 			assertThat(recovery.complete()).isTrue();
 			assertThat(recovery.last()).isNull();
 		});
-		assertThat(store().since("user:nobody", "1-0", 10).block().complete()).isFalse();
+		assertThat(store().since("user:nobody", "e1:1", 10).block().complete()).isFalse();
 	}
 
 	@Test

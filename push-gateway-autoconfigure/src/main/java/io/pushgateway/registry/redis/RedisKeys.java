@@ -87,6 +87,13 @@ final class RedisKeys {
 		return tagged("stream:" + stream.substring(0, colon), stream.substring(colon + 1));
 	}
 
+	// {@code ws:stream:meta:user:{uid}} or {@code ws:stream:meta:guid:{guid}}: the
+	// stream's epoch (e) and its last offset (s), in the stream's slot.
+	String streamMeta(String stream) {
+		int colon = stream.indexOf(':');
+		return tagged("stream:meta:" + stream.substring(0, colon), stream.substring(colon + 1));
+	}
+
 	// {@code ws:worker:{workerId}}: a leased Snowflake worker ID.
 	String worker(int workerId) {
 		return tagged("worker", Integer.toString(workerId));

@@ -10,6 +10,7 @@ import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.core.StreamPosition;
 import io.pushgateway.redis.CancelGuard;
 import io.pushgateway.redis.GuardedRedisTemplate;
 import io.pushgateway.spi.PushStore;
@@ -27,25 +28,31 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * A {@link PushStore} in Redis Streams, shared by the nodes of a cluster:
  *
  * <pre class="code">
- * XADD ws:stream:user:{uid} MAXLEN {max-length} * prev {position before} id {message ID} ev {event} fmt {format} d {payload}
- * XTRIM ws:stream:user:{uid} MINID {now - max-age}
+ * HSETNX ws:stream:meta:user:{uid} e {new epoch}          (a new history: DEL ws:stream:user:{uid})
+ * HINCRBY ws:stream:meta:user:{uid} s 1                    (the push's offset)
+ * XADD ws:stream:user:{uid} MAXLEN {max-length} {offset}-0 t {now} id {message ID} ev {event} fmt {format} d {payload}
+ * XDEL ws:stream:user:{uid} {entries older than max-age, from the head}
  * PEXPIRE ws:stream:user:{uid} {2 x max-age}
+ * PEXPIRE ws:stream:meta:user:{uid} {2 x max-age}
  * </pre>
  *
- * and the same under {@code ws:stream:guid:{guid}}. Positions are the stream entry IDs.
- * Each script touches one stream, so each runs on Redis Cluster (the braces are a hash
- * tag: a user's stream shares its slot with the user's other keys).
+ * all in one script, and the same under {@code ws:stream:guid:{guid}}. A position is the
+ * meta hash's epoch and the entry's offset ({@code <epoch>:<offset>}): the offsets of a
+ * stream have no gap, whichever node appends, and a stream whose keys expired (or were
+ * lost with a Redis that restarted empty) starts a new epoch. Each script touches the two
+ * keys of one stream, in one slot (the braces are a hash tag: a user's stream shares its
+ * slot with the user's other keys), so each runs on Redis Cluster.
  *
  * @author Push Gateway team
  */
 public final class RedisPushStore implements PushStore {
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<byte[]> APPEND = RedisSessionRegistry.script(byte[].class, "stream-last.lua",
+	private static final RedisScript<byte[]> APPEND = RedisSessionRegistry.script(byte[].class, "stream.lua",
 			"append.lua");
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> RECOVER = RedisSessionRegistry.script(List.class, "stream-last.lua",
+	private static final RedisScript<List> RECOVER = RedisSessionRegistry.script(List.class, "stream.lua",
 			"recover.lua");
 
 	private final ReactiveRedisTemplate<String, byte[]> redis;
@@ -70,8 +77,8 @@ public final class RedisPushStore implements PushStore {
 		this.timeout = timeout;
 	}
 
-	private String key(String stream) {
-		return this.keys.stream(stream);
+	private List<String> keys(String stream) {
+		return List.of(this.keys.stream(stream), this.keys.streamMeta(stream));
 	}
 
 	@Override
@@ -79,8 +86,8 @@ public final class RedisPushStore implements PushStore {
 		List<byte[]> args = List.of(bytes(Integer.toString(this.maxLength)),
 				bytes(Long.toString(this.maxAge.toMillis())), bytes(Long.toString(push.messageId())),
 				bytes(push.event()), bytes(push.payload().format().name().toLowerCase(Locale.ROOT)),
-				push.payload().bytes());
-		return this.redis.execute(APPEND, List.of(key(stream)), args)
+				push.payload().bytes(), bytes(StreamPosition.newEpoch()));
+		return this.redis.execute(APPEND, keys(stream), args)
 			.next()
 			.map(RedisPushStore::text)
 			.timeout(this.timeout)
@@ -89,8 +96,14 @@ public final class RedisPushStore implements PushStore {
 
 	@Override
 	public Mono<Recovery> since(String stream, @Nullable String since, int max) {
-		List<byte[]> args = List.of(bytes((since != null) ? since : ""), bytes(Integer.toString(max)));
-		return this.redis.execute(RECOVER, List.of(key(stream)), args)
+		StreamPosition from = StreamPosition.parse(since);
+		if (since != null && from == null) {
+			return Mono.just(new Recovery(false, List.of(), null));
+		}
+		List<byte[]> args = List.of(bytes((from != null) ? from.epoch() : ""),
+				bytes((from != null) ? Long.toString(from.offset()) : "0"), bytes(Integer.toString(max)),
+				bytes(Long.toString(this.maxAge.toMillis())));
+		return this.redis.execute(RECOVER, keys(stream), args)
 			.collectList()
 			.map((reply) -> recovery(stream, flatten(reply)))
 			.timeout(this.timeout)
@@ -113,6 +126,7 @@ public final class RedisPushStore implements PushStore {
 	private static Recovery recovery(String stream, List<Object> reply) {
 		boolean ok = "ok".equals(text(reply.get(0)));
 		String last = text(reply.get(1));
+		String epoch = last.isEmpty() ? "" : last.substring(0, last.indexOf(':'));
 		PushTarget target = stream.startsWith("user:") ? PushTarget.user(stream.substring(5))
 				: PushTarget.guid(stream.substring(5));
 		List<Push> pushes = new ArrayList<>();
@@ -120,7 +134,7 @@ public final class RedisPushStore implements PushStore {
 			Payload payload = new Payload((byte[]) reply.get(i + 4),
 					PayloadFormat.valueOf(text(reply.get(i + 3)).toUpperCase(Locale.ROOT)));
 			pushes.add(new Push(Long.parseLong(text(reply.get(i + 1))), target, text(reply.get(i + 2)), payload, false,
-					text(reply.get(i))));
+					epoch + ':' + text(reply.get(i))));
 		}
 		return new Recovery(ok, pushes, last.isEmpty() ? null : last);
 	}

@@ -1,24 +1,28 @@
--- Reads what a stream holds after a position. KEYS[1] the stream. ARGV[1] the position ('' for
--- none), ARGV[2] the most entries to return.
--- Returns { 'ok' | 'gap', last position or '', then position, id, event, format, payload per entry }.
-local last = lastPosition(KEYS[1]) or ''
-local since = ARGV[1]
-if since == '' or since == last then return { 'ok', last } end
-if last == '' then return { 'gap', last } end
-local max = tonumber(ARGV[2])
-local entries = redis.call('XRANGE', KEYS[1], '(' .. since, '+', 'COUNT', max + 1)
-if #entries == 0 or #entries > max then return { 'gap', last } end
-local function field(entry, name)
-  local f = entry[2]
-  for i = 1, #f, 2 do
-    if f[i] == name then return f[i + 1] end
-  end
-  return nil
+-- Reads what a stream holds after a position. KEYS[1] the entries, KEYS[2] the meta hash.
+-- ARGV[1] the position's epoch ('' for none), ARGV[2] its offset, ARGV[3] the most entries to
+-- return, ARGV[4] the max age in ms.
+-- Returns { 'ok' | 'gap', last position or '', then offset, id, event, format, payload per entry }.
+-- 'gap' when the position is of another epoch (the history it belongs to was lost), or when an
+-- entry after it was trimmed (by length or age), or when more than the most were missed.
+local epoch = redis.call('HGET', KEYS[2], 'e')
+if not epoch then
+  if ARGV[1] == '' then return { 'ok', '' } end
+  return { 'gap', '' }
 end
-if field(entries[1], 'prev') ~= since then return { 'gap', last } end
+local top = tonumber(redis.call('HGET', KEYS[2], 's') or '0')
+local last = epoch .. ':' .. top
+if ARGV[1] == '' then return { 'ok', last } end
+local since = tonumber(ARGV[2])
+if ARGV[1] ~= epoch or since > top then return { 'gap', last } end
+if since == top then return { 'ok', last } end
+local missed = top - since
+if missed > tonumber(ARGV[3]) then return { 'gap', last } end
+local entries = redis.call('XRANGE', KEYS[1], (since + 1) .. '-0', '+', 'COUNT', missed)
+if #entries ~= missed or entries[1][1] ~= (since + 1) .. '-0' then return { 'gap', last } end
+if tonumber(field(entries[1], 't')) < nowMillis() - tonumber(ARGV[4]) then return { 'gap', last } end
 local out = { 'ok', last }
 for _, entry in ipairs(entries) do
-  out[#out + 1] = entry[1]
+  out[#out + 1] = string.sub(entry[1], 1, -3)
   out[#out + 1] = field(entry, 'id')
   out[#out + 1] = field(entry, 'ev')
   out[#out + 1] = field(entry, 'fmt')
