@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -233,6 +234,8 @@ class FaultSuiteTests {
 			assertThat((Integer) report.get("sent")).isEqualTo(SECONDS * RATE);
 			assertThat(report.get("lost")).isEqualTo(0);
 			assertThat(report.get("duplicates")).isEqualTo(0);
+			assertThat(report.get("reordered")).isEqualTo(0);
+			assertThat(report.get("gaps")).isEqualTo(0);
 			assertThat((Integer) report.get("reconnects")).isGreaterThanOrEqualTo(clients.size());
 			// no ghosts: every socket the dead node held disappears from the registry,
 			// and
@@ -316,6 +319,133 @@ class FaultSuiteTests {
 		}
 	}
 
+	@Test
+	@Order(5)
+	void pushesToOneUserIssuedThroughEveryNodeAtOnceArriveOnceAndInOrder() throws Exception {
+		// the normal case behind a load balancer: each user's recoverable pushes issued
+		// four at a time, through PushOperations and the gRPC API of both nodes, while
+		// each user's two clients (on different nodes, over different transports)
+		// reconnect now and then, to the other node, with their positions
+		ManagedChannel secondChannel = ManagedChannelBuilder
+			.forAddress("127.0.0.1", nodes.get(1).bean(GrpcServer.class).port())
+			.usePlaintext()
+			.build();
+		Metadata headers = new Metadata();
+		headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + API_TOKEN);
+		List<PushGatewayGrpc.PushGatewayFutureStub> stubs = List.of(grpc, PushGatewayGrpc.newFutureStub(secondChannel)
+			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
+		List<ResumingClient> clients = new ArrayList<>();
+		int users = 8;
+		List<String> uids = new ArrayList<>();
+		try {
+			for (int u = 0; u < users; u++) {
+				String uid = "order-" + UUID.randomUUID();
+				uids.add(uid);
+				List<Integer> ports = List.of(nodes.get(u % 2).port(), nodes.get((u + 1) % 2).port());
+				clients.add(new ResumingClient(uid, ports, "websocket"));
+				clients.add(new ResumingClient(uid, List.of(ports.get(1), ports.get(0)), TRANSPORTS[u % 3]));
+			}
+			for (ResumingClient client : clients) {
+				client.awaitConnected();
+			}
+			// uid -> (message ID, payload) of every push the gateway accepted
+			Map<String, Map<String, Integer>> accepted = new ConcurrentHashMap<>();
+			AtomicInteger refused = new AtomicInteger();
+			Random random = new Random(25);
+			int rounds = SECONDS * 10;
+			for (int round = 0; round < rounds; round++) {
+				List<CompletableFuture<?>> inFlight = new ArrayList<>();
+				for (String uid : uids) {
+					for (int path = 0; path < 4; path++) {
+						int n = PAYLOADS.getAndIncrement();
+						CompletableFuture<String> messageId = (path % 2 == 0)
+								? push(path / 2).pushRecoverable(PushTarget.user(uid), "load", n)
+									.map(PushResult::messageId)
+									.toFuture()
+								: grpcPush(stubs.get(path / 2), uid, n);
+						inFlight.add(messageId.whenComplete((id, error) -> {
+							if (error == null) {
+								accepted.computeIfAbsent(uid, (key) -> new ConcurrentHashMap<>()).put(id, n);
+							}
+							else {
+								refused.incrementAndGet();
+							}
+						}));
+					}
+				}
+				if (round % 3 == 1) {
+					clients.get(random.nextInt(clients.size())).reconnect();
+				}
+				CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+					.exceptionally((error) -> null)
+					.get(30, TimeUnit.SECONDS);
+			}
+			Map<ResumingClient, Set<String>> expected = new LinkedHashMap<>();
+			for (ResumingClient client : clients) {
+				Set<String> ids = new HashSet<>();
+				accepted.getOrDefault(client.uid(), Map.of())
+					.forEach((messageId, n) -> ids.add(client.sentId(messageId, n)));
+				expected.put(client, ids);
+			}
+			try {
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> expected.entrySet()
+						.stream()
+						.allMatch((entry) -> entry.getKey().received().containsAll(entry.getValue())));
+			}
+			catch (ConditionTimeoutException ex) {
+				// reported as lost below
+			}
+			int sent = 0;
+			int lost = 0;
+			for (Map.Entry<ResumingClient, Set<String>> entry : expected.entrySet()) {
+				sent += entry.getValue().size();
+				lost += (int) entry.getValue().stream().filter((id) -> !entry.getKey().received().contains(id)).count();
+			}
+			Map<String, Object> report = new LinkedHashMap<>();
+			report.put("fault", "one user's pushes through every node at once, with churn");
+			report.put("sent", sent);
+			report.put("refused", refused.get());
+			report.put("lost", lost);
+			report.put("duplicates", clients.stream().mapToInt(ResumingClient::duplicates).sum());
+			report.put("reordered", clients.stream().mapToInt(ResumingClient::outOfOrder).sum());
+			report.put("gaps", clients.stream().mapToInt(ResumingClient::gaps).sum());
+			report.put("reconnects", clients.stream().mapToInt(ResumingClient::reconnects).sum());
+			print(report);
+			assertThat(refused.get()).isZero();
+			assertThat(sent).isEqualTo(rounds * users * 4 * 2);
+			assertThat(report.get("lost")).isEqualTo(0);
+			assertThat(report.get("duplicates")).isEqualTo(0);
+			assertThat(report.get("reordered")).isEqualTo(0);
+			assertThat(report.get("gaps")).isEqualTo(0);
+			assertThat((Integer) report.get("reconnects")).isGreaterThanOrEqualTo(rounds / 3 - 1);
+		}
+		finally {
+			clients.forEach(ResumingClient::close);
+			secondChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		}
+	}
+
+	private static CompletableFuture<String> grpcPush(PushGatewayGrpc.PushGatewayFutureStub stub, String uid, int n) {
+		CompletableFuture<String> messageId = new CompletableFuture<>();
+		ListenableFuture<PushReply> reply = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+			.push(PushRequest.newBuilder()
+				.setUser(uid)
+				.setEvent("load")
+				.setPayload(ByteString.copyFromUtf8(Integer.toString(n)))
+				.setRecoverable(true)
+				.build());
+		reply.addListener(() -> {
+			try {
+				messageId.complete(reply.get().getMessageId());
+			}
+			catch (Exception ex) {
+				messageId.completeExceptionally(ex);
+			}
+		}, Runnable::run);
+		return messageId;
+	}
+
 	// load and reports
 
 	/**
@@ -384,6 +514,8 @@ class FaultSuiteTests {
 		int received = 0;
 		int duplicates = 0;
 		int reconnects = 0;
+		int reordered = 0;
+		int gaps = 0;
 		Map<String, Integer> closes = new TreeMap<>();
 		for (ResumingClient client : clients) {
 			client.closes().forEach((code, count) -> closes.merge(code, count, Integer::sum));
@@ -393,6 +525,8 @@ class FaultSuiteTests {
 			lost += (int) expected.stream().filter((id) -> !client.received().contains(id)).count();
 			duplicates += client.duplicates();
 			reconnects += client.reconnects();
+			reordered += client.outOfOrder();
+			gaps += client.gaps();
 		}
 		Map<String, Object> report = new LinkedHashMap<>();
 		report.put("fault", fault);
@@ -401,6 +535,8 @@ class FaultSuiteTests {
 		report.put("received", received);
 		report.put("lost", lost);
 		report.put("duplicates", duplicates);
+		report.put("reordered", reordered);
+		report.put("gaps", gaps);
 		report.put("reconnects", reconnects);
 		report.put("closeCodes", "" + closes);
 		print(report);

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
+import io.pushgateway.core.StreamPosition;
+
 /**
  * A client that behaves like the JavaScript client after a failure: when its connection
  * ends it reconnects, to the next node that answers, with the position of the last push
@@ -34,6 +36,10 @@ public final class ResumingClient implements AutoCloseable {
 	private final AtomicInteger duplicates = new AtomicInteger();
 
 	private final AtomicInteger reconnects = new AtomicInteger();
+
+	private final AtomicInteger outOfOrder = new AtomicInteger();
+
+	private final AtomicInteger gaps = new AtomicInteger();
 
 	private final Map<String, Integer> closes = new ConcurrentHashMap<>();
 
@@ -208,11 +214,28 @@ public final class ResumingClient implements AutoCloseable {
 			this.connected.countDown();
 		}
 		else if ("push".equals(type)) {
-			if (!this.received.add((String) frame.get("id"))) {
+			boolean duplicate = !this.received.add((String) frame.get("id"));
+			if (duplicate) {
 				this.duplicates.incrementAndGet();
 			}
-			if (frame.get("p") != null) {
-				this.position = (String) frame.get("p");
+			if (frame.get("p") instanceof String position) {
+				// the history checker's rule per connection: each push of the stream is
+				// the one after the last (a position at or before it, or one that skips
+				// offsets no recovered frame announced, is a broken promise)
+				StreamPosition next = StreamPosition.parse(position);
+				StreamPosition last = StreamPosition.parse(this.position);
+				if (next != null && last != null && next.epoch().equals(last.epoch())) {
+					if (next.offset() <= last.offset() && !duplicate) {
+						this.outOfOrder.incrementAndGet();
+					}
+					else if (next.offset() > last.offset() + 1) {
+						this.gaps.addAndGet((int) (next.offset() - last.offset() - 1));
+					}
+				}
+				if (last == null || next == null || !next.epoch().equals(last.epoch())
+						|| next.offset() > last.offset()) {
+					this.position = position;
+				}
 			}
 		}
 		else if ("recovered".equals(type) && frame.get("p") != null && frame.get("g") == null) {
@@ -246,6 +269,34 @@ public final class ResumingClient implements AutoCloseable {
 
 	public int reconnects() {
 		return this.reconnects.get();
+	}
+
+	/**
+	 * Recoverable pushes that arrived at or before a position this client already had,
+	 * and were not duplicates by ID: delivered out of position order.
+	 * @return the count
+	 */
+	public int outOfOrder() {
+		return this.outOfOrder.get();
+	}
+
+	/**
+	 * Offsets a push skipped without a {@code recovered} frame announcing it.
+	 * @return the count
+	 */
+	public int gaps() {
+		return this.gaps.get();
+	}
+
+	/**
+	 * Close the current connection, as a network change would; the client reconnects
+	 * with its position to the next node.
+	 */
+	public void reconnect() {
+		Link current = this.client;
+		if (current != null) {
+			current.close();
+		}
 	}
 
 	/**
