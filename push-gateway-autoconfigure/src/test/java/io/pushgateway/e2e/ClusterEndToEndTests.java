@@ -25,8 +25,10 @@ import io.pushgateway.actuate.SessionRegistryHealthIndicator;
 import io.pushgateway.core.GuidOperations;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
+import io.pushgateway.core.StreamPosition;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.BlockHoundExtension;
@@ -46,6 +48,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -388,6 +392,69 @@ class ClusterEndToEndTests {
 		this.clients.add(third);
 		assertThat(third.next("error")).as("a gap beyond the 5 kept pushes").containsEntry("code", 4410);
 		assertThat(third.next("recovered")).containsEntry("ok", false);
+	}
+
+	@Test
+	void recoverablePushesIssuedThroughEveryNodeAtOnceReachEveryNodeInPositionOrder() {
+		// two devices (the user limit here), on the nodes that did not issue every push
+		String uid = uid();
+		List<TestClient> devices = new ArrayList<>();
+		for (int node : new int[] { 0, 2 }) {
+			TestClient device = connect(node, uid);
+			device.next("welcome");
+			device.next("recovered");
+			devices.add(device);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(1).socketsOf(uid).block().size() == 2);
+		Set<Integer> issued = new HashSet<>();
+		for (int round = 0; round < 15; round++) {
+			List<Mono<PushResult>> atOnce = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				int n = round * 4 + i;
+				issued.add(n);
+				// each through another node, all at the same moment
+				atOnce.add(push((round + i) % 3).pushRecoverable(PushTarget.user(uid), "n", n));
+			}
+			Flux.merge(atOnce).blockLast(Duration.ofSeconds(10));
+		}
+		for (TestClient device : devices) {
+			Set<Integer> received = new HashSet<>();
+			StreamPosition last = null;
+			for (int i = 0; i < issued.size(); i++) {
+				Map<String, Object> push = device.next((frame) -> frame.get("t").equals("push")
+						|| frame.get("t").equals("error") || frame.get("t").equals("recovered"));
+				assertThat(push).as("no gap given up, no new epoch").containsEntry("t", "push");
+				StreamPosition position = StreamPosition.parse((String) push.get("p"));
+				if (last != null) {
+					assertThat(position).as("the push after %s", last).isEqualTo(last.next());
+				}
+				last = position;
+				received.add((Integer) push.get("d"));
+			}
+			assertThat(received).isEqualTo(issued);
+		}
+	}
+
+	@Test
+	void plainPushesIssuedOneAfterAnotherThroughOneNodeReachEveryNodeInThatOrder() {
+		// issued through the node between the two devices' nodes: every push crosses
+		// the bus
+		String uid = uid();
+		List<TestClient> devices = new ArrayList<>();
+		for (int node : new int[] { 0, 2 }) {
+			TestClient device = connect(node, uid);
+			device.next("welcome");
+			devices.add(device);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence(1).socketsOf(uid).block().size() == 2);
+		for (int n = 0; n < 100; n++) {
+			push(1).pushToUser(uid, "n", n).block();
+		}
+		for (TestClient device : devices) {
+			for (int n = 0; n < 100; n++) {
+				assertThat(device.next("push")).containsEntry("d", n);
+			}
+		}
 	}
 
 	@Test

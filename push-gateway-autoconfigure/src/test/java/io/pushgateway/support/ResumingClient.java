@@ -289,8 +289,8 @@ public final class ResumingClient implements AutoCloseable {
 	}
 
 	/**
-	 * Close the current connection, as a network change would; the client reconnects
-	 * with its position to the next node.
+	 * Close the current connection, as a network change would; the client reconnects with
+	 * its position to the next node.
 	 */
 	public void reconnect() {
 		Link current = this.client;

@@ -9,10 +9,13 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +55,12 @@ public final class PushTestClient implements AutoCloseable {
 	private final CompletableFuture<Closed> closed = new CompletableFuture<>();
 
 	private final AtomicLong ids = new AtomicLong();
+
+	/** The last position of each stream ({@code ""} for the user's, else the GUID). */
+	private final Map<String, String> positions = new ConcurrentHashMap<>();
+
+	/** Pushes that broke the order of their stream, as the docs' rules for clients say. */
+	private final List<String> disorder = new CopyOnWriteArrayList<>();
 
 	private final Protocol protocol;
 
@@ -103,6 +112,69 @@ public final class PushTestClient implements AutoCloseable {
 	 */
 	public Frame welcome() {
 		return this.welcome;
+	}
+
+	/**
+	 * The position of the last push of the user's stream received, or of the last
+	 * {@code recovered} frame of that stream: what to reconnect with as {@code since}.
+	 * @return the position ({@code <epoch>:<offset>}), or {@code null} before any
+	 */
+	public @Nullable String position() {
+		return this.positions.get("");
+	}
+
+	/**
+	 * The position of the last push of a GUID's stream received, or of its last
+	 * {@code recovered} frame: what to join it again with as {@code since}.
+	 * @param guid the GUID
+	 * @return the position, or {@code null} before any
+	 */
+	public @Nullable String position(String guid) {
+		return this.positions.get(guid);
+	}
+
+	/**
+	 * Assert that every recoverable push so far was the one after the last of its stream
+	 * (same epoch, next offset), unless a {@code recovered} frame moved the stream's
+	 * position in between: the order the gateway promises per connection.
+	 * @throws AssertionError naming each push that broke it
+	 */
+	public void assertInPositionOrder() {
+		if (!this.disorder.isEmpty()) {
+			throw new AssertionError("pushes out of position order: " + this.disorder);
+		}
+	}
+
+	/*
+	 * Called for each frame as it arrives, before the test sees it.
+	 */
+	private void follow(Frame frame) {
+		Object position = frame.get("p");
+		if (!(position instanceof String next)) {
+			return;
+		}
+		Object guid = frame.get("g");
+		String stream = (guid instanceof String g) ? g : "";
+		if (frame.type().equals("push")) {
+			String last = this.positions.get(stream);
+			if (last != null && !follows(last, next)) {
+				this.disorder.add(next + " after " + last + ((guid != null) ? " (GUID " + guid + ")" : ""));
+			}
+			this.positions.put(stream, next);
+		}
+		else if (frame.type().equals("recovered")) {
+			this.positions.put(stream, next);
+		}
+	}
+
+	private static boolean follows(String last, String next) {
+		int lastColon = last.indexOf(':');
+		int nextColon = next.indexOf(':');
+		if (lastColon < 0 || nextColon < 0) {
+			return false;
+		}
+		return last.substring(0, lastColon).equals(next.substring(0, nextColon))
+				&& Long.parseLong(next.substring(nextColon + 1)) == Long.parseLong(last.substring(lastColon + 1)) + 1;
 	}
 
 	/**
@@ -161,9 +233,24 @@ public final class PushTestClient implements AutoCloseable {
 	 * @throws AssertionError when the join is refused
 	 */
 	public void join(String guid) {
+		join(guid, null);
+	}
+
+	/**
+	 * Attach to a GUID, asking for the pushes of its stream after a position, and wait
+	 * until the gateway confirms; the missed pushes and a {@code recovered} frame follow.
+	 * @param guid the GUID
+	 * @param since the last position of the GUID's stream this client had, or
+	 * {@code null}
+	 * @throws AssertionError when the join is refused
+	 */
+	public void join(String guid, @Nullable String since) {
 		String id = "c-" + this.ids.incrementAndGet();
 		Map<String, Object> frame = frame("join", id);
 		frame.put("g", guid);
+		if (since != null) {
+			frame.put("since", since);
+		}
 		write(frame);
 		Frame answer = await("joined " + guid, (candidate) -> id.equals(candidate.get("id")));
 		if (!answer.type().equals("joined")) {
@@ -374,7 +461,9 @@ public final class PushTestClient implements AutoCloseable {
 		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 			this.text.append(data);
 			if (last) {
-				PushTestClient.this.frames.add(decodeJson(this.text.toString()));
+				Frame frame = decodeJson(this.text.toString());
+				follow(frame);
+				PushTestClient.this.frames.add(frame);
 				this.text.setLength(0);
 			}
 			webSocket.request(1);
@@ -387,7 +476,9 @@ public final class PushTestClient implements AutoCloseable {
 			data.get(chunk);
 			this.binary.writeBytes(chunk);
 			if (last) {
-				PushTestClient.this.frames.add(decodeMessagePack(this.binary.toByteArray()));
+				Frame frame = decodeMessagePack(this.binary.toByteArray());
+				follow(frame);
+				PushTestClient.this.frames.add(frame);
 				this.binary.reset();
 			}
 			webSocket.request(1);

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * @author Push Gateway team
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "push.gateway.auth.jwt.secret=" + PushTestClientTests.SECRET)
+		properties = { "push.gateway.auth.jwt.secret=" + PushTestClientTests.SECRET,
+				"push.gateway.recovery.enabled=true" })
 class PushTestClientTests {
 
 	static final String SECRET = "a-test-secret-of-at-least-thirty-two-bytes";
@@ -63,6 +64,30 @@ class PushTestClientTests {
 			PushTestClient.Frame file = alice.awaitPush("file");
 			assertThat(file.payload()).isEqualTo(new byte[] { 0, 1, (byte) 0xff });
 			assertThat(file.get("g")).isEqualTo("doc-1");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(PushTestClient.Protocol.class)
+	void followsTheUsersStreamAndResumesFromItsPosition(PushTestClient.Protocol protocol) {
+		String uid = "carol-" + protocol;
+		String since;
+		try (PushTestClient carol = connect(uid, protocol)) {
+			carol.await("recovered", (frame) -> frame.type().equals("recovered"));
+			this.push.pushRecoverable(PushTarget.user(uid), "n", 1).block();
+			assertThat(carol.awaitPush("n").payload()).isEqualTo(1);
+			since = carol.position();
+			assertThat(since).matches("[a-z0-9]+:1");
+		}
+		this.push.pushRecoverable(PushTarget.user(uid), "n", 2).block();
+		this.push.pushRecoverable(PushTarget.user(uid), "n", 3).block();
+		try (PushTestClient back = PushTestClient.connect("ws://localhost:" + this.port + "/ws?since=" + since,
+				GatewayTokens.secret(SECRET).user(uid).sign(), protocol, Duration.ofSeconds(10))) {
+			assertThat(back.awaitPush("n").payload()).isEqualTo(2);
+			assertThat(back.awaitPush("n").payload()).isEqualTo(3);
+			assertThat(back.await("recovered", (frame) -> frame.type().equals("recovered")).get("ok")).isEqualTo(true);
+			back.assertInPositionOrder();
+			assertThat(back.position()).isEqualTo(since.replace(":1", ":3"));
 		}
 	}
 
