@@ -218,11 +218,11 @@ public final class ResumingClient implements AutoCloseable {
 			if (duplicate) {
 				this.duplicates.incrementAndGet();
 			}
-			if (frame.get("p") instanceof String position) {
+			if (frame.get("p") instanceof String pushedAt) {
 				// the history checker's rule per connection: each push of the stream is
 				// the one after the last (a position at or before it, or one that skips
 				// offsets no recovered frame announced, is a broken promise)
-				StreamPosition next = StreamPosition.parse(position);
+				StreamPosition next = StreamPosition.parse(pushedAt);
 				StreamPosition last = StreamPosition.parse(this.position);
 				if (next != null && last != null && next.epoch().equals(last.epoch())) {
 					if (next.offset() <= last.offset() && !duplicate) {
@@ -234,7 +234,7 @@ public final class ResumingClient implements AutoCloseable {
 				}
 				if (last == null || next == null || !next.epoch().equals(last.epoch())
 						|| next.offset() > last.offset()) {
-					this.position = position;
+					this.position = pushedAt;
 				}
 			}
 		}
