@@ -71,8 +71,11 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 		try {
 			PushTarget target = target(request);
 			Payload payload = GrpcPayloads.payload(request.getPayload().toByteArray(), request.getFormatValue());
-			if (request.getAckTimeoutMs() > 0) {
-				Duration timeout = Duration.ofMillis(request.getAckTimeoutMs());
+			// uint32 on the wire: a Java int holds values of 2^31 and above as negative
+			// numbers, which must reach the ack timeout's bounds as what they are
+			long ackTimeoutMs = Integer.toUnsignedLong(request.getAckTimeoutMs());
+			if (ackTimeoutMs > 0) {
+				Duration timeout = Duration.ofMillis(ackTimeoutMs);
 				Mono<AckResult> acked = request.getFallback()
 						? this.push.pushWithAckAndFallback(target, request.getEvent(), payload, timeout)
 						: this.push.pushWithAck(target, request.getEvent(), payload, timeout);

@@ -243,6 +243,33 @@ class GrpcApiEndToEndTests {
 	}
 
 	@Test
+	void ackTimeoutsBeyondTheSignedIntRangeAreInvalidArguments() {
+		String uid = uid();
+		TestClient client = connect(1, uid);
+		PresenceOperations presence = cluster.node(0).bean(PresenceOperations.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.isOnline(uid).block());
+		PushRequest valid = PushRequest.newBuilder()
+			.setUser(uid)
+			.setEvent("refused")
+			.setPayload(ByteString.copyFromUtf8("1"))
+			.build();
+		// uint32 on the wire: 2^31, 3,000,000,000 and 2^32 - 1 milliseconds, all far
+		// above
+		// the maximum ack timeout, which a Java int reads as negative numbers
+		for (int timeout : new int[] { Integer.MIN_VALUE, (int) 3_000_000_000L, -1 }) {
+			StatusRuntimeException refused = assertThatExceptionOfType(StatusRuntimeException.class)
+				.isThrownBy(() -> stub(0, API_TOKEN).push(valid.toBuilder().setAckTimeoutMs(timeout).build()))
+				.actual();
+			assertThat(refused.getStatus().getCode()).as(Integer.toUnsignedString(timeout))
+				.isEqualTo(Status.Code.INVALID_ARGUMENT);
+			assertThat(refused.getStatus().getDescription()).contains("ack timeout");
+		}
+		// none of them went out: the next push the client sees is this one
+		stub(0, API_TOKEN).push(valid.toBuilder().setEvent("after").build());
+		assertThat(client.next("push")).containsEntry("ev", "after");
+	}
+
+	@Test
 	void randomRequestsAreAnsweredWithoutServerErrors() {
 		Random random = new Random(15);
 		PushGatewayGrpc.PushGatewayBlockingStub stub = stub(0, API_TOKEN);
