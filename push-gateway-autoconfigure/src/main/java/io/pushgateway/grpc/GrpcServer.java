@@ -62,9 +62,12 @@ public final class GrpcServer implements SmartLifecycle {
 		this.shutdownTimeout = shutdownTimeout;
 		InetSocketAddress bind = (address != null) ? new InetSocketAddress(address, port) : new InetSocketAddress(port);
 		this.server = NettyServerBuilder.forAddress(bind)
-			.addService(
-					ServerInterceptors.intercept(new PushGatewayGrpcService(push, presence, subscriptions, saturated),
-							new ApiTokenInterceptor(token)))
+			// the token is checked first; a request that is not protobuf is answered
+			// INVALID_ARGUMENT rather than as an application error
+			.addService(ServerInterceptors.intercept(
+					MalformedRequests
+						.refused(new PushGatewayGrpcService(push, presence, subscriptions, saturated).bindService()),
+					new ApiTokenInterceptor(token)))
 			// room for the request's other fields; the push rules refuse a payload above
 			// the limit with a message
 			.maxInboundMessageSize(maxPayloadSize + 64 * 1024)

@@ -1,5 +1,9 @@
 package io.pushgateway.e2e;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,13 +13,25 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.grpc.GrpcServer;
@@ -40,6 +56,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -59,6 +76,25 @@ import static org.awaitility.Awaitility.await;
 class GrpcApiEndToEndTests {
 
 	private static final String API_TOKEN = "grpc-test-api-token";
+
+	private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+
+		@Override
+		public InputStream stream(byte[] value) {
+			return new ByteArrayInputStream(value);
+		}
+
+		@Override
+		public byte[] parse(InputStream stream) {
+			try {
+				return stream.readAllBytes();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+	};
 
 	@RegisterExtension
 	static final TestCluster cluster = TestCluster.withKafka(3,
@@ -267,6 +303,83 @@ class GrpcApiEndToEndTests {
 		// none of them went out: the next push the client sees is this one
 		stub(0, API_TOKEN).push(valid.toBuilder().setEvent("after").build());
 		assertThat(client.next("push")).containsEntry("ev", "after");
+	}
+
+	@Test
+	void requestsThatAreNotProtobufAreInvalidArgumentsAndLogNoErrors() {
+		List<String> logged = new ArrayList<>();
+		Handler jul = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				// WARNING and SEVERE
+				if (record.getLevel().intValue() >= 900) {
+					logged.add(record.getLoggerName() + ": " + record.getMessage());
+				}
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		LogManager.getLogManager().getLogger("").addHandler(jul);
+		Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+		ListAppender<ILoggingEvent> log = new ListAppender<>();
+		log.start();
+		root.addAppender(log);
+		try {
+			Channel authenticated = ClientInterceptors.intercept(channel(0),
+					MetadataUtils.newAttachHeadersInterceptor(bearer(API_TOKEN)));
+			List<String> methods = List.of("Push", "Reply", "GetUserPresence", "Subscribe");
+			Map<byte[], List<String>> garbage = Map.of(new byte[] { 0x0F }, methods, new byte[] { 0x3A, 0x10, 'x' },
+					methods, new byte[] { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 }, methods,
+					// a proto3 string (PushRequest's event) holding an encoded surrogate
+					new byte[] { 0x32, 0x03, (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, List.of("Push"));
+			garbage.forEach((request, refusing) -> {
+				for (String method : refusing) {
+					StatusRuntimeException refused = assertThatExceptionOfType(StatusRuntimeException.class)
+						.isThrownBy(() -> rawCall(authenticated, method, request))
+						.actual();
+					assertThat(refused.getStatus().getCode()).as(method).isEqualTo(Status.Code.INVALID_ARGUMENT);
+					assertThat(refused.getStatus().getDescription()).as(method)
+						.isEqualTo("request is not a valid protobuf message");
+				}
+				// without the token the credential is what counts
+				assertThat(status(() -> rawCall(channel(0), "Push", request))).isEqualTo(Status.Code.UNAUTHENTICATED);
+			});
+			assertThat(stub(0, API_TOKEN).getStats(StatsRequest.getDefaultInstance()).getNodes()).isEqualTo(3);
+		}
+		finally {
+			root.detachAppender(log);
+			LogManager.getLogManager().getLogger("").removeHandler(jul);
+		}
+		assertThat(log.list.stream()
+			.filter((event) -> event.getLevel().isGreaterOrEqual(Level.WARN))
+			.map(ILoggingEvent::getFormattedMessage)).as("warnings and errors logged").isEmpty();
+		assertThat(logged).as("warnings and errors logged by gRPC").isEmpty();
+	}
+
+	/* Calls a method of the service with bytes of our own as the request. */
+	private static void rawCall(Channel channel, String method, byte[] request) {
+		boolean streaming = method.equals("Subscribe");
+		MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
+			.setType(streaming ? MethodDescriptor.MethodType.SERVER_STREAMING : MethodDescriptor.MethodType.UNARY)
+			.setFullMethodName(MethodDescriptor.generateFullMethodName("pushgateway.v1.PushGateway", method))
+			.setRequestMarshaller(BYTES)
+			.setResponseMarshaller(BYTES)
+			.build();
+		CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS);
+		if (streaming) {
+			ClientCalls.blockingServerStreamingCall(channel, descriptor, options, request).hasNext();
+		}
+		else {
+			ClientCalls.blockingUnaryCall(channel, descriptor, options, request);
+		}
 	}
 
 	@Test
