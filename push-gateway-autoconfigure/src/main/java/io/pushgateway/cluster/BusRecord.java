@@ -244,8 +244,8 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	/**
 	 * Map this record back to a message. A record produced outside the gateway (without
 	 * {@link #INSTANCE}) is held to the rules every push obeys: the event name, the
-	 * payload size, and a JSON value that is exactly one JSON value; a node's own records
-	 * were checked where they were issued.
+	 * payload size, a JSON or text value in well-formed UTF-8, and a JSON value that is
+	 * exactly one JSON value; a node's own records were checked where they were issued.
 	 * @param fallbackId a message ID for records produced without {@code X-ID}
 	 * @param rules the rules for records produced outside the gateway, or {@code null} to
 	 * check the structure only
@@ -324,13 +324,23 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 			throw new RecordRejectedException(BusRecordRejection.PAYLOAD_TOO_LARGE,
 					"payload of " + this.value.length + " bytes exceeds the maximum of " + rules.maxPayloadSize());
 		}
-		if (format != PayloadFormat.JSON) {
+		if (format == PayloadFormat.BINARY) {
 			return new Payload(this.value, format);
 		}
-		if (this.value.length == 0) {
+		if (format == PayloadFormat.JSON && this.value.length == 0) {
 			// an empty value or a tombstone is JSON null, as an empty JSON body of the
 			// HTTP API is
 			return Payload.EMPTY;
+		}
+		try {
+			PushRules.requireUtf8(this.value);
+		}
+		catch (PushRejectedException ex) {
+			throw new RecordRejectedException(BusRecordRejection.INVALID_UTF8,
+					ex.getMessage() + " (" + FORMAT + " json or text)");
+		}
+		if (format == PayloadFormat.TEXT) {
+			return new Payload(this.value, format);
 		}
 		try {
 			PushRules.requireOneJsonValue(this.value);

@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * An opaque business payload: bytes plus the {@link PayloadFormat} a client should read
- * them as. The gateway never decodes the bytes.
+ * them as. The gateway never turns the bytes into objects; it only checks that JSON and
+ * text are well-formed UTF-8 and JSON one value ({@link PushRules}).
  *
  * @param bytes the payload bytes, not copied; callers must not modify them afterwards
  * @param format how clients should read the bytes
@@ -23,8 +24,8 @@ public record Payload(byte[] bytes, PayloadFormat format) {
 	}
 
 	/**
-	 * A payload of UTF-8 JSON bytes that the caller guarantees to be one valid JSON
-	 * value.
+	 * A payload of JSON bytes, which must be one JSON value in well-formed UTF-8:
+	 * {@link PushOperations} refuses others with a {@link PushRejectedException}.
 	 * @param json the JSON bytes
 	 * @return the payload
 	 */

@@ -15,8 +15,11 @@ import reactor.core.publisher.Mono;
  * <p>
  * A payload argument may be a {@link Payload}, a {@code byte[]} (binary), a
  * {@link CharSequence} (text), or any other object, which the configured
- * {@link PayloadEncoder} encodes (JSON by default). Every method is non-blocking: nothing
- * happens until the returned {@link Mono} is subscribed.
+ * {@link PayloadEncoder} encodes (JSON by default). A {@link Payload} of JSON or text
+ * must be well-formed UTF-8, and one of JSON exactly one JSON value ({@link PushRules}):
+ * the returned {@link Mono} fails with a {@link PushRejectedException} otherwise, as it
+ * does for an invalid event name or a payload that is too large. Every method is
+ * non-blocking: nothing happens until the returned {@link Mono} is subscribed.
  *
  * @author Push Gateway team
  */

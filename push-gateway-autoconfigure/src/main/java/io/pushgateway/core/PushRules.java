@@ -1,5 +1,12 @@
 package io.pushgateway.core;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
@@ -7,9 +14,11 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * The rules every push obeys, whichever way it comes in ({@link PushOperations}, the HTTP
- * push API, a record on the downstream Kafka topic): the event name has 1 to
- * {@value #MAX_EVENT_LENGTH} characters, the payload at most the configured size, and a
- * JSON payload is exactly one JSON value, because JSON frames embed it verbatim.
+ * push API, gRPC, a record on the downstream Kafka topic): the event name has 1 to
+ * {@value #MAX_EVENT_LENGTH} characters, the payload at most the configured size, a JSON
+ * or text payload is well-formed UTF-8, because clients receive it in WebSocket text
+ * frames and close on anything else, and a JSON payload is exactly one JSON value,
+ * because JSON frames embed it verbatim.
  *
  * @author Push Gateway team
  */
@@ -19,6 +28,11 @@ public final class PushRules {
 	public static final int MAX_EVENT_LENGTH = 128;
 
 	private static final JsonFactory JSON = JsonFactory.builder().build();
+
+	private static final String NOT_UTF8 = "payload is not well-formed UTF-8";
+
+	/** Characters decoded at a time when checking UTF-8, a bounded buffer. */
+	private static final int DECODED_CHUNK = 256;
 
 	private final int maxPayloadSize;
 
@@ -66,13 +80,17 @@ public final class PushRules {
 	}
 
 	/**
-	 * Check that a JSON payload is exactly one JSON value; other formats pass. Reads the
-	 * bytes once with a streaming parser and builds nothing.
+	 * Check that a JSON or text payload is well-formed UTF-8 and that a JSON payload is
+	 * exactly one JSON value; binary payloads pass. Reads the bytes with a streaming
+	 * parser and builds nothing.
 	 * @param payload the payload
 	 * @return the payload
-	 * @throws PushRejectedException when it is not one JSON value
+	 * @throws PushRejectedException when it breaks a rule
 	 */
-	public static Payload json(Payload payload) {
+	public static Payload wellFormed(Payload payload) {
+		if (payload.format() != PayloadFormat.BINARY) {
+			requireUtf8(payload.bytes());
+		}
 		if (payload.format() == PayloadFormat.JSON) {
 			requireOneJsonValue(payload.bytes());
 		}
@@ -80,7 +98,42 @@ public final class PushRules {
 	}
 
 	/**
-	 * Check that bytes are exactly one JSON value.
+	 * Check that bytes are well-formed UTF-8 (RFC 3629): no encoded surrogate, no
+	 * overlong form, nothing above U+10FFFF, no sequence cut short. Decoded by the JDK's
+	 * decoder, which reports each of these, into a small buffer that is reused; ASCII
+	 * needs no decoder at all.
+	 * @param bytes the bytes
+	 * @throws PushRejectedException when they are not
+	 */
+	public static void requireUtf8(byte[] bytes) {
+		int ascii = 0;
+		while (ascii < bytes.length && bytes[ascii] >= 0) {
+			ascii++;
+		}
+		if (ascii == bytes.length) {
+			return;
+		}
+		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+			.onMalformedInput(CodingErrorAction.REPORT)
+			.onUnmappableCharacter(CodingErrorAction.REPORT);
+		ByteBuffer in = ByteBuffer.wrap(bytes, ascii, bytes.length - ascii);
+		CharBuffer out = CharBuffer.allocate(DECODED_CHUNK);
+		CoderResult result;
+		do {
+			out.clear();
+			// at the end of input a sequence cut short is reported as malformed too
+			result = decoder.decode(in, out, true);
+			if (result.isError()) {
+				throw new PushRejectedException(NOT_UTF8);
+			}
+		}
+		while (result.isOverflow());
+	}
+
+	/**
+	 * Check that bytes are exactly one JSON value; whether they are well-formed UTF-8 is
+	 * {@link #requireUtf8}'s to check (the parser lets encoded surrogates, overlong forms
+	 * and code points above U+10FFFF through).
 	 * @param bytes the bytes
 	 * @throws PushRejectedException when they are not
 	 */

@@ -297,13 +297,12 @@ public final class HttpPushApi implements GatewayRoutes {
 			if (bytes.length == 0) {
 				return Payload.EMPTY;
 			}
-			// embedded verbatim in JSON frames: one JSON value, the rule of every entry
-			// point
-			PushRules.requireOneJsonValue(bytes);
-			return Payload.json(bytes);
+			// embedded verbatim in JSON frames: well-formed UTF-8 and one JSON value, the
+			// rule of every entry point
+			return PushRules.wellFormed(Payload.json(bytes));
 		}
 		if (type.startsWith("text/")) {
-			return new Payload(bytes, PayloadFormat.TEXT);
+			return PushRules.wellFormed(new Payload(bytes, PayloadFormat.TEXT));
 		}
 		return Payload.binary(bytes);
 	}

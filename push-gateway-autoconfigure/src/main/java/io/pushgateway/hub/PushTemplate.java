@@ -221,11 +221,12 @@ public class PushTemplate implements PushOperations {
 
 	private Payload toPayload(Object payload) {
 		if (payload instanceof Payload ready) {
-			// bytes the caller labelled JSON are embedded verbatim in frames: checked
-			// once
-			// here, as the HTTP API and the Kafka path check theirs; the encoder's output
-			// is JSON by construction
-			return PushRules.json(ready);
+			// bytes the caller labelled JSON are embedded verbatim in frames, and JSON
+			// and
+			// text go out in text frames: checked here (for the Java API, the HTTP API
+			// and gRPC), as the Kafka path checks its records; the encoder's output is
+			// JSON by construction
+			return PushRules.wellFormed(ready);
 		}
 		if (payload instanceof byte[] bytes) {
 			return Payload.binary(bytes);

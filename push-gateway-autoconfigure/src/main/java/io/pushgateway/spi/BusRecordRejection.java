@@ -40,6 +40,9 @@ public enum BusRecordRejection {
 	/** A JSON value that is not exactly one JSON value. */
 	INVALID_JSON,
 
+	/** A JSON or text value that is not well-formed UTF-8. */
+	INVALID_UTF8,
+
 	/** A payload larger than {@code push.gateway.limits.max-payload-size}. */
 	PAYLOAD_TOO_LARGE;
 

@@ -77,6 +77,17 @@ class BusRecordTests {
 			.isEqualTo(BusRecordRejection.UNKNOWN_TYPE);
 		assertThat(rejection(record("1", "X-Target", "all", "X-Event", "e".repeat(129))))
 			.isEqualTo(BusRecordRejection.INVALID_EVENT);
+		assertThat(rejection(new BusRecord("k",
+				List.of(new BusRecord.Header("X-Target", "all".getBytes(StandardCharsets.UTF_8)),
+						new BusRecord.Header("X-Event", "e".getBytes(StandardCharsets.UTF_8))),
+				new byte[] { '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"' })))
+			.isEqualTo(BusRecordRejection.INVALID_UTF8);
+		assertThat(rejection(new BusRecord("k",
+				List.of(new BusRecord.Header("X-Target", "all".getBytes(StandardCharsets.UTF_8)),
+						new BusRecord.Header("X-Event", "e".getBytes(StandardCharsets.UTF_8)),
+						new BusRecord.Header("X-Format", "text".getBytes(StandardCharsets.UTF_8))),
+				new byte[] { (byte) 0xC0, (byte) 0xAF })))
+			.isEqualTo(BusRecordRejection.INVALID_UTF8);
 		assertThat(rejection(record("[1] [2]", "X-Target", "all", "X-Event", "e")))
 			.isEqualTo(BusRecordRejection.INVALID_JSON);
 		assertThat(rejection(record("{\"a\":", "X-Type", "reply", "X-Socket-Id", "1", "X-Reply-To", "m")))

@@ -16,7 +16,9 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgateway.core.Payload;
+import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.BlockHoundExtension;
@@ -32,6 +34,7 @@ import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -44,6 +47,11 @@ import static org.awaitility.Awaitility.await;
 class GatewayEndToEndTests {
 
 	private static final String API_TOKEN = "api-token-for-tests";
+
+	private static final List<byte[]> NOT_UTF8 = List.of(
+			// an encoded surrogate, an overlong '/', a code point above U+10FFFF
+			new byte[] { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, new byte[] { (byte) 0xC0, (byte) 0xAF },
+			new byte[] { (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 });
 
 	private static TestGateway gateway;
 
@@ -556,6 +564,56 @@ class GatewayEndToEndTests {
 	}
 
 	@Test
+	void httpPushApiRefusesJsonAndTextThatIsNotUtf8() throws Exception {
+		String uid = uid();
+		TestClient client = connect(uid);
+		client.next("welcome");
+		for (byte[] invalid : NOT_UTF8) {
+			for (String contentType : List.of("application/json", "application/problem+json", "text/plain")) {
+				byte[] body = contentType.startsWith("text/") ? invalid : quoted(invalid);
+				HttpResponse<String> refused = post("/push-api/users/" + uid + "?event=refused", API_TOKEN, contentType,
+						body);
+				assertThat(refused.statusCode()).as(contentType).isEqualTo(400);
+				assertThat(refused.body()).isEqualTo("{\"error\":\"payload is not well-formed UTF-8\"}");
+			}
+		}
+		// nothing went out: the next push the client sees is this one
+		assertThat(post("/push-api/users/" + uid + "?event=after", API_TOKEN, "application/json",
+				quoted("caf\u00e9 \ud83d\ude00".getBytes(StandardCharsets.UTF_8)))
+			.statusCode()).isEqualTo(200);
+		assertThat(client.next("push")).containsEntry("ev", "after").containsEntry("d", "caf\u00e9 \ud83d\ude00");
+	}
+
+	@Test
+	void pushOperationsRefuseJsonAndTextThatIsNotUtf8() {
+		String uid = uid();
+		TestClient client = connect(uid);
+		long socketId = socketId(client.next("welcome"));
+		for (byte[] invalid : NOT_UTF8) {
+			for (Payload payload : List.of(Payload.json(quoted(invalid)), new Payload(invalid, PayloadFormat.TEXT))) {
+				assertThatExceptionOfType(PushRejectedException.class)
+					.isThrownBy(() -> push.pushToUser(uid, "refused", payload).block())
+					.withMessage("payload is not well-formed UTF-8");
+				assertThatExceptionOfType(PushRejectedException.class)
+					.isThrownBy(() -> push.reply(socketId, "m-1", payload).block())
+					.withMessage("payload is not well-formed UTF-8");
+			}
+		}
+		// binary payloads are bytes, whatever they hold
+		push.pushToUser(uid, "after", Payload.binary(NOT_UTF8.get(0))).block();
+		assertThat(client.next("push")).containsEntry("ev", "after").containsEntry("b", "7aCA");
+	}
+
+	/* The bytes as the content of a JSON string. */
+	private static byte[] quoted(byte[] content) {
+		byte[] json = new byte[content.length + 2];
+		json[0] = '"';
+		System.arraycopy(content, 0, json, 1, content.length);
+		json[json.length - 1] = '"';
+		return json;
+	}
+
+	@Test
 	void httpPushApiAnswersUnknownEndpointsAndStreamedOversizedBodies() throws Exception {
 		HttpResponse<String> unknown = post("/push-api/nowhere?event=x", API_TOKEN, "text/plain", "x");
 		assertThat(unknown.statusCode()).isEqualTo(404);
@@ -585,9 +643,14 @@ class GatewayEndToEndTests {
 
 	private static HttpResponse<String> post(String path, String token, String contentType, String body)
 			throws Exception {
+		return post(path, token, contentType, body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static HttpResponse<String> post(String path, String token, String contentType, byte[] body)
+			throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
 			.header("Content-Type", contentType)
-			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body));
 		if (token != null) {
 			request.header("Authorization", "Bearer " + token);
 		}

@@ -279,6 +279,57 @@ class GrpcApiEndToEndTests {
 	}
 
 	@Test
+	void jsonAndTextPayloadsThatAreNotUtf8AreInvalidArguments() {
+		String uid = uid();
+		TestClient client = connect(1, uid);
+		PresenceOperations presence = cluster.node(0).bean(PresenceOperations.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.isOnline(uid).block());
+		String socketId = stub(0, API_TOKEN).getUserPresence(UserPresenceRequest.newBuilder().setUid(uid).build())
+			.getSockets(0)
+			.getSocketId();
+		// an encoded surrogate, an overlong '/', a code point above U+10FFFF
+		byte[][] notUtf8 = { { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, { (byte) 0xC0, (byte) 0xAF },
+				{ (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 } };
+		for (byte[] invalid : notUtf8) {
+			ByteString json = ByteString.copyFromUtf8("\"")
+				.concat(ByteString.copyFrom(invalid))
+				.concat(ByteString.copyFromUtf8("\""));
+			Map<PayloadFormat, ByteString> payloads = Map.of(PayloadFormat.JSON, json, PayloadFormat.TEXT,
+					ByteString.copyFrom(invalid));
+			payloads.forEach((format, payload) -> {
+				StatusRuntimeException push = assertThatExceptionOfType(StatusRuntimeException.class)
+					.isThrownBy(() -> stub(0, API_TOKEN).push(PushRequest.newBuilder()
+						.setUser(uid)
+						.setEvent("refused")
+						.setPayload(payload)
+						.setFormat(format)
+						.build()))
+					.actual();
+				assertThat(push.getStatus().getCode()).as(format.name()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+				assertThat(push.getStatus().getDescription()).isEqualTo("payload is not well-formed UTF-8");
+				StatusRuntimeException reply = assertThatExceptionOfType(StatusRuntimeException.class)
+					.isThrownBy(() -> stub(0, API_TOKEN).reply(ReplyRequest.newBuilder()
+						.setSocketId(socketId)
+						.setMessageId("m-1")
+						.setPayload(payload)
+						.setFormat(format)
+						.build()))
+					.actual();
+				assertThat(reply.getStatus().getCode()).as(format.name()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+			});
+		}
+		// nothing went out: the next frame the client sees is this push
+		stub(0, API_TOKEN).push(PushRequest.newBuilder()
+			.setUser(uid)
+			.setEvent("after")
+			.setPayload(ByteString.copyFromUtf8("\"caf\u00e9\""))
+			.build());
+		assertThat(client.next()).containsEntry("t", "push")
+			.containsEntry("ev", "after")
+			.containsEntry("d", "caf\u00e9");
+	}
+
+	@Test
 	void ackTimeoutsBeyondTheSignedIntRangeAreInvalidArguments() {
 		String uid = uid();
 		TestClient client = connect(1, uid);

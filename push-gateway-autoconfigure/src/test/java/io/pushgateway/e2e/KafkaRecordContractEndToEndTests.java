@@ -147,6 +147,35 @@ class KafkaRecordContractEndToEndTests {
 	}
 
 	@Test
+	void jsonAndTextRecordsThatAreNotUtf8NeverReachAClient() throws Exception {
+		String uid = "utf8-" + UUID.randomUUID();
+		TestClient client = connect(0, uid, "push.v1.json");
+		double before0 = skipped(0, "invalid_utf8");
+		double before1 = skipped(1, "invalid_utf8");
+		// an encoded surrogate, an overlong '/', a code point above U+10FFFF
+		byte[][] notUtf8 = { { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, { (byte) 0xC0, (byte) 0xAF },
+				{ (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 } };
+		for (byte[] invalid : notUtf8) {
+			byte[] json = new byte[invalid.length + 2];
+			json[0] = '"';
+			System.arraycopy(invalid, 0, json, 1, invalid.length);
+			json[json.length - 1] = '"';
+			produce("user:" + uid, json, "X-Target", "user", "X-Uid", uid, "X-Event", "x");
+			produce("user:" + uid, invalid, "X-Target", "user", "X-Uid", uid, "X-Event", "x", "X-Format", "text");
+			produce("socket:1", invalid, "X-Type", "reply", "X-Socket-Id", "1", "X-Reply-To", "m1", "X-Format", "text");
+		}
+		produce("user:" + uid, "caf\u00e9".getBytes(StandardCharsets.UTF_8), "X-Target", "user", "X-Uid", uid,
+				"X-Event", "after", "X-Format", "text");
+
+		// nothing malformed reached the client: the next push is the valid one
+		assertThat(client.next("push")).containsEntry("ev", "after").containsEntry("d", "caf\u00e9");
+		await().untilAsserted(() -> {
+			assertThat(skipped(0, "invalid_utf8") - before0).isEqualTo(9);
+			assertThat(skipped(1, "invalid_utf8") - before1).isEqualTo(9);
+		});
+	}
+
+	@Test
 	void malformedRecordsAreCountedByReasonAndLoggedSampled(CapturedOutput output) throws Exception {
 		String uid = "malformed-" + UUID.randomUUID();
 		TestClient client = connect(1, uid, "push.v1.json");
