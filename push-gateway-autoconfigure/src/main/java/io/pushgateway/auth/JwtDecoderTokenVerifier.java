@@ -70,8 +70,12 @@ public final class JwtDecoderTokenVerifier implements TokenVerifier {
 
 	private static HandshakeRejectedException rejection(Throwable ex) {
 		if (ex instanceof BadJwtException) {
-			// malformed, a bad signature, an unknown key, or a failed validation
-			return HandshakeRejectedException.unauthorized("invalid token: " + ex.getMessage());
+			// malformed, a bad signature, an unknown key, or a failed validation; the
+			// decoder's message (and Nimbus's inside it) is for the server's log
+			if (logger.isDebugEnabled()) {
+				logger.debug("Token refused: " + ex.getMessage());
+			}
+			return HandshakeRejectedException.unauthorized(TokenClaims.INVALID_TOKEN);
 		}
 		// the key set cannot be fetched ("Could not obtain the keys"), or the decoder
 		// failed otherwise: not the client's fault
@@ -82,12 +86,14 @@ public final class JwtDecoderTokenVerifier implements TokenVerifier {
 
 	private PushPrincipal principal(Jwt jwt) {
 		if (this.issuer != null && !this.issuer.equals(String.valueOf(jwt.getClaims().get("iss")))) {
-			throw HandshakeRejectedException.unauthorized("invalid token: wrong issuer");
+			logger.debug("Token refused: wrong issuer");
+			throw HandshakeRejectedException.unauthorized(TokenClaims.INVALID_TOKEN);
 		}
 		if (this.audience != null) {
 			List<String> audiences = jwt.getAudience();
 			if (audiences == null || !audiences.contains(this.audience)) {
-				throw HandshakeRejectedException.unauthorized("invalid token: wrong audience");
+				logger.debug("Token refused: wrong audience");
+				throw HandshakeRejectedException.unauthorized(TokenClaims.INVALID_TOKEN);
 			}
 		}
 		return this.tokenClaims.principal(jwt.getClaims(), jwt.getExpiresAt(), null);

@@ -32,6 +32,8 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.PushPrincipal;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -44,6 +46,8 @@ import reactor.core.publisher.Mono;
  * @author Push Gateway team
  */
 public final class JwtTokenVerifier implements TokenVerifier {
+
+	private static final Log logger = LogFactory.getLog(JwtTokenVerifier.class);
 
 	private final DefaultJWTProcessor<SecurityContext> processor;
 
@@ -154,7 +158,12 @@ public final class JwtTokenVerifier implements TokenVerifier {
 			claims = this.processor.process(token, null);
 		}
 		catch (ParseException | BadJOSEException | JOSEException ex) {
-			throw HandshakeRejectedException.unauthorized("invalid token: " + ex.getMessage());
+			// Nimbus's message is for the server's log: it can tell a client about the
+			// server's keys ("The secret length for HS512 must be at least 512 bits")
+			if (logger.isDebugEnabled()) {
+				logger.debug("Token refused: " + ex.getMessage());
+			}
+			throw HandshakeRejectedException.unauthorized(TokenClaims.INVALID_TOKEN);
 		}
 		Date expiry = claims.getExpirationTime();
 		return this.tokenClaims.principal(claims.getClaims(), (expiry != null) ? expiry.toInstant() : null, null);

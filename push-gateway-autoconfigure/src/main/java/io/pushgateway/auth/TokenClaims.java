@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
 record TokenClaims(String uidClaim, String guidsClaim, Duration clockSkew) {
 
 	/**
+	 * The reason a client gets for a token that fails verification, whatever failed: a
+	 * library's words stay in the server's debug log.
+	 */
+	static final String INVALID_TOKEN = "invalid token";
+
+	/**
 	 * The identity in a token's claims.
 	 * @param claims the claims
 	 * @param expiry the token's expiry, or {@code null}

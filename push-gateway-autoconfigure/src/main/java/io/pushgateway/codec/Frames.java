@@ -3,6 +3,8 @@ package io.pushgateway.codec;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.StreamPosition;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 
 /**
  * Builds a {@link ClientFrame} from decoded envelope fields, the same way for every
@@ -22,6 +24,18 @@ public final class Frames {
 	 */
 	public static boolean isPosition(String value) {
 		return StreamPosition.isPosition(value);
+	}
+
+	/**
+	 * A frame the JSON parser refused, with one of two fixed reasons: the parser's own
+	 * message names its classes and settings, so it goes no further than the cause, for a
+	 * debug log.
+	 * @param ex what the parser threw
+	 * @return the exception to throw
+	 */
+	static MalformedFrameException malformedJson(JacksonException ex) {
+		return new MalformedFrameException((ex instanceof StreamConstraintsException)
+				? "JSON nested too deeply or holding too long a value" : "invalid JSON", ex);
 	}
 
 	/*

@@ -177,7 +177,7 @@ public final class JsonFrameCodec implements FrameCodec {
 			}
 		}
 		catch (JacksonException ex) {
-			throw new MalformedFrameException("invalid JSON: " + ex.getOriginalMessage(), ex);
+			throw Frames.malformedJson(ex);
 		}
 		return Frames.clientFrame(type, id, event, guid, payload, since);
 	}

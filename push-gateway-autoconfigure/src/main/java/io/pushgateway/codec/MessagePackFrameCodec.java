@@ -185,7 +185,8 @@ public final class MessagePackFrameCodec implements FrameCodec {
 			}
 		}
 		catch (IOException | MessagePackException ex) {
-			throw new MalformedFrameException("invalid MessagePack: " + ex.getMessage(), ex);
+			// the library's message goes no further than the cause, for a debug log
+			throw new MalformedFrameException("invalid MessagePack", ex);
 		}
 		return Frames.clientFrame(type, id, event, guid, payload, since);
 	}

@@ -287,7 +287,7 @@ public final class SocketIoFrameCodec implements FrameCodec {
 			}
 		}
 		catch (JacksonException ex) {
-			throw new MalformedFrameException("not a JSON array: " + ex.getOriginalMessage(), ex);
+			throw Frames.malformedJson(ex);
 		}
 		if (event.isEmpty() || event.length() > 128) {
 			throw new MalformedFrameException("event name must have 1 to 128 characters");

@@ -91,7 +91,7 @@ public interface PushOperations {
 	 * @return the result
 	 */
 	default Mono<PushResult> pushRecoverable(PushTarget target, String event, Object payload) {
-		return Mono.error(new PushRejectedException("recovery is not supported by " + getClass().getName()));
+		return Mono.error(new PushRejectedException("recovery is not supported by this PushOperations"));
 	}
 
 	/**

@@ -7,9 +7,12 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -26,6 +29,8 @@ public final class PushRules {
 
 	/** The longest event name, in characters. */
 	public static final int MAX_EVENT_LENGTH = 128;
+
+	private static final Log logger = LogFactory.getLog(PushRules.class);
 
 	private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -148,7 +153,13 @@ public final class PushRules {
 			}
 		}
 		catch (JacksonException ex) {
-			throw new PushRejectedException("payload is not valid JSON: " + ex.getOriginalMessage());
+			// the parser's message names its classes and settings: callers get a fixed
+			// reason, the debug log the details
+			if (logger.isDebugEnabled()) {
+				logger.debug("JSON payload refused: " + ex.getOriginalMessage());
+			}
+			throw new PushRejectedException((ex instanceof StreamConstraintsException)
+					? "payload is JSON nested too deeply or holding too long a value" : "payload is not valid JSON");
 		}
 	}
 

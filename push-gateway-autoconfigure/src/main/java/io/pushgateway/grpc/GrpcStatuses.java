@@ -5,16 +5,22 @@ import io.grpc.StatusRuntimeException;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.spi.ClusterBusException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The HTTP API's errors as gRPC status codes: a refused push (bad event name, payload too
  * large or not one JSON value, an ack timeout out of bounds) is {@code INVALID_ARGUMENT}
  * (HTTP 400); an overloaded node, a cluster bus that refused the push, or an unreachable
  * registry is {@code UNAVAILABLE} (HTTP 503); anything else {@code INTERNAL}.
+ * Descriptions are the gateway's own reasons or fixed texts: what a library says about a
+ * failure (Kafka's, Redis's, a class name) goes to the log only.
  *
  * @author Push Gateway team
  */
 final class GrpcStatuses {
+
+	private static final Log logger = LogFactory.getLog(GrpcStatuses.class);
 
 	private GrpcStatuses() {
 	}
@@ -31,18 +37,24 @@ final class GrpcStatuses {
 			return Status.INVALID_ARGUMENT.withDescription(error.getMessage()).asRuntimeException();
 		}
 		if (error instanceof ClusterBusException) {
-			return Status.UNAVAILABLE
-				.withDescription("delivered on this node only; the cluster bus refused the push: " + error.getMessage())
+			if (logger.isDebugEnabled()) {
+				logger.debug("Push delivered on this node only: " + error);
+			}
+			return Status.UNAVAILABLE.withDescription("delivered on this node only; the cluster bus refused the push")
 				.asRuntimeException();
 		}
-		return Status.INTERNAL.withDescription(error.getClass().getSimpleName() + ": " + error.getMessage())
-			.asRuntimeException();
+		logger.warn("gRPC call failed", error);
+		return Status.INTERNAL.withDescription("internal error").asRuntimeException();
 	}
 
 	static StatusRuntimeException registry(Throwable error) {
-		return (error instanceof StatusRuntimeException status) ? status
-				: Status.UNAVAILABLE.withDescription("session registry unavailable: " + error.getMessage())
-					.asRuntimeException();
+		if (error instanceof StatusRuntimeException status) {
+			return status;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Presence query failed: " + error);
+		}
+		return Status.UNAVAILABLE.withDescription("session registry unavailable").asRuntimeException();
 	}
 
 }

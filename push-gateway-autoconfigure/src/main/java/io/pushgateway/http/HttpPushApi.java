@@ -31,6 +31,8 @@ import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.RequestTargets;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -58,6 +60,8 @@ import org.springframework.boot.convert.DurationStyle;
  * @author Push Gateway team
  */
 public final class HttpPushApi implements GatewayRoutes {
+
+	private static final Log logger = LogFactory.getLog(HttpPushApi.class);
 
 	private static final JsonMapper MAPPER = new JsonMapper();
 
@@ -254,9 +258,13 @@ public final class HttpPushApi implements GatewayRoutes {
 					(ex) -> error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes"))
 			.onErrorResume(NodeOverloadedException.class, (ex) -> error(response, 503, ex.getMessage()))
 			.onErrorResume(PushRejectedException.class, (ex) -> error(response, 400, ex.getMessage()))
-			.onErrorResume(ClusterBusException.class,
-					(ex) -> error(response, 503,
-							"delivered on this node only; the cluster bus refused the push: " + ex.getMessage()))
+			.onErrorResume(ClusterBusException.class, (ex) -> {
+				// the bus's words (Kafka's, Redis's) are for the log
+				if (logger.isDebugEnabled()) {
+					logger.debug("Push delivered on this node only: " + ex);
+				}
+				return error(response, 503, "delivered on this node only; the cluster bus refused the push");
+			})
 			.onErrorResume(IllegalArgumentException.class, (ex) -> error(response, 400, ex.getMessage()));
 	}
 
@@ -282,8 +290,12 @@ public final class HttpPushApi implements GatewayRoutes {
 	}
 
 	private Publisher<Void> presence(HttpServerResponse response, Mono<Map<String, Object>> body) {
-		return body.flatMap((value) -> send(response, 200, MAPPER.writeValueAsString(value)))
-			.onErrorResume((error) -> error(response, 503, "session registry unavailable: " + error.getMessage()));
+		return body.flatMap((value) -> send(response, 200, MAPPER.writeValueAsString(value))).onErrorResume((error) -> {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Presence query failed: " + error);
+			}
+			return error(response, 503, "session registry unavailable");
+		});
 	}
 
 	private boolean authenticated(@Nullable String header) {

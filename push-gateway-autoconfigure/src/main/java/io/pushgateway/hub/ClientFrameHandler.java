@@ -175,6 +175,9 @@ public class ClientFrameHandler {
 			frame = connection.codec().decode(bytes);
 		}
 		catch (MalformedFrameException ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Malformed frame from socket " + connection.socketId(), ex);
+			}
 			this.metrics.frameIn("malformed", bytes.length);
 			close(connection, CloseCodes.MALFORMED_FRAME, "malformed frame: " + ex.getMessage(),
 					CloseReason.MALFORMED_FRAME);

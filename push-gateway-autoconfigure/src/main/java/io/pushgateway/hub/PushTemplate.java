@@ -17,6 +17,8 @@ import io.pushgateway.core.PushTarget;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.PushStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +33,8 @@ public class PushTemplate implements PushOperations {
 
 	/** The longest event name. */
 	public static final int MAX_EVENT_LENGTH = PushRules.MAX_EVENT_LENGTH;
+
+	private static final Log logger = LogFactory.getLog(PushTemplate.class);
 
 	private final SnowflakeIdGenerator ids;
 
@@ -152,10 +156,13 @@ public class PushTemplate implements PushOperations {
 						return Mono.error(
 								new PushRejectedException("recovery is not enabled (push.gateway.recovery.enabled)"));
 					}
-					return this.store.append(stream, push)
-						.onErrorMap((error) -> new PushRejectedException(
-								"recovery store unavailable: " + error.getMessage()))
-						.flatMap((position) -> deliver(push.at(position), fallback));
+					return this.store.append(stream, push).onErrorMap((error) -> {
+						// the store's words (Redis's) are for the log
+						if (logger.isDebugEnabled()) {
+							logger.debug("Recoverable push not stored: " + error);
+						}
+						return new PushRejectedException("recovery store unavailable");
+					}).flatMap((position) -> deliver(push.at(position), fallback));
 				}));
 	}
 

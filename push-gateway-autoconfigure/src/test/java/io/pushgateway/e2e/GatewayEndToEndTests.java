@@ -10,10 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
@@ -22,6 +24,7 @@ import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.ErrorReasons;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
@@ -371,6 +374,55 @@ class GatewayEndToEndTests {
 	}
 
 	@Test
+	void malformedFramesAreClosedWithFixedReasonsThatNameNoLibrary() {
+		Map<String, String> reasons = new LinkedHashMap<>();
+		reasons.put("{\"t\":\"msg\",\"id\":\"1\",\"ev\":\"echo\",\"d\":" + "[".repeat(2000) + "]".repeat(2000) + "}",
+				"malformed frame: JSON nested too deeply or holding too long a value");
+		// Jackson's message would name the start marker's location, and a feature
+		reasons.put("{\"t\":\"msg\",\"id\":\"1\",\"ev\":\"echo\",\"d\":{\"a\":", "malformed frame: invalid JSON");
+		reasons.put("not json", "malformed frame: invalid JSON");
+		reasons.forEach((frame, reason) -> {
+			TestClient offender = connect(uid());
+			offender.next("welcome");
+			offender.send(frame);
+			TestClient.Close close = offender.awaitClose();
+			assertThat(close.code()).isEqualTo(4000);
+			assertThat(close.reason()).isEqualTo(reason);
+			ErrorReasons.assertNamesNoInternals(close.reason());
+		});
+		// a map of one entry whose key is a never-used byte
+		TestClient msgpack = connect(uid(), "push.v1.msgpack");
+		msgpack.next("welcome");
+		msgpack.sendBinary(new byte[] { (byte) 0x81, (byte) 0xC1, 0x01 });
+		TestClient.Close close = msgpack.awaitClose();
+		assertThat(close.code()).isEqualTo(4000);
+		assertThat(close.reason()).startsWith("malformed frame: ");
+		ErrorReasons.assertNamesNoInternals(close.reason());
+		TestClient truncated = connect(uid(), "push.v1.msgpack");
+		truncated.next("welcome");
+		truncated.sendBinary(new byte[] { (byte) 0x81, (byte) 0xA1, 't', (byte) 0xDA, 0x10 });
+		close = truncated.awaitClose();
+		assertThat(close).isEqualTo(new TestClient.Close(4000, "malformed frame: invalid MessagePack"));
+	}
+
+	@Test
+	void tokensTheServerCannotVerifyAreRefusedWithAFixedReason() throws Exception {
+		// HS512 needs a secret of 512 bits, longer than this server's
+		String hs512 = Tokens.sign("mallory", List.of(), Duration.ofMinutes(5),
+				"a-secret-of-at-least-sixty-four-bytes-which-hs512-asks-of-its-signers", JWSAlgorithm.HS512);
+		String forged = Tokens.sign("mallory", List.of(), Duration.ofMinutes(5),
+				"another-secret-of-thirty-two-bytes!!");
+		String expired = Tokens.sign("alice", List.of(), Duration.ofMinutes(-5), Tokens.SECRET);
+		for (String token : List.of(hs512, forged, expired, "not.a.jwt", "x")) {
+			assertThat(TestClient.rejectedStatus(gateway.port(), "?access_token=" + token, "push.v1.json", Map.of()))
+				.isEqualTo(401);
+			HttpResponse<String> refused = ErrorReasons.refusedHandshake(gateway.port(), token);
+			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(refused.body()).isEqualTo("invalid token\n");
+		}
+	}
+
+	@Test
 	void binaryFrameOnJsonProtocolClosesWith1003() {
 		TestClient offender = connect(uid());
 		offender.next("welcome");
@@ -582,6 +634,20 @@ class GatewayEndToEndTests {
 				quoted("caf\u00e9 \ud83d\ude00".getBytes(StandardCharsets.UTF_8)))
 			.statusCode()).isEqualTo(200);
 		assertThat(client.next("push")).containsEntry("ev", "after").containsEntry("d", "caf\u00e9 \ud83d\ude00");
+	}
+
+	@Test
+	void httpPushApiRefusesMalformedJsonWithFixedReasons() throws Exception {
+		Map<String, String> reasons = Map.of("[".repeat(2000) + "]".repeat(2000),
+				"payload is JSON nested too deeply or holding too long a value", "{\"a\":", "payload is not valid JSON",
+				"{\"a\" 1}", "payload is not valid JSON");
+		for (Map.Entry<String, String> body : reasons.entrySet()) {
+			HttpResponse<String> refused = post("/push-api/broadcast?event=x", API_TOKEN, "application/json",
+					body.getKey());
+			assertThat(refused.statusCode()).isEqualTo(400);
+			assertThat(refused.body()).isEqualTo("{\"error\":\"" + body.getValue() + "\"}");
+			ErrorReasons.assertNamesNoInternals(refused.body());
+		}
 	}
 
 	@Test

@@ -49,6 +49,7 @@ import io.pushgateway.grpc.v1.UserPresence;
 import io.pushgateway.grpc.v1.UserPresenceRequest;
 import io.pushgateway.grpc.v1.Users;
 import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.ErrorReasons;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.Tokens;
@@ -327,6 +328,25 @@ class GrpcApiEndToEndTests {
 		assertThat(client.next()).containsEntry("t", "push")
 			.containsEntry("ev", "after")
 			.containsEntry("d", "caf\u00e9");
+	}
+
+	@Test
+	void malformedJsonPayloadsAreRefusedWithFixedDescriptions() {
+		Map<String, String> reasons = Map.of("[".repeat(2000) + "]".repeat(2000),
+				"payload is JSON nested too deeply or holding too long a value", "{\"a\":",
+				"payload is not valid JSON");
+		reasons.forEach((payload, reason) -> {
+			StatusRuntimeException refused = assertThatExceptionOfType(StatusRuntimeException.class)
+				.isThrownBy(() -> stub(0, API_TOKEN).push(PushRequest.newBuilder()
+					.setAll(true)
+					.setEvent("x")
+					.setPayload(ByteString.copyFromUtf8(payload))
+					.build()))
+				.actual();
+			assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+			assertThat(refused.getStatus().getDescription()).isEqualTo(reason);
+			ErrorReasons.assertNamesNoInternals(refused.getStatus().getDescription());
+		});
 	}
 
 	@Test

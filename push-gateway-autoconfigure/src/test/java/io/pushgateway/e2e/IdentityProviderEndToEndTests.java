@@ -1,6 +1,8 @@
 package io.pushgateway.e2e;
 
+import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.JOSEException;
@@ -13,6 +15,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.pushgateway.auth.JwtDecoderTokenVerifier;
 import io.pushgateway.auth.TokenVerifier;
+import io.pushgateway.support.ErrorReasons;
 import io.pushgateway.support.JwksServer;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
@@ -105,6 +108,14 @@ class IdentityProviderEndToEndTests {
 		assertThat(rejectedStatus(token(rsa, "dave", ISSUER, "another-service"))).isEqualTo(401);
 		RSAKey impostor = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
 		assertThat(rejectedStatus(token(impostor, "dave", ISSUER, AUDIENCE))).isEqualTo(401);
+		// the reason is the same for all, and names nothing of the decoder's
+		for (String token : List.of(token(rsa, "dave", "https://elsewhere.example.test", AUDIENCE),
+				token(rsa, "dave", ISSUER, "another-service"), token(impostor, "dave", ISSUER, AUDIENCE),
+				"not.a.jwt")) {
+			HttpResponse<String> refused = ErrorReasons.refusedHandshake(gateway.port(), token);
+			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(refused.body()).isEqualTo("invalid token\n");
+		}
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.ErrorReasons;
 import io.pushgateway.support.SocketIoClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
@@ -210,7 +211,7 @@ class SocketIoEndToEndTests {
 		SocketIoClient client = SocketIoClient.connect(gateway.port(), "{\"token\":\"not-a-token\"}");
 		this.clients.add(client);
 		Map<String, Object> error = client.next("connect_error");
-		assertThat((String) error.get("message")).startsWith("invalid token");
+		assertThat(error.get("message")).isEqualTo("invalid token");
 		assertThat(error.get("data")).isEqualTo(Map.of("status", 401));
 		assertThat(client.next("close")).isNotNull();
 		SocketIoClient other = SocketIoClient.connect(gateway.port(), "");
@@ -266,6 +267,22 @@ class SocketIoEndToEndTests {
 				"{\"token\":\"" + Tokens.forUser(uid()) + "\",\"pid\":\"" + pid + "\",\"offset\":\"1-0\"}");
 		this.clients.add(stale);
 		assertThat(stale.next("connect").get("pid")).as("the state was not kept: a new pid").isNotEqualTo(pid);
+	}
+
+	@Test
+	void malformedEventsAreClosedWithFixedReasonsThatNameNoLibrary() {
+		Map<String, String> reasons = Map.of("42[\"echo\"," + "[".repeat(2000) + "]".repeat(2000) + "]",
+				"malformed frame: JSON nested too deeply or holding too long a value", "42[\"echo\",{\"a\":",
+				"malformed frame: invalid JSON");
+		reasons.forEach((packet, reason) -> {
+			SocketIoClient client = connect(uid());
+			client.next("connect");
+			client.send(packet);
+			Map<?, ?> close = (Map<?, ?>) ((List<?>) client.nextEvent("gateway:close").get("args")).get(0);
+			assertThat(close.get("code")).isEqualTo(4000);
+			assertThat(close.get("reason")).isEqualTo(reason);
+			ErrorReasons.assertNamesNoInternals((String) close.get("reason"));
+		});
 	}
 
 	@Test

@@ -31,6 +31,20 @@ public final class Tokens {
 	}
 
 	public static String sign(String uid, List<String> guids, Duration validity, String secret) {
+		return sign(uid, guids, validity, secret, JWSAlgorithm.HS256);
+	}
+
+	/**
+	 * A token signed with an HMAC algorithm of the caller's choice.
+	 * @param uid the subject, or {@code null} for none
+	 * @param guids the GUIDs claimed
+	 * @param validity how long it is valid
+	 * @param secret the secret, long enough for the algorithm
+	 * @param algorithm HS256, HS384 or HS512
+	 * @return the token
+	 */
+	public static String sign(String uid, List<String> guids, Duration validity, String secret,
+			JWSAlgorithm algorithm) {
 		Instant now = Instant.now();
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().expirationTime(Date.from(now.plus(validity)));
 		if (uid != null) {
@@ -39,7 +53,7 @@ public final class Tokens {
 		if (!guids.isEmpty()) {
 			claims.claim("guids", guids);
 		}
-		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
+		SignedJWT jwt = new SignedJWT(new JWSHeader(algorithm), claims.build());
 		try {
 			jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
 		}
