@@ -11,6 +11,9 @@
 #   scripts/bench.sh cluster   [--nodes 4] [--cluster-connections 76000] [--rate 1000] [--seconds 20]
 #                              [--node-args=--push.gateway.bus.routing=targeted]
 #                              (needs redis-server on the PATH; the Kafka broker comes from Maven Central)
+#   scripts/bench.sh order     [--nodes 3] [--users 2000] [--rate 2000] [--seconds 20]
+#                              (one connection per user on every node, every node pushing to the same users at once:
+#                              plain, then recoverable; latency, Redis commands per push, pushes held for order)
 #   scripts/bench.sh all       runs everything against every server and rewrites docs/performance.md
 #   scripts/bench.sh report    rewrites docs/performance.md from the last run (target/bench/results.jsonl)
 #

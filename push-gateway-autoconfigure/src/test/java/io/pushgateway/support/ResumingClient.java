@@ -108,7 +108,14 @@ public final class ResumingClient implements AutoCloseable {
 					if (System.nanoTime() - lastPing > HEARTBEAT.toNanos() && !current.isClosed()) {
 						// a heartbeat, as the JavaScript client sends (the server closes
 						// silent connections with 4001)
-						current.ping();
+						try {
+							current.ping();
+						}
+						catch (RuntimeException ex) {
+							// closed on our side (reconnect()) while the close handshake
+							// runs
+							break;
+						}
 						lastPing = System.nanoTime();
 					}
 					Map<String, Object> frame = current.poll(Duration.ofMillis(100));

@@ -90,6 +90,13 @@ public final class Bench {
 			new HeartbeatScenario(this.args, this.workDir, this.connections, this.workers).run(result);
 			return JSON.writeValueAsString(result);
 		}
+		if ("order".equals(scenario)) {
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("scenario", scenario);
+			result.put("target", "gateway");
+			new OrderScenario(this.args, this.workDir).run(result);
+			return JSON.writeValueAsString(result);
+		}
 		if ("cluster".equals(scenario)) {
 			Map<String, Object> result = new LinkedHashMap<>();
 			result.put("scenario", scenario);

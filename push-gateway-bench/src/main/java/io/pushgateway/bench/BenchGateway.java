@@ -84,12 +84,14 @@ public class BenchGateway {
 	@Bean
 	SimpleMeterRegistry benchMeterRegistry() {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		// the acks scenario reads the acknowledgement round trip's percentiles here
+		// the acks and order scenarios read the acknowledgement round trip's and the
+		// recovery hold's percentiles here
 		registry.config().meterFilter(new MeterFilter() {
 
 			@Override
 			public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-				if (id.getName().equals("push.gateway.acks.round.trip")) {
+				if (id.getName().equals("push.gateway.acks.round.trip")
+						|| id.getName().equals("push.gateway.recovery.hold")) {
 					return DistributionStatisticConfig.builder().percentiles(0.5, 0.99, 0.999).build().merge(config);
 				}
 				return config;
@@ -109,6 +111,15 @@ public class BenchGateway {
 				int offset = Integer.parseInt(request.queryParam("offset").orElse("0"));
 				return paced(request, () -> push.pushToUser("u" + (offset + ThreadLocalRandom.current().nextInt(users)),
 						"t", stamp()));
+			})
+			.POST("/bench/targeted-recoverable", (request) -> {
+				// as targeted, each push appended to its user's stream first
+				int users = Integer.parseInt(request.queryParam("users").orElse("1000"));
+				int offset = Integer.parseInt(request.queryParam("offset").orElse("0"));
+				return paced(request,
+						() -> push.pushRecoverable(
+								PushTarget.user("u" + (offset + ThreadLocalRandom.current().nextInt(users))), "t",
+								stamp()));
 			})
 			.POST("/bench/targeted-ack", (request) -> {
 				// as targeted, each push asking its connection for an acknowledgement
@@ -130,7 +141,9 @@ public class BenchGateway {
 				.fromCallable(() -> "false".equals(request.queryParam("gc").orElse("true")) ? 0L : Pacer.heapAfterGc())
 				.subscribeOn(Schedulers.boundedElastic())
 				.flatMap((heap) -> json("{\"connections\":" + hub.connectionCount() + ",\"heapAfterGc\":" + heap
-						+ ",\"pings\":" + (long) pings(meters) + ",\"ackRoundTrip\":" + ackRoundTrip(meters) + "}")))
+						+ ",\"pings\":" + (long) pings(meters) + ",\"ackRoundTrip\":" + ackRoundTrip(meters)
+						+ ",\"recoveryHold\":" + percentiles(meters, "push.gateway.recovery.hold") + ",\"recovery\":"
+						+ recoveryCounts(meters) + "}")))
 			.build();
 	}
 
@@ -165,7 +178,28 @@ public class BenchGateway {
 
 	/* The acknowledgement round trip's count and percentiles, in milliseconds. */
 	private static String ackRoundTrip(MeterRegistry meters) {
-		Timer timer = meters.find("push.gateway.acks.round.trip").timer();
+		return percentiles(meters, "push.gateway.acks.round.trip");
+	}
+
+	/* Recoverable pushes held, dropped as duplicates, and gaps filled or given up. */
+	private static String recoveryCounts(MeterRegistry meters) {
+		StringBuilder json = new StringBuilder("{");
+		for (String[] meter : new String[][] { { "push.gateway.recovery.order", "held" },
+				{ "push.gateway.recovery.order", "duplicate" }, { "push.gateway.recovery.gaps", "filled" },
+				{ "push.gateway.recovery.gaps", "given_up" } }) {
+			Counter counter = meters.find(meter[0]).tag("outcome", meter[1]).counter();
+			json.append((json.length() > 1) ? "," : "")
+				.append('"')
+				.append(meter[1])
+				.append("\":")
+				.append((counter != null) ? (long) counter.count() : 0);
+		}
+		return json.append("}").toString();
+	}
+
+	/* A timer's count and percentiles, in milliseconds. */
+	private static String percentiles(MeterRegistry meters, String name) {
+		Timer timer = meters.find(name).timer();
 		if (timer == null) {
 			return "null";
 		}

@@ -40,6 +40,40 @@ final class ClusterScenario {
 	 * connection of the cluster issued on one node, and pushes from one node to users on
 	 * the others.
 	 */
+	/*
+	 * Starts a redis-server, a Kafka broker (KRaft, from Maven Central jars) and gateway
+	 * nodes on both; each is added to running, to be closed in reverse order.
+	 */
+	static Cluster start(Args args, Path workDir, int nodes, List<String> nodeArgs, List<AutoCloseable> running)
+			throws Exception {
+		int redisPort = Bench.freePort();
+		Process redis = RedisInfo.startServer(args, workDir, redisPort);
+		running.add(redis::destroy);
+		Process kafka = new ProcessBuilder(Bench.javaCommand(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+				"io.pushgateway.devtools.DevKafkaBroker")
+			.redirectErrorStream(true)
+			.start();
+		running.add(kafka::destroy);
+		String bootstrap = Bench.awaitLine(kafka, "ready on ", workDir.resolve("kafka.log"));
+		List<String> extra = new ArrayList<>(
+				List.of("--push.gateway.registry.type=redis", "--push.gateway.bus.type=kafka",
+						"--spring.kafka.bootstrap-servers=" + bootstrap, "--spring.data.redis.host=127.0.0.1",
+						"--spring.data.redis.port=" + redisPort, "--push.gateway.node.worker-id-strategy=redis-lease"));
+		extra.addAll(nodeArgs);
+		// more node properties, such as
+		// --node-args=--push.gateway.bus.routing=targeted
+		if (args.has("node-args")) {
+			extra.addAll(List.of(args.get("node-args", "").split(" ")));
+		}
+		List<Server> servers = new ArrayList<>();
+		for (int i = 0; i < nodes; i++) {
+			Server server = Server.start("gateway", workDir, args, extra, "node-" + i);
+			running.add(server);
+			servers.add(server);
+		}
+		return new Cluster(redisPort, servers);
+	}
+
 	void run(Map<String, Object> result) throws Exception {
 		int nodes = this.args.getInt("nodes", 4);
 		// about as many per node as one process can hold
@@ -48,30 +82,9 @@ final class ClusterScenario {
 		int seconds = this.args.getInt("seconds", 20);
 		List<AutoCloseable> running = new ArrayList<>();
 		try {
-			int redisPort = Bench.freePort();
-			Process redis = RedisInfo.startServer(this.args, this.workDir, redisPort);
-			running.add(redis::destroy);
-			Process kafka = new ProcessBuilder(Bench.javaCommand(), "-Xmx1g", "-cp",
-					System.getProperty("java.class.path"), "io.pushgateway.devtools.DevKafkaBroker")
-				.redirectErrorStream(true)
-				.start();
-			running.add(kafka::destroy);
-			String bootstrap = Bench.awaitLine(kafka, "ready on ", this.workDir.resolve("kafka.log"));
-			List<String> extra = new ArrayList<>(List.of("--push.gateway.registry.type=redis",
-					"--push.gateway.bus.type=kafka", "--spring.kafka.bootstrap-servers=" + bootstrap,
-					"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
-					"--push.gateway.node.worker-id-strategy=redis-lease"));
-			// more node properties, such as
-			// --node-args=--push.gateway.bus.routing=targeted
-			if (this.args.has("node-args")) {
-				extra.addAll(List.of(this.args.get("node-args", "").split(" ")));
-			}
-			List<Server> servers = new ArrayList<>();
-			for (int i = 0; i < nodes; i++) {
-				Server server = Server.start("gateway", this.workDir, this.args, extra, "node-" + i);
-				running.add(server);
-				servers.add(server);
-			}
+			Cluster cluster = start(this.args, this.workDir, nodes, List.of(), running);
+			int redisPort = cluster.redisPort();
+			List<Server> servers = cluster.servers();
 			long redisBefore = RedisInfo.usedMemory(redisPort);
 			int workersPerNode = Math.max(1, (perNode + 9_499) / 9_500);
 			List<Workers> groups = new ArrayList<>();
@@ -138,6 +151,15 @@ final class ClusterScenario {
 				}
 			}
 		}
+	}
+
+	/**
+	 * A running cluster: its Redis and its gateway nodes.
+	 *
+	 * @param redisPort the Redis port on loopback
+	 * @param servers the gateway nodes
+	 */
+	record Cluster(int redisPort, List<Server> servers) {
 	}
 
 }

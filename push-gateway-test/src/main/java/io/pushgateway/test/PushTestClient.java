@@ -59,7 +59,9 @@ public final class PushTestClient implements AutoCloseable {
 	/** The last position of each stream ({@code ""} for the user's, else the GUID). */
 	private final Map<String, String> positions = new ConcurrentHashMap<>();
 
-	/** Pushes that broke the order of their stream, as the docs' rules for clients say. */
+	/**
+	 * Pushes that broke the order of their stream, as the docs' rules for clients say.
+	 */
 	private final List<String> disorder = new CopyOnWriteArrayList<>();
 
 	private final Protocol protocol;

@@ -32,9 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *
  * @author Push Gateway team
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "push.gateway.auth.jwt.secret=" + PushTestClientTests.SECRET,
-				"push.gateway.recovery.enabled=true" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"push.gateway.auth.jwt.secret=" + PushTestClientTests.SECRET, "push.gateway.recovery.enabled=true" })
 class PushTestClientTests {
 
 	static final String SECRET = "a-test-secret-of-at-least-thirty-two-bytes";
