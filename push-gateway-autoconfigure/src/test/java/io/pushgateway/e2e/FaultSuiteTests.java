@@ -131,23 +131,7 @@ class FaultSuiteTests {
 				.map(PushResult::messageId)
 				.toFuture();
 		}
-		CompletableFuture<String> messageId = new CompletableFuture<>();
-		ListenableFuture<PushReply> reply = grpc.withDeadlineAfter(30, TimeUnit.SECONDS)
-			.push(PushRequest.newBuilder()
-				.setUser(uid)
-				.setEvent("load")
-				.setPayload(ByteString.copyFromUtf8(Integer.toString(n)))
-				.setRecoverable(recoverable)
-				.build());
-		reply.addListener(() -> {
-			try {
-				messageId.complete(reply.get().getMessageId());
-			}
-			catch (Exception ex) {
-				messageId.completeExceptionally(ex);
-			}
-		}, Runnable::run);
-		return messageId;
+		return grpcPush(grpc, uid, n, recoverable);
 	}
 
 	static Map<String, Object> nodeProperties() {
@@ -362,7 +346,7 @@ class FaultSuiteTests {
 								? push(path / 2).pushRecoverable(PushTarget.user(uid), "load", n)
 									.map(PushResult::messageId)
 									.toFuture()
-								: grpcPush(stubs.get(path / 2), uid, n);
+								: grpcPush(stubs.get(path / 2), uid, n, true);
 						inFlight.add(messageId.whenComplete((id, error) -> {
 							if (error == null) {
 								accepted.computeIfAbsent(uid, (key) -> new ConcurrentHashMap<>()).put(id, n);
@@ -428,14 +412,15 @@ class FaultSuiteTests {
 		}
 	}
 
-	private static CompletableFuture<String> grpcPush(PushGatewayGrpc.PushGatewayFutureStub stub, String uid, int n) {
+	private static CompletableFuture<String> grpcPush(PushGatewayGrpc.PushGatewayFutureStub stub, String uid, int n,
+			boolean recoverable) {
 		CompletableFuture<String> messageId = new CompletableFuture<>();
 		ListenableFuture<PushReply> reply = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
 			.push(PushRequest.newBuilder()
 				.setUser(uid)
 				.setEvent("load")
 				.setPayload(ByteString.copyFromUtf8(Integer.toString(n)))
-				.setRecoverable(true)
+				.setRecoverable(recoverable)
 				.build());
 		reply.addListener(() -> {
 			try {
