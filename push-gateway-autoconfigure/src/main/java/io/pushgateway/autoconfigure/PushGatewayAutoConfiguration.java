@@ -31,6 +31,7 @@ import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.DynamicHeartbeat;
 import io.pushgateway.hub.FanOut;
+import io.pushgateway.hub.GatewayUpstream;
 import io.pushgateway.hub.GuidMemberships;
 import io.pushgateway.hub.GuidPresenceFrames;
 import io.pushgateway.hub.LocalHub;
@@ -58,6 +59,7 @@ import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.HttpServerTimeouts;
 import io.pushgateway.transport.IpLimits;
 import io.pushgateway.transport.polling.PollingSettings;
 import io.pushgateway.transport.polling.PollingTransport;
@@ -193,6 +195,21 @@ public final class PushGatewayAutoConfiguration {
 		// register
 		// them globally, where they would outlive this context
 		return new GatewayMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), hub);
+	}
+
+	/**
+	 * Timeouts of the server's sockets before and between requests, and the longest pause
+	 * and time to read a body, on by default ({@code push.gateway.http-server}).
+	 * @param properties the gateway's settings
+	 * @param metrics counts the sockets they close
+	 * @return the customizer of Boot's Reactor Netty server
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	HttpServerTimeouts pushGatewayHttpServerTimeouts(PushGatewayProperties properties, GatewayMetrics metrics) {
+		HttpServerProperties server = properties.getHttpServer();
+		return new HttpServerTimeouts(server.getHeaderTimeout(), server.getKeepAliveTimeout(), server.getReadTimeout(),
+				server.getRequestTimeout(), server.getMaxPendingSocketsPerIp(), metrics);
 	}
 
 	@Bean
@@ -356,9 +373,10 @@ public final class PushGatewayAutoConfiguration {
 			PushGatewayProperties properties, SnowflakeIdGenerator ids, WorkerIdStrategy workerIdStrategy, Clock clock,
 			AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery, PushObservations observations) {
 		LimitsProperties limits = properties.getLimits();
-		return new ClientFrameHandler(hub, handlers.orderedStream().toList(), guidAuthorizer, metrics, node.value(),
-				limits.getMaxGuidsPerConnection(), limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock,
-				acks, new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
+		return new ClientFrameHandler(hub, GatewayUpstream.applicationsFirst(handlers.orderedStream().toList()),
+				guidAuthorizer, metrics, node.value(), limits.getMaxGuidsPerConnection(),
+				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock, acks,
+				new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
 						limits.getMaxBytesPerSecond().toBytes()),
 				recovery.getIfAvailable(), observations);
 	}

@@ -79,6 +79,9 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final GrpcProperties grpc = new GrpcProperties();
 
+	@NestedConfigurationProperty
+	private final HttpServerProperties httpServer = new HttpServerProperties();
+
 	public PollingProperties getPolling() {
 		return this.polling;
 	}
@@ -109,6 +112,10 @@ public class PushGatewayProperties {
 
 	public GrpcProperties getGrpc() {
 		return this.grpc;
+	}
+
+	public HttpServerProperties getHttpServer() {
+		return this.httpServer;
 	}
 
 	public RecoveryProperties getRecovery() {

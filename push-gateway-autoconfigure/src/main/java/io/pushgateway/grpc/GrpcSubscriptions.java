@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pushgateway.core.Payload;
 import io.pushgateway.grpc.v1.ClientMessage;
+import io.pushgateway.hub.GatewayUpstream;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.spi.UpstreamMessage;
 import io.pushgateway.spi.UpstreamUnavailableException;
@@ -23,11 +24,12 @@ import org.springframework.util.PatternMatchUtils;
  * consumer group); when every matching one is full, the client gets {@code 4503}, as when
  * Kafka is unavailable. The answer comes later through the {@code Reply} call, so the
  * handler itself answers nothing. Ordered before the Kafka upstream: an event that a
- * subscription matches is not also published to Kafka.
+ * subscription matches is not also published to Kafka; like it, consulted after every
+ * application handler ({@link GatewayUpstream}).
  *
  * @author Push Gateway team
  */
-public final class GrpcSubscriptions implements UpstreamHandler, Ordered {
+public final class GrpcSubscriptions implements GatewayUpstream, Ordered {
 
 	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 

@@ -1,8 +1,5 @@
 package io.pushgateway.http;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -12,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.micrometer.common.KeyValues;
-import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -30,6 +26,7 @@ import io.pushgateway.hub.PushObservations;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
+import io.pushgateway.transport.RequestBodies;
 import io.pushgateway.transport.RequestTargets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -242,7 +239,7 @@ public final class HttpPushApi implements GatewayRoutes {
 			return error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes");
 		}
 		String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-		return body(request).flatMap((bytes) -> {
+		return RequestBodies.read(request, this.maxPayloadSize).flatMap((bytes) -> {
 			Payload payload = payload(bytes, contentType);
 			if (ack != null) {
 				return (fallback ? this.operations.pushWithAckAndFallback(target, event, payload, ack)
@@ -254,8 +251,9 @@ public final class HttpPushApi implements GatewayRoutes {
 				.map(HttpPushApi::body);
 		})
 			.flatMap((body) -> send(response, 200, body))
-			.onErrorResume(PayloadTooLargeException.class,
-					(ex) -> error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes"))
+			.onErrorResume(RequestBodies.BodyTooLargeException.class,
+					(ex) -> error(response.keepAlive(false), 413,
+							"payload larger than " + this.maxPayloadSize + " bytes"))
 			.onErrorResume(NodeOverloadedException.class, (ex) -> error(response, 503, ex.getMessage()))
 			.onErrorResume(PushRejectedException.class, (ex) -> error(response, 400, ex.getMessage()))
 			.onErrorResume(ClusterBusException.class, (ex) -> {
@@ -266,27 +264,6 @@ public final class HttpPushApi implements GatewayRoutes {
 				return error(response, 503, "delivered on this node only; the cluster bus refused the push");
 			})
 			.onErrorResume(IllegalArgumentException.class, (ex) -> error(response, 400, ex.getMessage()));
-	}
-
-	/* The body's bytes, at most {@code maxPayloadSize} of them even without a length. */
-	private Mono<byte[]> body(HttpServerRequest request) {
-		return request.receive().reduceWith(ByteArrayOutputStream::new, (out, chunk) -> {
-			if (out.size() + chunk.readableBytes() > this.maxPayloadSize) {
-				throw new PayloadTooLargeException();
-			}
-			copy(chunk, out);
-			return out;
-		}).map(ByteArrayOutputStream::toByteArray);
-	}
-
-	private static void copy(ByteBuf chunk, ByteArrayOutputStream out) {
-		try {
-			chunk.getBytes(chunk.readerIndex(), out, chunk.readableBytes());
-		}
-		catch (IOException ex) {
-			// a ByteArrayOutputStream does not throw
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	private Publisher<Void> presence(HttpServerResponse response, Mono<Map<String, Object>> body) {
@@ -368,15 +345,6 @@ public final class HttpPushApi implements GatewayRoutes {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException(RequestTargets.MALFORMED_QUERY);
 		}
-	}
-
-	/** A body above the maximum payload size. */
-	private static final class PayloadTooLargeException extends RuntimeException {
-
-		PayloadTooLargeException() {
-			super(null, null, false, false);
-		}
-
 	}
 
 }

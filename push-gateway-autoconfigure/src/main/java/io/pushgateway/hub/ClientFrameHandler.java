@@ -132,11 +132,31 @@ public class ClientFrameHandler {
 	private final long maxBytesPerSecond;
 
 	/**
-	 * Record a transport-level sign of life (a WebSocket ping or pong).
+	 * Record a transport-level sign of life (a WebSocket ping or pong, an Engine.IO
+	 * pong). It counts against the connection's message and byte rate limits like any
+	 * message: a client that floods control frames is closed with
+	 * {@link CloseCodes#RATE_LIMITED}.
 	 * @param connection the connection
+	 * @param bytes the frame's payload length
+	 * @return whether the connection stays open (answer a ping only then)
 	 */
-	public void onHeartbeat(PushConnection connection) {
+	public boolean onHeartbeat(PushConnection connection, int bytes) {
 		connection.touch(this.clock.millis());
+		return !overLimit(connection, bytes);
+	}
+
+	/* Counts a frame against the rate limits; closes the connection when it is over. */
+	private boolean overLimit(PushConnection connection, int bytes) {
+		Limit limit = connection.countFrame(bytes, this.maxMessagesPerSecond, this.maxBytesPerSecond,
+				System.nanoTime());
+		if (limit == null) {
+			return false;
+		}
+		this.metrics.limited(limit);
+		close(connection, CloseCodes.RATE_LIMITED, "more than " + ((limit == Limit.MESSAGES_PER_SECOND)
+				? this.maxMessagesPerSecond + " messages" : this.maxBytesPerSecond + " bytes") + " per second",
+				CloseReason.RATE_LIMITED);
+		return true;
 	}
 
 	/**
@@ -147,13 +167,7 @@ public class ClientFrameHandler {
 	 */
 	public void onFrame(PushConnection connection, byte[] bytes, boolean binary) {
 		connection.touch(this.clock.millis());
-		Limit limit = connection.countFrame(bytes.length, this.maxMessagesPerSecond, this.maxBytesPerSecond,
-				System.nanoTime());
-		if (limit != null) {
-			this.metrics.limited(limit);
-			close(connection, CloseCodes.RATE_LIMITED, "more than " + ((limit == Limit.MESSAGES_PER_SECOND)
-					? this.maxMessagesPerSecond + " messages" : this.maxBytesPerSecond + " bytes") + " per second",
-					CloseReason.RATE_LIMITED);
+		if (overLimit(connection, bytes.length)) {
 			return;
 		}
 		if (binary != connection.codec().binary()) {

@@ -128,6 +128,24 @@ public class RecoveryCoordinator {
 		}
 	}
 
+	/*
+	 * Where a new connection starts following a stream: at its top, or before the
+	 * earliest push that reached the connection while the top was read. The connection
+	 * was reachable before the read began, so such a push is one for it even when the
+	 * read's top already counts it; starting at the top would drop it as a duplicate.
+	 */
+	private static long start(StreamPosition top, StreamCursor cursor) {
+		long start = top.offset();
+		if (cursor.held != null) {
+			for (StreamCursor.Held held : cursor.held) {
+				if (held.position().epoch().equals(top.epoch())) {
+					start = Math.min(start, held.position().offset() - 1);
+				}
+			}
+		}
+		return Math.max(0, start);
+	}
+
 	private void finish(PushConnection connection, String stream, StreamCursor cursor, int read, @Nullable String since,
 			@Nullable String guid, PushStore.Recovery recovery, Consumer<Boolean> replayed) {
 		if (cursor.reads != read || connection.cursor(stream) != cursor) {
@@ -149,6 +167,9 @@ public class RecoveryCoordinator {
 			// following the stream already (joining a GUID again): go on from where the
 			// connection is, so that the pushes it was about to get are not skipped
 			cursor.at(at);
+		}
+		else if (since == null && at == null && top != null) {
+			cursor.at(new StreamPosition(top.epoch(), start(top, cursor)));
 		}
 		else {
 			cursor.at(top);

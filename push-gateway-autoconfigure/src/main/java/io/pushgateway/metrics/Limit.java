@@ -20,7 +20,17 @@ public enum Limit {
 	CONNECTIONS_PER_IP,
 
 	/** Handshakes per second from one address ({@code 429}). */
-	HANDSHAKES_PER_IP;
+	HANDSHAKES_PER_IP,
+
+	/**
+	 * Sockets of one address waiting for a request's headers (closed on accept).
+	 */
+	PENDING_SOCKETS_PER_IP,
+
+	/**
+	 * A socket that did not send its request's headers in time (closed).
+	 */
+	HEADER_TIMEOUT;
 
 	/**
 	 * The metric tag value.

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -128,6 +129,27 @@ public abstract class ChannelConnection extends PushConnection {
 			return false;
 		}
 		this.channel.write(webSocketFrame.retainedDuplicate(), this.channel.voidPromise());
+		return true;
+	}
+
+	/**
+	 * Answer a client's control frame (a WebSocket pong) outside the push queue, flushed
+	 * at once, when nothing waits in this connection's queue, the channel is writable and
+	 * the frame fits {@code maxQueuedBytes}; otherwise the frame is released and not
+	 * sent: a client that does not read gets no answers until it does (RFC 6455 lets an
+	 * endpoint answer only the latest of several pings), and what it makes the server
+	 * hold stays within the connection's bound.
+	 * @param frame the frame, released here when it is not sent
+	 * @return whether it was sent
+	 */
+	public final boolean writeControl(ByteBufHolder frame) {
+		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
+		if (this.closing.get() || buffer == null || this.waiting != null || !this.channel.isWritable()
+				|| buffer.totalPendingWriteBytes() + frame.content().readableBytes() > this.maxQueuedBytes) {
+			frame.release();
+			return false;
+		}
+		this.channel.writeAndFlush(frame, this.channel.voidPromise());
 		return true;
 	}
 

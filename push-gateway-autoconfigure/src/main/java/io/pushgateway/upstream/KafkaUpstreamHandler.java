@@ -8,8 +8,8 @@ import java.util.Map;
 import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaPublishException;
 import io.pushgateway.core.Payload;
+import io.pushgateway.hub.GatewayUpstream;
 import io.pushgateway.hub.PushObservations;
-import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.spi.UpstreamMessage;
 import io.pushgateway.spi.UpstreamUnavailableException;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,7 +37,7 @@ import org.springframework.util.PatternMatchUtils;
  *
  * @author Push Gateway team
  */
-public final class KafkaUpstreamHandler implements UpstreamHandler, Ordered, InitializingBean, DisposableBean {
+public final class KafkaUpstreamHandler implements GatewayUpstream, Ordered, InitializingBean, DisposableBean {
 
 	private final BoundedKafkaProducer producer;
 

@@ -25,6 +25,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -250,6 +251,28 @@ class GrpcApiEndToEndTests {
 		// an event no subscription asks for has no handler, as without gRPC
 		client.send("{\"t\":\"msg\",\"id\":\"m-2\",\"ev\":\"chat.say\",\"d\":1}");
 		assertThat(client.next("error")).containsEntry("id", "m-2").containsEntry("code", 4404);
+	}
+
+	@Test
+	void applicationHandlersComeBeforeASubscriptionToEveryEvent() throws Exception {
+		String uid = uid();
+		TestClient client = connect(0, uid);
+		GrpcSubscriptions subscriptions = cluster.node(0).bean(GrpcSubscriptions.class);
+		int before = subscriptions.size();
+		try (Context.CancellableContext call = Context.current().withCancellation()) {
+			Iterator<ClientMessage> stream = call
+				.call(() -> stub(0, API_TOKEN).subscribe(SubscribeRequest.newBuilder().build()));
+			await().atMost(Duration.ofSeconds(5)).until(() -> subscriptions.size() == before + 1);
+			// the test application's echo handler answers its event, as docs/grpc.md says
+			client.send("{\"t\":\"msg\",\"id\":\"e-1\",\"ev\":\"echo\",\"d\":{\"n\":1}}");
+			assertThat(client.next("reply")).containsEntry("id", "e-1").containsEntry("d", Map.of("n", 1));
+			// an event no application handler takes goes to the subscription
+			client.send("{\"t\":\"msg\",\"id\":\"e-2\",\"ev\":\"chat.say\",\"d\":2}");
+			ClientMessage message = stream.next();
+			assertThat(message.getMessageId()).isEqualTo("e-2");
+			assertThat(message.getEvent()).isEqualTo("chat.say");
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> subscriptions.size() == before);
 	}
 
 	@Test

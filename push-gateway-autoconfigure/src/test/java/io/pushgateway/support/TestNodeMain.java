@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
+import io.netty.util.internal.PlatformDependent;
 
 /**
  * Runs a test gateway node in its own JVM, so a test can kill it with SIGKILL. Arguments
@@ -77,9 +81,37 @@ public final class TestNodeMain {
 		TestGateway gateway = TestGateway.start(properties);
 		System.out.println("READY " + gateway.port());
 		System.out.flush();
+		// "stats" on standard input: after a full collection, what the node holds
+		try (BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+			String command;
+			while ((command = commands.readLine()) != null) {
+				if (command.equals("stats")) {
+					System.out.println("STATS " + stats());
+					System.out.flush();
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the test went away; the node lives until it is killed
+		}
 		while (true) {
 			LockSupport.park();
 		}
+	}
+
+	/* Heap used after a full collection, direct memory (the JDK's and Netty's), files. */
+	private static String stats() {
+		System.gc();
+		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+		long direct = 0;
+		for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+			if (pool.getName().equals("direct")) {
+				direct += pool.getMemoryUsed();
+			}
+		}
+		direct += Math.max(0, PlatformDependent.usedDirectMemory());
+		String[] files = new File("/proc/self/fd").list();
+		return heap + " " + direct + " " + ((files != null) ? files.length : -1);
 	}
 
 }

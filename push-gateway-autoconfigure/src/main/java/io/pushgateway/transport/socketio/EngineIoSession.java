@@ -79,6 +79,12 @@ final class EngineIoSession {
 
 	private @Nullable Channel websocket;
 
+	/**
+	 * The WebSocket offered to upgrade this session, until it carries the session or is
+	 * closed: one at a time, so an unconnected session cannot gather sockets.
+	 */
+	private @Nullable Channel upgrading;
+
 	/** A WebSocket that sent the probe and waits for the upgrade packet. */
 	private @Nullable Channel probing;
 
@@ -403,6 +409,9 @@ final class EngineIoSession {
 	 * @param websocket the probing WebSocket
 	 */
 	void probe(Channel websocket) {
+		if (websocket != this.upgrading) {
+			return;
+		}
 		this.probing = websocket;
 		this.probedAt = System.nanoTime();
 		websocket.writeAndFlush(new TextWebSocketFrame("3probe"));
@@ -415,6 +424,28 @@ final class EngineIoSession {
 	}
 
 	/**
+	 * A WebSocket asks to upgrade this session; on the loop. It is taken when the session
+	 * is open, not on a WebSocket yet and has no other upgrade under way; it must carry
+	 * the session within the upgrade timeout (Engine.IO's {@code upgradeTimeout}), or it
+	 * is closed. When the session ends, so does the WebSocket.
+	 * @param websocket the WebSocket
+	 * @return {@code false} when it is refused (the caller closes it)
+	 */
+	boolean offerUpgrade(Channel websocket) {
+		Channel other = this.upgrading;
+		if (this.closed || this.closing || this.websocket != null || (other != null && other.isActive())) {
+			return false;
+		}
+		this.upgrading = websocket;
+		this.loop.schedule(() -> {
+			if (this.websocket != websocket) {
+				websocket.close();
+			}
+		}, UPGRADE_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+		return true;
+	}
+
+	/**
 	 * The probing WebSocket sent the upgrade packet: from now on packets go there.
 	 * @param websocket the WebSocket
 	 */
@@ -423,6 +454,7 @@ final class EngineIoSession {
 			return;
 		}
 		this.probing = null;
+		this.upgrading = null;
 		this.websocket = websocket;
 		flush();
 	}
@@ -544,6 +576,12 @@ final class EngineIoSession {
 
 	private void end() {
 		this.closed = true;
+		Channel upgrading = this.upgrading;
+		if (upgrading != null && upgrading != this.websocket) {
+			// an upgrade that never carried the session ends with it
+			upgrading.close();
+			this.upgrading = null;
+		}
 		ScheduledFuture<?> ping = this.ping;
 		if (ping != null) {
 			ping.cancel(false);

@@ -39,6 +39,7 @@ import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
+import io.pushgateway.transport.RequestBodies;
 import io.pushgateway.transport.RequestTargets;
 import io.pushgateway.transport.polling.Batch;
 import io.pushgateway.transport.polling.PollingHandle;
@@ -227,10 +228,9 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			// be read as the next request
 			return error(response.keepAlive(false), 413, "{\"code\":3,\"message\":\"Bad request\"}");
 		}
-		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((body) -> {
-			if (body.length > this.settings.maxPayload()) {
-				return error(response, 413, "{\"code\":3,\"message\":\"Bad request\"}");
-			}
+		// a chunked body (no Content-Length) is counted as it arrives, never aggregated
+		// past the bound
+		return RequestBodies.read(request, this.settings.maxPayload()).flatMap((body) -> {
 			if (session != null) {
 				session.eventLoop().execute(() -> receive(session, body));
 				return ok(response);
@@ -238,7 +238,9 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			return this.relay.forward(handle, RelayedPolling.Op.SEND, body)
 				.then(Mono.defer(() -> ok(response)))
 				.onErrorResume((ex) -> error(response, 503, "{\"code\":3,\"message\":\"Session node unreachable\"}"));
-		});
+		})
+			.onErrorResume(RequestBodies.BodyTooLargeException.class,
+					(ex) -> error(response.keepAlive(false), 413, "{\"code\":3,\"message\":\"Bad request\"}"));
 	}
 
 	private Publisher<Void> open(HttpServerRequest request, HttpServerResponse response, QueryStringDecoder query,
@@ -304,9 +306,20 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 	}
 
 	private Publisher<Void> upgrade(HttpServerRequest request, HttpServerResponse response, EngineIoSession session) {
+		if (!session.isOpen()) {
+			return error(response, 400, UNKNOWN_SID);
+		}
 		return response.sendWebsocket((in, out) -> {
 			Channel[] channel = new Channel[1];
 			in.withConnection((connection) -> channel[0] = connection.channel());
+			// one upgrade at a time per session, closed with the session or when it does
+			// not carry it within the upgrade timeout: a session (counted once against
+			// the per-address limits) cannot gather WebSockets
+			session.eventLoop().execute(() -> {
+				if (!session.offerUpgrade(channel[0])) {
+					channel[0].close();
+				}
+			});
 			return receiveFrames(in, session, channel[0]);
 		}, this.websocketSpec);
 	}
@@ -385,7 +398,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			case '3' -> {
 				SocketIoConnection connection = session.connection();
 				if (connection != null) {
-					this.frameHandler.onHeartbeat(connection);
+					this.frameHandler.onHeartbeat(connection, packet.length());
 				}
 			}
 			case '4' -> {
@@ -399,7 +412,12 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 				}
 			}
 			case '2', '6' -> {
-				// a ping from a client of protocol 3, a noop: nothing to do
+				// a ping from a client of protocol 3, a noop: nothing to answer, but they
+				// count against the rate limits like any packet
+				SocketIoConnection connection = session.connection();
+				if (connection != null) {
+					this.frameHandler.onHeartbeat(connection, packet.length());
+				}
 			}
 			default -> malformed(session, "unknown Engine.IO packet type " + packet.charAt(0));
 		}

@@ -223,7 +223,7 @@ public final class WebSocketHandshakeHandler
 		}
 		return in.aggregateFrames(this.settings.maxFrameSize())
 			.receiveFrames()
-			.doOnNext((frame) -> onFrame(connection, channel[0], frame))
+			.doOnNext((frame) -> onFrame(connection, frame))
 			.onErrorResume((error) -> {
 				onInboundError(connection, error);
 				return Mono.empty();
@@ -236,7 +236,7 @@ public final class WebSocketHandshakeHandler
 			.contextWrite(DROPPED_ERRORS);
 	}
 
-	private void onFrame(WebSocketConnection connection, Channel channel, WebSocketFrame frame) {
+	private void onFrame(WebSocketConnection connection, WebSocketFrame frame) {
 		if (!connection.isOpen()) {
 			// closing: what the client still sends is dropped
 			return;
@@ -259,11 +259,15 @@ public final class WebSocketHandshakeHandler
 					frame instanceof BinaryWebSocketFrame);
 		}
 		else if (frame instanceof PingWebSocketFrame) {
-			this.frameHandler.onHeartbeat(connection);
-			channel.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+			// a ping counts against the rate limits, and its pong is bounded like any
+			// frame the connection writes: a client that pings and never reads is closed
+			// (4008) or unanswered, never a growing buffer
+			if (this.frameHandler.onHeartbeat(connection, frame.content().readableBytes())) {
+				connection.writeControl(new PongWebSocketFrame(frame.content().retain()));
+			}
 		}
 		else if (frame instanceof PongWebSocketFrame) {
-			this.frameHandler.onHeartbeat(connection);
+			this.frameHandler.onHeartbeat(connection, frame.content().readableBytes());
 		}
 	}
 

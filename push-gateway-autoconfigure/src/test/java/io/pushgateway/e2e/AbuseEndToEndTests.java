@@ -1,0 +1,412 @@
+package io.pushgateway.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.pushgateway.support.NodeProcess;
+import io.pushgateway.support.RawWebSocket;
+import io.pushgateway.support.TestClient;
+import io.pushgateway.support.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The abuse part of the fuzz suite (issue 26): each attack a stranger found, and its
+ * neighbours, against a node in its own JVM with a small heap ({@code -Xmx256m}) and
+ * 1,024 open files, while a bystander receives an HTTP-API push every 100 ms. After each
+ * attack the node answers and the bystander is open; at the end the bystander has every
+ * push, in order, and the node's heap, direct memory and open files are back near where
+ * they started. Each attack fails on the code before its fix: pings flooded without
+ * reading were answered without bound, chunked Engine.IO bodies were aggregated before
+ * their size was checked, upgrades of an unconnected Engine.IO session lived forever, and
+ * nothing closed a socket that never finished its request's headers.
+ *
+ * @author Push Gateway team
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AbuseEndToEndTests {
+
+	private static final String API_TOKEN = "abuse-api-token";
+
+	private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final int MAX_PENDING_PER_IP = 100;
+
+	private static final int MAX_PAYLOAD = 64 * 1024;
+
+	private static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static NodeProcess node;
+
+	private static NodeProcess.Stats baseline;
+
+	private static TestClient bystander;
+
+	private static final AtomicBoolean pushing = new AtomicBoolean(true);
+
+	private static final AtomicInteger pushed = new AtomicInteger();
+
+	private static final AtomicReference<String> pushFailure = new AtomicReference<>();
+
+	private static Thread pusher;
+
+	@BeforeAll
+	static void startNode() throws Exception {
+		node = NodeProcess.start(Map.ofEntries(Map.entry("push.gateway.socketio.enabled", true),
+				Map.entry("push.gateway.socketio.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms"),
+				Map.entry("push.gateway.limits.max-payload-size", MAX_PAYLOAD + "B"),
+				Map.entry("push.gateway.http-api.enabled", true), Map.entry("push.gateway.http-api.token", API_TOKEN),
+				Map.entry("push.gateway.http-server.header-timeout", HEADER_TIMEOUT.toMillis() + "ms"),
+				Map.entry("push.gateway.http-server.max-pending-sockets-per-ip", MAX_PENDING_PER_IP),
+				Map.entry("logging.level.root", "WARN")), List.of("-Xmx256m", "-XX:+UseSerialGC"), 1024);
+		bystander = TestClient.connect(node.port(), Tokens.forUser("bystander"));
+		bystander.next("welcome");
+		baseline = node.stats();
+		pusher = new Thread(AbuseEndToEndTests::pushToTheBystander, "abuse-bystander-pusher");
+		pusher.setDaemon(true);
+		pusher.start();
+	}
+
+	@AfterAll
+	static void stopNode() {
+		pushing.set(false);
+		if (bystander != null) {
+			bystander.close();
+		}
+		if (node != null) {
+			node.close();
+		}
+	}
+
+	/* One HTTP-API push a tenth of a second, numbered; any failure is kept. */
+	private static void pushToTheBystander() {
+		while (pushing.get()) {
+			int n = pushed.get() + 1;
+			try {
+				HttpResponse<String> response = HTTP.send(HttpRequest
+					.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/push-api/users/bystander?event=tick"))
+					.header("Authorization", "Bearer " + API_TOKEN)
+					.header("Content-Type", "application/json")
+					.timeout(Duration.ofSeconds(5))
+					.POST(HttpRequest.BodyPublishers.ofString(Integer.toString(n)))
+					.build(), HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() != 200) {
+					pushFailure.compareAndSet(null, "push " + n + ": " + response.statusCode() + " " + response.body());
+				}
+				pushed.set(n);
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (Exception ex) {
+				pushFailure.compareAndSet(null, "push " + n + ": " + ex);
+				pushed.set(n);
+			}
+		}
+	}
+
+	@AfterEach
+	void nodeIsFine() {
+		assertThat(node.isAlive()).as("the node process").isTrue();
+		assertThat(pushFailure.get()).as("the bystander's pushes").isNull();
+		assertThat(bystander.isClosed()).as("the bystander").isFalse();
+		try (TestClient fresh = TestClient.connect(node.port(), Tokens.forUser("fresh"))) {
+			assertThat(fresh.next("welcome")).containsKey("sid");
+		}
+	}
+
+	@Test
+	@Order(1)
+	void aPingFloodIsRateLimitedAndItsPongsAreBounded() throws Exception {
+		byte[] ping = maskedFrame(0x9, new byte[16]);
+		byte[] flood = new byte[ping.length * 1_000];
+		for (int i = 0; i < 1_000; i++) {
+			System.arraycopy(ping, 0, flood, i * ping.length, ping.length);
+		}
+		List<Integer> codes = inParallel(8, () -> {
+			try (RawWebSocket socket = RawWebSocket.upgrade(node.port(), Tokens.forUser("pinger"), "push.v1.json")) {
+				// 100,000 pings, nothing read meanwhile
+				try {
+					for (int i = 0; i < 100; i++) {
+						socket.write(flood);
+					}
+				}
+				catch (IOException ex) {
+					// the node closed the socket: what counts is the close code read
+					// below
+				}
+				return socket.awaitClose();
+			}
+		});
+		assertThat(codes).as("close codes of the ping floods").containsOnly(4008);
+	}
+
+	@Test
+	@Order(2)
+	void aChunkedEngineIoBodyIsRefusedOnceItPassesTheBound() throws Exception {
+		List<Long> sent = inParallel(2, () -> {
+			String sid = engineIoHandshake();
+			try (Socket socket = new Socket("127.0.0.1", node.port())) {
+				socket.setSoTimeout(10_000);
+				OutputStream out = socket.getOutputStream();
+				out.write(("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: x\r\n"
+						+ "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+				byte[] chunk = chunk(64 * 1024);
+				long total = 0;
+				try {
+					// 300 MB offered
+					while (total < 300L * 1024 * 1024) {
+						out.write(chunk);
+						total += chunk.length;
+					}
+				}
+				catch (IOException ex) {
+					// refused and closed while sending: expected
+				}
+				return total;
+			}
+		});
+		// a socket's buffers hold a few MB; aggregating first read all 300 MB
+		assertThat(sent).allSatisfy((bytes) -> assertThat(bytes).isLessThan(32L * 1024 * 1024));
+	}
+
+	@Test
+	@Order(3)
+	void anUnconnectedEngineIoSessionCannotGatherWebSockets() throws Exception {
+		String sid = engineIoHandshake();
+		List<RawWebSocket> upgrades = new ArrayList<>();
+		try {
+			for (int i = 0; i < 20; i++) {
+				RawWebSocket socket = RawWebSocket.open(node.port());
+				upgrades.add(socket);
+				socket.write(RawWebSocket
+					.request(node.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, null, "13", true)
+					.getBytes(StandardCharsets.US_ASCII));
+				assertThat(socket.readStatus()).isIn(101, 400, -1);
+			}
+			// one upgrade at a time, and none outlives the connect timeout: all end
+			// within it (the read timeout is 5 s, the connect timeout 2 s)
+			for (RawWebSocket socket : upgrades) {
+				assertThat(socket.awaitClose()).as("an upgrade of an unconnected session").isNotEqualTo(-1);
+			}
+		}
+		finally {
+			upgrades.forEach(RawWebSocket::close);
+		}
+	}
+
+	@Test
+	@Order(4)
+	void socketsThatDribbleTheirHeadersAreClosedAndCountedPerAddress() throws Exception {
+		InetAddress attacker = InetAddress.getByName("127.0.0.2");
+		List<Socket> sockets = new ArrayList<>();
+		try {
+			for (int i = 0; i < 600; i++) {
+				Socket socket = new Socket();
+				socket.bind(new InetSocketAddress(attacker, 0));
+				socket.connect(new InetSocketAddress("127.0.0.1", node.port()), 5_000);
+				socket.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+				sockets.add(socket);
+			}
+			// a byte every 200 ms keeps each busy without ever finishing its headers
+			long until = System.nanoTime() + HEADER_TIMEOUT.toNanos() * 2;
+			int open = 0;
+			while (System.nanoTime() < until) {
+				open = 0;
+				for (Socket socket : sockets) {
+					if (isOpen(socket)) {
+						try {
+							socket.getOutputStream().write('X');
+							open++;
+						}
+						catch (IOException ex) {
+							// closed by the node
+						}
+					}
+				}
+				assertThat(open).as("sockets of one address waiting for their headers")
+					.isLessThanOrEqualTo(MAX_PENDING_PER_IP);
+				Thread.sleep(200);
+			}
+			await().atMost(HEADER_TIMEOUT.multipliedBy(3))
+				.until(() -> sockets.stream().noneMatch(AbuseEndToEndTests::isOpen));
+		}
+		finally {
+			for (Socket socket : sockets) {
+				socket.close();
+			}
+		}
+	}
+
+	@Test
+	@Order(5)
+	void aChunkedHttpApiBodyIsRefusedOnceItPassesTheBound() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", node.port())) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /push-api/users/bystander?event=big HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+					+ API_TOKEN + "\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			byte[] chunk = chunk(64 * 1024);
+			long total = 0;
+			try {
+				while (total < 100L * 1024 * 1024) {
+					out.write(chunk);
+					total += chunk.length;
+				}
+			}
+			catch (IOException ex) {
+				// refused and closed while sending: expected
+			}
+			assertThat(total).isLessThan(32L * 1024 * 1024);
+		}
+	}
+
+	@Test
+	@Order(100)
+	void theBystanderMissedNothingAndTheNodeGaveBackWhatTheAttacksTook() throws Exception {
+		pushing.set(false);
+		pusher.join(10_000);
+		int total = pushed.get();
+		assertThat(total).as("pushes during the attacks").isGreaterThan(10);
+		for (int n = 1; n <= total; n++) {
+			assertThat(bystander.next("push")).as("push " + n + " of " + total).containsEntry("d", n);
+		}
+		NodeProcess.Stats after = node.stats();
+		assertThat(after.heap()).as("heap after a full collection (baseline " + baseline + ")")
+			.isLessThan(baseline.heap() + 48L * 1024 * 1024);
+		assertThat(after.direct()).as("direct memory (baseline " + baseline + ")")
+			.isLessThan(baseline.direct() + 48L * 1024 * 1024);
+		assertThat(after.files()).as("open files (baseline " + baseline + ")").isLessThan(baseline.files() + 32);
+	}
+
+	// helpers
+
+	private static <T> List<T> inParallel(int count, Callable<T> task) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(count);
+		try {
+			List<Future<T>> futures = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				futures.add(pool.submit(task));
+			}
+			List<T> results = new ArrayList<>();
+			for (Future<T> future : futures) {
+				results.add(future.get(2, TimeUnit.MINUTES));
+			}
+			return results;
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/* An anonymous Engine.IO long-polling handshake: the session's sid. */
+	private static String engineIoHandshake() throws Exception {
+		HttpResponse<String> open = HTTP.send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/socket.io/?EIO=4&transport=polling"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		Matcher sid = SID.matcher(open.body());
+		assertThat(sid.find()).as("open packet " + open.body()).isTrue();
+		return sid.group(1);
+	}
+
+	/* One HTTP/1.1 chunk of the given size, with its framing. */
+	private static byte[] chunk(int size) {
+		byte[] head = (Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+		byte[] chunk = new byte[head.length + size + 2];
+		System.arraycopy(head, 0, chunk, 0, head.length);
+		Arrays.fill(chunk, head.length, head.length + size, (byte) 'a');
+		chunk[chunk.length - 2] = '\r';
+		chunk[chunk.length - 1] = '\n';
+		return chunk;
+	}
+
+	/* A masked client frame with a short payload. */
+	private static byte[] maskedFrame(int opcode, byte[] payload) {
+		byte[] frame = new byte[2 + 4 + payload.length];
+		frame[0] = (byte) (0x80 | opcode);
+		frame[1] = (byte) (0x80 | payload.length);
+		// a zero mask leaves the payload as is
+		System.arraycopy(payload, 0, frame, 6, payload.length);
+		return frame;
+	}
+
+	/* Whether the node still holds the socket open: no end of stream, no reset. */
+	private static boolean isOpen(Socket socket) {
+		if (socket.isClosed()) {
+			return false;
+		}
+		try {
+			socket.setSoTimeout(1);
+			InputStream in = socket.getInputStream();
+			int read = in.read();
+			if (read < 0) {
+				socket.close();
+				return false;
+			}
+			return true;
+		}
+		catch (SocketTimeoutException ex) {
+			return true;
+		}
+		catch (SocketException ex) {
+			closeQuietly(socket);
+			return false;
+		}
+		catch (IOException ex) {
+			closeQuietly(socket);
+			return false;
+		}
+	}
+
+	private static void closeQuietly(Socket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// closing
+		}
+	}
+
+}
