@@ -25,13 +25,12 @@ public class HttpServerProperties {
 	private Duration keepAliveTimeout = Duration.ofSeconds(60);
 
 	/**
-	 * Longest pause between two reads of a request's body (Reactor Netty's read timeout).
+	 * Longest pause between two pieces of a request's body.
 	 */
 	private Duration readTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * Time to receive a request's whole body once its headers arrived (Reactor Netty's
-	 * request timeout).
+	 * Time to receive a request's whole body once its headers arrived.
 	 */
 	private Duration requestTimeout = Duration.ofSeconds(30);
 

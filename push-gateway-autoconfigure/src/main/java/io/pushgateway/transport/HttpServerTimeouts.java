@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -25,14 +26,16 @@ import reactor.netty.http.server.HttpServer;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 
 /**
- * Bounds the time a socket of the HTTP server may hold the node without sending a
- * request: from accept to the end of the first request's headers
- * ({@code header-timeout}), and from a response to the end of the next request's headers
- * on a kept-alive connection ({@code keep-alive-timeout}). Both are totals, so a client
- * that dribbles a byte at a time gains nothing. Reactor Netty's own read and request
- * timeouts start only once a request's headers arrived, and its idle timeout restarts
- * with every byte read; this handler covers the wait before. It also counts, per client
- * address, the sockets waiting for their headers, and closes a new one over
+ * Bounds the time a socket of the HTTP server may hold the node with a request it does
+ * not finish: from accept to the end of the first request's headers
+ * ({@code header-timeout}), from a response to the end of the next request's headers on a
+ * kept-alive connection ({@code keep-alive-timeout}), and, once the headers arrived, the
+ * whole body ({@code request-timeout}) and each pause inside it ({@code read-timeout}).
+ * The waits for headers are totals, so a client that dribbles a byte at a time gains
+ * nothing. Reactor Netty's own read and request timeouts start only once headers arrived,
+ * and stay on a connection that upgraded to a WebSocket, where they would end an idle
+ * one; Boot's idle timeout restarts with every byte read. This handler also counts, per
+ * client address, the sockets waiting for their first headers, and closes a new one over
  * {@code max-pending-sockets-per-ip}. Once a connection upgrades to a WebSocket it leaves
  * the pipeline: the WebSocket's heartbeat takes over.
  *
@@ -78,22 +81,14 @@ public final class HttpServerTimeouts implements NettyServerCustomizer {
 
 	@Override
 	public HttpServer apply(HttpServer server) {
-		HttpServer customized = server;
-		if (positive(this.readTimeout)) {
-			customized = customized.readTimeout(this.readTimeout);
-		}
-		if (positive(this.requestTimeout)) {
-			customized = customized.requestTimeout(this.requestTimeout);
-		}
-		if (!positive(this.headerTimeout) && !positive(this.keepAliveTimeout) && this.maxPendingPerIp <= 0) {
-			return customized;
-		}
-		return customized.doOnChannelInit((observer, channel, remote) -> {
+		// Reactor Netty's own read and request timeouts are not used: they stay on a
+		// connection that upgraded to a WebSocket and end an idle one with an error
+		return server.doOnChannelInit((observer, channel, remote) -> {
 			// HTTP/1.1 only: the decoder this handler follows is absent on HTTP/2; the
 			// client's address is the channel's (the remote argument is a client's)
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
 				channel.pipeline()
-					.addAfter(NettyPipeline.HttpCodec, HANDLER, new RequestHeadWatch(address(channel.remoteAddress())));
+					.addAfter(NettyPipeline.HttpCodec, HANDLER, new RequestWatch(address(channel.remoteAddress())));
 			}
 		});
 	}
@@ -135,24 +130,31 @@ public final class HttpServerTimeouts implements NettyServerCustomizer {
 	}
 
 	/*
-	 * On the channel's event loop: waits for a request's headers with a deadline, counts
-	 * requests read and responses written, so a pipelined request is not waited for
-	 * again.
+	 * On the channel's event loop: waits for a request's headers with a deadline, then
+	 * for its body with a deadline and a longest pause; counts requests read and
+	 * responses written, so a pipelined request is not waited for again.
 	 */
-	private final class RequestHeadWatch extends ChannelDuplexHandler {
+	private final class RequestWatch extends ChannelDuplexHandler {
 
 		private final @Nullable InetAddress address;
 
+		/* The deadline of the wait for headers, or of the whole body. */
 		private @Nullable ScheduledFuture<?> deadline;
+
+		/* The deadline of the next piece of a body. */
+		private @Nullable ScheduledFuture<?> pause;
 
 		/** Whether the socket counts among its address's pending ones. */
 		private boolean counted;
+
+		/** Whether a request's body is being read. */
+		private boolean inBody;
 
 		private long requests;
 
 		private long responses;
 
-		RequestHeadWatch(@Nullable InetAddress address) {
+		RequestWatch(@Nullable InetAddress address) {
 			this.address = address;
 		}
 
@@ -164,14 +166,30 @@ public final class HttpServerTimeouts implements NettyServerCustomizer {
 				context.close();
 				return;
 			}
-			await(context, HttpServerTimeouts.this.headerTimeout);
+			this.deadline = schedule(context, HttpServerTimeouts.this.headerTimeout, Limit.HEADER_TIMEOUT);
 		}
 
 		@Override
 		public void channelRead(ChannelHandlerContext context, Object message) throws Exception {
 			if (message instanceof HttpRequest) {
 				this.requests++;
-				stopWaiting();
+				release();
+				cancel();
+				this.inBody = true;
+				this.deadline = schedule(context, HttpServerTimeouts.this.requestTimeout, null);
+			}
+			if (this.inBody && message instanceof HttpContent) {
+				cancelPause();
+				if (message instanceof LastHttpContent) {
+					this.inBody = false;
+					cancel();
+				}
+				else {
+					this.pause = schedule(context, HttpServerTimeouts.this.readTimeout, null);
+				}
+			}
+			else if (this.inBody && message instanceof HttpRequest) {
+				this.pause = schedule(context, HttpServerTimeouts.this.readTimeout, null);
 			}
 			super.channelRead(context, message);
 		}
@@ -182,50 +200,61 @@ public final class HttpServerTimeouts implements NettyServerCustomizer {
 					&& response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
 				// a WebSocket from now on: its frames are not requests
 				super.write(context, message, promise);
-				stopWaiting();
 				context.pipeline().remove(this);
 				return;
 			}
 			super.write(context, message, promise);
-			if (message instanceof LastHttpContent && ++this.responses >= this.requests) {
-				await(context, HttpServerTimeouts.this.keepAliveTimeout);
+			if (message instanceof LastHttpContent && ++this.responses >= this.requests && !this.inBody) {
+				cancel();
+				this.deadline = schedule(context, HttpServerTimeouts.this.keepAliveTimeout, Limit.HEADER_TIMEOUT);
 			}
 		}
 
 		@Override
 		public void handlerRemoved(ChannelHandlerContext context) {
-			stopWaiting();
+			release();
+			cancel();
 		}
 
 		@Override
 		public void channelInactive(ChannelHandlerContext context) throws Exception {
-			stopWaiting();
+			release();
+			cancel();
 			super.channelInactive(context);
 		}
 
-		private void await(ChannelHandlerContext context, Duration timeout) {
-			cancelDeadline();
-			if (positive(timeout) && context.channel().isActive()) {
-				this.deadline = context.executor().schedule(() -> {
-					HttpServerTimeouts.this.metrics.limited(Limit.HEADER_TIMEOUT);
-					context.close();
-				}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+		private @Nullable ScheduledFuture<?> schedule(ChannelHandlerContext context, Duration timeout,
+				@Nullable Limit limit) {
+			if (!positive(timeout) || !context.channel().isActive()) {
+				return null;
 			}
+			return context.executor().schedule(() -> {
+				if (limit != null) {
+					HttpServerTimeouts.this.metrics.limited(limit);
+				}
+				context.close();
+			}, timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 
-		private void stopWaiting() {
-			cancelDeadline();
+		private void release() {
 			if (this.counted) {
 				this.counted = false;
-				release(this.address);
+				HttpServerTimeouts.this.release(this.address);
 			}
 		}
 
-		private void cancelDeadline() {
-			ScheduledFuture<?> deadline = this.deadline;
-			if (deadline != null) {
-				deadline.cancel(false);
+		private void cancel() {
+			if (this.deadline != null) {
+				this.deadline.cancel(false);
 				this.deadline = null;
+			}
+			cancelPause();
+		}
+
+		private void cancelPause() {
+			if (this.pause != null) {
+				this.pause.cancel(false);
+				this.pause = null;
 			}
 		}
 

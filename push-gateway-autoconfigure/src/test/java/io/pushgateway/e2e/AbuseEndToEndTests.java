@@ -18,17 +18,32 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import io.pushgateway.grpc.v1.PayloadFormat;
+import io.pushgateway.grpc.v1.PushGatewayGrpc;
+import io.pushgateway.grpc.v1.PushReply;
+import io.pushgateway.grpc.v1.PushRequest;
+import io.pushgateway.support.FreePort;
 import io.pushgateway.support.NodeProcess;
 import io.pushgateway.support.RawWebSocket;
 import io.pushgateway.support.TestClient;
@@ -70,6 +85,8 @@ class AbuseEndToEndTests {
 
 	private static final int MAX_PAYLOAD = 64 * 1024;
 
+	private static final int GRPC_PORT = FreePort.next();
+
 	private static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -96,7 +113,9 @@ class AbuseEndToEndTests {
 				Map.entry("push.gateway.http-api.enabled", true), Map.entry("push.gateway.http-api.token", API_TOKEN),
 				Map.entry("push.gateway.http-server.header-timeout", HEADER_TIMEOUT.toMillis() + "ms"),
 				Map.entry("push.gateway.http-server.max-pending-sockets-per-ip", MAX_PENDING_PER_IP),
-				Map.entry("logging.level.root", "WARN")), List.of("-Xmx256m", "-XX:+UseSerialGC"), 1024);
+				Map.entry("push.gateway.grpc.enabled", true), Map.entry("push.gateway.grpc.port", GRPC_PORT),
+				Map.entry("push.gateway.grpc.address", "127.0.0.1"), Map.entry("logging.level.root", "WARN")),
+				List.of("-Xmx256m", "-XX:+UseSerialGC"), 1024);
 		bystander = TestClient.connect(node.port(), Tokens.forUser("bystander"));
 		bystander.next("welcome");
 		baseline = node.stats();
@@ -300,6 +319,69 @@ class AbuseEndToEndTests {
 				// refused and closed while sending: expected
 			}
 			assertThat(total).isLessThan(32L * 1024 * 1024);
+		}
+	}
+
+	@Test
+	@Order(6)
+	void aChunkedServerSentEventsPostIsRefusedUnread() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", node.port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(("POST /ws/sse/send?session=1-1-x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().write(chunk(64 * 1024));
+			String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+			assertThat(status).isIn("HTTP/1.1 411", "HTTP/1.1 400");
+		}
+	}
+
+	@Test
+	@Order(7)
+	void aGrpcFloodAndHugeMessagesAreAnsweredWithDocumentedStatuses() throws Exception {
+		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+		try {
+			Metadata headers = new Metadata();
+			headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + API_TOKEN);
+			PushGatewayGrpc.PushGatewayFutureStub stub = PushGatewayGrpc.newFutureStub(channel)
+				.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+				.withDeadlineAfter(60, TimeUnit.SECONDS);
+			PushRequest push = PushRequest.newBuilder()
+				.setUser("nobody")
+				.setEvent("flood")
+				.setPayload(ByteString.copyFrom(new byte[1024]))
+				.setFormat(PayloadFormat.BINARY)
+				.build();
+			List<ListenableFuture<PushReply>> flood = new ArrayList<>();
+			for (int i = 0; i < 20_000; i++) {
+				flood.add(stub.push(push));
+			}
+			ListenableFuture<PushReply> huge = stub
+				.push(push.toBuilder().setPayload(ByteString.copyFrom(new byte[8 * 1024 * 1024])).build());
+			Map<String, Integer> outcomes = new TreeMap<>();
+			for (ListenableFuture<PushReply> each : flood) {
+				outcomes.merge(outcome(each), 1, Integer::sum);
+			}
+			assertThat(outcomes.keySet()).as("outcomes of the flood " + outcomes)
+				.isSubsetOf("OK", "RESOURCE_EXHAUSTED", "UNAVAILABLE");
+			assertThat(outcomes.get("OK")).as("pushes accepted " + outcomes).isNotNull();
+			assertThat(outcome(huge)).isEqualTo("RESOURCE_EXHAUSTED");
+		}
+		finally {
+			channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		}
+	}
+
+	private static String outcome(ListenableFuture<PushReply> reply) throws InterruptedException {
+		try {
+			reply.get(90, TimeUnit.SECONDS);
+			return "OK";
+		}
+		catch (ExecutionException ex) {
+			return Status.fromThrowable(ex.getCause()).getCode().name();
+		}
+		catch (TimeoutException ex) {
+			return "no answer";
 		}
 	}
 
