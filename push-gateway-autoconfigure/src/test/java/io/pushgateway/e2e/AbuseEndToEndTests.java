@@ -113,6 +113,7 @@ class AbuseEndToEndTests {
 				Map.entry("push.gateway.http-api.enabled", true), Map.entry("push.gateway.http-api.token", API_TOKEN),
 				Map.entry("push.gateway.http-server.header-timeout", HEADER_TIMEOUT.toMillis() + "ms"),
 				Map.entry("push.gateway.http-server.max-pending-sockets-per-ip", MAX_PENDING_PER_IP),
+				Map.entry("push.gateway.http-server.read-timeout", HEADER_TIMEOUT.toMillis() + "ms"),
 				Map.entry("push.gateway.grpc.enabled", true), Map.entry("push.gateway.grpc.port", GRPC_PORT),
 				Map.entry("push.gateway.grpc.address", "127.0.0.1"), Map.entry("logging.level.root", "WARN")),
 				List.of("-Xmx256m", "-XX:+UseSerialGC"), 1024);
@@ -382,6 +383,31 @@ class AbuseEndToEndTests {
 		}
 		catch (TimeoutException ex) {
 			return "no answer";
+		}
+	}
+
+	@Test
+	@Order(8)
+	void aBodySentSlowerThanTheReadTimeoutIsCutOff() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", node.port())) {
+			socket.setSoTimeout((int) HEADER_TIMEOUT.multipliedBy(3).toMillis());
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /push-api/users/bystander?event=slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+					+ API_TOKEN + "\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789")
+				.getBytes(StandardCharsets.US_ASCII));
+			long start = System.nanoTime();
+			// nothing more: the node closes the connection once the pause passes the
+			// read timeout (2 s), without pushing anything
+			int read;
+			try {
+				while ((read = socket.getInputStream().read()) >= 0) {
+					// a response, if any, is read through
+				}
+			}
+			catch (SocketException ex) {
+				// reset: closed as well
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(HEADER_TIMEOUT.multipliedBy(3));
 		}
 	}
 
