@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.lettuce.core.ClientOptions;
+import io.pushgateway.cluster.RecentRecordIds;
 import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
@@ -22,12 +23,14 @@ import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.registry.redis.RedisIdempotencyStore;
 import io.pushgateway.registry.redis.RedisPushStore;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
 import io.pushgateway.registry.redis.RedisWorkerIdLease;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.spi.IdempotencyStore;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.upstream.KafkaPresencePublisher;
@@ -93,6 +96,14 @@ final class ClusterConfigurations {
 			return new RedisSessionRegistry(connectionFactory, settings, hub,
 					(socketId, owner) -> evict(hub, bus, nodeId, socketId, owner), metrics,
 					PushGatewayAutoConfiguration.presenceTracking(properties, presenceEvents));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(IdempotencyStore.class)
+		RedisIdempotencyStore pushGatewayRedisIdempotencyStore(ReactiveRedisConnectionFactory connectionFactory,
+				PushGatewayProperties properties) {
+			return new RedisIdempotencyStore(connectionFactory, properties.getRegistry().getKeyPrefix(),
+					properties.getRegistry().getCommandTimeout());
 		}
 
 		@Bean
@@ -186,9 +197,13 @@ final class ClusterConfigurations {
 			KafkaBusSettings settings = new KafkaBusSettings(kafka.getTopic(), kafka.isCreateTopic(),
 					kafka.getPartitions(), kafka.getReplicationFactor(), kafka.getPublishQueueCapacity(),
 					kafka.getPublishTimeout(), kafka.getBufferMemory().toBytes(), kafka.getMailboxPartitions());
-			return new KafkaClusterBus(clients, settings, node.value(), ids::nextId,
+			KafkaClusterBus bus = new KafkaClusterBus(clients, settings, node.value(), ids::nextId,
 					new PushRules((int) properties.getLimits().getMaxPayloadSize().toBytes()),
 					new SkippedRecords(metrics::skippedRecord, SKIPPED_RECORDS_LOG_INTERVAL));
+			IdempotencyProperties idempotency = properties.getIdempotency();
+			bus.dropRepeatedIds(
+					new RecentRecordIds(idempotency.getWindow(), idempotency.getMaxKeys(), System::currentTimeMillis));
+			return bus;
 		}
 
 	}

@@ -49,10 +49,12 @@ import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.registry.InMemoryIdempotencyStore;
 import io.pushgateway.registry.InMemoryPushStore;
 import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.IdempotencyStore;
 import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushStore;
@@ -279,12 +281,23 @@ public final class PushGatewayAutoConfiguration {
 	PushTemplate pushTemplate(NodeId node, SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterBus bus,
 			SessionRegistry registry, PayloadEncoder encoder, PushGatewayProperties properties,
 			WorkerIdStrategy workerIdStrategy, AckTracker acks, GatewayMetrics metrics, ObjectProvider<PushStore> store,
-			PushObservations observations, UndeliveredPushes undelivered) {
+			PushObservations observations, UndeliveredPushes undelivered, IdempotencyStore idempotency) {
 		ClusterPublisher cluster = new ClusterPublisher(bus, registry, node.value(),
 				properties.getBus().getRouting() == BusProperties.Routing.TARGETED, metrics, observations);
-		return new PushTemplate(ids, hub, fanOut, cluster, encoder,
+		PushTemplate template = new PushTemplate(ids, hub, fanOut, cluster, encoder,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks, store.getIfAvailable(),
 				properties.getRecovery().isAllPushes(), observations, undelivered);
+		template.useIdempotency(idempotency, properties.getIdempotency().getWindow());
+		return template;
+	}
+
+	/*
+	 * The idempotency keys of pushes, in memory (the Redis registry keeps them in Redis).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	IdempotencyStore pushGatewayIdempotencyStore(PushGatewayProperties properties, Clock clock) {
+		return new InMemoryIdempotencyStore(properties.getIdempotency().getMaxKeys(), clock);
 	}
 
 	/* Reports pushes that asked for a fallback and reached nobody. */

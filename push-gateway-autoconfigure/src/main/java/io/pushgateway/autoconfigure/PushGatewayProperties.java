@@ -82,6 +82,9 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final HttpServerProperties httpServer = new HttpServerProperties();
 
+	@NestedConfigurationProperty
+	private final IdempotencyProperties idempotency = new IdempotencyProperties();
+
 	public PollingProperties getPolling() {
 		return this.polling;
 	}
@@ -116,6 +119,10 @@ public class PushGatewayProperties {
 
 	public HttpServerProperties getHttpServer() {
 		return this.httpServer;
+	}
+
+	public IdempotencyProperties getIdempotency() {
+		return this.idempotency;
 	}
 
 	public RecoveryProperties getRecovery() {

@@ -174,4 +174,22 @@ public interface PushOperations {
 		return push(PushTarget.all(), event, payload);
 	}
 
+	/**
+	 * Pushes made idempotent by a key: the first push issued through the returned
+	 * operations with this key is issued; another with the same key, through any node,
+	 * within {@code push.gateway.idempotency.window}, is not issued again and gets the
+	 * first push's message ID (with {@code localDeliveries} 0 and nobody acknowledged). A
+	 * caller that timed out can retry without creating a duplicate. While the first is
+	 * still being issued, a retry waits for it, at most five seconds, then fails with
+	 * {@link PushInProgressException}; when the first fails, the key is forgotten and a
+	 * retry issues the push. Use one key per push: what a key is reused for is not
+	 * compared.
+	 * @param idempotencyKey 1 to 255 printable ASCII characters
+	 * @return the operations that issue a push for this key at most once
+	 * @throws PushRejectedException when the key is not valid
+	 */
+	default PushOperations once(String idempotencyKey) {
+		throw new UnsupportedOperationException("idempotent pushes are not supported by " + getClass().getName());
+	}
+
 }

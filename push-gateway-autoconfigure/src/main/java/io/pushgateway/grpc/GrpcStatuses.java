@@ -3,6 +3,7 @@ package io.pushgateway.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.pushgateway.core.NodeOverloadedException;
+import io.pushgateway.core.PushInProgressException;
 import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.spi.ClusterBusException;
 import org.apache.commons.logging.Log;
@@ -32,6 +33,9 @@ final class GrpcStatuses {
 		// an overloaded node is a refused push too, but one to retry later
 		if (error instanceof NodeOverloadedException) {
 			return Status.UNAVAILABLE.withDescription(error.getMessage()).asRuntimeException();
+		}
+		if (error instanceof PushInProgressException) {
+			return Status.ABORTED.withDescription(error.getMessage()).asRuntimeException();
 		}
 		if (error instanceof PushRejectedException || error instanceof IllegalArgumentException) {
 			return Status.INVALID_ARGUMENT.withDescription(error.getMessage()).asRuntimeException();

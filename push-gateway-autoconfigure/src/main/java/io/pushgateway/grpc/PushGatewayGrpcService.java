@@ -74,11 +74,13 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 			// uint32 on the wire: a Java int holds values of 2^31 and above as negative
 			// numbers, which must reach the ack timeout's bounds as what they are
 			long ackTimeoutMs = Integer.toUnsignedLong(request.getAckTimeoutMs());
+			PushOperations operations = request.getIdempotencyKey().isEmpty() ? this.push
+					: this.push.once(request.getIdempotencyKey());
 			if (ackTimeoutMs > 0) {
 				Duration timeout = Duration.ofMillis(ackTimeoutMs);
 				Mono<AckResult> acked = request.getFallback()
-						? this.push.pushWithAckAndFallback(target, request.getEvent(), payload, timeout)
-						: this.push.pushWithAck(target, request.getEvent(), payload, timeout);
+						? operations.pushWithAckAndFallback(target, request.getEvent(), payload, timeout)
+						: operations.pushWithAck(target, request.getEvent(), payload, timeout);
 				reply = acked.map((result) -> PushReply.newBuilder()
 					.setMessageId(result.messageId())
 					.setLocalDeliveries(result.localDeliveries())
@@ -87,9 +89,9 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 			}
 			else {
 				Mono<PushResult> pushed = request.getRecoverable()
-						? this.push.pushRecoverable(target, request.getEvent(), payload)
-						: request.getFallback() ? this.push.pushWithFallback(target, request.getEvent(), payload)
-								: this.push.push(target, request.getEvent(), payload);
+						? operations.pushRecoverable(target, request.getEvent(), payload)
+						: request.getFallback() ? operations.pushWithFallback(target, request.getEvent(), payload)
+								: operations.push(target, request.getEvent(), payload);
 				reply = pushed.map((result) -> PushReply.newBuilder()
 					.setMessageId(result.messageId())
 					.setLocalDeliveries(result.localDeliveries())

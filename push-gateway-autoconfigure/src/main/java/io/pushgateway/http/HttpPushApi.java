@@ -17,6 +17,7 @@ import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.core.PushInProgressException;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
@@ -61,6 +62,11 @@ public final class HttpPushApi implements GatewayRoutes {
 	private static final Log logger = LogFactory.getLog(HttpPushApi.class);
 
 	private static final JsonMapper MAPPER = new JsonMapper();
+
+	/**
+	 * The header that makes a push idempotent (as in Stripe's and the IETF draft's APIs).
+	 */
+	private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
 	private final PushOperations operations;
 
@@ -239,15 +245,27 @@ public final class HttpPushApi implements GatewayRoutes {
 			return error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes");
 		}
 		String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+		String idempotencyKey = request.requestHeaders().get(IDEMPOTENCY_KEY);
+		PushOperations operations;
+		try {
+			operations = (idempotencyKey != null) ? this.operations.once(idempotencyKey) : this.operations;
+		}
+		catch (PushRejectedException ex) {
+			return error(response.keepAlive(false), 400, ex.getMessage());
+		}
+		catch (UnsupportedOperationException ex) {
+			return error(response.keepAlive(false), 400,
+					"idempotency keys are not supported by this node's PushOperations");
+		}
 		return RequestBodies.read(request, this.maxPayloadSize).flatMap((bytes) -> {
 			Payload payload = payload(bytes, contentType);
 			if (ack != null) {
-				return (fallback ? this.operations.pushWithAckAndFallback(target, event, payload, ack)
-						: this.operations.pushWithAck(target, event, payload, ack))
+				return (fallback ? operations.pushWithAckAndFallback(target, event, payload, ack)
+						: operations.pushWithAck(target, event, payload, ack))
 					.map(HttpPushApi::body);
 			}
-			return (fallback ? this.operations.pushWithFallback(target, event, payload)
-					: this.operations.push(target, event, payload))
+			return (fallback ? operations.pushWithFallback(target, event, payload)
+					: operations.push(target, event, payload))
 				.map(HttpPushApi::body);
 		})
 			.flatMap((body) -> send(response, 200, body))
@@ -255,6 +273,7 @@ public final class HttpPushApi implements GatewayRoutes {
 					(ex) -> error(response.keepAlive(false), 413,
 							"payload larger than " + this.maxPayloadSize + " bytes"))
 			.onErrorResume(NodeOverloadedException.class, (ex) -> error(response, 503, ex.getMessage()))
+			.onErrorResume(PushInProgressException.class, (ex) -> error(response, 409, ex.getMessage()))
 			.onErrorResume(PushRejectedException.class, (ex) -> error(response, 400, ex.getMessage()))
 			.onErrorResume(ClusterBusException.class, (ex) -> {
 				// the bus's words (Kafka's, Redis's) are for the log

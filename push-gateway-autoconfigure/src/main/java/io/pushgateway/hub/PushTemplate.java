@@ -16,6 +16,7 @@ import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.spi.ClusterMessage;
+import io.pushgateway.spi.IdempotencyStore;
 import io.pushgateway.spi.PushStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -62,6 +63,10 @@ public class PushTemplate implements PushOperations {
 	 * Reports pushes that asked for a fallback and reached nobody; {@code null}: none.
 	 */
 	private final @Nullable UndeliveredPushes undelivered;
+
+	private @Nullable IdempotencyStore idempotency;
+
+	private Duration idempotencyWindow = Duration.ofHours(1);
 
 	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
 			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks) {
@@ -118,6 +123,26 @@ public class PushTemplate implements PushOperations {
 		this.cluster = cluster;
 		this.encoder = encoder;
 		this.rules = new PushRules(maxPayloadSize);
+	}
+
+	/**
+	 * Make {@link #once(String)} available: keys are claimed in this store and remembered
+	 * for the window.
+	 * @param store the store of idempotency keys
+	 * @param window how long a key is remembered
+	 */
+	public void useIdempotency(IdempotencyStore store, Duration window) {
+		this.idempotency = store;
+		this.idempotencyWindow = window;
+	}
+
+	@Override
+	public PushOperations once(String idempotencyKey) {
+		IdempotencyStore store = this.idempotency;
+		if (store == null) {
+			throw new UnsupportedOperationException("idempotent pushes need an IdempotencyStore");
+		}
+		return new IdempotentPushes(this, idempotencyKey, store, this.idempotencyWindow);
 	}
 
 	@Override

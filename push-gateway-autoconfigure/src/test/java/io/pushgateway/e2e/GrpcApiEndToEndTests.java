@@ -4,14 +4,24 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
@@ -59,6 +69,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -100,9 +111,9 @@ class GrpcApiEndToEndTests {
 
 	@RegisterExtension
 	static final TestCluster cluster = TestCluster.withKafka(3,
-			Map.of("push.gateway.grpc.enabled", true, "push.gateway.grpc.port", 0, "push.gateway.grpc.address",
-					"127.0.0.1", "push.gateway.http-api.token", API_TOKEN, "push.gateway.limits.max-payload-size",
-					"16KB"));
+			Map.of("push.gateway.http-api.enabled", true, "push.gateway.grpc.enabled", true, "push.gateway.grpc.port",
+					0, "push.gateway.grpc.address", "127.0.0.1", "push.gateway.http-api.token", API_TOKEN,
+					"push.gateway.limits.max-payload-size", "16KB"));
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -273,6 +284,85 @@ class GrpcApiEndToEndTests {
 			assertThat(message.getEvent()).isEqualTo("chat.say");
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> subscriptions.size() == before);
+	}
+
+	@Test
+	void aPushWithAnIdempotencyKeyIssuedThroughEveryNodeAtOnceIsDeliveredOnce() throws Exception {
+		String uid = uid();
+		TestClient client = connect(2, uid);
+		PresenceOperations presence = cluster.node(0).bean(PresenceOperations.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.isOnline(uid).block());
+		String grpcKey = "grpc-" + UUID.randomUUID();
+		String httpKey = "http-" + UUID.randomUUID();
+		ExecutorService pool = Executors.newFixedThreadPool(12);
+		try {
+			List<Future<String>> ids = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				int node = i % 3;
+				// a caller that timed out and retried, through whichever node
+				ids.add(pool.submit(
+						() -> stub(node, API_TOKEN)
+							.push(PushRequest.newBuilder()
+								.setUser(uid)
+								.setEvent("once-grpc")
+								.setPayload(ByteString.copyFromUtf8("1"))
+								.setIdempotencyKey(grpcKey)
+								.build())
+							.getMessageId()));
+			}
+			List<Future<HttpResponse<String>>> http = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				int node = i % 3;
+				http.add(pool.submit(() -> HttpClient.newHttpClient()
+					.send(HttpRequest
+						.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(node).port() + "/push-api/users/"
+								+ uid + "?event=once-http"))
+						.header("Authorization", "Bearer " + API_TOKEN)
+						.header("Content-Type", "application/json")
+						.header("Idempotency-Key", httpKey)
+						.POST(HttpRequest.BodyPublishers.ofString("2"))
+						.build(), HttpResponse.BodyHandlers.ofString())));
+			}
+			Set<String> grpcIds = new HashSet<>();
+			for (Future<String> id : ids) {
+				grpcIds.add(id.get(30, TimeUnit.SECONDS));
+			}
+			Set<String> httpIds = new HashSet<>();
+			for (Future<HttpResponse<String>> response : http) {
+				HttpResponse<String> answer = response.get(30, TimeUnit.SECONDS);
+				assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+				httpIds.add(new JsonMapper().readTree(answer.body()).get("messageId").asString());
+			}
+			assertThat(grpcIds).as("message IDs answered to the gRPC retries").hasSize(1);
+			assertThat(httpIds).as("message IDs answered to the HTTP retries").hasSize(1);
+			// a push without a key after them: every retry was published before it, so
+			// a repeated delivery would arrive before it too
+			stub(0, API_TOKEN).push(PushRequest.newBuilder()
+				.setUser(uid)
+				.setEvent("after")
+				.setPayload(ByteString.copyFromUtf8("3"))
+				.build());
+			Map<String, String> received = new HashMap<>();
+			List<String> events = new ArrayList<>();
+			while (!events.contains("after")) {
+				Map<String, Object> push = client.next("push");
+				events.add((String) push.get("ev"));
+				received.put((String) push.get("ev"), (String) push.get("id"));
+			}
+			assertThat(events).containsExactlyInAnyOrder("once-grpc", "once-http", "after");
+			assertThat(received).containsEntry("once-grpc", grpcIds.iterator().next())
+				.containsEntry("once-http", httpIds.iterator().next());
+			// an invalid key is refused
+			assertThat(status(() -> stub(0, API_TOKEN).push(PushRequest.newBuilder()
+				.setUser(uid)
+				.setEvent("x")
+				.setPayload(ByteString.copyFromUtf8("1"))
+				.setIdempotencyKey("has space")
+				.build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -97,6 +98,21 @@ class KafkaRecordContractEndToEndTests {
 	}
 
 	/** Produces a record as the console producer line of docs/kafka.md would. */
+	@Test
+	void aRecordProducedAgainWithTheSameXIdIsDeliveredOnce() throws Exception {
+		String uid = "repeated-" + UUID.randomUUID();
+		TestClient client = connect(1, uid, "push.v1.json");
+		String id = Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+		byte[] one = "1".getBytes(StandardCharsets.UTF_8);
+		for (int i = 0; i < 3; i++) {
+			// a producer that retried, or a service that sent its push again
+			produce("user:" + uid, one, "X-Target", "user", "X-Uid", uid, "X-Event", "once", "X-ID", id);
+		}
+		push(uid, "after", "2");
+		assertThat(client.next("push")).containsEntry("ev", "once").containsEntry("id", id);
+		assertThat(client.next("push")).containsEntry("ev", "after");
+	}
+
 	private static RecordMetadata produce(String key, byte[] value, String... headers) throws Exception {
 		ProducerRecord<String, byte[]> record = new ProducerRecord<>(DOWNSTREAM, key, value);
 		for (int i = 0; i < headers.length; i += 2) {

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.cluster.RecentRecordIds;
 import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.core.PushRules;
@@ -102,6 +103,8 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	/** This process's token on its records ({@link BusRecord#INSTANCE}). */
 	private final String instance = UUID.randomUUID().toString();
 
+	private volatile @Nullable RecentRecordIds repeats;
+
 	public KafkaClusterBus(KafkaClients clients, KafkaBusSettings settings, String nodeId, LongSupplier ids) {
 		this(clients, settings, nodeId, ids, new PushRules(Integer.MAX_VALUE), SkippedRecords.LOG_ONLY);
 	}
@@ -115,6 +118,15 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	 * @param rules the rules records produced outside the gateway must obey
 	 * @param skipped reports records that break the record contract
 	 */
+	/**
+	 * Drop records from outside the gateway whose {@code X-ID} this node read within the
+	 * window; call before {@link #start}.
+	 * @param ids the IDs read recently
+	 */
+	public void dropRepeatedIds(RecentRecordIds ids) {
+		this.repeats = ids;
+	}
+
 	public KafkaClusterBus(KafkaClients clients, KafkaBusSettings settings, String nodeId, LongSupplier ids,
 			PushRules rules, SkippedRecords skipped) {
 		this.clients = clients;
@@ -317,7 +329,17 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 		}
 		try {
 			// a record without X-ID gets the same ID on every node
-			return busRecord.toMessage(SnowflakeIdGenerator.derivedId(record.partition(), record.offset()), this.rules);
+			ClusterMessage message = busRecord
+				.toMessage(SnowflakeIdGenerator.derivedId(record.partition(), record.offset()), this.rules);
+			String id = busRecord.header("X-ID");
+			RecentRecordIds repeats = this.repeats;
+			if (repeats != null && id != null && busRecord.header(BusRecord.INSTANCE) == null
+					&& !repeats.firstTime(id)) {
+				// a valid record from outside the gateway with an X-ID read already (a
+				// producer's retry): once is enough
+				return null;
+			}
+			return message;
 		}
 		catch (RecordRejectedException ex) {
 			this.skipped.skipped(record.topic() + "-" + record.partition() + "@" + record.offset(), ex);
