@@ -1,7 +1,7 @@
 package io.pushgateway.core;
 
-import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +21,6 @@ public record StreamPosition(String epoch, long offset) {
 	private static final int MAX_EPOCH_LENGTH = 16;
 
 	private static final String EPOCH_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	public StreamPosition {
 		Objects.requireNonNull(epoch, "epoch");
@@ -75,7 +73,9 @@ public record StreamPosition(String epoch, long offset) {
 	public static String newEpoch() {
 		char[] epoch = new char[8];
 		for (int i = 0; i < epoch.length; i++) {
-			epoch[i] = EPOCH_ALPHABET.charAt(RANDOM.nextInt(EPOCH_ALPHABET.length()));
+			// an epoch only has to differ from the stream's earlier ones, not be secret:
+			// SecureRandom would read the OS's entropy on first use, on an event loop
+			epoch[i] = EPOCH_ALPHABET.charAt(ThreadLocalRandom.current().nextInt(EPOCH_ALPHABET.length()));
 		}
 		return new String(epoch);
 	}

@@ -240,6 +240,14 @@ public final class HttpPushApi implements GatewayRoutes {
 			return error(response, 400, "query parameter 'fallback' must be true or false");
 		}
 		boolean fallback = "true".equals(fallbackValue);
+		String recoverableValue = first(query, "recoverable");
+		if (recoverableValue != null && !recoverableValue.equals("true") && !recoverableValue.equals("false")) {
+			return error(response, 400, "query parameter 'recoverable' must be true or false");
+		}
+		boolean recoverable = "true".equals(recoverableValue);
+		if (recoverable && (ack != null || fallback)) {
+			return error(response, 400, "query parameter 'recoverable' cannot be combined with 'ack' or 'fallback'");
+		}
 		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
 		if (length > this.maxPayloadSize) {
 			return error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes");
@@ -264,8 +272,8 @@ public final class HttpPushApi implements GatewayRoutes {
 						: operations.pushWithAck(target, event, payload, ack))
 					.map(HttpPushApi::body);
 			}
-			return (fallback ? operations.pushWithFallback(target, event, payload)
-					: operations.push(target, event, payload))
+			return (recoverable ? operations.pushRecoverable(target, event, payload) : fallback
+					? operations.pushWithFallback(target, event, payload) : operations.push(target, event, payload))
 				.map(HttpPushApi::body);
 		})
 			.flatMap((body) -> send(response, 200, body))

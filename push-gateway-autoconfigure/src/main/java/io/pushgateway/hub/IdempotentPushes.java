@@ -35,6 +35,13 @@ final class IdempotentPushes implements PushOperations {
 	/** How long a retry waits for the first push with its key. */
 	private static final int POLLS = 100;
 
+	/**
+	 * How long a claim holds until the push is recorded: longer than any push takes, so
+	 * that a claim whose node died mid-push, or could not record the push's ID, does not
+	 * block retries for the whole window.
+	 */
+	static final Duration CLAIM_LEASE = Duration.ofSeconds(30);
+
 	private final PushOperations pushes;
 
 	private final String key;
@@ -105,7 +112,8 @@ final class IdempotentPushes implements PushOperations {
 	}
 
 	private <T> Mono<T> once(Supplier<Mono<T>> issue, Function<T, String> messageId, Function<String, T> replay) {
-		return this.store.claim(this.key, this.window).onErrorMap(this::unavailable).flatMap((claim) -> {
+		Duration lease = (this.window.compareTo(CLAIM_LEASE) < 0) ? this.window : CLAIM_LEASE;
+		return this.store.claim(this.key, lease).onErrorMap(this::unavailable).flatMap((claim) -> {
 			if (claim.isEmpty()) {
 				return Mono.defer(issue)
 					.flatMap((result) -> this.store.complete(this.key, messageId.apply(result), this.window)

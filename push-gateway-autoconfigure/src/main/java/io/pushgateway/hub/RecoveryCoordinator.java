@@ -13,6 +13,7 @@ import io.pushgateway.spi.PushStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * Sends a connection what it missed of a stream, then switches the stream to live with no
@@ -120,6 +121,45 @@ public class RecoveryCoordinator {
 		};
 		// on the loop already (a new connection), start at once: a push batch queued on
 		// the loop meanwhile must find the stream held back
+		if (loop.inEventLoop()) {
+			start.run();
+		}
+		else {
+			loop.execute(start);
+		}
+	}
+
+	/**
+	 * Where a stream stands, read for a connection that has no position before it becomes
+	 * reachable (see {@link #start}).
+	 * @param stream the stream key
+	 * @return the read; an incomplete one when the store failed
+	 */
+	public Mono<PushStore.Recovery> top(String stream) {
+		return this.order.store().since(stream, null, this.order.maxReplay()).onErrorResume((error) -> {
+			logger.warn("Reading the position of " + stream + " failed: " + error);
+			return Mono.just(new PushStore.Recovery(false, List.of(), null));
+		});
+	}
+
+	/**
+	 * Start a connection without a position at what {@link #top} read before it became
+	 * reachable; callable from any thread. Nothing is read now: a push appended since the
+	 * read follows on (live, or from the store when a later push shows the gap).
+	 * @param connection the connection
+	 * @param stream the stream key
+	 * @param read the read
+	 */
+	public void start(PushConnection connection, String stream, PushStore.Recovery read) {
+		EventExecutor loop = connection.eventLoop();
+		Runnable start = () -> {
+			StreamCursor existing = connection.cursor(stream);
+			StreamCursor cursor = (existing != null) ? existing : connection.newCursor(stream);
+			cursor.cancelTimer();
+			int reads = ++cursor.reads;
+			finish(connection, stream, cursor, reads, null, null, read, (complete) -> {
+			});
+		};
 		if (loop.inEventLoop()) {
 			start.run();
 		}

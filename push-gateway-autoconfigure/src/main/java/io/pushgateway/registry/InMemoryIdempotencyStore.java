@@ -31,7 +31,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
-	public Mono<Optional<String>> claim(String key, Duration window) {
+	public Mono<Optional<String>> claim(String key, Duration lease) {
 		return Mono.fromSupplier(() -> {
 			long now = this.clock.millis();
 			synchronized (this.keys) {
@@ -41,7 +41,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 				}
 				this.keys.remove(key);
 				prune(now);
-				this.keys.put(key, new Entry("", now + window.toMillis()));
+				this.keys.put(key, new Entry("", now + lease.toMillis()));
 				return Optional.empty();
 			}
 		});

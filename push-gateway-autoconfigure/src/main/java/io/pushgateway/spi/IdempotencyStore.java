@@ -18,12 +18,13 @@ public interface IdempotencyStore {
 	/**
 	 * Claim a key for a push about to be issued.
 	 * @param key the key
-	 * @param window how long the key is remembered
+	 * @param lease how long the claim holds if it is neither completed nor released (its
+	 * node died mid-push): then the key is free again
 	 * @return an empty {@link Optional} when this caller claimed the key (it issues the
 	 * push), otherwise what the key holds: the first push's message ID, or an empty
 	 * string while it is still being issued
 	 */
-	Mono<Optional<String>> claim(String key, Duration window);
+	Mono<Optional<String>> claim(String key, Duration lease);
 
 	/**
 	 * What a key holds.

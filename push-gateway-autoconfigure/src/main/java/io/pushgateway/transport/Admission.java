@@ -10,12 +10,14 @@ import io.micrometer.common.KeyValues;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.hub.PushObservations;
+import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.HandshakeRequest;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushPrincipal;
+import io.pushgateway.spi.PushStore;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -303,8 +305,32 @@ public final class Admission {
 	 *
 	 * @param principal who it is
 	 * @param guids the GUIDs it is attached to from the start
+	 * @param userStream where its user's recovery stream stood before the connection
+	 * became reachable, for a connection without a position; {@code null} otherwise
 	 */
-	public record Admitted(PushPrincipal principal, Set<String> guids) {
+	public record Admitted(PushPrincipal principal, Set<String> guids, PushStore.@Nullable Recovery userStream) {
+
+		public Admitted(PushPrincipal principal, Set<String> guids) {
+			this(principal, guids, null);
+		}
+
+		/**
+		 * Read where the user's stream stands before the connection becomes reachable and
+		 * is welcomed, when it has no position to resume from: then every recoverable
+		 * push appended after the client got its welcome is after its start, whichever
+		 * node issued it and however late the read would otherwise reach the store.
+		 * @param recovery the node's recovery, or {@code null} without recovery
+		 * @param since the client's position, or {@code null}
+		 * @return this admission, with the read when one was made
+		 */
+		public Mono<Admitted> readingUserStream(@Nullable RecoveryCoordinator recovery, @Nullable String since) {
+			if (recovery == null || since != null) {
+				return Mono.just(this);
+			}
+			return recovery.top("user:" + this.principal.uid())
+				.map((read) -> new Admitted(this.principal, this.guids, read));
+		}
+
 	}
 
 }

@@ -1,5 +1,9 @@
 package io.pushgateway.e2e;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,9 +37,11 @@ import io.pushgateway.grpc.v1.PushGatewayGrpc;
 import io.pushgateway.grpc.v1.PushReply;
 import io.pushgateway.grpc.v1.PushRequest;
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.support.JavascriptClients;
 import io.pushgateway.support.KafkaBrokerProcess;
 import io.pushgateway.support.RedisServer;
 import io.pushgateway.support.ResumingClient;
+import io.pushgateway.support.TcpProxy;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.TestGateway;
@@ -49,6 +55,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,11 +63,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * Faults on real processes under load: a node killed with SIGKILL, Redis killed and
  * restarted, the Kafka broker killed and restarted, a client that stops reading beside
- * healthy ones. Every scenario prints one JSON line with what was sent, received, refused
- * and lost; lost is zero where the docs promise it. A third of the clients of each fault
- * connect over WebSocket, a third over Server-Sent Events (resuming with
- * {@code Last-Event-ID}), a third as Socket.IO clients (resuming with their pid and
- * offset); every other push goes through the gRPC API.
+ * healthy ones, one user's pushes issued through every node and API at once with churn,
+ * and partitions: each node reaches Redis and Kafka through a {@link TcpProxy} of its
+ * own, which a scenario cuts or slows down under load. Every scenario prints one JSON
+ * line with what was sent, received, refused and lost, and checks each client's history:
+ * no accepted push lost, none twice, none out of position order, no gap unannounced. The
+ * clients of each fault connect in turn over WebSocket, over Server-Sent Events (resuming
+ * with {@code Last-Event-ID}), as Socket.IO clients (resuming with their pid and offset)
+ * and as the project's JavaScript client in Node (which reconnects and resumes by
+ * itself); every other push goes through the gRPC API.
  *
  * <p>
  * The default test command runs each fault for a few seconds of load
@@ -72,7 +83,12 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteTests {
 
-	private static final String[] TRANSPORTS = { "websocket", "sse", "socketio" };
+	/*
+	 * The project's JavaScript client too, where Node is installed (the CI requires it).
+	 */
+	private static final String[] TRANSPORTS = JavascriptClients.available()
+			? new String[] { "websocket", "sse", "socketio", "javascript" }
+			: new String[] { "websocket", "sse", "socketio" };
 
 	private static final AtomicInteger PAYLOADS = new AtomicInteger();
 
@@ -82,21 +98,28 @@ class FaultSuiteTests {
 
 	private static final String API_TOKEN = "fault-suite-api-token";
 
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	private static final JsonMapper JSON = new JsonMapper();
+
 	// every other push of the load goes through the gRPC API, so the faults hit it too
 	@RegisterExtension
-	static final TestCluster cluster = TestCluster.withKafkaProcess(2, Map.ofEntries(
-			Map.entry("push.gateway.registry.node-timeout", "2s"),
-			Map.entry("push.gateway.registry.node-heartbeat-interval", "250ms"),
-			Map.entry("push.gateway.registry.command-timeout", "1s"),
-			Map.entry("push.gateway.node.worker-id-strategy", "redis-lease"),
-			Map.entry("push.gateway.bus.kafka.publish-timeout", "1s"), Map.entry("push.gateway.recovery.enabled", true),
-			Map.entry("push.gateway.recovery.max-length", 10_000), Map.entry("push.gateway.grpc.enabled", true),
-			Map.entry("push.gateway.grpc.port", 0), Map.entry("push.gateway.grpc.address", "127.0.0.1"),
-			Map.entry("push.gateway.http-api.token", API_TOKEN), Map.entry("push.gateway.socketio.enabled", true)));
+	static final TestCluster cluster = TestCluster
+		.withKafkaProcess(2, Map.ofEntries(Map.entry("push.gateway.registry.node-timeout", "2s"),
+				Map.entry("push.gateway.registry.node-heartbeat-interval", "250ms"),
+				Map.entry("push.gateway.registry.command-timeout", "1s"),
+				Map.entry("push.gateway.node.worker-id-strategy", "redis-lease"),
+				Map.entry("push.gateway.bus.kafka.publish-timeout", "1s"),
+				Map.entry("push.gateway.recovery.enabled", true), Map.entry("push.gateway.recovery.max-length", 10_000),
+				Map.entry("push.gateway.grpc.enabled", true), Map.entry("push.gateway.grpc.port", 0),
+				Map.entry("push.gateway.grpc.address", "127.0.0.1"), Map.entry("push.gateway.http-api.enabled", true),
+				Map.entry("push.gateway.http-api.token", API_TOKEN), Map.entry("push.gateway.socketio.enabled", true)))
+		.throughProxies();
 
-	private static ManagedChannel grpcChannel;
+	private static final List<ManagedChannel> grpcChannels = new ArrayList<>();
 
-	private static PushGatewayGrpc.PushGatewayFutureStub grpc;
+	/** A gRPC client of each node. */
+	private static final List<PushGatewayGrpc.PushGatewayFutureStub> grpc = new ArrayList<>();
 
 	private static List<TestGateway> nodes;
 
@@ -109,29 +132,38 @@ class FaultSuiteTests {
 		nodes = cluster.nodes();
 		redis = cluster.redis();
 		kafka = cluster.kafkaBroker();
-		grpcChannel = ManagedChannelBuilder.forAddress("127.0.0.1", nodes.get(0).bean(GrpcServer.class).port())
-			.usePlaintext()
-			.build();
 		Metadata headers = new Metadata();
 		headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + API_TOKEN);
-		grpc = PushGatewayGrpc.newFutureStub(grpcChannel)
-			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+		for (TestGateway node : nodes) {
+			ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", node.bean(GrpcServer.class).port())
+				.usePlaintext()
+				.build();
+			grpcChannels.add(channel);
+			grpc.add(PushGatewayGrpc.newFutureStub(channel)
+				.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
+		}
 	}
 
 	@AfterAll
-	static void closeChannel() throws InterruptedException {
-		grpcChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+	static void closeChannels() throws InterruptedException {
+		for (ManagedChannel channel : grpcChannels) {
+			channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		}
 	}
 
-	/* One push of the load, through PushOperations or, every other one, the gRPC API. */
-	private static CompletableFuture<String> loadPush(int n, String uid, boolean recoverable) {
+	/*
+	 * One push of the load, through PushOperations or, every other one, the gRPC API; of
+	 * the first node, or when spread, of each node in turn.
+	 */
+	private static CompletableFuture<String> loadPush(int n, String uid, boolean recoverable, boolean spread) {
+		int node = spread ? (n / 2) % nodes.size() : 0;
 		if (n % 2 == 0) {
 			PushTarget target = PushTarget.user(uid);
-			return (recoverable ? push(0).pushRecoverable(target, "load", n) : push(0).push(target, "load", n))
+			return (recoverable ? push(node).pushRecoverable(target, "load", n) : push(node).push(target, "load", n))
 				.map(PushResult::messageId)
 				.toFuture();
 		}
-		return grpcPush(grpc, uid, n, recoverable);
+		return grpcPush(grpc.get(node), uid, n, recoverable);
 	}
 
 	static Map<String, Object> nodeProperties() {
@@ -204,7 +236,8 @@ class FaultSuiteTests {
 			int victimPort = TestNodeMain.awaitReady(victim);
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("killed-" + UUID.randomUUID(),
-						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port()), TRANSPORTS[i % 3]));
+						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port()),
+						TRANSPORTS[i % TRANSPORTS.length]));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -247,7 +280,8 @@ class FaultSuiteTests {
 		try {
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("redis-" + UUID.randomUUID(),
-						List.of(nodes.get(i % 2).port(), nodes.get((i + 1) % 2).port()), TRANSPORTS[(i / 2) % 3]));
+						List.of(nodes.get(i % 2).port(), nodes.get((i + 1) % 2).port()),
+						TRANSPORTS[(i / 2) % TRANSPORTS.length]));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -280,7 +314,7 @@ class FaultSuiteTests {
 			// Kafka
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("kafka-" + UUID.randomUUID(), List.of(nodes.get(1).port()),
-						TRANSPORTS[i % 3]));
+						TRANSPORTS[i % TRANSPORTS.length]));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -307,17 +341,10 @@ class FaultSuiteTests {
 	@Order(5)
 	void pushesToOneUserIssuedThroughEveryNodeAtOnceArriveOnceAndInOrder() throws Exception {
 		// the normal case behind a load balancer: each user's recoverable pushes issued
-		// four at a time, through PushOperations and the gRPC API of both nodes, while
+		// six at a time, through PushOperations, the gRPC API and the HTTP API of both
+		// nodes, while
 		// each user's two clients (on different nodes, over different transports)
 		// reconnect now and then, to the other node, with their positions
-		ManagedChannel secondChannel = ManagedChannelBuilder
-			.forAddress("127.0.0.1", nodes.get(1).bean(GrpcServer.class).port())
-			.usePlaintext()
-			.build();
-		Metadata headers = new Metadata();
-		headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + API_TOKEN);
-		List<PushGatewayGrpc.PushGatewayFutureStub> stubs = List.of(grpc, PushGatewayGrpc.newFutureStub(secondChannel)
-			.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)));
 		List<ResumingClient> clients = new ArrayList<>();
 		int users = 8;
 		List<String> uids = new ArrayList<>();
@@ -327,7 +354,8 @@ class FaultSuiteTests {
 				uids.add(uid);
 				List<Integer> ports = List.of(nodes.get(u % 2).port(), nodes.get((u + 1) % 2).port());
 				clients.add(new ResumingClient(uid, ports, "websocket"));
-				clients.add(new ResumingClient(uid, List.of(ports.get(1), ports.get(0)), TRANSPORTS[u % 3]));
+				clients.add(new ResumingClient(uid, List.of(ports.get(1), ports.get(0)),
+						TRANSPORTS[(u + 1) % TRANSPORTS.length]));
 			}
 			for (ResumingClient client : clients) {
 				client.awaitConnected();
@@ -340,13 +368,17 @@ class FaultSuiteTests {
 			for (int round = 0; round < rounds; round++) {
 				List<CompletableFuture<?>> inFlight = new ArrayList<>();
 				for (String uid : uids) {
-					for (int path = 0; path < 4; path++) {
+					for (int path = 0; path < 6; path++) {
 						int n = PAYLOADS.getAndIncrement();
-						CompletableFuture<String> messageId = (path % 2 == 0)
-								? push(path / 2).pushRecoverable(PushTarget.user(uid), "load", n)
-									.map(PushResult::messageId)
-									.toFuture()
-								: grpcPush(stubs.get(path / 2), uid, n, true);
+						// PushOperations, gRPC and the HTTP API of each node
+						int node = path % 2;
+						CompletableFuture<String> messageId = switch (path / 2) {
+							case 0 -> push(node).pushRecoverable(PushTarget.user(uid), "load", n)
+								.map(PushResult::messageId)
+								.toFuture();
+							case 1 -> grpcPush(grpc.get(node), uid, n, true);
+							default -> httpPush(node, uid, n);
+						};
 						inFlight.add(messageId.whenComplete((id, error) -> {
 							if (error == null) {
 								accepted.computeIfAbsent(uid, (key) -> new ConcurrentHashMap<>()).put(id, n);
@@ -397,7 +429,7 @@ class FaultSuiteTests {
 			report.put("reconnects", clients.stream().mapToInt(ResumingClient::reconnects).sum());
 			print(report);
 			assertThat(refused.get()).isZero();
-			assertThat(sent).isEqualTo(rounds * users * 4 * 2);
+			assertThat(sent).isEqualTo(rounds * users * 6 * 2);
 			assertThat(report.get("lost")).isEqualTo(0);
 			assertThat(report.get("duplicates")).isEqualTo(0);
 			assertThat(report.get("reordered")).isEqualTo(0);
@@ -408,8 +440,145 @@ class FaultSuiteTests {
 		}
 		finally {
 			clients.forEach(ResumingClient::close);
-			secondChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
 		}
+	}
+
+	@Test
+	@Order(6)
+	void nodeCutFromRedisLongerThanTheDeadNodeSweepLosesNothingAndIsOnlineAgain() throws Exception {
+		// a partition, not a crash: the second node's link to Redis stops carrying bytes
+		// (nothing is reset) while pushes go through both nodes; the first node sweeps
+		// the second as dead; then the link heals
+		TcpProxy link = cluster.redisProxy(1);
+		PresenceOperations presence = nodes.get(0).bean(PresenceOperations.class);
+		List<ResumingClient> clients = clientsOnBothNodes("cut-redis");
+		List<String> onCutNode = new ArrayList<>();
+		for (int i = 1; i < clients.size(); i += 2) {
+			onCutNode.add(clients.get(i).uid());
+		}
+		try {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> clients.stream().allMatch((client) -> presence.isOnline(client.uid()).block()));
+			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
+			AtomicInteger refused = new AtomicInteger();
+			long[] restoredAt = new long[1];
+			run(clients, sent, refused, SECONDS, true, true, link::cut, () -> {
+				// cut longer than the sweep: the rest of the cluster believes the cut
+				// node's users offline before the link heals
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> onCutNode.stream().noneMatch((uid) -> presence.isOnline(uid).block()));
+				link.restore();
+				restoredAt[0] = System.nanoTime();
+			});
+			Map<String, Object> report = settle("a node cut from Redis past the dead-node sweep", clients, sent,
+					refused);
+			// pushes issued through the cut node while it could not append them were
+			// refused to their callers; every accepted one arrived
+			assertThat((Integer) report.get("sent")).isGreaterThan(SECONDS * RATE / 2);
+			assertThat(report.get("lost")).isEqualTo(0);
+			assertThat(report.get("duplicates")).isEqualTo(0);
+			assertThat(report.get("reordered")).isEqualTo(0);
+			assertThat(report.get("gaps")).isEqualTo(0);
+			// its users are online again within the documented bound once the link
+			// healed:
+			// the node's next heartbeat finds it was swept and rewrites its sessions
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> clients.stream().allMatch((client) -> presence.isOnline(client.uid()).block()));
+			System.out.println("FAULT online again " + Duration.ofNanos(System.nanoTime() - restoredAt[0]).toMillis()
+					+ " ms after the link to Redis healed");
+		}
+		finally {
+			link.restore();
+			clients.forEach(ResumingClient::close);
+		}
+	}
+
+	@Test
+	@Order(7)
+	void nodeCutFromKafkaLosesNoRecoverablePush() throws Exception {
+		// the second node can neither publish nor read the bus for a third of the time;
+		// pushes issued through it reach its own clients at once and the other node's
+		// from the stream (its gap filled), the ones it missed arrive when the link heals
+		TcpProxy link = cluster.kafkaProxy(1);
+		List<ResumingClient> clients = clientsOnBothNodes("cut-kafka");
+		try {
+			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
+			AtomicInteger refused = new AtomicInteger();
+			run(clients, sent, refused, SECONDS, true, true, link::cut, link::restore);
+			Map<String, Object> report = settle("a node cut from Kafka", clients, sent, refused);
+			assertThat((Integer) report.get("sent")).isGreaterThan(SECONDS * RATE / 2);
+			assertThat(report.get("lost")).isEqualTo(0);
+			assertThat(report.get("duplicates")).isEqualTo(0);
+			assertThat(report.get("reordered")).isEqualTo(0);
+			assertThat(report.get("gaps")).isEqualTo(0);
+		}
+		finally {
+			link.restore();
+			clients.forEach(ResumingClient::close);
+		}
+	}
+
+	@Test
+	@Order(8)
+	void slowLinksToRedisAndKafkaDelayButLoseNothing() throws Exception {
+		TcpProxy redisLink = cluster.redisProxy(1);
+		TcpProxy kafkaLink = cluster.kafkaProxy(1);
+		List<ResumingClient> clients = clientsOnBothNodes("slow-links");
+		try {
+			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
+			AtomicInteger refused = new AtomicInteger();
+			run(clients, sent, refused, SECONDS, true, true, () -> {
+				redisLink.slowDown(Duration.ofMillis(100));
+				kafkaLink.slowDown(Duration.ofMillis(100));
+			}, () -> {
+				redisLink.restore();
+				kafkaLink.restore();
+			});
+			Map<String, Object> report = settle("a node's links to Redis and Kafka slowed down", clients, sent,
+					refused);
+			assertThat(report.get("refused")).isEqualTo(0);
+			assertThat((Integer) report.get("sent")).isEqualTo(SECONDS * RATE);
+			assertThat(report.get("lost")).isEqualTo(0);
+			assertThat(report.get("duplicates")).isEqualTo(0);
+			assertThat(report.get("reordered")).isEqualTo(0);
+			assertThat(report.get("gaps")).isEqualTo(0);
+		}
+		finally {
+			redisLink.restore();
+			kafkaLink.restore();
+			clients.forEach(ResumingClient::close);
+		}
+	}
+
+	/* Twenty users, every other one on each node, over every transport in turn. */
+	private static List<ResumingClient> clientsOnBothNodes(String prefix) throws InterruptedException {
+		List<ResumingClient> clients = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			clients.add(new ResumingClient(prefix + "-" + UUID.randomUUID(),
+					List.of(nodes.get(i % 2).port(), nodes.get((i + 1) % 2).port()),
+					TRANSPORTS[(i / 2) % TRANSPORTS.length]));
+		}
+		for (ResumingClient client : clients) {
+			client.awaitConnected();
+		}
+		return clients;
+	}
+
+	private static CompletableFuture<String> httpPush(int node, String uid, int n) {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + nodes.get(node).port() + "/push-api/users/" + uid
+					+ "?event=load&recoverable=true"))
+			.header("Authorization", "Bearer " + API_TOKEN)
+			.header("Content-Type", "application/json")
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers.ofString(Integer.toString(n)))
+			.build();
+		return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply((response) -> {
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException(response.statusCode() + " " + response.body());
+			}
+			return JSON.readTree(response.body()).get("messageId").asString();
+		});
 	}
 
 	private static CompletableFuture<String> grpcPush(PushGatewayGrpc.PushGatewayFutureStub stub, String uid, int n,
@@ -443,6 +612,12 @@ class FaultSuiteTests {
 	 */
 	private static void run(List<ResumingClient> clients, Map<String, Set<String>> sent, AtomicInteger refused,
 			int seconds, boolean recoverable, Runnable fault, Runnable repair) throws InterruptedException {
+		run(clients, sent, refused, seconds, recoverable, false, fault, repair);
+	}
+
+	private static void run(List<ResumingClient> clients, Map<String, Set<String>> sent, AtomicInteger refused,
+			int seconds, boolean recoverable, boolean spread, Runnable fault, Runnable repair)
+			throws InterruptedException {
 		int total = seconds * RATE;
 		List<CompletableFuture<?>> pending = new ArrayList<>();
 		long start = System.nanoTime();
@@ -458,7 +633,7 @@ class FaultSuiteTests {
 			int n = PAYLOADS.getAndIncrement();
 			// not awaited here: during an outage a push takes up to the publish timeout
 			// to be refused, and the load keeps its rate meanwhile
-			pending.add(loadPush(n, client.uid(), recoverable).whenComplete((messageId, error) -> {
+			pending.add(loadPush(n, client.uid(), recoverable, spread).whenComplete((messageId, error) -> {
 				if (error == null) {
 					sent.computeIfAbsent(client.uid(), (uid) -> ConcurrentHashMap.newKeySet())
 						.add(client.sentId(messageId, n));
@@ -504,12 +679,17 @@ class FaultSuiteTests {
 		int reordered = 0;
 		int gaps = 0;
 		Map<String, Integer> closes = new TreeMap<>();
+		Map<String, Integer> lostBy = new TreeMap<>();
 		for (ResumingClient client : clients) {
 			client.closes().forEach((code, count) -> closes.merge(code, count, Integer::sum));
 			Set<String> expected = sent.getOrDefault(client.uid(), Set.of());
 			sentCount += expected.size();
 			received += (int) expected.stream().filter(client.received()::contains).count();
-			lost += (int) expected.stream().filter((id) -> !client.received().contains(id)).count();
+			int missing = (int) expected.stream().filter((id) -> !client.received().contains(id)).count();
+			lost += missing;
+			if (missing > 0) {
+				lostBy.merge(client.transport(), missing, Integer::sum);
+			}
 			duplicates += client.duplicates();
 			reconnects += client.reconnects();
 			reordered += client.outOfOrder();
@@ -526,6 +706,7 @@ class FaultSuiteTests {
 		report.put("gaps", gaps);
 		report.put("reconnects", reconnects);
 		report.put("closeCodes", "" + closes);
+		report.put("lostByTransport", "" + lostBy);
 		print(report);
 		return report;
 	}

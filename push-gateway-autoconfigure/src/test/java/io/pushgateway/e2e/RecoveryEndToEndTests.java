@@ -1,5 +1,9 @@
 package io.pushgateway.e2e;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(BlockHoundExtension.class)
 class RecoveryEndToEndTests {
 
+	private static final String API_TOKEN = "recovery-api-token";
+
 	private static TestGateway gateway;
 
 	private static PushOperations push;
@@ -35,8 +41,8 @@ class RecoveryEndToEndTests {
 
 	@BeforeAll
 	static void start() {
-		gateway = TestGateway
-			.start(Map.of("push.gateway.recovery.enabled", true, "push.gateway.recovery.max-length", 5));
+		gateway = TestGateway.start(Map.of("push.gateway.recovery.enabled", true, "push.gateway.recovery.max-length", 5,
+				"push.gateway.http-api.enabled", true, "push.gateway.http-api.token", API_TOKEN));
 		push = gateway.bean(PushOperations.class);
 	}
 
@@ -80,6 +86,40 @@ class RecoveryEndToEndTests {
 		push.pushToUser(uid, "marker", "end").block();
 		assertThat(second.next("push")).containsEntry("d", 4);
 		assertThat(second.next("push")).as("no duplicates").containsEntry("ev", "marker");
+	}
+
+	@Test
+	void httpCallersMakeAPushRecoverableAsDocumented() throws Exception {
+		// docs/http-api.md: recoverable=true keeps the push in the user's stream
+		String uid = "user-" + UUID.randomUUID();
+		TestClient first = connect(uid, "");
+		assertThat(httpPush(uid, "?event=kept&recoverable=true", "0").statusCode()).isEqualTo(200);
+		String position = (String) first.next("push").get("p");
+		assertThat(position).isNotNull();
+		first.close();
+		assertThat(httpPush(uid, "?event=kept&recoverable=true", "1").statusCode()).isEqualTo(200);
+		assertThat(httpPush(uid, "?event=plain", "2").statusCode()).isEqualTo(200);
+		assertThat(httpPush(uid, "?event=kept&recoverable=true", "3").statusCode()).isEqualTo(200);
+		TestClient second = connect(uid, "&since=" + position);
+		assertThat(second.next("push")).containsEntry("ev", "kept").containsEntry("d", 1);
+		assertThat(second.next("push")).containsEntry("ev", "kept").containsEntry("d", 3);
+		assertThat(second.next("recovered")).containsEntry("ok", true).containsEntry("n", 2);
+		HttpResponse<String> malformed = httpPush(uid, "?event=x&recoverable=yes", "1");
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		assertThat(malformed.body()).contains("'recoverable' must be true or false");
+		HttpResponse<String> withAck = httpPush(uid, "?event=x&recoverable=true&ack=5s", "1");
+		assertThat(withAck.statusCode()).isEqualTo(400);
+		assertThat(withAck.body()).contains("cannot be combined");
+	}
+
+	private static HttpResponse<String> httpPush(String uid, String query, String body) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/push-api/users/" + uid + query))
+				.header("Authorization", "Bearer " + API_TOKEN)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test

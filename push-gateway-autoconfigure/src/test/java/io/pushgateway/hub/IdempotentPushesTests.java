@@ -2,6 +2,9 @@ package io.pushgateway.hub;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -71,6 +74,40 @@ class IdempotentPushesTests {
 			.assertNext((result) -> assertThat(result.messageId()).isEqualTo("77"))
 			.verifyComplete();
 		assertThat(this.pushes.issued).hasValue(0);
+	}
+
+	@Test
+	void aClaimNeverCompletedExpiresAfterItsLeaseNotAfterTheWindow() {
+		Instant[] now = { Instant.parse("2026-12-05T12:00:00Z") };
+		Clock clock = new Clock() {
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				return now[0];
+			}
+
+		};
+		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(100, clock);
+		// the first claimant's node died mid-push
+		assertThat(store.claim("k", IdempotentPushes.CLAIM_LEASE).block()).isEmpty();
+		now[0] = now[0].plus(IdempotentPushes.CLAIM_LEASE).plusSeconds(1);
+		PushResult retry = new IdempotentPushes(this.pushes, "k", store, Duration.ofHours(1))
+			.push(PushTarget.user("u"), "e", "1")
+			.block();
+		assertThat(this.pushes.issued).hasValue(1);
+		// recorded for the whole window
+		now[0] = now[0].plus(Duration.ofMinutes(50));
+		assertThat(store.claim("k", IdempotentPushes.CLAIM_LEASE).block()).contains(retry.messageId());
 	}
 
 	@Test

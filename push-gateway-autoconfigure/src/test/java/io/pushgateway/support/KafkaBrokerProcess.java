@@ -89,24 +89,50 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 						+ "\" password=\"" + password + "\";");
 	}
 
+	/**
+	 * A plaintext broker with one more listener for each of the given pairs of ports: it
+	 * listens on the first and advertises the second, where a {@link TcpProxy} forwards
+	 * to the first. A client that bootstraps through such a proxy reaches the broker
+	 * through it for good (the broker's metadata names the proxy), so a test can cut one
+	 * client off.
+	 * @param proxied pairs of {listen port, advertised port}
+	 * @return the broker
+	 * @throws Exception if it did not start
+	 */
+	public static KafkaBrokerProcess startWithProxiedListeners(List<int[]> proxied) throws Exception {
+		return start(false, true, false, proxied);
+	}
+
 	private static KafkaBrokerProcess start(boolean sasl, boolean autoCreateTopics) throws Exception {
 		return start(sasl, autoCreateTopics, false);
 	}
 
 	private static KafkaBrokerProcess start(boolean sasl, boolean autoCreateTopics, boolean tls) throws Exception {
+		return start(sasl, autoCreateTopics, tls, List.of());
+	}
+
+	private static KafkaBrokerProcess start(boolean sasl, boolean autoCreateTopics, boolean tls, List<int[]> proxied)
+			throws Exception {
 		Path directory = Files.createTempDirectory("kafka-broker");
 		int port = FreePort.next();
 		int controller = FreePort.next();
 		String listener = tls ? "SSL" : sasl ? "SASL_PLAINTEXT" : "PLAINTEXT";
+		StringBuilder listeners = new StringBuilder(
+				listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
+		StringBuilder advertised = new StringBuilder(listener + "://127.0.0.1:" + port);
+		StringBuilder protocols = new StringBuilder(listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+		for (int i = 0; i < proxied.size(); i++) {
+			listeners.append(",PROXIED").append(i).append("://127.0.0.1:").append(proxied.get(i)[0]);
+			advertised.append(",PROXIED").append(i).append("://127.0.0.1:").append(proxied.get(i)[1]);
+			protocols.append(",PROXIED").append(i).append(":PLAINTEXT");
+		}
 		List<String> lines = new ArrayList<>(List.of("process.roles=broker,controller", "node.id=1",
-				"controller.quorum.voters=1@127.0.0.1:" + controller,
-				"listeners=" + listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-				"advertised.listeners=" + listener + "://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
-				"listener.security.protocol.map=" + listener + ":" + listener + ",CONTROLLER:PLAINTEXT",
-				"inter.broker.listener.name=" + listener, "log.dirs=" + directory.resolve("logs"), "num.partitions=3",
-				"offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
-				"transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0",
-				"auto.create.topics.enable=" + autoCreateTopics));
+				"controller.quorum.voters=1@127.0.0.1:" + controller, "listeners=" + listeners,
+				"advertised.listeners=" + advertised, "controller.listener.names=CONTROLLER",
+				"listener.security.protocol.map=" + protocols, "inter.broker.listener.name=" + listener,
+				"log.dirs=" + directory.resolve("logs"), "num.partitions=3", "offsets.topic.replication.factor=1",
+				"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
+				"group.initial.rebalance.delay.ms=0", "auto.create.topics.enable=" + autoCreateTopics));
 		if (sasl) {
 			lines.addAll(List.of("sasl.enabled.mechanisms=PLAIN", "sasl.mechanism.inter.broker.protocol=PLAIN",
 					"listener.name.sasl_plaintext.plain.sasl.jaas.config="

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,9 @@ public final class ResumingClient implements AutoCloseable {
 
 	private final String transport;
 
+	/** The name of this client in the JavaScript clients' process. */
+	private volatile String javascriptKey;
+
 	/** Socket.IO's private session ID, sent back with the offset to recover. */
 	private volatile String pid;
 
@@ -72,14 +76,17 @@ public final class ResumingClient implements AutoCloseable {
 	 * @param uid the user
 	 * @param ports the nodes' ports, the first one first
 	 * @param transport {@code websocket}, {@code sse} (resuming with
-	 * {@code Last-Event-ID}) or {@code socketio} (a Socket.IO client resuming with its
-	 * pid and offset, which receives pushes without their IDs: see {@link #sentId})
+	 * {@code Last-Event-ID}), {@code socketio} (a Socket.IO client resuming with its pid
+	 * and offset, which receives pushes without their IDs: see {@link #sentId}) or
+	 * {@code javascript} (the project's JavaScript client in Node, which reconnects and
+	 * resumes by itself: this records what its application sees)
 	 */
 	public ResumingClient(String uid, List<Integer> ports, String transport) {
 		this.transport = transport;
 		this.uid = uid;
 		this.ports = List.copyOf(ports);
-		this.thread = new Thread(this::run, "resuming-client-" + uid);
+		this.thread = new Thread(transport.equals("javascript") ? this::runJavascript : this::run,
+				"resuming-client-" + uid);
 		this.thread.setDaemon(true);
 		this.thread.start();
 	}
@@ -136,6 +143,45 @@ public final class ResumingClient implements AutoCloseable {
 				this.closes.merge(String.valueOf(current.isClosed() ? current.closeCode() : "open"), 1, Integer::sum);
 			}
 			next++;
+		}
+	}
+
+	/* The JavaScript client's application events, read as frames. */
+	private void runJavascript() {
+		JavascriptClients node = JavascriptClients.get();
+		String key = this.uid + "-" + System.identityHashCode(this);
+		this.javascriptKey = key;
+		BlockingQueue<Map<String, Object>> events = node.open(key,
+				this.ports.stream().map((port) -> "ws://127.0.0.1:" + port + "/ws").toList(), Tokens.forUser(this.uid));
+		boolean open = false;
+		try {
+			while (this.running) {
+				Map<String, Object> event = events.poll(100, TimeUnit.MILLISECONDS);
+				if (event == null) {
+					continue;
+				}
+				Object type = event.get("t");
+				if ("close".equals(type)) {
+					if (open) {
+						this.reconnects.incrementAndGet();
+						this.closes.merge(String.valueOf(event.get("code")), 1, Integer::sum);
+					}
+					open = false;
+				}
+				else if ("welcome".equals(type)) {
+					open = true;
+					handle(event);
+				}
+				else if ("push".equals(type) || "recovered".equals(type)) {
+					handle(event);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			// closed
+		}
+		finally {
+			node.close(key);
 		}
 	}
 
@@ -266,6 +312,10 @@ public final class ResumingClient implements AutoCloseable {
 		return this.uid;
 	}
 
+	public String transport() {
+		return this.transport;
+	}
+
 	public Set<String> received() {
 		return this.received;
 	}
@@ -300,6 +350,10 @@ public final class ResumingClient implements AutoCloseable {
 	 * its position to the next node.
 	 */
 	public void reconnect() {
+		if (this.javascriptKey != null) {
+			JavascriptClients.get().drop(this.javascriptKey);
+			return;
+		}
 		Link current = this.client;
 		if (current != null) {
 			current.close();

@@ -40,6 +40,12 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private KafkaBrokerProcess brokerProcess;
 
+	private boolean proxied;
+
+	private final List<TcpProxy> redisProxies = new ArrayList<>();
+
+	private final List<TcpProxy> kafkaProxies = new ArrayList<>();
+
 	private TestCluster(int size, Bus bus, Map<String, Object> extra) {
 		this.size = size;
 		this.bus = bus;
@@ -100,8 +106,23 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 			this.broker = new EmbeddedKafkaKraftBroker(1, 3);
 			this.broker.afterPropertiesSet();
 		}
+		else if (this.bus == Bus.KAFKA_PROCESS && this.proxied) {
+			List<int[]> listeners = new ArrayList<>();
+			for (int i = 0; i < this.size; i++) {
+				int listener = FreePort.next();
+				TcpProxy proxy = TcpProxy.to(listener);
+				this.kafkaProxies.add(proxy);
+				listeners.add(new int[] { listener, proxy.port() });
+			}
+			this.brokerProcess = KafkaBrokerProcess.startWithProxiedListeners(listeners);
+		}
 		else if (this.bus == Bus.KAFKA_PROCESS) {
 			this.brokerProcess = KafkaBrokerProcess.start();
+		}
+		if (this.proxied) {
+			for (int i = 0; i < this.size; i++) {
+				this.redisProxies.add(TcpProxy.to(this.redis.port()));
+			}
 		}
 		for (int i = 0; i < this.size; i++) {
 			this.nodes.add(TestGateway.start(nodeProperties(i), this.configurations));
@@ -118,6 +139,8 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		if (this.brokerProcess != null) {
 			this.brokerProcess.close();
 		}
+		this.redisProxies.forEach(TcpProxy::close);
+		this.kafkaProxies.forEach(TcpProxy::close);
 		if (this.redis != null) {
 			this.redis.close();
 		}
@@ -140,7 +163,8 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		}
 		else {
 			properties.put("spring.data.redis.host", "127.0.0.1");
-			properties.put("spring.data.redis.port", this.redis.port());
+			properties.put("spring.data.redis.port",
+					(index < this.redisProxies.size()) ? this.redisProxies.get(index).port() : this.redis.port());
 		}
 		properties.put("push.gateway.registry.type", "redis");
 		properties.put("push.gateway.registry.sync-interval", "20ms");
@@ -149,7 +173,8 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		}
 		if (this.bus != Bus.REDIS && this.bus != Bus.REDIS_CLUSTER) {
 			properties.put("push.gateway.bus.type", "kafka");
-			properties.put("push.gateway.bus.kafka.bootstrap-servers", kafkaBootstrapServers());
+			properties.put("push.gateway.bus.kafka.bootstrap-servers", (index < this.kafkaProxies.size())
+					? "127.0.0.1:" + this.kafkaProxies.get(index).port() : kafkaBootstrapServers());
 			properties.put("push.gateway.bus.kafka.partitions", 3);
 		}
 		else {
@@ -157,6 +182,36 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		}
 		properties.putAll(this.extra);
 		return properties;
+	}
+
+	/**
+	 * Connect each node to Redis, and to the Kafka broker of {@link #withKafkaProcess},
+	 * through a {@link TcpProxy} of its own, which a test can cut to partition that node.
+	 * @return this cluster
+	 */
+	public TestCluster throughProxies() {
+		this.proxied = true;
+		return this;
+	}
+
+	/**
+	 * The proxy between a node and Redis, in a cluster {@link #throughProxies() through
+	 * proxies}.
+	 * @param index the node's index
+	 * @return the proxy
+	 */
+	public TcpProxy redisProxy(int index) {
+		return this.redisProxies.get(index);
+	}
+
+	/**
+	 * The proxy between a node and the Kafka broker, in a cluster
+	 * {@link #throughProxies() through proxies}.
+	 * @param index the node's index
+	 * @return the proxy
+	 */
+	public TcpProxy kafkaProxy(int index) {
+		return this.kafkaProxies.get(index);
 	}
 
 	/**

@@ -31,10 +31,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	}
 
 	@Override
-	public Mono<Optional<String>> claim(String key, Duration window) {
+	public Mono<Optional<String>> claim(String key, Duration lease) {
 		String name = this.prefix + key;
 		return this.redis.opsForValue()
-			.setIfAbsent(name, "", window)
+			.setIfAbsent(name, "", lease)
 			.flatMap((claimed) -> claimed ? Mono.just(Optional.<String>empty())
 					: this.redis.opsForValue().get(name).map(Optional::of).defaultIfEmpty(Optional.of("")))
 			.timeout(this.timeout);

@@ -204,6 +204,7 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		request.withConnection((connection) -> channel[0] = connection.channel());
 		FrameCodec codec = this.admission.codecs().get(codecIndex);
 		return this.admission.admit(handshake)
+			.flatMap((admitted) -> admitted.readingUserStream(this.recovery, since))
 			.flatMap((admitted) -> Mono.<Batch>create((sink) -> channel[0].eventLoop().execute(() -> {
 				PollingConnection session = start(admitted, codec, channel[0], since,
 						(client != null) ? client.getAddress() : null);
@@ -229,7 +230,10 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		session.send(new ServerFrame.Welcome(session.socketId(), session.uid(), this.nodeId,
 				this.settings.heartbeatInterval().toMillis(), session.guids()));
-		if (this.recovery != null) {
+		if (this.recovery != null && admitted.userStream() != null) {
+			this.recovery.start(session, "user:" + session.uid(), admitted.userStream());
+		}
+		else if (this.recovery != null) {
 			this.recovery.recover(session, "user:" + session.uid(), since, null);
 		}
 		return session;

@@ -185,22 +185,25 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		String position = since;
 		Channel[] channel = new Channel[1];
 		request.withConnection((connection) -> channel[0] = connection.channel());
-		return this.admission.admit(handshake).flatMap((admitted) -> {
-			this.metrics.handshake("accepted");
-			// the stream's headers (the token among them) are not needed once it runs
-			request.requestHeaders().clear();
-			return response.sse()
-				.header("X-Accel-Buffering", "no")
-				.sendHeaders()
-				.then()
-				.then(Mono.<Void>create((sink) -> {
-					Channel stream = channel[0];
-					stream.closeFuture().addListener((future) -> sink.success());
-					stream.eventLoop()
-						.execute(() -> start(admitted, codec, stream, position,
-								(client != null) ? client.getAddress() : null));
-				}));
-		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
+		return this.admission.admit(handshake)
+			.flatMap((admitted) -> admitted.readingUserStream(this.recovery, position))
+			.flatMap((admitted) -> {
+				this.metrics.handshake("accepted");
+				// the stream's headers (the token among them) are not needed once it runs
+				request.requestHeaders().clear();
+				return response.sse()
+					.header("X-Accel-Buffering", "no")
+					.sendHeaders()
+					.then()
+					.then(Mono.<Void>create((sink) -> {
+						Channel stream = channel[0];
+						stream.closeFuture().addListener((future) -> sink.success());
+						stream.eventLoop()
+							.execute(() -> start(admitted, codec, stream, position,
+									(client != null) ? client.getAddress() : null));
+					}));
+			})
+			.onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
 	}
 
 	private void start(Admission.Admitted admitted, SseFrameCodec codec, Channel channel, @Nullable String since,
@@ -227,7 +230,10 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		connection.send(new ServerFrame.Welcome(connection.socketId(), connection.uid(), this.nodeId,
 				this.settings.heartbeatInterval().toMillis(), connection.guids(), handle(connection)));
 		connection.startHeartbeat(this.settings.heartbeatInterval());
-		if (this.recovery != null) {
+		if (this.recovery != null && admitted.userStream() != null) {
+			this.recovery.start(connection, "user:" + connection.uid(), admitted.userStream());
+		}
+		else if (this.recovery != null) {
 			this.recovery.recover(connection, "user:" + connection.uid(), since, null);
 		}
 	}

@@ -494,7 +494,9 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		String pid = fields.get("pid");
 		String offset = fields.get("offset");
-		Mono<Admission.Admitted> admitted = this.admission.admit(pending.snapshot().withToken(fields.get("token")));
+		boolean resumes = pid != null && offset != null && Frames.isPosition(offset);
+		Mono<Admission.Admitted> admitted = this.admission.admit(pending.snapshot().withToken(fields.get("token")))
+			.flatMap((result) -> result.readingUserStream(this.recovery, resumes ? offset : null));
 		ExchangeIdentity identity = pending.identity();
 		if (identity != null) {
 			admitted = admitted.contextWrite((context) -> context.put(ExchangeIdentity.class, identity));
@@ -549,6 +551,10 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			// the CONNECT are emitted right after it
 			recovery.recover(connection, stream, offset, null, () -> {
 			}, (complete) -> sendConnect(session, complete ? pid : newPid()));
+		}
+		else if (admitted.userStream() != null) {
+			sendConnect(session, newPid());
+			recovery.start(connection, stream, admitted.userStream());
 		}
 		else {
 			sendConnect(session, newPid());

@@ -188,23 +188,30 @@ public final class WebSocketHandshakeHandler
 		if (since != null && !Frames.isPosition(since)) {
 			return this.admission.reject(response, 400, "bad_request", "query parameter 'since' is not a position");
 		}
-		return this.admission.admit(handshake).flatMap((admitted) -> {
-			this.metrics.handshake("accepted");
-			return response.sendWebsocket((in, out) -> {
-				// Reactor Netty keeps the upgrade request and response for the life of
-				// the
-				// socket; their headers (the token among them) are not needed after the
-				// handshake and are a large share of an idle connection's heap
-				request.requestHeaders().clear();
-				response.responseHeaders().clear();
-				return connect(in, out, admitted.principal(), admitted.guids(), this.admission.codecs().get(codecIndex),
-						since, (client != null) ? client.getAddress() : null);
-			}, (offered == null || offered.isBlank()) ? this.unnamedSpec : this.specs.get(codecIndex));
-		}).onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
+		return this.admission.admit(handshake)
+			.flatMap((admitted) -> admitted.readingUserStream(this.recovery, since))
+			.flatMap((admitted) -> {
+				this.metrics.handshake("accepted");
+				return response.sendWebsocket((in, out) -> {
+					// Reactor Netty keeps the upgrade request and response for the life
+					// of
+					// the
+					// socket; their headers (the token among them) are not needed after
+					// the
+					// handshake and are a large share of an idle connection's heap
+					request.requestHeaders().clear();
+					response.responseHeaders().clear();
+					return connect(in, out, admitted, this.admission.codecs().get(codecIndex), since,
+							(client != null) ? client.getAddress() : null);
+				}, (offered == null || offered.isBlank()) ? this.unnamedSpec : this.specs.get(codecIndex));
+			})
+			.onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
 	}
 
-	private Publisher<Void> connect(WebsocketInbound in, WebsocketOutbound out, PushPrincipal principal,
-			Set<String> guids, FrameCodec codec, @Nullable String since, @Nullable InetAddress remote) {
+	private Publisher<Void> connect(WebsocketInbound in, WebsocketOutbound out, Admission.Admitted admitted,
+			FrameCodec codec, @Nullable String since, @Nullable InetAddress remote) {
+		PushPrincipal principal = admitted.principal();
+		Set<String> guids = admitted.guids();
 		Channel[] channel = new Channel[1];
 		in.withConnection((connection) -> channel[0] = connection.channel());
 		WebSocketConnection connection = new WebSocketConnection(this.ids.nextId(), principal, guids, codec,
@@ -218,7 +225,10 @@ public final class WebSocketHandshakeHandler
 		}
 		connection.send(new ServerFrame.Welcome(connection.socketId(), principal.uid(), this.nodeId,
 				this.settings.heartbeatInterval().toMillis(), connection.guids()));
-		if (this.recovery != null) {
+		if (this.recovery != null && admitted.userStream() != null) {
+			this.recovery.start(connection, "user:" + principal.uid(), admitted.userStream());
+		}
+		else if (this.recovery != null) {
 			this.recovery.recover(connection, "user:" + principal.uid(), since, null);
 		}
 		return in.aggregateFrames(this.settings.maxFrameSize())
