@@ -46,6 +46,7 @@ import io.pushgateway.grpc.v1.PushRequest;
 import io.pushgateway.support.FreePort;
 import io.pushgateway.support.NodeProcess;
 import io.pushgateway.support.RawWebSocket;
+import io.pushgateway.support.SocketIoClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.Tokens;
 import org.junit.jupiter.api.AfterAll;
@@ -408,6 +409,51 @@ class AbuseEndToEndTests {
 				// reset: closed as well
 			}
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(HEADER_TIMEOUT.multipliedBy(3));
+		}
+	}
+
+	@Test
+	@Order(9)
+	void socketIoBinaryAttachmentsAreBoundedLikeEveryFrame() throws Exception {
+		String auth = "{\"token\":\"" + Tokens.forUser("attacher") + "\"}";
+		// an attachment far above the frame bound: that session alone is closed
+		try (SocketIoClient huge = SocketIoClient.connect(node.port(), auth)) {
+			huge.next("connect");
+			huge.send("451-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
+			try {
+				huge.sendBinary(new byte[4 * 1024 * 1024]);
+			}
+			catch (RuntimeException ex) {
+				// closed while sending
+			}
+			assertThat(huge.awaitClose().code()).as("an attachment above the frame bound").isEqualTo(1009);
+		}
+		// a flood of binary packets with their attachments: the message rate limit
+		try (SocketIoClient flood = SocketIoClient.connect(node.port(), auth)) {
+			flood.next("connect");
+			try {
+				for (int i = 0; i < 20_000 && !flood.isClosed(); i++) {
+					flood.send("451-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
+					flood.sendBinary(new byte[512]);
+				}
+			}
+			catch (RuntimeException ex) {
+				// closed while sending
+			}
+			assertThat(flood.nextEvent("gateway:close").get("args"))
+				.isEqualTo(List.of(Map.of("code", 4008, "reason", "more than 500 messages per second")));
+			flood.awaitClose();
+		}
+		// attachments announced in the millions, and attachments nobody announced
+		try (SocketIoClient liar = SocketIoClient.connect(node.port(), auth)) {
+			liar.next("connect");
+			liar.send("45999999-[\"upload\",{\"_placeholder\":true,\"num\":0}]");
+			for (int i = 0; i < 100; i++) {
+				liar.sendBinary(new byte[1024]);
+			}
+			assertThat(liar.nextEvent("gateway:close").get("args")).isEqualTo(List
+				.of(Map.of("code", 4000, "reason", "malformed frame: at most one binary attachment per event")));
+			liar.awaitClose();
 		}
 	}
 

@@ -1,10 +1,13 @@
 package io.pushgateway.e2e;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -111,6 +114,52 @@ class KafkaRecordContractEndToEndTests {
 		push(uid, "after", "2");
 		assertThat(client.next("push")).containsEntry("ev", "once").containsEntry("id", id);
 		assertThat(client.next("push")).containsEntry("ev", "after");
+	}
+
+	@Test
+	void hugeRecordsAndAFloodOfRecordsTakeNoNodeDown() throws Exception {
+		// the abuse suite's Kafka part: a record far above max-payload-size, then a flood
+		// of 20,000 records for a user who is connected and one who is not; each node
+		// skips the huge one, bounds what it queues for the client, and a bystander on
+		// the other node misses nothing
+		String uid = "flooded-" + UUID.randomUUID();
+		String bystanderUid = "bystander-" + UUID.randomUUID();
+		TestClient flooded = connect(0, uid, "push.v1.json");
+		TestClient bystander = connect(1, bystanderUid, "push.v1.json");
+		double tooLarge = skipped(0, "payload_too_large");
+		byte[] huge = new byte[900 * 1024];
+		Arrays.fill(huge, (byte) '1');
+		produce("user:" + uid, huge, "X-Target", "user", "X-Uid", uid, "X-Event", "huge");
+		byte[] small = "1".getBytes(StandardCharsets.UTF_8);
+		List<Future<RecordMetadata>> sent = new ArrayList<>();
+		for (int i = 0; i < 10_000; i++) {
+			for (String target : List.of(uid, "nobody-" + (i % 100))) {
+				ProducerRecord<String, byte[]> record = new ProducerRecord<>(DOWNSTREAM, "user:" + target, small);
+				record.headers().add("X-Target", "user".getBytes(StandardCharsets.UTF_8));
+				record.headers().add("X-Uid", target.getBytes(StandardCharsets.UTF_8));
+				record.headers().add("X-Event", "flood".getBytes(StandardCharsets.UTF_8));
+				sent.add(producer.send(record));
+			}
+		}
+		for (Future<RecordMetadata> record : sent) {
+			record.get(30, TimeUnit.SECONDS);
+		}
+		push(bystanderUid, "marker", "\"after the flood\"");
+		assertThat(bystander.next("push")).containsEntry("ev", "marker");
+		await().atMost(Duration.ofSeconds(10)).until(() -> skipped(0, "payload_too_large") > tooLarge);
+		// the flooded client got its pushes in order, or was closed as too slow (4002):
+		// never the huge one
+		int floods = 0;
+		while (floods < 10_000 && !flooded.isClosed()) {
+			Map<String, Object> frame = flooded.next("push");
+			assertThat(frame).containsEntry("ev", "flood");
+			floods++;
+		}
+		assertThat(floods == 10_000 || flooded.awaitClose().code() == 4002).as("all arrived, or closed as too slow")
+			.isTrue();
+		// the node still serves
+		TestClient fresh = connect(0, "fresh-" + UUID.randomUUID(), "push.v1.json");
+		assertThat(fresh.isClosed()).isFalse();
 	}
 
 	private static RecordMetadata produce(String key, byte[] value, String... headers) throws Exception {
