@@ -3,18 +3,21 @@ package io.pushgateway.cluster.kafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.util.concurrent.Queues;
 
 /**
  * A Kafka producer that never blocks its callers and never queues without bound. The
@@ -28,9 +31,23 @@ import reactor.core.publisher.Mono;
  */
 public final class BoundedKafkaProducer implements AutoCloseable {
 
+	private static final Log logger = LogFactory.getLog(BoundedKafkaProducer.class);
+
 	private final Producer<String, byte[]> producer;
 
-	private final ThreadPoolExecutor publisher;
+	/*
+	 * The publisher thread's queue, written by hand rather than a ThreadPoolExecutor: its
+	 * bounded queues take a lock on every offer, and a sender on an event loop must never
+	 * wait for one (a contended lock parks the thread). A lock-free multi-producer queue,
+	 * a counter for the bound, and park/unpark to wake the one consumer.
+	 */
+	private final Queue<Runnable> queue = Queues.<Runnable>unboundedMultiproducer().get();
+
+	private final AtomicInteger queued = new AtomicInteger();
+
+	private final Thread publisher;
+
+	private volatile boolean closed;
 
 	private final int queueCapacity;
 
@@ -59,12 +76,46 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 		defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishTimeout.toMillis() - 1));
 		this.producer = clients.producer(name, defaults, bounds);
 		this.queueCapacity = queueCapacity;
-		this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity),
-				(runnable) -> {
-					Thread thread = new Thread(runnable, name);
-					thread.setDaemon(true);
-					return thread;
-				}, BoundedKafkaProducer::reject);
+		this.publisher = new Thread(this::publish, name);
+		this.publisher.setDaemon(true);
+		this.publisher.start();
+	}
+
+	/* The publisher thread: runs queued sends until closed and drained. */
+	private void publish() {
+		while (true) {
+			Runnable task = this.queue.poll();
+			if (task == null) {
+				if (this.closed) {
+					return;
+				}
+				// an offer unparks this thread; the timeout only guards against a lost
+				// wake-up
+				LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+				continue;
+			}
+			this.queued.decrementAndGet();
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Kafka publish task failed", ex);
+			}
+		}
+	}
+
+	/* Queue a task for the publisher thread; false when the queue is full or closed. */
+	private boolean offer(Runnable task) {
+		if (this.closed) {
+			return false;
+		}
+		if (this.queued.incrementAndGet() > this.queueCapacity) {
+			this.queued.decrementAndGet();
+			return false;
+		}
+		this.queue.offer(task);
+		LockSupport.unpark(this.publisher);
+		return true;
 	}
 
 	/**
@@ -75,30 +126,31 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 	 */
 	public Mono<Void> send(Function<Producer<String, byte[]>, ProducerRecord<String, byte[]>> record) {
 		return Mono.create((sink) -> {
-			try {
-				this.publisher.execute(() -> {
-					try {
-						this.producer.send(record.apply(this.producer), (metadata, error) -> {
-							this.lastFailure = (error != null) ? error.getMessage() : null;
-							if (error != null) {
-								sink.error(new KafkaPublishException(
-										"Kafka did not take the record: " + error.getMessage(), error));
-							}
-							else {
-								sink.success();
-							}
-						});
-					}
-					catch (KafkaException | ArithmeticException ex) {
-						this.lastFailure = ex.getMessage();
-						sink.error(new KafkaPublishException("Kafka did not take the record: " + ex.getMessage(), ex));
-					}
-				});
+			boolean queued = offer(() -> {
+				try {
+					this.producer.send(record.apply(this.producer), (metadata, error) -> {
+						this.lastFailure = (error != null) ? error.getMessage() : null;
+						if (error != null) {
+							sink.error(new KafkaPublishException("Kafka did not take the record: " + error.getMessage(),
+									error));
+						}
+						else {
+							sink.success();
+						}
+					});
+				}
+				catch (KafkaException | ArithmeticException ex) {
+					this.lastFailure = ex.getMessage();
+					sink.error(new KafkaPublishException("Kafka did not take the record: " + ex.getMessage(), ex));
+				}
+			});
+			if (!queued && this.closed) {
+				sink.error(new KafkaPublishException("Kafka producer closed"));
 			}
-			catch (RejectedExecutionException ex) {
+			else if (!queued) {
 				this.lastFailure = "publish queue full";
 				sink.error(new KafkaPublishException(
-						"Kafka publish queue is full (" + this.queueCapacity + " records); is Kafka reachable?", ex));
+						"Kafka publish queue is full (" + this.queueCapacity + " records); is Kafka reachable?"));
 			}
 		});
 	}
@@ -116,7 +168,7 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 	 * @return the count
 	 */
 	public int queued() {
-		return this.publisher.getQueue().size();
+		return this.queued.get();
 	}
 
 	/**
@@ -131,17 +183,16 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.publisher.shutdown();
+		// what is queued is still sent, as an executor's shutdown would
+		this.closed = true;
+		LockSupport.unpark(this.publisher);
+		try {
+			this.publisher.join(5_000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.producer.close(Duration.ofSeconds(5));
-	}
-
-	/*
-	 * Rejects like {@link ThreadPoolExecutor.AbortPolicy} without its message, which
-	 * prints the executor and so takes the executor's lock: a publish that finds the
-	 * queue full must fail at once, not wait for a lock on an event loop.
-	 */
-	private static void reject(Runnable task, ThreadPoolExecutor executor) {
-		throw new RejectedExecutionException("publish queue full");
 	}
 
 }

@@ -8,6 +8,10 @@ package io.pushgateway.cluster.kafka;
  */
 public class KafkaPublishException extends RuntimeException {
 
+	public KafkaPublishException(String message) {
+		super(message);
+	}
+
 	public KafkaPublishException(String message, Throwable cause) {
 		super(message, cause);
 	}
