@@ -434,9 +434,12 @@ class FaultSuiteTests {
 			assertThat(report.get("duplicates")).isEqualTo(0);
 			assertThat(report.get("reordered")).isEqualTo(0);
 			assertThat(report.get("gaps")).isEqualTo(0);
-			// a reconnect is asked every third round; a few land while the last one is
-			// still under way
-			assertThat((Integer) report.get("reconnects")).isGreaterThanOrEqualTo(rounds / 6);
+			// a reconnect is asked every third round; some land while the client's last
+			// one
+			// is still under way (the JavaScript client's backoff, a Socket.IO
+			// handshake),
+			// and count as one
+			assertThat((Integer) report.get("reconnects")).isGreaterThanOrEqualTo(rounds / 10);
 		}
 		finally {
 			clients.forEach(ResumingClient::close);
@@ -461,14 +464,32 @@ class FaultSuiteTests {
 				.until(() -> clients.stream().allMatch((client) -> presence.isOnline(client.uid()).block()));
 			Map<String, Set<String>> sent = new ConcurrentHashMap<>();
 			AtomicInteger refused = new AtomicInteger();
-			long[] restoredAt = new long[1];
+			// how long after the link healed every user is online again to the rest of
+			// the
+			// cluster, measured while the load goes on
+			CompletableFuture<Duration> onlineAgain = new CompletableFuture<>();
 			run(clients, sent, refused, SECONDS, true, true, link::cut, () -> {
 				// cut longer than the sweep: the rest of the cluster believes the cut
 				// node's users offline before the link heals
 				await().atMost(Duration.ofSeconds(15))
 					.until(() -> onCutNode.stream().noneMatch((uid) -> presence.isOnline(uid).block()));
 				link.restore();
-				restoredAt[0] = System.nanoTime();
+				long restoredAt = System.nanoTime();
+				Thread watcher = new Thread(() -> {
+					try {
+						await().atMost(Duration.ofSeconds(30))
+							.pollInterval(Duration.ofMillis(50))
+							.ignoreExceptions()
+							.until(() -> clients.stream()
+								.allMatch((client) -> presence.isOnline(client.uid()).block()));
+						onlineAgain.complete(Duration.ofNanos(System.nanoTime() - restoredAt));
+					}
+					catch (RuntimeException ex) {
+						onlineAgain.completeExceptionally(ex);
+					}
+				}, "online-again-watcher");
+				watcher.setDaemon(true);
+				watcher.start();
 			});
 			Map<String, Object> report = settle("a node cut from Redis past the dead-node sweep", clients, sent,
 					refused);
@@ -480,12 +501,11 @@ class FaultSuiteTests {
 			assertThat(report.get("reordered")).isEqualTo(0);
 			assertThat(report.get("gaps")).isEqualTo(0);
 			// its users are online again within the documented bound once the link
-			// healed:
-			// the node's next heartbeat finds it was swept and rewrites its sessions
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> clients.stream().allMatch((client) -> presence.isOnline(client.uid()).block()));
-			System.out.println("FAULT online again " + Duration.ofNanos(System.nanoTime() - restoredAt[0]).toMillis()
-					+ " ms after the link to Redis healed");
+			// healed: the node's next heartbeat finds it was swept and rewrites its
+			// sessions
+			Duration online = onlineAgain.get(30, TimeUnit.SECONDS);
+			System.out.println("FAULT online again " + online.toMillis() + " ms after the link to Redis healed");
+			assertThat(online).isLessThan(Duration.ofSeconds(5));
 		}
 		finally {
 			link.restore();
