@@ -709,6 +709,8 @@ class FaultSuiteTests {
 			lost += missing;
 			if (missing > 0) {
 				lostBy.merge(client.transport(), missing, Integer::sum);
+				System.out.println("FAULT lost " + missing + " of " + expected.size() + " " + client.transport() + " "
+						+ client.uid() + " at " + client.position() + " history " + client.history());
 			}
 			duplicates += client.duplicates();
 			reconnects += client.reconnects();

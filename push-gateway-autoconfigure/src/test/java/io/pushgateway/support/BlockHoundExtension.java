@@ -2,6 +2,7 @@ package io.pushgateway.support;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -34,7 +35,17 @@ public final class BlockHoundExtension implements BeforeEachCallback, AfterEachC
 
 	private static final List<String> violations = new CopyOnWriteArrayList<>();
 
-	static {
+	private static final AtomicBoolean installed = new AtomicBoolean();
+
+	/*
+	 * Installed at the first test that uses it, not when the class is initialized: a
+	 * build that lists the test classes before forking (surefire with several forks)
+	 * initializes them in Maven's own JVM, which must not be instrumented.
+	 */
+	static void install() {
+		if (!installed.compareAndSet(false, true)) {
+			return;
+		}
 		BlockHound.install((builder) -> builder
 			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
 			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
@@ -71,6 +82,7 @@ public final class BlockHoundExtension implements BeforeEachCallback, AfterEachC
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
+		install();
 		violations.clear();
 	}
 

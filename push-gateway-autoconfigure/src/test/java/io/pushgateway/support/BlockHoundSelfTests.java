@@ -16,6 +16,7 @@ class BlockHoundSelfTests {
 
 	@Test
 	void blockingCallOnAnEventLoopIsReported() {
+		BlockHoundExtension.install();
 		try (TestGateway gateway = TestGateway.start(Map.of());
 				TestClient client = TestClient.connect(gateway.port(), Tokens.forUser("blocker"))) {
 			client.next("welcome");

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +56,9 @@ public final class ResumingClient implements AutoCloseable {
 	private volatile Link client;
 
 	private final String transport;
+
+	/** What happened to this client, for a report when it missed a push. */
+	private final List<String> history = new CopyOnWriteArrayList<>();
 
 	/** The name of this client in the JavaScript clients' process. */
 	private volatile String javascriptKey;
@@ -161,6 +165,9 @@ public final class ResumingClient implements AutoCloseable {
 					continue;
 				}
 				Object type = event.get("t");
+				if (!"push".equals(type)) {
+					this.history.add(System.currentTimeMillis() % 100000 + " js " + event + " at=" + this.position);
+				}
 				if ("close".equals(type)) {
 					if (open) {
 						this.reconnects.incrementAndGet();
@@ -187,6 +194,7 @@ public final class ResumingClient implements AutoCloseable {
 
 	private Link connect(int port) {
 		String position = this.position;
+		this.history.add(System.currentTimeMillis() % 100000 + " connect " + port + " since=" + position);
 		String query = "?access_token=" + Tokens.forUser(this.uid);
 		if (this.transport.equals("socketio")) {
 			return socketIo(port, position);
@@ -263,6 +271,9 @@ public final class ResumingClient implements AutoCloseable {
 
 	private void handle(Map<String, Object> frame) {
 		Object type = frame.get("t");
+		if (!"push".equals(type) && !"other".equals(type)) {
+			this.history.add(System.currentTimeMillis() % 100000 + " " + frame + " at=" + this.position);
+		}
 		if ("welcome".equals(type)) {
 			this.connected.countDown();
 		}
@@ -314,6 +325,14 @@ public final class ResumingClient implements AutoCloseable {
 
 	public String transport() {
 		return this.transport;
+	}
+
+	public List<String> history() {
+		return this.history;
+	}
+
+	public String position() {
+		return this.position;
 	}
 
 	public Set<String> received() {
