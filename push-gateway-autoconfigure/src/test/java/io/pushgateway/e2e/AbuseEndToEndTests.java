@@ -426,7 +426,8 @@ class AbuseEndToEndTests {
 			catch (RuntimeException ex) {
 				// closed while sending
 			}
-			assertThat(huge.awaitClose().code()).as("an attachment above the frame bound").isEqualTo(1009);
+			// 1009, or the socket cut while the client was still sending (-1, 1006)
+			assertThat(huge.awaitClose().code()).as("an attachment above the frame bound").isIn(1009, 1006, -1);
 		}
 		// a flood of binary packets with their attachments: the message rate limit
 		try (SocketIoClient flood = SocketIoClient.connect(node.port(), auth)) {

@@ -125,8 +125,13 @@ class OperationsEndToEndTests {
 	void aConnectionSendingTooManyFramesIsClosedAndOthersKeepReceiving() {
 		TestClient flooder = connect("flooder");
 		TestClient bystander = connect("bystander");
-		for (int i = 0; i < 40; i++) {
-			flooder.send("{\"t\":\"ping\"}");
+		try {
+			for (int i = 0; i < 40; i++) {
+				flooder.send("{\"t\":\"ping\"}");
+			}
+		}
+		catch (RuntimeException ex) {
+			// closed by the node before the flood ended: the close code is read below
 		}
 		TestClient.Close close = flooder.awaitClose();
 		assertThat(close.code()).isEqualTo(4008);
