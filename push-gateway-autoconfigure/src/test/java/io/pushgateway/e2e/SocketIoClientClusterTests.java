@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.pushgateway.support.JavascriptClients;
 import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.Tokens;
 import org.junit.jupiter.api.Assumptions;
@@ -37,7 +38,7 @@ class SocketIoClientClusterTests {
 	@Test
 	void officialClientAcrossTwoNodes() throws Exception {
 		File client = new File("../clients/javascript").getCanonicalFile();
-		String node = node();
+		String node = JavascriptClients.node();
 		boolean ready = node != null && new File(client, "node_modules/socket.io-client").isDirectory();
 		if (System.getenv("PUSH_GATEWAY_REQUIRE_SOCKETIO") == null) {
 			Assumptions.assumeTrue(ready, "needs node and npm install in clients/javascript");
@@ -66,16 +67,6 @@ class SocketIoClientClusterTests {
 		System.out.println(output);
 		assertThat(process.exitValue()).as(output).isZero();
 		assertThat(output).contains("# fail 0", "# skipped 0", "# pass 3");
-	}
-
-	private static String node() {
-		for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-			File candidate = new File(directory, "node");
-			if (candidate.canExecute()) {
-				return candidate.getAbsolutePath();
-			}
-		}
-		return null;
 	}
 
 }

@@ -3,8 +3,6 @@ package io.pushgateway.hub;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +15,7 @@ import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.registry.InMemoryIdempotencyStore;
 import io.pushgateway.spi.IdempotencyStore;
+import io.pushgateway.support.MutableClock;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -78,35 +77,18 @@ class IdempotentPushesTests {
 
 	@Test
 	void aClaimNeverCompletedExpiresAfterItsLeaseNotAfterTheWindow() {
-		Instant[] now = { Instant.parse("2026-12-05T12:00:00Z") };
-		Clock clock = new Clock() {
+		MutableClock clock = new MutableClock(Instant.parse("2026-12-05T12:00:00Z"));
 
-			@Override
-			public ZoneId getZone() {
-				return ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public Instant instant() {
-				return now[0];
-			}
-
-		};
 		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(100, clock);
 		// the first claimant's node died mid-push
 		assertThat(store.claim("k", IdempotentPushes.CLAIM_LEASE).block()).isEmpty();
-		now[0] = now[0].plus(IdempotentPushes.CLAIM_LEASE).plusSeconds(1);
+		clock.advance(IdempotentPushes.CLAIM_LEASE.plusSeconds(1));
 		PushResult retry = new IdempotentPushes(this.pushes, "k", store, Duration.ofHours(1))
 			.push(PushTarget.user("u"), "e", "1")
 			.block();
 		assertThat(this.pushes.issued).hasValue(1);
 		// recorded for the whole window
-		now[0] = now[0].plus(Duration.ofMinutes(50));
+		clock.advance(Duration.ofMinutes(50));
 		assertThat(store.claim("k", IdempotentPushes.CLAIM_LEASE).block()).contains(retry.messageId());
 	}
 

@@ -3,16 +3,15 @@ package io.pushgateway.id;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 
+import io.pushgateway.support.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,26 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class SnowflakeIdGeneratorTests {
 
-	private final AtomicLong now = new AtomicLong(Instant.parse("2026-06-01T00:00:00Z").toEpochMilli());
-
-	private final Clock clock = new Clock() {
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(SnowflakeIdGeneratorTests.this.now.get());
-		}
-
-	};
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
 
 	@Test
 	void idCarriesTimestampAndWorkerId() {
@@ -77,11 +57,11 @@ class SnowflakeIdGeneratorTests {
 	void clockMovingBackwardsDoesNotRepeatIds() {
 		SnowflakeIdGenerator ids = new SnowflakeIdGenerator(3, this.clock);
 		long beforeRollback = ids.nextId();
-		this.now.addAndGet(-5_000);
+		this.clock.advance(Duration.ofMillis(-5_000));
 		long afterRollback = ids.nextId();
 		assertThat(afterRollback).isGreaterThan(beforeRollback);
 		assertThat(ids.clockRollbacks()).isEqualTo(1);
-		this.now.addAndGet(10_000);
+		this.clock.advance(Duration.ofMillis(10_000));
 		assertThat(ids.nextId()).isGreaterThan(afterRollback);
 	}
 

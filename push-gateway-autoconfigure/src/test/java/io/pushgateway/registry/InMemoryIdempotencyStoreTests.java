@@ -1,39 +1,18 @@
 package io.pushgateway.registry;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import io.pushgateway.cluster.RecentRecordIds;
+import io.pushgateway.support.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class InMemoryIdempotencyStoreTests {
 
-	private Instant now = Instant.parse("2026-12-05T12:00:00Z");
-
-	private final Clock clock = new Clock() {
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return InMemoryIdempotencyStoreTests.this.now;
-		}
-
-	};
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T12:00:00Z"));
 
 	@Test
 	void aKeyIsClaimedOnceWithinItsWindowAndAnswersTheFirstPushsId() {
@@ -43,7 +22,7 @@ class InMemoryIdempotencyStoreTests {
 		assertThat(store.claim("k", window).block()).contains("");
 		store.complete("k", "42", window).block();
 		assertThat(store.claim("k", window).block()).contains("42");
-		this.now = this.now.plus(Duration.ofMinutes(2));
+		this.clock.advance(Duration.ofMinutes(2));
 		assertThat(store.claim("k", window).block()).isEmpty();
 	}
 

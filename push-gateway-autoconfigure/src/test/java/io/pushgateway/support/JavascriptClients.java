@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -148,7 +149,11 @@ public final class JavascriptClients {
 		}
 	}
 
-	private static String node() {
+	/**
+	 * Where Node is on the PATH.
+	 * @return its path, or {@code null} when it is not installed
+	 */
+	public static @Nullable String node() {
 		for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
 			File candidate = new File(directory, "node");
 			if (candidate.canExecute()) {
