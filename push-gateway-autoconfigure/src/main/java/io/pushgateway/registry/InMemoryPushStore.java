@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * The {@link PushStore} of a single node (the embedded default): streams live in the
  * node's memory, bounded by length and age, and idle streams are dropped once they are
  * older than the age bound, taking their history with them: a stream created again has a
- * new epoch.
+ * new epoch. A stream read without a position begins its history then, at offset 0.
  *
  * @author Push Gateway team
  */
@@ -35,6 +35,8 @@ public final class InMemoryPushStore implements PushStore {
 
 	private final AtomicLong appends = new AtomicLong();
 
+	private final AtomicLong opened = new AtomicLong();
+
 	public InMemoryPushStore(int maxLength, Duration maxAge, Clock clock) {
 		this.maxLength = maxLength;
 		this.maxAge = maxAge;
@@ -47,9 +49,10 @@ public final class InMemoryPushStore implements PushStore {
 			if (this.appends.incrementAndGet() % 1024 == 0) {
 				dropIdleStreams();
 			}
-			Stream entries = this.streams.computeIfAbsent(stream, (key) -> new Stream());
+			long now = this.clock.millis();
+			Stream entries = this.streams.computeIfAbsent(stream, (key) -> new Stream(now));
 			synchronized (entries) {
-				return entries.append(push, this.clock.millis());
+				return entries.append(push, now);
 			}
 		});
 	}
@@ -58,8 +61,17 @@ public final class InMemoryPushStore implements PushStore {
 	public Mono<Recovery> since(String stream, @Nullable String since, int max) {
 		return Mono.fromSupplier(() -> {
 			Stream entries = this.streams.get(stream);
+			if (entries == null && since != null) {
+				return new Recovery(false, List.of(), null);
+			}
 			if (entries == null) {
-				return new Recovery(since == null, List.of(), null);
+				// read without a position: the stream begins its history, so its reader
+				// has a position (<epoch>:0) to recover from
+				if (this.opened.incrementAndGet() % 1024 == 0) {
+					dropIdleStreams();
+				}
+				long now = this.clock.millis();
+				entries = this.streams.computeIfAbsent(stream, (key) -> new Stream(now));
 			}
 			synchronized (entries) {
 				return entries.since(since, max, this.clock.millis());
@@ -86,7 +98,12 @@ public final class InMemoryPushStore implements PushStore {
 		/** The offset of the last push appended; survives trimming. */
 		private long top;
 
+		/** When the stream last changed: created or appended to. */
 		private long lastAppend;
+
+		Stream(long created) {
+			this.lastAppend = created;
+		}
 
 		String append(Push push, long now) {
 			String position = new StreamPosition(this.epoch, ++this.top).toString();

@@ -28,7 +28,11 @@ public interface PushStore {
 	Mono<String> append(String stream, Push push);
 
 	/**
-	 * The pushes of a stream after a position.
+	 * The pushes of a stream after a position. Read without a position, a stream with no
+	 * history begins one: its epoch is fixed and its last position is offset 0
+	 * ({@code <epoch>:0}), so that a client that has seen nothing of it yet still has a
+	 * position to recover from, and a reconnect from there gets every push appended
+	 * meanwhile (a stream begun so expires as one appended to).
 	 * @param stream the stream key
 	 * @param since the last position the client has, or {@code null} for none
 	 * @param max the most pushes to return; more than that is reported as a gap (a
@@ -52,7 +56,7 @@ public interface PushStore {
 	 * ({@code false} when some were trimmed away, or the stream is unknown)
 	 * @param pushes the pushes after the position, in order, each with its position
 	 * @param last the stream's last position, or {@code null} when the stream has no
-	 * history (nothing was ever appended, or it expired)
+	 * history (it expired, or was never begun) and was read from a position
 	 */
 	record Recovery(boolean complete, List<Push> pushes, @Nullable String last) {
 	}

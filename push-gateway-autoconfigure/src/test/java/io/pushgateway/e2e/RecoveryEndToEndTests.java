@@ -150,7 +150,10 @@ class RecoveryEndToEndTests {
 			.getOrDefault("p", null);
 		push.pushRecoverable(PushTarget.guid(guid), "edit", "a").block();
 		String position = (String) member.next("push").get("p");
-		assertThat(baseline).isNull();
+		// a stream with no history begins one when it is read: the member has a position
+		// before the first push, and the first push follows it
+		assertThat(baseline).endsWith(":0");
+		assertThat(position).isEqualTo(baseline.replace(":0", ":1"));
 		member.close();
 		push.pushRecoverable(PushTarget.guid(guid), "edit", "b").block();
 		push.pushRecoverable(PushTarget.guid(guid), "edit", "c").block();
@@ -163,6 +166,29 @@ class RecoveryEndToEndTests {
 		assertThat(back.next((frame) -> "recovered".equals(frame.get("t")) && guid.equals(frame.get("g"))))
 			.containsEntry("ok", true)
 			.containsEntry("n", 2);
+		// a member that left before the first push recovers it too, from the baseline
+		TestClient early = connect("user-" + UUID.randomUUID(), "");
+		early.send("{\"t\":\"join\",\"id\":\"j3\",\"g\":\"" + guid + "\",\"since\":\"" + baseline + "\"}");
+		assertThat(early.next("push")).containsEntry("d", "a");
+		assertThat(early.next("push")).containsEntry("d", "b");
+		assertThat(early.next("push")).containsEntry("d", "c");
+	}
+
+	@Test
+	void aFirstConnectionThatDropsBeforeItsFirstPushRecoversItFromPositionZero() {
+		String uid = "user-" + UUID.randomUUID();
+		TestClient first = connect(uid, "");
+		String baseline = (String) first.next("recovered").get("p");
+		assertThat(baseline).endsWith(":0");
+		first.close();
+		push.pushRecoverable(PushTarget.user(uid), "n", 1).block();
+		push.pushRecoverable(PushTarget.user(uid), "n", 2).block();
+
+		TestClient back = connect(uid, "&since=" + baseline);
+
+		assertThat(back.next("push")).containsEntry("d", 1);
+		assertThat(back.next("push")).containsEntry("d", 2);
+		assertThat(back.next("recovered")).containsEntry("ok", true).containsEntry("n", 2);
 	}
 
 	@Test

@@ -165,12 +165,29 @@ abstract class PushStoreContractTests {
 	}
 
 	@Test
-	void anUnknownStreamIsCompleteWithoutAPositionAndAGapWithOne() {
-		assertThat(store().since("user:nobody", null, 10).block()).satisfies((recovery) -> {
-			assertThat(recovery.complete()).isTrue();
-			assertThat(recovery.last()).isNull();
-		});
-		assertThat(store().since("user:nobody", "e1:1", 10).block().complete()).isFalse();
+	void anUnknownStreamReadFromAPositionIsAGapWithoutHistory() {
+		PushStore.Recovery recovery = store().since("user:nobody", "e1:1", 10).block();
+		assertThat(recovery.complete()).isFalse();
+		assertThat(recovery.last()).isNull();
+	}
+
+	@Test
+	void anUnknownStreamReadWithoutAPositionBeginsItsHistoryAtOffsetZero() {
+		PushStore.Recovery fresh = store().since("user:new", null, 10).block();
+		assertThat(fresh.complete()).isTrue();
+		assertThat(fresh.pushes()).isEmpty();
+		StreamPosition begun = StreamPosition.parse(fresh.last());
+		assertThat(begun).isNotNull();
+		assertThat(begun.offset()).isZero();
+		// read again: the same history, not another one
+		assertThat(store().since("user:new", null, 10).block().last()).isEqualTo(fresh.last());
+		// a client that saw nothing yet recovers from there every push appended since
+		String first = append("user:new", 1);
+		append("user:new", 2);
+		assertThat(StreamPosition.parse(first)).isEqualTo(new StreamPosition(begun.epoch(), 1));
+		PushStore.Recovery recovery = store().since("user:new", fresh.last(), 10).block();
+		assertThat(recovery.complete()).isTrue();
+		assertThat(recovery.pushes()).extracting(Push::messageId).containsExactly(1L, 2L);
 	}
 
 	@Test

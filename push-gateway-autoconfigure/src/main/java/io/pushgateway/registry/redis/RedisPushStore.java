@@ -36,12 +36,15 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * PEXPIRE ws:stream:meta:user:{uid} {2 x max-age}
  * </pre>
  *
- * all in one script, and the same under {@code ws:stream:guid:{guid}}. A position is the
- * meta hash's epoch and the entry's offset ({@code <epoch>:<offset>}): the offsets of a
- * stream have no gap, whichever node appends, and a stream whose keys expired (or were
- * lost with a Redis that restarted empty) starts a new epoch. Each script touches the two
- * keys of one stream, in one slot (the braces are a hash tag: a user's stream shares its
- * slot with the user's other keys), so each runs on Redis Cluster.
+ * all in one script, and the same under {@code ws:stream:guid:{guid}}. Read without a
+ * position, a stream with no history begins one ({@code HSET ... e {new epoch} s 0}, with
+ * the same expiry), so that its first reader has a position ({@code <epoch>:0}) to
+ * recover from. A position is the meta hash's epoch and the entry's offset
+ * ({@code <epoch>:<offset>}): the offsets of a stream have no gap, whichever node
+ * appends, and a stream whose keys expired (or were lost with a Redis that restarted
+ * empty) starts a new epoch. Each script touches the two keys of one stream, in one slot
+ * (the braces are a hash tag: a user's stream shares its slot with the user's other
+ * keys), so each runs on Redis Cluster.
  *
  * @author Push Gateway team
  */
@@ -102,7 +105,7 @@ public final class RedisPushStore implements PushStore {
 		}
 		List<byte[]> args = List.of(bytes((from != null) ? from.epoch() : ""),
 				bytes((from != null) ? Long.toString(from.offset()) : "0"), bytes(Integer.toString(max)),
-				bytes(Long.toString(this.maxAge.toMillis())));
+				bytes(Long.toString(this.maxAge.toMillis())), bytes(StreamPosition.newEpoch()));
 		return this.redis.execute(RECOVER, keys(stream), args)
 			.collectList()
 			.map((reply) -> recovery(stream, flatten(reply)))

@@ -1,13 +1,19 @@
 -- Reads what a stream holds after a position. KEYS[1] the entries, KEYS[2] the meta hash.
 -- ARGV[1] the position's epoch ('' for none), ARGV[2] its offset, ARGV[3] the most entries to
--- return, ARGV[4] the max age in ms.
+-- return, ARGV[4] the max age in ms, ARGV[5] an epoch for a new history.
 -- Returns { 'ok' | 'gap', last position or '', then offset, id, event, format, payload per entry }.
+-- Read without a position, a stream with no history begins one at offset 0 (the meta hash, which
+-- expires as an append's does): a client that has seen nothing yet gets a position all the same,
+-- and a reconnect from it replays every push appended meanwhile, through whichever node.
 -- 'gap' when the position is of another epoch (the history it belongs to was lost), or when an
 -- entry after it was trimmed (by length or age), or when more than the most were missed.
 local epoch = redis.call('HGET', KEYS[2], 'e')
 if not epoch then
-  if ARGV[1] == '' then return { 'ok', '' } end
-  return { 'gap', '' }
+  if ARGV[1] ~= '' then return { 'gap', '' } end
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[2], 'e', ARGV[5], 's', 0)
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]) * 2)
+  return { 'ok', ARGV[5] .. ':0' }
 end
 local top = tonumber(redis.call('HGET', KEYS[2], 's') or '0')
 local last = epoch .. ':' .. top
