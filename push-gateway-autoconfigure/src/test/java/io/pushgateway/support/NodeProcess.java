@@ -119,7 +119,8 @@ public final class NodeProcess implements AutoCloseable {
 			throw new IllegalStateException("the node did not answer 'stats'");
 		}
 		String[] parts = line.split(" ");
-		return new Stats(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
+		return new Stats(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Integer.parseInt(parts[2]),
+				Long.parseLong(parts[3]));
 	}
 
 	@Override
@@ -139,8 +140,10 @@ public final class NodeProcess implements AutoCloseable {
 	 * @param heap heap bytes used after a full collection
 	 * @param direct direct memory bytes (the JDK's buffers and Netty's)
 	 * @param files open file descriptors (sockets among them)
+	 * @param refusedPending sockets closed on accept because their address had as many
+	 * waiting for their headers as {@code max-pending-sockets-per-ip} allows
 	 */
-	public record Stats(long heap, long direct, int files) {
+	public record Stats(long heap, long direct, int files, long refusedPending) {
 
 	}
 

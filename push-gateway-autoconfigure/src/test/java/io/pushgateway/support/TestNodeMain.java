@@ -15,7 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.internal.PlatformDependent;
+import io.pushgateway.metrics.Limit;
 
 /**
  * Runs a test gateway node in its own JVM, so a test can kill it with SIGKILL. Arguments
@@ -86,7 +89,7 @@ public final class TestNodeMain {
 			String command;
 			while ((command = commands.readLine()) != null) {
 				if (command.equals("stats")) {
-					System.out.println("STATS " + stats());
+					System.out.println("STATS " + stats(gateway));
 					System.out.flush();
 				}
 			}
@@ -99,8 +102,11 @@ public final class TestNodeMain {
 		}
 	}
 
-	/* Heap used after a full collection, direct memory (the JDK's and Netty's), files. */
-	private static String stats() {
+	/*
+	 * Heap used after a full collection, direct memory (the JDK's and Netty's), files,
+	 * sockets closed on accept for their address's pending bound.
+	 */
+	private static String stats(TestGateway gateway) {
 		System.gc();
 		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 		long direct = 0;
@@ -111,7 +117,12 @@ public final class TestNodeMain {
 		}
 		direct += Math.max(0, PlatformDependent.usedDirectMemory());
 		String[] files = new File("/proc/self/fd").list();
-		return heap + " " + direct + " " + ((files != null) ? files.length : -1);
+		Counter refused = gateway.bean(MeterRegistry.class)
+			.find("push.gateway.limited")
+			.tag("limit", Limit.PENDING_SOCKETS_PER_IP.tag())
+			.counter();
+		return heap + " " + direct + " " + ((files != null) ? files.length : -1) + " "
+				+ ((refused != null) ? (long) refused.count() : 0);
 	}
 
 }
