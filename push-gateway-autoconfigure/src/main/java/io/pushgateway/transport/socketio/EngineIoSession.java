@@ -1,23 +1,16 @@
 package io.pushgateway.transport.socketio;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pushgateway.codec.ServerFrame;
@@ -37,23 +30,17 @@ import reactor.netty.Connection;
  * client's packets in, handed to the transport. Packets out wait in one queue bounded by
  * {@code maxQueuedBytes}, where the slow-consumer policies of pushes apply, as on the
  * other transports: a poll takes everything queued (joined with Engine.IO's record
- * separator), a writable WebSocket gets it frame by frame. State is confined to the
- * session's event loop, the loop of the request that opened it.
+ * separator), a writable WebSocket gets it frame by frame. The formats of both carriages
+ * are {@link EngineIoPayloads}'s, the upgrade's steps {@link EngineIoUpgrade}'s. State is
+ * confined to the session's event loop, the loop of the request that opened it.
  *
  * @author Push Gateway team
  */
 final class EngineIoSession {
 
-	private static final byte RECORD_SEPARATOR = 0x1e;
-
 	private static final byte[] PING = { '2' };
 
-	private static final byte[] NOOP = { '6' };
-
 	private static final byte[] CLOSE = { '1' };
-
-	/** How long a probe may wait for the upgrade packet (Engine.IO's upgradeTimeout). */
-	private static final long UPGRADE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	/** Close codes after which a Socket.IO client must not reconnect by itself. */
 	private static final int[] FINAL_CODES = { CloseCodes.REPLACED, CloseCodes.MALFORMED_FRAME,
@@ -77,26 +64,15 @@ final class EngineIoSession {
 
 	private final @Nullable InetAddress remote;
 
+	private final EngineIoUpgrade upgrade = new EngineIoUpgrade();
+
+	private final SocketIoAttachments attachments = new SocketIoAttachments();
+
 	private @Nullable Channel websocket;
-
-	/**
-	 * The WebSocket offered to upgrade this session, until it carries the session or is
-	 * closed: one at a time, so an unconnected session cannot gather sockets.
-	 */
-	private @Nullable Channel upgrading;
-
-	/** A WebSocket that sent the probe and waits for the upgrade packet. */
-	private @Nullable Channel probing;
-
-	/** When the probe arrived, {@link System#nanoTime()}. */
-	private long probedAt;
 
 	private @Nullable Consumer<Batch> waiting;
 
 	private @Nullable SocketIoConnection connection;
-
-	/** A binary packet waiting for its attachment: its text, or {@code null}. */
-	private @Nullable String pendingBinary;
 
 	private @Nullable ScheduledFuture<?> ping;
 
@@ -146,6 +122,14 @@ final class EngineIoSession {
 
 	@Nullable SocketIoConnection connection() {
 		return this.connection;
+	}
+
+	/**
+	 * The client's binary packet waiting for its attachment; on the loop.
+	 * @return the session's attachments
+	 */
+	SocketIoAttachments attachments() {
+		return this.attachments;
 	}
 
 	void connected(SocketIoConnection connection) {
@@ -208,7 +192,7 @@ final class EngineIoSession {
 				slowConsumer();
 				return false;
 			}
-			writeFrames(websocket, packet);
+			EngineIoPayloads.write(websocket, packet);
 			return true;
 		}
 		if (this.queue.offer(packet, event, policy, this.settings.maxQueuedBytes() - pending)) {
@@ -235,6 +219,21 @@ final class EngineIoSession {
 	}
 
 	/**
+	 * End the session for a packet the client should not have sent; on the loop.
+	 * @param reason what was wrong with it
+	 */
+	void malformed(String reason) {
+		this.metrics.closed(CloseReason.MALFORMED_FRAME);
+		SocketIoConnection connection = this.connection;
+		if (connection != null) {
+			connection.close(CloseCodes.MALFORMED_FRAME, "malformed packet: " + reason);
+		}
+		else {
+			closeByServer(CloseCodes.MALFORMED_FRAME, "malformed packet: " + reason);
+		}
+	}
+
+	/**
 	 * Send what is queued: answer a waiting poll, or write to the WebSocket; on the loop.
 	 */
 	void flush() {
@@ -252,14 +251,10 @@ final class EngineIoSession {
 
 	private void drain(Channel websocket) {
 		for (ByteBuf packet; websocket.isWritable() && (packet = this.queue.poll()) != null;) {
-			writeFrames(websocket, packet);
+			EngineIoPayloads.write(websocket, packet);
 		}
 		if (this.queue.isEmpty()) {
-			long dropped = this.queue.takeDropped();
-			SocketIoConnection connection = this.connection;
-			if (dropped > 0 && connection != null && !this.closing) {
-				connection.send(new ServerFrame.Dropped(dropped));
-			}
+			reportDropped();
 		}
 		else {
 			addDrainHandler(websocket);
@@ -291,61 +286,20 @@ final class EngineIoSession {
 		});
 	}
 
-	/*
-	 * One WebSocket frame per packet; a composite's attachments in binary frames after
-	 * it.
-	 */
-	private static void writeFrames(Channel websocket, ByteBuf packet) {
-		if (packet.isReadable() && packet.getByte(packet.readerIndex()) == SocketIoFrameCodec.COMPOSITE) {
-			List<byte[]> parts = SocketIoFrameCodec.parts(ByteBufUtil.getBytes(packet));
-			packet.release();
-			websocket.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(parts.get(0))), websocket.voidPromise());
-			for (int i = 1; i < parts.size(); i++) {
-				websocket.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(parts.get(i))),
-						websocket.voidPromise());
-			}
-			return;
-		}
-		websocket.write(new TextWebSocketFrame(packet), websocket.voidPromise());
+	/* The queued packets as one polling payload; what the queue dropped is reported. */
+	private byte[] takePayload() {
+		byte[] payload = EngineIoPayloads.join(this.queue);
+		// reported with the next payload
+		reportDropped();
+		return payload;
 	}
 
-	/*
-	 * The queued packets as one polling payload: separated by Engine.IO's record
-	 * separator, attachments as 'b' and base64.
-	 */
-	private byte[] takePayload() {
-		ByteBuf payload = Unpooled.buffer((int) Math.min(Integer.MAX_VALUE, this.queue.bytes() + 16));
-		try {
-			boolean first = true;
-			for (ByteBuf packet; (packet = this.queue.poll()) != null;) {
-				if (!first) {
-					payload.writeByte(RECORD_SEPARATOR);
-				}
-				first = false;
-				if (packet.isReadable() && packet.getByte(packet.readerIndex()) == SocketIoFrameCodec.COMPOSITE) {
-					List<byte[]> parts = SocketIoFrameCodec.parts(ByteBufUtil.getBytes(packet));
-					payload.writeBytes(parts.get(0));
-					for (int i = 1; i < parts.size(); i++) {
-						payload.writeByte(RECORD_SEPARATOR).writeByte('b');
-						payload.writeCharSequence(Base64.getEncoder().encodeToString(parts.get(i)),
-								StandardCharsets.US_ASCII);
-					}
-				}
-				else {
-					payload.writeBytes(packet);
-				}
-				packet.release();
-			}
-			long dropped = this.queue.takeDropped();
-			SocketIoConnection connection = this.connection;
-			if (dropped > 0 && connection != null && !this.closing) {
-				// reported with the next payload
-				connection.send(new ServerFrame.Dropped(dropped));
-			}
-			return ByteBufUtil.getBytes(payload);
-		}
-		finally {
-			payload.release();
+	/* Tell the client how many pushes the queue dropped since it was last told. */
+	private void reportDropped() {
+		long dropped = this.queue.takeDropped();
+		SocketIoConnection connection = this.connection;
+		if (dropped > 0 && connection != null && !this.closing) {
+			connection.send(new ServerFrame.Dropped(dropped));
 		}
 	}
 
@@ -361,25 +315,25 @@ final class EngineIoSession {
 		}
 		if (this.closed) {
 			// what the server said last (why it closed, the close packet), then nothing
-			answer.accept(this.queue.isEmpty() ? Batch.error(400, "{\"code\":1,\"message\":\"Session ID unknown\"}")
+			answer.accept(this.queue.isEmpty() ? Batch.error(400, EngineIoErrors.UNKNOWN_SID)
 					: new Batch(200, 0, takePayload(), 0, ""));
 			return;
 		}
 		if (this.websocket != null) {
 			// upgraded: the last poll is answered with a noop, later ones are refused
-			answer.accept(Batch.error(400, "{\"code\":3,\"message\":\"Bad request\"}"));
+			answer.accept(Batch.error(400, EngineIoErrors.BAD_REQUEST));
 			return;
 		}
 		if (this.waiting != null) {
 			// Engine.IO allows one poll at a time: a second one ends the session
 			Consumer<Batch> previous = this.waiting;
 			this.waiting = null;
-			previous.accept(Batch.error(400, "{\"code\":3,\"message\":\"Bad request\"}"));
-			answer.accept(Batch.error(400, "{\"code\":3,\"message\":\"Bad request\"}"));
+			previous.accept(Batch.error(400, EngineIoErrors.BAD_REQUEST));
+			answer.accept(Batch.error(400, EngineIoErrors.BAD_REQUEST));
 			closeByServer(CloseCodes.PROTOCOL_ERROR, "two polls at once");
 			return;
 		}
-		if (this.probing != null && System.nanoTime() - this.probedAt < UPGRADE_TIMEOUT_NANOS) {
+		if (this.upgrade.probing()) {
 			// upgrading: a poll that came after the probe is answered at once (with a
 			// noop), so the client can pause long-polling and send the upgrade packet
 			answer.accept(new Batch(200, 0, withNoop(), 0, ""));
@@ -394,14 +348,7 @@ final class EngineIoSession {
 
 	/* What is queued, then a noop: the answer to a poll during an upgrade. */
 	private byte[] withNoop() {
-		byte[] queued = this.queue.isEmpty() ? new byte[0] : takePayload();
-		byte[] payload = new byte[queued.length + ((queued.length > 0) ? 2 : 1)];
-		System.arraycopy(queued, 0, payload, 0, queued.length);
-		if (queued.length > 0) {
-			payload[queued.length] = RECORD_SEPARATOR;
-		}
-		payload[payload.length - 1] = NOOP[0];
-		return payload;
+		return EngineIoPayloads.withNoop(this.queue.isEmpty() ? new byte[0] : takePayload());
 	}
 
 	/**
@@ -409,12 +356,9 @@ final class EngineIoSession {
 	 * @param websocket the probing WebSocket
 	 */
 	void probe(Channel websocket) {
-		if (websocket != this.upgrading) {
+		if (!this.upgrade.probe(websocket)) {
 			return;
 		}
-		this.probing = websocket;
-		this.probedAt = System.nanoTime();
-		websocket.writeAndFlush(new TextWebSocketFrame("3probe"));
 		Consumer<Batch> waiting = this.waiting;
 		if (waiting != null) {
 			this.waiting = null;
@@ -432,16 +376,15 @@ final class EngineIoSession {
 	 * @return {@code false} when it is refused (the caller closes it)
 	 */
 	boolean offerUpgrade(Channel websocket) {
-		Channel other = this.upgrading;
-		if (this.closed || this.closing || this.websocket != null || (other != null && other.isActive())) {
+		if (this.closed || this.closing || this.websocket != null || this.upgrade.underWay()) {
 			return false;
 		}
-		this.upgrading = websocket;
+		this.upgrade.offered(websocket);
 		this.loop.schedule(() -> {
 			if (this.websocket != websocket) {
 				websocket.close();
 			}
-		}, UPGRADE_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+		}, EngineIoUpgrade.TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
 		return true;
 	}
 
@@ -450,11 +393,9 @@ final class EngineIoSession {
 	 * @param websocket the WebSocket
 	 */
 	void upgrade(Channel websocket) {
-		if (this.probing != websocket) {
+		if (!this.upgrade.complete(websocket)) {
 			return;
 		}
-		this.probing = null;
-		this.upgrading = null;
 		this.websocket = websocket;
 		flush();
 	}
@@ -473,46 +414,6 @@ final class EngineIoSession {
 	 */
 	@Nullable Channel websocket() {
 		return this.websocket;
-	}
-
-	/**
-	 * A packet of a binary packet's attachments arrived, or a text packet; returns the
-	 * complete Socket.IO packet to dispatch, or {@code null} while attachments are
-	 * missing.
-	 * @param text a Socket.IO packet, without the Engine.IO prefix
-	 * @return the packet, or {@code null}
-	 */
-	@Nullable String assemble(String text) {
-		// one attachment per binary packet is all the gateway takes (a binary payload);
-		// other counts go on to the codec, which refuses them
-		if (text.startsWith("51-") || text.startsWith("61-")) {
-			this.pendingBinary = text;
-			return null;
-		}
-		return text;
-	}
-
-	/**
-	 * Whether a binary packet waits for its attachment.
-	 * @return {@code true} while it does
-	 */
-	boolean awaitingAttachment() {
-		return this.pendingBinary != null;
-	}
-
-	/**
-	 * An attachment arrived (a binary WebSocket frame, or a {@code b} polling packet).
-	 * @param attachment the bytes
-	 * @return the complete packet with its attachment in the codec's form, or
-	 * {@code null} when no binary packet waited for it
-	 */
-	@Nullable String attach(byte[] attachment) {
-		String pending = this.pendingBinary;
-		if (pending == null) {
-			return null;
-		}
-		this.pendingBinary = null;
-		return pending + "\u0000" + Base64.getEncoder().encodeToString(attachment);
 	}
 
 	/**
@@ -576,12 +477,7 @@ final class EngineIoSession {
 
 	private void end() {
 		this.closed = true;
-		Channel upgrading = this.upgrading;
-		if (upgrading != null && upgrading != this.websocket) {
-			// an upgrade that never carried the session ends with it
-			upgrading.close();
-			this.upgrading = null;
-		}
+		this.upgrade.abandon(this.websocket);
 		ScheduledFuture<?> ping = this.ping;
 		if (ping != null) {
 			ping.cancel(false);
@@ -602,23 +498,6 @@ final class EngineIoSession {
 		Channel websocket = this.websocket;
 		ChannelOutboundBuffer buffer = (websocket != null) ? websocket.unsafe().outboundBuffer() : null;
 		return this.queue.bytes() + ((buffer != null) ? buffer.totalPendingWriteBytes() : 0);
-	}
-
-	/**
-	 * Split a long-polling request body into its packets.
-	 * @param body the body
-	 * @return the packets, in order
-	 */
-	static List<String> packets(byte[] body) {
-		List<String> packets = new ArrayList<>();
-		int start = 0;
-		for (int i = 0; i <= body.length; i++) {
-			if (i == body.length || body[i] == RECORD_SEPARATOR) {
-				packets.add(new String(body, start, i - start, StandardCharsets.UTF_8));
-				start = i + 1;
-			}
-		}
-		return packets;
 	}
 
 }
