@@ -3,10 +3,12 @@ package io.pushgateway.registry.redis;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.spi.Session;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code J sid uid guid} / {@code L sid uid guid}: join / leave</li>
  * <li>{@code T sid lastSeen}: last-seen sync</li>
  * </ul>
+ * The static factories below build them.
  *
  * @author Push Gateway team
  */
@@ -36,11 +39,9 @@ final class ApplyCalls {
 
 	private final RedisKeys keys;
 
-	private final boolean cluster;
-
 	private final String node;
 
-	private final Map<Integer, Call> calls = new LinkedHashMap<>();
+	private final SlotPartition<Call> calls;
 
 	/**
 	 * Start a batch.
@@ -50,8 +51,81 @@ final class ApplyCalls {
 	 */
 	ApplyCalls(RedisKeys keys, boolean cluster, String node) {
 		this.keys = keys;
-		this.cluster = cluster;
 		this.node = node;
+		this.calls = new SlotPartition<>(cluster, Call::new);
+	}
+
+	/**
+	 * Register a session on this node.
+	 * @param session the session
+	 * @return the change
+	 */
+	static String[] register(Session session) {
+		Set<String> guids = session.guids();
+		String[] op = new String[5 + guids.size()];
+		op[0] = "R";
+		op[1] = Long.toString(session.socketId());
+		op[2] = session.uid();
+		op[3] = Long.toString(SnowflakeIdGenerator.timestampOf(session.socketId()).toEpochMilli());
+		op[4] = Long.toString(session.lastSeen());
+		int i = 5;
+		for (String guid : guids) {
+			op[i++] = guid;
+		}
+		return op;
+	}
+
+	/**
+	 * Unregister a session from a node.
+	 * @param sid the socket ID
+	 * @param uid the user, or empty to remove the socket from the node's set only
+	 * @param node the node
+	 * @param guids the GUIDs the session is attached to
+	 * @return the change
+	 */
+	static String[] unregister(String sid, String uid, String node, Collection<String> guids) {
+		String[] op = new String[4 + guids.size()];
+		op[0] = "U";
+		op[1] = sid;
+		op[2] = uid;
+		op[3] = node;
+		int i = 4;
+		for (String guid : guids) {
+			op[i++] = guid;
+		}
+		return op;
+	}
+
+	/**
+	 * Attach a session to a GUID.
+	 * @param sid the socket ID
+	 * @param uid the session's user
+	 * @param guid the GUID
+	 * @return the change
+	 */
+	static String[] join(String sid, String uid, String guid) {
+		return new String[] { "J", sid, uid, guid };
+	}
+
+	/**
+	 * Detach a session from a GUID.
+	 * @param sid the socket ID
+	 * @param uid the session's user
+	 * @param guid the GUID
+	 * @return the change
+	 */
+	static String[] leave(String sid, String uid, String guid) {
+		return new String[] { "L", sid, uid, guid };
+	}
+
+	/**
+	 * Record when a session was last seen.
+	 * @param sid the socket ID
+	 * @param lastSeen the time, in epoch milliseconds
+	 * @return the change
+	 */
+	static String[] lastSeen(String sid, long lastSeen) {
+		return new String[] { "T", sid, Long.toString(lastSeen) };
 	}
 
 	/**
@@ -126,7 +200,7 @@ final class ApplyCalls {
 	}
 
 	private Call call(String key) {
-		return this.calls.computeIfAbsent(this.cluster ? RedisKeys.slot(key) : 0, (slot) -> new Call());
+		return this.calls.of(key);
 	}
 
 	boolean isEmpty() {
@@ -134,7 +208,7 @@ final class ApplyCalls {
 	}
 
 	Collection<Call> calls() {
-		return this.calls.values();
+		return this.calls.parts();
 	}
 
 	/**

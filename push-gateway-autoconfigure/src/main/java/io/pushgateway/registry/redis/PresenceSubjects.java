@@ -25,7 +25,7 @@ final class PresenceSubjects {
 		Instant at = Instant.ofEpochMilli(((Number) reply.get(0)).longValue());
 		List<PresenceEvent> events = new ArrayList<>(reply.size() - 1);
 		for (int i = 1; i < reply.size(); i++) {
-			events.add(event(text(reply.get(i)), at));
+			events.add(event(RedisScripts.text(reply.get(i)), at));
 		}
 		return events;
 	}
@@ -62,10 +62,6 @@ final class PresenceSubjects {
 		String guid = new String(bytes, 0, length, StandardCharsets.UTF_8);
 		String uid = new String(bytes, length, bytes.length - length, StandardCharsets.UTF_8);
 		return new Subject('m', uid, guid);
-	}
-
-	private static String text(Object value) {
-		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
 
 	/**

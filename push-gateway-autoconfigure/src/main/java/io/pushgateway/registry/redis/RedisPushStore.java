@@ -51,12 +51,10 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 public final class RedisPushStore implements PushStore {
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<byte[]> APPEND = RedisSessionRegistry.script(byte[].class, "stream.lua",
-			"append.lua");
+	private static final RedisScript<byte[]> APPEND = RedisScripts.load(byte[].class, "stream.lua", "append.lua");
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> RECOVER = RedisSessionRegistry.script(List.class, "stream.lua",
-			"recover.lua");
+	private static final RedisScript<List> RECOVER = RedisScripts.load(List.class, "stream.lua", "recover.lua");
 
 	private final ReactiveRedisTemplate<String, byte[]> redis;
 
@@ -92,7 +90,7 @@ public final class RedisPushStore implements PushStore {
 				push.payload().bytes(), bytes(StreamPosition.newEpoch()));
 		return this.redis.execute(APPEND, keys(stream), args)
 			.next()
-			.map(RedisPushStore::text)
+			.map(RedisScripts::text)
 			.timeout(this.timeout)
 			.contextWrite(CancelGuard.droppedErrorsAtDebug());
 	}
@@ -127,27 +125,24 @@ public final class RedisPushStore implements PushStore {
 	}
 
 	private static Recovery recovery(String stream, List<Object> reply) {
-		boolean ok = "ok".equals(text(reply.get(0)));
-		String last = text(reply.get(1));
+		boolean ok = "ok".equals(RedisScripts.text(reply.get(0)));
+		String last = RedisScripts.text(reply.get(1));
 		String epoch = last.isEmpty() ? "" : last.substring(0, last.indexOf(':'));
 		PushTarget target = stream.startsWith("user:") ? PushTarget.user(stream.substring(5))
 				: PushTarget.guid(stream.substring(5));
 		List<Push> pushes = new ArrayList<>();
 		for (int i = 2; i + 4 < reply.size(); i += 5) {
 			Payload payload = new Payload((byte[]) reply.get(i + 4),
-					PayloadFormat.valueOf(text(reply.get(i + 3)).toUpperCase(Locale.ROOT)));
-			pushes.add(new Push(Long.parseLong(text(reply.get(i + 1))), target, text(reply.get(i + 2)), payload, false,
-					epoch + ':' + text(reply.get(i))));
+					PayloadFormat.valueOf(RedisScripts.text(reply.get(i + 3)).toUpperCase(Locale.ROOT)));
+			pushes.add(new Push(Long.parseLong(RedisScripts.text(reply.get(i + 1))), target,
+					RedisScripts.text(reply.get(i + 2)), payload, false,
+					epoch + ':' + RedisScripts.text(reply.get(i))));
 		}
 		return new Recovery(ok, pushes, last.isEmpty() ? null : last);
 	}
 
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String text(Object value) {
-		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
 
 }

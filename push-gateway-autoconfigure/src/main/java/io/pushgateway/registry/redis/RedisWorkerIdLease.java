@@ -32,7 +32,7 @@ public final class RedisWorkerIdLease implements WorkerIdStrategy, DisposableBea
 
 	private static final Log logger = LogFactory.getLog(RedisWorkerIdLease.class);
 
-	private static final RedisScript<Long> RENEW = RedisSessionRegistry.script(Long.class, "renew.lua");
+	private static final RedisScript<Long> RENEW = RedisScripts.load(Long.class, "renew.lua");
 
 	private final ReactiveRedisTemplate<String, String> redis;
 
