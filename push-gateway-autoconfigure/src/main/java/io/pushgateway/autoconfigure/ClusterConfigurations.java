@@ -95,7 +95,7 @@ final class ClusterConfigurations {
 					properties.getLimits().getMaxConnectionsPerUser(), registry.getCommandTimeout());
 			return new RedisSessionRegistry(connectionFactory, settings, hub,
 					(socketId, owner) -> evict(hub, bus, nodeId, socketId, owner), metrics,
-					PushGatewayAutoConfiguration.presenceTracking(properties, presenceEvents));
+					LocalBackendsConfiguration.presenceTracking(properties, presenceEvents));
 		}
 
 		@Bean

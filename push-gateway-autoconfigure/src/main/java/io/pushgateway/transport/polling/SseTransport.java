@@ -33,6 +33,7 @@ import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.NettyHandshakeRequest;
 import io.pushgateway.transport.RequestTargets;
+import io.pushgateway.transport.TransportContext;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -89,23 +90,21 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final @Nullable RecoveryCoordinator recovery;
 
-	public SseTransport(SseSettings settings, Admission admission, LocalHub hub, ClientFrameHandler frameHandler,
-			SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus, GatewayMetrics metrics, String nodeId,
-			Clock clock, @Nullable RecoveryCoordinator recovery) {
+	public SseTransport(SseSettings settings, TransportContext context) {
 		this.settings = settings;
-		this.admission = admission;
-		this.hub = hub;
-		this.frameHandler = frameHandler;
-		this.ids = ids;
-		this.lifecycle = lifecycle;
-		this.bus = bus;
-		this.metrics = metrics;
-		this.nodeId = nodeId;
-		this.handles = new SessionHandles(nodeId);
-		this.clock = clock;
-		this.recovery = recovery;
+		this.admission = context.admission();
+		this.hub = context.hub();
+		this.frameHandler = context.frames();
+		this.ids = context.ids();
+		this.lifecycle = context.lifecycle();
+		this.bus = context.bus();
+		this.metrics = context.metrics();
+		this.nodeId = context.nodeId();
+		this.handles = new SessionHandles(this.nodeId);
+		this.clock = context.clock();
+		this.recovery = context.recovery();
 		// sends only: there are no polls to relay
-		this.relay = new PollingRelay(CHANNEL, Duration.ZERO, 0, bus, ids, nodeId, 0, (handle) -> {
+		this.relay = new PollingRelay(CHANNEL, Duration.ZERO, 0, this.bus, this.ids, this.nodeId, 0, (handle) -> {
 			SseConnection session = find(handle);
 			return (session != null) ? target(session) : null;
 		});

@@ -1,7 +1,6 @@
 package io.pushgateway.transport.socketio;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,12 +10,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.pushgateway.hub.ClientFrameHandler;
-import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
-import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.hub.RelayEndpoint;
-import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
@@ -24,6 +19,7 @@ import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.RequestTargets;
+import io.pushgateway.transport.TransportContext;
 import io.pushgateway.transport.polling.PollingHandle;
 import io.pushgateway.transport.polling.SessionHandles;
 import org.jspecify.annotations.Nullable;
@@ -79,19 +75,21 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final EngineIoWebSockets websockets;
 
-	public SocketIoTransport(SocketIoSettings settings, Admission admission, LocalHub hub,
-			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
-			GatewayMetrics metrics, String nodeId, Clock clock, @Nullable RecoveryCoordinator recovery) {
+	public SocketIoTransport(SocketIoSettings settings, TransportContext context) {
 		this.settings = settings;
-		this.admission = admission;
-		this.lifecycle = lifecycle;
-		this.bus = bus;
-		this.nodeId = nodeId;
-		SessionHandles handles = new SessionHandles(nodeId);
-		this.handshake = new SocketIoHandshake(settings, admission, hub, metrics, handles, clock, recovery);
-		this.sessions = new EngineIoSessions(settings, admission, metrics, ids, handles, this.handshake::closed);
-		EngineIoInbound inbound = new EngineIoInbound(settings, frameHandler, metrics, this.handshake);
-		this.polling = new EngineIoPolling(CHANNEL, settings, this.sessions, inbound, bus, ids, nodeId);
+		this.admission = context.admission();
+		this.lifecycle = context.lifecycle();
+		this.bus = context.bus();
+		this.nodeId = context.nodeId();
+		GatewayMetrics metrics = context.metrics();
+		SessionHandles handles = new SessionHandles(this.nodeId);
+		this.handshake = new SocketIoHandshake(settings, this.admission, context.hub(), metrics, handles,
+				context.clock(), context.recovery());
+		this.sessions = new EngineIoSessions(settings, this.admission, metrics, context.ids(), handles,
+				this.handshake::closed);
+		EngineIoInbound inbound = new EngineIoInbound(settings, context.frames(), metrics, this.handshake);
+		this.polling = new EngineIoPolling(CHANNEL, settings, this.sessions, inbound, this.bus, context.ids(),
+				this.nodeId);
 		this.websockets = new EngineIoWebSockets(settings, this.sessions, inbound);
 	}
 

@@ -38,6 +38,7 @@ import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.NettyHandshakeRequest;
 import io.pushgateway.transport.RequestTargets;
+import io.pushgateway.transport.TransportContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -107,21 +108,19 @@ public final class WebSocketHandshakeHandler
 	/** Recovers each new connection's user stream; {@code null} without recovery. */
 	private final @Nullable RecoveryCoordinator recovery;
 
-	public WebSocketHandshakeHandler(WebSocketSettings settings, Admission admission, LocalHub hub,
-			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, GatewayMetrics metrics,
-			String nodeId, Clock clock, @Nullable RecoveryCoordinator recovery) {
-		this.recovery = recovery;
+	public WebSocketHandshakeHandler(WebSocketSettings settings, TransportContext context) {
+		this.recovery = context.recovery();
 		this.settings = settings;
-		this.admission = admission;
-		this.specs = admission.codecs().stream().map((codec) -> spec(settings, codec.subprotocol())).toList();
+		this.admission = context.admission();
+		this.specs = this.admission.codecs().stream().map((codec) -> spec(settings, codec.subprotocol())).toList();
 		this.unnamedSpec = spec(settings, null);
-		this.hub = hub;
-		this.frameHandler = frameHandler;
-		this.ids = ids;
-		this.lifecycle = lifecycle;
-		this.metrics = metrics;
-		this.nodeId = nodeId;
-		this.clock = clock;
+		this.hub = context.hub();
+		this.frameHandler = context.frames();
+		this.ids = context.ids();
+		this.lifecycle = context.lifecycle();
+		this.metrics = context.metrics();
+		this.nodeId = context.nodeId();
+		this.clock = context.clock();
 	}
 
 	private static WebsocketServerSpec spec(WebSocketSettings settings, @Nullable String subprotocol) {

@@ -1,0 +1,175 @@
+package io.pushgateway.autoconfigure;
+
+import java.time.Clock;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.pushgateway.core.GuidOperations;
+import io.pushgateway.core.PayloadEncoder;
+import io.pushgateway.core.PresenceListener;
+import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.UndeliveredListener;
+import io.pushgateway.hub.AckTracker;
+import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.hub.ClusterPublisher;
+import io.pushgateway.hub.DynamicHeartbeat;
+import io.pushgateway.hub.FanOut;
+import io.pushgateway.hub.GatewayUpstream;
+import io.pushgateway.hub.GuidMemberships;
+import io.pushgateway.hub.GuidPresenceFrames;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PresenceEvents;
+import io.pushgateway.hub.PushObservations;
+import io.pushgateway.hub.PushTemplate;
+import io.pushgateway.hub.RecoveryCoordinator;
+import io.pushgateway.hub.RelayEndpoint;
+import io.pushgateway.hub.RelayEndpoints;
+import io.pushgateway.hub.SlowConsumerPolicies;
+import io.pushgateway.hub.StreamOrder;
+import io.pushgateway.hub.UndeliveredPushes;
+import io.pushgateway.id.NodeId;
+import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.IdempotencyStore;
+import io.pushgateway.spi.PushStore;
+import io.pushgateway.spi.SessionRegistry;
+import io.pushgateway.spi.UpstreamHandler;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The engine, whichever backends it runs on: fan-out to this node's connections,
+ * {@link PushTemplate} and what it publishes to the cluster, acknowledgements, recovery,
+ * the client frame handler, the node's lifecycle, and the dispatchers of presence and
+ * undelivered events. Imported after the backends, on which recovery is conditional.
+ *
+ * @author Push Gateway team
+ */
+@Configuration(proxyBeanMethods = false)
+class EngineConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	FanOut pushGatewayFanOut(LocalHub hub, GatewayMetrics metrics, PushGatewayProperties properties,
+			ObjectProvider<RecoveryCoordinator> recovery) {
+		SlowConsumerProperties slow = properties.getSlowConsumer();
+		SlowConsumerPolicies policies = new SlowConsumerPolicies(slow.getRules()
+			.stream()
+			.map((rule) -> new SlowConsumerPolicies.Rule(rule.getEvents(), rule.getPolicy()))
+			.toList(), slow.getDefaultPolicy());
+		RecoveryCoordinator coordinator = recovery.getIfAvailable();
+		return new FanOut(hub, ByteBufAllocator.DEFAULT, metrics, properties.getLimits().getMaxPendingBatchesPerLoop(),
+				policies, (coordinator != null) ? coordinator.order() : null);
+	}
+
+	/* Attaches connections to GUIDs from the server, across the cluster. */
+	@Bean
+	@ConditionalOnMissingBean(GuidOperations.class)
+	GuidMemberships pushGatewayGuidOperations(LocalHub hub, SessionRegistry registry, ClusterBus bus, NodeId node) {
+		return new GuidMemberships(hub, registry, bus, node.value());
+	}
+
+	/* Hands the registry's presence transitions to the PresenceListener beans. */
+	@Bean
+	@ConditionalOnMissingBean
+	PresenceEvents pushGatewayPresenceEvents(ObjectProvider<PresenceListener> listeners,
+			PushGatewayProperties properties, GatewayMetrics metrics) {
+		return new PresenceEvents(() -> listeners.orderedStream().toList(), properties.getPresence().getMaxQueued(),
+				metrics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("push.gateway.presence.guid-members")
+	GuidPresenceFrames pushGatewayGuidPresenceFrames(PushOperations push) {
+		return new GuidPresenceFrames(push);
+	}
+
+	/* What a push published to the other nodes goes through. */
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterPublisher pushGatewayClusterPublisher(ClusterBus bus, SessionRegistry registry, NodeId node,
+			PushGatewayProperties properties, GatewayMetrics metrics, PushObservations observations) {
+		return new ClusterPublisher(bus, registry, node.value(),
+				properties.getBus().getRouting() == BusProperties.Routing.TARGETED, metrics, observations);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(PushOperations.class)
+	PushTemplate pushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
+			PayloadEncoder encoder, PushGatewayProperties properties, AckTracker acks, ObjectProvider<PushStore> store,
+			PushObservations observations, UndeliveredPushes undelivered, IdempotencyStore idempotency) {
+		PushTemplate template = new PushTemplate(ids, hub, fanOut, cluster, encoder,
+				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks, store.getIfAvailable(),
+				properties.getRecovery().isAllPushes(), observations, undelivered);
+		template.useIdempotency(idempotency, properties.getIdempotency().getWindow());
+		return template;
+	}
+
+	/* Reports pushes that asked for a fallback and reached nobody. */
+	@Bean
+	@ConditionalOnMissingBean
+	UndeliveredPushes pushGatewayUndeliveredPushes(SessionRegistry registry, Clock clock,
+			PushGatewayProperties properties, ObjectProvider<UndeliveredListener> listeners, GatewayMetrics metrics) {
+		UndeliveredProperties undelivered = properties.getUndelivered();
+		return new UndeliveredPushes(registry, clock, undelivered.isAllPushes(),
+				() -> listeners.orderedStream().toList(), undelivered.getMaxQueued(), metrics);
+	}
+
+	/* Replays recoverable pushes to reconnecting clients, when a store exists. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(PushStore.class)
+	RecoveryCoordinator pushGatewayRecoveryCoordinator(PushStore store, PushGatewayProperties properties,
+			GatewayMetrics metrics) {
+		RecoveryProperties recovery = properties.getRecovery();
+		return new RecoveryCoordinator(
+				new StreamOrder(store, recovery.getMaxLength(), recovery.getGapTimeout(), metrics));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AckTracker pushGatewayAckTracker(ClusterBus bus, PushGatewayProperties properties, GatewayMetrics metrics) {
+		return new AckTracker(bus, properties.getLimits().getMaxPendingAcks(),
+				properties.getLimits().getMaxAckTimeout(), metrics::ackRoundTrip);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientFrameHandler pushGatewayClientFrameHandler(NodeId node, LocalHub hub,
+			ObjectProvider<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics,
+			PushGatewayProperties properties, Clock clock, AckTracker acks,
+			ObjectProvider<RecoveryCoordinator> recovery, PushObservations observations) {
+		LimitsProperties limits = properties.getLimits();
+		return new ClientFrameHandler(hub, GatewayUpstream.applicationsFirst(handlers.orderedStream().toList()),
+				guidAuthorizer, metrics, node.value(), limits.getMaxGuidsPerConnection(),
+				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock, acks,
+				new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
+						limits.getMaxBytesPerSecond().toBytes()),
+				recovery.getIfAvailable(), observations);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics,
+			PushGatewayProperties properties, NodeId node, Clock clock, AckTracker acks,
+			ObjectProvider<RelayEndpoint> relayEndpoints, PushObservations observations) {
+		// transports need the lifecycle, so the endpoints their relays go to are looked
+		// up when the first relay arrives
+		HeartbeatProperties heartbeat = properties.getHeartbeat();
+		return new NodeLifecycle(hub, fanOut, bus, metrics, heartbeat.getTimeout(),
+				properties.getShutdown().getTimeout(), clock, acks,
+				new RelayEndpoints(node.value(), () -> relayEndpoints.orderedStream().toList()), observations,
+				new DynamicHeartbeat(heartbeat.getDynamic().isEnabled(), heartbeat.getInterval().toMillis(),
+						heartbeat.getDynamic().getMaxInterval().toMillis(),
+						heartbeat.getDynamic().getPromoteAfter().toMillis()));
+	}
+
+}

@@ -1,0 +1,70 @@
+package io.pushgateway.autoconfigure;
+
+import java.time.Clock;
+
+import io.pushgateway.cluster.LocalClusterBus;
+import io.pushgateway.hub.LocalHub;
+import io.pushgateway.hub.PresenceEvents;
+import io.pushgateway.id.NodeId;
+import io.pushgateway.registry.InMemoryIdempotencyStore;
+import io.pushgateway.registry.InMemoryPushStore;
+import io.pushgateway.registry.InMemorySessionRegistry;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.spi.IdempotencyStore;
+import io.pushgateway.spi.PresenceTracking;
+import io.pushgateway.spi.PushStore;
+import io.pushgateway.spi.SessionRegistry;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The embedded default's backends, for a node alone: the bus, the session registry, the
+ * idempotency keys and the recovery streams in the node's memory. Each backs off when a
+ * cluster configuration (Redis, Kafka) or the application defined its own, so this is
+ * imported after them.
+ *
+ * @author Push Gateway team
+ */
+@Configuration(proxyBeanMethods = false)
+class LocalBackendsConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClusterBus pushGatewayClusterBus() {
+		return new LocalClusterBus();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionRegistry pushGatewaySessionRegistry(NodeId node, LocalHub hub, PushGatewayProperties properties,
+			PresenceEvents presenceEvents, Clock clock) {
+		return new InMemorySessionRegistry(hub, node.value(), presenceTracking(properties, presenceEvents), clock);
+	}
+
+	/*
+	 * The idempotency keys of pushes, in memory (the Redis registry keeps them in Redis).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	IdempotencyStore pushGatewayIdempotencyStore(PushGatewayProperties properties, Clock clock) {
+		return new InMemoryIdempotencyStore(properties.getIdempotency().getMaxKeys(), clock);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("push.gateway.recovery.enabled")
+	PushStore pushGatewayPushStore(PushGatewayProperties properties, Clock clock) {
+		RecoveryProperties recovery = properties.getRecovery();
+		return new InMemoryPushStore(recovery.getMaxLength(), recovery.getMaxAge(), clock);
+	}
+
+	static PresenceTracking presenceTracking(PushGatewayProperties properties, PresenceEvents events) {
+		PresenceProperties presence = properties.getPresence();
+		return presence.isEnabled() ? PresenceTracking.of(presence.getGracePeriod(), events::publish)
+				: PresenceTracking.OFF;
+	}
+
+}
