@@ -2,7 +2,7 @@ package io.pushgateway.autoconfigure;
 
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.http.HttpPushApi;
-import io.pushgateway.hub.PushObservations;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.SessionRegistry;
 
 import org.springframework.beans.factory.ListableBeanFactory;

@@ -8,11 +8,11 @@ import io.micrometer.observation.ObservationRegistry;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.hub.LocalHub;
-import io.pushgateway.hub.PushObservations;
 import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.SessionRegistry;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -23,7 +23,7 @@ import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
-import io.pushgateway.hub.PushObservations;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;

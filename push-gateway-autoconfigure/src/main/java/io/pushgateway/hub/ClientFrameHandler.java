@@ -16,6 +16,7 @@ import io.pushgateway.core.Payload;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.Limit;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.spi.UpstreamMessage;

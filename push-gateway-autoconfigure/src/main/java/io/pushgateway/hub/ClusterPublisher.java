@@ -7,6 +7,7 @@ import java.util.Set;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.SessionRegistry;

@@ -11,6 +11,7 @@ import io.pushgateway.core.Push;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;

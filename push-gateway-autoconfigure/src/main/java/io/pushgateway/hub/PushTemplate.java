@@ -15,6 +15,7 @@ import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.IdempotencyStore;
 import io.pushgateway.spi.PushStore;

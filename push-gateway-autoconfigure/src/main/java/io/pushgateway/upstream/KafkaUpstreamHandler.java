@@ -9,7 +9,7 @@ import io.pushgateway.cluster.kafka.BoundedKafkaProducer;
 import io.pushgateway.cluster.kafka.KafkaPublishException;
 import io.pushgateway.core.Payload;
 import io.pushgateway.hub.GatewayUpstream;
-import io.pushgateway.hub.PushObservations;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.UpstreamMessage;
 import io.pushgateway.spi.UpstreamUnavailableException;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,4 +1,4 @@
-package io.pushgateway.hub;
+package io.pushgateway.observation;
 
 import java.util.HashMap;
 import java.util.Map;
