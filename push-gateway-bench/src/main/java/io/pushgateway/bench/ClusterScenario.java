@@ -21,14 +21,11 @@ import tools.jackson.databind.JsonNode;
  */
 final class ClusterScenario {
 
-	private final Bench bench;
-
 	private final Args args;
 
 	private final Path workDir;
 
-	ClusterScenario(Bench bench, Args args, Path workDir) {
-		this.bench = bench;
+	ClusterScenario(Args args, Path workDir) {
 		this.args = args;
 		this.workDir = workDir;
 	}
@@ -46,15 +43,15 @@ final class ClusterScenario {
 	 */
 	static Cluster start(Args args, Path workDir, int nodes, List<String> nodeArgs, List<AutoCloseable> running)
 			throws Exception {
-		int redisPort = Bench.freePort();
+		int redisPort = Processes.freePort();
 		Process redis = RedisInfo.startServer(args, workDir, redisPort);
 		running.add(redis::destroy);
-		Process kafka = new ProcessBuilder(Bench.javaCommand(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-				"io.pushgateway.devtools.DevKafkaBroker")
+		Process kafka = new ProcessBuilder(Processes.javaCommand(), "-Xmx1g", "-cp",
+				System.getProperty("java.class.path"), "io.pushgateway.devtools.DevKafkaBroker")
 			.redirectErrorStream(true)
 			.start();
 		running.add(kafka::destroy);
-		String bootstrap = Bench.awaitLine(kafka, "ready on ", workDir.resolve("kafka.log"));
+		String bootstrap = Processes.awaitLine(kafka, "ready on ", workDir.resolve("kafka.log"));
 		List<String> extra = new ArrayList<>(
 				List.of("--push.gateway.registry.type=redis", "--push.gateway.bus.type=kafka",
 						"--spring.kafka.bootstrap-servers=" + bootstrap, "--spring.data.redis.host=127.0.0.1",
@@ -104,7 +101,7 @@ final class ClusterScenario {
 			// connection per user here, so the online users are the sessions)
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 			while (RedisInfo.hashSize(redisPort, "ws:users") < open && System.nanoTime() < deadline) {
-				Bench.sleep(200);
+				Processes.sleep(200);
 			}
 			long sessions = RedisInfo.hashSize(redisPort, "ws:users");
 			result.put("redisSessions", sessions);
@@ -113,11 +110,11 @@ final class ClusterScenario {
 
 			Server origin = servers.get(0);
 			for (int i = 0; i < this.args.getInt("warm-up-broadcasts", 5); i++) {
-				this.bench.oneBroadcast(origin, load, open);
+				BroadcastScenario.oneBroadcast(origin, load, open);
 			}
 			List<Double> times = new ArrayList<>();
 			for (int i = 0; i < this.args.getInt("broadcasts", 5); i++) {
-				times.add(this.bench.oneBroadcast(origin, load, open).getMaxValue() / 1e6);
+				times.add(BroadcastScenario.oneBroadcast(origin, load, open).getMaxValue() / 1e6);
 			}
 			times.sort(Double::compare);
 			Map<String, Object> last = new LinkedHashMap<>();

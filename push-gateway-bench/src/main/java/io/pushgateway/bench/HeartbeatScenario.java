@@ -46,7 +46,7 @@ final class HeartbeatScenario {
 		int lastSeenSync = this.args.getInt("last-seen-sync", 30);
 		List<AutoCloseable> running = new ArrayList<>();
 		try {
-			int redisPort = Bench.freePort();
+			int redisPort = Processes.freePort();
 			Process redis = RedisInfo.startServer(this.args, this.workDir, redisPort);
 			running.add(redis::destroy);
 			List<String> extra = new ArrayList<>(List.of("--push.gateway.registry.type=redis",

@@ -94,7 +94,7 @@ final class HttpLoad {
 	static void awaitZero(AtomicLong pending) {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (pending.get() > 0 && System.nanoTime() < deadline) {
-			Bench.sleep(10);
+			Processes.sleep(10);
 		}
 	}
 

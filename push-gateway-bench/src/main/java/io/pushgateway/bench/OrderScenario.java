@@ -60,7 +60,7 @@ final class OrderScenario {
 			result.put("seconds", seconds);
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 			while (RedisInfo.hashSize(cluster.redisPort(), "ws:users") < users && System.nanoTime() < deadline) {
-				Bench.sleep(200);
+				Processes.sleep(200);
 			}
 			int warmUp = this.args.getInt("warm-up-seconds", 10);
 			issue(servers, "/bench/targeted", rate, warmUp, users);

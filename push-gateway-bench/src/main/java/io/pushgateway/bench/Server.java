@@ -27,6 +27,12 @@ final class Server implements AutoCloseable {
 	 */
 	private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+	/**
+	 * The JVM flags of both JVM servers: G1 with a 1 GB cap, returning free heap after a
+	 * full collection (docs/performance.md explains why).
+	 */
+	static final String JVM = "-Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20";
+
 	private final String target;
 
 	private final int port;
@@ -57,14 +63,14 @@ final class Server implements AutoCloseable {
 	}
 
 	static Server start(String target, Path workDir, Args args, List<String> extra, String name) throws IOException {
-		int port = Bench.freePort();
+		int port = Processes.freePort();
 		List<String> command = new ArrayList<>();
 		// the same flags for both JVM servers
-		List<String> jvm = List.of(args.get("server-jvm", Bench.SERVER_JVM).split(" "));
+		List<String> jvm = List.of(args.get("server-jvm", JVM).split(" "));
 		switch (target) {
 			case "gateway", "gateway-socketio", "gateway-sse" -> {
 				// --server-java runs the gateway on another JDK (its bin/java)
-				command.add(args.get("server-java", Bench.javaCommand()));
+				command.add(args.get("server-java", Processes.javaCommand()));
 				command.addAll(jvm);
 				command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchGateway.class.getName(),
 						"--server.port=" + port));
@@ -76,7 +82,7 @@ final class Server implements AutoCloseable {
 				command.addAll(extra);
 			}
 			case "netty" -> {
-				command.add(Bench.javaCommand());
+				command.add(Processes.javaCommand());
 				command.addAll(jvm);
 				command.addAll(List.of("-cp", System.getProperty("java.class.path"), NettyPeer.class.getName(),
 						Integer.toString(port)));
@@ -113,6 +119,13 @@ final class Server implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	/* For the scenarios that only the gateway can run. */
+	void requireGateway() {
+		if (!"gateway".equals(this.target)) {
+			throw new IllegalArgumentException("this scenario pushes through the gateway's PushTemplate and HTTP API");
+		}
+	}
+
 	private void awaitReady() {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (System.nanoTime() < deadline) {
@@ -132,7 +145,7 @@ final class Server implements AutoCloseable {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException(ex);
 			}
-			Bench.sleep(100);
+			Processes.sleep(100);
 		}
 		throw new IllegalStateException(this.target + " server did not start within 60 s");
 	}

@@ -42,7 +42,7 @@ final class Workers implements AutoCloseable {
 		int share = connections / count;
 		for (int i = 0; i < count; i++) {
 			int n = (i == count - 1) ? connections - share * (count - 1) : share;
-			List<String> command = List.of(Bench.javaCommand(), "-Xmx512m", "-XX:+UseSerialGC", "-Xss256k", "-cp",
+			List<String> command = List.of(Processes.javaCommand(), "-Xmx512m", "-XX:+UseSerialGC", "-Xss256k", "-cp",
 					System.getProperty("java.class.path"), LoadWorker.class.getName(), "--target", server.target(),
 					"--port", Integer.toString(server.port()), "--count", Integer.toString(n), "--first",
 					Integer.toString(first + share * i), "--per-user", Integer.toString(perUser), "--worker",
@@ -103,7 +103,7 @@ final class Workers implements AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		long received = received();
 		while (received < expected && System.nanoTime() < deadline) {
-			Bench.sleep(5);
+			Processes.sleep(5);
 			received = received();
 		}
 		return received;
@@ -114,7 +114,7 @@ final class Workers implements AutoCloseable {
 		long last = -1;
 		long now = received();
 		while (now != last) {
-			Bench.sleep(500);
+			Processes.sleep(500);
 			last = now;
 			now = received();
 		}
