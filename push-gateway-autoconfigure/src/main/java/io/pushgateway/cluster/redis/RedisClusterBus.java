@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.pushgateway.cluster.BusRecord;
+import io.pushgateway.cluster.BusRecordBytes;
+import io.pushgateway.cluster.BusRecordDecoder;
+import io.pushgateway.cluster.BusRecordEncoder;
 import io.pushgateway.cluster.RecordRejectedException;
 import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.redis.GuardedRedisTemplate;
@@ -126,7 +129,9 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 				return Mono.error(new ClusterBusException(
 						this.maxInFlight + " publishes already await Redis; is Redis reachable?"));
 			}
-			return this.template.convertAndSend(channel, BusRecord.of(message, this.nodeId, this.instance).toBytes())
+			return this.template
+				.convertAndSend(channel,
+						BusRecordBytes.toBytes(BusRecordEncoder.encode(message, this.nodeId, this.instance)))
 				.timeout(this.timeout)
 				.onErrorMap((error) -> new ClusterBusException("Redis did not take the message: " + error, error))
 				.doOnSuccess((receivers) -> this.lastFailure = null)
@@ -171,7 +176,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 			.handle((message, sink) -> {
 				BusRecord record;
 				try {
-					record = BusRecord.fromBytes(message.getMessage());
+					record = BusRecordBytes.fromBytes(message.getMessage());
 				}
 				catch (IllegalArgumentException ex) {
 					this.skipped.skipped("on " + message.getChannel(), new RecordRejectedException(
@@ -182,7 +187,7 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 					return;
 				}
 				try {
-					sink.next(record.toMessage(this.ids.getAsLong()));
+					sink.next(BusRecordDecoder.decode(record, this.ids.getAsLong()));
 				}
 				catch (RecordRejectedException ex) {
 					this.skipped.skipped("on " + message.getChannel(), ex);
