@@ -1,32 +1,14 @@
 package io.pushgateway.test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
-import org.msgpack.core.MessageUnpacker;
-import org.msgpack.value.Value;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A WebSocket client of the gateway for tests, over a real socket (the JDK's
@@ -46,41 +28,25 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PushTestClient implements AutoCloseable {
 
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-	private static final JsonMapper JSON = new JsonMapper();
-
-	private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-
-	private final CompletableFuture<Closed> closed = new CompletableFuture<>();
-
 	private final AtomicLong ids = new AtomicLong();
 
-	/** The last position of each stream ({@code ""} for the user's, else the GUID). */
-	private final Map<String, String> positions = new ConcurrentHashMap<>();
+	private final FrameInbox inbox;
 
-	/**
-	 * Pushes that broke the order of their stream, as the docs' rules for clients say.
-	 */
-	private final List<String> disorder = new CopyOnWriteArrayList<>();
+	private final StreamPositions positions;
 
-	private final Protocol protocol;
-
-	private final Duration timeout;
+	private final GatewaySocket socket;
 
 	private final Frame welcome;
 
-	private final WebSocket socket;
-
 	private PushTestClient(URI uri, Protocol protocol, Duration timeout) {
-		this.protocol = protocol;
-		this.timeout = timeout;
-		this.socket = HTTP.newWebSocketBuilder()
-			.connectTimeout(timeout)
-			.subprotocols(protocol.subprotocol)
-			.buildAsync(uri, new Listener())
-			.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.join();
+		FrameInbox inbox = new FrameInbox(timeout);
+		StreamPositions positions = new StreamPositions();
+		this.inbox = inbox;
+		this.positions = positions;
+		this.socket = new GatewaySocket(uri, protocol, timeout, (frame) -> {
+			positions.follow(frame);
+			inbox.add(frame);
+		}, inbox::closed);
 		this.welcome = await("welcome", (frame) -> frame.type().equals("welcome"));
 	}
 
@@ -122,7 +88,7 @@ public final class PushTestClient implements AutoCloseable {
 	 * @return the position ({@code <epoch>:<offset>}), or {@code null} before any
 	 */
 	public @Nullable String position() {
-		return this.positions.get("");
+		return this.positions.position("");
 	}
 
 	/**
@@ -132,7 +98,7 @@ public final class PushTestClient implements AutoCloseable {
 	 * @return the position, or {@code null} before any
 	 */
 	public @Nullable String position(String guid) {
-		return this.positions.get(guid);
+		return this.positions.position(guid);
 	}
 
 	/**
@@ -142,41 +108,7 @@ public final class PushTestClient implements AutoCloseable {
 	 * @throws AssertionError naming each push that broke it
 	 */
 	public void assertInPositionOrder() {
-		if (!this.disorder.isEmpty()) {
-			throw new AssertionError("pushes out of position order: " + this.disorder);
-		}
-	}
-
-	/*
-	 * Called for each frame as it arrives, before the test sees it.
-	 */
-	private void follow(Frame frame) {
-		Object position = frame.get("p");
-		if (!(position instanceof String next)) {
-			return;
-		}
-		Object guid = frame.get("g");
-		String stream = (guid instanceof String g) ? g : "";
-		if (frame.type().equals("push")) {
-			String last = this.positions.get(stream);
-			if (last != null && !follows(last, next)) {
-				this.disorder.add(next + " after " + last + ((guid != null) ? " (GUID " + guid + ")" : ""));
-			}
-			this.positions.put(stream, next);
-		}
-		else if (frame.type().equals("recovered")) {
-			this.positions.put(stream, next);
-		}
-	}
-
-	private static boolean follows(String last, String next) {
-		int lastColon = last.indexOf(':');
-		int nextColon = next.indexOf(':');
-		if (lastColon < 0 || nextColon < 0) {
-			return false;
-		}
-		return last.substring(0, lastColon).equals(next.substring(0, nextColon))
-				&& Long.parseLong(next.substring(nextColon + 1)) == Long.parseLong(last.substring(lastColon + 1)) + 1;
+		this.positions.assertInOrder();
 	}
 
 	/**
@@ -225,7 +157,7 @@ public final class PushTestClient implements AutoCloseable {
 		Map<String, Object> frame = frame("msg", id);
 		frame.put("ev", event);
 		frame.put("payload", payload);
-		write(frame);
+		this.socket.send(frame);
 		return id;
 	}
 
@@ -253,7 +185,7 @@ public final class PushTestClient implements AutoCloseable {
 		if (since != null) {
 			frame.put("since", since);
 		}
-		write(frame);
+		this.socket.send(frame);
 		Frame answer = await("joined " + guid, (candidate) -> id.equals(candidate.get("id")));
 		if (!answer.type().equals("joined")) {
 			throw new AssertionError("join of " + guid + " was refused: " + answer.fields());
@@ -268,7 +200,7 @@ public final class PushTestClient implements AutoCloseable {
 		String id = "c-" + this.ids.incrementAndGet();
 		Map<String, Object> frame = frame("leave", id);
 		frame.put("g", guid);
-		write(frame);
+		this.socket.send(frame);
 		await("left " + guid, (candidate) -> id.equals(candidate.get("id")));
 	}
 
@@ -277,7 +209,7 @@ public final class PushTestClient implements AutoCloseable {
 	 * @param push the push
 	 */
 	public void ack(Frame push) {
-		write(frame("ack", (String) push.get("id")));
+		this.socket.send(frame("ack", (String) push.get("id")));
 	}
 
 	/**
@@ -285,12 +217,7 @@ public final class PushTestClient implements AutoCloseable {
 	 * @return the close code and reason
 	 */
 	public Closed awaitClose() {
-		try {
-			return this.closed.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (Exception ex) {
-			throw new AssertionError("the connection did not close within " + this.timeout, ex);
-		}
+		return this.inbox.awaitClose();
 	}
 
 	/**
@@ -301,31 +228,12 @@ public final class PushTestClient implements AutoCloseable {
 	 * @return the frame
 	 */
 	public Frame await(String what, Predicate<Frame> condition) {
-		long deadline = System.nanoTime() + this.timeout.toNanos();
-		try {
-			while (true) {
-				Frame frame = this.frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-				if (frame == null) {
-					throw new AssertionError("no " + what + " within " + this.timeout
-							+ (this.closed.isDone() ? "; the connection closed: " + this.closed.join() : ""));
-				}
-				if (condition.test(frame)) {
-					return frame;
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
+		return this.inbox.await(what, condition);
 	}
 
 	@Override
 	public void close() {
-		if (!this.socket.isOutputClosed()) {
-			this.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally((ex) -> null);
-		}
-		this.socket.abort();
+		this.socket.close();
 	}
 
 	private static Map<String, Object> frame(String type, String id) {
@@ -333,68 +241,6 @@ public final class PushTestClient implements AutoCloseable {
 		frame.put("t", type);
 		frame.put("id", id);
 		return frame;
-	}
-
-	private void write(Map<String, Object> frame) {
-		boolean hasPayload = frame.containsKey("payload");
-		Object payload = frame.remove("payload");
-		if (this.protocol == Protocol.JSON) {
-			if (hasPayload) {
-				frame.put("d", payload);
-			}
-			this.socket.sendText(JSON.writeValueAsString(frame), true).join();
-			return;
-		}
-		if (hasPayload) {
-			frame.put("j", JSON.writeValueAsString(payload));
-		}
-		try (MessageBufferPacker out = MessagePack.newDefaultBufferPacker()) {
-			out.packMapHeader(frame.size());
-			for (Map.Entry<String, Object> entry : frame.entrySet()) {
-				out.packString(entry.getKey());
-				out.packString(String.valueOf(entry.getValue()));
-			}
-			this.socket.sendBinary(ByteBuffer.wrap(out.toByteArray()), true).join();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static Frame decodeJson(String text) {
-		@SuppressWarnings("unchecked")
-		Map<String, Object> fields = JSON.readValue(text, Map.class);
-		Object payload = fields.containsKey("b") ? Base64.getDecoder().decode((String) fields.get("b"))
-				: fields.get("d");
-		return new Frame(fields, payload);
-	}
-
-	private static Frame decodeMessagePack(byte[] bytes) {
-		try (MessageUnpacker in = MessagePack.newDefaultUnpacker(bytes)) {
-			Map<String, Object> fields = new LinkedHashMap<>();
-			in.unpackValue()
-				.asMapValue()
-				.map()
-				.forEach((key, value) -> fields.put(key.asStringValue().asString(), toJava(value)));
-			Object payload = fields.containsKey("j") ? JSON.readValue((String) fields.get("j"), Object.class)
-					: fields.get("d");
-			return new Frame(fields, payload);
-		}
-		catch (IOException ex) {
-			throw new AssertionError("not a MessagePack frame", ex);
-		}
-	}
-
-	private static @Nullable Object toJava(Value value) {
-		return switch (value.getValueType()) {
-			case STRING -> value.asStringValue().asString();
-			case BINARY -> value.asBinaryValue().asByteArray();
-			case INTEGER -> value.asIntegerValue().asLong();
-			case BOOLEAN -> value.asBooleanValue().getBoolean();
-			case ARRAY -> value.asArrayValue().list().stream().map(PushTestClient::toJava).toList();
-			case NIL -> null;
-			default -> value.toString();
-		};
 	}
 
 	/**
@@ -412,6 +258,10 @@ public final class PushTestClient implements AutoCloseable {
 
 		Protocol(String subprotocol) {
 			this.subprotocol = subprotocol;
+		}
+
+		String subprotocol() {
+			return this.subprotocol;
 		}
 
 	}
@@ -451,53 +301,6 @@ public final class PushTestClient implements AutoCloseable {
 	 * @param reason the reason
 	 */
 	public record Closed(int code, String reason) {
-	}
-
-	private final class Listener implements WebSocket.Listener {
-
-		private final StringBuilder text = new StringBuilder();
-
-		private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-		@Override
-		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-			this.text.append(data);
-			if (last) {
-				Frame frame = decodeJson(this.text.toString());
-				follow(frame);
-				PushTestClient.this.frames.add(frame);
-				this.text.setLength(0);
-			}
-			webSocket.request(1);
-			return null;
-		}
-
-		@Override
-		public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-			byte[] chunk = new byte[data.remaining()];
-			data.get(chunk);
-			this.binary.writeBytes(chunk);
-			if (last) {
-				Frame frame = decodeMessagePack(this.binary.toByteArray());
-				follow(frame);
-				PushTestClient.this.frames.add(frame);
-				this.binary.reset();
-			}
-			webSocket.request(1);
-			return null;
-		}
-
-		@Override
-		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-			PushTestClient.this.closed.complete(new Closed(statusCode, reason));
-			return null;
-		}
-
-		@Override
-		public void onError(WebSocket webSocket, Throwable error) {
-			PushTestClient.this.closed.complete(new Closed(1006, String.valueOf(error.getMessage())));
-		}
-
 	}
 
 }

@@ -84,7 +84,7 @@ public final class PollingRelay {
 	 */
 	public Mono<Void> forward(PollingHandle handle, RelayedPolling.Op op, byte[] frame, HttpServerResponse response) {
 		return forward(handle, op, frame).then(Mono.defer(() -> response.status(204).send().then()))
-			.onErrorResume((ex) -> PollingTransport.text(response, 503, "cannot reach the session's node; retry"));
+			.onErrorResume((ex) -> PollingResponses.text(response, 503, "cannot reach the session's node; retry"));
 	}
 
 	/**

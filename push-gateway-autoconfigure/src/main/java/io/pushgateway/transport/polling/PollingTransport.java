@@ -1,30 +1,20 @@
 package io.pushgateway.transport.polling;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.Frames;
-import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.hub.ClientFrameHandler;
-import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
-import io.pushgateway.hub.PushConnection;
 import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.hub.RelayEndpoint;
 import io.pushgateway.id.SnowflakeIdGenerator;
-import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
@@ -67,33 +57,14 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final Admission admission;
 
-	private final LocalHub hub;
-
-	private final ClientFrameHandler frameHandler;
-
-	private final SnowflakeIdGenerator ids;
-
 	private final NodeLifecycle lifecycle;
-
-	private final ClusterBus bus;
-
-	private final GatewayMetrics metrics;
-
-	private final String nodeId;
-
-	private final Clock clock;
-
-	private final long holdMillis;
-
-	private final ConcurrentHashMap<Long, PollingConnection> sessions = new ConcurrentHashMap<>();
-
-	/** Carries requests for sessions held by other nodes, and answers theirs. */
-	private final PollingRelay relay;
-
-	private final SessionHandles handles;
 
 	/** Recovers each new session's user stream; {@code null} without recovery. */
 	private final @Nullable RecoveryCoordinator recovery;
+
+	private final PollingSessions sessions;
+
+	private final PollingRequests requests;
 
 	public PollingTransport(PollingSettings settings, Admission admission, LocalHub hub,
 			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
@@ -102,23 +73,14 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		this.recovery = recovery;
 		this.settings = settings;
 		this.admission = admission;
-		this.hub = hub;
-		this.frameHandler = frameHandler;
-		this.ids = ids;
 		this.lifecycle = lifecycle;
-		this.bus = bus;
-		this.metrics = metrics;
-		this.nodeId = nodeId;
-		this.handles = new SessionHandles(nodeId);
-		this.clock = clock;
 		// a waiting poll is the session's heartbeat: it must return well within the
 		// timeout, or the session would count as idle while the client waits
-		this.holdMillis = Math.max(1, Math.min(settings.hold().toMillis(), heartbeatTimeout.toMillis() / 2));
-		this.relay = new PollingRelay(RelayedPolling.CHANNEL, settings.relayTimeout(), settings.maxRelayedPolls(), bus,
-				ids, nodeId, this.holdMillis, (handle) -> {
-					PollingConnection session = find(handle);
-					return (session != null) ? target(session) : null;
-				});
+		long holdMillis = Math.max(1, Math.min(settings.hold().toMillis(), heartbeatTimeout.toMillis() / 2));
+		this.sessions = new PollingSessions(settings, admission, hub, ids, metrics, nodeId, clock, holdMillis,
+				recovery);
+		this.requests = new PollingRequests(settings, this.sessions, frameHandler, bus, ids, metrics, nodeId,
+				holdMillis);
 	}
 
 	@Override
@@ -157,15 +119,15 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 			return open(request, response);
 		}
 		if (method == HttpMethod.GET && path.isEmpty()) {
-			return poll(request, response);
+			return this.requests.poll(request, response);
 		}
 		if (method == HttpMethod.POST && path.equals("/send")) {
-			return send(request, response);
+			return this.requests.send(request, response);
 		}
 		if (method == HttpMethod.POST && path.equals("/close")) {
-			return close(request, response);
+			return this.requests.close(request, response);
 		}
-		return text(response, 404, "no such long-polling endpoint");
+		return PollingResponses.text(response, 404, "no such long-polling endpoint");
 	}
 
 	private Publisher<Void> open(HttpServerRequest request, HttpServerResponse response) {
@@ -206,139 +168,13 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		return this.admission.admit(handshake)
 			.flatMap((admitted) -> admitted.readingUserStream(this.recovery, since))
 			.flatMap((admitted) -> Mono.<Batch>create((sink) -> channel[0].eventLoop().execute(() -> {
-				PollingConnection session = start(admitted, codec, channel[0], since,
+				PollingConnection session = this.sessions.start(admitted, codec, channel[0], since,
 						(client != null) ? client.getAddress() : null);
-				response.header("Push-Session", handle(session));
+				response.header("Push-Session", this.sessions.handle(session));
 				session.poll(0, sink::success);
 			})))
-			.flatMap((batch) -> respond(response, batch, codec))
+			.flatMap((batch) -> PollingResponses.respond(response, batch, codec))
 			.onErrorResume(HandshakeRejectedException.class, (ex) -> this.admission.reject(response, ex));
-	}
-
-	private PollingConnection start(Admission.Admitted admitted, FrameCodec codec, Channel channel,
-			@Nullable String since, @Nullable InetAddress remote) {
-		PollingConnection session = new PollingConnection(this.ids.nextId(), admitted.principal(), admitted.guids(),
-				codec, this.clock, channel.eventLoop(), this.handles.newSecret(), this.settings.maxQueuedBytes(),
-				this.holdMillis, this.metrics, this::closed);
-		this.metrics.handshake("accepted");
-		this.sessions.put(session.socketId(), session);
-		session.setRemoteAddress(remote);
-		this.admission.ipLimits().opened(remote);
-		for (PushConnection evicted : this.hub.register(session)) {
-			this.metrics.closed(CloseReason.REPLACED);
-			evicted.close(CloseCodes.REPLACED, "replaced by a newer connection of the same user");
-		}
-		session.send(new ServerFrame.Welcome(session.socketId(), session.uid(), this.nodeId,
-				this.settings.heartbeatInterval().toMillis(), session.guids()));
-		if (this.recovery != null && admitted.userStream() != null) {
-			this.recovery.start(session, "user:" + session.uid(), admitted.userStream());
-		}
-		else if (this.recovery != null) {
-			this.recovery.recover(session, "user:" + session.uid(), since, null);
-		}
-		return session;
-	}
-
-	private void closed(PollingConnection session) {
-		this.hub.unregister(session);
-		this.admission.ipLimits().closed(session.remoteAddress());
-		// remembered a while, so the client's next poll learns how the session ended
-		session.eventLoop().schedule(() -> {
-			this.sessions.remove(session.socketId(), session);
-			session.release();
-		}, this.settings.linger().toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	private Publisher<Void> poll(HttpServerRequest request, HttpServerResponse response) {
-		QueryStringDecoder query = new QueryStringDecoder(request.uri());
-		PollingHandle handle = PollingHandle.parse(first(query, "session"));
-		if (handle == null) {
-			return text(response, 400, "query parameter 'session' is missing or malformed");
-		}
-		long ack;
-		try {
-			ack = Long.parseLong(String.valueOf(first(query, "ack")));
-		}
-		catch (NumberFormatException ex) {
-			return text(response, 400, "query parameter 'ack' is missing or not a number");
-		}
-		if (!isLocal(handle)) {
-			return this.relay.poll(handle, ack).flatMap((batch) -> respond(response, batch, null));
-		}
-		PollingConnection session = find(handle);
-		if (session == null) {
-			return text(response, 404, "unknown session");
-		}
-		return Mono.<Batch>create((sink) -> session.poll(ack, sink::success))
-			.flatMap((batch) -> respond(response, batch, session.codec()));
-	}
-
-	private Publisher<Void> send(HttpServerRequest request, HttpServerResponse response) {
-		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
-		if (handle == null) {
-			return text(response, 400, "query parameter 'session' is missing or malformed");
-		}
-		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
-		if (length < 0) {
-			return text(unread(response), 411, "Content-Length required");
-		}
-		if (length > this.settings.maxFrameSize()) {
-			return text(unread(response), 413, "frame larger than " + this.settings.maxFrameSize() + " bytes");
-		}
-		PollingConnection session = isLocal(handle) ? find(handle) : null;
-		if (isLocal(handle) && session == null) {
-			return text(response, 404, "unknown session");
-		}
-		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
-			if (session != null) {
-				session.eventLoop().execute(() -> this.frameHandler.onFrame(session, bytes, session.codec().binary()));
-				return response.status(204).send().then();
-			}
-			return this.relay.forward(handle, RelayedPolling.Op.SEND, bytes, response);
-		});
-	}
-
-	private Publisher<Void> close(HttpServerRequest request, HttpServerResponse response) {
-		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
-		if (handle == null) {
-			return text(response, 400, "query parameter 'session' is missing or malformed");
-		}
-		if (!isLocal(handle)) {
-			return this.relay.forward(handle, RelayedPolling.Op.CLOSE, new byte[0], response);
-		}
-		PollingConnection session = find(handle);
-		if (session == null) {
-			return text(response, 404, "unknown session");
-		}
-		closeByClient(session);
-		return response.status(204).send();
-	}
-
-	private RelayTarget target(PollingConnection session) {
-		return new RelayTarget() {
-
-			@Override
-			public void poll(long ack, Consumer<Batch> answer) {
-				session.poll(ack, answer);
-			}
-
-			@Override
-			public void send(byte[] body) {
-				session.eventLoop()
-					.execute(() -> PollingTransport.this.frameHandler.onFrame(session, body, session.codec().binary()));
-			}
-
-			@Override
-			public void close() {
-				closeByClient(session);
-			}
-
-		};
-	}
-
-	private void closeByClient(PushConnection session) {
-		this.metrics.closed(CloseReason.CLIENT);
-		session.close(CloseCodes.NORMAL, "closed by client");
 	}
 
 	@Override
@@ -353,76 +189,7 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 	 */
 	@Override
 	public void onRelay(ClusterMessage.Relay relay) {
-		this.relay.onRelay(relay);
-	}
-
-	private boolean isLocal(PollingHandle handle) {
-		return handle.node().equals(this.nodeId) || !this.bus.reachesOtherNodes();
-	}
-
-	private @Nullable PollingConnection find(PollingHandle handle) {
-		return this.handles.find(this.sessions, handle, PollingConnection::secret);
-	}
-
-	private String handle(PollingConnection session) {
-		return this.handles.handle(session.socketId(), session.secret());
-	}
-
-	private Mono<Void> respond(HttpServerResponse response, Batch batch, @Nullable FrameCodec codec) {
-		if (batch.status() != 200) {
-			return response.status(batch.status())
-				.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-				.sendByteArray(Mono.just(batch.body()))
-				.then();
-		}
-		response.status(200).header("Push-Seq", Long.toString(batch.seq()));
-		if (batch.closeCode() != 0) {
-			response.header("Push-Close-Code", Integer.toString(batch.closeCode()))
-				.header("Push-Close-Reason", headerSafe(batch.closeReason()));
-		}
-		boolean binary = (codec != null) ? codec.binary() : isMessagePack(batch.body());
-		return response.header(HttpHeaderNames.CONTENT_TYPE, binary ? "application/msgpack" : "application/json")
-			.sendByteArray(Mono.just(batch.body()))
-			.then();
-	}
-
-	/*
-	 * A batch body is a JSON array ({@code [}) or a MessagePack array (0x90-0x9f, 0xdc,
-	 * 0xdd).
-	 */
-	private static boolean isMessagePack(byte[] body) {
-		return body.length > 0 && body[0] != '[';
-	}
-
-	private static String headerSafe(String reason) {
-		StringBuilder safe = new StringBuilder(reason.length());
-		for (int i = 0; i < reason.length() && safe.length() < 123; i++) {
-			char c = reason.charAt(i);
-			safe.append((c >= 0x20 && c < 0x7f) ? c : '?');
-		}
-		return safe.toString();
-	}
-
-	/**
-	 * A response to a request whose body is refused unread: the connection closes after
-	 * it, since the rest of the body would otherwise be read as the next request.
-	 * @param response the response
-	 * @return the response
-	 */
-	static HttpServerResponse unread(HttpServerResponse response) {
-		return response.keepAlive(false);
-	}
-
-	static Mono<Void> text(HttpServerResponse response, int status, String message) {
-		return response.status(status)
-			.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-			.sendString(Mono.just(message + "\n"))
-			.then();
-	}
-
-	private static @Nullable String first(QueryStringDecoder query, String name) {
-		List<String> values = query.parameters().get(name);
-		return (values != null && !values.isEmpty()) ? values.get(0) : null;
+		this.requests.onRelay(relay);
 	}
 
 	/**
@@ -430,7 +197,7 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 	 * @return the count
 	 */
 	public int sessionCount() {
-		return this.sessions.size();
+		return this.sessions.count();
 	}
 
 }

@@ -152,7 +152,7 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 				return this.admission.reject(response, 400, "bad_request", RequestTargets.MALFORMED_QUERY);
 			}
 		}
-		return PollingTransport.text(response, 404, "no such Server-Sent Events endpoint");
+		return PollingResponses.text(response, 404, "no such Server-Sent Events endpoint");
 	}
 
 	private Publisher<Void> stream(HttpServerRequest request, HttpServerResponse response,
@@ -240,20 +240,20 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 	private Publisher<Void> send(HttpServerRequest request, HttpServerResponse response) {
 		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
 		if (handle == null) {
-			return PollingTransport.text(response, 400, "query parameter 'session' is missing or malformed");
+			return PollingResponses.text(response, 400, "query parameter 'session' is missing or malformed");
 		}
 		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
 		if (length < 0) {
-			return PollingTransport.text(PollingTransport.unread(response), 411, "Content-Length required");
+			return PollingResponses.text(PollingResponses.unread(response), 411, "Content-Length required");
 		}
 		if (length > this.settings.maxFrameSize()) {
-			return PollingTransport.text(PollingTransport.unread(response), 413,
+			return PollingResponses.text(PollingResponses.unread(response), 413,
 					"frame larger than " + this.settings.maxFrameSize() + " bytes");
 		}
 		boolean local = handle.node().equals(this.nodeId) || !this.bus.reachesOtherNodes();
 		SseConnection session = local ? find(handle) : null;
 		if (local && (session == null || !session.isOpen())) {
-			return PollingTransport.text(response, 404, "unknown session");
+			return PollingResponses.text(response, 404, "unknown session");
 		}
 		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
 			if (session != null) {

@@ -1,50 +1,35 @@
 package io.pushgateway.transport.socketio;
 
 import java.net.InetAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.pushgateway.codec.ServerFrame;
-import io.pushgateway.codec.SocketIoFrameCodec;
 import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.hub.CloseCodes;
-import io.pushgateway.hub.SlowConsumerQueue;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.transport.polling.Batch;
 import org.jspecify.annotations.Nullable;
-import reactor.netty.Connection;
 
 /**
  * One Engine.IO session: its packets out, over the carriage of the moment (long-polling
  * until the client upgrades to a WebSocket, or a WebSocket from the start), and the
- * client's packets in, handed to the transport. Packets out wait in one queue bounded by
- * {@code maxQueuedBytes}, where the slow-consumer policies of pushes apply, as on the
- * other transports: a poll takes everything queued (joined with Engine.IO's record
- * separator), a writable WebSocket gets it frame by frame. The formats of both carriages
- * are {@link EngineIoPayloads}'s, the upgrade's steps {@link EngineIoUpgrade}'s. State is
- * confined to the session's event loop, the loop of the request that opened it.
+ * client's packets in, handed to the transport. Packets out wait in one bounded queue
+ * ({@link EngineIoOutbound}); a poll takes everything queued
+ * ({@link EngineIoPollCarriage}), a writable WebSocket gets it frame by frame
+ * ({@link EngineIoWebSocketCarriage}). The formats of both carriages are
+ * {@link EngineIoPayloads}'s, the last packets {@link EngineIoClosing}'s, the heartbeat
+ * {@link EngineIoTimers}'; what they share is an {@link EngineIoState}. State is confined
+ * to the session's event loop, the loop of the request that opened it.
  *
  * @author Push Gateway team
  */
 final class EngineIoSession {
 
 	private static final byte[] PING = { '2' };
-
-	private static final byte[] CLOSE = { '1' };
-
-	/** Close codes after which a Socket.IO client must not reconnect by itself. */
-	private static final int[] FINAL_CODES = { CloseCodes.REPLACED, CloseCodes.MALFORMED_FRAME,
-			CloseCodes.UNSUPPORTED_DATA, CloseCodes.INVALID_PAYLOAD, CloseCodes.MESSAGE_TOO_BIG };
 
 	private final long socketId;
 
@@ -54,38 +39,25 @@ final class EngineIoSession {
 
 	private final EventExecutor loop;
 
-	private final SocketIoSettings settings;
-
 	private final GatewayMetrics metrics;
 
 	private final Consumer<EngineIoSession> onClosed;
 
-	private final SlowConsumerQueue queue;
-
 	private final @Nullable InetAddress remote;
-
-	private final EngineIoUpgrade upgrade = new EngineIoUpgrade();
 
 	private final SocketIoAttachments attachments = new SocketIoAttachments();
 
-	private @Nullable Channel websocket;
+	private final EngineIoState state = new EngineIoState();
 
-	private @Nullable Consumer<Batch> waiting;
+	private final EngineIoOutbound outbound;
 
-	private @Nullable SocketIoConnection connection;
+	private final EngineIoPollCarriage polls;
 
-	private @Nullable ScheduledFuture<?> ping;
+	private final EngineIoWebSocketCarriage websockets;
 
-	private @Nullable ScheduledFuture<?> connectTimeout;
+	private final EngineIoClosing closing;
 
-	private volatile boolean closed;
-
-	/** The server decided to close: the last packets are on their way. */
-	private boolean closing;
-
-	private boolean closeFrameSent;
-
-	private boolean drainHandlerAdded;
+	private final EngineIoTimers timers;
 
 	EngineIoSession(long socketId, String sid, String secret, EventExecutor loop, SocketIoSettings settings,
 			GatewayMetrics metrics, @Nullable InetAddress remote, Consumer<EngineIoSession> onClosed) {
@@ -93,11 +65,14 @@ final class EngineIoSession {
 		this.sid = sid;
 		this.secret = secret;
 		this.loop = loop;
-		this.settings = settings;
 		this.metrics = metrics;
 		this.remote = remote;
 		this.onClosed = onClosed;
-		this.queue = new SlowConsumerQueue(metrics);
+		this.outbound = new EngineIoOutbound(settings.maxQueuedBytes(), metrics, this.state);
+		this.polls = new EngineIoPollCarriage(loop, this.outbound, this.state);
+		this.websockets = new EngineIoWebSocketCarriage(loop, this.outbound, this.state);
+		this.closing = new EngineIoClosing(settings, this.state, this.outbound, this.polls);
+		this.timers = new EngineIoTimers(loop, settings, this.state);
 	}
 
 	long socketId() {
@@ -121,7 +96,7 @@ final class EngineIoSession {
 	}
 
 	@Nullable SocketIoConnection connection() {
-		return this.connection;
+		return this.state.connection();
 	}
 
 	/**
@@ -133,15 +108,12 @@ final class EngineIoSession {
 	}
 
 	void connected(SocketIoConnection connection) {
-		this.connection = connection;
-		ScheduledFuture<?> timeout = this.connectTimeout;
-		if (timeout != null) {
-			timeout.cancel(false);
-		}
+		this.state.connection(connection);
+		this.timers.connected();
 	}
 
 	boolean isOpen() {
-		return !this.closed;
+		return !this.state.closed();
 	}
 
 	/**
@@ -149,18 +121,10 @@ final class EngineIoSession {
 	 * @param onConnectTimeout what to do when the deadline passes without a CONNECT
 	 */
 	void start(Runnable onConnectTimeout) {
-		long interval = this.settings.pingInterval().toMillis();
-		this.ping = this.loop.scheduleAtFixedRate(() -> {
-			if (!this.closed) {
-				offerControl(PING);
-				flush();
-			}
-		}, interval, interval, TimeUnit.MILLISECONDS);
-		this.connectTimeout = this.loop.schedule(() -> {
-			if (this.connection == null && !this.closed) {
-				onConnectTimeout.run();
-			}
-		}, this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		this.timers.start(() -> {
+			offerControl(PING);
+			flush();
+		}, onConnectTimeout);
 	}
 
 	/**
@@ -179,37 +143,19 @@ final class EngineIoSession {
 	 * @return {@code false} if it was dropped or the session is closing
 	 */
 	boolean offer(ByteBuf packet, @Nullable String event, SlowConsumerPolicy policy) {
-		if (this.closed) {
-			packet.release();
-			return false;
-		}
-		Channel websocket = this.websocket;
-		ChannelOutboundBuffer buffer = (websocket != null) ? websocket.unsafe().outboundBuffer() : null;
-		long pending = (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
-		if (websocket != null && this.queue.isEmpty() && websocket.isWritable()) {
-			if (pending + packet.readableBytes() > this.settings.maxQueuedBytes()) {
-				packet.release();
-				slowConsumer();
-				return false;
-			}
-			EngineIoPayloads.write(websocket, packet);
-			return true;
-		}
-		if (this.queue.offer(packet, event, policy, this.settings.maxQueuedBytes() - pending)) {
-			return true;
-		}
-		if (policy == SlowConsumerPolicy.CLOSE) {
+		EngineIoOutbound.Offer offer = this.outbound.offer(packet, event, policy);
+		if (offer == EngineIoOutbound.Offer.OVERFLOW) {
 			slowConsumer();
 		}
-		return false;
+		return offer == EngineIoOutbound.Offer.TAKEN;
 	}
 
 	private void slowConsumer() {
-		if (this.closing) {
+		if (this.state.closing()) {
 			return;
 		}
 		this.metrics.closed(CloseReason.SLOW_CONSUMER);
-		SocketIoConnection connection = this.connection;
+		SocketIoConnection connection = this.state.connection();
 		if (connection != null) {
 			connection.close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
 		}
@@ -224,7 +170,7 @@ final class EngineIoSession {
 	 */
 	void malformed(String reason) {
 		this.metrics.closed(CloseReason.MALFORMED_FRAME);
-		SocketIoConnection connection = this.connection;
+		SocketIoConnection connection = this.state.connection();
 		if (connection != null) {
 			connection.close(CloseCodes.MALFORMED_FRAME, "malformed packet: " + reason);
 		}
@@ -237,70 +183,12 @@ final class EngineIoSession {
 	 * Send what is queued: answer a waiting poll, or write to the WebSocket; on the loop.
 	 */
 	void flush() {
-		Channel websocket = this.websocket;
+		Channel websocket = this.state.websocket();
 		if (websocket != null) {
-			drain(websocket);
+			this.websockets.drain(websocket);
 			return;
 		}
-		Consumer<Batch> waiting = this.waiting;
-		if (waiting != null && !this.queue.isEmpty()) {
-			this.waiting = null;
-			waiting.accept(new Batch(200, 0, takePayload(), 0, ""));
-		}
-	}
-
-	private void drain(Channel websocket) {
-		for (ByteBuf packet; websocket.isWritable() && (packet = this.queue.poll()) != null;) {
-			EngineIoPayloads.write(websocket, packet);
-		}
-		if (this.queue.isEmpty()) {
-			reportDropped();
-		}
-		else {
-			addDrainHandler(websocket);
-		}
-		if (this.closing && this.queue.isEmpty() && !this.closeFrameSent) {
-			// everything before it was written: end the WebSocket
-			this.closeFrameSent = true;
-			websocket.write(new CloseWebSocketFrame(1000, ""), websocket.voidPromise());
-		}
-		// packets written straight to a writable channel wait for this flush too
-		websocket.flush();
-	}
-
-	private void addDrainHandler(Channel websocket) {
-		if (this.drainHandlerAdded) {
-			return;
-		}
-		this.drainHandlerAdded = true;
-		Connection.from(websocket).addHandlerLast("push-gateway-engine-io-drain", new ChannelInboundHandlerAdapter() {
-
-			@Override
-			public void channelWritabilityChanged(ChannelHandlerContext context) {
-				if (context.channel().isWritable()) {
-					EngineIoSession.this.loop.execute(EngineIoSession.this::flush);
-				}
-				context.fireChannelWritabilityChanged();
-			}
-
-		});
-	}
-
-	/* The queued packets as one polling payload; what the queue dropped is reported. */
-	private byte[] takePayload() {
-		byte[] payload = EngineIoPayloads.join(this.queue);
-		// reported with the next payload
-		reportDropped();
-		return payload;
-	}
-
-	/* Tell the client how many pushes the queue dropped since it was last told. */
-	private void reportDropped() {
-		long dropped = this.queue.takeDropped();
-		SocketIoConnection connection = this.connection;
-		if (dropped > 0 && connection != null && !this.closing) {
-			connection.send(new ServerFrame.Dropped(dropped));
-		}
+		this.polls.flush();
 	}
 
 	/**
@@ -313,42 +201,9 @@ final class EngineIoSession {
 			this.loop.execute(() -> poll(answer));
 			return;
 		}
-		if (this.closed) {
-			// what the server said last (why it closed, the close packet), then nothing
-			answer.accept(this.queue.isEmpty() ? Batch.error(400, EngineIoErrors.UNKNOWN_SID)
-					: new Batch(200, 0, takePayload(), 0, ""));
-			return;
-		}
-		if (this.websocket != null) {
-			// upgraded: the last poll is answered with a noop, later ones are refused
-			answer.accept(Batch.error(400, EngineIoErrors.BAD_REQUEST));
-			return;
-		}
-		if (this.waiting != null) {
-			// Engine.IO allows one poll at a time: a second one ends the session
-			Consumer<Batch> previous = this.waiting;
-			this.waiting = null;
-			previous.accept(Batch.error(400, EngineIoErrors.BAD_REQUEST));
-			answer.accept(Batch.error(400, EngineIoErrors.BAD_REQUEST));
+		if (!this.polls.poll(answer)) {
 			closeByServer(CloseCodes.PROTOCOL_ERROR, "two polls at once");
-			return;
 		}
-		if (this.upgrade.probing()) {
-			// upgrading: a poll that came after the probe is answered at once (with a
-			// noop), so the client can pause long-polling and send the upgrade packet
-			answer.accept(new Batch(200, 0, withNoop(), 0, ""));
-			return;
-		}
-		if (!this.queue.isEmpty()) {
-			answer.accept(new Batch(200, 0, takePayload(), 0, ""));
-			return;
-		}
-		this.waiting = answer;
-	}
-
-	/* What is queued, then a noop: the answer to a poll during an upgrade. */
-	private byte[] withNoop() {
-		return EngineIoPayloads.withNoop(this.queue.isEmpty() ? new byte[0] : takePayload());
 	}
 
 	/**
@@ -356,15 +211,7 @@ final class EngineIoSession {
 	 * @param websocket the probing WebSocket
 	 */
 	void probe(Channel websocket) {
-		if (!this.upgrade.probe(websocket)) {
-			return;
-		}
-		Consumer<Batch> waiting = this.waiting;
-		if (waiting != null) {
-			this.waiting = null;
-			// what is queued goes with the noop, so nothing waits for the WebSocket
-			waiting.accept(new Batch(200, 0, withNoop(), 0, ""));
-		}
+		this.polls.probe(websocket);
 	}
 
 	/**
@@ -376,16 +223,7 @@ final class EngineIoSession {
 	 * @return {@code false} when it is refused (the caller closes it)
 	 */
 	boolean offerUpgrade(Channel websocket) {
-		if (this.closed || this.closing || this.websocket != null || this.upgrade.underWay()) {
-			return false;
-		}
-		this.upgrade.offered(websocket);
-		this.loop.schedule(() -> {
-			if (this.websocket != websocket) {
-				websocket.close();
-			}
-		}, EngineIoUpgrade.TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
-		return true;
+		return this.polls.offerUpgrade(websocket);
 	}
 
 	/**
@@ -393,11 +231,9 @@ final class EngineIoSession {
 	 * @param websocket the WebSocket
 	 */
 	void upgrade(Channel websocket) {
-		if (!this.upgrade.complete(websocket)) {
-			return;
+		if (this.polls.upgrade(websocket)) {
+			flush();
 		}
-		this.websocket = websocket;
-		flush();
 	}
 
 	/**
@@ -405,7 +241,7 @@ final class EngineIoSession {
 	 * @param websocket the channel
 	 */
 	void useWebSocket(Channel websocket) {
-		this.websocket = websocket;
+		this.state.websocket(websocket);
 	}
 
 	/**
@@ -413,7 +249,7 @@ final class EngineIoSession {
 	 * @return the channel
 	 */
 	@Nullable Channel websocket() {
-		return this.websocket;
+		return this.state.websocket();
 	}
 
 	/**
@@ -428,30 +264,10 @@ final class EngineIoSession {
 			this.loop.execute(() -> closeByServer(code, reason));
 			return;
 		}
-		if (this.closed || this.closing) {
-			return;
+		if (this.closing.byServer(code, reason)) {
+			flush();
+			end();
 		}
-		this.closing = true;
-		// the last packets go whatever the bound: a slow consumer reads them after what
-		// it has not read yet, or the close timeout ends the connection first
-		if (this.connection != null) {
-			this.queue.offer(Unpooled.wrappedBuffer(SocketIoFrameCodec.PLAIN.encodeClose(code, reason)), null,
-					SlowConsumerPolicy.CLOSE, Long.MAX_VALUE);
-		}
-		for (int finalCode : FINAL_CODES) {
-			if (finalCode == code) {
-				this.queue.offer(Unpooled.wrappedBuffer(new byte[] { '4', '1' }), null, SlowConsumerPolicy.CLOSE,
-						Long.MAX_VALUE);
-			}
-		}
-		this.queue.offer(Unpooled.wrappedBuffer(CLOSE), null, SlowConsumerPolicy.CLOSE, Long.MAX_VALUE);
-		Channel websocket = this.websocket;
-		if (websocket != null) {
-			websocket.eventLoop()
-				.schedule(() -> websocket.close(), this.settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-		}
-		flush();
-		end();
 	}
 
 	/** The client went away or closed the session; callable from any thread. */
@@ -460,44 +276,25 @@ final class EngineIoSession {
 			this.loop.execute(this::closeByClient);
 			return;
 		}
-		if (this.closed) {
-			return;
+		if (this.closing.byClient()) {
+			end();
 		}
-		Channel websocket = this.websocket;
-		if (websocket != null) {
-			websocket.close();
-		}
-		Consumer<Batch> waiting = this.waiting;
-		if (waiting != null) {
-			this.waiting = null;
-			waiting.accept(new Batch(200, 0, CLOSE, 0, ""));
-		}
-		end();
 	}
 
 	private void end() {
-		this.closed = true;
-		this.upgrade.abandon(this.websocket);
-		ScheduledFuture<?> ping = this.ping;
-		if (ping != null) {
-			ping.cancel(false);
-		}
-		ScheduledFuture<?> timeout = this.connectTimeout;
-		if (timeout != null) {
-			timeout.cancel(false);
-		}
+		this.state.markClosed();
+		this.polls.abandonUpgrade();
+		this.timers.cancel();
 		this.onClosed.accept(this);
 	}
 
 	/** Free what the session still holds once it is forgotten; on the loop. */
 	void release() {
-		this.queue.clear();
+		this.outbound.clear();
 	}
 
 	long queuedBytes() {
-		Channel websocket = this.websocket;
-		ChannelOutboundBuffer buffer = (websocket != null) ? websocket.unsafe().outboundBuffer() : null;
-		return this.queue.bytes() + ((buffer != null) ? buffer.totalPendingWriteBytes() : 0);
+		return this.outbound.bytes();
 	}
 
 }
