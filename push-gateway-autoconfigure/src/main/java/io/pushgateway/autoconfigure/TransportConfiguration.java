@@ -127,9 +127,7 @@ class TransportConfiguration {
 		PollingSettings settings = new PollingSettings(polling.getPath(), polling.getHold(), polling.getLinger(),
 				polling.getRelayTimeout(), polling.getMaxRelayedPolls(), (int) websocket.getMaxFrameSize().toBytes(),
 				websocket.getMaxQueuedSize().toBytes(), properties.getHeartbeat().getInterval());
-		return new PollingTransport(settings, context.admission(), context.hub(), context.frames(), context.ids(),
-				context.lifecycle(), context.bus(), context.metrics(), context.nodeId(),
-				properties.getHeartbeat().getTimeout(), context.clock(), context.recovery());
+		return new PollingTransport(settings, context, properties.getHeartbeat().getTimeout());
 	}
 
 	@Bean

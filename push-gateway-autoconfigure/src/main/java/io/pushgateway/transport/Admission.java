@@ -5,9 +5,11 @@ import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.micrometer.common.KeyValues;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.metrics.GatewayMetrics;
@@ -19,6 +21,7 @@ import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.PushStore;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -52,17 +55,6 @@ public final class Admission {
 	private final IpLimits ipLimits;
 
 	private final PushObservations observations;
-
-	public Admission(List<FrameCodec> codecs, List<String> allowedOrigins, int maxGuidsPerConnection,
-			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics) {
-		this(codecs, allowedOrigins, maxGuidsPerConnection, authenticator, guidAuthorizer, metrics, IpLimits.NONE);
-	}
-
-	public Admission(List<FrameCodec> codecs, List<String> allowedOrigins, int maxGuidsPerConnection,
-			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics, IpLimits ipLimits) {
-		this(codecs, allowedOrigins, maxGuidsPerConnection, authenticator, guidAuthorizer, metrics, ipLimits,
-				PushObservations.OFF);
-	}
 
 	/**
 	 * Create the admission of every transport.
@@ -206,6 +198,30 @@ public final class Admission {
 				response.header(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, exposedHeaders);
 			}
 		}
+	}
+
+	/**
+	 * The cross-origin part of an HTTP transport's request: a browser request from a
+	 * foreign origin that is not allowed is refused, an allowed one gets the CORS headers
+	 * of its answer, and a preflight ({@code OPTIONS}) is answered.
+	 * @param request the request
+	 * @param response its response
+	 * @param exposedHeaders response headers a browser script may read, or {@code null}
+	 * @param allowedHeaders the request headers a script may send
+	 * @param refusal the transport's answer to a foreign origin that is not allowed
+	 * @return the answer when the request ends here (refused, or a preflight), or
+	 * {@code null} when the transport goes on with it
+	 */
+	public @Nullable Publisher<Void> crossOrigin(HttpServerRequest request, HttpServerResponse response,
+			@Nullable String exposedHeaders, String allowedHeaders, Supplier<? extends Publisher<Void>> refusal) {
+		if (request.requestHeaders().contains(HttpHeaderNames.ORIGIN) && !originAllowed(request)) {
+			return refusal.get();
+		}
+		allowCrossOrigin(request, response, exposedHeaders);
+		if (request.method() == HttpMethod.OPTIONS) {
+			return preflight(response, allowedHeaders);
+		}
+		return null;
 	}
 
 	/**

@@ -1,11 +1,17 @@
 package io.pushgateway.transport;
 
+import java.util.List;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
+
 /**
- * Reads the path of an HTTP request target without parsing it as a URI. Reactor Netty's
- * {@code fullPath()} builds a {@link java.net.URI} and throws on targets a client can
- * send at will ({@code /%Q}, {@code /"x}); route predicates run for every request, so a
- * throwing predicate would answer such requests with 500 and log a stack trace. Written
- * by hand because no library offers a non-throwing raw-path split of a request target.
+ * Reads the path and parameters of an HTTP request target without parsing it as a URI.
+ * Reactor Netty's {@code fullPath()} builds a {@link java.net.URI} and throws on targets
+ * a client can send at will ({@code /%Q}, {@code /"x}); route predicates run for every
+ * request, so a throwing predicate would answer such requests with 500 and log a stack
+ * trace. Written by hand because no library offers a non-throwing raw-path split of a
+ * request target.
  *
  * @author Push Gateway team
  */
@@ -51,6 +57,18 @@ public final class RequestTargets {
 			end = fragment;
 		}
 		return target.substring(start, end);
+	}
+
+	/**
+	 * The first value of a query parameter.
+	 * @param query the decoded query
+	 * @param name the parameter's name
+	 * @return its first value, or {@code null} when absent
+	 * @throws IllegalArgumentException when the query has a malformed percent-escape
+	 */
+	public static @Nullable String parameter(QueryStringDecoder query, String name) {
+		List<String> values = query.parameters().get(name);
+		return (values != null && !values.isEmpty()) ? values.get(0) : null;
 	}
 
 }

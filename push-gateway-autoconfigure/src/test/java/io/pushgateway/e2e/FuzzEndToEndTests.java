@@ -72,7 +72,10 @@ class FuzzEndToEndTests {
 		gateway = TestGateway.start(Map.of("push.gateway.websocket.max-frame-size", MAX_FRAME + "B",
 				"push.gateway.limits.max-messages-per-second", 200,
 				// every input connects as the same user, eight at a time
-				"push.gateway.limits.max-connections-per-user", 0, "push.gateway.socketio.enabled", true));
+				"push.gateway.limits.max-connections-per-user", 0, "push.gateway.socketio.enabled", true,
+				// the bystander never pings: on a loaded machine the run outlasts the
+				// default heartbeat timeout, which is not what this test is about
+				"push.gateway.heartbeat.timeout", "30m"));
 		token = Tokens.forUser("fuzzer");
 		bystander = TestClient.connect(gateway.port(), Tokens.forUser("bystander"));
 		bystander.next("welcome");

@@ -9,6 +9,7 @@ import io.pushgateway.codec.JsonFrameCodec;
 import io.pushgateway.codec.MessagePackFrameCodec;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.HandshakeRequest;
@@ -38,7 +39,7 @@ class AdmissionTests {
 
 	private final Admission admission = new Admission(List.of(new JsonFrameCodec(), new MessagePackFrameCodec()),
 			List.of("https://*.example.com"), 3, this.authenticator, this.authorizer,
-			new GatewayMetrics(new SimpleMeterRegistry(), new LocalHub(0)));
+			new GatewayMetrics(new SimpleMeterRegistry(), new LocalHub(0)), IpLimits.NONE, PushObservations.OFF);
 
 	@Test
 	void noSubprotocolMeansTheDefaultAndTheFirstSupportedOfferWins() {

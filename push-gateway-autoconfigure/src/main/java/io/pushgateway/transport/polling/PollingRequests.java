@@ -1,9 +1,7 @@
 package io.pushgateway.transport.polling;
 
-import java.util.List;
 import java.util.function.Consumer;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.CloseCodes;
@@ -13,7 +11,7 @@ import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
-import org.jspecify.annotations.Nullable;
+import io.pushgateway.transport.RequestTargets;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -44,6 +42,8 @@ final class PollingRequests {
 	/** Carries requests for sessions held by other nodes, and answers theirs. */
 	private final PollingRelay relay;
 
+	private final PostedFrames sends;
+
 	/**
 	 * The long-polling requests of a node.
 	 * @param settings the endpoint's settings
@@ -68,6 +68,7 @@ final class PollingRequests {
 					PollingConnection session = sessions.find(handle);
 					return (session != null) ? target(session) : null;
 				});
+		this.sends = new PostedFrames(settings.maxFrameSize(), frameHandler, this.relay, this::isLocal, sessions::find);
 	}
 
 	/**
@@ -78,13 +79,13 @@ final class PollingRequests {
 	 */
 	Publisher<Void> poll(HttpServerRequest request, HttpServerResponse response) {
 		QueryStringDecoder query = new QueryStringDecoder(request.uri());
-		PollingHandle handle = PollingHandle.parse(first(query, "session"));
+		PollingHandle handle = PollingHandle.parse(RequestTargets.parameter(query, "session"));
 		if (handle == null) {
 			return PollingResponses.text(response, 400, "query parameter 'session' is missing or malformed");
 		}
 		long ack;
 		try {
-			ack = Long.parseLong(String.valueOf(first(query, "ack")));
+			ack = Long.parseLong(String.valueOf(RequestTargets.parameter(query, "ack")));
 		}
 		catch (NumberFormatException ex) {
 			return PollingResponses.text(response, 400, "query parameter 'ack' is missing or not a number");
@@ -108,29 +109,7 @@ final class PollingRequests {
 	 * @return the completion of the response
 	 */
 	Publisher<Void> send(HttpServerRequest request, HttpServerResponse response) {
-		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
-		if (handle == null) {
-			return PollingResponses.text(response, 400, "query parameter 'session' is missing or malformed");
-		}
-		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
-		if (length < 0) {
-			return PollingResponses.text(PollingResponses.unread(response), 411, "Content-Length required");
-		}
-		if (length > this.settings.maxFrameSize()) {
-			return PollingResponses.text(PollingResponses.unread(response), 413,
-					"frame larger than " + this.settings.maxFrameSize() + " bytes");
-		}
-		PollingConnection session = isLocal(handle) ? this.sessions.find(handle) : null;
-		if (isLocal(handle) && session == null) {
-			return PollingResponses.text(response, 404, "unknown session");
-		}
-		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
-			if (session != null) {
-				session.eventLoop().execute(() -> this.frameHandler.onFrame(session, bytes, session.codec().binary()));
-				return response.status(204).send().then();
-			}
-			return this.relay.forward(handle, RelayedPolling.Op.SEND, bytes, response);
-		});
+		return this.sends.send(request, response);
 	}
 
 	/**
@@ -140,7 +119,7 @@ final class PollingRequests {
 	 * @return the completion of the response
 	 */
 	Publisher<Void> close(HttpServerRequest request, HttpServerResponse response) {
-		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
+		PollingHandle handle = PostedFrames.handle(request);
 		if (handle == null) {
 			return PollingResponses.text(response, 400, "query parameter 'session' is missing or malformed");
 		}
@@ -194,11 +173,6 @@ final class PollingRequests {
 
 	private boolean isLocal(PollingHandle handle) {
 		return handle.node().equals(this.nodeId) || !this.bus.reachesOtherNodes();
-	}
-
-	private static @Nullable String first(QueryStringDecoder query, String name) {
-		List<String> values = query.parameters().get(name);
-		return (values != null && !values.isEmpty()) ? values.get(0) : null;
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.pushgateway.transport.polling;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 
 import io.netty.channel.Channel;
@@ -9,13 +8,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.Frames;
-import io.pushgateway.hub.ClientFrameHandler;
-import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.RecoveryCoordinator;
 import io.pushgateway.hub.RelayEndpoint;
-import io.pushgateway.id.SnowflakeIdGenerator;
-import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.HandshakeRejectedException;
@@ -24,6 +19,7 @@ import io.pushgateway.transport.ExchangeIdentity;
 import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.NettyHandshakeRequest;
 import io.pushgateway.transport.RequestTargets;
+import io.pushgateway.transport.TransportContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -66,21 +62,25 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final PollingRequests requests;
 
-	public PollingTransport(PollingSettings settings, Admission admission, LocalHub hub,
-			ClientFrameHandler frameHandler, SnowflakeIdGenerator ids, NodeLifecycle lifecycle, ClusterBus bus,
-			GatewayMetrics metrics, String nodeId, Duration heartbeatTimeout, Clock clock,
-			@Nullable RecoveryCoordinator recovery) {
-		this.recovery = recovery;
+	/**
+	 * Create the transport.
+	 * @param settings its settings
+	 * @param context what every transport shares
+	 * @param heartbeatTimeout how long a session may stay silent; a waiting poll answers
+	 * well within it
+	 */
+	public PollingTransport(PollingSettings settings, TransportContext context, Duration heartbeatTimeout) {
+		this.recovery = context.recovery();
 		this.settings = settings;
-		this.admission = admission;
-		this.lifecycle = lifecycle;
+		this.admission = context.admission();
+		this.lifecycle = context.lifecycle();
 		// a waiting poll is the session's heartbeat: it must return well within the
 		// timeout, or the session would count as idle while the client waits
 		long holdMillis = Math.max(1, Math.min(settings.hold().toMillis(), heartbeatTimeout.toMillis() / 2));
-		this.sessions = new PollingSessions(settings, admission, hub, ids, metrics, nodeId, clock, holdMillis,
-				recovery);
-		this.requests = new PollingRequests(settings, this.sessions, frameHandler, bus, ids, metrics, nodeId,
-				holdMillis);
+		this.sessions = new PollingSessions(settings, this.admission, context.hub(), context.ids(), context.metrics(),
+				context.nodeId(), context.clock(), holdMillis, this.recovery);
+		this.requests = new PollingRequests(settings, this.sessions, context.frames(), context.bus(), context.ids(),
+				context.metrics(), context.nodeId(), holdMillis);
 	}
 
 	@Override
@@ -106,15 +106,13 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 	private Publisher<Void> route(HttpServerRequest request, HttpServerResponse response) {
 		String path = RequestTargets.rawPath(request.uri()).substring(this.settings.path().length());
 		HttpMethod method = request.method();
-		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
-		if (origin != null && !this.admission.originAllowed(request)) {
-			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
+		Publisher<Void> answered = this.admission.crossOrigin(request, response, EXPOSED_HEADERS,
+				"Authorization, Content-Type",
+				() -> this.admission.reject(response, 403, "forbidden", "origin not allowed"));
+		if (answered != null) {
+			return answered;
 		}
-		this.admission.allowCrossOrigin(request, response, EXPOSED_HEADERS);
 		response.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
-		if (method == HttpMethod.OPTIONS) {
-			return this.admission.preflight(response, "Authorization, Content-Type");
-		}
 		if (method == HttpMethod.POST && path.equals("/open")) {
 			return open(request, response);
 		}

@@ -4,14 +4,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.codec.Frames;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.codec.SseFrameCodec;
@@ -86,6 +84,8 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 
 	private final PollingRelay relay;
 
+	private final PostedFrames sends;
+
 	private final SessionHandles handles;
 
 	private final @Nullable RecoveryCoordinator recovery;
@@ -108,6 +108,11 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 			SseConnection session = find(handle);
 			return (session != null) ? target(session) : null;
 		});
+		this.sends = new PostedFrames(this.settings.maxFrameSize(), this.frameHandler, this.relay,
+				(handle) -> handle.node().equals(this.nodeId) || !this.bus.reachesOtherNodes(), (handle) -> {
+					SseConnection session = find(handle);
+					return (session != null && session.isOpen()) ? session : null;
+				});
 	}
 
 	@Override
@@ -122,15 +127,13 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		String path = RequestTargets.rawPath(request.uri()).substring(this.settings.path().length());
 		HttpMethod method = request.method();
-		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
-		if (origin != null && !this.admission.originAllowed(request)) {
-			return this.admission.reject(response, 403, "forbidden", "origin not allowed");
+		Publisher<Void> answered = this.admission.crossOrigin(request, response, null,
+				"Authorization, Content-Type, Last-Event-ID",
+				() -> this.admission.reject(response, 403, "forbidden", "origin not allowed"));
+		if (answered != null) {
+			return answered;
 		}
-		this.admission.allowCrossOrigin(request, response, null);
 		response.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
-		if (method == HttpMethod.OPTIONS) {
-			return this.admission.preflight(response, "Authorization, Content-Type, Last-Event-ID");
-		}
 		if (method == HttpMethod.GET && path.isEmpty()) {
 			// behind Spring Security the client's address is the one WebFlux computed
 			return Mono.deferContextual((context) -> {
@@ -146,7 +149,7 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		if (method == HttpMethod.POST && path.equals("/send")) {
 			try {
-				return send(request, response);
+				return this.sends.send(request, response);
 			}
 			catch (IllegalArgumentException ex) {
 				return this.admission.reject(response, 400, "bad_request", RequestTargets.MALFORMED_QUERY);
@@ -237,33 +240,6 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		}
 	}
 
-	private Publisher<Void> send(HttpServerRequest request, HttpServerResponse response) {
-		PollingHandle handle = PollingHandle.parse(first(new QueryStringDecoder(request.uri()), "session"));
-		if (handle == null) {
-			return PollingResponses.text(response, 400, "query parameter 'session' is missing or malformed");
-		}
-		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
-		if (length < 0) {
-			return PollingResponses.text(PollingResponses.unread(response), 411, "Content-Length required");
-		}
-		if (length > this.settings.maxFrameSize()) {
-			return PollingResponses.text(PollingResponses.unread(response), 413,
-					"frame larger than " + this.settings.maxFrameSize() + " bytes");
-		}
-		boolean local = handle.node().equals(this.nodeId) || !this.bus.reachesOtherNodes();
-		SseConnection session = local ? find(handle) : null;
-		if (local && (session == null || !session.isOpen())) {
-			return PollingResponses.text(response, 404, "unknown session");
-		}
-		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((bytes) -> {
-			if (session != null) {
-				session.eventLoop().execute(() -> this.frameHandler.onFrame(session, bytes, false));
-				return response.status(204).send().then();
-			}
-			return this.relay.forward(handle, RelayedPolling.Op.SEND, bytes, response);
-		});
-	}
-
 	private RelayTarget target(SseConnection session) {
 		return new RelayTarget() {
 
@@ -319,11 +295,6 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 			}
 		}
 		return false;
-	}
-
-	private static @Nullable String first(QueryStringDecoder query, String name) {
-		List<String> values = query.parameters().get(name);
-		return (values != null && !values.isEmpty()) ? values.get(0) : null;
 	}
 
 	/**

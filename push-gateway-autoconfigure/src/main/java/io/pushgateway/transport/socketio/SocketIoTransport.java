@@ -2,12 +2,10 @@ package io.pushgateway.transport.socketio;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.hub.NodeLifecycle;
@@ -111,23 +109,20 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 		catch (IllegalArgumentException ex) {
 			return this.admission.reject(response, 400, "bad_request", RequestTargets.MALFORMED_QUERY);
 		}
-		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
-		if (origin != null && !this.admission.originAllowed(request)) {
-			return EngineIoErrors.send(response, 403, EngineIoErrors.FORBIDDEN);
+		Publisher<Void> answered = this.admission.crossOrigin(request, response, null, "Content-Type",
+				() -> EngineIoErrors.send(response, 403, EngineIoErrors.FORBIDDEN));
+		if (answered != null) {
+			return answered;
 		}
-		this.admission.allowCrossOrigin(request, response, null);
-		if (request.method() == HttpMethod.OPTIONS) {
-			return this.admission.preflight(response, "Content-Type");
-		}
-		if (!"4".equals(first(query, "EIO"))) {
+		if (!"4".equals(RequestTargets.parameter(query, "EIO"))) {
 			return EngineIoErrors.send(response, 400, EngineIoErrors.UNSUPPORTED_PROTOCOL);
 		}
-		String transport = first(query, "transport");
+		String transport = RequestTargets.parameter(query, "transport");
 		boolean websocket = "websocket".equals(transport);
 		if (!websocket && !"polling".equals(transport)) {
 			return EngineIoErrors.send(response, 400, EngineIoErrors.UNKNOWN_TRANSPORT);
 		}
-		String sid = first(query, "sid");
+		String sid = RequestTargets.parameter(query, "sid");
 		if (sid == null) {
 			if (request.method() != HttpMethod.GET) {
 				return EngineIoErrors.send(response, 400, EngineIoErrors.BAD_METHOD);
@@ -199,11 +194,6 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 	@Override
 	public void onRelay(ClusterMessage.Relay relay) {
 		this.polling.onRelay(relay);
-	}
-
-	private static @Nullable String first(QueryStringDecoder query, String name) {
-		List<String> values = query.parameters().get(name);
-		return (values != null && !values.isEmpty()) ? values.get(0) : null;
 	}
 
 	private static String trimmed(String path) {
