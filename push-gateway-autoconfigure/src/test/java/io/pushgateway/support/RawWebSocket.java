@@ -30,7 +30,8 @@ public final class RawWebSocket implements AutoCloseable {
 
 	private RawWebSocket(Socket socket) throws IOException {
 		this.socket = socket;
-		this.socket.setSoTimeout(5_000);
+		// long enough for a loaded node's handshake (a JWT check, eight at once)
+		this.socket.setSoTimeout(15_000);
 		this.in = socket.getInputStream();
 		this.out = socket.getOutputStream();
 	}

@@ -72,7 +72,8 @@ public final class TestNodeMain {
 		});
 		reader.setDaemon(true);
 		reader.start();
-		return port.get(60, TimeUnit.SECONDS);
+		// a Spring Boot JVM with Redis and Kafka clients; minutes on a loaded machine
+		return port.get(180, TimeUnit.SECONDS);
 	}
 
 	public static void main(String[] args) {
