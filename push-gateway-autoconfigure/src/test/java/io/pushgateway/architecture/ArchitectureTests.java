@@ -65,6 +65,41 @@ class ArchitectureTests {
 		});
 	}
 
+	@Test
+	void theDrawingOfDocsArchitectureLayersThePackagesOfItsTable() throws IOException {
+		Map<String, Set<String>> documented = documentedDependencies();
+		Map<String, Integer> lines = drawnLayers();
+		assertThat(lines.keySet()).as("the packages drawn in docs/architecture.md")
+			.containsExactlyInAnyOrderElementsOf(documented.keySet());
+		documented.forEach((name, uses) -> uses.stream()
+			.filter(lines::containsKey)
+			.forEach((used) -> assertThat(lines.get(used))
+				.as("%s uses %s, so the drawing puts %s on a line below it", name, used, used)
+				.isGreaterThan(lines.get(name))));
+	}
+
+	/*
+	 * The drawing under "## Packages": a line a layer, packages separated by " · ", a
+	 * parenthetical or a description (after two spaces) ignored. Each package's line
+	 * number, from the top.
+	 */
+	private static Map<String, Integer> drawnLayers() throws IOException {
+		String doc = Files.readString(Path.of("../docs/architecture.md"));
+		String section = doc.substring(doc.indexOf("## Packages"));
+		int start = section.indexOf("```\n") + 4;
+		String drawing = section.substring(start, section.indexOf("```", start));
+		Map<String, Integer> lines = new TreeMap<>();
+		String[] layers = drawing.strip().split("\n");
+		for (int line = 0; line < layers.length; line++) {
+			String names = layers[line].strip().split("\\s{2,}")[0];
+			for (String drawn : names.split(" · ")) {
+				String name = drawn.replaceAll("\\s*\\(.*?\\)", "").strip();
+				assertThat(lines.put(name, line)).as("%s drawn once", name).isNull();
+			}
+		}
+		return lines;
+	}
+
 	/* The rows between the table's markers: `package` | `a`, `b` */
 	private static Map<String, Set<String>> documentedDependencies() throws IOException {
 		String doc = Files.readString(Path.of("../docs/architecture.md"));
