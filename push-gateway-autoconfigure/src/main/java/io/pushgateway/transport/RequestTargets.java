@@ -1,9 +1,11 @@
 package io.pushgateway.transport;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.server.HttpServerRequest;
 
 /**
  * Reads the path and parameters of an HTTP request target without parsing it as a URI.
@@ -69,6 +71,19 @@ public final class RequestTargets {
 	public static @Nullable String parameter(QueryStringDecoder query, String name) {
 		List<String> values = query.parameters().get(name);
 		return (values != null && !values.isEmpty()) ? values.get(0) : null;
+	}
+
+	/**
+	 * The requests an endpoint answers: its path and every path below it. Routes match
+	 * with it, so it never throws.
+	 * @param base the endpoint's path
+	 * @return the route's predicate
+	 */
+	public static Predicate<HttpServerRequest> pathUnder(String base) {
+		return (request) -> {
+			String path = rawPath(request.uri());
+			return path.equals(base) || path.startsWith(base + "/");
+		};
 	}
 
 }

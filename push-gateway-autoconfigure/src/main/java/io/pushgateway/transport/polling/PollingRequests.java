@@ -6,12 +6,12 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
-import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.transport.RequestTargets;
+import io.pushgateway.transport.TransportContext;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -48,27 +48,23 @@ final class PollingRequests {
 	 * The long-polling requests of a node.
 	 * @param settings the endpoint's settings
 	 * @param sessions the node's sessions
-	 * @param frameHandler where the frames of sends go
-	 * @param bus the cluster bus, for the relay
-	 * @param ids the ID generator, for the relay
-	 * @param metrics the meters
-	 * @param nodeId this node's ID
+	 * @param context what every transport shares
 	 * @param holdMillis how long a poll waits for frames
 	 */
-	PollingRequests(PollingSettings settings, PollingSessions sessions, ClientFrameHandler frameHandler, ClusterBus bus,
-			SnowflakeIdGenerator ids, GatewayMetrics metrics, String nodeId, long holdMillis) {
+	PollingRequests(PollingSettings settings, PollingSessions sessions, TransportContext context, long holdMillis) {
 		this.settings = settings;
 		this.sessions = sessions;
-		this.frameHandler = frameHandler;
-		this.bus = bus;
-		this.metrics = metrics;
-		this.nodeId = nodeId;
-		this.relay = new PollingRelay(RelayedPolling.CHANNEL, settings.relayTimeout(), settings.maxRelayedPolls(), bus,
-				ids, nodeId, holdMillis, (handle) -> {
+		this.frameHandler = context.frames();
+		this.bus = context.bus();
+		this.metrics = context.metrics();
+		this.nodeId = context.nodeId();
+		this.relay = new PollingRelay(RelayedPolling.CHANNEL, settings.relayTimeout(), settings.maxRelayedPolls(),
+				this.bus, context.ids(), this.nodeId, holdMillis, (handle) -> {
 					PollingConnection session = sessions.find(handle);
 					return (session != null) ? target(session) : null;
 				});
-		this.sends = new PostedFrames(settings.maxFrameSize(), frameHandler, this.relay, this::isLocal, sessions::find);
+		this.sends = new PostedFrames(settings.maxFrameSize(), this.frameHandler, this.relay, this::isLocal,
+				sessions::find);
 	}
 
 	/**

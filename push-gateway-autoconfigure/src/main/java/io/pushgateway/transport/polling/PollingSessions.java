@@ -16,6 +16,7 @@ import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.TransportContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,28 +56,20 @@ final class PollingSessions {
 	/**
 	 * The long-polling sessions of a node.
 	 * @param settings the endpoint's settings
-	 * @param admission where the per-address limits are counted
-	 * @param hub where sessions are registered
-	 * @param ids the socket IDs
-	 * @param metrics the meters
-	 * @param nodeId this node's ID
-	 * @param clock the clock
+	 * @param context what every transport shares
 	 * @param holdMillis how long a poll waits for frames
-	 * @param recovery recovers each new session's user stream, or {@code null}
 	 */
-	PollingSessions(PollingSettings settings, Admission admission, LocalHub hub, SnowflakeIdGenerator ids,
-			GatewayMetrics metrics, String nodeId, Clock clock, long holdMillis,
-			@Nullable RecoveryCoordinator recovery) {
+	PollingSessions(PollingSettings settings, TransportContext context, long holdMillis) {
 		this.settings = settings;
-		this.admission = admission;
-		this.hub = hub;
-		this.ids = ids;
-		this.metrics = metrics;
-		this.nodeId = nodeId;
-		this.handles = new SessionHandles(nodeId);
-		this.clock = clock;
+		this.admission = context.admission();
+		this.hub = context.hub();
+		this.ids = context.ids();
+		this.metrics = context.metrics();
+		this.nodeId = context.nodeId();
+		this.handles = new SessionHandles(this.nodeId);
+		this.clock = context.clock();
 		this.holdMillis = holdMillis;
-		this.recovery = recovery;
+		this.recovery = context.recovery();
 	}
 
 	/**

@@ -77,19 +77,13 @@ public final class PollingTransport implements GatewayRoutes, RelayEndpoint {
 		// a waiting poll is the session's heartbeat: it must return well within the
 		// timeout, or the session would count as idle while the client waits
 		long holdMillis = Math.max(1, Math.min(settings.hold().toMillis(), heartbeatTimeout.toMillis() / 2));
-		this.sessions = new PollingSessions(settings, this.admission, context.hub(), context.ids(), context.metrics(),
-				context.nodeId(), context.clock(), holdMillis, this.recovery);
-		this.requests = new PollingRequests(settings, this.sessions, context.frames(), context.bus(), context.ids(),
-				context.metrics(), context.nodeId(), holdMillis);
+		this.sessions = new PollingSessions(settings, context, holdMillis);
+		this.requests = new PollingRequests(settings, this.sessions, context, holdMillis);
 	}
 
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
-		String base = this.settings.path();
-		return routes.route((request) -> {
-			String path = RequestTargets.rawPath(request.uri());
-			return path.equals(base) || path.startsWith(base + "/");
-		}, this::handle);
+		return routes.route(RequestTargets.pathUnder(this.settings.path()), this::handle);
 	}
 
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {

@@ -117,11 +117,7 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
-		String base = this.settings.path();
-		return routes.route((request) -> {
-			String path = RequestTargets.rawPath(request.uri());
-			return path.equals(base) || path.startsWith(base + "/");
-		}, this::handle);
+		return routes.route(RequestTargets.pathUnder(this.settings.path()), this::handle);
 	}
 
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {

@@ -17,6 +17,7 @@ import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.ExchangeIdentity;
+import io.pushgateway.transport.TransportContext;
 import io.pushgateway.transport.polling.SessionHandles;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -62,15 +63,20 @@ final class SocketIoHandshake {
 	/** The sessions whose CONNECT has not arrived, with what admitting it needs. */
 	private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
 
-	SocketIoHandshake(SocketIoSettings settings, Admission admission, LocalHub hub, GatewayMetrics metrics,
-			SessionHandles handles, Clock clock, @Nullable RecoveryCoordinator recovery) {
+	/**
+	 * The handshakes of a node's Socket.IO sessions.
+	 * @param settings the endpoint's settings
+	 * @param context what every transport shares
+	 * @param handles the session handles
+	 */
+	SocketIoHandshake(SocketIoSettings settings, TransportContext context, SessionHandles handles) {
 		this.settings = settings;
-		this.admission = admission;
-		this.hub = hub;
-		this.metrics = metrics;
+		this.admission = context.admission();
+		this.hub = context.hub();
+		this.metrics = context.metrics();
 		this.handles = handles;
-		this.clock = clock;
-		this.recovery = recovery;
+		this.clock = context.clock();
+		this.recovery = context.recovery();
 	}
 
 	/**

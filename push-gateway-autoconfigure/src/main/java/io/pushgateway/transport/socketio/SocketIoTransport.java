@@ -81,8 +81,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 		this.nodeId = context.nodeId();
 		GatewayMetrics metrics = context.metrics();
 		SessionHandles handles = new SessionHandles(this.nodeId);
-		this.handshake = new SocketIoHandshake(settings, this.admission, context.hub(), metrics, handles,
-				context.clock(), context.recovery());
+		this.handshake = new SocketIoHandshake(settings, context, handles);
 		this.sessions = new EngineIoSessions(settings, this.admission, metrics, context.ids(), handles,
 				this.handshake::closed);
 		EngineIoInbound inbound = new EngineIoInbound(settings, context.frames(), metrics, this.handshake);
