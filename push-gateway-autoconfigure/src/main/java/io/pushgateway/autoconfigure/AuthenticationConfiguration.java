@@ -30,7 +30,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class AuthenticationConfiguration {
 
-	private static final Log logger = LogFactory.getLog(PushGatewayAutoConfiguration.class);
+	/* the auto-configuration's category, named rather than referenced: it imports this */
+	private static final Log logger = LogFactory.getLog("io.pushgateway.autoconfigure.PushGatewayAutoConfiguration");
 
 	@Bean
 	@ConditionalOnMissingBean

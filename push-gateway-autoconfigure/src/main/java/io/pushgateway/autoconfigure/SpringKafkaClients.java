@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.pushgateway.cluster.kafka.KafkaClients;
-import io.pushgateway.cluster.kafka.KafkaTopics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -124,8 +123,8 @@ final class SpringKafkaClients implements KafkaClients, DisposableBean {
 	Map<String, Object> adminProperties() {
 		Map<String, Object> properties = new HashMap<>(this.boot.buildAdminProperties());
 		apply(properties, this.connection.getAdmin());
-		properties.putAll(KafkaTopics.adminSettings(this.gateway.getConsumer()));
-		properties.putAll(KafkaTopics.adminSettings(this.gateway.getProducer()));
+		properties.putAll(KafkaClients.adminSettings(this.gateway.getConsumer()));
+		properties.putAll(KafkaClients.adminSettings(this.gateway.getProducer()));
 		properties.put(CommonClientConfigs.CLIENT_ID_CONFIG, "push-gateway-admin");
 		return properties;
 	}

@@ -53,7 +53,8 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 class TransportConfiguration {
 
-	private static final Log logger = LogFactory.getLog(PushGatewayAutoConfiguration.class);
+	/* the auto-configuration's category, named rather than referenced: it imports this */
+	private static final Log logger = LogFactory.getLog("io.pushgateway.autoconfigure.PushGatewayAutoConfiguration");
 
 	/**
 	 * Timeouts of the server's sockets before and between requests, and the longest pause

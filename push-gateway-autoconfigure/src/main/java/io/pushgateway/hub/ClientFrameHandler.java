@@ -148,8 +148,8 @@ public class ClientFrameHandler {
 
 	/* Counts a frame against the rate limits; closes the connection when it is over. */
 	private boolean overLimit(PushConnection connection, int bytes) {
-		Limit limit = connection.countFrame(bytes, this.maxMessagesPerSecond, this.maxBytesPerSecond,
-				System.nanoTime());
+		Limit limit = connection.inbound()
+			.countFrame(bytes, this.maxMessagesPerSecond, this.maxBytesPerSecond, System.nanoTime());
 		if (limit == null) {
 			return false;
 		}
@@ -253,7 +253,7 @@ public class ClientFrameHandler {
 					"no handler for event '" + message.event() + "'"));
 			return;
 		}
-		if (!connection.tryAcquireInFlight(this.maxInFlight)) {
+		if (!connection.inbound().tryAcquireInFlight(this.maxInFlight)) {
 			connection.send(new ServerFrame.Error(message.id(), ErrorCodes.TOO_MANY_IN_FLIGHT,
 					"more than " + this.maxInFlight + " messages await their handler"));
 			return;
@@ -271,7 +271,7 @@ public class ClientFrameHandler {
 				});
 		long start = System.nanoTime();
 		reply.timeout(this.upstreamTimeout)
-			.doFinally((signal) -> connection.releaseInFlight())
+			.doFinally((signal) -> connection.inbound().releaseInFlight())
 			.subscribe((payload) -> connection.send(new ServerFrame.Reply(message.id(), payload)),
 					(error) -> onHandlerError(connection, message, error, start),
 					() -> this.metrics.upstream("ok", System.nanoTime() - start));

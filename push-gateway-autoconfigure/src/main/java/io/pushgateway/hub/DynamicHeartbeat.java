@@ -38,7 +38,7 @@ public record DynamicHeartbeat(boolean enabled, long baseMillis, long maxMillis,
 	 * @return the connection's timeout
 	 */
 	long timeoutOf(PushConnection connection, long timeoutMillis) {
-		int interval = connection.heartbeatMillis();
+		int interval = connection.heartbeat().millis();
 		return (interval == 0) ? timeoutMillis : timeoutMillis * interval / this.baseMillis;
 	}
 
@@ -53,21 +53,21 @@ public record DynamicHeartbeat(boolean enabled, long baseMillis, long maxMillis,
 		if (!this.enabled || !"websocket".equals(connection.transport())) {
 			return;
 		}
-		int current = connection.heartbeatMillis();
+		int current = connection.heartbeat().millis();
 		long interval = (current == 0) ? this.baseMillis : current;
 		if (current != 0 && now - connection.lastSeen() > interval + interval / 2) {
 			// a beat is late: back to the base interval
 			announce(connection, this.baseMillis, now);
 			metrics.heartbeatChanged("shorter");
 		}
-		else if (interval < this.maxMillis && now - connection.heartbeatSince() >= this.promoteAfterMillis) {
+		else if (interval < this.maxMillis && now - connection.heartbeat().since() >= this.promoteAfterMillis) {
 			announce(connection, Math.min(this.maxMillis, interval * 2), now);
 			metrics.heartbeatChanged("longer");
 		}
 	}
 
 	private void announce(PushConnection connection, long interval, long now) {
-		connection.heartbeat((interval == this.baseMillis) ? 0 : (int) interval, now);
+		connection.heartbeat().change((interval == this.baseMillis) ? 0 : (int) interval, now);
 		connection.send(new ServerFrame.Heartbeat(interval));
 	}
 

@@ -21,10 +21,12 @@ import reactor.util.concurrent.Queues;
 
 /**
  * Delivers a push to the connections of this node: encodes the frame once per codec in
- * use, however many recipients, groups the recipients by event loop, and hands each loop
- * one batch. Each loop drains its batches in one task, writes every frame, and flushes
- * each touched connection once, so a burst of pushes costs one flush per connection
- * rather than one per push.
+ * use, however many recipients (and, for connections whose transport frames it the same
+ * for all, such as WebSocket, builds that frame once per codec too through their
+ * {@link PreFraming}), groups the recipients by event loop, and hands each loop one
+ * batch. Each loop drains its batches in one task, writes every frame, and flushes each
+ * touched connection once, so a burst of pushes costs one flush per connection rather
+ * than one per push.
  *
  * <p>
  * The batches waiting for each loop are bounded; when a loop falls that far behind,
@@ -166,37 +168,17 @@ public class FanOut {
 		return (writer != null) ? writer : this.writers.computeIfAbsent(loop, LoopWriter::new);
 	}
 
-	/*
-	 * The whole WebSocket frame of a push, once for all recipients: written past Netty's
-	 * frame encoder, which would otherwise copy a small payload into a new buffer with
-	 * its header for every connection (RFC 6455, section 5.2: FIN, the opcode, the
-	 * payload length in 7, 16 or 64 bits; a server does not mask).
+	/**
+	 * Recipients grouped by event loop, and the codecs and the transports' pre-framings
+	 * they need.
 	 */
-	static ByteBuf webSocketFrame(ByteBufAllocator allocator, boolean binary, byte[] payload) {
-		int length = payload.length;
-		int header = (length < 126) ? 2 : (length <= 0xFFFF) ? 4 : 10;
-		ByteBuf frame = allocator.directBuffer(header + length);
-		frame.writeByte(0x80 | (binary ? 0x2 : 0x1));
-		if (length < 126) {
-			frame.writeByte(length);
-		}
-		else if (length <= 0xFFFF) {
-			frame.writeByte(126);
-			frame.writeShort(length);
-		}
-		else {
-			frame.writeByte(127);
-			frame.writeLong(length);
-		}
-		return frame.writeBytes(payload);
-	}
-
-	/** Recipients grouped by event loop, and the codecs they need. */
 	private static final class Grouping implements Consumer<PushConnection> {
 
 		final List<Batch> batches = new ArrayList<>(2);
 
 		final List<FrameCodec> codecs = new ArrayList<>(2);
+
+		final List<PreFraming> framings = new ArrayList<>(1);
 
 		int count;
 
@@ -218,61 +200,15 @@ public class FanOut {
 			if (!this.codecs.contains(connection.codec())) {
 				this.codecs.add(connection.codec());
 			}
-			this.webSocketFrames |= connection.writesWebSocketFrames();
+			PreFraming framing = connection.preFraming();
+			if (framing != null && !this.framings.contains(framing)) {
+				this.framings.add(framing);
+			}
 			this.count++;
 		}
 
-		boolean webSocketFrames;
-
 		EncodedFrames encode(Push push, ByteBufAllocator allocator) {
-			FrameCodec[] codecs = this.codecs.toArray(new FrameCodec[0]);
-			ByteBuf[] buffers = new ByteBuf[codecs.length];
-			@Nullable ByteBuf[] webSocketFrames = new ByteBuf[codecs.length];
-			for (int i = 0; i < codecs.length; i++) {
-				byte[] bytes = codecs[i].encodePush(push);
-				buffers[i] = allocator.directBuffer(bytes.length).writeBytes(bytes);
-				if (this.webSocketFrames) {
-					webSocketFrames[i] = FanOut.webSocketFrame(allocator, codecs[i].binary(), bytes);
-				}
-			}
-			return new EncodedFrames(codecs, buffers, webSocketFrames);
-		}
-
-	}
-
-	/**
-	 * A push encoded once per codec, and as a whole WebSocket frame per codec when a
-	 * WebSocket connection receives it; reference-counted across the loops that write it.
-	 */
-	private record EncodedFrames(FrameCodec[] codecs, ByteBuf[] buffers, @Nullable ByteBuf[] webSocketFrames) {
-
-		int indexOf(FrameCodec codec) {
-			for (int i = 0; i < this.codecs.length; i++) {
-				if (this.codecs[i] == codec) {
-					return i;
-				}
-			}
-			throw new IllegalStateException("no frame encoded for " + codec.subprotocol());
-		}
-
-		void retain() {
-			for (int i = 0; i < this.buffers.length; i++) {
-				this.buffers[i].retain();
-				ByteBuf webSocketFrame = this.webSocketFrames[i];
-				if (webSocketFrame != null) {
-					webSocketFrame.retain();
-				}
-			}
-		}
-
-		void release() {
-			for (int i = 0; i < this.buffers.length; i++) {
-				this.buffers[i].release();
-				ByteBuf webSocketFrame = this.webSocketFrames[i];
-				if (webSocketFrame != null) {
-					webSocketFrame.release();
-				}
-			}
+			return EncodedFrames.encode(push, this.codecs, this.framings, allocator);
 		}
 
 	}
@@ -365,12 +301,11 @@ public class FanOut {
 					int codec = frames.indexOf(connection.codec());
 					ByteBuf frame = frames.buffers()[codec];
 					int size = frame.readableBytes();
-					// only to connections that write WebSocket frames (an SSE stream of
-					// the same
-					// push must not get one)
-					ByteBuf webSocketFrame = connection.writesWebSocketFrames() ? frames.webSocketFrames()[codec]
-							: null;
-					boolean pushed = connection.writePush(frame, webSocketFrame, push.event(), policy);
+					// each connection gets the push in its own framing only (an SSE
+					// stream
+					// of the same push gets none)
+					ByteBuf preFramed = frames.preFramed(connection.preFraming(), codec);
+					boolean pushed = connection.writePush(frame, preFramed, push.event(), policy);
 					if (order != null) {
 						// the pushes held for this one follow it
 						order.written(connection, push);

@@ -112,7 +112,8 @@ public class LocalHub implements NodeStats, LocalSessions {
 		}
 		connection.guids().forEach((guid) -> addToGuid(guid, connection));
 		registry().register(connection);
-		ConnectionLog.opened(connection, this.nodeId);
+		ConnectionLog.opened(connection.socketId(), connection.uid(), this.nodeId, connection.transport(),
+				connection.codec().subprotocol(), connection.guids().size());
 		return evicted;
 	}
 
@@ -130,7 +131,7 @@ public class LocalHub implements NodeStats, LocalSessions {
 		});
 		connection.guids().forEach((guid) -> removeFromGuid(guid, connection));
 		registry().unregister(connection);
-		ConnectionLog.closed(connection, this.nodeId);
+		ConnectionLog.closed(connection.socketId(), connection.uid(), this.nodeId, connection.serverClose());
 	}
 
 	/**

@@ -1,20 +1,14 @@
 package io.pushgateway.hub;
 
 import java.net.InetAddress;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.SlowConsumerPolicy;
-import io.pushgateway.metrics.Limit;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.Session;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +16,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * One client connection, whatever its transport. Every connection lives on one event
  * loop; {@link #write} and {@link #flush} are called on that loop only, which is what
- * lets fan-out batch its writes per loop without locks.
+ * lets fan-out batch its writes per loop without locks. Its jobs beside writing are
+ * collaborators': the limits on what the client sends ({@link InboundLimits}), its place
+ * in recoverable streams ({@link StreamCursors}), the heartbeat announced to it
+ * ({@link AnnouncedHeartbeat}), its pongs ({@link PongFrames}), and the log of its close
+ * ({@link ServerClose}, {@link ConnectionLog}).
  *
  * @author Push Gateway team
  */
@@ -38,49 +36,23 @@ public abstract class PushConnection implements Session {
 
 	private volatile long lastSeen;
 
-	/** The heartbeat interval announced to this connection; 0 for the base interval. */
-	private volatile int heartbeatMillis;
-
-	/** When the interval last changed (or the connection opened), epoch milliseconds. */
-	private volatile long heartbeatSince;
-
-	private static final int MAX_PONG_CODECS = 64;
-
-	private static final Map<FrameCodec, PongFrames> PONGS = new ConcurrentHashMap<>();
-
-	private static final AtomicIntegerFieldUpdater<PushConnection> IN_FLIGHT = AtomicIntegerFieldUpdater
-		.newUpdater(PushConnection.class, "inFlight");
+	private final AnnouncedHeartbeat heartbeat;
 
 	/** Confined to the event loop: whether this connection awaits a flush in a batch. */
 	boolean flushPending;
 
-	/**
-	 * Confined to the event loop: where this connection stands in each recoverable stream
-	 * it follows, or {@code null} before the first.
-	 */
-	private @Nullable Map<String, StreamCursor> cursors;
+	/** Confined to the event loop: created when it follows its first stream. */
+	private @Nullable StreamCursors streams;
 
-	/** Confined to the event loop: pushes held back over all streams. */
-	private int held;
-
-	/** Upstream messages awaiting their handler. */
-	private volatile int inFlight;
+	private final InboundLimits inbound;
 
 	/** The node holding this connection, set when the hub registers it; for logs. */
 	String node = "";
 
 	private @Nullable InetAddress remoteAddress;
 
-	/** Confined to the thread handling the client's frames: the rate limit's state. */
-	private long rateWindowStart;
-
-	private int rateMessages;
-
-	private long rateBytes;
-
-	private volatile int serverCloseCode;
-
-	private volatile @Nullable String serverCloseReason;
+	/** How the server closed it, or {@code null}. */
+	private volatile @Nullable ServerClose serverClose;
 
 	protected PushConnection(long socketId, PushPrincipal principal, Set<String> guids, FrameCodec codec, long now) {
 		this.socketId = socketId;
@@ -88,8 +60,8 @@ public abstract class PushConnection implements Session {
 		this.guids = Set.copyOf(guids);
 		this.codec = codec;
 		this.lastSeen = now;
-		this.heartbeatSince = now;
-		this.rateWindowStart = System.nanoTime();
+		this.heartbeat = new AnnouncedHeartbeat(now);
+		this.inbound = new InboundLimits(System.nanoTime());
 	}
 
 	/**
@@ -158,88 +130,32 @@ public abstract class PushConnection implements Session {
 
 	/**
 	 * The heartbeat interval announced to this connection.
-	 * @return milliseconds, or 0 for the base interval of the {@code welcome}
+	 * @return the interval and since when
 	 */
-	public final int heartbeatMillis() {
-		return this.heartbeatMillis;
-	}
-
-	final long heartbeatSince() {
-		return this.heartbeatSince;
-	}
-
-	final void heartbeat(int millis, long now) {
-		this.heartbeatMillis = millis;
-		this.heartbeatSince = now;
+	final AnnouncedHeartbeat heartbeat() {
+		return this.heartbeat;
 	}
 
 	/**
-	 * This connection's cursor in a stream; on the event loop.
-	 * @param stream the stream key
-	 * @return the cursor, or {@code null} when the connection does not follow the stream
+	 * Where this connection stands in the recoverable streams it follows; on the event
+	 * loop.
+	 * @return its cursors
 	 */
-	final @Nullable StreamCursor cursor(String stream) {
-		return (this.cursors != null) ? this.cursors.get(stream) : null;
+	final StreamCursors streams() {
+		StreamCursors streams = this.streams;
+		if (streams == null) {
+			streams = new StreamCursors();
+			this.streams = streams;
+		}
+		return streams;
 	}
 
 	/**
-	 * Start following a stream (again), from no position; on the event loop. The cursors
-	 * of GUIDs the connection left are dropped here, so they stay as many as its streams.
-	 * @param stream the stream key
-	 * @return the new cursor
+	 * What the client sent, counted against the per-connection limits.
+	 * @return its counts
 	 */
-	final StreamCursor newCursor(String stream) {
-		if (this.cursors == null) {
-			this.cursors = new HashMap<>(2);
-		}
-		else if (this.cursors.size() > this.guids.size() + 8) {
-			Set<String> guids = this.guids;
-			this.cursors.entrySet().removeIf((entry) -> {
-				boolean left = entry.getKey().startsWith("guid:") && !guids.contains(entry.getKey().substring(5));
-				if (left) {
-					entry.getValue().cancelTimer();
-					this.held -= entry.getValue().heldCount();
-				}
-				return left;
-			});
-		}
-		StreamCursor cursor = new StreamCursor();
-		StreamCursor previous = this.cursors.put(stream, cursor);
-		if (previous != null) {
-			previous.cancelTimer();
-			this.held -= previous.heldCount();
-		}
-		return cursor;
-	}
-
-	/**
-	 * Count pushes held back (or released, with a negative count); on the event loop.
-	 * @param count how many
-	 * @param max the most this connection may hold
-	 * @return {@code false} if holding them would pass the bound
-	 */
-	final boolean addHeld(int count, int max) {
-		if (count > 0 && this.held + count > max) {
-			return false;
-		}
-		this.held += count;
-		return true;
-	}
-
-	final boolean tryAcquireInFlight(int max) {
-		while (true) {
-			int current = this.inFlight;
-			if (current >= max) {
-				return false;
-			}
-			if (IN_FLIGHT.compareAndSet(this, current, current + 1)) {
-				return true;
-			}
-		}
-	}
-
-	final void releaseInFlight() {
-		IN_FLIGHT.decrementAndGet(this);
+	final InboundLimits inbound() {
+		return this.inbound;
 	}
 
 	/**
@@ -265,61 +181,24 @@ public abstract class PushConnection implements Session {
 	}
 
 	/**
-	 * Count a frame from the client against the per-connection rate limits, in one-second
-	 * windows.
-	 * @param bytes the frame's size
-	 * @param maxMessages messages allowed per second, or {@code 0} for no limit
-	 * @param maxBytes bytes allowed per second, or {@code 0} for no limit
-	 * @param nanos the current {@link System#nanoTime()}
-	 * @return {@code null} when within the limits, otherwise the limit passed:
-	 * {@link Limit#MESSAGES_PER_SECOND} or {@link Limit#BYTES_PER_SECOND}
-	 */
-	public final synchronized @Nullable Limit countFrame(int bytes, int maxMessages, long maxBytes, long nanos) {
-		// synchronized: long-polling sends may arrive on several event loops at once
-		if (nanos - this.rateWindowStart >= 1_000_000_000L) {
-			this.rateWindowStart = nanos;
-			this.rateMessages = 0;
-			this.rateBytes = 0;
-		}
-		this.rateMessages++;
-		this.rateBytes += bytes;
-		if (maxMessages > 0 && this.rateMessages > maxMessages) {
-			return Limit.MESSAGES_PER_SECOND;
-		}
-		if (maxBytes > 0 && this.rateBytes > maxBytes) {
-			return Limit.BYTES_PER_SECOND;
-		}
-		return null;
-	}
-
-	/**
 	 * Transports call this once they decided to close the connection, before the close
 	 * frame or response: it is logged with the connection's IDs.
 	 * @param code the close code
 	 * @param reason the reason
 	 */
 	protected final void closingBecause(int code, String reason) {
-		if (this.serverCloseCode == 0) {
-			this.serverCloseCode = code;
-			this.serverCloseReason = reason;
-			ConnectionLog.closing(this, this.node, code, reason);
+		if (this.serverClose == null) {
+			this.serverClose = new ServerClose(code, reason);
+			ConnectionLog.closing(this.socketId, uid(), this.node, code, reason);
 		}
 	}
 
 	/**
-	 * The close code the server closed this connection with.
-	 * @return the code, or {@code 0} while open or when the client closed it
+	 * How the server closed this connection.
+	 * @return the close, or {@code null} while open or when the client closed it
 	 */
-	public final int serverCloseCode() {
-		return this.serverCloseCode;
-	}
-
-	/**
-	 * The reason the server closed this connection with.
-	 * @return the reason, or {@code null}
-	 */
-	public final @Nullable String serverCloseReason() {
-		return this.serverCloseReason;
+	final @Nullable ServerClose serverClose() {
+		return this.serverClose;
 	}
 
 	/**
@@ -354,30 +233,31 @@ public abstract class PushConnection implements Session {
 	}
 
 	/**
-	 * Write a push given as its encoded frame and, for a connection that
-	 * {@link #writesWebSocketFrames() writes WebSocket frames}, as the whole WebSocket
-	 * frame (header and payload), which is the same bytes for every recipient because a
-	 * server's frames are not masked. Neither reference is taken over: the connection
-	 * retains what it writes. By default the frame is written as by
+	 * Write a push given as its encoded frame and, for a connection with a
+	 * {@link #preFraming() pre-framing}, as its transport's whole frame built once for
+	 * every recipient. Neither reference is taken over: the connection retains what it
+	 * writes. By default the frame is written as by
 	 * {@link #writePush(ByteBuf, String, SlowConsumerPolicy)}.
 	 * @param frame the encoded frame, shared by every recipient
-	 * @param webSocketFrame the whole WebSocket frame, shared too, or {@code null}
+	 * @param preFramed the frame built by this connection's {@link #preFraming()}, shared
+	 * too, or {@code null}
 	 * @param event the push's event name (the conflation key)
 	 * @param policy what to do when the connection is too slow for it
 	 * @return {@code true} if the push was written or queued, {@code false} if it was
 	 * dropped or the connection is closing
 	 */
-	public boolean writePush(ByteBuf frame, @Nullable ByteBuf webSocketFrame, String event, SlowConsumerPolicy policy) {
+	public boolean writePush(ByteBuf frame, @Nullable ByteBuf preFramed, String event, SlowConsumerPolicy policy) {
 		return writePush(frame.retainedDuplicate(), event, policy);
 	}
 
 	/**
-	 * Whether this connection writes a push best as a whole WebSocket frame encoded once
-	 * for all recipients.
-	 * @return {@code true} for WebSocket connections
+	 * How this connection's transport frames what is the same bytes for every recipient,
+	 * so that it is built once for all of them (a WebSocket's whole frame).
+	 * @return the framing, or {@code null} (the default) when the connection writes the
+	 * encoded frame itself
 	 */
-	public boolean writesWebSocketFrames() {
-		return false;
+	public @Nullable PreFraming preFraming() {
+		return null;
 	}
 
 	/**
@@ -429,23 +309,14 @@ public abstract class PushConnection implements Session {
 		}
 	}
 
-	/*
-	 * A pong is the same bytes on every connection of a codec: its frame and its whole
-	 * WebSocket frame are built once per codec and written like a push's, so answering a
-	 * heartbeat allocates no buffer of its own. Codecs are a few beans per application;
-	 * past MAX_PONG_CODECS (an application creating codecs per connection) pongs are
-	 * encoded per call, so the cache cannot grow without bound. Returns false then.
-	 */
+	/* Returns false when the pong is to be encoded per call (see PongFrames). */
 	private boolean sendPong() {
-		PongFrames pong = PONGS.get(this.codec);
+		PreFraming framing = preFraming();
+		PongFrames.Pong pong = PongFrames.of(this.codec, framing);
 		if (pong == null) {
-			if (PONGS.size() >= MAX_PONG_CODECS) {
-				return false;
-			}
-			pong = PONGS.computeIfAbsent(this.codec, PongFrames::of);
+			return false;
 		}
-		boolean written = writesWebSocketFrames()
-				? writePush(pong.frame(), pong.webSocketFrame(), "pong", SlowConsumerPolicy.CLOSE)
+		boolean written = (framing != null) ? writePush(pong.frame(), pong.framed(), "pong", SlowConsumerPolicy.CLOSE)
 				: write(pong.frame().retainedDuplicate());
 		if (written) {
 			flush();
@@ -462,29 +333,9 @@ public abstract class PushConnection implements Session {
 	protected void controlFrameSent(ServerFrame frame, int bytes) {
 	}
 
-	/**
-	 * The protocol name of a control frame's type, as in {@code docs/protocol.md}.
-	 * @param frame the frame
-	 * @return the type
-	 */
-	protected static String typeOf(ServerFrame frame) {
-		return ServerFrame.typeOf(frame);
-	}
-
 	@Override
 	public String toString() {
 		return "PushConnection[sid=" + this.socketId + ", uid=" + uid() + "]";
-	}
-
-	/** A codec's pong, as its frame and as a whole WebSocket frame; never released. */
-	private record PongFrames(ByteBuf frame, ByteBuf webSocketFrame) {
-
-		static PongFrames of(FrameCodec codec) {
-			byte[] bytes = codec.encode(ServerFrame.Pong.INSTANCE);
-			return new PongFrames(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes)), Unpooled
-				.unreleasableBuffer(FanOut.webSocketFrame(UnpooledByteBufAllocator.DEFAULT, codec.binary(), bytes)));
-		}
-
 	}
 
 }

@@ -101,8 +101,9 @@ public class RecoveryCoordinator {
 			Runnable attach, Consumer<Boolean> replayed) {
 		EventExecutor loop = connection.eventLoop();
 		Runnable start = () -> {
-			StreamCursor existing = connection.cursor(stream);
-			StreamCursor cursor = (existing != null) ? existing : connection.newCursor(stream);
+			StreamCursor existing = connection.streams().cursor(stream);
+			StreamCursor cursor = (existing != null) ? existing
+					: connection.streams().newCursor(stream, connection.guids());
 			cursor.cancelTimer();
 			cursor.reading = true;
 			int read = ++cursor.reads;
@@ -153,8 +154,9 @@ public class RecoveryCoordinator {
 	public void start(PushConnection connection, String stream, PushStore.Recovery read) {
 		EventExecutor loop = connection.eventLoop();
 		Runnable start = () -> {
-			StreamCursor existing = connection.cursor(stream);
-			StreamCursor cursor = (existing != null) ? existing : connection.newCursor(stream);
+			StreamCursor existing = connection.streams().cursor(stream);
+			StreamCursor cursor = (existing != null) ? existing
+					: connection.streams().newCursor(stream, connection.guids());
 			cursor.cancelTimer();
 			int reads = ++cursor.reads;
 			finish(connection, stream, cursor, reads, null, null, read, (complete) -> {
@@ -188,7 +190,7 @@ public class RecoveryCoordinator {
 
 	private void finish(PushConnection connection, String stream, StreamCursor cursor, int read, @Nullable String since,
 			@Nullable String guid, PushStore.Recovery recovery, Consumer<Boolean> replayed) {
-		if (cursor.reads != read || connection.cursor(stream) != cursor) {
+		if (cursor.reads != read || connection.streams().cursor(stream) != cursor) {
 			// a later read of the stream began: its answer decides
 			return;
 		}

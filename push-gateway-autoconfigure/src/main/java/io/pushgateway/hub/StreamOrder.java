@@ -86,11 +86,11 @@ public final class StreamOrder {
 		if (stream == null || position == null) {
 			return true;
 		}
-		StreamCursor cursor = connection.cursor(stream);
+		StreamCursor cursor = connection.streams().cursor(stream);
 		if (cursor == null) {
 			// the connection never read this stream (a GUID attached at the handshake):
 			// its order starts with this push
-			cursor = connection.newCursor(stream);
+			cursor = connection.streams().newCursor(stream, connection.guids());
 			cursor.at(new StreamPosition(position.epoch(), position.offset() - 1));
 		}
 		return offer(connection, stream, cursor, push, position, 0);
@@ -106,7 +106,7 @@ public final class StreamOrder {
 		if (stream == null) {
 			return;
 		}
-		StreamCursor cursor = connection.cursor(stream);
+		StreamCursor cursor = connection.streams().cursor(stream);
 		if (cursor != null && cursor.held != null && !cursor.reading) {
 			drain(connection, stream, cursor);
 		}
@@ -129,7 +129,7 @@ public final class StreamOrder {
 			if (cursor.held != null) {
 				int before = cursor.held.size();
 				cursor.held.removeIf((held) -> !held.position().epoch().equals(position.epoch()));
-				connection.addHeld(cursor.held.size() - before, MAX_HELD);
+				connection.streams().addHeld(cursor.held.size() - before, MAX_HELD);
 			}
 		}
 		if (position.offset() <= cursor.offset) {
@@ -146,7 +146,7 @@ public final class StreamOrder {
 
 	private void hold(PushConnection connection, String stream, StreamCursor cursor, Push push, StreamPosition position,
 			long heldSince, boolean forOrder) {
-		if (!connection.addHeld(1, MAX_HELD)) {
+		if (!connection.streams().addHeld(1, MAX_HELD)) {
 			connection.close(CloseCodes.SLOW_CONSUMER, "too many pushes held for their order");
 			return;
 		}
@@ -180,7 +180,7 @@ public final class StreamOrder {
 		}
 		cursor.held = null;
 		cursor.cancelTimer();
-		connection.addHeld(-pending.size(), MAX_HELD);
+		connection.streams().addHeld(-pending.size(), MAX_HELD);
 		pending.sort(BY_OFFSET);
 		long now = System.nanoTime();
 		for (StreamCursor.Held held : pending) {
@@ -199,8 +199,8 @@ public final class StreamOrder {
 	private void fill(PushConnection connection, String stream, StreamCursor cursor) {
 		cursor.timer = null;
 		StreamPosition from = cursor.position();
-		if (!connection.isOpen() || connection.cursor(stream) != cursor || cursor.reading || cursor.held == null
-				|| from == null) {
+		if (!connection.isOpen() || connection.streams().cursor(stream) != cursor || cursor.reading
+				|| cursor.held == null || from == null) {
 			return;
 		}
 		cursor.reading = true;
@@ -217,7 +217,7 @@ public final class StreamOrder {
 
 	private void filled(PushConnection connection, String stream, StreamCursor cursor, int read,
 			PushStore.@Nullable Recovery recovery) {
-		if (cursor.reads != read || connection.cursor(stream) != cursor) {
+		if (cursor.reads != read || connection.streams().cursor(stream) != cursor) {
 			return;
 		}
 		cursor.reading = false;

@@ -19,7 +19,6 @@ import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
-import io.pushgateway.hub.SlowConsumerQueue;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
@@ -112,15 +111,15 @@ public abstract class ChannelConnection extends PushConnection {
 	}
 
 	/*
-	 * A WebSocket frame encoded once for all recipients goes to the channel as is when
-	 * nothing waits in this connection's own queue; otherwise the push joins the queue as
-	 * its frame, like any other.
+	 * A frame pre-framed once for all recipients (a whole WebSocket frame) goes to the
+	 * channel as is when nothing waits in this connection's own queue; otherwise the push
+	 * joins the queue as its frame, like any other.
 	 */
 	@Override
-	public final boolean writePush(ByteBuf frame, @Nullable ByteBuf webSocketFrame, String event,
+	public final boolean writePush(ByteBuf frame, @Nullable ByteBuf preFramed, String event,
 			SlowConsumerPolicy policy) {
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
-		if (webSocketFrame == null || !writesWebSocketFrames() || this.waiting != null || !this.channel.isWritable()
+		if (preFramed == null || preFraming() == null || this.waiting != null || !this.channel.isWritable()
 				|| this.closing.get() || buffer == null) {
 			return write(frame.retainedDuplicate(), event, policy);
 		}
@@ -128,7 +127,7 @@ public abstract class ChannelConnection extends PushConnection {
 			slowConsumer();
 			return false;
 		}
-		this.channel.write(webSocketFrame.retainedDuplicate(), this.channel.voidPromise());
+		this.channel.write(preFramed.retainedDuplicate(), this.channel.voidPromise());
 		return true;
 	}
 
@@ -268,7 +267,7 @@ public abstract class ChannelConnection extends PushConnection {
 
 	@Override
 	protected final void controlFrameSent(ServerFrame frame, int bytes) {
-		this.metrics.framesOut(typeOf(frame), 1, bytes);
+		this.metrics.framesOut(ServerFrame.typeOf(frame), 1, bytes);
 	}
 
 	@Override

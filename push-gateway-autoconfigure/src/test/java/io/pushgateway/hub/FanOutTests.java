@@ -1,20 +1,15 @@
 package io.pushgateway.hub;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.DefaultEventLoop;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.codec.ClientFrame;
 import io.pushgateway.codec.FrameCodec;
@@ -24,7 +19,9 @@ import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.metrics.GatewayMetrics;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,28 +37,6 @@ class FanOutTests {
 
 	private final FanOut fanOut = new FanOut(this.hub, ByteBufAllocator.DEFAULT,
 			new GatewayMetrics(new SimpleMeterRegistry(), this.hub), 16);
-
-	/*
-	 * The frame encoded once per push, header and all, read back by Netty's own client-
-	 * side decoder (server frames are not masked) in each of the header's length forms.
-	 */
-	@Test
-	void aPushsWebSocketFrameIsWhatNettysDecoderReadsInEveryLengthForm() {
-		for (int length : new int[] { 0, 125, 126, 65_535, 65_536, 200_000 }) {
-			for (boolean binary : new boolean[] { false, true }) {
-				byte[] payload = new byte[length];
-				Arrays.fill(payload, (byte) 'p');
-				EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
-				client.writeInbound(FanOut.webSocketFrame(ByteBufAllocator.DEFAULT, binary, payload));
-				WebSocketFrame frame = client.readInbound();
-				assertThat(frame).isInstanceOf(binary ? BinaryWebSocketFrame.class : TextWebSocketFrame.class);
-				assertThat(frame.isFinalFragment()).isTrue();
-				assertThat(ByteBufUtil.getBytes(frame.content())).isEqualTo(payload);
-				frame.release();
-				assertThat(client.finishAndReleaseAll()).isFalse();
-			}
-		}
-	}
 
 	@Test
 	void pushIsEncodedOncePerCodecHoweverManyRecipients() {
@@ -82,6 +57,38 @@ class FanOutTests {
 			assertThat(connection.flushes).isEqualTo(1);
 		});
 		assertThat(connections.get(0).written.get(0)).contains("\"d\":\"hello\"");
+	}
+
+	/*
+	 * A transport that frames a push the same for every recipient (WebSocket) gets it
+	 * built once per codec through its PreFraming, and only its connections get it.
+	 */
+	@Test
+	void aPushIsPreFramedOncePerCodecForTheConnectionsOfThatFramingOnly() {
+		CountingFraming framing = new CountingFraming();
+		List<FramedConnection> framed = new ArrayList<>();
+		List<FakeConnection> plain = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			FramedConnection connection = new FramedConnection(i, (i % 2 == 0) ? this.json : this.msgpack, framing);
+			framed.add(connection);
+			this.hub.register(connection);
+			FakeConnection other = new FakeConnection(1000 + i, "plain-" + i, this.json);
+			plain.add(other);
+			this.hub.register(other);
+		}
+
+		assertThat(this.fanOut.deliver(new Push(1, PushTarget.all(), "e", Payload.text("hello")))).isEqualTo(200);
+
+		assertThat(this.json.pushes.get()).isEqualTo(1);
+		assertThat(this.msgpack.pushes.get()).isEqualTo(1);
+		assertThat(framing.built).hasSize(2);
+		assertThat(framed).allSatisfy((connection) -> {
+			assertThat(connection.preFramed).hasSize(1);
+			assertThat(connection.preFramed.get(0))
+				.isEqualTo("[" + connection.codec().subprotocol() + "]" + connection.written.get(0));
+		});
+		assertThat(plain).allSatisfy((connection) -> assertThat(connection.written).hasSize(1));
+		assertThat(plain.get(0).written.get(0)).contains("\"d\":\"hello\"");
 	}
 
 	@Test
@@ -123,6 +130,49 @@ class FanOutTests {
 			busy.countDown();
 			loop.shutdownGracefully();
 		}
+	}
+
+	/** Frames an encoded frame as its codec's name in brackets and the frame. */
+	static final class CountingFraming implements PreFraming {
+
+		final List<String> built = new ArrayList<>();
+
+		@Override
+		public ByteBuf frame(ByteBufAllocator allocator, FrameCodec codec, byte[] encoded) {
+			this.built.add(codec.subprotocol());
+			byte[] name = ("[" + codec.subprotocol() + "]").getBytes(StandardCharsets.ISO_8859_1);
+			return allocator.buffer().writeBytes(name).writeBytes(encoded);
+		}
+
+	}
+
+	/** A connection of a pre-framing transport: records the pre-framed pushes. */
+	static final class FramedConnection extends FakeConnection {
+
+		final List<String> preFramed = new ArrayList<>();
+
+		private final PreFraming framing;
+
+		FramedConnection(long socketId, FrameCodec codec, PreFraming framing) {
+			super(socketId, "framed-" + socketId, codec);
+			this.framing = framing;
+		}
+
+		@Override
+		public PreFraming preFraming() {
+			return this.framing;
+		}
+
+		@Override
+		public boolean writePush(ByteBuf frame, @Nullable ByteBuf preFramed, String event, SlowConsumerPolicy policy) {
+			if (preFramed == null) {
+				return super.writePush(frame, null, event, policy);
+			}
+			this.preFramed.add(preFramed.toString(StandardCharsets.ISO_8859_1));
+			this.written.add(frame.toString(StandardCharsets.ISO_8859_1));
+			return true;
+		}
+
 	}
 
 	/** Counts encodings. */

@@ -2,9 +2,11 @@ package io.pushgateway.cluster.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,6 +53,26 @@ public interface KafkaClients {
 	Admin admin();
 
 	/**
+	 * The admin client settings among client settings: every property that is also an
+	 * admin client setting ({@code bootstrap.servers}, {@code security.protocol},
+	 * {@code sasl.*}, {@code ssl.*}, ...), so topics can be created on a cluster that
+	 * needs credentials. The client ID is left out.
+	 * @param clients producer or consumer properties
+	 * @return the admin client's properties
+	 */
+	static Map<String, Object> adminSettings(Map<String, ?> clients) {
+		Set<String> adminNames = AdminClientConfig.configNames();
+		Map<String, Object> properties = new HashMap<>();
+		clients.forEach((name, value) -> {
+			if ((adminNames.contains(name) || name.startsWith("sasl.") || name.startsWith("ssl."))
+					&& !name.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
+				properties.put(name, value);
+			}
+		});
+		return properties;
+	}
+
+	/**
 	 * Plain clients that share one map of connection and security settings.
 	 * @param common the settings of every client, at least {@code bootstrap.servers}
 	 * @return the clients
@@ -78,7 +100,7 @@ public interface KafkaClients {
 
 			@Override
 			public Admin admin() {
-				return Admin.create(KafkaTopics.adminSettings(common));
+				return Admin.create(adminSettings(common));
 			}
 
 			@Override

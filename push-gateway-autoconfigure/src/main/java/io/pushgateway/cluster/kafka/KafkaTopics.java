@@ -1,16 +1,13 @@
 package io.pushgateway.cluster.kafka;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -23,26 +20,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class KafkaTopics {
 
 	private KafkaTopics() {
-	}
-
-	/**
-	 * The admin client settings among client settings: every property that is also an
-	 * admin client setting ({@code bootstrap.servers}, {@code security.protocol},
-	 * {@code sasl.*}, {@code ssl.*}, ...), so topics can be created on a cluster that
-	 * needs credentials. The client ID is left out.
-	 * @param clients producer or consumer properties
-	 * @return the admin client's properties
-	 */
-	public static Map<String, Object> adminSettings(Map<String, ?> clients) {
-		Set<String> adminNames = AdminClientConfig.configNames();
-		Map<String, Object> properties = new HashMap<>();
-		clients.forEach((name, value) -> {
-			if ((adminNames.contains(name) || name.startsWith("sasl.") || name.startsWith("ssl."))
-					&& !name.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
-				properties.put(name, value);
-			}
-		});
-		return properties;
 	}
 
 	/**

@@ -16,10 +16,10 @@ import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.PushConnection;
-import io.pushgateway.hub.SlowConsumerQueue;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
+import io.pushgateway.transport.SlowConsumerQueue;
 import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
@@ -155,7 +155,7 @@ final class PollingConnection extends PushConnection {
 
 	@Override
 	protected void controlFrameSent(ServerFrame frame, int bytes) {
-		this.metrics.framesOut(typeOf(frame), 1, bytes);
+		this.metrics.framesOut(ServerFrame.typeOf(frame), 1, bytes);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.Base64;
 
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.CloseCodes;
+import io.pushgateway.hub.PushConnection;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 
@@ -72,7 +73,7 @@ final class EngineIoInbound {
 		switch (packet.charAt(0)) {
 			case '1' -> closedByClient(session);
 			case '3' -> {
-				SocketIoConnection connection = session.connection();
+				PushConnection connection = session.connection();
 				if (connection != null) {
 					this.frameHandler.onHeartbeat(connection, packet.length());
 				}
@@ -91,7 +92,7 @@ final class EngineIoInbound {
 			case '2', '6' -> {
 				// a ping from a client of protocol 3, a noop: nothing to answer, but they
 				// count against the rate limits like any packet
-				SocketIoConnection connection = session.connection();
+				PushConnection connection = session.connection();
 				if (connection != null) {
 					this.frameHandler.onHeartbeat(connection, packet.length());
 				}
@@ -115,7 +116,7 @@ final class EngineIoInbound {
 	}
 
 	private void onSocketIoPacket(EngineIoSession session, String packet) {
-		SocketIoConnection connection = session.connection();
+		PushConnection connection = session.connection();
 		char type = packet.isEmpty() ? ' ' : packet.charAt(0);
 		if (type == '0') {
 			if (connection == null) {

@@ -6,8 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.SlowConsumerPolicy;
-import io.pushgateway.hub.SlowConsumerQueue;
+import io.pushgateway.hub.PushConnection;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.transport.SlowConsumerQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -111,7 +112,7 @@ final class EngineIoOutbound {
 	/** Tell the client how many pushes the queue dropped since it was last told. */
 	void reportDropped() {
 		long dropped = this.queue.takeDropped();
-		SocketIoConnection connection = this.state.connection();
+		PushConnection connection = this.state.connection();
 		if (dropped > 0 && connection != null && !this.state.closing()) {
 			connection.send(new ServerFrame.Dropped(dropped));
 		}

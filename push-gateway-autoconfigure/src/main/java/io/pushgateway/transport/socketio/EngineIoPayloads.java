@@ -12,7 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.pushgateway.codec.SocketIoFrameCodec;
-import io.pushgateway.hub.SlowConsumerQueue;
+import io.pushgateway.transport.SlowConsumerQueue;
 
 /**
  * Engine.IO packets on its two carriages. A long-polling payload is the packets joined by

@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import io.pushgateway.core.SlowConsumerPolicy;
 import io.pushgateway.hub.CloseCodes;
+import io.pushgateway.hub.PushConnection;
 import io.pushgateway.metrics.CloseReason;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.transport.polling.Batch;
@@ -95,7 +96,7 @@ final class EngineIoSession {
 		return this.remote;
 	}
 
-	@Nullable SocketIoConnection connection() {
+	@Nullable PushConnection connection() {
 		return this.state.connection();
 	}
 
@@ -107,7 +108,7 @@ final class EngineIoSession {
 		return this.attachments;
 	}
 
-	void connected(SocketIoConnection connection) {
+	void connected(PushConnection connection) {
 		this.state.connection(connection);
 		this.timers.connected();
 	}
@@ -155,7 +156,7 @@ final class EngineIoSession {
 			return;
 		}
 		this.metrics.closed(CloseReason.SLOW_CONSUMER);
-		SocketIoConnection connection = this.state.connection();
+		PushConnection connection = this.state.connection();
 		if (connection != null) {
 			connection.close(CloseCodes.SLOW_CONSUMER, "outbound queue overflow");
 		}
@@ -170,7 +171,7 @@ final class EngineIoSession {
 	 */
 	void malformed(String reason) {
 		this.metrics.closed(CloseReason.MALFORMED_FRAME);
-		SocketIoConnection connection = this.state.connection();
+		PushConnection connection = this.state.connection();
 		if (connection != null) {
 			connection.close(CloseCodes.MALFORMED_FRAME, "malformed packet: " + reason);
 		}

@@ -1,6 +1,7 @@
 package io.pushgateway.transport.socketio;
 
 import io.netty.channel.Channel;
+import io.pushgateway.hub.PushConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +17,7 @@ final class EngineIoState {
 
 	private @Nullable Channel websocket;
 
-	private @Nullable SocketIoConnection connection;
+	private @Nullable PushConnection connection;
 
 	private volatile boolean closed;
 
@@ -43,7 +44,7 @@ final class EngineIoState {
 	 * admitted.
 	 * @return the connection
 	 */
-	@Nullable SocketIoConnection connection() {
+	@Nullable PushConnection connection() {
 		return this.connection;
 	}
 
@@ -51,7 +52,7 @@ final class EngineIoState {
 	 * The session's {@code CONNECT} was admitted.
 	 * @param connection the connection
 	 */
-	void connection(SocketIoConnection connection) {
+	void connection(PushConnection connection) {
 		this.connection = connection;
 	}
 

@@ -209,7 +209,7 @@ final class SocketIoHandshake {
 	 * @param session the session
 	 */
 	void closed(EngineIoSession session) {
-		SocketIoConnection connection = session.connection();
+		PushConnection connection = session.connection();
 		if (connection != null) {
 			this.hub.unregister(connection);
 		}

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.pushgateway.codec.FrameCodec;
+import io.pushgateway.hub.PreFraming;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.transport.ChannelConnection;
@@ -20,7 +21,9 @@ import io.pushgateway.transport.ChannelConnection;
 /**
  * A connection over a WebSocket on Reactor Netty: frames travel as text or binary
  * WebSocket frames, and the connection ends with a close frame carrying the close code
- * (the queueing and slow-consumer policies are {@link ChannelConnection}'s).
+ * (the queueing and slow-consumer policies are {@link ChannelConnection}'s); a push and a
+ * pong go out as a whole frame built once for every WebSocket connection of their codec
+ * ({@link WebSocketFraming}).
  *
  * @author Push Gateway team
  */
@@ -36,8 +39,8 @@ final class WebSocketConnection extends ChannelConnection {
 	}
 
 	@Override
-	public boolean writesWebSocketFrames() {
-		return true;
+	public PreFraming preFraming() {
+		return WebSocketFraming.INSTANCE;
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package io.pushgateway.hub;
+package io.pushgateway.transport;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
  * the same event in place, the oldest waiting {@code DROP_OLDEST} pushes make room for a
  * newer frame, and a frame that still finds no room is dropped (and counted for the
  * client's {@code dropped} frame) or, for {@code CLOSE}, reported as an overflow for the
- * transport to close the connection. Shared by the WebSocket transport (frames that wait
- * for the channel to be writable) and long-polling (the next poll's batch). Confined to
- * the connection's event loop.
+ * transport to close the connection. Shared by the connections that stream on a channel
+ * of their own, WebSocket and Server-Sent Events ({@link ChannelConnection}: frames that
+ * wait for the channel to be writable), long-polling (the next poll's batch) and
+ * Socket.IO (its session's outbound queue). Confined to the connection's event loop.
  *
  * @author Push Gateway team
  */
