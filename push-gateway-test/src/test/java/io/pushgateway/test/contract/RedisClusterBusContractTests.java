@@ -1,0 +1,35 @@
+package io.pushgateway.test.contract;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import io.pushgateway.cluster.redis.RedisClusterBus;
+import io.pushgateway.spi.ClusterBus;
+import io.pushgateway.support.RedisExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The cluster bus contract over a real {@code redis-server}.
+ *
+ * @author Push Gateway team
+ */
+class RedisClusterBusContractTests extends ClusterBusContract {
+
+	@RegisterExtension
+	static final RedisExtension redis = new RedisExtension();
+
+	private String channel;
+
+	@BeforeEach
+	void freshChannel() {
+		this.channel = "ws:bus:" + UUID.randomUUID();
+	}
+
+	@Override
+	protected ClusterBus createBus(String nodeId) {
+		return new RedisClusterBus(redis.connectionFactory(), this.channel, nodeId, System::nanoTime, 1000,
+				Duration.ofSeconds(5));
+	}
+
+}
