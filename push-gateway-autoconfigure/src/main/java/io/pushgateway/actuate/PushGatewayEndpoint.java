@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
@@ -44,15 +45,18 @@ public class PushGatewayEndpoint {
 
 	private final SessionRegistry registry;
 
+	private final PresenceOperations presence;
+
 	private final ClusterBus bus;
 
 	public PushGatewayEndpoint(String nodeId, LocalHub hub, FanOut fanOut, NodeLifecycle lifecycle,
-			SessionRegistry registry, ClusterBus bus) {
+			SessionRegistry registry, PresenceOperations presence, ClusterBus bus) {
 		this.nodeId = nodeId;
 		this.hub = hub;
 		this.fanOut = fanOut;
 		this.lifecycle = lifecycle;
 		this.registry = registry;
+		this.presence = presence;
 		this.bus = bus;
 	}
 
@@ -84,7 +88,7 @@ public class PushGatewayEndpoint {
 		node.put("outboundQueuedBytes", queued);
 		node.put("fanOutPending", this.fanOut.pendingBatches());
 		node.put("bus", this.bus.health().details());
-		return this.registry.stats().timeout(LOOKUP_TIMEOUT).map((stats) -> {
+		return this.presence.stats().timeout(LOOKUP_TIMEOUT).map((stats) -> {
 			Map<String, Object> cluster = new LinkedHashMap<>();
 			cluster.put("nodes", stats.nodes());
 			cluster.put("connections", stats.connections());
@@ -119,7 +123,7 @@ public class PushGatewayEndpoint {
 	}
 
 	private Mono<Map<String, Object>> user(String uid) {
-		return this.registry.socketsOf(uid).timeout(LOOKUP_TIMEOUT).map((sockets) -> {
+		return this.presence.socketsOf(uid).timeout(LOOKUP_TIMEOUT).map((sockets) -> {
 			List<Map<String, Object>> connections = new ArrayList<>();
 			for (SocketPresence presence : sockets) {
 				PushConnection local = this.hub.connection(presence.socketId());

@@ -13,6 +13,7 @@ import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.cluster.kafka.KafkaTopics;
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.core.PayloadEncoder;
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
@@ -24,6 +25,7 @@ import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.observation.PushObservations;
 import io.pushgateway.registry.redis.RedisIdempotencyStore;
+import io.pushgateway.registry.redis.RedisPresence;
 import io.pushgateway.registry.redis.RedisPushStore;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
@@ -60,9 +62,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /**
- * The cluster variants of the gateway's beans: the Redis session registry, the Kafka and
- * Redis pub/sub buses, and the Redis-leased worker ID, each switched on by a property and
- * failing fast with a clear message when its library is missing.
+ * The cluster variants of the gateway's beans: the Redis session registry and presence,
+ * the Kafka and Redis pub/sub buses, and the Redis-leased worker ID, each switched on by
+ * a property and failing fast with a clear message when its library is missing.
  *
  * @author Push Gateway team
  */
@@ -96,6 +98,18 @@ final class ClusterConfigurations {
 			return new RedisSessionRegistry(connectionFactory, settings, hub,
 					(socketId, owner) -> evict(hub, bus, nodeId, socketId, owner), metrics,
 					LocalBackendsConfiguration.presenceTracking(properties, presenceEvents));
+		}
+
+		/*
+		 * Presence from the registry's keys in Redis, which every node writes: the same
+		 * answer on every node.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(PresenceOperations.class)
+		RedisPresence pushGatewayRedisPresence(ReactiveRedisConnectionFactory connectionFactory,
+				PushGatewayProperties properties) {
+			RegistryProperties registry = properties.getRegistry();
+			return new RedisPresence(connectionFactory, registry.getKeyPrefix(), registry.getCommandTimeout());
 		}
 
 		@Bean

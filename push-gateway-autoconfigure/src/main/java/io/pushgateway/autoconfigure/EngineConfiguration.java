@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.pushgateway.core.GuidOperations;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PresenceListener;
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.UndeliveredListener;
 import io.pushgateway.hub.AckTracker;
@@ -116,10 +117,10 @@ class EngineConfiguration {
 	/* Reports pushes that asked for a fallback and reached nobody. */
 	@Bean
 	@ConditionalOnMissingBean
-	UndeliveredPushes pushGatewayUndeliveredPushes(SessionRegistry registry, Clock clock,
+	UndeliveredPushes pushGatewayUndeliveredPushes(PresenceOperations presence, Clock clock,
 			PushGatewayProperties properties, ObjectProvider<UndeliveredListener> listeners, GatewayMetrics metrics) {
 		UndeliveredProperties undelivered = properties.getUndelivered();
-		return new UndeliveredPushes(registry, clock, undelivered.isAllPushes(),
+		return new UndeliveredPushes(presence, clock, undelivered.isAllPushes(),
 				() -> listeners.orderedStream().toList(), undelivered.getMaxQueued(), metrics);
 	}
 

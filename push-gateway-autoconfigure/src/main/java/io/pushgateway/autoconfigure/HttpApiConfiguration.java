@@ -1,9 +1,9 @@
 package io.pushgateway.autoconfigure;
 
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.observation.PushObservations;
-import io.pushgateway.spi.SessionRegistry;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -24,7 +24,7 @@ class HttpApiConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpPushApi pushGatewayHttpPushApi(PushOperations operations, SessionRegistry presence,
+	HttpPushApi pushGatewayHttpPushApi(PushOperations operations, PresenceOperations presence,
 			PushGatewayProperties properties, ListableBeanFactory beans, PushObservations observations) {
 		String token = properties.getHttpApi().getToken();
 		boolean behindWebFlux = beans.containsBeanDefinition(GatewayRoutingConfiguration.HANDLER_MAPPING);

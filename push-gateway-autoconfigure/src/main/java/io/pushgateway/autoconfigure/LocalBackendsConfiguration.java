@@ -3,10 +3,12 @@ package io.pushgateway.autoconfigure;
 import java.time.Clock;
 
 import io.pushgateway.cluster.LocalClusterBus;
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PresenceEvents;
 import io.pushgateway.id.NodeId;
 import io.pushgateway.registry.InMemoryIdempotencyStore;
+import io.pushgateway.registry.InMemoryPresence;
 import io.pushgateway.registry.InMemoryPushStore;
 import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.ClusterBus;
@@ -21,10 +23,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The embedded default's backends, for a node alone: the bus, the session registry, the
- * idempotency keys and the recovery streams in the node's memory. Each backs off when a
- * cluster configuration (Redis, Kafka) or the application defined its own, so this is
- * imported after them.
+ * The embedded default's backends, for a node alone: the bus, the session registry and
+ * the presence queries, the idempotency keys and the recovery streams in the node's
+ * memory. Each backs off when a cluster configuration (Redis, Kafka) or the application
+ * defined its own, so this is imported after them.
  *
  * @author Push Gateway team
  */
@@ -39,9 +41,19 @@ class LocalBackendsConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SessionRegistry pushGatewaySessionRegistry(NodeId node, LocalHub hub, PushGatewayProperties properties,
-			PresenceEvents presenceEvents, Clock clock) {
-		return new InMemorySessionRegistry(hub, node.value(), presenceTracking(properties, presenceEvents), clock);
+	SessionRegistry pushGatewaySessionRegistry(PushGatewayProperties properties, PresenceEvents presenceEvents,
+			Clock clock) {
+		return new InMemorySessionRegistry(presenceTracking(properties, presenceEvents), clock);
+	}
+
+	/*
+	 * Presence from this node's hub. An application that keeps sessions elsewhere (its
+	 * own SessionRegistry) replaces this too, or presence answers for this node only.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	PresenceOperations pushGatewayPresence(NodeId node, LocalHub hub) {
+		return new InMemoryPresence(hub, node.value());
 	}
 
 	/*

@@ -4,6 +4,7 @@ import io.pushgateway.actuate.ClusterBusHealthIndicator;
 import io.pushgateway.actuate.PushGatewayEndpoint;
 import io.pushgateway.actuate.PushGatewayHealthIndicator;
 import io.pushgateway.actuate.SessionRegistryHealthIndicator;
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
@@ -73,8 +74,8 @@ public final class PushGatewayActuatorAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		PushGatewayEndpoint pushGatewayEndpoint(NodeId node, PushGatewayProperties properties,
 				WorkerIdStrategy workerIdStrategy, LocalHub hub, FanOut fanOut, NodeLifecycle lifecycle,
-				SessionRegistry registry, ClusterBus bus) {
-			return new PushGatewayEndpoint(node.value(), hub, fanOut, lifecycle, registry, bus);
+				SessionRegistry registry, PresenceOperations presence, ClusterBus bus) {
+			return new PushGatewayEndpoint(node.value(), hub, fanOut, lifecycle, registry, presence, bus);
 		}
 
 	}

@@ -12,15 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.PushTarget;
-import io.pushgateway.core.SocketPresence;
 import io.pushgateway.metrics.NodeStats;
 import io.pushgateway.spi.LocalSessions;
 import io.pushgateway.spi.Session;
 import io.pushgateway.spi.SessionRegistry;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 
 /**
  * The connections of this node, indexed by socket ID, user and GUID. It serves one node
@@ -347,26 +344,6 @@ public class LocalHub implements NodeStats, LocalSessions {
 
 		@Override
 		public void left(Session session, String guid) {
-		}
-
-		@Override
-		public Mono<Boolean> isOnline(String uid) {
-			return Mono.just(false);
-		}
-
-		@Override
-		public Mono<List<SocketPresence>> socketsOf(String uid) {
-			return Mono.just(List.of());
-		}
-
-		@Override
-		public Mono<Long> guidConnections(String guid) {
-			return Mono.just(0L);
-		}
-
-		@Override
-		public Mono<ClusterStats> stats() {
-			return Mono.just(new ClusterStats(0, 0, 0));
 		}
 
 	}

@@ -3,20 +3,23 @@ package io.pushgateway.spi;
 import java.util.Map;
 import java.util.Set;
 
-import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushTarget;
 import reactor.core.publisher.Mono;
 
 /**
  * Where the cluster keeps its sessions: which users and GUIDs have connections on which
- * node. The write methods are called by the node's hub as connections come and go; they
- * must return at once without blocking or failing (implementations queue and batch the
- * writes). The read side is the application's {@link PresenceOperations}.
+ * node. This is the node's side: the write methods are called by the node's hub as
+ * connections come and go, and must return at once without blocking or failing
+ * (implementations queue and batch the writes); {@link #nodesOf} routes pushes and
+ * {@link #describe} serves operators. The application's presence queries are a bean of
+ * their own, a {@link io.pushgateway.core.PresenceOperations} that reads what the
+ * registry wrote; a backend provides both.
  *
  * @author Push Gateway team
  * @see io.pushgateway.registry.InMemorySessionRegistry
+ * @see io.pushgateway.registry.InMemoryPresence
  */
-public interface SessionRegistry extends PresenceOperations {
+public interface SessionRegistry {
 
 	/**
 	 * A connection opened on this node.

@@ -2,6 +2,8 @@ package io.pushgateway.autoconfigure;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.registry.redis.RedisPresence;
 import io.pushgateway.spi.SessionRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,17 @@ class RedisConfigurationTests {
 		contextRunner.run((context) -> assertThat(context).hasSingleBean(LettuceClientOptionsBuilderCustomizer.class));
 		contextRunner.withPropertyValues("push.gateway.registry.reject-commands-while-disconnected=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class));
+	}
+
+	@Test
+	void presenceIsReadFromRedisUnlessTheApplicationAnswersIt() {
+		ReactiveWebApplicationContextRunner contextRunner = this.contextRunner.withBean(SessionRegistry.class,
+				ReplaceableBeansTests.RecordingRegistry::new);
+		contextRunner
+			.run((context) -> assertThat(context.getBean(PresenceOperations.class)).isInstanceOf(RedisPresence.class));
+		contextRunner.withBean(PresenceOperations.class, ReplaceableBeansTests.RecordingPresence::new)
+			.run((context) -> assertThat(context.getBean(PresenceOperations.class))
+				.isInstanceOf(ReplaceableBeansTests.RecordingPresence.class));
 	}
 
 	/*

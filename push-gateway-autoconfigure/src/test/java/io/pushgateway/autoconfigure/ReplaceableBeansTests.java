@@ -15,10 +15,13 @@ import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.Push;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
+import io.pushgateway.core.UndeliveredListener;
+import io.pushgateway.core.UndeliveredPush;
 import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.FakeConnection;
@@ -71,6 +74,27 @@ class ReplaceableBeansTests {
 			assertThat(context.getBean(RecordingRegistry.class).events).containsExactly("register 7", "joined 7 doc-1",
 					"left 7 doc-1", "unregister 7");
 		});
+	}
+
+	/*
+	 * Presence is a bean of its own, apart from the registry: an application that keeps
+	 * sessions elsewhere replaces both, and the gateway asks its PresenceOperations
+	 * (here: whether the target of a push that reached nobody is offline).
+	 */
+	@Test
+	void applicationPresenceOperationsAnswerTheGatewaysPresenceQueries() {
+		List<UndeliveredPush> reported = new CopyOnWriteArrayList<>();
+		this.contextRunner.withPropertyValues("push.gateway.undelivered.all-pushes=true")
+			.withBean(SessionRegistry.class, RecordingRegistry::new)
+			.withBean(PresenceOperations.class, RecordingPresence::new)
+			.withBean(UndeliveredListener.class, () -> reported::add)
+			.run((context) -> {
+				assertThat(context).getBeans(PresenceOperations.class).hasSize(1);
+				context.getBean(PushOperations.class).push(PushTarget.user("erin"), "e", "x").block();
+				await().until(() -> reported.size() == 1);
+				assertThat(context.getBean(RecordingPresence.class).queries).containsExactly("isOnline erin");
+				assertThat(reported.get(0).target()).isEqualTo(PushTarget.user("erin"));
+			});
 	}
 
 	@Test
@@ -204,23 +228,33 @@ class ReplaceableBeansTests {
 			this.events.add("left " + session.socketId() + " " + guid);
 		}
 
+	}
+
+	static class RecordingPresence implements PresenceOperations {
+
+		final List<String> queries = new CopyOnWriteArrayList<>();
+
 		@Override
 		public Mono<Boolean> isOnline(String uid) {
+			this.queries.add("isOnline " + uid);
 			return Mono.just(false);
 		}
 
 		@Override
 		public Mono<List<SocketPresence>> socketsOf(String uid) {
+			this.queries.add("socketsOf " + uid);
 			return Mono.just(List.of());
 		}
 
 		@Override
 		public Mono<Long> guidConnections(String guid) {
+			this.queries.add("guidConnections " + guid);
 			return Mono.just(0L);
 		}
 
 		@Override
 		public Mono<ClusterStats> stats() {
+			this.queries.add("stats");
 			return Mono.just(new ClusterStats(0, 0, 0));
 		}
 

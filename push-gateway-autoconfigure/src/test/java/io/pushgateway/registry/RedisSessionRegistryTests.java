@@ -19,6 +19,7 @@ import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.NodeStats;
+import io.pushgateway.registry.redis.RedisPresence;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
 import io.pushgateway.spi.PresenceTracking;
@@ -93,6 +94,11 @@ class RedisSessionRegistryTests {
 		return registry;
 	}
 
+	/** Presence over this test's keys, as any node of the cluster reads it. */
+	private RedisPresence presence() {
+		return new RedisPresence(factory(), this.prefix, Duration.ofSeconds(2));
+	}
+
 	private String redis(String command) throws Exception {
 		return redis.command(command);
 	}
@@ -100,7 +106,8 @@ class RedisSessionRegistryTests {
 	@Test
 	void sessionsAreWrittenUnderTheDocumentedKeys() throws Exception {
 		LocalHub hub = hub();
-		RedisSessionRegistry registry = registry("n1", hub, factory(), 0, new ArrayList<>());
+		registry("n1", hub, factory(), 0, new ArrayList<>());
+		RedisPresence presence = presence();
 		FakeConnection connection = new FakeConnection(101, "alice", "doc-1");
 
 		hub.register(connection);
@@ -118,10 +125,10 @@ class RedisSessionRegistryTests {
 		assertThat(redis("HGET " + this.prefix + ":users alice")).contains("$1\r\n1\r\n");
 		assertThat(redis("ZSCORE " + this.prefix + ":nodes n1")).doesNotContain("$-1");
 
-		assertThat(registry.isOnline("alice").block()).isTrue();
-		assertThat(registry.socketsOf("alice").block()).containsExactly(new SocketPresence(101, "n1"));
-		assertThat(registry.guidConnections("doc-1").block()).isEqualTo(1);
-		assertThat(registry.stats().block()).isEqualTo(new ClusterStats(1, 1, 1));
+		assertThat(presence.isOnline("alice").block()).isTrue();
+		assertThat(presence.socketsOf("alice").block()).containsExactly(new SocketPresence(101, "n1"));
+		assertThat(presence.guidConnections("doc-1").block()).isEqualTo(1);
+		assertThat(presence.stats().block()).isEqualTo(new ClusterStats(1, 1, 1));
 
 		hub.leave(connection, "doc-1");
 		hub.unregister(connection);
@@ -132,8 +139,8 @@ class RedisSessionRegistryTests {
 		assertThat(redis("EXISTS " + this.prefix + ":guid:clients:{doc-1}")).contains(":0");
 		assertThat(redis("EXISTS " + this.prefix + ":guid:clients:{doc-2}")).contains(":0");
 		assertThat(redis("HEXISTS " + this.prefix + ":users alice")).contains(":0");
-		assertThat(registry.isOnline("alice").block()).isFalse();
-		assertThat(registry.stats().block()).isEqualTo(new ClusterStats(1, 0, 0));
+		assertThat(presence.isOnline("alice").block()).isFalse();
+		assertThat(presence.stats().block()).isEqualTo(new ClusterStats(1, 0, 0));
 	}
 
 	@Test
@@ -142,11 +149,12 @@ class RedisSessionRegistryTests {
 		LocalHub hubB = hub();
 		RedisSessionRegistry a = registry("a", hubA, factory(), 0, new ArrayList<>());
 		registry("b", hubB, factory(), 0, new ArrayList<>());
+		RedisPresence presence = presence();
 		hubA.register(new FakeConnection(501, "frank", "doc"));
 		hubB.register(new FakeConnection(502, "frank"));
 		hubB.register(new FakeConnection(503, "gina", "doc"));
 
-		await().atMost(Duration.ofSeconds(5)).until(() -> a.stats().block().connections() == 3);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.stats().block().connections() == 3);
 		assertThat(a.nodesOf(PushTarget.user("frank")).block()).containsExactlyInAnyOrder("a", "b");
 		assertThat(a.nodesOf(PushTarget.user("gina")).block()).containsExactly("b");
 		assertThat(a.nodesOf(PushTarget.users(List.of("gina", "nobody"))).block()).containsExactly("b");
@@ -163,17 +171,18 @@ class RedisSessionRegistryTests {
 		registry("dead", deadHub, deadFactory, 0, new ArrayList<>());
 		LocalHub liveHub = hub();
 		RedisSessionRegistry live = registry("live", liveHub, factory(), 0, new ArrayList<>());
+		RedisPresence presence = presence();
 		deadHub.register(new FakeConnection(201, "ghost", "doc"));
 		liveHub.register(new FakeConnection(202, "alive"));
-		await().atMost(Duration.ofSeconds(5)).until(() -> live.stats().block().connections() == 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.stats().block().connections() == 2);
 
 		// the node dies without a word: its connection to Redis is cut and never comes
 		// back
 		deadFactory.destroy();
 
-		await().atMost(Duration.ofSeconds(5)).until(() -> live.stats().block().equals(new ClusterStats(1, 1, 1)));
-		assertThat(live.isOnline("ghost").block()).isFalse();
-		assertThat(live.guidConnections("doc").block()).isZero();
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.stats().block().equals(new ClusterStats(1, 1, 1)));
+		assertThat(presence.isOnline("ghost").block()).isFalse();
+		assertThat(presence.guidConnections("doc").block()).isZero();
 		assertThat(live.sweptSessions()).isEqualTo(1);
 	}
 
@@ -290,12 +299,13 @@ class RedisSessionRegistryTests {
 	@Test
 	void sessionsAreRewrittenAfterRedisRestartsEmpty() throws Exception {
 		LocalHub hub = hub();
-		RedisSessionRegistry registry = registry("n1", hub, factory(), 0, new ArrayList<>());
+		registry("n1", hub, factory(), 0, new ArrayList<>());
+		RedisPresence presence = presence();
 		FakeConnection survivor = new FakeConnection(401, "carol", "doc");
 		FakeConnection leaver = new FakeConnection(402, "dave");
 		hub.register(survivor);
 		hub.register(leaver);
-		await().atMost(Duration.ofSeconds(5)).until(() -> registry.stats().block().connections() == 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.stats().block().connections() == 2);
 
 		redis.restart();
 		hub.unregister(leaver);
@@ -303,11 +313,11 @@ class RedisSessionRegistryTests {
 
 		await().atMost(Duration.ofSeconds(10))
 			.ignoreExceptions()
-			.until(() -> registry.stats().block().equals(new ClusterStats(1, 2, 2)));
-		assertThat(registry.socketsOf("carol").block()).containsExactly(new SocketPresence(401, "n1"));
-		assertThat(registry.guidConnections("doc").block()).isEqualTo(1);
-		assertThat(registry.isOnline("dave").block()).isFalse();
-		assertThat(registry.isOnline("erin").block()).isTrue();
+			.until(() -> presence.stats().block().equals(new ClusterStats(1, 2, 2)));
+		assertThat(presence.socketsOf("carol").block()).containsExactly(new SocketPresence(401, "n1"));
+		assertThat(presence.guidConnections("doc").block()).isEqualTo(1);
+		assertThat(presence.isOnline("dave").block()).isFalse();
+		assertThat(presence.isOnline("erin").block()).isTrue();
 	}
 
 	@Test

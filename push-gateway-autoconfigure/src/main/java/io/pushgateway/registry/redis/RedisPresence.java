@@ -2,30 +2,29 @@ package io.pushgateway.registry.redis;
 
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.pushgateway.core.ClusterStats;
-import io.pushgateway.core.PushTarget;
+import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.SocketPresence;
-import reactor.core.publisher.Flux;
+import io.pushgateway.redis.GuardedRedisTemplate;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 
 /**
- * The read side of the Redis session registry: presence queries over the keys the
- * registry writes ({@code ws:user:clients:{uid}}, {@code ws:guid:clients:{guid}},
- * {@code ws:client:{socketId}}), each bounded by the command timeout. Every query reads
- * one key, or one key at a time, so each works on Redis Cluster too.
+ * The {@link PresenceOperations} of a cluster whose sessions are in Redis, next to the
+ * {@link RedisSessionRegistry}: presence queries over the keys the registries of every
+ * node write ({@code ws:user:clients:{uid}}, {@code ws:guid:clients:{guid}},
+ * {@code ws:nodes}, {@code ws:users}), each bounded by the command timeout. Every query
+ * reads one key, or one key at a time, so each works on Redis Cluster too. It holds no
+ * state and runs no task: any node, or any application sharing the key prefix, can ask.
  *
  * @author Push Gateway team
  */
-final class RedisPresence {
+public final class RedisPresence implements PresenceOperations {
 
 	private final ReactiveRedisTemplate<String, String> redis;
 
@@ -33,40 +32,29 @@ final class RedisPresence {
 
 	private final Duration timeout;
 
+	/**
+	 * Create the presence queries over a registry's keys.
+	 * @param connectionFactory the Redis connection factory
+	 * @param keyPrefix the registry's key prefix ({@code ws} by default)
+	 * @param commandTimeout how long each query may take
+	 */
+	public RedisPresence(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, Duration commandTimeout) {
+		this(GuardedRedisTemplate.strings(connectionFactory), new RedisKeys(keyPrefix), commandTimeout);
+	}
+
 	RedisPresence(ReactiveRedisTemplate<String, String> redis, RedisKeys keys, Duration timeout) {
 		this.redis = redis;
 		this.keys = keys;
 		this.timeout = timeout;
 	}
 
-	Mono<Set<String>> nodesOf(PushTarget target) {
-		Flux<String> nodes;
-		if (target instanceof PushTarget.User user) {
-			nodes = this.redis.<String, String>opsForHash().values(this.keys.userClients(user.uid()));
-		}
-		else if (target instanceof PushTarget.Users users) {
-			nodes = Flux.fromIterable(new HashSet<>(users.uids()))
-				.flatMap((uid) -> this.redis.<String, String>opsForHash().values(this.keys.userClients(uid)), 32);
-		}
-		else if (target instanceof PushTarget.Guid guid) {
-			nodes = this.redis.<String, String>opsForHash().values(this.keys.guidClients(guid.guid()));
-		}
-		else if (target instanceof PushTarget.Socket socket) {
-			nodes = this.redis.<String, String>opsForHash()
-				.get(this.keys.client(Long.toString(socket.socketId())), "node")
-				.flux();
-		}
-		else {
-			return Mono.empty();
-		}
-		return nodes.collect(Collectors.toSet()).timeout(this.timeout);
-	}
-
-	Mono<Boolean> isOnline(String uid) {
+	@Override
+	public Mono<Boolean> isOnline(String uid) {
 		return this.redis.hasKey(this.keys.userClients(uid)).timeout(this.timeout);
 	}
 
-	Mono<List<SocketPresence>> socketsOf(String uid) {
+	@Override
+	public Mono<List<SocketPresence>> socketsOf(String uid) {
 		return this.redis.<String, String>opsForHash()
 			.entries(this.keys.userClients(uid))
 			.map((entry) -> new SocketPresence(Long.parseLong(entry.getKey()), entry.getValue()))
@@ -75,15 +63,8 @@ final class RedisPresence {
 			.timeout(this.timeout);
 	}
 
-	Mono<Map<String, String>> describe(long socketId) {
-		return this.redis.<String, String>opsForHash()
-			.entries(this.keys.client(Long.toString(socketId)))
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
-			.filter((fields) -> !fields.isEmpty())
-			.timeout(this.timeout);
-	}
-
-	Mono<Long> guidConnections(String guid) {
+	@Override
+	public Mono<Long> guidConnections(String guid) {
 		return this.redis.opsForHash().size(this.keys.guidClients(guid)).timeout(this.timeout);
 	}
 
@@ -91,7 +72,8 @@ final class RedisPresence {
 	 * Nodes, connections (the sizes of the nodes' sets, one command each: they live in
 	 * different slots) and users.
 	 */
-	Mono<ClusterStats> stats() {
+	@Override
+	public Mono<ClusterStats> stats() {
 		Mono<List<Long>> nodes = this.redis.opsForZSet()
 			.range(this.keys.nodes(), Range.unbounded())
 			.flatMap((node) -> this.redis.opsForSet().size(this.keys.nodeClients(node)))
@@ -100,17 +82,6 @@ final class RedisPresence {
 			.map((counts) -> new ClusterStats(counts.getT1().size(),
 					counts.getT1().stream().mapToLong(Long::longValue).sum(), counts.getT2()))
 			.timeout(this.timeout);
-	}
-
-	/**
-	 * The raw client hash of a socket, for diagnostics.
-	 * @param socketId the socket ID
-	 * @return the fields
-	 */
-	Mono<Map<String, String>> client(long socketId) {
-		return this.redis.<String, String>opsForHash()
-			.entries(this.keys.client(Long.toString(socketId)))
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
 	}
 
 }

@@ -8,9 +8,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.PushTarget;
-import io.pushgateway.core.SocketPresence;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.NodeStats;
 import io.pushgateway.redis.CancelGuard;
@@ -67,8 +65,9 @@ import org.springframework.data.redis.core.ReactiveRedisTemplate;
  * ({@link UserConnectionLimit}); the rewrite after an outage ({@link RegistryResync});
  * the node's liveness ({@link NodeHeartbeat}) and the sweep of dead nodes
  * ({@link DeadNodeSweeper}); last-seen times ({@link LastSeenSync}); the end of presence
- * grace periods ({@link PresenceExpiry}); health ({@link RegistryHealth}); and the reads
- * ({@link RedisPresence}).
+ * grace periods ({@link PresenceExpiry}); health ({@link RegistryHealth}); and the
+ * lookups for routing and operators ({@link RegistryLookups}). The application's presence
+ * queries are not the registry's: {@link RedisPresence} reads the same keys.
  *
  * @author Push Gateway team
  */
@@ -102,7 +101,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	private final PresenceExpiry presenceExpiry;
 
-	private final RedisPresence presence;
+	private final RegistryLookups lookups;
 
 	private volatile Disposable.Composite tasks = Disposables.composite();
 
@@ -161,7 +160,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		this.sweeper = new DeadNodeSweeper(redis, keys, settings, this.writer);
 		this.lastSeen = new LastSeenSync(hub, this.writeBehind, metrics);
 		this.presenceExpiry = new PresenceExpiry(redis, keys, cluster, settings.commandTimeout(), tracking);
-		this.presence = new RedisPresence(redis, keys, settings.commandTimeout());
+		this.lookups = new RegistryLookups(redis, keys, settings.commandTimeout());
 		metrics.gauge("push.gateway.registry.queued", "Session changes waiting to be written to the shared registry",
 				this.writeBehind, RegistryWriteBehind::queued);
 	}
@@ -303,36 +302,16 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 		return PHASE;
 	}
 
-	// read side: the presence queries, in RedisPresence
+	// lookups for routing and operators
 
 	@Override
 	public Mono<Set<String>> nodesOf(PushTarget target) {
-		return this.presence.nodesOf(target);
-	}
-
-	@Override
-	public Mono<Boolean> isOnline(String uid) {
-		return this.presence.isOnline(uid);
-	}
-
-	@Override
-	public Mono<List<SocketPresence>> socketsOf(String uid) {
-		return this.presence.socketsOf(uid);
+		return this.lookups.nodesOf(target);
 	}
 
 	@Override
 	public Mono<Map<String, String>> describe(long socketId) {
-		return this.presence.describe(socketId);
-	}
-
-	@Override
-	public Mono<Long> guidConnections(String guid) {
-		return this.presence.guidConnections(guid);
-	}
-
-	@Override
-	public Mono<ClusterStats> stats() {
-		return this.presence.stats();
+		return this.lookups.describe(socketId);
 	}
 
 }

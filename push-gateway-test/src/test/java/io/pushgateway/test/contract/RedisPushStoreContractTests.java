@@ -1,4 +1,4 @@
-package io.pushgateway.registry;
+package io.pushgateway.test.contract;
 
 import java.time.Duration;
 
@@ -15,11 +15,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The push store contract in Redis Streams, on a real {@code redis-server}.
+ * The push store contract in Redis Streams, on a real {@code redis-server}, and what only
+ * Redis can do to a stream: lose its keys.
  *
  * @author Push Gateway team
  */
-class RedisPushStoreTests extends PushStoreContractTests {
+class RedisPushStoreContractTests extends PushStoreContract {
 
 	@RegisterExtension
 	static final RedisExtension redis = new RedisExtension();

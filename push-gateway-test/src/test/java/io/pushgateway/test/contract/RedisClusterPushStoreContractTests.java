@@ -1,4 +1,4 @@
-package io.pushgateway.registry;
+package io.pushgateway.test.contract;
 
 import java.time.Duration;
 
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * @author Push Gateway team
  */
-class RedisClusterPushStoreTests extends PushStoreContractTests {
+class RedisClusterPushStoreContractTests extends PushStoreContract {
 
 	@RegisterExtension
 	static final RedisClusterExtension redis = new RedisClusterExtension();

@@ -1,10 +1,11 @@
-package io.pushgateway.registry;
+package io.pushgateway.test.contract;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import io.pushgateway.registry.InMemoryPushStore;
 import io.pushgateway.spi.PushStore;
 
 /**
@@ -12,7 +13,7 @@ import io.pushgateway.spi.PushStore;
  *
  * @author Push Gateway team
  */
-class InMemoryPushStoreTests extends PushStoreContractTests {
+class InMemoryPushStoreContractTests extends PushStoreContract {
 
 	@Override
 	protected PushStore createStore() {

@@ -1,4 +1,4 @@
-package io.pushgateway.cluster;
+package io.pushgateway.test.contract;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -19,7 +19,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  *
  * @author Push Gateway team
  */
-class KafkaClusterBusTests extends ClusterBusContractTests {
+class KafkaClusterBusContractTests extends ClusterBusContract {
 
 	private static EmbeddedKafkaKraftBroker broker;
 

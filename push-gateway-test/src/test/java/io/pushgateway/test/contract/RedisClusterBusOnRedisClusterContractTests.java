@@ -1,4 +1,4 @@
-package io.pushgateway.cluster;
+package io.pushgateway.test.contract;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * @author Push Gateway team
  */
-class RedisClusterBusOnRedisClusterTests extends ClusterBusContractTests {
+class RedisClusterBusOnRedisClusterContractTests extends ClusterBusContract {
 
 	@RegisterExtension
 	static final RedisClusterExtension redis = new RedisClusterExtension();

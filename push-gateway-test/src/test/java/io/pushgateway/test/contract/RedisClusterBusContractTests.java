@@ -1,4 +1,4 @@
-package io.pushgateway.cluster;
+package io.pushgateway.test.contract;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * @author Push Gateway team
  */
-class RedisClusterBusTests extends ClusterBusContractTests {
+class RedisClusterBusContractTests extends ClusterBusContract {
 
 	@RegisterExtension
 	static final RedisExtension redis = new RedisExtension();

@@ -24,7 +24,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * @author Push Gateway team
  */
-final class LocalPresence {
+final class PresenceTransitions {
 
 	private final PresenceTracking tracking;
 
@@ -39,11 +39,11 @@ final class LocalPresence {
 
 	private final Map<Subject, Disposable> pending = new HashMap<>();
 
-	LocalPresence(PresenceTracking tracking, Clock clock) {
+	PresenceTransitions(PresenceTracking tracking, Clock clock) {
 		this(tracking, clock, Schedulers.parallel());
 	}
 
-	LocalPresence(PresenceTracking tracking, Clock clock, Scheduler timer) {
+	PresenceTransitions(PresenceTracking tracking, Clock clock, Scheduler timer) {
 		this.tracking = tracking;
 		this.clock = clock;
 		this.timer = timer;

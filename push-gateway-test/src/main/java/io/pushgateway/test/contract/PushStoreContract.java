@@ -1,4 +1,4 @@
-package io.pushgateway.registry;
+package io.pushgateway.test.contract;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +16,8 @@ import io.pushgateway.core.Push;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.StreamPosition;
 import io.pushgateway.spi.PushStore;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,26 +26,42 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The contract every {@link PushStore} passes: a stream's offsets follow one another with
  * no gap in one epoch (appended concurrently too), everything after a kept position comes
  * back in order and intact, and whatever cannot be given back exactly (trimmed, another
- * epoch) is reported as a gap, never as a silent hole.
+ * epoch) is reported as a gap, never as a silent hole. Positions are
+ * {@link StreamPosition}s ({@code <epoch>:<offset>}).
+ *
+ * <p>
+ * Extend it and create a store; each test gets a fresh one, whose streams no other test
+ * sees (a store that keeps its data outside the JVM should use fresh keys). A store that
+ * is a {@link org.springframework.context.Lifecycle} is started, and stopped after the
+ * test (and destroyed, if it is a
+ * {@link org.springframework.beans.factory.DisposableBean}).
  *
  * @author Push Gateway team
  */
-abstract class PushStoreContractTests {
+public abstract class PushStoreContract {
+
+	private final Backends backends = new Backends();
+
+	private @Nullable PushStore store;
 
 	/**
-	 * A store keeping at most three pushes per stream, for ten minutes; each test gets a
-	 * fresh one.
+	 * A store keeping at most three pushes per stream, for ten minutes.
 	 * @return the store
 	 */
 	protected abstract PushStore createStore();
 
-	private PushStore store;
+	@AfterEach
+	void stopStore() throws Exception {
+		this.backends.stopAll();
+	}
 
 	private PushStore store() {
-		if (this.store == null) {
-			this.store = createStore();
+		PushStore store = this.store;
+		if (store == null) {
+			store = this.backends.start(createStore());
+			this.store = store;
 		}
-		return this.store;
+		return store;
 	}
 
 	private String append(String stream, int n) {

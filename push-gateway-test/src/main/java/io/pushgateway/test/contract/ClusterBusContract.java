@@ -1,4 +1,4 @@
-package io.pushgateway.cluster;
+package io.pushgateway.test.contract;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,21 +26,35 @@ import reactor.core.publisher.Flux;
 import org.springframework.beans.factory.DisposableBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract every {@link ClusterBus} implementation passes: what one node publishes,
  * every other node receives once, in order per target, intact, and the publisher never
- * receives its own messages.
+ * receives its own messages; publishing completes, the bus becomes ready and reports
+ * itself healthy, and what it receives never ends while it runs.
+ *
+ * <p>
+ * Extend it and create the bus of one node; the nodes of one test share a transport (a
+ * fresh topic or channel per test: a test class instance is made per test). A bus that
+ * {@linkplain ClusterBus#reachesOtherNodes() reaches no other node}, as the embedded
+ * single-node bus, carries nothing: it passes the tests every bus passes, and the
+ * delivery tests are skipped for it. A bus that is a
+ * {@link org.springframework.context.Lifecycle} is started, and after the test stopped
+ * and destroyed, if it is a {@link DisposableBean}.
  *
  * @author Push Gateway team
  */
-abstract class ClusterBusContractTests {
+public abstract class ClusterBusContract {
 
 	private static final AtomicLong ids = new AtomicLong(1_000_000);
 
 	private final Disposable.Composite subscriptions = Disposables.composite();
 
-	private final List<AutoCloseable> buses = new ArrayList<>();
+	private final Backends backends = new Backends();
+
+	private final List<String> terminated = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create the bus of one node; nodes of one test share the transport.
@@ -50,24 +65,29 @@ abstract class ClusterBusContractTests {
 
 	@AfterEach
 	void closeBuses() throws Exception {
+		List<String> ended = List.copyOf(this.terminated);
 		this.subscriptions.dispose();
-		for (AutoCloseable bus : this.buses) {
-			bus.close();
-		}
+		this.backends.stopAll();
+		assertThat(ended).as("received() never ends while the bus runs").isEmpty();
 	}
 
 	private BlockingQueue<ClusterMessage> subscribe(ClusterBus bus) {
 		BlockingQueue<ClusterMessage> received = new LinkedBlockingQueue<>();
-		this.subscriptions.add(bus.received().subscribe(received::add));
+		this.subscriptions.add(bus.received()
+			.subscribe(received::add, (error) -> this.terminated.add("failed: " + error),
+					() -> this.terminated.add("completed")));
 		bus.ready().block(Duration.ofSeconds(30));
 		return received;
 	}
 
 	private ClusterBus bus(String node) {
-		ClusterBus bus = createBus(node);
-		if (bus instanceof DisposableBean disposable) {
-			this.buses.add(disposable::destroy);
-		}
+		return this.backends.start(createBus(node));
+	}
+
+	// the bus of a node, for a test of delivery between nodes: skipped for a lone bus
+	private ClusterBus deliveringBus(String node) {
+		ClusterBus bus = bus(node);
+		assumeTrue(bus.reachesOtherNodes(), "a bus that reaches no other node delivers nothing");
 		return bus;
 	}
 
@@ -92,7 +112,7 @@ abstract class ClusterBusContractTests {
 
 	@Test
 	void everyOtherNodeReceivesOnceAndThePublisherNever() throws Exception {
-		ClusterBus a = bus("node-a");
+		ClusterBus a = deliveringBus("node-a");
 		ClusterBus b = bus("node-b");
 		ClusterBus c = bus("node-c");
 		BlockingQueue<ClusterMessage> atA = subscribe(a);
@@ -113,26 +133,11 @@ abstract class ClusterBusContractTests {
 
 	@Test
 	void everyTargetFormatAndDisconnectSurvivesTheTrip() throws Exception {
-		ClusterBus a = bus("node-a");
+		ClusterBus a = deliveringBus("node-a");
 		ClusterBus b = bus("node-b");
 		subscribe(a);
 		BlockingQueue<ClusterMessage> atB = subscribe(b);
-		List<ClusterMessage> sent = List.of(
-				new ClusterMessage.Deliver(push(PushTarget.user("ü-ser"), Payload.text("héllo"))),
-				new ClusterMessage.Deliver(push(PushTarget.users(List.of("a", "b", "c")), Payload.json("[1,2]"))),
-				new ClusterMessage.Deliver(push(PushTarget.guid("doc/1"), Payload.binary(new byte[] { 0, -1, 7 }))),
-				new ClusterMessage.Deliver(push(PushTarget.socket(Long.MAX_VALUE), Payload.json("null"))),
-				new ClusterMessage.Deliver(push(PushTarget.all(), Payload.binary(new byte[0]))),
-				new ClusterMessage.Deliver(new Push(ids.incrementAndGet(), PushTarget.user("acker"), "e",
-						Payload.text("please ack"), true)),
-				new ClusterMessage.Reply(43, "client-7", Payload.json("{\"ok\":true}")),
-				new ClusterMessage.Acked(44, 45),
-				new ClusterMessage.Disconnect(42, 4003, "replaced by a newer connection"),
-				new ClusterMessage.Relay("node-b", "polling", "socket:46",
-						"{\"t\":\"ping\"}".getBytes(StandardCharsets.UTF_8)),
-				new ClusterMessage.Relay("node-b", "polling", "socket:46", new byte[0]),
-				new ClusterMessage.Relay("node-b", "another-transport", "poll:47",
-						new byte[] { (byte) 0x91, (byte) 0x80, 0, (byte) 0xff }));
+		List<ClusterMessage> sent = everyKindOfMessage();
 
 		for (ClusterMessage message : sent) {
 			a.publish(message).block(Duration.ofSeconds(30));
@@ -150,7 +155,7 @@ abstract class ClusterBusContractTests {
 
 	@Test
 	void messageForSomeNodesReachesOnlyThose() throws Exception {
-		ClusterBus a = bus("node-a");
+		ClusterBus a = deliveringBus("node-a");
 		ClusterBus b = bus("node-b");
 		ClusterBus c = bus("node-c");
 		subscribe(a);
@@ -170,7 +175,7 @@ abstract class ClusterBusContractTests {
 
 	@Test
 	void pushesToOneTargetKeepTheirOrder() throws Exception {
-		ClusterBus a = bus("node-a");
+		ClusterBus a = deliveringBus("node-a");
 		ClusterBus b = bus("node-b");
 		subscribe(a);
 		BlockingQueue<ClusterMessage> atB = subscribe(b);
@@ -187,7 +192,7 @@ abstract class ClusterBusContractTests {
 
 	@Test
 	void relaysToOneNodeWithOneKeyKeepTheirOrderAndNameTheirOrigin() throws Exception {
-		ClusterBus a = bus("node-a");
+		ClusterBus a = deliveringBus("node-a");
 		ClusterBus b = bus("node-b");
 		subscribe(a);
 		BlockingQueue<ClusterMessage> atB = subscribe(b);
@@ -208,7 +213,7 @@ abstract class ClusterBusContractTests {
 
 	@Test
 	void aPushCarriesItsPropagationHeaders() throws Exception {
-		ClusterBus a = bus("node-a");
+		ClusterBus a = deliveringBus("node-a");
 		ClusterBus b = bus("node-b");
 		subscribe(a);
 		BlockingQueue<ClusterMessage> atB = subscribe(b);
@@ -219,6 +224,57 @@ abstract class ClusterBusContractTests {
 			.block(Duration.ofSeconds(30));
 
 		assertThat(((ClusterMessage.Deliver) take(atB)).headers()).isEqualTo(trace);
+	}
+
+	private static List<ClusterMessage> everyKindOfMessage() {
+		return List.of(new ClusterMessage.Deliver(push(PushTarget.user("ü-ser"), Payload.text("héllo"))),
+				new ClusterMessage.Deliver(push(PushTarget.users(List.of("a", "b", "c")), Payload.json("[1,2]"))),
+				new ClusterMessage.Deliver(push(PushTarget.guid("doc/1"), Payload.binary(new byte[] { 0, -1, 7 }))),
+				new ClusterMessage.Deliver(push(PushTarget.socket(Long.MAX_VALUE), Payload.json("null"))),
+				new ClusterMessage.Deliver(push(PushTarget.all(), Payload.binary(new byte[0]))),
+				new ClusterMessage.Deliver(new Push(ids.incrementAndGet(), PushTarget.user("acker"), "e",
+						Payload.text("please ack"), true)),
+				new ClusterMessage.Reply(43, "client-7", Payload.json("{\"ok\":true}")),
+				new ClusterMessage.Acked(44, 45),
+				new ClusterMessage.Disconnect(42, 4003, "replaced by a newer connection"),
+				new ClusterMessage.Relay("node-b", "polling", "socket:46",
+						"{\"t\":\"ping\"}".getBytes(StandardCharsets.UTF_8)),
+				new ClusterMessage.Relay("node-b", "polling", "socket:46", new byte[0]),
+				new ClusterMessage.Relay("node-b", "another-transport", "poll:47",
+						new byte[] { (byte) 0x91, (byte) 0x80, 0, (byte) 0xff }));
+	}
+
+	@Test
+	void publishingEveryKindOfMessageCompletesOnceTheBusIsReady() {
+		ClusterBus a = bus("node-a");
+		subscribe(a);
+		for (ClusterMessage message : everyKindOfMessage()) {
+			a.publish(message).block(Duration.ofSeconds(30));
+			a.publish(message, Set.of("node-b")).block(Duration.ofSeconds(30));
+		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> a.health().up());
+	}
+
+	@Test
+	void aNodeNeverReceivesItsOwnMessages() throws Exception {
+		ClusterBus a = bus("node-a");
+		BlockingQueue<ClusterMessage> atA = subscribe(a);
+		ClusterMessage own = new ClusterMessage.Deliver(push(PushTarget.all(), Payload.text("own")));
+
+		a.publish(own).block(Duration.ofSeconds(30));
+		a.publish(own, Set.of("node-a")).block(Duration.ofSeconds(30));
+
+		if (a.reachesOtherNodes()) {
+			ClusterBus b = bus("node-b");
+			subscribe(b);
+			ClusterMessage marker = new ClusterMessage.Deliver(push(PushTarget.all(), Payload.text("marker")));
+			b.publish(marker).block(Duration.ofSeconds(30));
+			assertThat(take(atA)).as("a's first message is b's marker, not its own").isEqualTo(marker);
+		}
+		else {
+			// a lone bus carries nothing, its own messages least of all
+			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(atA::isEmpty);
+		}
 	}
 
 }
