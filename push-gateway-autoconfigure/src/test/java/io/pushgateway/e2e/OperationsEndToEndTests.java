@@ -196,8 +196,12 @@ class OperationsEndToEndTests {
 
 	@Test
 	void aConnectionIsClosedWhenItsCredentialExpires() {
+		// long enough for a loaded machine's first handshake; a heartbeat keeps the
+		// connection from the heartbeat timeout (6 s) until the token expires
 		TestClient client = connectWithToken(
-				Tokens.sign("short-lived", List.of(), Duration.ofSeconds(2), Tokens.SECRET));
+				Tokens.sign("short-lived", List.of(), Duration.ofSeconds(4), Tokens.SECRET));
+		client.send("{\"t\":\"ping\"}");
+		await().atMost(Duration.ofSeconds(10)).until(() -> client.pongs() > 0);
 		TestClient.Close close = client.awaitClose();
 		assertThat(close.code()).isEqualTo(4004);
 		assertThat(close.reason()).contains("credential expired");

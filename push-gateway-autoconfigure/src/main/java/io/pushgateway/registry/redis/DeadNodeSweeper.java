@@ -23,7 +23,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 final class DeadNodeSweeper {
 
-	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
+	// the registry's category, named rather than referenced: the registry creates this
+	// class
+	private static final Log logger = LogFactory.getLog("io.pushgateway.registry.redis.RedisSessionRegistry");
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> DEAD_NODES = RedisScripts.load(List.class, "dead-nodes.lua");

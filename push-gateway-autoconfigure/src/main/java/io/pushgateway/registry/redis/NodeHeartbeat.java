@@ -22,7 +22,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 final class NodeHeartbeat {
 
-	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
+	// the registry's category, named rather than referenced: the registry creates this
+	// class
+	private static final Log logger = LogFactory.getLog("io.pushgateway.registry.redis.RedisSessionRegistry");
 
 	private static final RedisScript<Long> HEARTBEAT = RedisScripts.load(Long.class, "heartbeat.lua");
 

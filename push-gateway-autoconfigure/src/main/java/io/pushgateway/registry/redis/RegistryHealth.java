@@ -13,7 +13,9 @@ import org.apache.commons.logging.LogFactory;
  */
 final class RegistryHealth {
 
-	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
+	// the registry's category, named rather than referenced: the registry creates this
+	// class
+	private static final Log logger = LogFactory.getLog("io.pushgateway.registry.redis.RedisSessionRegistry");
 
 	private final AtomicBoolean healthy = new AtomicBoolean(true);
 

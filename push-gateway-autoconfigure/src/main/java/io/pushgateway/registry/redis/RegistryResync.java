@@ -26,7 +26,9 @@ import org.springframework.data.redis.core.ReactiveRedisTemplate;
  */
 final class RegistryResync {
 
-	private static final Log logger = LogFactory.getLog(RedisSessionRegistry.class);
+	// the registry's category, named rather than referenced: the registry creates this
+	// class
+	private static final Log logger = LogFactory.getLog("io.pushgateway.registry.redis.RedisSessionRegistry");
 
 	private final ReactiveRedisTemplate<String, String> redis;
 
