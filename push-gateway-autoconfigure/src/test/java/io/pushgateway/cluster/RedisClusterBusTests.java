@@ -3,6 +3,7 @@ package io.pushgateway.cluster;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.pushgateway.cluster.redis.RedisBusSettings;
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.support.RedisExtension;
@@ -28,8 +29,9 @@ class RedisClusterBusTests extends ClusterBusContractTests {
 
 	@Override
 	protected ClusterBus createBus(String nodeId) {
-		return new RedisClusterBus(redis.connectionFactory(), this.channel, nodeId, System::nanoTime, 1000,
-				Duration.ofSeconds(5));
+		return new RedisClusterBus(redis.connectionFactory(),
+				new RedisBusSettings(this.channel, 1000, Duration.ofSeconds(5)), nodeId, System::nanoTime,
+				SkippedRecords.LOG_ONLY);
 	}
 
 }
