@@ -33,18 +33,6 @@ public final class TokenPushAuthenticator implements PushAuthenticator {
 	private final @Nullable PrincipalMapper principals;
 
 	/**
-	 * Create an authenticator.
-	 * @param verifier verifies tokens, or {@code null} to reject every token
-	 * @param queryParameter the query parameter that may carry the token
-	 * @param anonymousUid assigns a uid to a handshake without a token, or {@code null}
-	 * to reject such handshakes
-	 */
-	public TokenPushAuthenticator(@Nullable TokenVerifier verifier, String queryParameter,
-			@Nullable Function<HandshakeRequest, String> anonymousUid) {
-		this(verifier, queryParameter, anonymousUid, null);
-	}
-
-	/**
 	 * Create an authenticator that first takes the principal the application's security
 	 * authenticated, when there is one.
 	 * @param verifier verifies tokens, or {@code null} to reject every token

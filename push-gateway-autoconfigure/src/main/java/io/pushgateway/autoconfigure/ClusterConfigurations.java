@@ -11,6 +11,7 @@ import io.pushgateway.cluster.kafka.KafkaBusSettings;
 import io.pushgateway.cluster.kafka.KafkaClients;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.cluster.kafka.KafkaTopics;
+import io.pushgateway.cluster.redis.RedisBusSettings;
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PresenceOperations;
@@ -87,8 +88,7 @@ final class ClusterConfigurations {
 		@ConditionalOnMissingBean(SessionRegistry.class)
 		RedisSessionRegistry pushGatewayRedisSessionRegistry(NodeId node,
 				ReactiveRedisConnectionFactory connectionFactory, LocalHub hub, ClusterBus bus,
-				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, GatewayMetrics metrics,
-				PresenceEvents presenceEvents) {
+				PushGatewayProperties properties, GatewayMetrics metrics, PresenceEvents presenceEvents) {
 			RegistryProperties registry = properties.getRegistry();
 			String nodeId = node.value();
 			RedisRegistrySettings settings = new RedisRegistrySettings(registry.getKeyPrefix(), nodeId,
@@ -230,14 +230,13 @@ final class ClusterConfigurations {
 		@Bean
 		@ConditionalOnMissingBean(ClusterBus.class)
 		RedisClusterBus pushGatewayRedisClusterBus(NodeId node, ReactiveRedisConnectionFactory connectionFactory,
-				PushGatewayProperties properties, WorkerIdStrategy workerIdStrategy, SnowflakeIdGenerator ids,
-				GatewayMetrics metrics) {
+				PushGatewayProperties properties, SnowflakeIdGenerator ids, GatewayMetrics metrics) {
 			BusProperties.RedisBus redis = properties.getBus().getRedis();
 			String channel = (redis.getChannel() != null) ? redis.getChannel()
 					: properties.getRegistry().getKeyPrefix() + ":bus";
-			return new RedisClusterBus(connectionFactory, channel, node.value(), ids::nextId, redis.getMaxInFlight(),
-					redis.getPublishTimeout(),
-					new SkippedRecords(metrics::skippedRecord, SKIPPED_RECORDS_LOG_INTERVAL));
+			return new RedisClusterBus(connectionFactory,
+					new RedisBusSettings(channel, redis.getMaxInFlight(), redis.getPublishTimeout()), node.value(),
+					ids::nextId, new SkippedRecords(metrics::skippedRecord, SKIPPED_RECORDS_LOG_INTERVAL));
 		}
 
 	}

@@ -102,16 +102,23 @@ class EngineConfiguration {
 				properties.getBus().getRouting() == BusProperties.Routing.TARGETED, metrics, observations);
 	}
 
+	/* Where the template's pushes go. */
+	@Bean
+	@ConditionalOnMissingBean
+	PushTemplate.Delivery pushGatewayPushDelivery(LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
+			AckTracker acks, UndeliveredPushes undelivered) {
+		return new PushTemplate.Delivery(hub, fanOut, cluster, acks, undelivered);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(PushOperations.class)
-	PushTemplate pushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
-			PayloadEncoder encoder, PushGatewayProperties properties, AckTracker acks, ObjectProvider<PushStore> store,
-			PushObservations observations, UndeliveredPushes undelivered, IdempotencyStore idempotency) {
-		PushTemplate template = new PushTemplate(ids, hub, fanOut, cluster, encoder,
-				(int) properties.getLimits().getMaxPayloadSize().toBytes(), acks, store.getIfAvailable(),
-				properties.getRecovery().isAllPushes(), observations, undelivered);
-		template.useIdempotency(idempotency, properties.getIdempotency().getWindow());
-		return template;
+	PushTemplate pushTemplate(PushTemplate.Delivery delivery, SnowflakeIdGenerator ids, PayloadEncoder encoder,
+			ObjectProvider<PushStore> store, IdempotencyStore idempotency, PushGatewayProperties properties,
+			PushObservations observations) {
+		PushTemplate.Settings settings = new PushTemplate.Settings(
+				(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getRecovery().isAllPushes(),
+				properties.getIdempotency().getWindow());
+		return new PushTemplate(delivery, ids, encoder, store.getIfAvailable(), idempotency, settings, observations);
 	}
 
 	/* Reports pushes that asked for a fallback and reached nobody. */
@@ -144,33 +151,40 @@ class EngineConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientFrameHandler pushGatewayClientFrameHandler(NodeId node, LocalHub hub,
-			ObjectProvider<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics,
-			PushGatewayProperties properties, Clock clock, AckTracker acks,
-			ObjectProvider<RecoveryCoordinator> recovery, PushObservations observations) {
+	ClientFrameHandler pushGatewayClientFrameHandler(LocalHub hub, ObjectProvider<UpstreamHandler> handlers,
+			GuidAuthorizer guidAuthorizer, AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery,
+			GatewayMetrics metrics, PushObservations observations, Clock clock, NodeId node,
+			PushGatewayProperties properties) {
 		LimitsProperties limits = properties.getLimits();
 		return new ClientFrameHandler(hub, GatewayUpstream.applicationsFirst(handlers.orderedStream().toList()),
-				guidAuthorizer, metrics, node.value(), limits.getMaxGuidsPerConnection(),
-				limits.getMaxInFlightMessages(), limits.getUpstreamTimeout(), clock, acks,
-				new ClientFrameHandler.RateLimits(limits.getMaxMessagesPerSecond(),
-						limits.getMaxBytesPerSecond().toBytes()),
-				recovery.getIfAvailable(), observations);
+				guidAuthorizer, acks, recovery.getIfAvailable(), metrics, observations, clock, node.value(),
+				new ClientFrameHandler.Limits(limits.getMaxGuidsPerConnection(), limits.getMaxInFlightMessages(),
+						limits.getUpstreamTimeout(), limits.getMaxMessagesPerSecond(),
+						limits.getMaxBytesPerSecond().toBytes()));
+	}
+
+	/*
+	 * Hands relays between transports to the RelayEndpoint beans. Transports need the
+	 * lifecycle, which needs this: the endpoints are looked up when the first relay
+	 * arrives.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	RelayEndpoints pushGatewayRelayEndpoints(NodeId node, ObjectProvider<RelayEndpoint> endpoints) {
+		return new RelayEndpoints(node.value(), () -> endpoints.orderedStream().toList());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics,
-			PushGatewayProperties properties, NodeId node, Clock clock, AckTracker acks,
-			ObjectProvider<RelayEndpoint> relayEndpoints, PushObservations observations) {
-		// transports need the lifecycle, so the endpoints their relays go to are looked
-		// up when the first relay arrives
+	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, AckTracker acks,
+			RelayEndpoints relays, GatewayMetrics metrics, PushObservations observations, Clock clock,
+			PushGatewayProperties properties) {
 		HeartbeatProperties heartbeat = properties.getHeartbeat();
-		return new NodeLifecycle(hub, fanOut, bus, metrics, heartbeat.getTimeout(),
-				properties.getShutdown().getTimeout(), clock, acks,
-				new RelayEndpoints(node.value(), () -> relayEndpoints.orderedStream().toList()), observations,
-				new DynamicHeartbeat(heartbeat.getDynamic().isEnabled(), heartbeat.getInterval().toMillis(),
-						heartbeat.getDynamic().getMaxInterval().toMillis(),
-						heartbeat.getDynamic().getPromoteAfter().toMillis()));
+		DynamicHeartbeat dynamic = new DynamicHeartbeat(heartbeat.getDynamic().isEnabled(),
+				heartbeat.getInterval().toMillis(), heartbeat.getDynamic().getMaxInterval().toMillis(),
+				heartbeat.getDynamic().getPromoteAfter().toMillis());
+		return new NodeLifecycle(hub, fanOut, bus, acks, relays, metrics, observations, clock,
+				new NodeLifecycle.Settings(heartbeat.getTimeout(), dynamic, properties.getShutdown().getTimeout()));
 	}
 
 }

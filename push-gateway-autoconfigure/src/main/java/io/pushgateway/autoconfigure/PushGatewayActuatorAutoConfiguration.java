@@ -9,7 +9,6 @@ import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.id.NodeId;
-import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.SessionRegistry;
 
@@ -43,8 +42,7 @@ public final class PushGatewayActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "pushGatewayHealthIndicator")
 		@ConditionalOnEnabledHealthIndicator("pushGateway")
-		PushGatewayHealthIndicator pushGatewayHealthIndicator(NodeId node, PushGatewayProperties properties,
-				WorkerIdStrategy workerIdStrategy, LocalHub hub, NodeLifecycle lifecycle) {
+		PushGatewayHealthIndicator pushGatewayHealthIndicator(NodeId node, LocalHub hub, NodeLifecycle lifecycle) {
 			return new PushGatewayHealthIndicator(node.value(), hub, lifecycle);
 		}
 
@@ -72,8 +70,7 @@ public final class PushGatewayActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
-		PushGatewayEndpoint pushGatewayEndpoint(NodeId node, PushGatewayProperties properties,
-				WorkerIdStrategy workerIdStrategy, LocalHub hub, FanOut fanOut, NodeLifecycle lifecycle,
+		PushGatewayEndpoint pushGatewayEndpoint(NodeId node, LocalHub hub, FanOut fanOut, NodeLifecycle lifecycle,
 				SessionRegistry registry, PresenceOperations presence, ClusterBus bus) {
 			return new PushGatewayEndpoint(node.value(), hub, fanOut, lifecycle, registry, presence, bus);
 		}

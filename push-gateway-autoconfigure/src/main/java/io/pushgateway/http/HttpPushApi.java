@@ -81,20 +81,6 @@ public final class HttpPushApi implements GatewayRoutes {
 	private final String basePath;
 
 	/**
-	 * Create the API.
-	 * @param operations pushes
-	 * @param presence answers presence queries
-	 * @param token the shared API token, or {@code null} to accept only requests the
-	 * application's Spring Security authenticated
-	 * @param maxPayloadSize the largest request body
-	 * @param basePath the API's path
-	 */
-	public HttpPushApi(PushOperations operations, PresenceOperations presence, @Nullable String token,
-			int maxPayloadSize, String basePath) {
-		this(operations, presence, token, maxPayloadSize, basePath, PushObservations.OFF);
-	}
-
-	/**
 	 * Create the API, observing each request.
 	 * @param operations pushes
 	 * @param presence answers presence queries

@@ -46,17 +46,6 @@ public class AckTracker {
 	private final LongConsumer roundTrips;
 
 	/**
-	 * Create a tracker.
-	 * @param bus the cluster bus, to forward acknowledgements to the issuing node
-	 * @param maxPending the most pushes awaiting acknowledgements at once, on each side
-	 * @param maxTimeout the longest acknowledgement timeout allowed
-	 */
-	public AckTracker(ClusterBus bus, int maxPending, Duration maxTimeout) {
-		this(bus, maxPending, maxTimeout, (nanos) -> {
-		});
-	}
-
-	/**
 	 * Create a tracker that reports round trips.
 	 * @param bus forwards acknowledgements to the node that issued the push
 	 * @param maxPending the most pushes awaiting acknowledgements at once

@@ -60,69 +60,35 @@ public class ClientFrameHandler {
 
 	private final Clock clock;
 
-	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
-			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
-			Clock clock, AckTracker acks) {
-		this(hub, handlers, guidAuthorizer, metrics, nodeId, maxGuidsPerConnection, maxInFlight, upstreamTimeout, clock,
-				acks, new RateLimits(0, 0), null);
-	}
-
 	/**
 	 * Create a frame handler.
 	 * @param hub the hub
 	 * @param handlers the upstream handlers, in order
 	 * @param guidAuthorizer decides GUID joins
-	 * @param metrics the meters
-	 * @param nodeId this node's ID
-	 * @param maxGuidsPerConnection the most GUIDs one connection may join
-	 * @param maxInFlight the most messages of one connection awaiting their handler
-	 * @param upstreamTimeout the time a handler has to answer
-	 * @param clock the clock
 	 * @param acks collects acknowledgements
-	 * @param rateLimits what one connection may send; over a limit it is closed with
-	 * {@link CloseCodes#RATE_LIMITED}
 	 * @param recovery recovers GUID streams on join, or {@code null} without recovery
-	 */
-	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
-			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
-			Clock clock, AckTracker acks, RateLimits rateLimits, @Nullable RecoveryCoordinator recovery) {
-		this(hub, handlers, guidAuthorizer, metrics, nodeId, maxGuidsPerConnection, maxInFlight, upstreamTimeout, clock,
-				acks, rateLimits, recovery, PushObservations.OFF);
-	}
-
-	/**
-	 * Create a frame handler that observes client messages.
-	 * @param hub the hub
-	 * @param handlers the upstream handlers, in order
-	 * @param guidAuthorizer decides GUID joins
 	 * @param metrics the meters
-	 * @param nodeId this node's ID
-	 * @param maxGuidsPerConnection the most GUIDs one connection may join
-	 * @param maxInFlight the most messages of one connection awaiting their handler
-	 * @param upstreamTimeout the time a handler has to answer
-	 * @param clock the clock
-	 * @param acks collects acknowledgements
-	 * @param rateLimits what one connection may send
-	 * @param recovery recovers GUID streams on join, or {@code null} without recovery
 	 * @param observations observes each client message until its handler answered
+	 * @param clock the clock
+	 * @param nodeId this node's ID
+	 * @param limits what one connection may join, have in flight and send
 	 */
 	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
-			GatewayMetrics metrics, String nodeId, int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout,
-			Clock clock, AckTracker acks, RateLimits rateLimits, @Nullable RecoveryCoordinator recovery,
-			PushObservations observations) {
+			AckTracker acks, @Nullable RecoveryCoordinator recovery, GatewayMetrics metrics,
+			PushObservations observations, Clock clock, String nodeId, Limits limits) {
 		this.observations = observations;
 		this.recovery = recovery;
-		this.maxMessagesPerSecond = rateLimits.maxMessagesPerSecond();
-		this.maxBytesPerSecond = rateLimits.maxBytesPerSecond();
+		this.maxMessagesPerSecond = limits.maxMessagesPerSecond();
+		this.maxBytesPerSecond = limits.maxBytesPerSecond();
 		this.hub = hub;
 		this.acks = acks;
 		this.handlers = List.copyOf(handlers);
 		this.guidAuthorizer = guidAuthorizer;
 		this.metrics = metrics;
 		this.nodeId = nodeId;
-		this.maxGuidsPerConnection = maxGuidsPerConnection;
-		this.maxInFlight = maxInFlight;
-		this.upstreamTimeout = upstreamTimeout;
+		this.maxGuidsPerConnection = limits.maxGuidsPerConnection();
+		this.maxInFlight = limits.maxInFlight();
+		this.upstreamTimeout = limits.upstreamTimeout();
 		this.clock = clock;
 	}
 
@@ -349,12 +315,17 @@ public class ClientFrameHandler {
 	}
 
 	/**
-	 * What one connection may send.
+	 * What one connection may do. Over a rate limit it is closed with
+	 * {@link CloseCodes#RATE_LIMITED}.
 	 *
+	 * @param maxGuidsPerConnection the most GUIDs one connection may join
+	 * @param maxInFlight the most messages of one connection awaiting their handler
+	 * @param upstreamTimeout the time a handler has to answer
 	 * @param maxMessagesPerSecond frames per second, or {@code 0} for no limit
 	 * @param maxBytesPerSecond bytes per second, or {@code 0} for no limit
 	 */
-	public record RateLimits(int maxMessagesPerSecond, long maxBytesPerSecond) {
+	public record Limits(int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout, int maxMessagesPerSecond,
+			long maxBytesPerSecond) {
 	}
 
 }

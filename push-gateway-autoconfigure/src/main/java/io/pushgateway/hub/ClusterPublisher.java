@@ -37,11 +37,6 @@ public class ClusterPublisher {
 
 	private final PushObservations observations;
 
-	public ClusterPublisher(ClusterBus bus, SessionRegistry registry, String nodeId, boolean targeted,
-			GatewayMetrics metrics) {
-		this(bus, registry, nodeId, targeted, metrics, PushObservations.OFF);
-	}
-
 	/**
 	 * Create a publisher.
 	 * @param bus the cluster bus

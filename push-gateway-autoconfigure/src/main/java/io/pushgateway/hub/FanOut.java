@@ -54,23 +54,6 @@ public class FanOut {
 
 	private final @Nullable StreamOrder order;
 
-	public FanOut(LocalHub hub, ByteBufAllocator allocator, GatewayMetrics metrics, int maxPendingBatchesPerLoop) {
-		this(hub, allocator, metrics, maxPendingBatchesPerLoop, SlowConsumerPolicies.CLOSE);
-	}
-
-	/**
-	 * Create the fan-out.
-	 * @param hub this node's connections
-	 * @param allocator allocates the encoded frames
-	 * @param metrics counts frames and latency
-	 * @param maxPendingBatchesPerLoop the most pushes waiting for one event loop
-	 * @param policies what each push does to a connection that reads too slowly
-	 */
-	public FanOut(LocalHub hub, ByteBufAllocator allocator, GatewayMetrics metrics, int maxPendingBatchesPerLoop,
-			SlowConsumerPolicies policies) {
-		this(hub, allocator, metrics, maxPendingBatchesPerLoop, policies, null);
-	}
-
 	/**
 	 * Create the fan-out.
 	 * @param hub this node's connections

@@ -72,53 +72,23 @@ public class NodeLifecycle implements SmartLifecycle {
 	/** Receives the relays between transports (long-polling requests and answers). */
 	private final Consumer<ClusterMessage.Relay> relays;
 
-	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
-			Duration shutdownTimeout, Clock clock, AckTracker acks) {
-		this(hub, fanOut, bus, metrics, heartbeatTimeout, shutdownTimeout, clock, acks, (message) -> {
-		}, PushObservations.OFF);
-	}
-
 	/**
 	 * Create the node's lifecycle.
 	 * @param hub the hub
 	 * @param fanOut the fan-out
 	 * @param bus the cluster bus
-	 * @param metrics the meters
-	 * @param heartbeatTimeout how long a silent connection lives
-	 * @param shutdownTimeout how long draining may take
-	 * @param clock the clock
 	 * @param acks collects acknowledgements
 	 * @param relays receives the relays between transports, such as
 	 * {@link RelayEndpoints}
-	 * @param observations observes the delivery of pushes from other nodes
-	 */
-	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
-			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage.Relay> relays,
-			PushObservations observations) {
-		this(hub, fanOut, bus, metrics, heartbeatTimeout, shutdownTimeout, clock, acks, relays, observations,
-				DynamicHeartbeat.fixed(heartbeatTimeout.toMillis()));
-	}
-
-	/**
-	 * Create the node's lifecycle, with heartbeat intervals that grow for stable
-	 * connections.
-	 * @param hub the hub
-	 * @param fanOut the fan-out
-	 * @param bus the cluster bus
 	 * @param metrics the meters
-	 * @param heartbeatTimeout how long a silent connection lives at the base interval
-	 * @param shutdownTimeout how long draining may take
-	 * @param clock the clock
-	 * @param acks collects acknowledgements
-	 * @param relays receives the relays between transports, such as
-	 * {@link RelayEndpoints}
 	 * @param observations observes the delivery of pushes from other nodes
-	 * @param heartbeat how heartbeat intervals change
+	 * @param clock the clock
+	 * @param settings its heartbeat and shutdown settings
 	 */
-	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, GatewayMetrics metrics, Duration heartbeatTimeout,
-			Duration shutdownTimeout, Clock clock, AckTracker acks, Consumer<ClusterMessage.Relay> relays,
-			PushObservations observations, DynamicHeartbeat heartbeat) {
-		this.heartbeat = heartbeat;
+	public NodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, AckTracker acks,
+			Consumer<ClusterMessage.Relay> relays, GatewayMetrics metrics, PushObservations observations, Clock clock,
+			Settings settings) {
+		this.heartbeat = settings.heartbeat();
 		this.observations = observations;
 		this.relays = relays;
 		this.hub = hub;
@@ -126,8 +96,8 @@ public class NodeLifecycle implements SmartLifecycle {
 		this.fanOut = fanOut;
 		this.bus = bus;
 		this.metrics = metrics;
-		this.heartbeatTimeout = heartbeatTimeout;
-		this.shutdownTimeout = shutdownTimeout;
+		this.heartbeatTimeout = settings.heartbeatTimeout();
+		this.shutdownTimeout = settings.shutdownTimeout();
 		this.clock = clock;
 	}
 
@@ -285,6 +255,16 @@ public class NodeLifecycle implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return PHASE;
+	}
+
+	/**
+	 * How the node watches its connections and drains them.
+	 *
+	 * @param heartbeatTimeout how long a silent connection lives at the base interval
+	 * @param heartbeat how heartbeat intervals change
+	 * @param shutdownTimeout how long draining may take
+	 */
+	public record Settings(Duration heartbeatTimeout, DynamicHeartbeat heartbeat, Duration shutdownTimeout) {
 	}
 
 }

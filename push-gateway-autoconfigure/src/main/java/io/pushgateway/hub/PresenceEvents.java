@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 import io.pushgateway.core.PresenceEvent;
 import io.pushgateway.core.PresenceListener;
 import io.pushgateway.metrics.GatewayMetrics;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -35,18 +34,13 @@ public final class PresenceEvents {
 	 * @param metrics counts transitions by type and drops
 	 */
 	public PresenceEvents(Supplier<List<PresenceListener>> listeners, int maxQueued, GatewayMetrics metrics) {
-		this(listeners, maxQueued, metrics, Schedulers.boundedElastic());
-	}
-
-	PresenceEvents(Supplier<List<PresenceListener>> listeners, int maxQueued, GatewayMetrics metrics,
-			Scheduler worker) {
 		this.metrics = metrics;
 		this.queue = new ListenerQueue<>("presence transitions (push.gateway.presence.max-queued)",
 				() -> listeners.get()
 					.stream()
 					.<Consumer<PresenceEvent>>map((listener) -> listener::onPresence)
 					.toList(),
-				maxQueued, metrics::presenceDropped, worker);
+				maxQueued, metrics::presenceDropped, Schedulers.boundedElastic());
 	}
 
 	/**

@@ -65,76 +65,37 @@ public class PushTemplate implements PushOperations {
 	 */
 	private final @Nullable UndeliveredPushes undelivered;
 
-	private @Nullable IdempotencyStore idempotency;
+	/** Where idempotency keys are claimed; {@code null}: {@link #once} is unsupported. */
+	private final @Nullable IdempotencyStore idempotency;
 
-	private Duration idempotencyWindow = Duration.ofHours(1);
-
-	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
-			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks) {
-		this(ids, hub, fanOut, cluster, encoder, maxPayloadSize, acks, null, false, PushObservations.OFF);
-	}
+	private final Duration idempotencyWindow;
 
 	/**
 	 * Create a template.
+	 * @param delivery where its pushes go
 	 * @param ids message IDs
-	 * @param hub this node's connections
-	 * @param fanOut delivers to them
-	 * @param cluster publishes to the other nodes
 	 * @param encoder encodes payload objects
-	 * @param maxPayloadSize the largest payload, in bytes
-	 * @param acks collects acknowledgements
 	 * @param store where recoverable pushes are kept, or {@code null} without recovery
-	 * @param recoverAll whether every push to a user or a GUID is recoverable, not only
-	 * those sent with {@link #pushRecoverable}
+	 * @param idempotency where the keys of {@link #once(String)} are claimed, or
+	 * {@code null} to refuse idempotent pushes
+	 * @param settings its limits and defaults
 	 * @param observations observes each push
 	 */
-	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
-			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks, @Nullable PushStore store, boolean recoverAll,
-			PushObservations observations) {
-		this(ids, hub, fanOut, cluster, encoder, maxPayloadSize, acks, store, recoverAll, observations, null);
-	}
-
-	/**
-	 * Create a template that reports undelivered pushes.
-	 * @param ids message IDs
-	 * @param hub this node's connections
-	 * @param fanOut delivers to them
-	 * @param cluster publishes to the other nodes
-	 * @param encoder encodes payload objects
-	 * @param maxPayloadSize the largest payload, in bytes
-	 * @param acks collects acknowledgements
-	 * @param store where recoverable pushes are kept, or {@code null} without recovery
-	 * @param recoverAll whether every push to a user or a GUID is recoverable, not only
-	 * those sent with {@link #pushRecoverable}
-	 * @param observations observes each push
-	 * @param undelivered reports pushes that asked for a fallback and reached nobody, or
-	 * {@code null} to push normally
-	 */
-	public PushTemplate(SnowflakeIdGenerator ids, LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
-			PayloadEncoder encoder, int maxPayloadSize, AckTracker acks, @Nullable PushStore store, boolean recoverAll,
-			PushObservations observations, @Nullable UndeliveredPushes undelivered) {
-		this.undelivered = undelivered;
-		this.observations = observations;
-		this.store = store;
-		this.recoverAll = recoverAll;
-		this.hub = hub;
-		this.acks = acks;
+	public PushTemplate(Delivery delivery, SnowflakeIdGenerator ids, PayloadEncoder encoder, @Nullable PushStore store,
+			@Nullable IdempotencyStore idempotency, Settings settings, PushObservations observations) {
+		this.hub = delivery.hub();
+		this.fanOut = delivery.fanOut();
+		this.cluster = delivery.cluster();
+		this.acks = delivery.acks();
+		this.undelivered = delivery.undelivered();
 		this.ids = ids;
-		this.fanOut = fanOut;
-		this.cluster = cluster;
 		this.encoder = encoder;
-		this.rules = new PushRules(maxPayloadSize);
-	}
-
-	/**
-	 * Make {@link #once(String)} available: keys are claimed in this store and remembered
-	 * for the window.
-	 * @param store the store of idempotency keys
-	 * @param window how long a key is remembered
-	 */
-	public void useIdempotency(IdempotencyStore store, Duration window) {
-		this.idempotency = store;
-		this.idempotencyWindow = window;
+		this.store = store;
+		this.idempotency = idempotency;
+		this.rules = new PushRules(settings.maxPayloadSize());
+		this.recoverAll = settings.recoverAll();
+		this.idempotencyWindow = settings.idempotencyWindow();
+		this.observations = observations;
 	}
 
 	@Override
@@ -276,6 +237,32 @@ public class PushTemplate implements PushOperations {
 
 	private Payload validPayload(Payload payload) {
 		return this.rules.size(payload);
+	}
+
+	/**
+	 * Where a template's pushes go: this node's connections, the other nodes, the
+	 * acknowledgements that come back, and the report of those that reached nobody.
+	 *
+	 * @param hub this node's connections
+	 * @param fanOut delivers to them
+	 * @param cluster publishes to the other nodes
+	 * @param acks collects acknowledgements
+	 * @param undelivered reports pushes that asked for a fallback and reached nobody, or
+	 * {@code null} to push normally
+	 */
+	public record Delivery(LocalHub hub, FanOut fanOut, ClusterPublisher cluster, AckTracker acks,
+			@Nullable UndeliveredPushes undelivered) {
+	}
+
+	/**
+	 * A template's limits and defaults.
+	 *
+	 * @param maxPayloadSize the largest payload, in bytes
+	 * @param recoverAll whether every push to a user or a GUID is recoverable, not only
+	 * those sent with {@link #pushRecoverable}
+	 * @param idempotencyWindow how long an idempotency key is remembered
+	 */
+	public record Settings(int maxPayloadSize, boolean recoverAll, Duration idempotencyWindow) {
 	}
 
 }

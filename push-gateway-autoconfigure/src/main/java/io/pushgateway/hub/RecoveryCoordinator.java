@@ -1,6 +1,5 @@
 package io.pushgateway.hub;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -32,10 +31,6 @@ public class RecoveryCoordinator {
 	private static final Log logger = LogFactory.getLog(RecoveryCoordinator.class);
 
 	private final StreamOrder order;
-
-	public RecoveryCoordinator(PushStore store, int maxReplay) {
-		this(new StreamOrder(store, maxReplay, Duration.ofMillis(500), null));
-	}
 
 	/**
 	 * Create the coordinator.

@@ -17,7 +17,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -56,11 +55,6 @@ public final class UndeliveredPushes {
 	 */
 	public UndeliveredPushes(PresenceOperations presence, Clock clock, boolean allPushes,
 			Supplier<List<UndeliveredListener>> listeners, int maxQueued, GatewayMetrics metrics) {
-		this(presence, clock, allPushes, listeners, maxQueued, metrics, Schedulers.boundedElastic());
-	}
-
-	UndeliveredPushes(PresenceOperations presence, Clock clock, boolean allPushes,
-			Supplier<List<UndeliveredListener>> listeners, int maxQueued, GatewayMetrics metrics, Scheduler worker) {
 		this.presence = presence;
 		this.clock = clock;
 		this.allPushes = allPushes;
@@ -70,7 +64,7 @@ public final class UndeliveredPushes {
 					.stream()
 					.<Consumer<UndeliveredPush>>map((listener) -> listener::onUndelivered)
 					.toList(),
-				maxQueued, () -> metrics.undeliveredDropped("queue_full"), worker);
+				maxQueued, () -> metrics.undeliveredDropped("queue_full"), Schedulers.boundedElastic());
 	}
 
 	/**

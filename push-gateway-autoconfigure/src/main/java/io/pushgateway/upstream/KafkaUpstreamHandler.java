@@ -50,29 +50,6 @@ public final class KafkaUpstreamHandler implements GatewayUpstream, Ordered, Ini
 	private final PushObservations observations;
 
 	/**
-	 * Create a handler.
-	 * @param producer the producer, closed with this handler
-	 * @param topic the upstream topic
-	 * @param events the event name patterns to publish ({@code *} wildcards)
-	 */
-	public KafkaUpstreamHandler(BoundedKafkaProducer producer, String topic, List<String> events) {
-		this(producer, topic, events, () -> {
-		});
-	}
-
-	/**
-	 * Create a handler that makes sure of its topic at startup.
-	 * @param producer the producer, closed with this handler
-	 * @param topic the upstream topic
-	 * @param events the event name patterns to publish ({@code *} wildcards)
-	 * @param topicCheck creates the topic or checks that it exists; run once at startup,
-	 * failing it fails the startup
-	 */
-	public KafkaUpstreamHandler(BoundedKafkaProducer producer, String topic, List<String> events, Runnable topicCheck) {
-		this(producer, topic, events, topicCheck, PushObservations.OFF);
-	}
-
-	/**
 	 * Create a handler that makes sure of its topic at startup and writes the trace
 	 * context into its records.
 	 * @param producer the producer, closed with this handler

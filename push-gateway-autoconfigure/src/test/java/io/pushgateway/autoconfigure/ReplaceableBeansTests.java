@@ -193,7 +193,8 @@ class ReplaceableBeansTests {
 		volatile int expected;
 
 		RecordingAckTracker() {
-			super(new LocalClusterBus(), 10, Duration.ofSeconds(1));
+			super(new LocalClusterBus(), 10, Duration.ofSeconds(1), (nanos) -> {
+			});
 		}
 
 		@Override

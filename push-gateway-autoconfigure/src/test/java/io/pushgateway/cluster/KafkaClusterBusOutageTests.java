@@ -9,6 +9,7 @@ import io.pushgateway.cluster.kafka.KafkaClients;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.Push;
+import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.spi.ClusterMessage;
@@ -43,7 +44,7 @@ class KafkaClusterBusOutageTests {
 		}
 		KafkaClusterBus bus = new KafkaClusterBus(KafkaClients.of("127.0.0.1:" + closedPort),
 				new KafkaBusSettings("downstream", false, 1, (short) 1, 2, Duration.ofSeconds(1), 1024 * 1024, 1),
-				"node-a", System::nanoTime);
+				"node-a", System::nanoTime, new PushRules(Integer.MAX_VALUE), SkippedRecords.LOG_ONLY);
 		try {
 			long start = System.nanoTime();
 			// subscribed on a non-blocking thread: BlockHound fails the test if

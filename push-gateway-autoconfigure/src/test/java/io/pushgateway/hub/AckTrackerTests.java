@@ -40,9 +40,17 @@ class AckTrackerTests {
 
 	};
 
+	/*
+	 * A tracker of at most that many pushes, timeouts up to 5 s, round trips unreported.
+	 */
+	private AckTracker tracker(int maxPending) {
+		return new AckTracker(this.bus, maxPending, Duration.ofSeconds(5), (nanos) -> {
+		});
+	}
+
 	@Test
 	void reportsEachAcknowledgingSocketOnceInArrivalOrder() {
-		AckTracker tracker = new AckTracker(this.bus, 10, Duration.ofSeconds(5));
+		AckTracker tracker = tracker(10);
 		Mono<List<Long>> result = tracker.expect(1, Duration.ofMillis(200));
 		tracker.acknowledged(1, 22);
 		tracker.acknowledged(1, 11);
@@ -54,7 +62,7 @@ class AckTrackerTests {
 
 	@Test
 	void acknowledgementsOfAnotherNodesPushAreForwardedToIt() {
-		AckTracker tracker = new AckTracker(this.bus, 10, Duration.ofSeconds(5));
+		AckTracker tracker = tracker(10);
 		tracker.delivering(7, "node-9");
 		assertThat(tracker.acknowledged(7, 70)).isTrue();
 		assertThat(this.forwarded).containsExactly(new ClusterMessage.Acked(7, 70));
@@ -63,7 +71,7 @@ class AckTrackerTests {
 
 	@Test
 	void pendingEntriesExpireEvenWhenNobodySubscribes() {
-		AckTracker tracker = new AckTracker(this.bus, 1, Duration.ofSeconds(5));
+		AckTracker tracker = tracker(1);
 		tracker.expect(1, Duration.ofMillis(100));
 		assertThatExceptionOfType(PushRejectedException.class)
 			.isThrownBy(() -> tracker.expect(2, Duration.ofMillis(100)));
@@ -74,7 +82,7 @@ class AckTrackerTests {
 
 	@Test
 	void timeoutsOutsideTheBoundsAreRefused() {
-		AckTracker tracker = new AckTracker(this.bus, 10, Duration.ofSeconds(5));
+		AckTracker tracker = tracker(10);
 		assertThatExceptionOfType(PushRejectedException.class).isThrownBy(() -> tracker.expect(1, Duration.ZERO));
 		assertThatExceptionOfType(PushRejectedException.class)
 			.isThrownBy(() -> tracker.expect(1, Duration.ofSeconds(6)));

@@ -8,6 +8,7 @@ import java.util.List;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.UpstreamHandler;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,11 @@ class ClientFrameHandlerTests {
 				UpstreamHandler.forEvent("never", (message) -> Mono.never()),
 				UpstreamHandler.forEvent("boom", (message) -> Mono.error(new IllegalStateException("secret detail"))));
 		GuidAuthorizer authorizer = (principal, guid) -> Mono.just(guid.startsWith("open-"));
-		return new ClientFrameHandler(this.hub, handlers, authorizer, this.metrics, "n1", maxGuids, maxInFlight,
-				Duration.ofSeconds(5), Clock.systemUTC(),
-				new AckTracker(new LocalClusterBus(), 10, Duration.ofSeconds(5)),
-				new ClientFrameHandler.RateLimits(maxMessagesPerSecond, 0), null);
+		AckTracker acks = new AckTracker(new LocalClusterBus(), 10, Duration.ofSeconds(5), (nanos) -> {
+		});
+		return new ClientFrameHandler(this.hub, handlers, authorizer, acks, null, this.metrics, PushObservations.OFF,
+				Clock.systemUTC(), "n1",
+				new ClientFrameHandler.Limits(maxGuids, maxInFlight, Duration.ofSeconds(5), maxMessagesPerSecond, 0));
 	}
 
 	private FakeConnection connection() {

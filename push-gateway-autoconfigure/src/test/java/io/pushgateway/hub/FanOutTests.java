@@ -36,7 +36,7 @@ class FanOutTests {
 	private final CountingCodec msgpack = new CountingCodec(new MessagePackFrameCodec());
 
 	private final FanOut fanOut = new FanOut(this.hub, ByteBufAllocator.DEFAULT,
-			new GatewayMetrics(new SimpleMeterRegistry(), this.hub), 16);
+			new GatewayMetrics(new SimpleMeterRegistry(), this.hub), 16, SlowConsumerPolicies.CLOSE, null);
 
 	@Test
 	void pushIsEncodedOncePerCodecHoweverManyRecipients() {

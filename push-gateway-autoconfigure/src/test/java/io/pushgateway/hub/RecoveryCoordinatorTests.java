@@ -42,7 +42,8 @@ class RecoveryCoordinatorTests {
 
 	private final LocalHub hub = new LocalHub(0);
 
-	private final RecoveryCoordinator coordinator = new RecoveryCoordinator(this.store, 100);
+	private final RecoveryCoordinator coordinator = new RecoveryCoordinator(
+			new StreamOrder(this.store, 100, Duration.ofMillis(500), null));
 
 	private final FanOut fanOut = new FanOut(this.hub, ByteBufAllocator.DEFAULT,
 			new GatewayMetrics(new SimpleMeterRegistry(), this.hub), 16, SlowConsumerPolicies.CLOSE,

@@ -60,10 +60,6 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 	/** This process's token on its records ({@link BusRecord#INSTANCE}). */
 	private final String instance = UUID.randomUUID().toString();
 
-	public KafkaClusterBus(KafkaClients clients, KafkaBusSettings settings, String nodeId, LongSupplier ids) {
-		this(clients, settings, nodeId, ids, new PushRules(Integer.MAX_VALUE), SkippedRecords.LOG_ONLY);
-	}
-
 	/**
 	 * Create a bus.
 	 * @param clients where its producer, consumer and admin client come from

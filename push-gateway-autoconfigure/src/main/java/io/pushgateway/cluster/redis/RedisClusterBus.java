@@ -81,34 +81,27 @@ public final class RedisClusterBus implements ClusterBus, DisposableBean {
 	/** This process's token on its records ({@link BusRecord#INSTANCE}). */
 	private final String instance = UUID.randomUUID().toString();
 
-	public RedisClusterBus(ReactiveRedisConnectionFactory connectionFactory, String channel, String nodeId,
-			LongSupplier ids, int maxInFlight, Duration timeout) {
-		this(connectionFactory, channel, nodeId, ids, maxInFlight, timeout, SkippedRecords.LOG_ONLY);
-	}
-
 	/**
 	 * Create a bus.
 	 * @param connectionFactory the Redis connection factory
-	 * @param channel the channel every node subscribes to
+	 * @param settings the channel and the bounds of publishing
 	 * @param nodeId this node's ID
 	 * @param ids message IDs for records without one
-	 * @param maxInFlight the most publishes awaiting Redis
-	 * @param timeout the time Redis has to take a publish
 	 * @param skipped reports messages that are not valid records
 	 */
-	public RedisClusterBus(ReactiveRedisConnectionFactory connectionFactory, String channel, String nodeId,
-			LongSupplier ids, int maxInFlight, Duration timeout, SkippedRecords skipped) {
+	public RedisClusterBus(ReactiveRedisConnectionFactory connectionFactory, RedisBusSettings settings, String nodeId,
+			LongSupplier ids, SkippedRecords skipped) {
 		this.skipped = skipped;
 		this.template = new GuardedRedisTemplate<>(connectionFactory,
 				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
 					.value(SerializationPair.byteArray())
 					.build());
 		this.container = new ReactiveRedisMessageListenerContainer(connectionFactory);
-		this.channel = channel;
+		this.channel = settings.channel();
 		this.nodeId = nodeId;
 		this.ids = ids;
-		this.maxInFlight = maxInFlight;
-		this.timeout = timeout;
+		this.maxInFlight = settings.maxInFlight();
+		this.timeout = settings.publishTimeout();
 	}
 
 	@Override

@@ -3,9 +3,11 @@ package io.pushgateway.test.contract;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.pushgateway.cluster.SkippedRecords;
 import io.pushgateway.cluster.kafka.KafkaBusSettings;
 import io.pushgateway.cluster.kafka.KafkaClients;
 import io.pushgateway.cluster.kafka.KafkaClusterBus;
+import io.pushgateway.core.PushRules;
 import io.pushgateway.spi.ClusterBus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +47,7 @@ class KafkaClusterBusContractTests extends ClusterBusContract {
 	protected ClusterBus createBus(String nodeId) {
 		return new KafkaClusterBus(KafkaClients.of(broker.getBrokersAsString()),
 				new KafkaBusSettings(this.topic, true, 4, (short) 1, 1000, Duration.ofSeconds(10), 8 * 1024 * 1024, 4),
-				nodeId, System::nanoTime);
+				nodeId, System::nanoTime, new PushRules(Integer.MAX_VALUE), SkippedRecords.LOG_ONLY);
 	}
 
 }

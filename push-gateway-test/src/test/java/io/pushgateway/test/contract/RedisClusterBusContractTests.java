@@ -3,6 +3,8 @@ package io.pushgateway.test.contract;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.pushgateway.cluster.SkippedRecords;
+import io.pushgateway.cluster.redis.RedisBusSettings;
 import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.support.RedisExtension;
@@ -28,8 +30,9 @@ class RedisClusterBusContractTests extends ClusterBusContract {
 
 	@Override
 	protected ClusterBus createBus(String nodeId) {
-		return new RedisClusterBus(redis.connectionFactory(), this.channel, nodeId, System::nanoTime, 1000,
-				Duration.ofSeconds(5));
+		return new RedisClusterBus(redis.connectionFactory(),
+				new RedisBusSettings(this.channel, 1000, Duration.ofSeconds(5)), nodeId, System::nanoTime,
+				SkippedRecords.LOG_ONLY);
 	}
 
 }
