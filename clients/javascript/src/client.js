@@ -18,8 +18,20 @@ import { decode, encode } from './msgpack.js';
 import { PollingSocket, pollingUrl } from './polling.js';
 import { SseSocket, sseUrl } from './sse.js';
 
-/** Close codes after which reconnecting would only repeat the failure. */
-const FINAL_CLOSE_CODES = new Set([4003, 1002, 1003, 1007, 1009, 4000]);
+/**
+ * Close codes after which reconnecting would only repeat the failure, or the server said not to:
+ * 4006 and the application's 4750-4999 (docs/protocol.md, "Disconnected by the server").
+ */
+const FINAL_CLOSE_CODES = new Set([4003, 4006, 1002, 1003, 1007, 1009, 4000]);
+
+/**
+ * Whether a close code ends the client for good.
+ * @param {number} code
+ * @returns {boolean}
+ */
+export function isFinalCloseCode(code) {
+  return FINAL_CLOSE_CODES.has(code) || (code >= 4750 && code <= 4999);
+}
 
 /**
  * @typedef {object} BackoffOptions
@@ -590,7 +602,7 @@ export class PushGatewayClient {
     this.stopTimers();
     this.rejectPending(new Error(`connection closed (${code})`));
     this.socket = null;
-    const final = this.closedByUser || FINAL_CLOSE_CODES.has(code);
+    const final = this.closedByUser || isFinalCloseCode(code);
     if (this.state === 'open' && this.now() - this.openedAt >= (this.options.stableAfter ?? 30000)) this.attempt = 0;
     const delay = final ? null : backoffDelay(this.attempt++, this.options.backoff, this.random);
     this.state = final ? 'closed' : 'reconnecting';

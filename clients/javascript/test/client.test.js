@@ -135,6 +135,22 @@ test('does not reconnect when replaced by a newer connection, nor after close()'
   assert.equal(client.state, 'closed');
 });
 
+test('honours the server\'s disconnect codes: 4006 and 4750-4999 end it, 4005 and 4500-4749 reconnect', async () => {
+  for (const [code, reconnects] of [[4006, false], [4750, false], [4999, false], [4005, true], [4500, true], [4749, true]]) {
+    const { client, clock, sockets } = setup();
+    const closes = [];
+    client.on('close', (event) => closes.push(event));
+    const socket = await open(client, sockets);
+    socket.drop(code, 'disconnected by the server');
+    clock.advance(120000);
+    await flush();
+    assert.equal(sockets.length, reconnects ? 2 : 1, `code ${code}`);
+    assert.equal(closes[0].reconnectIn === null, !reconnects, `code ${code}`);
+    assert.equal(client.state === 'closed', !reconnects, `code ${code}`);
+    client.close();
+  }
+});
+
 test('replies are correlated by message ID, errors reject with their code, and silence times out', async () => {
   const { client, clock, sockets } = setup({ replyTimeout: 5000 });
   const socket = await open(client, sockets);

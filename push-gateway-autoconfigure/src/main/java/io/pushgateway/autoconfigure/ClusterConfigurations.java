@@ -16,6 +16,7 @@ import io.pushgateway.cluster.redis.RedisClusterBus;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushRules;
+import io.pushgateway.core.PushTarget;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PresenceEvents;
@@ -143,7 +144,7 @@ final class ClusterConfigurations {
 				}
 				return;
 			}
-			bus.publish(new ClusterMessage.Disconnect(socketId, CloseCodes.REPLACED, reason))
+			bus.publish(new ClusterMessage.Disconnect(PushTarget.socket(socketId), CloseCodes.REPLACED, reason))
 				.subscribe(null, (error) -> logger.warn("Could not ask node " + node + " to close socket " + socketId
 						+ " over the user limit: " + error.getMessage()));
 		}

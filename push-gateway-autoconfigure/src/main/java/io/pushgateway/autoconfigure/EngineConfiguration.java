@@ -106,8 +106,8 @@ class EngineConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushTemplate.Delivery pushGatewayPushDelivery(LocalHub hub, FanOut fanOut, ClusterPublisher cluster,
-			AckTracker acks, UndeliveredPushes undelivered) {
-		return new PushTemplate.Delivery(hub, fanOut, cluster, acks, undelivered);
+			AckTracker acks, UndeliveredPushes undelivered, GatewayMetrics metrics) {
+		return new PushTemplate.Delivery(hub, fanOut, cluster, acks, undelivered, metrics);
 	}
 
 	@Bean

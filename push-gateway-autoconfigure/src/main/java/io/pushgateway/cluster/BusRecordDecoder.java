@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
 import io.pushgateway.core.Push;
@@ -62,8 +63,7 @@ public final class BusRecordDecoder {
 				new ClusterMessage.Reply(number(record, BusRecord.SOCKET_ID), required(record, BusRecord.REPLY_TO),
 						payload(record, (record.header(BusRecord.INSTANCE) == null) ? rules : null));
 			case "ack" -> new ClusterMessage.Acked(number(record, BusRecord.ID), number(record, BusRecord.SOCKET_ID));
-			case "disconnect" -> new ClusterMessage.Disconnect(number(record, BusRecord.SOCKET_ID),
-					(int) number(record, BusRecord.CLOSE_CODE), new String(record.value(), StandardCharsets.UTF_8));
+			case "disconnect" -> disconnect(record, (record.header(BusRecord.INSTANCE) == null) ? rules : null);
 			case "relay" ->
 				new ClusterMessage.Relay(required(record, BusRecord.TO), required(record, BusRecord.CHANNEL),
 						record.key(), record.value(), required(record, BusRecord.NODE));
@@ -72,9 +72,29 @@ public final class BusRecordDecoder {
 		};
 	}
 
-	private static ClusterMessage.Deliver deliver(BusRecord record, long fallbackId, @Nullable PushRules rules) {
+	/*
+	 * A disconnect: the target as a push's, the code in X-Close-Code, the reason the
+	 * value. One produced outside the gateway must use an application's code and reason.
+	 */
+	private static ClusterMessage.Disconnect disconnect(BusRecord record, @Nullable PushRules rules) {
+		PushTarget target = target(record);
+		int code = (int) number(record, BusRecord.CLOSE_CODE);
+		String reason = new String(record.value(), StandardCharsets.UTF_8);
+		if (rules != null) {
+			try {
+				DisconnectCodes.check(code, reason);
+			}
+			catch (PushRejectedException ex) {
+				throw new RecordRejectedException(BusRecordRejection.INVALID_DISCONNECT,
+						String.valueOf(ex.getMessage()));
+			}
+		}
+		return new ClusterMessage.Disconnect(target, code, reason);
+	}
+
+	private static PushTarget target(BusRecord record) {
 		String target = required(record, BusRecord.TARGET);
-		PushTarget pushTarget = switch (target) {
+		return switch (target) {
 			case "user" -> PushTarget.user(required(record, BusRecord.UID));
 			case "users" -> {
 				List<String> uids = record.headers(BusRecord.UID);
@@ -89,6 +109,10 @@ public final class BusRecordDecoder {
 			default -> throw new RecordRejectedException(BusRecordRejection.UNKNOWN_TARGET,
 					"unknown " + BusRecord.TARGET + " '" + target + "' (user, users, guid, socket or all)");
 		};
+	}
+
+	private static ClusterMessage.Deliver deliver(BusRecord record, long fallbackId, @Nullable PushRules rules) {
+		PushTarget pushTarget = target(record);
 		String event = required(record, BusRecord.EVENT);
 		if (rules != null && event.length() > PushRules.MAX_EVENT_LENGTH) {
 			throw new RecordRejectedException(BusRecordRejection.INVALID_EVENT,

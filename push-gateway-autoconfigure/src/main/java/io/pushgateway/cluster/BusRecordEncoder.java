@@ -45,10 +45,9 @@ public final class BusRecordEncoder {
 		if (message instanceof ClusterMessage.Disconnect disconnect) {
 			add(headers, BusRecord.NODE, node);
 			add(headers, BusRecord.TYPE, "disconnect");
-			add(headers, BusRecord.SOCKET_ID, Long.toString(disconnect.socketId()));
 			add(headers, BusRecord.CLOSE_CODE, Integer.toString(disconnect.code()));
-			return new BusRecord("socket:" + disconnect.socketId(), headers,
-					disconnect.reason().getBytes(StandardCharsets.UTF_8));
+			String key = target(headers, disconnect.target());
+			return new BusRecord(key, headers, disconnect.reason().getBytes(StandardCharsets.UTF_8));
 		}
 		if (message instanceof ClusterMessage.Acked acked) {
 			add(headers, BusRecord.NODE, node);
@@ -81,32 +80,37 @@ public final class BusRecordEncoder {
 		if (push.position() != null) {
 			add(headers, BusRecord.POSITION, push.position());
 		}
-		String key;
-		if (push.target() instanceof PushTarget.User user) {
+		String key = target(headers, push.target());
+		return new BusRecord(key, headers, push.payload().bytes());
+	}
+
+	/*
+	 * The target's headers; returns the record key, which keeps a target's records in
+	 * order.
+	 */
+	private static String target(List<BusRecord.Header> headers, PushTarget target) {
+		if (target instanceof PushTarget.User user) {
 			add(headers, BusRecord.TARGET, "user");
 			add(headers, BusRecord.UID, user.uid());
-			key = "user:" + user.uid();
+			return "user:" + user.uid();
 		}
-		else if (push.target() instanceof PushTarget.Users users) {
+		if (target instanceof PushTarget.Users users) {
 			add(headers, BusRecord.TARGET, "users");
 			users.uids().forEach((uid) -> add(headers, BusRecord.UID, uid));
-			key = "users:" + users.uids().hashCode();
+			return "users:" + users.uids().hashCode();
 		}
-		else if (push.target() instanceof PushTarget.Guid guid) {
+		if (target instanceof PushTarget.Guid guid) {
 			add(headers, BusRecord.TARGET, "guid");
 			add(headers, BusRecord.GUID, guid.guid());
-			key = "guid:" + guid.guid();
+			return "guid:" + guid.guid();
 		}
-		else if (push.target() instanceof PushTarget.Socket socket) {
+		if (target instanceof PushTarget.Socket socket) {
 			add(headers, BusRecord.TARGET, "socket");
 			add(headers, BusRecord.SOCKET_ID, Long.toString(socket.socketId()));
-			key = "socket:" + socket.socketId();
+			return "socket:" + socket.socketId();
 		}
-		else {
-			add(headers, BusRecord.TARGET, "all");
-			key = "all";
-		}
-		return new BusRecord(key, headers, push.payload().bytes());
+		add(headers, BusRecord.TARGET, "all");
+		return "all";
 	}
 
 	private static void add(List<BusRecord.Header> headers, String name, String value) {

@@ -165,6 +165,25 @@ public interface PushOperations {
 	Mono<Void> reply(long socketId, String messageId, Object payload);
 
 	/**
+	 * Close the connections of a target on every node of the cluster: a user's (all their
+	 * devices), a GUID's members, one socket, or everyone's. Each connection is closed
+	 * with the code and reason given, which tell the client whether to reconnect
+	 * ({@link DisconnectCodes}); a client that reconnects is admitted as usual (to keep a
+	 * user out, refuse them in the {@code PushAuthenticator}). Connections on other nodes
+	 * close when the cluster bus carries the disconnect there, within a second on a
+	 * healthy bus.
+	 * @param target whose connections to close
+	 * @param code the close code: {@link DisconnectCodes#RECONNECT},
+	 * {@link DisconnectCodes#DO_NOT_RECONNECT}, or the application's own from 4500 to
+	 * 4999
+	 * @param reason the close reason the client sees, at most 123 UTF-8 bytes
+	 * @return completes when this node's connections were closed and the disconnect was
+	 * handed to the cluster bus; fails with {@link PushRejectedException} for an invalid
+	 * code or reason
+	 */
+	Mono<Void> disconnect(PushTarget target, int code, String reason);
+
+	/**
 	 * Push an event to every connection.
 	 * @param event the event name
 	 * @param payload the payload

@@ -1,7 +1,6 @@
 package io.pushgateway.grpc;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -10,12 +9,15 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pushgateway.core.AckResult;
+import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.grpc.v1.ClientMessage;
+import io.pushgateway.grpc.v1.DisconnectAck;
+import io.pushgateway.grpc.v1.DisconnectRequest;
 import io.pushgateway.grpc.v1.GuidPresence;
 import io.pushgateway.grpc.v1.GuidPresenceRequest;
 import io.pushgateway.grpc.v1.PushGatewayGrpc;
@@ -69,7 +71,7 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 		}
 		Mono<PushReply> reply;
 		try {
-			PushTarget target = target(request);
+			PushTarget target = GrpcTargets.of(request);
 			Payload payload = GrpcPayloads.payload(request.getPayload().toByteArray(), request.getFormatValue());
 			// uint32 on the wire: a Java int holds values of 2^31 and above as negative
 			// numbers, which must reach the ack timeout's bounds as what they are
@@ -112,44 +114,6 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 			response.onNext(answer);
 			response.onCompleted();
 		}, (error) -> response.onError(errors.apply(error)));
-	}
-
-	private static PushTarget target(PushRequest request) {
-		return switch (request.getTargetCase()) {
-			case USER -> PushTarget.user(nonEmpty(request.getUser(), "user"));
-			case USERS -> {
-				List<String> uids = request.getUsers().getUidsList();
-				if (uids.isEmpty()) {
-					throw new IllegalArgumentException("users must name at least one user");
-				}
-				yield PushTarget.users(uids);
-			}
-			case GUID -> PushTarget.guid(nonEmpty(request.getGuid(), "guid"));
-			case SOCKET_ID -> PushTarget.socket(socketId(request.getSocketId()));
-			case ALL -> {
-				if (!request.getAll()) {
-					throw new IllegalArgumentException("all must be true to push to every connection");
-				}
-				yield PushTarget.all();
-			}
-			default -> throw new IllegalArgumentException("a target is required: user, users, guid, socket_id or all");
-		};
-	}
-
-	private static String nonEmpty(String value, String name) {
-		if (value.isEmpty()) {
-			throw new IllegalArgumentException(name + " must not be empty");
-		}
-		return value;
-	}
-
-	private static long socketId(String value) {
-		try {
-			return Long.parseLong(value);
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("socket ID must be a decimal 64-bit number");
-		}
 	}
 
 	@Override
@@ -196,7 +160,8 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 	public void reply(ReplyRequest request, StreamObserver<ReplyAck> response) {
 		Mono<Void> replied;
 		try {
-			replied = this.push.reply(socketId(request.getSocketId()), nonEmpty(request.getMessageId(), "message_id"),
+			replied = this.push.reply(GrpcTargets.socketId(request.getSocketId()),
+					GrpcTargets.nonEmpty(request.getMessageId(), "message_id"),
 					GrpcPayloads.payload(request.getPayload().toByteArray(), request.getFormatValue()));
 		}
 		catch (RuntimeException ex) {
@@ -205,6 +170,24 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 		}
 		replied.subscribe(null, (error) -> response.onError(GrpcStatuses.of(error)), () -> {
 			response.onNext(ReplyAck.getDefaultInstance());
+			response.onCompleted();
+		});
+	}
+
+	@Override
+	public void disconnect(DisconnectRequest request, StreamObserver<DisconnectAck> response) {
+		Mono<Void> disconnected;
+		try {
+			int code = (request.getCode() != 0) ? request.getCode() : DisconnectCodes.RECONNECT;
+			String reason = request.getReason().isEmpty() ? "disconnected by the server" : request.getReason();
+			disconnected = this.push.disconnect(GrpcTargets.of(request), code, reason);
+		}
+		catch (RuntimeException ex) {
+			response.onError(GrpcStatuses.of(ex));
+			return;
+		}
+		disconnected.subscribe(null, (error) -> response.onError(GrpcStatuses.of(error)), () -> {
+			response.onNext(DisconnectAck.getDefaultInstance());
 			response.onCompleted();
 		});
 	}

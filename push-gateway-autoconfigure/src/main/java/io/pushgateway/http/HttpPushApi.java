@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -37,7 +36,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.convert.DurationStyle;
 
@@ -61,8 +59,6 @@ public final class HttpPushApi implements GatewayRoutes {
 
 	private static final Log logger = LogFactory.getLog(HttpPushApi.class);
 
-	private static final JsonMapper MAPPER = new JsonMapper();
-
 	/**
 	 * The header that makes a push idempotent (as in Stripe's and the IETF draft's APIs).
 	 */
@@ -79,6 +75,8 @@ public final class HttpPushApi implements GatewayRoutes {
 	private final PushObservations observations;
 
 	private final String basePath;
+
+	private final HttpDisconnects disconnects;
 
 	/**
 	 * Create the API, observing each request.
@@ -98,6 +96,7 @@ public final class HttpPushApi implements GatewayRoutes {
 		this.token = (token != null) ? token.getBytes(StandardCharsets.UTF_8) : null;
 		this.maxPayloadSize = maxPayloadSize;
 		this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+		this.disconnects = new HttpDisconnects(operations);
 	}
 
 	@Override
@@ -118,7 +117,7 @@ public final class HttpPushApi implements GatewayRoutes {
 			if ((identity == null || identity.principal() == null)
 					&& !authenticated(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
 				response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"push-gateway\"");
-				return Mono.from(error(response, 401, "missing or invalid API token"));
+				return Mono.from(ApiResponses.error(response, 401, "missing or invalid API token"));
 			}
 			try {
 				return Mono.from(authorized(request, response));
@@ -126,7 +125,7 @@ public final class HttpPushApi implements GatewayRoutes {
 			catch (IllegalArgumentException ex) {
 				// a malformed percent-escape in the query string, say; the decoder's
 				// message repeats the target
-				return Mono.from(error(response, 400, RequestTargets.MALFORMED_QUERY));
+				return Mono.from(ApiResponses.error(response, 400, RequestTargets.MALFORMED_QUERY));
 			}
 		});
 	}
@@ -138,17 +137,20 @@ public final class HttpPushApi implements GatewayRoutes {
 		String raw = query.rawPath();
 		int base = raw.indexOf(this.basePath);
 		if (base < 0) {
-			return error(response, 404, "no such endpoint");
+			return ApiResponses.error(response, 404, "no such endpoint");
 		}
 		String[] path = raw.substring(base + this.basePath.length() + 1).split("/", -1);
 		HttpMethod method = request.method();
+		if (method == HttpMethod.POST && "disconnect".equals(path[0])) {
+			return this.disconnects.disconnect(request, response, path, query);
+		}
 		if (method == HttpMethod.POST) {
 			PushTarget target;
 			try {
-				target = target(path, query);
+				target = ApiTargets.target(path, query);
 			}
 			catch (IllegalArgumentException ex) {
-				return error(response, 400, ex.getMessage());
+				return ApiResponses.error(response, 400, ex.getMessage());
 			}
 			if (target != null) {
 				return push(request, response, target, query);
@@ -156,14 +158,14 @@ public final class HttpPushApi implements GatewayRoutes {
 		}
 		else if (method == HttpMethod.GET && path.length >= 2 && "presence".equals(path[0])) {
 			if (path.length == 3 && "users".equals(path[1])) {
-				return presence(response, this.presence.socketsOf(decode(path[2]))
+				return presence(response, this.presence.socketsOf(ApiTargets.decode(path[2]))
 					.map((sockets) -> Map.of("online", !sockets.isEmpty(), "sockets", sockets.stream()
 						.map((socket) -> Map.of("socketId", Long.toString(socket.socketId()), "node", socket.node()))
 						.toList())));
 			}
 			if (path.length == 3 && "guids".equals(path[1])) {
-				return presence(response,
-						this.presence.guidConnections(decode(path[2])).map((count) -> Map.of("connections", count)));
+				return presence(response, this.presence.guidConnections(ApiTargets.decode(path[2]))
+					.map((count) -> Map.of("connections", count)));
 			}
 			if (path.length == 2 && "stats".equals(path[1])) {
 				return presence(response,
@@ -172,71 +174,40 @@ public final class HttpPushApi implements GatewayRoutes {
 									stats.users())));
 			}
 		}
-		return error(response, 404, "no such endpoint");
-	}
-
-	/* The target a POST path names, or {@code null} if it names none. */
-	private static @Nullable PushTarget target(String[] path, QueryStringDecoder query) {
-		String kind = path[0];
-		if (path.length == 1 && "broadcast".equals(kind)) {
-			return PushTarget.all();
-		}
-		if (path.length == 1 && "users".equals(kind)) {
-			List<String> uids = query.parameters().getOrDefault("uid", List.of());
-			if (uids.isEmpty()) {
-				throw new IllegalArgumentException("at least one 'uid' query parameter is required");
-			}
-			return PushTarget.users(uids);
-		}
-		if (path.length != 2 || path[1].isEmpty()) {
-			return null;
-		}
-		String value = decode(path[1]);
-		return switch (kind) {
-			case "users" -> PushTarget.user(value);
-			case "guids" -> PushTarget.guid(value);
-			case "sockets" -> {
-				try {
-					yield PushTarget.socket(Long.parseLong(value));
-				}
-				catch (NumberFormatException ex) {
-					throw new IllegalArgumentException("socket ID must be a decimal 64-bit number");
-				}
-			}
-			default -> null;
-		};
+		return ApiResponses.error(response, 404, "no such endpoint");
 	}
 
 	private Publisher<Void> push(HttpServerRequest request, HttpServerResponse response, PushTarget target,
 			QueryStringDecoder query) {
-		String event = first(query, "event");
+		String event = RequestTargets.parameter(query, "event");
 		if (event == null) {
-			return error(response, 400, "query parameter 'event' is required");
+			return ApiResponses.error(response, 400, "query parameter 'event' is required");
 		}
 		Duration ack;
 		try {
-			String value = first(query, "ack");
+			String value = RequestTargets.parameter(query, "ack");
 			ack = (value != null) ? DurationStyle.detectAndParse(value) : null;
 		}
 		catch (IllegalArgumentException ex) {
-			return error(response, 400, "query parameter 'ack' must be a duration such as 5s");
+			return ApiResponses.error(response, 400, "query parameter 'ack' must be a duration such as 5s");
 		}
-		String fallbackValue = first(query, "fallback");
+		String fallbackValue = RequestTargets.parameter(query, "fallback");
 		if (fallbackValue != null && !fallbackValue.equals("true") && !fallbackValue.equals("false")) {
-			return error(response, 400, "query parameter 'fallback' must be true or false");
+			return ApiResponses.error(response, 400, "query parameter 'fallback' must be true or false");
 		}
 		boolean fallback = "true".equals(fallbackValue);
-		String recoverableValue = first(query, "recoverable");
+		String recoverableValue = RequestTargets.parameter(query, "recoverable");
 		if (recoverableValue != null && !recoverableValue.equals("true") && !recoverableValue.equals("false")) {
-			return error(response, 400, "query parameter 'recoverable' must be true or false");
+			return ApiResponses.error(response, 400, "query parameter 'recoverable' must be true or false");
 		}
 		boolean recoverable = "true".equals(recoverableValue);
 		if (recoverable && (ack != null || fallback)) {
-			return error(response, 400, "query parameter 'recoverable' cannot be combined with 'ack' or 'fallback'");
+			return ApiResponses.error(response, 400,
+					"query parameter 'recoverable' cannot be combined with 'ack' or 'fallback'");
 		}
 		long length = request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
 		if (length > this.maxPayloadSize) {
-			return error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes");
+			return ApiResponses.error(response, 413, "payload larger than " + this.maxPayloadSize + " bytes");
 		}
 		String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
 		String idempotencyKey = request.requestHeaders().get(IDEMPOTENCY_KEY);
@@ -245,10 +216,10 @@ public final class HttpPushApi implements GatewayRoutes {
 			operations = (idempotencyKey != null) ? this.operations.once(idempotencyKey) : this.operations;
 		}
 		catch (PushRejectedException ex) {
-			return error(response.keepAlive(false), 400, ex.getMessage());
+			return ApiResponses.error(response.keepAlive(false), 400, ex.getMessage());
 		}
 		catch (UnsupportedOperationException ex) {
-			return error(response.keepAlive(false), 400,
+			return ApiResponses.error(response.keepAlive(false), 400,
 					"idempotency keys are not supported by this node's PushOperations");
 		}
 		return RequestBodies.read(request, this.maxPayloadSize).flatMap((bytes) -> {
@@ -262,30 +233,32 @@ public final class HttpPushApi implements GatewayRoutes {
 					? operations.pushWithFallback(target, event, payload) : operations.push(target, event, payload))
 				.map(HttpPushApi::body);
 		})
-			.flatMap((body) -> send(response, 200, body))
+			.flatMap((body) -> ApiResponses.send(response, 200, body))
 			.onErrorResume(RequestBodies.BodyTooLargeException.class,
-					(ex) -> error(response.keepAlive(false), 413,
+					(ex) -> ApiResponses.error(response.keepAlive(false), 413,
 							"payload larger than " + this.maxPayloadSize + " bytes"))
-			.onErrorResume(NodeOverloadedException.class, (ex) -> error(response, 503, ex.getMessage()))
-			.onErrorResume(PushInProgressException.class, (ex) -> error(response, 409, ex.getMessage()))
-			.onErrorResume(PushRejectedException.class, (ex) -> error(response, 400, ex.getMessage()))
+			.onErrorResume(NodeOverloadedException.class, (ex) -> ApiResponses.error(response, 503, ex.getMessage()))
+			.onErrorResume(PushInProgressException.class, (ex) -> ApiResponses.error(response, 409, ex.getMessage()))
+			.onErrorResume(PushRejectedException.class, (ex) -> ApiResponses.error(response, 400, ex.getMessage()))
 			.onErrorResume(ClusterBusException.class, (ex) -> {
 				// the bus's words (Kafka's, Redis's) are for the log
 				if (logger.isDebugEnabled()) {
 					logger.debug("Push delivered on this node only: " + ex);
 				}
-				return error(response, 503, "delivered on this node only; the cluster bus refused the push");
+				return ApiResponses.error(response, 503,
+						"delivered on this node only; the cluster bus refused the push");
 			})
-			.onErrorResume(IllegalArgumentException.class, (ex) -> error(response, 400, ex.getMessage()));
+			.onErrorResume(IllegalArgumentException.class, (ex) -> ApiResponses.error(response, 400, ex.getMessage()));
 	}
 
 	private Publisher<Void> presence(HttpServerResponse response, Mono<Map<String, Object>> body) {
-		return body.flatMap((value) -> send(response, 200, MAPPER.writeValueAsString(value))).onErrorResume((error) -> {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Presence query failed: " + error);
-			}
-			return error(response, 503, "session registry unavailable");
-		});
+		return body.flatMap((value) -> ApiResponses.send(response, 200, ApiResponses.MAPPER.writeValueAsString(value)))
+			.onErrorResume((error) -> {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Presence query failed: " + error);
+				}
+				return ApiResponses.error(response, 503, "session registry unavailable");
+			});
 	}
 
 	private boolean authenticated(@Nullable String header) {
@@ -330,34 +303,7 @@ public final class HttpPushApi implements GatewayRoutes {
 		body.put("messageId", result.messageId());
 		body.put("localDeliveries", result.localDeliveries());
 		body.put("acknowledged", result.acknowledged().stream().map(String::valueOf).toList());
-		return MAPPER.writeValueAsString(body);
-	}
-
-	private static Mono<Void> error(HttpServerResponse response, int status, @Nullable String message) {
-		return send(response, status, MAPPER.writeValueAsString(Map.of("error", String.valueOf(message))));
-	}
-
-	private static Mono<Void> send(HttpServerResponse response, int status, String json) {
-		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-		return response.status(status)
-			.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-			.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length))
-			.sendByteArray(Mono.just(bytes))
-			.then();
-	}
-
-	private static @Nullable String first(QueryStringDecoder query, String name) {
-		List<String> values = query.parameters().get(name);
-		return (values != null && !values.isEmpty()) ? values.get(0) : null;
-	}
-
-	private static String decode(String segment) {
-		try {
-			return QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"));
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(RequestTargets.MALFORMED_QUERY);
-		}
+		return ApiResponses.MAPPER.writeValueAsString(body);
 	}
 
 }

@@ -102,6 +102,11 @@ final class IdempotentPushes implements PushOperations {
 	}
 
 	@Override
+	public Mono<Void> disconnect(PushTarget target, int code, String reason) {
+		return this.pushes.disconnect(target, code, reason);
+	}
+
+	@Override
 	public Mono<Void> reply(long socketId, String messageId, Object payload) {
 		return this.pushes.reply(socketId, messageId, payload);
 	}

@@ -169,11 +169,7 @@ public class NodeLifecycle implements SmartLifecycle {
 			}
 		}
 		else if (message instanceof ClusterMessage.Disconnect disconnect) {
-			PushConnection connection = this.hub.connection(disconnect.socketId());
-			if (connection != null) {
-				this.metrics.closed(CloseReason.REPLACED);
-				connection.close(disconnect.code(), disconnect.reason());
-			}
+			LocalDisconnects.close(this.hub, this.metrics, disconnect.target(), disconnect.code(), disconnect.reason());
 		}
 		else if (message instanceof ClusterMessage.Relay relay) {
 			try {

@@ -6,6 +6,7 @@ import java.util.List;
 import io.micrometer.observation.Observation;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.AckResult;
+import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.Push;
@@ -15,6 +16,7 @@ import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.IdempotencyStore;
@@ -37,6 +39,8 @@ public class PushTemplate implements PushOperations {
 	public static final int MAX_EVENT_LENGTH = PushRules.MAX_EVENT_LENGTH;
 
 	private static final Log logger = LogFactory.getLog(PushTemplate.class);
+
+	private final GatewayMetrics metrics;
 
 	private final SnowflakeIdGenerator ids;
 
@@ -88,6 +92,7 @@ public class PushTemplate implements PushOperations {
 		this.cluster = delivery.cluster();
 		this.acks = delivery.acks();
 		this.undelivered = delivery.undelivered();
+		this.metrics = delivery.metrics();
 		this.ids = ids;
 		this.encoder = encoder;
 		this.store = store;
@@ -213,6 +218,18 @@ public class PushTemplate implements PushOperations {
 		});
 	}
 
+	@Override
+	public Mono<Void> disconnect(PushTarget target, int code, String reason) {
+		return Mono.defer(() -> {
+			DisconnectCodes.check(code, reason);
+			LocalDisconnects.close(this.hub, this.metrics, target, code, reason);
+			if (target instanceof PushTarget.Socket socket && this.hub.connection(socket.socketId()) != null) {
+				return Mono.empty();
+			}
+			return this.cluster.publish(new ClusterMessage.Disconnect(target, code, reason), target);
+		});
+	}
+
 	private Payload toPayload(Object payload) {
 		if (payload instanceof Payload ready) {
 			// bytes the caller labelled JSON are embedded verbatim in frames, and JSON
@@ -241,7 +258,8 @@ public class PushTemplate implements PushOperations {
 
 	/**
 	 * Where a template's pushes go: this node's connections, the other nodes, the
-	 * acknowledgements that come back, and the report of those that reached nobody.
+	 * acknowledgements that come back, the report of those that reached nobody, and the
+	 * meters of the connections it disconnects.
 	 *
 	 * @param hub this node's connections
 	 * @param fanOut delivers to them
@@ -249,9 +267,10 @@ public class PushTemplate implements PushOperations {
 	 * @param acks collects acknowledgements
 	 * @param undelivered reports pushes that asked for a fallback and reached nobody, or
 	 * {@code null} to push normally
+	 * @param metrics counts the connections disconnected
 	 */
 	public record Delivery(LocalHub hub, FanOut fanOut, ClusterPublisher cluster, AckTracker acks,
-			@Nullable UndeliveredPushes undelivered) {
+			@Nullable UndeliveredPushes undelivered, GatewayMetrics metrics) {
 	}
 
 	/**

@@ -43,7 +43,13 @@ public enum CloseReason {
 	/**
 	 * Another close the server made for the client, such as a shutdown ({@code 1012}).
 	 */
-	CLIENT;
+	CLIENT,
+
+	/**
+	 * The application disconnected the connection ({@code PushOperations.disconnect}:
+	 * 4005, 4006 or its own code).
+	 */
+	DISCONNECTED;
 
 	/**
 	 * The metric tag value.

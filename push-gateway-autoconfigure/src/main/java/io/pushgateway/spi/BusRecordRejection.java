@@ -44,7 +44,13 @@ public enum BusRecordRejection {
 	INVALID_UTF8,
 
 	/** A payload larger than {@code push.gateway.limits.max-payload-size}. */
-	PAYLOAD_TOO_LARGE;
+	PAYLOAD_TOO_LARGE,
+
+	/**
+	 * A disconnect whose close code is not one an application may use, or whose reason is
+	 * too long.
+	 */
+	INVALID_DISCONNECT;
 
 	/**
 	 * The metric tag value.

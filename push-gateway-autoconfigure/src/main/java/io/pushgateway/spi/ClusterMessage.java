@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.Push;
+import io.pushgateway.core.PushTarget;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,14 +75,15 @@ public sealed interface ClusterMessage {
 	}
 
 	/**
-	 * Close a connection wherever it lives, for example the oldest connection of a user
-	 * who exceeded the cluster-wide connection limit.
+	 * Close the connections of a target wherever they live: the oldest connection of a
+	 * user who exceeded the cluster-wide connection limit, or whatever an application
+	 * disconnects.
 	 *
-	 * @param socketId the socket to close
+	 * @param target whose connections to close
 	 * @param code the close code
 	 * @param reason the close reason
 	 */
-	record Disconnect(long socketId, int code, String reason) implements ClusterMessage {
+	record Disconnect(PushTarget target, int code, String reason) implements ClusterMessage {
 	}
 
 	/**

@@ -208,6 +208,11 @@ class PushGatewayAutoConfigurationTests {
 			}
 
 			@Override
+			public Mono<Void> disconnect(PushTarget target, int code, String reason) {
+				return Mono.empty();
+			}
+
+			@Override
 			public Mono<Void> reply(long socketId, String messageId, Object payload) {
 				return Mono.empty();
 			}

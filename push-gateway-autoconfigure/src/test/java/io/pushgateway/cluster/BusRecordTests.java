@@ -62,6 +62,29 @@ class BusRecordTests {
 	}
 
 	@Test
+	void aDisconnectRoundTripsAndOneFromOutsideMustUseAnApplicationsCode() {
+		BusRecord record = BusRecordBytes.fromBytes(BusRecordBytes.toBytes(BusRecordEncoder
+			.encode(new ClusterMessage.Disconnect(PushTarget.guid("doc/1"), 4750, "dócument deleted"), "n1", "i-1")));
+		assertThat(record.key()).isEqualTo("guid:doc/1");
+		assertThat(BusRecordDecoder.decode(record, 1, RULES))
+			.isEqualTo(new ClusterMessage.Disconnect(PushTarget.guid("doc/1"), 4750, "dócument deleted"));
+		// a service's record: the target as a push's, an application's code and reason
+		assertThat(BusRecordDecoder.decode(
+				record("banned", "X-Type", "disconnect", "X-Target", "user", "X-Uid", "u1", "X-Close-Code", "4006"), 1,
+				RULES))
+			.isEqualTo(new ClusterMessage.Disconnect(PushTarget.user("u1"), 4006, "banned"));
+		assertThat(rejection(record("x", "X-Type", "disconnect", "X-Target", "all", "X-Close-Code", "1000")))
+			.isEqualTo(BusRecordRejection.INVALID_DISCONNECT);
+		assertThat(
+				rejection(record("x".repeat(124), "X-Type", "disconnect", "X-Target", "all", "X-Close-Code", "4005")))
+			.isEqualTo(BusRecordRejection.INVALID_DISCONNECT);
+		assertThat(rejection(record("x", "X-Type", "disconnect", "X-Target", "user", "X-Close-Code", "4005")))
+			.isEqualTo(BusRecordRejection.MISSING_HEADER);
+		assertThat(rejection(record("x", "X-Type", "disconnect", "X-Target", "all")))
+			.isEqualTo(BusRecordRejection.MISSING_HEADER);
+	}
+
+	@Test
 	void everyMalformedRecordIsRejectedWithItsReason() {
 		assertThat(rejection(record("1", "X-Target", "planet", "X-Event", "e")))
 			.isEqualTo(BusRecordRejection.UNKNOWN_TARGET);

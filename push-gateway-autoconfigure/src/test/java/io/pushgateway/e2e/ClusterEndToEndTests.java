@@ -22,6 +22,7 @@ import io.pushgateway.actuate.ClusterBusHealthIndicator;
 import io.pushgateway.actuate.PushGatewayEndpoint;
 import io.pushgateway.actuate.PushGatewayHealthIndicator;
 import io.pushgateway.actuate.SessionRegistryHealthIndicator;
+import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.GuidOperations;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
@@ -71,6 +72,8 @@ class ClusterEndToEndTests {
 
 	private static final Duration NODE_HEARTBEAT = Duration.ofMillis(250);
 
+	private static final String API_TOKEN = "cluster-api-token";
+
 	@RegisterExtension
 	static final TestCluster cluster = TestCluster.withKafka(3,
 			Map.of("push.gateway.registry.node-timeout", NODE_TIMEOUT.toMillis() + "ms",
@@ -78,7 +81,8 @@ class ClusterEndToEndTests {
 					"push.gateway.node.worker-id-strategy", "redis-lease",
 					"push.gateway.limits.max-connections-per-user", 2, "push.gateway.recovery.enabled", true,
 					"push.gateway.recovery.max-length", 5, "management.endpoints.web.exposure.include",
-					"health,pushgateway", "push.gateway.socketio.enabled", true));
+					"health,pushgateway", "push.gateway.socketio.enabled", true, "push.gateway.http-api.enabled", true,
+					"push.gateway.http-api.token", API_TOKEN));
 
 	private final List<TestClient> clients = new ArrayList<>();
 
@@ -300,6 +304,63 @@ class ClusterEndToEndTests {
 		assertThat(endpoint.node().block()).extractingByKey("cluster")
 			.asInstanceOf(InstanceOfAssertFactories.MAP)
 			.containsEntry("nodes", 3L);
+	}
+
+	@Test
+	void aDisconnectClosesTheTargetsConnectionsOnEveryNodeWithinASecondAndNoOthers() throws Exception {
+		String banned = uid();
+		TestClient onFirst = connect(0, banned);
+		TestClient onSecond = connect(1, banned);
+		String bystanderUid = uid();
+		TestClient bystander = connect(1, bystanderUid);
+		for (TestClient client : List.of(onFirst, onSecond, bystander)) {
+			client.next("welcome");
+		}
+		long issued = System.nanoTime();
+		push(2).disconnect(PushTarget.user(banned), DisconnectCodes.DO_NOT_RECONNECT, "bänned").block();
+		assertThat(List.of(onFirst.awaitClose(), onSecond.awaitClose()))
+			.containsOnly(new TestClient.Close(4006, "bänned"));
+		assertThat(Duration.ofNanos(System.nanoTime() - issued)).as("closed on every node within")
+			.isLessThan(Duration.ofSeconds(1));
+		push(1).pushToUser(bystanderUid, "still", "here").block();
+		assertThat(bystander.next("push")).containsEntry("ev", "still");
+
+		// the HTTP API, through a node that holds none of the target's connections
+		String moved = uid();
+		TestClient elsewhere = connect(2, moved);
+		long socketId = Long.parseLong((String) elsewhere.next("welcome").get("sid"));
+		assertThat(disconnect(0, "sockets/" + socketId + "?code=4500&reason=maintenance", "").statusCode())
+			.isEqualTo(204);
+		assertThat(elsewhere.awaitClose()).isEqualTo(new TestClient.Close(4500, "maintenance"));
+		HttpResponse<String> refused = disconnect(0, "users/" + bystanderUid + "?code=1000", "");
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("disconnect code 1000");
+		assertThat(disconnect(0, "users/" + bystanderUid, "a body").statusCode()).isEqualTo(400);
+		assertThat(disconnect(0, "planets/" + bystanderUid, "").statusCode()).isEqualTo(404);
+
+		// a record from a service on the downstream topic
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers());
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+				new StringSerializer())) {
+			ProducerRecord<String, String> record = new ProducerRecord<>("push-gateway.downstream",
+					"user:" + bystanderUid, "logged out");
+			record.headers().add("X-Type", "disconnect".getBytes(StandardCharsets.UTF_8));
+			record.headers().add("X-Target", "user".getBytes(StandardCharsets.UTF_8));
+			record.headers().add("X-Uid", bystanderUid.getBytes(StandardCharsets.UTF_8));
+			record.headers().add("X-Close-Code", "4006".getBytes(StandardCharsets.UTF_8));
+			producer.send(record).get(30, TimeUnit.SECONDS);
+		}
+		assertThat(bystander.awaitClose()).isEqualTo(new TestClient.Close(4006, "logged out"));
+	}
+
+	private static HttpResponse<String> disconnect(int node, String target, String body) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest
+				.newBuilder(
+						URI.create("http://127.0.0.1:" + cluster.node(node).port() + "/push-api/disconnect/" + target))
+				.header("Authorization", "Bearer " + API_TOKEN)
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	@Test

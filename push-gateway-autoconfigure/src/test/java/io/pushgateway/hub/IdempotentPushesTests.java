@@ -160,6 +160,11 @@ class IdempotentPushesTests {
 		}
 
 		@Override
+		public Mono<Void> disconnect(PushTarget target, int code, String reason) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
 		public Mono<Void> reply(long socketId, String messageId, Object payload) {
 			throw new UnsupportedOperationException();
 		}

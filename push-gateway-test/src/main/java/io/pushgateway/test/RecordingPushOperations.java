@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushgateway.core.AckResult;
+import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
@@ -32,6 +33,8 @@ public class RecordingPushOperations implements PushOperations {
 
 	private final List<RecordedReply> replies = new CopyOnWriteArrayList<>();
 
+	private final List<RecordedDisconnect> disconnects = new CopyOnWriteArrayList<>();
+
 	private final AtomicLong ids = new AtomicLong();
 
 	@Override
@@ -56,6 +59,14 @@ public class RecordingPushOperations implements PushOperations {
 	@Override
 	public Mono<Void> reply(long socketId, String messageId, Object payload) {
 		return Mono.fromRunnable(() -> this.replies.add(new RecordedReply(socketId, messageId, payload)));
+	}
+
+	@Override
+	public Mono<Void> disconnect(PushTarget target, int code, String reason) {
+		return Mono.fromRunnable(() -> {
+			DisconnectCodes.check(code, reason);
+			this.disconnects.add(new RecordedDisconnect(target, code, reason));
+		});
 	}
 
 	private String record(PushTarget target, String event, Object payload, boolean recoverable, boolean ack) {
@@ -88,10 +99,19 @@ public class RecordingPushOperations implements PushOperations {
 		return List.copyOf(this.replies);
 	}
 
+	/**
+	 * The disconnects so far, in order (checked as the gateway checks them).
+	 * @return the disconnects
+	 */
+	public List<RecordedDisconnect> disconnects() {
+		return List.copyOf(this.disconnects);
+	}
+
 	/** Forget everything recorded. */
 	public void clear() {
 		this.pushes.clear();
 		this.replies.clear();
+		this.disconnects.clear();
 	}
 
 	/**
@@ -114,6 +134,16 @@ public class RecordingPushOperations implements PushOperations {
 	 * @param payload the payload object, as given
 	 */
 	public record RecordedReply(long socketId, String messageId, Object payload) {
+	}
+
+	/**
+	 * A disconnect that was asked for.
+	 *
+	 * @param target whose connections
+	 * @param code the close code
+	 * @param reason the close reason
+	 */
+	public record RecordedDisconnect(PushTarget target, int code, String reason) {
 	}
 
 }
