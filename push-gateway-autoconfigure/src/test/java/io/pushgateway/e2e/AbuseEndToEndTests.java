@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -349,6 +350,52 @@ class AbuseEndToEndTests {
 			String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
 			assertThat(status).isIn("HTTP/1.1 411", "HTTP/1.1 400");
 		}
+	}
+
+	@Test
+	@Order(6)
+	void disconnectRequestsWithBodiesBadCodesAndJunkTargetsTouchNobodyElse() throws Exception {
+		// a disconnect has no body: one declared is refused, unread
+		try (Socket socket = new Socket("127.0.0.1", node.port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(("POST /push-api/disconnect/users/nobody HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+						+ API_TOKEN + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().write(chunk(64 * 1024));
+			assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+				.isEqualTo("HTTP/1.1 400");
+		}
+		// a flood of random disconnects, none naming the bystander: documented answers
+		// only
+		HttpClient http = HttpClient.newHttpClient();
+		List<Map<Integer, Integer>> answers = inParallel(4, () -> {
+			Random random = new Random();
+			Map<Integer, Integer> seen = new TreeMap<>();
+			for (int i = 0; i < 250; i++) {
+				String target = switch (random.nextInt(5)) {
+					case 0 -> "users/u" + random.nextInt(1000);
+					case 1 -> "guids/g%2F" + random.nextInt(1000);
+					case 2 -> "sockets/" + ((random.nextBoolean()) ? Long.toString(random.nextLong()) : "x1");
+					case 3 -> "users?uid=a" + random.nextInt(9);
+					default -> "moons/" + random.nextInt(9);
+				};
+				int code = new int[] { 4005, 4006, 4500, 4999, 1000, 4003, -1, 70000 }[random.nextInt(8)];
+				String reason = "r".repeat(random.nextInt(2) * random.nextInt(200));
+				HttpResponse<Void> response = http.send(HttpRequest
+					.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/push-api/disconnect/" + target
+							+ (target.contains("?") ? "&" : "?") + "code=" + code + "&reason=" + reason))
+					.header("Authorization", "Bearer " + ((random.nextInt(10) > 0) ? API_TOKEN : "wrong"))
+					.POST(HttpRequest.BodyPublishers.noBody())
+					.build(), HttpResponse.BodyHandlers.discarding());
+				seen.merge(response.statusCode(), 1, Integer::sum);
+			}
+			return seen;
+		});
+		Map<Integer, Integer> statuses = new TreeMap<>();
+		answers.forEach((seen) -> seen.forEach((status, count) -> statuses.merge(status, count, Integer::sum)));
+		assertThat(statuses.keySet()).as("answers " + statuses).isSubsetOf(204, 400, 401, 404).contains(204, 400);
+		nodeIsFine();
 	}
 
 	@Test

@@ -48,6 +48,7 @@ import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.grpc.GrpcServer;
 import io.pushgateway.grpc.GrpcSubscriptions;
 import io.pushgateway.grpc.v1.ClientMessage;
+import io.pushgateway.grpc.v1.DisconnectRequest;
 import io.pushgateway.grpc.v1.GuidPresenceRequest;
 import io.pushgateway.grpc.v1.PayloadFormat;
 import io.pushgateway.grpc.v1.PushGatewayGrpc;
@@ -189,6 +190,40 @@ class GrpcApiEndToEndTests {
 			.setFormat(PayloadFormat.BINARY)
 			.build());
 		assertThat(bobClient.next("push")).containsEntry("ev", "direct").containsEntry("b", "AQID");
+	}
+
+	@Test
+	void aDisconnectClosesTheTargetsConnectionsOnTheOtherNodes() {
+		String guid = "room-" + UUID.randomUUID();
+		TestClient member = TestClient.connect(cluster.node(1).port(),
+				"?access_token=" + Tokens.sign(uid(), List.of(guid), Duration.ofMinutes(5), Tokens.SECRET),
+				"push.v1.json", Map.of());
+		this.resources.add(member);
+		member.next("welcome");
+		String otherUid = uid();
+		TestClient other = connect(2, otherUid);
+		PresenceOperations presence = cluster.node(0).bean(PresenceOperations.class);
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence.isOnline(otherUid).block());
+
+		stub(0, API_TOKEN)
+			.disconnect(DisconnectRequest.newBuilder().setGuid(guid).setCode(4750).setReason("room closed").build());
+		assertThat(member.awaitClose()).isEqualTo(new TestClient.Close(4750, "room closed"));
+		assertThat(status(() -> stub(0, API_TOKEN)
+			.disconnect(DisconnectRequest.newBuilder().setGuid(guid).setCode(1000).build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, API_TOKEN)
+			.disconnect(DisconnectRequest.newBuilder().setGuid(guid).setReason("x".repeat(124)).build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, API_TOKEN).disconnect(DisconnectRequest.getDefaultInstance())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, "wrong").disconnect(DisconnectRequest.newBuilder().setAll(true).build())))
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
+		// code 0 is 4005, and an empty reason the default one
+		String socketId = stub(0, API_TOKEN).getUserPresence(UserPresenceRequest.newBuilder().setUid(otherUid).build())
+			.getSockets(0)
+			.getSocketId();
+		stub(0, API_TOKEN).disconnect(DisconnectRequest.newBuilder().setSocketId(socketId).build());
+		assertThat(other.awaitClose()).isEqualTo(new TestClient.Close(4005, "disconnected by the server"));
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,9 @@ final class DemoClient {
 	private final int port;
 
 	final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+
+	/** The server's close, as {@code <code> <reason>}, once it came. */
+	final CompletableFuture<String> closed = new CompletableFuture<>();
 
 	private WebSocket socket;
 
@@ -66,6 +70,12 @@ final class DemoClient {
 					public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
 						DemoClient.this.frames.add(data.toString());
 						webSocket.request(1);
+						return null;
+					}
+
+					@Override
+					public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+						DemoClient.this.closed.complete(statusCode + " " + reason);
 						return null;
 					}
 				})

@@ -5,9 +5,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -46,6 +51,29 @@ class SampleApplicationTests {
 		// the sample has recovery on, so a 'recovered' frame comes first
 		assertThat(client.next("push")).contains("\"ev\":\"notification\"").contains("hello carol");
 		client.close();
+	}
+
+	/**
+	 * docs/http-api.md's disconnect example, run as written with curl against the sample:
+	 * alice's connection is closed with the code that tells her client to stay away.
+	 */
+	@Test
+	void theDisconnectExampleOfTheHttpApiDocClosesAlicesConnection() throws Exception {
+		String doc = Files.readString(Path.of("../docs/http-api.md"));
+		Matcher example = Pattern.compile("```bash\n(curl -X POST [^`]*?/push-api/disconnect/[^`]*?)\n```")
+			.matcher(doc);
+		assertThat(example.find()).as("the disconnect example in docs/http-api.md").isTrue();
+		String command = example.group(1).replace("\\\n", " ").replace("localhost:8080", "localhost:" + this.port);
+		DemoClient alice = new DemoClient(this.port);
+		alice.connect(alice.token("uid=alice"), "push.v1.json", Map.of());
+		assertThat(alice.next()).contains("\"t\":\"welcome\"");
+
+		Process curl = new ProcessBuilder("bash", "-c",
+				"TOKEN=demo-api-token; " + command + " -s -o /dev/null -w '%{http_code}'")
+			.redirectErrorStream(true)
+			.start();
+		assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("204");
+		assertThat(alice.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4006 logged out");
 	}
 
 	/**
