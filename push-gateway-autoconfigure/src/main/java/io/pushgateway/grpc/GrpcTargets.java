@@ -1,6 +1,8 @@
 package io.pushgateway.grpc;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.grpc.v1.DisconnectRequest;
@@ -18,20 +20,35 @@ final class GrpcTargets {
 	}
 
 	static PushTarget of(PushRequest request) {
-		return switch (request.getTargetCase()) {
-			case USER -> PushTarget.user(nonEmpty(request.getUser(), "user"));
-			case USERS -> {
-				List<String> uids = request.getUsers().getUidsList();
+		return of(request.getTargetCase().name(), request::getUser, () -> request.getUsers().getUidsList(),
+				request::getGuid, request::getSocketId, request::getAll, "push to");
+	}
+
+	static PushTarget of(DisconnectRequest request) {
+		return of(request.getTargetCase().name(), request::getUser, () -> request.getUsers().getUidsList(),
+				request::getGuid, request::getSocketId, request::getAll, "disconnect");
+	}
+
+	/*
+	 * The requests' target oneofs have the same cases (USER, USERS, GUID, SOCKET_ID, ALL)
+	 * in enums of their own: read by the case's name and the fields' getters.
+	 */
+	private static PushTarget of(String targetCase, Supplier<String> user, Supplier<List<String>> users,
+			Supplier<String> guid, Supplier<String> socketId, BooleanSupplier all, String verb) {
+		return switch (targetCase) {
+			case "USER" -> PushTarget.user(nonEmpty(user.get(), "user"));
+			case "USERS" -> {
+				List<String> uids = users.get();
 				if (uids.isEmpty()) {
 					throw new IllegalArgumentException("users must name at least one user");
 				}
 				yield PushTarget.users(uids);
 			}
-			case GUID -> PushTarget.guid(nonEmpty(request.getGuid(), "guid"));
-			case SOCKET_ID -> PushTarget.socket(socketId(request.getSocketId()));
-			case ALL -> {
-				if (!request.getAll()) {
-					throw new IllegalArgumentException("all must be true to push to every connection");
+			case "GUID" -> PushTarget.guid(nonEmpty(guid.get(), "guid"));
+			case "SOCKET_ID" -> PushTarget.socket(socketId(socketId.get()));
+			case "ALL" -> {
+				if (!all.getAsBoolean()) {
+					throw new IllegalArgumentException("all must be true to " + verb + " every connection");
 				}
 				yield PushTarget.all();
 			}
@@ -53,28 +70,6 @@ final class GrpcTargets {
 		catch (NumberFormatException ex) {
 			throw new IllegalArgumentException("socket ID must be a decimal 64-bit number");
 		}
-	}
-
-	static PushTarget of(DisconnectRequest request) {
-		return switch (request.getTargetCase()) {
-			case USER -> PushTarget.user(nonEmpty(request.getUser(), "user"));
-			case USERS -> {
-				List<String> uids = request.getUsers().getUidsList();
-				if (uids.isEmpty()) {
-					throw new IllegalArgumentException("users must name at least one user");
-				}
-				yield PushTarget.users(uids);
-			}
-			case GUID -> PushTarget.guid(nonEmpty(request.getGuid(), "guid"));
-			case SOCKET_ID -> PushTarget.socket(socketId(request.getSocketId()));
-			case ALL -> {
-				if (!request.getAll()) {
-					throw new IllegalArgumentException("all must be true to disconnect every connection");
-				}
-				yield PushTarget.all();
-			}
-			default -> throw new IllegalArgumentException("a target is required: user, users, guid, socket_id or all");
-		};
 	}
 
 }
