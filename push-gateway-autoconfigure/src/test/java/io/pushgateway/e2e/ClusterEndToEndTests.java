@@ -342,7 +342,7 @@ class ClusterEndToEndTests {
 		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers());
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
 				new StringSerializer())) {
-			ProducerRecord<String, String> record = new ProducerRecord<>("push-gateway.downstream",
+			ProducerRecord<String, String> record = new ProducerRecord<>(cluster.topic("downstream"),
 					"user:" + bystanderUid, "logged out");
 			record.headers().add("X-Type", "disconnect".getBytes(StandardCharsets.UTF_8));
 			record.headers().add("X-Target", "user".getBytes(StandardCharsets.UTF_8));
@@ -371,7 +371,7 @@ class ClusterEndToEndTests {
 		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrapServers());
 		try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
 				new StringSerializer())) {
-			ProducerRecord<String, String> record = new ProducerRecord<>("push-gateway.downstream", "user:" + uid,
+			ProducerRecord<String, String> record = new ProducerRecord<>(cluster.topic("downstream"), "user:" + uid,
 					"{\"title\":\"from a plain producer\"}");
 			record.headers().add("X-Target", "user".getBytes(StandardCharsets.UTF_8));
 			record.headers().add("X-Uid", uid.getBytes(StandardCharsets.UTF_8));

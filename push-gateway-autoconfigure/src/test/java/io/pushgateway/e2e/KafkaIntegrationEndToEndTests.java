@@ -42,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(BlockHoundExtension.class)
 class KafkaIntegrationEndToEndTests {
 
+	/** The upstream topic of the isolated node, on a broker of its own: the default. */
 	private static final String UPSTREAM = "push-gateway.upstream";
 
 	@RegisterExtension
@@ -63,8 +64,8 @@ class KafkaIntegrationEndToEndTests {
 	}
 
 	private KafkaConsumer<String, byte[]> upstreamConsumer() {
-		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(cluster.kafkaBootstrapServers(), UPSTREAM,
-				Map.of());
+		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(cluster.kafkaBootstrapServers(),
+				cluster.topic("upstream"), Map.of());
 		this.resources.add(consumer);
 		return consumer;
 	}
@@ -132,7 +133,7 @@ class KafkaIntegrationEndToEndTests {
 		ConsumerRecord<String, byte[]> request = next(upstream, "q-9");
 
 		// the business service answers with the routing it was given, in any language
-		ProducerRecord<String, String> reply = new ProducerRecord<>("push-gateway.downstream",
+		ProducerRecord<String, String> reply = new ProducerRecord<>(cluster.topic("downstream"),
 				"socket:" + header(request, "X-Socket-Id"), "{\"price\":42}");
 		reply.headers().add("X-Type", "reply".getBytes(StandardCharsets.UTF_8));
 		reply.headers().add("X-Socket-Id", header(request, "X-Socket-Id").getBytes(StandardCharsets.UTF_8));

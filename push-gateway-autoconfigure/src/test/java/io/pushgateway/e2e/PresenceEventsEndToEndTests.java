@@ -46,8 +46,6 @@ class PresenceEventsEndToEndTests {
 
 	private static final Duration GRACE = Duration.ofSeconds(2);
 
-	private static final String UPSTREAM = "push-gateway.upstream";
-
 	/** What every node's listener saw: the node, then the event. */
 	static final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
 
@@ -77,8 +75,8 @@ class PresenceEventsEndToEndTests {
 	}
 
 	private KafkaConsumer<String, byte[]> upstream() {
-		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(cluster.kafkaBootstrapServers(), UPSTREAM,
-				Map.of());
+		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(cluster.kafkaBootstrapServers(),
+				cluster.topic("upstream"), Map.of());
 		this.resources.add(consumer);
 		return consumer;
 	}

@@ -54,8 +54,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(BlockHoundExtension.class)
 class UndeliveredPushesEndToEndTests {
 
-	private static final String TOPIC = "push-gateway.undelivered";
-
 	private static final String API_TOKEN = "undelivered-test-api-token";
 
 	/** What every node's listener saw: the node, then the report. */
@@ -95,8 +93,8 @@ class UndeliveredPushesEndToEndTests {
 	}
 
 	private KafkaConsumer<String, byte[]> undelivered() {
-		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(cluster.kafkaBootstrapServers(), TOPIC,
-				Map.of());
+		KafkaConsumer<String, byte[]> consumer = UpstreamRecords.consumer(cluster.kafkaBootstrapServers(),
+				cluster.topic("undelivered"), Map.of());
 		this.resources.add(consumer);
 		return consumer;
 	}

@@ -4,12 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * A gateway cluster for a test class: a real {@code redis-server} (the session registry),
@@ -21,6 +20,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * @author Push Gateway team
  */
 public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
+
+	private static final AtomicInteger CLUSTERS = new AtomicInteger();
 
 	private final int size;
 
@@ -36,7 +37,14 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private RedisCluster redisCluster;
 
-	private EmbeddedKafkaKraftBroker broker;
+	/** The shared broker's bootstrap servers, for a cluster that does not kill it. */
+	private String sharedKafka;
+
+	/**
+	 * What this cluster's topics begin with, apart from other classes' on the shared
+	 * broker.
+	 */
+	private final String topicPrefix = "c" + CLUSTERS.incrementAndGet() + ".push-gateway";
 
 	private KafkaBrokerProcess brokerProcess;
 
@@ -103,8 +111,7 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 			this.redis = RedisServer.start();
 		}
 		if (this.bus == Bus.KAFKA) {
-			this.broker = new EmbeddedKafkaKraftBroker(1, 3);
-			this.broker.afterPropertiesSet();
+			this.sharedKafka = SharedKafka.bootstrapServers();
 		}
 		else if (this.bus == Bus.KAFKA_PROCESS && this.proxied) {
 			List<int[]> listeners = new ArrayList<>();
@@ -133,9 +140,6 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 	public void afterAll(ExtensionContext context) {
 		this.nodes.forEach(TestGateway::close);
 		this.nodes.clear();
-		if (this.broker != null) {
-			this.broker.destroy();
-		}
 		if (this.brokerProcess != null) {
 			this.brokerProcess.close();
 		}
@@ -176,6 +180,9 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 			properties.put("push.gateway.bus.kafka.bootstrap-servers", (index < this.kafkaProxies.size())
 					? "127.0.0.1:" + this.kafkaProxies.get(index).port() : kafkaBootstrapServers());
 			properties.put("push.gateway.bus.kafka.partitions", 3);
+			properties.put("push.gateway.bus.kafka.topic", topic("downstream"));
+			properties.put("push.gateway.upstream.kafka.topic", topic("upstream"));
+			properties.put("push.gateway.undelivered.kafka.topic", topic("undelivered"));
 		}
 		else {
 			properties.put("push.gateway.bus.type", "redis");
@@ -241,7 +248,18 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 	}
 
 	public String kafkaBootstrapServers() {
-		return (this.brokerProcess != null) ? this.brokerProcess.bootstrapServers() : this.broker.getBrokersAsString();
+		return (this.brokerProcess != null) ? this.brokerProcess.bootstrapServers() : this.sharedKafka;
+	}
+
+	/**
+	 * The name of one of this cluster's Kafka topics: the nodes' defaults
+	 * ({@code push-gateway.downstream}, {@code .upstream}, {@code .undelivered}) with a
+	 * prefix of this cluster's, as the broker may be shared with other test classes.
+	 * @param name {@code downstream}, {@code upstream} or {@code undelivered}
+	 * @return the topic
+	 */
+	public String topic(String name) {
+		return this.topicPrefix + "." + name;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.script.DigestUtils;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -38,7 +39,7 @@ final class RedisScripts {
 				throw new UncheckedIOException(ex);
 			}
 		}
-		return RedisScript.of(script.toString(), type);
+		return new LoadedScript<>(script.toString(), DigestUtils.sha1DigestAsHex(script.toString()), type);
 	}
 
 	/**
@@ -71,6 +72,20 @@ final class RedisScripts {
 	 */
 	static long number(Object value) {
 		return (value instanceof Number number) ? number.longValue() : Long.parseLong(text(value));
+	}
+
+	/**
+	 * A script whose SHA-1 is computed once, when loaded. Spring Data's
+	 * {@code DefaultRedisScript} computes it under a lock on every call, and Lettuce's
+	 * event loops, which run these scripts, would park on that lock when two of them meet
+	 * there (BlockHound reported it); an immutable value needs no lock.
+	 *
+	 * @param <T> the type of the script's reply
+	 * @param getScriptAsString the script
+	 * @param getSha1 its SHA-1, in hex
+	 * @param getResultType the type of its reply
+	 */
+	record LoadedScript<T>(String getScriptAsString, String getSha1, Class<T> getResultType) implements RedisScript<T> {
 	}
 
 }
