@@ -231,6 +231,28 @@ class SocketIoEndToEndTests {
 	}
 
 	@Test
+	void aConnectRefusedWhileTheClientUpgradesReachesItOnTheWebSocket() throws Exception {
+		// socket.io-client's default: long-polling, the CONNECT posted while a WebSocket
+		// probes; after 3probe it pauses long-polling and polls no more, so the refusal
+		// must reach it on the WebSocket it upgrades to
+		HttpResponse<String> open = http("GET", "?EIO=4&transport=polling", null);
+		String sid = open.body().substring(9, open.body().indexOf('"', 9));
+		SocketIoClient websocket = SocketIoClient.upgrade(gateway.port(), sid);
+		this.clients.add(websocket);
+		websocket.send("2probe");
+		assertThat(websocket.next("engine-3")).containsEntry("raw", "3probe");
+		int sessions = gateway.bean(SocketIoTransport.class).sessionCount();
+		assertThat(http("POST", "?EIO=4&transport=polling&sid=" + sid, "40{\"token\":\"not-a-token\"}").body())
+			.isEqualTo("ok");
+		await().until(() -> gateway.bean(SocketIoTransport.class).sessionCount() < sessions);
+		websocket.send("5");
+		assertThat(websocket.next("connect_error")).containsEntry("message", "invalid token")
+			.containsEntry("data", Map.of("status", 401));
+		assertThat(websocket.next("close")).isNotNull();
+		assertThat(websocket.awaitClose()).isNotNull();
+	}
+
+	@Test
 	void sessionsThatNeverConnectAreClosed() {
 		int sessions = gateway.bean(SocketIoTransport.class).sessionCount();
 		SocketIoClient silent = SocketIoClient.open(gateway.port());

@@ -72,10 +72,26 @@ public final class SocketIoClient implements WebSocket.Listener, AutoCloseable {
 	 * @return the client; its first packet is {@code open}
 	 */
 	public static SocketIoClient open(int port) {
+		return open(port, "");
+	}
+
+	/**
+	 * Open a WebSocket that offers to upgrade a long-polling session, without sending
+	 * anything: the probe ({@code 2probe}, answered {@code engine-3}), then the upgrade
+	 * packet ({@code 5}) are the caller's.
+	 * @param port the node's port
+	 * @param sid the long-polling session's {@code sid}
+	 * @return the client
+	 */
+	public static SocketIoClient upgrade(int port, String sid) {
+		return open(port, "&sid=" + sid);
+	}
+
+	private static SocketIoClient open(int port, String query) {
 		SocketIoClient client = new SocketIoClient();
 		client.socket = HTTP.newWebSocketBuilder()
 			.connectTimeout(TestClient.TIMEOUT)
-			.buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
+			.buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket" + query), client)
 			.orTimeout(TestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS)
 			.join();
 		return client;

@@ -95,4 +95,18 @@ final class EngineIoClosing {
 		return true;
 	}
 
+	/**
+	 * A WebSocket completed the upgrade of a session the server had closed while it
+	 * probed: the client paused long-polling for it, so the last packets (why the session
+	 * ended, the close) went there; the close timeout bounds how long it may take to read
+	 * them.
+	 * @param websocket the WebSocket that carries the session now
+	 */
+	void upgradedAfterClose(Channel websocket) {
+		if (this.state.closed()) {
+			websocket.eventLoop()
+				.schedule(() -> websocket.close(), this.settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
 }

@@ -153,8 +153,17 @@ final class EngineIoPollCarriage {
 		}
 	}
 
-	/** The session ended: an upgrade that never carried it ends with it. */
+	/**
+	 * The session ended: an upgrade that never carried it ends with it, unless the server
+	 * ended it while a WebSocket that answered the probe waits for the upgrade packet.
+	 * The client paused long-polling for that WebSocket and polls no more (closing it
+	 * would leave socket.io-client paused until its ping timeout): the upgrade completes,
+	 * and the last packets go there; the upgrade timeout bounds the wait.
+	 */
 	void abandonUpgrade() {
+		if (this.state.closing() && this.upgrade.probing()) {
+			return;
+		}
 		this.upgrade.abandon(this.state.websocket());
 	}
 

@@ -234,6 +234,7 @@ final class EngineIoSession {
 	void upgrade(Channel websocket) {
 		if (this.polls.upgrade(websocket)) {
 			flush();
+			this.closing.upgradedAfterClose(websocket);
 		}
 	}
 
