@@ -45,7 +45,6 @@ import io.pushgateway.support.TcpProxy;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestCluster;
 import io.pushgateway.support.TestGateway;
-import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -114,6 +113,7 @@ class FaultSuiteTests {
 				Map.entry("push.gateway.grpc.enabled", true), Map.entry("push.gateway.grpc.port", 0),
 				Map.entry("push.gateway.grpc.address", "127.0.0.1"), Map.entry("push.gateway.http-api.enabled", true),
 				Map.entry("push.gateway.http-api.token", API_TOKEN), Map.entry("push.gateway.socketio.enabled", true)))
+		.withProcessNode()
 		.throughProxies();
 
 	private static final List<ManagedChannel> grpcChannels = new ArrayList<>();
@@ -164,10 +164,6 @@ class FaultSuiteTests {
 				.toFuture();
 		}
 		return grpcPush(grpc.get(node), uid, n, recoverable);
-	}
-
-	static Map<String, Object> nodeProperties() {
-		return cluster.nodeProperties(nodes.size());
 	}
 
 	private static PushOperations push(int node) {
@@ -230,10 +226,10 @@ class FaultSuiteTests {
 	@Test
 	@Order(2)
 	void nodeKilledUnderLoadLosesNoRecoverablePush() throws Exception {
-		Process victim = TestNodeMain.start(nodeProperties());
+		Process victim = cluster.processNode();
 		List<ResumingClient> clients = new ArrayList<>();
 		try {
-			int victimPort = TestNodeMain.awaitReady(victim);
+			int victimPort = cluster.processNodePort();
 			for (int i = 0; i < 20; i++) {
 				clients.add(new ResumingClient("killed-" + UUID.randomUUID(),
 						List.of(victimPort, nodes.get(1).port(), nodes.get(0).port()),

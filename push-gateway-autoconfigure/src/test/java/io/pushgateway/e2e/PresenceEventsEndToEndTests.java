@@ -16,7 +16,6 @@ import io.pushgateway.id.NodeId;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestCluster;
-import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
 import io.pushgateway.support.UpstreamRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,6 +54,7 @@ class PresenceEventsEndToEndTests {
 					"push.gateway.presence.upstream", true, "push.gateway.presence.guid-members", true,
 					"push.gateway.upstream.kafka.enabled", true, "push.gateway.registry.node-timeout", "2s",
 					"push.gateway.registry.node-heartbeat-interval", "250ms"))
+		.withProcessNode()
 		.with(Recorder.class);
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
@@ -167,9 +167,9 @@ class PresenceEventsEndToEndTests {
 		KafkaConsumer<String, byte[]> upstream = upstream();
 		String uid = "victim-" + UUID.randomUUID();
 		String guid = "doc-" + UUID.randomUUID();
-		Process process = TestNodeMain.start(cluster.nodeProperties(3));
+		Process process = cluster.processNode();
 		try {
-			connect(TestNodeMain.awaitReady(process), uid, guid);
+			connect(cluster.processNodePort(), uid, guid);
 			// the killed node observed the arrival: only its upstream record tells
 			assertThat(events(recordsUntil(upstream, uid, "presence.online"))).containsExactly("presence.online");
 

@@ -26,7 +26,6 @@ import io.pushgateway.id.NodeId;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestCluster;
-import io.pushgateway.support.TestNodeMain;
 import io.pushgateway.support.Tokens;
 import io.pushgateway.support.UpstreamRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,6 +63,7 @@ class UndeliveredPushesEndToEndTests {
 			Map.of("push.gateway.undelivered.kafka.enabled", true, "push.gateway.registry.node-timeout", "2s",
 					"push.gateway.registry.node-heartbeat-interval", "250ms", "push.gateway.http-api.enabled", true,
 					"push.gateway.http-api.token", API_TOKEN))
+		.withProcessNode()
 		.with(Recorder.class);
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -226,9 +226,9 @@ class UndeliveredPushesEndToEndTests {
 	void theUsersOfAKilledNodeLeaveUnacknowledgedThenOfflinePushes() throws Exception {
 		KafkaConsumer<String, byte[]> consumer = undelivered();
 		String uid = "victim-" + UUID.randomUUID();
-		Process process = TestNodeMain.start(cluster.nodeProperties(3));
+		Process process = cluster.processNode();
 		try {
-			connect(TestNodeMain.awaitReady(process), uid);
+			connect(cluster.processNodePort(), uid);
 			await().atMost(Duration.ofSeconds(5)).until(() -> presence(0).isOnline(uid).block());
 
 			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

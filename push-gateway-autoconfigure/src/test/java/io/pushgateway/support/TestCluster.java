@@ -54,6 +54,12 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	private final List<TcpProxy> kafkaProxies = new ArrayList<>();
 
+	private boolean withProcessNode;
+
+	private Process processNode;
+
+	private int processNodePort;
+
 	private TestCluster(int size, Bus bus, Map<String, Object> extra) {
 		this.size = size;
 		this.bus = bus;
@@ -102,6 +108,37 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 		return new TestCluster(size, Bus.REDIS_CLUSTER, properties);
 	}
 
+	/**
+	 * One more node, in a JVM of its own ({@link TestNodeMain}), for a test to kill with
+	 * SIGKILL: it starts beside the others, so its start overlaps theirs and the tests
+	 * before the one that kills it.
+	 * @return this cluster
+	 */
+	public TestCluster withProcessNode() {
+		this.withProcessNode = true;
+		return this;
+	}
+
+	/**
+	 * The node of {@link #withProcessNode()}.
+	 * @return its process
+	 */
+	public Process processNode() {
+		return this.processNode;
+	}
+
+	/**
+	 * The port of the node of {@link #withProcessNode()}, once it accepts connections.
+	 * @return the port
+	 * @throws Exception if it exited or did not start
+	 */
+	public synchronized int processNodePort() throws Exception {
+		if (this.processNodePort == 0) {
+			this.processNodePort = TestNodeMain.awaitReady(this.processNode);
+		}
+		return this.processNodePort;
+	}
+
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
 		if (this.bus == Bus.REDIS_CLUSTER) {
@@ -131,6 +168,9 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 				this.redisProxies.add(TcpProxy.to(this.redis.port()));
 			}
 		}
+		if (this.withProcessNode) {
+			this.processNode = TestNodeMain.start(nodeProperties(this.size));
+		}
 		for (int i = 0; i < this.size; i++) {
 			this.nodes.add(TestGateway.start(nodeProperties(i), this.configurations));
 		}
@@ -138,6 +178,9 @@ public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
 
 	@Override
 	public void afterAll(ExtensionContext context) {
+		if (this.processNode != null) {
+			this.processNode.destroyForcibly();
+		}
 		this.nodes.forEach(TestGateway::close);
 		this.nodes.clear();
 		if (this.brokerProcess != null) {
