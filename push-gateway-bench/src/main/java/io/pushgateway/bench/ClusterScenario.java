@@ -86,8 +86,8 @@ final class ClusterScenario {
 			int workersPerNode = Math.max(1, (perNode + 9_499) / 9_500);
 			List<Workers> groups = new ArrayList<>();
 			for (int i = 0; i < nodes; i++) {
-				Workers group = Workers.start(servers.get(i), perNode, workersPerNode, 1, this.workDir, i * perNode,
-						i * workersPerNode);
+				Workers group = Workers.start(this.args, servers.get(i), perNode, workersPerNode, 1, this.workDir,
+						i * perNode, i * workersPerNode);
 				running.add(group);
 				groups.add(group);
 			}

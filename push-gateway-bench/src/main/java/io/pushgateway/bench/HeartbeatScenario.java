@@ -59,7 +59,7 @@ final class HeartbeatScenario {
 			}
 			Server server = Server.start("gateway", this.workDir, this.args, extra, "gateway-server");
 			running.add(server);
-			Workers load = Workers.start(server, this.connections, this.workers, 1, this.workDir);
+			Workers load = Workers.start(this.args, server, this.connections, this.workers, 1, this.workDir);
 			running.add(load);
 			int open = (int) load.connect().get("ok");
 			result.put("connections", open);

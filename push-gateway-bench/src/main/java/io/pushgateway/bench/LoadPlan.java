@@ -25,7 +25,7 @@ record LoadPlan(Args args, Path workDir, int connections, int workers) {
 
 	/* The load generator processes for {@code connections} connections to a server. */
 	Workers start(Server server, int connections, int perUser) throws IOException {
-		return Workers.start(server, connections, this.workers, perUser, this.workDir);
+		return Workers.start(this.args, server, connections, this.workers, perUser, this.workDir);
 	}
 
 	/*

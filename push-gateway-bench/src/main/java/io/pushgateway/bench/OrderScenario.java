@@ -47,7 +47,7 @@ final class OrderScenario {
 			List<Workers> groups = new ArrayList<>();
 			for (int i = 0; i < nodes; i++) {
 				// the same users on every node: each push reaches one connection per node
-				Workers group = Workers.start(servers.get(i), users, 1, 1, this.workDir, 0, i);
+				Workers group = Workers.start(this.args, servers.get(i), users, 1, 1, this.workDir, 0, i);
 				running.add(group);
 				groups.add(group);
 			}

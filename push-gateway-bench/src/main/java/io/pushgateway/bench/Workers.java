@@ -28,25 +28,34 @@ final class Workers implements AutoCloseable {
 		this.workers = workers;
 	}
 
-	static Workers start(Server server, int connections, int count, int perUser, Path workDir) throws IOException {
-		return start(server, connections, count, perUser, workDir, 0, 0);
+	/*
+	 * The JVM options of every load generator process, unless {@code --worker-jvm} names
+	 * others.
+	 */
+	static final String JVM = "-Xmx512m -XX:+UseSerialGC -Xss256k";
+
+	static Workers start(Args args, Server server, int connections, int count, int perUser, Path workDir)
+			throws IOException {
+		return start(args, server, connections, count, perUser, workDir, 0, 0);
 	}
 
 	/*
 	 * Workers whose connections start at global index {@code first}, numbered from {@code
 	 * firstWorker}.
 	 */
-	static Workers start(Server server, int connections, int count, int perUser, Path workDir, int first,
+	static Workers start(Args args, Server server, int connections, int count, int perUser, Path workDir, int first,
 			int firstWorker) throws IOException {
 		List<Worker> workers = new ArrayList<>();
 		int share = connections / count;
 		for (int i = 0; i < count; i++) {
 			int n = (i == count - 1) ? connections - share * (count - 1) : share;
-			List<String> command = List.of(Processes.javaCommand(), "-Xmx512m", "-XX:+UseSerialGC", "-Xss256k", "-cp",
-					System.getProperty("java.class.path"), LoadWorker.class.getName(), "--target", server.target(),
-					"--port", Integer.toString(server.port()), "--count", Integer.toString(n), "--first",
-					Integer.toString(first + share * i), "--per-user", Integer.toString(perUser), "--worker",
-					Integer.toString(firstWorker + i));
+			List<String> command = new ArrayList<>();
+			command.add(Processes.javaCommand());
+			command.addAll(List.of(args.get("worker-jvm", JVM).split(" ")));
+			command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadWorker.class.getName(), "--target",
+					server.target(), "--port", Integer.toString(server.port()), "--count", Integer.toString(n),
+					"--first", Integer.toString(first + share * i), "--per-user", Integer.toString(perUser), "--worker",
+					Integer.toString(firstWorker + i)));
 			Process process = new ProcessBuilder(command)
 				.redirectError(workDir.resolve("worker-" + (firstWorker + i) + ".log").toFile())
 				.start();
