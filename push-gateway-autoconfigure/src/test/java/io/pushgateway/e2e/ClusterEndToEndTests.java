@@ -607,7 +607,9 @@ class ClusterEndToEndTests {
 			await().atMost(Duration.ofSeconds(15)).until(() -> !presence(0).isOnline(uid).block());
 			Duration ghostLifetime = Duration.ofNanos(System.nanoTime() - killedAt);
 			assertThat(ghostLifetime).isLessThanOrEqualTo(NODE_TIMEOUT.plus(NODE_HEARTBEAT.multipliedBy(4)));
-			assertThat(presence(1).stats().block().nodes()).isEqualTo(3);
+			// the sweep forgets the node after its sessions: the stats follow within a
+			// heartbeat or two (a loaded machine read 4 right after the user went offline)
+			await().atMost(Duration.ofSeconds(5)).until(() -> presence(1).stats().block().nodes() == 3);
 		}
 		finally {
 			process.destroyForcibly();
