@@ -3,6 +3,7 @@ package io.pushgateway.auth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a verified token's claims become a connection's identity, the same whichever
  * verifier checked the token: the uid from the uid claim, the GUIDs from the GUID claim
- * (a string array), and an end at the token's expiry plus the tolerated clock skew.
+ * (a string array), an end at the token's expiry plus the tolerated clock skew, and the
+ * token's ID ({@code jti}) and issue time ({@code iat}), which revocations name.
  *
  * @param uidClaim the claim holding the uid
  * @param guidsClaim the claim holding the GUIDs
@@ -49,7 +51,26 @@ record TokenClaims(String uidClaim, String guidsClaim, Duration clockSkew) {
 			values.forEach((value) -> guids.add(String.valueOf(value)));
 		}
 		// the connection ends when the handshake would no longer accept the token
-		return new PushPrincipal(uid, guids, (expiry != null) ? expiry.plus(this.clockSkew) : null);
+		Object tokenId = claims.get("jti");
+		return new PushPrincipal(uid, guids, (expiry != null) ? expiry.plus(this.clockSkew) : null,
+				(tokenId instanceof String id && !id.isEmpty()) ? id : null, instant(claims.get("iat")));
+	}
+
+	/*
+	 * A time claim as each library hands it over: Nimbus as a Date, Spring Security as an
+	 * Instant, a bare map as seconds since the epoch.
+	 */
+	private static @Nullable Instant instant(@Nullable Object claim) {
+		if (claim instanceof Instant instant) {
+			return instant;
+		}
+		if (claim instanceof Date date) {
+			return date.toInstant();
+		}
+		if (claim instanceof Number seconds) {
+			return Instant.ofEpochSecond(seconds.longValue());
+		}
+		return null;
 	}
 
 }

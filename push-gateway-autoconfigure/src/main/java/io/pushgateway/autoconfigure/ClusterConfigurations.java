@@ -1,5 +1,6 @@
 package io.pushgateway.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,12 +27,14 @@ import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.observation.PushObservations;
+import io.pushgateway.registry.redis.RedisBanStore;
 import io.pushgateway.registry.redis.RedisIdempotencyStore;
 import io.pushgateway.registry.redis.RedisPresence;
 import io.pushgateway.registry.redis.RedisPushStore;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
 import io.pushgateway.registry.redis.RedisWorkerIdLease;
+import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.IdempotencyStore;
@@ -119,6 +122,15 @@ final class ClusterConfigurations {
 				PushGatewayProperties properties) {
 			return new RedisIdempotencyStore(connectionFactory, properties.getRegistry().getKeyPrefix(),
 					properties.getRegistry().getCommandTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(BanStore.class)
+		RedisBanStore pushGatewayRedisBanStore(ReactiveRedisConnectionFactory connectionFactory,
+				PushGatewayProperties properties, Clock clock) {
+			RegistryProperties registry = properties.getRegistry();
+			return new RedisBanStore(connectionFactory, registry.getKeyPrefix(),
+					properties.getBans().getRevocationRetention(), registry.getCommandTimeout(), clock);
 		}
 
 		@Bean

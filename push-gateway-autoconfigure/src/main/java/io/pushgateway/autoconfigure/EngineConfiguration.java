@@ -3,6 +3,7 @@ package io.pushgateway.autoconfigure;
 import java.time.Clock;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.pushgateway.core.BanOperations;
 import io.pushgateway.core.GuidOperations;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PresenceListener;
@@ -11,6 +12,7 @@ import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.UndeliveredListener;
 import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
+import io.pushgateway.hub.ClusterBans;
 import io.pushgateway.hub.ClusterPublisher;
 import io.pushgateway.hub.DynamicHeartbeat;
 import io.pushgateway.hub.FanOut;
@@ -31,6 +33,7 @@ import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.observation.PushObservations;
+import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.IdempotencyStore;
@@ -119,6 +122,14 @@ class EngineConfiguration {
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getRecovery().isAllPushes(),
 				properties.getIdempotency().getWindow());
 		return new PushTemplate(delivery, ids, encoder, store.getIfAvailable(), idempotency, settings, observations);
+	}
+
+	/* Bans and revocations: recorded in the ban store, applied to live connections. */
+	@Bean
+	@ConditionalOnMissingBean(BanOperations.class)
+	ClusterBans pushGatewayBans(BanStore store, LocalHub hub, ClusterPublisher cluster, GatewayMetrics metrics,
+			Clock clock) {
+		return new ClusterBans(store, hub, cluster, metrics, clock);
 	}
 
 	/* Reports pushes that asked for a fallback and reached nobody. */

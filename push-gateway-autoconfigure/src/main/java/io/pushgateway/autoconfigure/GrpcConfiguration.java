@@ -1,7 +1,9 @@
 package io.pushgateway.autoconfigure;
 
+import io.pushgateway.core.BanOperations;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.grpc.GrpcOperations;
 import io.pushgateway.grpc.GrpcServer;
 import io.pushgateway.grpc.GrpcSubscriptions;
 import io.pushgateway.hub.FanOut;
@@ -39,15 +41,15 @@ final class GrpcConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		GrpcServer pushGatewayGrpcServer(PushGatewayProperties properties, PushOperations push,
-				PresenceOperations presence, GrpcSubscriptions subscriptions, FanOut fanOut) {
+				PresenceOperations presence, BanOperations bans, GrpcSubscriptions subscriptions, FanOut fanOut) {
 			GrpcProperties grpc = properties.getGrpc();
 			String token = properties.getHttpApi().getToken();
 			if (token == null || token.isBlank()) {
 				throw new IllegalStateException("push.gateway.grpc.enabled=true needs push.gateway.http-api.token: "
 						+ "gRPC callers present it as 'authorization: Bearer <token>', as HTTP API callers do");
 			}
-			return new GrpcServer(grpc.getAddress(), grpc.getPort(), push, presence, subscriptions, fanOut::saturated,
-					token, (int) properties.getLimits().getMaxPayloadSize().toBytes(),
+			return new GrpcServer(grpc.getAddress(), grpc.getPort(), new GrpcOperations(push, presence, bans),
+					subscriptions, fanOut::saturated, token, (int) properties.getLimits().getMaxPayloadSize().toBytes(),
 					properties.getShutdown().getTimeout());
 		}
 

@@ -1,5 +1,6 @@
 package io.pushgateway.autoconfigure;
 
+import io.pushgateway.core.BanOperations;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.http.HttpPushApi;
@@ -24,7 +25,7 @@ class HttpApiConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HttpPushApi pushGatewayHttpPushApi(PushOperations operations, PresenceOperations presence,
+	HttpPushApi pushGatewayHttpPushApi(PushOperations operations, PresenceOperations presence, BanOperations bans,
 			PushGatewayProperties properties, ListableBeanFactory beans, PushObservations observations) {
 		String token = properties.getHttpApi().getToken();
 		boolean behindWebFlux = beans.containsBeanDefinition(GatewayRoutingConfiguration.HANDLER_MAPPING);
@@ -34,8 +35,9 @@ class HttpApiConfiguration {
 		if (token != null && token.isBlank()) {
 			token = null;
 		}
-		return new HttpPushApi(operations, presence, token, (int) properties.getLimits().getMaxPayloadSize().toBytes(),
-				properties.getHttpApi().getPath(), observations);
+		return new HttpPushApi(operations, presence, bans, token,
+				(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getHttpApi().getPath(),
+				observations);
 	}
 
 }

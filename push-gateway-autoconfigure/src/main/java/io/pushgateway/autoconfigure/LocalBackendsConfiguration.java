@@ -7,10 +7,12 @@ import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PresenceEvents;
 import io.pushgateway.id.NodeId;
+import io.pushgateway.registry.InMemoryBanStore;
 import io.pushgateway.registry.InMemoryIdempotencyStore;
 import io.pushgateway.registry.InMemoryPresence;
 import io.pushgateway.registry.InMemoryPushStore;
 import io.pushgateway.registry.InMemorySessionRegistry;
+import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.IdempotencyStore;
 import io.pushgateway.spi.PresenceTracking;
@@ -63,6 +65,16 @@ class LocalBackendsConfiguration {
 	@ConditionalOnMissingBean
 	IdempotencyStore pushGatewayIdempotencyStore(PushGatewayProperties properties, Clock clock) {
 		return new InMemoryIdempotencyStore(properties.getIdempotency().getMaxKeys(), clock);
+	}
+
+	/*
+	 * Bans and revocations, in memory (the Redis registry keeps them in Redis).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	BanStore pushGatewayBanStore(PushGatewayProperties properties, Clock clock) {
+		BansProperties bans = properties.getBans();
+		return new InMemoryBanStore(bans.getMaxEntries(), bans.getRevocationRetention(), clock);
 	}
 
 	@Bean

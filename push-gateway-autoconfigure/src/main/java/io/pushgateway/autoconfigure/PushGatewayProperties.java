@@ -85,6 +85,8 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final IdempotencyProperties idempotency = new IdempotencyProperties();
 
+	private final BansProperties bans = new BansProperties();
+
 	public PollingProperties getPolling() {
 		return this.polling;
 	}
@@ -123,6 +125,10 @@ public class PushGatewayProperties {
 
 	public IdempotencyProperties getIdempotency() {
 		return this.idempotency;
+	}
+
+	public BansProperties getBans() {
+		return this.bans;
 	}
 
 	public RecoveryProperties getRecovery() {

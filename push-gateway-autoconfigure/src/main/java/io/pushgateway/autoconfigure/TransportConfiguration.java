@@ -15,10 +15,12 @@ import io.pushgateway.id.NodeId;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.observation.PushObservations;
+import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.transport.Admission;
+import io.pushgateway.transport.BanCheck;
 import io.pushgateway.transport.HttpServerTimeouts;
 import io.pushgateway.transport.IpLimits;
 import io.pushgateway.transport.TransportContext;
@@ -79,6 +81,7 @@ class TransportConfiguration {
 	 * @param properties the gateway's settings
 	 * @param codecs the application's codecs
 	 * @param authenticator authenticates handshakes
+	 * @param bans refuses banned users and revoked credentials after authentication
 	 * @param guidAuthorizer authorizes GUIDs asked for at connect time
 	 * @param metrics counts handshakes
 	 * @param observations observes handshakes
@@ -87,7 +90,7 @@ class TransportConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Admission pushGatewayAdmission(PushGatewayProperties properties, ObjectProvider<FrameCodec> codecs,
-			PushAuthenticator authenticator, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics,
+			PushAuthenticator authenticator, BanStore bans, GuidAuthorizer guidAuthorizer, GatewayMetrics metrics,
 			PushObservations observations) {
 		List<FrameCodec> chosen = codecs.orderedStream().toList();
 		if (chosen.isEmpty()) {
@@ -95,7 +98,8 @@ class TransportConfiguration {
 		}
 		LimitsProperties limits = properties.getLimits();
 		return new Admission(chosen, List.copyOf(properties.getWebsocket().getAllowedOrigins()),
-				limits.getMaxGuidsPerConnection(), authenticator, guidAuthorizer, metrics,
+				limits.getMaxGuidsPerConnection(), new BanCheck(authenticator, bans, properties.getBans().isFailOpen()),
+				guidAuthorizer, metrics,
 				new IpLimits(limits.getMaxConnectionsPerIp(), limits.getMaxHandshakesPerIpPerSecond()), observations);
 	}
 

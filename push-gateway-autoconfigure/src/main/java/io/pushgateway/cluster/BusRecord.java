@@ -74,6 +74,15 @@ public record BusRecord(String key, List<Header> headers, byte[] value) {
 	/** The close code of a disconnect. */
 	public static final String CLOSE_CODE = "X-Close-Code";
 
+	/** A disconnect's filter: only connections opened with the credential of this ID. */
+	public static final String TOKEN_ID = "X-Token-Id";
+
+	/**
+	 * A disconnect's filter: only connections whose credential was issued before this
+	 * (milliseconds since the epoch), or says nothing of when.
+	 */
+	public static final String ISSUED_BEFORE = "X-Issued-Before";
+
 	/**
 	 * Propagation headers a push record may carry (W3C trace context and baggage, B3),
 	 * written by the issuing node's tracer and read by the delivering node's.

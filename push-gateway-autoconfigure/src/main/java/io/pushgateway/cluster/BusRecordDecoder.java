@@ -1,6 +1,7 @@
 package io.pushgateway.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,8 @@ public final class BusRecordDecoder {
 
 	/*
 	 * A disconnect: the target as a push's, the code in X-Close-Code, the reason the
-	 * value. One produced outside the gateway must use an application's code and reason.
+	 * value, the filters (X-Token-Id, X-Issued-Before) when present. One produced outside
+	 * the gateway must use an application's code and reason.
 	 */
 	private static ClusterMessage.Disconnect disconnect(BusRecord record, @Nullable PushRules rules) {
 		PushTarget target = target(record);
@@ -89,7 +91,9 @@ public final class BusRecordDecoder {
 						String.valueOf(ex.getMessage()));
 			}
 		}
-		return new ClusterMessage.Disconnect(target, code, reason);
+		String issuedBefore = record.header(BusRecord.ISSUED_BEFORE);
+		return new ClusterMessage.Disconnect(target, code, reason, record.header(BusRecord.TOKEN_ID),
+				(issuedBefore != null) ? Instant.ofEpochMilli(number(record, BusRecord.ISSUED_BEFORE)) : null);
 	}
 
 	private static PushTarget target(BusRecord record) {

@@ -1,6 +1,7 @@
 package io.pushgateway.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,14 @@ public final class BusRecordEncoder {
 			add(headers, BusRecord.NODE, node);
 			add(headers, BusRecord.TYPE, "disconnect");
 			add(headers, BusRecord.CLOSE_CODE, Integer.toString(disconnect.code()));
+			String tokenId = disconnect.tokenId();
+			if (tokenId != null) {
+				add(headers, BusRecord.TOKEN_ID, tokenId);
+			}
+			Instant issuedBefore = disconnect.issuedBefore();
+			if (issuedBefore != null) {
+				add(headers, BusRecord.ISSUED_BEFORE, Long.toString(issuedBefore.toEpochMilli()));
+			}
 			String key = target(headers, disconnect.target());
 			return new BusRecord(key, headers, disconnect.reason().getBytes(StandardCharsets.UTF_8));
 		}

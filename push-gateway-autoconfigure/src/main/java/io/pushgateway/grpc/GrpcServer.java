@@ -10,8 +10,6 @@ import java.util.function.BooleanSupplier;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.pushgateway.core.PresenceOperations;
-import io.pushgateway.core.PushOperations;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -46,8 +44,7 @@ public final class GrpcServer implements SmartLifecycle {
 	 * Create the server, not started.
 	 * @param address the address to listen on, or {@code null} for every interface
 	 * @param port the port, or 0 for a free one
-	 * @param push where pushes go
-	 * @param presence where presence queries go
+	 * @param operations where calls go
 	 * @param subscriptions the node's {@code Subscribe} streams
 	 * @param saturated whether the node's event loops are too far behind to accept a push
 	 * @param token the API token callers present
@@ -55,9 +52,8 @@ public final class GrpcServer implements SmartLifecycle {
 	 * itself, a little above it so the push rules can say why
 	 * @param shutdownTimeout how long calls in flight may take to finish at shutdown
 	 */
-	public GrpcServer(@Nullable String address, int port, PushOperations push, PresenceOperations presence,
-			GrpcSubscriptions subscriptions, BooleanSupplier saturated, String token, int maxPayloadSize,
-			Duration shutdownTimeout) {
+	public GrpcServer(@Nullable String address, int port, GrpcOperations operations, GrpcSubscriptions subscriptions,
+			BooleanSupplier saturated, String token, int maxPayloadSize, Duration shutdownTimeout) {
 		this.subscriptions = subscriptions;
 		this.shutdownTimeout = shutdownTimeout;
 		InetSocketAddress bind = (address != null) ? new InetSocketAddress(address, port) : new InetSocketAddress(port);
@@ -66,7 +62,7 @@ public final class GrpcServer implements SmartLifecycle {
 			// INVALID_ARGUMENT rather than as an application error
 			.addService(ServerInterceptors.intercept(
 					MalformedRequests
-						.refused(new PushGatewayGrpcService(push, presence, subscriptions, saturated).bindService()),
+						.refused(new PushGatewayGrpcService(operations, subscriptions, saturated).bindService()),
 					new ApiTokenInterceptor(token)))
 			// room for the request's other fields; the push rules refuse a payload above
 			// the limit with a message

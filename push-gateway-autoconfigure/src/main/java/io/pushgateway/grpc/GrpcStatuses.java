@@ -61,4 +61,11 @@ final class GrpcStatuses {
 		return Status.UNAVAILABLE.withDescription("session registry unavailable").asRuntimeException();
 	}
 
+	static StatusRuntimeException unavailable(Throwable error) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Ban store failed: " + error);
+		}
+		return Status.UNAVAILABLE.withDescription("the ban store failed; retry").asRuntimeException();
+	}
+
 }

@@ -1,6 +1,7 @@
 package io.pushgateway.grpc;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -9,12 +10,16 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pushgateway.core.AckResult;
+import io.pushgateway.core.BanOperations;
 import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.grpc.v1.BanAck;
+import io.pushgateway.grpc.v1.BanRequest;
 import io.pushgateway.grpc.v1.ClientMessage;
 import io.pushgateway.grpc.v1.DisconnectAck;
 import io.pushgateway.grpc.v1.DisconnectRequest;
@@ -25,12 +30,15 @@ import io.pushgateway.grpc.v1.PushReply;
 import io.pushgateway.grpc.v1.PushRequest;
 import io.pushgateway.grpc.v1.ReplyAck;
 import io.pushgateway.grpc.v1.ReplyRequest;
+import io.pushgateway.grpc.v1.RevokeAck;
+import io.pushgateway.grpc.v1.RevokeRequest;
 import io.pushgateway.grpc.v1.SocketPresence;
 import io.pushgateway.grpc.v1.Stats;
 import io.pushgateway.grpc.v1.StatsRequest;
 import io.pushgateway.grpc.v1.SubscribeRequest;
 import io.pushgateway.grpc.v1.UserPresence;
 import io.pushgateway.grpc.v1.UserPresenceRequest;
+import io.pushgateway.spi.ClusterBusException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -47,15 +55,17 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 
 	private final PresenceOperations presence;
 
+	private final BanOperations bans;
+
 	private final GrpcSubscriptions subscriptions;
 
 	private final BooleanSupplier saturated;
 
-	PushGatewayGrpcService(PushOperations push, PresenceOperations presence, GrpcSubscriptions subscriptions,
-			BooleanSupplier saturated) {
+	PushGatewayGrpcService(GrpcOperations operations, GrpcSubscriptions subscriptions, BooleanSupplier saturated) {
 		this.saturated = saturated;
-		this.push = push;
-		this.presence = presence;
+		this.push = operations.push();
+		this.presence = operations.presence();
+		this.bans = operations.bans();
 		this.subscriptions = subscriptions;
 	}
 
@@ -190,6 +200,54 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 			response.onNext(DisconnectAck.getDefaultInstance());
 			response.onCompleted();
 		});
+	}
+
+	@Override
+	public void ban(BanRequest request, StreamObserver<BanAck> response) {
+		Mono<Void> done;
+		try {
+			done = request.getLift() ? this.bans.unbanUser(request.getUid()) : this.bans.banUser(request.getUid(),
+					(request.getUntilEpochMillis() != 0) ? Instant.ofEpochMilli(request.getUntilEpochMillis()) : null);
+		}
+		catch (RuntimeException ex) {
+			response.onError(GrpcStatuses.of(ex));
+			return;
+		}
+		answer(done.thenReturn(BanAck.getDefaultInstance()), response, PushGatewayGrpcService::banError);
+	}
+
+	@Override
+	public void revoke(RevokeRequest request, StreamObserver<RevokeAck> response) {
+		Mono<Void> done;
+		try {
+			String uid = request.getUid();
+			String tokenId = request.getTokenId();
+			if (tokenId.isEmpty()) {
+				done = request.getLift() ? this.bans.restoreTokensIssuedBefore(uid)
+						: this.bans.revokeTokensIssuedBefore(uid, (request.getIssuedBeforeEpochMillis() != 0)
+								? Instant.ofEpochMilli(request.getIssuedBeforeEpochMillis()) : Instant.now());
+			}
+			else if (request.getLift()) {
+				done = this.bans.restoreToken(uid, tokenId);
+			}
+			else if (request.getUntilEpochMillis() == 0) {
+				throw new IllegalArgumentException("until_epoch_millis is required to revoke a token by its ID");
+			}
+			else {
+				done = this.bans.revokeToken(uid, tokenId, Instant.ofEpochMilli(request.getUntilEpochMillis()));
+			}
+		}
+		catch (RuntimeException ex) {
+			response.onError(GrpcStatuses.of(ex));
+			return;
+		}
+		answer(done.thenReturn(RevokeAck.getDefaultInstance()), response, PushGatewayGrpcService::banError);
+	}
+
+	/* A ban's failure: the store's failures are UNAVAILABLE, as the registry's are. */
+	private static StatusRuntimeException banError(Throwable error) {
+		return (error instanceof PushRejectedException || error instanceof IllegalArgumentException
+				|| error instanceof ClusterBusException) ? GrpcStatuses.of(error) : GrpcStatuses.unavailable(error);
 	}
 
 }

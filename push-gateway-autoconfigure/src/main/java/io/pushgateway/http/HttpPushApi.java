@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.core.AckResult;
+import io.pushgateway.core.BanOperations;
 import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadFormat;
@@ -78,18 +79,21 @@ public final class HttpPushApi implements GatewayRoutes {
 
 	private final HttpDisconnects disconnects;
 
+	private final HttpBans bans;
+
 	/**
 	 * Create the API, observing each request.
 	 * @param operations pushes
 	 * @param presence answers presence queries
+	 * @param bans bans and revocations
 	 * @param token the shared API token, or {@code null} to accept only requests the
 	 * application's Spring Security authenticated
 	 * @param maxPayloadSize the largest request body
 	 * @param basePath the API's path
 	 * @param observations observes each request; its pushes are its children
 	 */
-	public HttpPushApi(PushOperations operations, PresenceOperations presence, @Nullable String token,
-			int maxPayloadSize, String basePath, PushObservations observations) {
+	public HttpPushApi(PushOperations operations, PresenceOperations presence, BanOperations bans,
+			@Nullable String token, int maxPayloadSize, String basePath, PushObservations observations) {
 		this.observations = observations;
 		this.operations = operations;
 		this.presence = presence;
@@ -97,6 +101,7 @@ public final class HttpPushApi implements GatewayRoutes {
 		this.maxPayloadSize = maxPayloadSize;
 		this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
 		this.disconnects = new HttpDisconnects(operations);
+		this.bans = new HttpBans(bans);
 	}
 
 	@Override
@@ -143,6 +148,9 @@ public final class HttpPushApi implements GatewayRoutes {
 		HttpMethod method = request.method();
 		if (method == HttpMethod.POST && "disconnect".equals(path[0])) {
 			return this.disconnects.disconnect(request, response, path, query);
+		}
+		if ("bans".equals(path[0])) {
+			return this.bans.answer(request, response, path, query);
 		}
 		if (method == HttpMethod.POST) {
 			PushTarget target;

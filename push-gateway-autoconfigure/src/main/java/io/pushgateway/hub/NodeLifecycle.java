@@ -169,7 +169,7 @@ public class NodeLifecycle implements SmartLifecycle {
 			}
 		}
 		else if (message instanceof ClusterMessage.Disconnect disconnect) {
-			LocalDisconnects.close(this.hub, this.metrics, disconnect.target(), disconnect.code(), disconnect.reason());
+			LocalDisconnects.close(this.hub, this.metrics, disconnect);
 		}
 		else if (message instanceof ClusterMessage.Relay relay) {
 			try {

@@ -1,5 +1,6 @@
 package io.pushgateway.spi;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -82,8 +83,38 @@ public sealed interface ClusterMessage {
 	 * @param target whose connections to close
 	 * @param code the close code
 	 * @param reason the close reason
+	 * @param tokenId close only the connections opened with the credential of this ID (a
+	 * revoked token), or {@code null}
+	 * @param issuedBefore close only the connections whose credential was issued before
+	 * this, or says nothing of when (a revocation of a user's credentials), or
+	 * {@code null}
 	 */
-	record Disconnect(PushTarget target, int code, String reason) implements ClusterMessage {
+	record Disconnect(PushTarget target, int code, String reason, @Nullable String tokenId,
+			@Nullable Instant issuedBefore) implements ClusterMessage {
+
+		/**
+		 * Close every connection of a target.
+		 * @param target whose connections to close
+		 * @param code the close code
+		 * @param reason the close reason
+		 */
+		public Disconnect(PushTarget target, int code, String reason) {
+			this(target, code, reason, null, null);
+		}
+
+		/**
+		 * Whether a connection's credential is one this disconnect closes.
+		 * @param principal the connection's principal
+		 * @return {@code true} when it matches every filter given
+		 */
+		public boolean closes(PushPrincipal principal) {
+			if (this.tokenId != null && !this.tokenId.equals(principal.tokenId())) {
+				return false;
+			}
+			Instant issuedAt = principal.issuedAt();
+			return this.issuedBefore == null || issuedAt == null || issuedAt.isBefore(this.issuedBefore);
+		}
+
 	}
 
 	/**

@@ -99,6 +99,22 @@ final class RedisKeys {
 		return tagged("worker", Integer.toString(workerId));
 	}
 
+	// {@code ws:ban:user:{uid}}: a banned user, and until when (ms; 0 for good).
+	String bannedUser(String uid) {
+		return tagged("ban:user", uid);
+	}
+
+	// {@code ws:ban:before:{uid}}: a user's credentials issued before this (ms) are
+	// refused.
+	String revokedBefore(String uid) {
+		return tagged("ban:before", uid);
+	}
+
+	// {@code ws:ban:token:{uid}:<tokenId>}: a revoked credential (in the user's slot).
+	String revokedToken(String uid, String tokenId) {
+		return tagged("ban:token", uid) + ':' + tokenId;
+	}
+
 	// {@code ws:nodes}: node -> its last heartbeat (Redis time, ms).
 	String nodes() {
 		return this.prefix + ":nodes";

@@ -1,0 +1,136 @@
+package io.pushgateway.hub;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import io.pushgateway.core.BanOperations;
+import io.pushgateway.core.BanState;
+import io.pushgateway.core.DisconnectCodes;
+import io.pushgateway.core.PushRejectedException;
+import io.pushgateway.core.PushTarget;
+import io.pushgateway.metrics.GatewayMetrics;
+import io.pushgateway.spi.BanStore;
+import io.pushgateway.spi.ClusterMessage;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link BanOperations} of a node: the {@link BanStore} refuses handshakes on every
+ * node; a {@link ClusterMessage.Disconnect}, filtered to the revoked credential where one
+ * is revoked, closes the live connections here and, over the bus, on every other node.
+ *
+ * @author Push Gateway team
+ */
+public final class ClusterBans implements BanOperations {
+
+	/** The longest credential ID accepted, in characters. */
+	static final int MAX_TOKEN_ID_LENGTH = 256;
+
+	private final BanStore store;
+
+	private final LocalHub hub;
+
+	private final ClusterPublisher cluster;
+
+	private final GatewayMetrics metrics;
+
+	private final Clock clock;
+
+	/**
+	 * The bans of a node.
+	 * @param store where every node's handshakes check them
+	 * @param hub this node's connections
+	 * @param cluster carries the disconnects to the other nodes
+	 * @param metrics counts the closes
+	 * @param clock the time
+	 */
+	public ClusterBans(BanStore store, LocalHub hub, ClusterPublisher cluster, GatewayMetrics metrics, Clock clock) {
+		this.store = store;
+		this.hub = hub;
+		this.cluster = cluster;
+		this.metrics = metrics;
+		this.clock = clock;
+	}
+
+	@Override
+	public Mono<Void> banUser(String uid, @Nullable Instant until) {
+		return Mono.defer(() -> {
+			PushTarget target = PushTarget.user(uid);
+			Mono<Void> recorded = this.store.banUser(uid, until);
+			if (until != null && !until.isAfter(this.clock.instant())) {
+				// lapsed already: nothing to close
+				return recorded;
+			}
+			return recorded.then(disconnect(
+					new ClusterMessage.Disconnect(target, DisconnectCodes.DO_NOT_RECONNECT, BANNED, null, null)));
+		});
+	}
+
+	@Override
+	public Mono<Void> unbanUser(String uid) {
+		return Mono.defer(() -> {
+			PushTarget.user(uid);
+			return this.store.unbanUser(uid);
+		});
+	}
+
+	@Override
+	public Mono<Void> revokeToken(String uid, String tokenId, Instant until) {
+		return Mono.defer(() -> {
+			PushTarget target = PushTarget.user(uid);
+			checkTokenId(tokenId);
+			return this.store.revokeToken(uid, tokenId, until)
+				.then(disconnect(new ClusterMessage.Disconnect(target, DisconnectCodes.DO_NOT_RECONNECT, REVOKED,
+						tokenId, null)));
+		});
+	}
+
+	@Override
+	public Mono<Void> restoreToken(String uid, String tokenId) {
+		return Mono.defer(() -> {
+			PushTarget.user(uid);
+			checkTokenId(tokenId);
+			return this.store.restoreToken(uid, tokenId);
+		});
+	}
+
+	@Override
+	public Mono<Void> revokeTokensIssuedBefore(String uid, Instant before) {
+		return Mono.defer(() -> {
+			PushTarget target = PushTarget.user(uid);
+			return this.store.revokeIssuedBefore(uid, before)
+				.then(disconnect(new ClusterMessage.Disconnect(target, DisconnectCodes.DO_NOT_RECONNECT, REVOKED, null,
+						before)));
+		});
+	}
+
+	@Override
+	public Mono<Void> restoreTokensIssuedBefore(String uid) {
+		return Mono.defer(() -> {
+			PushTarget.user(uid);
+			return this.store.restoreIssuedBefore(uid);
+		});
+	}
+
+	@Override
+	public Mono<BanState> state(String uid) {
+		return Mono.defer(() -> {
+			PushTarget.user(uid);
+			return this.store.state(uid);
+		});
+	}
+
+	private Mono<Void> disconnect(ClusterMessage.Disconnect disconnect) {
+		return Mono.defer(() -> {
+			LocalDisconnects.close(this.hub, this.metrics, disconnect);
+			return this.cluster.publish(disconnect, disconnect.target());
+		});
+	}
+
+	private static void checkTokenId(String tokenId) {
+		if (tokenId == null || tokenId.isEmpty() || tokenId.length() > MAX_TOKEN_ID_LENGTH) {
+			throw new PushRejectedException("a token ID has 1 to " + MAX_TOKEN_ID_LENGTH + " characters");
+		}
+	}
+
+}
