@@ -85,6 +85,7 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final IdempotencyProperties idempotency = new IdempotencyProperties();
 
+	@NestedConfigurationProperty
 	private final BansProperties bans = new BansProperties();
 
 	public PollingProperties getPolling() {

@@ -26,6 +26,9 @@ public final class ClusterBans implements BanOperations {
 	/** The longest credential ID accepted, in characters. */
 	static final int MAX_TOKEN_ID_LENGTH = 256;
 
+	/** The longest uid a ban names, in characters (the memory store holds each). */
+	static final int MAX_UID_LENGTH = 256;
+
 	private final BanStore store;
 
 	private final LocalHub hub;
@@ -55,7 +58,7 @@ public final class ClusterBans implements BanOperations {
 	@Override
 	public Mono<Void> banUser(String uid, @Nullable Instant until) {
 		return Mono.defer(() -> {
-			PushTarget target = PushTarget.user(uid);
+			PushTarget target = user(uid);
 			Mono<Void> recorded = this.store.banUser(uid, until);
 			if (until != null && !until.isAfter(this.clock.instant())) {
 				// lapsed already: nothing to close
@@ -69,7 +72,7 @@ public final class ClusterBans implements BanOperations {
 	@Override
 	public Mono<Void> unbanUser(String uid) {
 		return Mono.defer(() -> {
-			PushTarget.user(uid);
+			user(uid);
 			return this.store.unbanUser(uid);
 		});
 	}
@@ -77,7 +80,7 @@ public final class ClusterBans implements BanOperations {
 	@Override
 	public Mono<Void> revokeToken(String uid, String tokenId, Instant until) {
 		return Mono.defer(() -> {
-			PushTarget target = PushTarget.user(uid);
+			PushTarget target = user(uid);
 			checkTokenId(tokenId);
 			return this.store.revokeToken(uid, tokenId, until)
 				.then(disconnect(new ClusterMessage.Disconnect(target, DisconnectCodes.DO_NOT_RECONNECT, REVOKED,
@@ -88,7 +91,7 @@ public final class ClusterBans implements BanOperations {
 	@Override
 	public Mono<Void> restoreToken(String uid, String tokenId) {
 		return Mono.defer(() -> {
-			PushTarget.user(uid);
+			user(uid);
 			checkTokenId(tokenId);
 			return this.store.restoreToken(uid, tokenId);
 		});
@@ -97,7 +100,7 @@ public final class ClusterBans implements BanOperations {
 	@Override
 	public Mono<Void> revokeTokensIssuedBefore(String uid, Instant before) {
 		return Mono.defer(() -> {
-			PushTarget target = PushTarget.user(uid);
+			PushTarget target = user(uid);
 			return this.store.revokeIssuedBefore(uid, before)
 				.then(disconnect(new ClusterMessage.Disconnect(target, DisconnectCodes.DO_NOT_RECONNECT, REVOKED, null,
 						before)));
@@ -107,7 +110,7 @@ public final class ClusterBans implements BanOperations {
 	@Override
 	public Mono<Void> restoreTokensIssuedBefore(String uid) {
 		return Mono.defer(() -> {
-			PushTarget.user(uid);
+			user(uid);
 			return this.store.restoreIssuedBefore(uid);
 		});
 	}
@@ -115,7 +118,7 @@ public final class ClusterBans implements BanOperations {
 	@Override
 	public Mono<BanState> state(String uid) {
 		return Mono.defer(() -> {
-			PushTarget.user(uid);
+			user(uid);
 			return this.store.state(uid);
 		});
 	}
@@ -125,6 +128,13 @@ public final class ClusterBans implements BanOperations {
 			LocalDisconnects.close(this.hub, this.metrics, disconnect);
 			return this.cluster.publish(disconnect, disconnect.target());
 		});
+	}
+
+	private static PushTarget user(String uid) {
+		if (uid != null && uid.length() > MAX_UID_LENGTH) {
+			throw new PushRejectedException("a banned uid has at most " + MAX_UID_LENGTH + " characters");
+		}
+		return PushTarget.user(uid);
 	}
 
 	private static void checkTokenId(String tokenId) {

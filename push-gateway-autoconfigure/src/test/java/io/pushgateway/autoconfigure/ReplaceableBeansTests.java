@@ -7,11 +7,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.cluster.LocalClusterBus;
+import io.pushgateway.core.BanOperations;
+import io.pushgateway.core.BanState;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
@@ -28,7 +31,10 @@ import io.pushgateway.hub.FakeConnection;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.id.WorkerIdStrategy;
+import io.pushgateway.registry.InMemoryBanStore;
+import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.HandshakeRequest;
 import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushPrincipal;
@@ -46,6 +52,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -120,6 +127,24 @@ class ReplaceableBeansTests {
 	}
 
 	@Test
+	void applicationBanStoreIsWrittenByBansAndAskedAtEveryAdmission() {
+		RecordingBanStore store = new RecordingBanStore();
+		PushAuthenticator authenticator = (request) -> Mono.just(PushPrincipal.of(request.queryParam("who")));
+		this.contextRunner.withBean(BanStore.class, () -> store)
+			.withBean(PushAuthenticator.class, () -> authenticator)
+			.run((context) -> {
+				context.getBean(BanOperations.class).banUser("mallory", null).block();
+				Admission admission = context.getBean(Admission.class);
+				assertThat(admission.admit(request(Map.of("who", "bob"))).block().principal().uid()).isEqualTo("bob");
+				assertThatExceptionOfType(HandshakeRejectedException.class)
+					.isThrownBy(() -> admission.admit(request(Map.of("who", "mallory"))).block())
+					.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(403))
+					.withMessage("banned");
+				assertThat(store.calls).containsExactly("ban mallory", "check bob", "check mallory");
+			});
+	}
+
+	@Test
 	void applicationUpstreamHandlerReceivesClientMessages() {
 		UpstreamHandler handler = UpstreamHandler.forEvent("order", (message) -> {
 			this.calls.add("handled " + message.uid());
@@ -186,6 +211,57 @@ class ReplaceableBeansTests {
 
 	private static HandshakeRequest request(Map<String, String> query) {
 		return new FakeHandshakeRequest(query);
+	}
+
+	/* The memory store, recording what the gateway asks of it. */
+	static class RecordingBanStore implements BanStore {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		private final InMemoryBanStore store = new InMemoryBanStore(10, Duration.ofDays(1), Clock.systemUTC());
+
+		@Override
+		public Mono<Void> banUser(String uid, @Nullable Instant until) {
+			this.calls.add("ban " + uid);
+			return this.store.banUser(uid, until);
+		}
+
+		@Override
+		public Mono<Void> unbanUser(String uid) {
+			return this.store.unbanUser(uid);
+		}
+
+		@Override
+		public Mono<Void> revokeToken(String uid, String tokenId, Instant until) {
+			return this.store.revokeToken(uid, tokenId, until);
+		}
+
+		@Override
+		public Mono<Void> restoreToken(String uid, String tokenId) {
+			return this.store.restoreToken(uid, tokenId);
+		}
+
+		@Override
+		public Mono<Void> revokeIssuedBefore(String uid, Instant before) {
+			return this.store.revokeIssuedBefore(uid, before);
+		}
+
+		@Override
+		public Mono<Void> restoreIssuedBefore(String uid) {
+			return this.store.restoreIssuedBefore(uid);
+		}
+
+		@Override
+		public Mono<Optional<Refusal>> check(PushPrincipal principal) {
+			this.calls.add("check " + principal.uid());
+			return this.store.check(principal);
+		}
+
+		@Override
+		public Mono<BanState> state(String uid) {
+			return this.store.state(uid);
+		}
+
 	}
 
 	static class RecordingAckTracker extends AckTracker {

@@ -399,6 +399,63 @@ class AbuseEndToEndTests {
 	}
 
 	@Test
+	@Order(6)
+	void banRequestsWithBodiesJunkAndHugeNamesAreAnsweredAndBanNobodyElse() throws Exception {
+		// a ban has no body: one declared is refused, unread
+		try (Socket socket = new Socket("127.0.0.1", node.port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(("PUT /push-api/bans/users/nobody HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_TOKEN
+						+ "\r\nTransfer-Encoding: chunked\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().write(chunk(64 * 1024));
+			assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+				.isEqualTo("HTTP/1.1 400");
+		}
+		// a flood of random ban requests, none naming the bystander: documented answers
+		// only, and every ban of the flood lifted again
+		HttpClient http = HttpClient.newHttpClient();
+		String[] methods = { "PUT", "DELETE", "GET", "POST" };
+		List<Map<Integer, Integer>> answers = inParallel(4, () -> {
+			Random random = new Random();
+			Map<Integer, Integer> seen = new TreeMap<>();
+			for (int i = 0; i < 250; i++) {
+				String uid = (random.nextInt(20) == 0) ? "u".repeat(3000) : "flood-" + random.nextInt(50);
+				String path = switch (random.nextInt(6)) {
+					case 0 -> "users/" + uid;
+					case 1 -> "users/" + uid + "?until=" + ((random.nextBoolean()) ? "2999-01-01T00:00:00Z" : "soon");
+					case 2 -> "users/" + uid + "/tokens/" + ((random.nextBoolean()) ? "t1" : "t".repeat(300))
+							+ "?until=2999-01-01T00:00:00Z";
+					case 3 -> "users/" + uid + "/tokens?issued-before=" + random.nextLong();
+					case 4 -> "users/" + uid + "/tokens/a/b";
+					default -> "planets/" + uid;
+				};
+				HttpResponse<Void> response = http.send(
+						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/push-api/bans/" + path))
+							.header("Authorization", "Bearer " + ((random.nextInt(10) > 0) ? API_TOKEN : "wrong"))
+							.method(methods[random.nextInt(methods.length)], HttpRequest.BodyPublishers.noBody())
+							.build(),
+						HttpResponse.BodyHandlers.discarding());
+				seen.merge(response.statusCode(), 1, Integer::sum);
+			}
+			return seen;
+		});
+		Map<Integer, Integer> statuses = new TreeMap<>();
+		answers.forEach((seen) -> seen.forEach((status, count) -> statuses.merge(status, count, Integer::sum)));
+		assertThat(statuses.keySet()).as("answers " + statuses)
+			.isSubsetOf(200, 204, 400, 401, 404, 405)
+			.contains(204, 400);
+		for (int i = 0; i < 50; i++) {
+			http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/push-api/bans/users/flood-" + i))
+				.header("Authorization", "Bearer " + API_TOKEN)
+				.DELETE()
+				.build(), HttpResponse.BodyHandlers.discarding());
+		}
+		nodeIsFine();
+	}
+
+	@Test
 	@Order(7)
 	void aGrpcFloodAndHugeMessagesAreAnsweredWithDocumentedStatuses() throws Exception {
 		ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();

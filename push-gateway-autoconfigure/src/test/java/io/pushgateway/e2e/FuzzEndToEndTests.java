@@ -199,9 +199,13 @@ class FuzzEndToEndTests {
 					+ "Content-Length: 0\r\n\r\n";
 			case 8 -> RawWebSocket.request(port, "/ws?access_token=" + token + "&since=%" + randomText(random, 1),
 					"push.v1.json", "13", true);
-			case 9 -> RawWebSocket.request(port,
-					new String[] { "/ws%", "/ws/poll/%Q", "/push-api/%zz", "/\"x", "/%" }[random.nextInt(5)], null,
-					"13", true);
+			case 9 ->
+				RawWebSocket
+					.request(port,
+							new String[] { "/ws%", "/ws/poll/%Q", "/push-api/%zz", "/\"x", "/%",
+									"/push-api/bans/users/%zz", "/push-api/bans/users/a/tokens/%E0%A4?until=%" }[random
+										.nextInt(7)],
+							null, "13", true);
 			default -> randomText(random, 1 + random.nextInt(200)) + "\r\n\r\n";
 		};
 		return () -> {

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,6 +48,7 @@ import io.grpc.stub.MetadataUtils;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.grpc.GrpcServer;
 import io.pushgateway.grpc.GrpcSubscriptions;
+import io.pushgateway.grpc.v1.BanRequest;
 import io.pushgateway.grpc.v1.ClientMessage;
 import io.pushgateway.grpc.v1.DisconnectRequest;
 import io.pushgateway.grpc.v1.GuidPresenceRequest;
@@ -55,6 +57,7 @@ import io.pushgateway.grpc.v1.PushGatewayGrpc;
 import io.pushgateway.grpc.v1.PushReply;
 import io.pushgateway.grpc.v1.PushRequest;
 import io.pushgateway.grpc.v1.ReplyRequest;
+import io.pushgateway.grpc.v1.RevokeRequest;
 import io.pushgateway.grpc.v1.StatsRequest;
 import io.pushgateway.grpc.v1.SubscribeRequest;
 import io.pushgateway.grpc.v1.UserPresence;
@@ -224,6 +227,49 @@ class GrpcApiEndToEndTests {
 			.getSocketId();
 		stub(0, API_TOKEN).disconnect(DisconnectRequest.newBuilder().setSocketId(socketId).build());
 		assertThat(other.awaitClose()).isEqualTo(new TestClient.Close(4005, "disconnected by the server"));
+	}
+
+	@Test
+	void banAndRevokeCloseAndRefuseOnTheOtherNodesUntilLifted() {
+		String uid = uid();
+		TestClient banned = connect(1, uid);
+		String tokenUid = uid();
+		String token = Tokens.withId(tokenUid, "jti-" + tokenUid, Instant.now().minusSeconds(10));
+		TestClient revoked = TestClient.connect(cluster.node(2).port(), token);
+		this.resources.add(revoked);
+		revoked.next("welcome");
+
+		stub(0, API_TOKEN).ban(BanRequest.newBuilder().setUid(uid).build());
+		assertThat(banned.awaitClose()).isEqualTo(new TestClient.Close(4006, "banned"));
+		assertThat(TestClient.rejectedStatus(cluster.node(2).port(), "?access_token=" + Tokens.forUser(uid),
+				"push.v1.json", Map.of()))
+			.isEqualTo(403);
+		stub(0, API_TOKEN).ban(BanRequest.newBuilder().setUid(uid).setLift(true).build());
+		connect(2, uid);
+
+		stub(0, API_TOKEN).revoke(RevokeRequest.newBuilder()
+			.setUid(tokenUid)
+			.setTokenId("jti-" + tokenUid)
+			.setUntilEpochMillis(Instant.now().plusSeconds(600).toEpochMilli())
+			.build());
+		assertThat(revoked.awaitClose()).isEqualTo(new TestClient.Close(4006, "token revoked"));
+		assertThat(
+				TestClient.rejectedStatus(cluster.node(1).port(), "?access_token=" + token, "push.v1.json", Map.of()))
+			.isEqualTo(401);
+		stub(0, API_TOKEN)
+			.revoke(RevokeRequest.newBuilder().setUid(tokenUid).setTokenId("jti-" + tokenUid).setLift(true).build());
+		TestClient back = TestClient.connect(cluster.node(1).port(), token);
+		this.resources.add(back);
+		back.next("welcome");
+
+		assertThat(status(() -> stub(0, API_TOKEN).ban(BanRequest.getDefaultInstance())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(
+				status(() -> stub(0, API_TOKEN).revoke(RevokeRequest.newBuilder().setUid(uid).setTokenId("t").build())))
+			.as("a token revocation without until")
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(status(() -> stub(0, "wrong").ban(BanRequest.newBuilder().setUid(uid).build())))
+			.isEqualTo(Status.Code.UNAUTHENTICATED);
 	}
 
 	@Test

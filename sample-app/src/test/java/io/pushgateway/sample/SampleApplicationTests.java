@@ -4,12 +4,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The sample as a newcomer uses it: get a demo token, connect, and receive a notification
@@ -68,12 +71,51 @@ class SampleApplicationTests {
 		alice.connect(alice.token("uid=alice"), "push.v1.json", Map.of());
 		assertThat(alice.next()).contains("\"t\":\"welcome\"");
 
+		assertThat(curl(command)).isEqualTo("204");
+		assertThat(alice.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4006 logged out");
+	}
+
+	/**
+	 * docs/http-api.md's ban example, line by line with curl against the sample: mallory
+	 * is closed and refused while banned, and welcome once both are lifted.
+	 */
+	@Test
+	void theBanExampleOfTheHttpApiDocKeepsMalloryOutUntilLifted() throws Exception {
+		String doc = Files.readString(Path.of("../docs/http-api.md"));
+		Matcher example = Pattern.compile("```bash\n(# ban mallory[^`]*?)\n```").matcher(doc);
+		assertThat(example.find()).as("the ban example in docs/http-api.md").isTrue();
+		List<String> commands = example.group(1)
+			.lines()
+			.filter((line) -> line.startsWith("curl "))
+			.map((line) -> line.replace("localhost:8080", "localhost:" + this.port))
+			.toList();
+		assertThat(commands).hasSize(4);
+		DemoClient mallory = new DemoClient(this.port);
+		mallory.connect(mallory.token("uid=mallory"), "push.v1.json", Map.of());
+		assertThat(mallory.next()).contains("\"t\":\"welcome\"");
+
+		assertThat(curl(commands.get(0))).isEqualTo("204");
+		assertThat(mallory.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4006 banned");
+		DemoClient again = new DemoClient(this.port);
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> again.connect(again.token("uid=mallory"), "push.v1.json", Map.of()))
+			.havingCause()
+			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(403));
+		for (String command : commands.subList(1, 4)) {
+			assertThat(curl(command)).as(command).isEqualTo("204");
+		}
+		DemoClient welcome = new DemoClient(this.port);
+		welcome.connect(welcome.token("uid=mallory"), "push.v1.json", Map.of());
+		assertThat(welcome.next()).contains("\"t\":\"welcome\"");
+	}
+
+	private static String curl(String command) throws Exception {
 		Process curl = new ProcessBuilder("bash", "-c",
 				"TOKEN=demo-api-token; " + command + " -s -o /dev/null -w '%{http_code}'")
 			.redirectErrorStream(true)
 			.start();
-		assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("204");
-		assertThat(alice.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4006 logged out");
+		return new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 	}
 
 	/**
