@@ -22,7 +22,7 @@ import { SseSocket, sseUrl } from './sse.js';
  * Close codes after which reconnecting would only repeat the failure, or the server said not to:
  * 4006 and the application's 4750-4999 (docs/protocol.md, "Disconnected by the server").
  */
-const FINAL_CLOSE_CODES = new Set([4003, 4006, 1002, 1003, 1007, 1009, 4000]);
+const FINAL_CLOSE_CODES = new Set([4003, 4006, 4007, 1002, 1003, 1007, 1009, 4000]);
 
 /**
  * Whether a close code ends the client for good.
@@ -203,7 +203,8 @@ export class PushGatewayClient {
   /**
    * Listen to: 'open' (the welcome frame), 'close' ({code, reason, reconnectIn}), 'push' (every push),
    * 'push:<event>' (pushes of one event), 'recovered', 'unrecoverable', 'heartbeat' ({interval}: the
-   * server changed the heartbeat interval), 'dropped' ({count}: pushes the
+   * server changed the heartbeat interval), 'refresh' ({expiresAt}: the connection's token was
+   * replaced by a fresh one, without reconnecting), 'dropped' ({count}: pushes the
    * server dropped while this client read too slowly), 'error', 'fallback' ({code, reason, from}: a
    * WebSocket or a Server-Sent Events stream failed before its welcome; the next transport follows at
    * once) and 'upgrade' (long-polling or Server-Sent Events was replaced by a WebSocket without a gap).
@@ -394,6 +395,20 @@ export class PushGatewayClient {
   }
 
   /**
+   * Send a fresh token on the open connection, from the `token` option (a function is called for
+   * it), without reconnecting. The server asks for one before the connection's token expires (a
+   * `refresh` frame) and this client answers by itself; call it to refresh earlier.
+   * @returns {Promise<{ t: 'refreshed', id: string, exp?: number }>} the server's acceptance; rejected
+   *   with a PushGatewayError (4401) when the server refused the token
+   */
+  async refresh() {
+    const token = await this.token();
+    const refreshed = await this.request({ t: 'refresh', token });
+    this.emit('refresh', { expiresAt: refreshed.exp });
+    return refreshed;
+  }
+
+  /**
    * @param {Record<string, any>} frame
    * @returns {Promise<any>}
    */
@@ -506,9 +521,14 @@ export class PushGatewayClient {
         if (frame.p) this.setPosition(frame.g, frame.p);
         this.emit(frame.ok ? 'recovered' : 'unrecoverable', { guid: frame.g, count: frame.n, position: frame.p });
         break;
+      case 'refresh':
+        // the connection's token expires soon: send a fresh one on the same connection
+        this.refresh().catch((error) => this.emit('error', error));
+        break;
       case 'reply':
       case 'joined':
       case 'left':
+      case 'refreshed':
         this.settle(frame.id, (entry) => entry.resolve(frame.t === 'reply' ? payload(frame) : frame));
         break;
       case 'error':

@@ -63,6 +63,43 @@ test('a token function is asked again for every connection', async () => {
   assert.equal(sockets[1].url.searchParams.get('access_token'), 'token-2');
 });
 
+test('answers the server\'s refresh with a fresh token on the same connection', async () => {
+  let issued = 0;
+  const { client, sockets } = setup({ token: () => `token-${++issued}` });
+  const refreshes = [];
+  client.on('refresh', (event) => refreshes.push(event));
+  const socket = await open(client, sockets);
+  socket.receive({ t: 'refresh', in: 30000 });
+  await flush();
+  const [sent] = socket.sentOfType('refresh');
+  assert.deepEqual(sent, { t: 'refresh', token: 'token-2', id: sent.id });
+  socket.receive({ t: 'refreshed', id: sent.id, exp: 1234 });
+  await flush();
+  assert.deepEqual(refreshes, [{ expiresAt: 1234 }]);
+  assert.equal(sockets.length, 1, 'no reconnect');
+  // a refused token is an error event; the connection stays until the old token expires
+  const errors = [];
+  client.on('error', (error) => errors.push(error));
+  socket.receive({ t: 'refresh', in: 1000 });
+  await flush();
+  const second = socket.sentOfType('refresh')[1];
+  socket.receive({ t: 'error', id: second.id, code: 4401, msg: 'token revoked' });
+  await flush();
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0] instanceof PushGatewayError && errors[0].code === 4401);
+  client.close();
+});
+
+test('a refreshed token naming another user (4007) ends the client', async () => {
+  const { client, clock, sockets } = setup();
+  const socket = await open(client, sockets);
+  socket.drop(4007, 'refreshed credential names another user');
+  clock.advance(120000);
+  await flush();
+  assert.equal(sockets.length, 1);
+  assert.equal(client.state, 'closed');
+});
+
 test('pings at the announced interval', async () => {
   const { client, clock, sockets } = setup();
   const socket = await open(client, sockets, { hb: 1000 });

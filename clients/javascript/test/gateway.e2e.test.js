@@ -75,6 +75,42 @@ test('connects, receives pushes, gets replies, joins a GUID and resumes after a 
     }
   });
 
+test('answers the server\'s refresh with the token function\'s next token, on the same connection',
+  { skip, timeout: 60000 }, async () => {
+    const uid = `js-refresh-${Date.now()}`;
+    let issued = 0;
+    // the first token expired 30 s ago: accepted within the sample's clock skew (60 s) and within the
+    // refresh lead (30 s) of its end, so the server asks for a fresh one at its next check (within 15 s)
+    const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
+      token: async () => {
+        issued += 1;
+        const response = await fetch(`${base}/demo/token?uid=${encodeURIComponent(uid)}&seconds=${issued === 1 ? -30 : 3600}`);
+        return (await response.json()).token;
+      },
+    });
+    let opens = 0;
+    client.on('open', () => { opens += 1; });
+    try {
+      const opened = next(client, 'open');
+      const refreshed = next(client, 'refresh');
+      await client.connect();
+      const welcome = await opened;
+      const { expiresAt } = await refreshed;
+      assert.ok(expiresAt > Date.now() + 3000 * 1000, `the fresh token's end, ${expiresAt}`);
+      assert.equal(issued, 2);
+      const news = next(client, 'push:news');
+      await httpPush(uid, 'news', { after: 'refresh' });
+      assert.deepEqual((await news).data, { after: 'refresh' });
+      assert.equal(client.state, 'open');
+      assert.equal((await client.refresh()).t, 'refreshed');
+      assert.equal(issued, 3);
+      assert.ok(welcome.sid);
+      assert.equal(opens, 1, 'no reconnect');
+    } finally {
+      client.close();
+    }
+  });
+
 test('speaks MessagePack: binary frames, JSON documents in j, text and bytes in d',
   { skip, timeout: 30000 }, async () => {
     const uid = `js-msgpack-${Date.now()}`;

@@ -24,7 +24,22 @@ public class AuthProperties {
 	 */
 	private String tokenQueryParameter = "access_token";
 
+	/**
+	 * How long before a connection's credential expires the server asks the client for a
+	 * fresh one on the connection (a 'refresh' frame); 0 never asks (a client may still
+	 * refresh on its own).
+	 */
+	private Duration refreshLead = Duration.ofSeconds(30);
+
 	private final Jwt jwt = new Jwt();
+
+	public Duration getRefreshLead() {
+		return this.refreshLead;
+	}
+
+	public void setRefreshLead(Duration refreshLead) {
+		this.refreshLead = refreshLead;
+	}
 
 	public boolean isAnonymous() {
 		return this.anonymous;

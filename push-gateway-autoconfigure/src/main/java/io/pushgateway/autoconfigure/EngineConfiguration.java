@@ -14,6 +14,7 @@ import io.pushgateway.hub.AckTracker;
 import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.ClusterBans;
 import io.pushgateway.hub.ClusterPublisher;
+import io.pushgateway.hub.CredentialRefresh;
 import io.pushgateway.hub.DynamicHeartbeat;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.GatewayUpstream;
@@ -37,9 +38,12 @@ import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.IdempotencyStore;
+import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
+import io.pushgateway.transport.BanCheck;
+import io.pushgateway.transport.RefreshRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -165,13 +169,27 @@ class EngineConfiguration {
 	ClientFrameHandler pushGatewayClientFrameHandler(LocalHub hub, ObjectProvider<UpstreamHandler> handlers,
 			GuidAuthorizer guidAuthorizer, AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery,
 			GatewayMetrics metrics, PushObservations observations, Clock clock, NodeId node,
-			PushGatewayProperties properties) {
+			PushGatewayProperties properties, CredentialRefresh refresh) {
 		LimitsProperties limits = properties.getLimits();
 		return new ClientFrameHandler(hub, GatewayUpstream.applicationsFirst(handlers.orderedStream().toList()),
 				guidAuthorizer, acks, recovery.getIfAvailable(), metrics, observations, clock, node.value(),
 				new ClientFrameHandler.Limits(limits.getMaxGuidsPerConnection(), limits.getMaxInFlightMessages(),
 						limits.getUpstreamTimeout(), limits.getMaxMessagesPerSecond(),
-						limits.getMaxBytesPerSecond().toBytes()));
+						limits.getMaxBytesPerSecond().toBytes()),
+				refresh);
+	}
+
+	/*
+	 * Fresh credentials on the connection: verified by the authenticator and the bans, as
+	 * a handshake's token is.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	CredentialRefresh pushGatewayCredentialRefresh(PushAuthenticator authenticator, BanStore bans,
+			PushGatewayProperties properties, GatewayMetrics metrics) {
+		BanCheck check = new BanCheck(authenticator, bans, properties.getBans().isFailOpen());
+		return new CredentialRefresh((token) -> check.authenticate(new RefreshRequest(token)),
+				properties.getAuth().getRefreshLead().toMillis(), metrics);
 	}
 
 	/*
@@ -189,13 +207,14 @@ class EngineConfiguration {
 	@ConditionalOnMissingBean
 	NodeLifecycle pushGatewayNodeLifecycle(LocalHub hub, FanOut fanOut, ClusterBus bus, AckTracker acks,
 			RelayEndpoints relays, GatewayMetrics metrics, PushObservations observations, Clock clock,
-			PushGatewayProperties properties) {
+			PushGatewayProperties properties, CredentialRefresh refresh) {
 		HeartbeatProperties heartbeat = properties.getHeartbeat();
 		DynamicHeartbeat dynamic = new DynamicHeartbeat(heartbeat.getDynamic().isEnabled(),
 				heartbeat.getInterval().toMillis(), heartbeat.getDynamic().getMaxInterval().toMillis(),
 				heartbeat.getDynamic().getPromoteAfter().toMillis());
 		return new NodeLifecycle(hub, fanOut, bus, acks, relays, metrics, observations, clock,
-				new NodeLifecycle.Settings(heartbeat.getTimeout(), dynamic, properties.getShutdown().getTimeout()));
+				new NodeLifecycle.Settings(heartbeat.getTimeout(), dynamic, properties.getShutdown().getTimeout(),
+						refresh));
 	}
 
 }

@@ -65,6 +65,16 @@ public sealed interface ClientFrame {
 	}
 
 	/**
+	 * A fresh credential for the connection, sent when the server asked for one
+	 * ({@link ServerFrame.Refresh}) or at any time before the current one expires.
+	 *
+	 * @param id the client-chosen ID of the request
+	 * @param token the fresh token
+	 */
+	record Refresh(String id, String token) implements ClientFrame {
+	}
+
+	/**
 	 * A well-formed frame of a type this server does not know.
 	 *
 	 * @param type the type

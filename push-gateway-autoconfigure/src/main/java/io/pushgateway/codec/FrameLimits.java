@@ -16,6 +16,9 @@ final class FrameLimits {
 
 	static final int MAX_GUID_LENGTH = 256;
 
+	/** The longest credential a refresh frame carries. */
+	static final int MAX_TOKEN_LENGTH = 8192;
+
 	private FrameLimits() {
 	}
 

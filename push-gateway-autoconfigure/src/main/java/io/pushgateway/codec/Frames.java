@@ -49,7 +49,7 @@ public final class Frames {
 	}
 
 	static ClientFrame clientFrame(@Nullable String type, @Nullable String id, @Nullable String event,
-			@Nullable String guid, @Nullable Payload payload, @Nullable String since) {
+			@Nullable String guid, @Nullable Payload payload, @Nullable String since, @Nullable String token) {
 		String t = FrameLimits.require(type, "t", FrameLimits.MAX_EVENT_LENGTH);
 		return switch (t) {
 			case "ping" -> ClientFrame.Ping.INSTANCE;
@@ -63,6 +63,8 @@ public final class Frames {
 					FrameLimits.optional(position(since), "since", FrameLimits.MAX_ID_LENGTH));
 			case "leave" -> new ClientFrame.Leave(FrameLimits.require(id, "id", FrameLimits.MAX_ID_LENGTH),
 					FrameLimits.require(guid, "g", FrameLimits.MAX_GUID_LENGTH));
+			case "refresh" -> new ClientFrame.Refresh(FrameLimits.require(id, "id", FrameLimits.MAX_ID_LENGTH),
+					FrameLimits.require(token, "token", FrameLimits.MAX_TOKEN_LENGTH));
 			default -> new ClientFrame.Unknown(t, FrameLimits.optional(id, "id", FrameLimits.MAX_ID_LENGTH));
 		};
 	}

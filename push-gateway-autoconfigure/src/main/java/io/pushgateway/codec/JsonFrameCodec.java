@@ -133,6 +133,16 @@ public final class JsonFrameCodec implements FrameCodec {
 		else if (frame instanceof ServerFrame.Dropped dropped) {
 			out.raw("{\"t\":\"dropped\",\"n\":").raw(Long.toString(dropped.count()));
 		}
+		else if (frame instanceof ServerFrame.Refresh refresh) {
+			out.raw("{\"t\":\"refresh\",\"in\":").raw(Long.toString(refresh.millis()));
+		}
+		else if (frame instanceof ServerFrame.Refreshed refreshed) {
+			out.raw("{\"t\":\"refreshed\",\"id\":").string(refreshed.id());
+			Long expiresAt = refreshed.expiresAt();
+			if (expiresAt != null) {
+				out.raw(",\"exp\":").raw(Long.toString(expiresAt));
+			}
+		}
 		else if (frame instanceof ServerFrame.Error error) {
 			out.raw("{\"t\":\"error\"");
 			if (error.id() != null) {
@@ -154,6 +164,7 @@ public final class JsonFrameCodec implements FrameCodec {
 		String guid = null;
 		Payload payload = null;
 		String since = null;
+		String credential = null;
 		try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), frame)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				throw new MalformedFrameException("frame is not a JSON object");
@@ -167,6 +178,7 @@ public final class JsonFrameCodec implements FrameCodec {
 					case "ev" -> event = string(parser, token, name);
 					case "g" -> guid = string(parser, token, name);
 					case "since" -> since = string(parser, token, name);
+					case "token" -> credential = string(parser, token, name);
 					case "d" -> payload = rawValue(parser, token, frame);
 					case "b" -> payload = base64(string(parser, token, name));
 					default -> parser.skipChildren();
@@ -179,7 +191,7 @@ public final class JsonFrameCodec implements FrameCodec {
 		catch (JacksonException ex) {
 			throw Frames.malformedJson(ex);
 		}
-		return Frames.clientFrame(type, id, event, guid, payload, since);
+		return Frames.clientFrame(type, id, event, guid, payload, since, credential);
 	}
 
 	private static String string(JsonParser parser, JsonToken token, String name) {

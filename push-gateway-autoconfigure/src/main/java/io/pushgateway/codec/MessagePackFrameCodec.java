@@ -123,6 +123,17 @@ public final class MessagePackFrameCodec implements FrameCodec {
 			else if (frame instanceof ServerFrame.Dropped dropped) {
 				out.packMapHeader(2).packString("t").packString("dropped").packString("n").packLong(dropped.count());
 			}
+			else if (frame instanceof ServerFrame.Refresh refresh) {
+				out.packMapHeader(2).packString("t").packString("refresh").packString("in").packLong(refresh.millis());
+			}
+			else if (frame instanceof ServerFrame.Refreshed refreshed) {
+				Long expiresAt = refreshed.expiresAt();
+				out.packMapHeader((expiresAt != null) ? 3 : 2).packString("t").packString("refreshed");
+				out.packString("id").packString(refreshed.id());
+				if (expiresAt != null) {
+					out.packString("exp").packLong(expiresAt);
+				}
+			}
 			else if (frame instanceof ServerFrame.Error error) {
 				out.packMapHeader((error.id() != null) ? 4 : 3).packString("t").packString("error");
 				if (error.id() != null) {
@@ -159,6 +170,7 @@ public final class MessagePackFrameCodec implements FrameCodec {
 		String guid = null;
 		Payload payload = null;
 		String since = null;
+		String credential = null;
 		try (MessageUnpacker in = MessagePack.newDefaultUnpacker(frame)) {
 			if (!in.hasNext() || in.getNextFormat().getValueType() != ValueType.MAP) {
 				throw new MalformedFrameException("frame is not a MessagePack map");
@@ -175,6 +187,7 @@ public final class MessagePackFrameCodec implements FrameCodec {
 					case "ev" -> event = string(in, name, frame.length);
 					case "g" -> guid = string(in, name, frame.length);
 					case "since" -> since = string(in, name, frame.length);
+					case "token" -> credential = string(in, name, frame.length);
 					case "d" -> payload = data(in, frame.length);
 					case "j" -> payload = Payload.json(read(in, stringHeader(in, name), frame.length));
 					default -> in.skipValue();
@@ -188,7 +201,7 @@ public final class MessagePackFrameCodec implements FrameCodec {
 			// the library's message goes no further than the cause, for a debug log
 			throw new MalformedFrameException("invalid MessagePack", ex);
 		}
-		return Frames.clientFrame(type, id, event, guid, payload, since);
+		return Frames.clientFrame(type, id, event, guid, payload, since, credential);
 	}
 
 	private static String string(MessageUnpacker in, String name, int frameLength) throws IOException {

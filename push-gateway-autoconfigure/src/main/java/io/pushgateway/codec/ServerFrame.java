@@ -43,6 +43,12 @@ public sealed interface ServerFrame {
 		if (frame instanceof ServerFrame.Heartbeat) {
 			return "hb";
 		}
+		if (frame instanceof ServerFrame.Refresh) {
+			return "refresh";
+		}
+		if (frame instanceof ServerFrame.Refreshed) {
+			return "refreshed";
+		}
 		return "error";
 	}
 
@@ -121,6 +127,27 @@ public sealed interface ServerFrame {
 	 * @param millis the interval in milliseconds
 	 */
 	record Heartbeat(long millis) implements ServerFrame {
+	}
+
+	/**
+	 * The server asks for a fresh credential: the connection's expires within
+	 * {@code millis}, and the connection is closed with {@code 4004} then unless a
+	 * {@link ClientFrame.Refresh} replaced it.
+	 *
+	 * @param millis how long the current credential has left, in milliseconds
+	 */
+	record Refresh(long millis) implements ServerFrame {
+	}
+
+	/**
+	 * A {@link ClientFrame.Refresh} was accepted: the connection lives on under the fresh
+	 * credential.
+	 *
+	 * @param id the ID of the refresh it answers
+	 * @param expiresAt when the fresh credential expires, in milliseconds since the
+	 * epoch, or {@code null} when it does not
+	 */
+	record Refreshed(String id, @Nullable Long expiresAt) implements ServerFrame {
 	}
 
 	/**

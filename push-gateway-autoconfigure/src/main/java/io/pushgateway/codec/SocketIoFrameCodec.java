@@ -51,6 +51,12 @@ public final class SocketIoFrameCodec implements FrameCodec {
 	/** The event a client emits to leave a GUID. */
 	public static final String LEAVE_EVENT = "leave";
 
+	/**
+	 * The event the server emits to ask for a fresh token ({@code {"in":<ms>}}), and the
+	 * one a client emits with it (the token, and an ack for the answer).
+	 */
+	public static final String REFRESH_EVENT = "gateway:refresh";
+
 	/** The event that carries errors that answer no ack. */
 	public static final String ERROR_EVENT = "gateway:error";
 

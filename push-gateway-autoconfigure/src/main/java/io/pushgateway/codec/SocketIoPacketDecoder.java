@@ -132,6 +132,13 @@ final class SocketIoPacketDecoder {
 			String since = (arguments.size() >= 2) ? string(json, arguments.get(1)) : null;
 			return new ClientFrame.Join(id, guid, (since != null && Frames.isPosition(since)) ? since : null);
 		}
+		if (event.equals(SocketIoFrameCodec.REFRESH_EVENT)) {
+			String token = (arguments.size() >= 1) ? string(json, arguments.get(0)) : null;
+			if (token == null || token.isEmpty() || token.length() > 8192) {
+				throw new MalformedFrameException(event + " takes a token of 1 to 8192 characters");
+			}
+			return new ClientFrame.Refresh(id, token);
+		}
 		return new ClientFrame.Message(id, event, null, payload(json, arguments, segments));
 	}
 

@@ -100,6 +100,21 @@ final class SocketIoPacketEncoder {
 		if (frame instanceof ServerFrame.Dropped dropped) {
 			return event("gateway:dropped", ascii(Long.toString(dropped.count())));
 		}
+		if (frame instanceof ServerFrame.Refresh refresh) {
+			return event(SocketIoFrameCodec.REFRESH_EVENT, ascii("{\"in\":" + refresh.millis() + "}"));
+		}
+		if (frame instanceof ServerFrame.Refreshed refreshed) {
+			if (!isAckId(refreshed.id())) {
+				return NOTHING;
+			}
+			Long expiresAt = refreshed.expiresAt();
+			return new Text(32).raw("43")
+				.raw(refreshed.id())
+				.raw("[{\"exp\":")
+				.raw((expiresAt != null) ? Long.toString(expiresAt) : "null")
+				.raw("}]")
+				.toByteArray();
+		}
 		// welcome, pong, recovered, hb: Engine.IO and the transport's CONNECT stand for
 		// them
 		return NOTHING;

@@ -60,6 +60,8 @@ public class ClientFrameHandler {
 
 	private final Clock clock;
 
+	private final CredentialRefresh refresh;
+
 	/**
 	 * Create a frame handler.
 	 * @param hub the hub
@@ -72,10 +74,12 @@ public class ClientFrameHandler {
 	 * @param clock the clock
 	 * @param nodeId this node's ID
 	 * @param limits what one connection may join, have in flight and send
+	 * @param refresh verifies the fresh credentials clients send
 	 */
 	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
 			AckTracker acks, @Nullable RecoveryCoordinator recovery, GatewayMetrics metrics,
-			PushObservations observations, Clock clock, String nodeId, Limits limits) {
+			PushObservations observations, Clock clock, String nodeId, Limits limits, CredentialRefresh refresh) {
+		this.refresh = refresh;
 		this.observations = observations;
 		this.recovery = recovery;
 		this.maxMessagesPerSecond = limits.maxMessagesPerSecond();
@@ -184,6 +188,10 @@ public class ClientFrameHandler {
 			this.metrics.frameIn("leave", bytes.length);
 			this.hub.leave(connection, leave.guid());
 			connection.send(new ServerFrame.Left(leave.id(), leave.guid()));
+		}
+		else if (frame instanceof ClientFrame.Refresh fresh) {
+			this.metrics.frameIn("refresh", bytes.length);
+			this.refresh.onRefresh(connection, fresh);
 		}
 		else if (frame instanceof ClientFrame.Unknown unknown) {
 			this.metrics.frameIn("unknown", bytes.length);

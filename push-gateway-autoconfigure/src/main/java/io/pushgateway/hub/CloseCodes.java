@@ -43,6 +43,9 @@ public final class CloseCodes {
 	/** The credential the connection was opened with expired. */
 	public static final int TOKEN_EXPIRED = 4004;
 
+	/** A refreshed credential named another user than the connection's. */
+	public static final int CREDENTIAL_MISMATCH = 4007;
+
 	/** The client sent more messages or bytes per second than allowed. */
 	public static final int RATE_LIMITED = 4008;
 

@@ -23,6 +23,12 @@ public final class ErrorCodes {
 	/** Too many upstream messages of this connection await their handler. */
 	public static final int TOO_MANY_IN_FLIGHT = 4429;
 
+	/**
+	 * A refreshed credential was refused (invalid, expired or revoked): the connection
+	 * keeps its current one, and ends when that expires.
+	 */
+	public static final int REFRESH_REFUSED = 4401;
+
 	/** The upstream handler failed. */
 	public static final int HANDLER_FAILED = 4500;
 

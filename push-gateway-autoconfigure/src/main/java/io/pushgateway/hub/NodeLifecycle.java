@@ -59,6 +59,8 @@ public class NodeLifecycle implements SmartLifecycle {
 
 	private final Duration shutdownTimeout;
 
+	private final CredentialRefresh refresh;
+
 	private final Clock clock;
 
 	private final AtomicBoolean accepting = new AtomicBoolean();
@@ -98,6 +100,7 @@ public class NodeLifecycle implements SmartLifecycle {
 		this.metrics = metrics;
 		this.heartbeatTimeout = settings.heartbeatTimeout();
 		this.shutdownTimeout = settings.shutdownTimeout();
+		this.refresh = settings.refresh();
 		this.clock = clock;
 	}
 
@@ -204,6 +207,7 @@ public class NodeLifecycle implements SmartLifecycle {
 				}
 				else if (connection.isOpen()) {
 					this.heartbeat.check(connection, now, this.metrics);
+					this.refresh.ask(connection, now);
 				}
 			}
 		}
@@ -259,8 +263,10 @@ public class NodeLifecycle implements SmartLifecycle {
 	 * @param heartbeatTimeout how long a silent connection lives at the base interval
 	 * @param heartbeat how heartbeat intervals change
 	 * @param shutdownTimeout how long draining may take
+	 * @param refresh asks connections for fresh credentials before theirs expire
 	 */
-	public record Settings(Duration heartbeatTimeout, DynamicHeartbeat heartbeat, Duration shutdownTimeout) {
+	public record Settings(Duration heartbeatTimeout, DynamicHeartbeat heartbeat, Duration shutdownTimeout,
+			CredentialRefresh refresh) {
 	}
 
 }

@@ -2,6 +2,7 @@ package io.pushgateway.hub;
 
 import java.net.InetAddress;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -28,7 +29,14 @@ public abstract class PushConnection implements Session {
 
 	private final long socketId;
 
-	private final PushPrincipal principal;
+	/* Replaced when the client refreshes its credential (CredentialRefresh). */
+	private volatile PushPrincipal principal;
+
+	/* The expiry (ms) the server last asked a fresh credential for; 0 before it asked. */
+	private volatile long refreshAskedFor;
+
+	/* Whether a refresh of this connection is being verified. */
+	private final AtomicBoolean refreshing = new AtomicBoolean();
 
 	private final FrameCodec codec;
 
@@ -88,6 +96,40 @@ public abstract class PushConnection implements Session {
 	 */
 	public final PushPrincipal principal() {
 		return this.principal;
+	}
+
+	/**
+	 * Go on under a fresh credential of the same user.
+	 * @param fresh the verified credential
+	 */
+	final void refreshed(PushPrincipal fresh) {
+		this.principal = fresh;
+	}
+
+	/**
+	 * Record that the server asks for a credential to replace one expiring at a time.
+	 * @param expiresAt the expiry, in milliseconds since the epoch
+	 * @return {@code true} the first time for this expiry
+	 */
+	final boolean askRefresh(long expiresAt) {
+		if (this.refreshAskedFor == expiresAt) {
+			return false;
+		}
+		this.refreshAskedFor = expiresAt;
+		return true;
+	}
+
+	/**
+	 * Begin or end verifying a refresh: one at a time per connection.
+	 * @param begin {@code true} to begin, {@code false} to end
+	 * @return whether it began ({@code false} when one is already being verified)
+	 */
+	final boolean refreshing(boolean begin) {
+		if (begin) {
+			return this.refreshing.compareAndSet(false, true);
+		}
+		this.refreshing.set(false);
+		return false;
 	}
 
 	/**

@@ -40,6 +40,9 @@ public enum CloseReason {
 	/** The credential expired ({@code 4004}). */
 	TOKEN_EXPIRED,
 
+	/** A refreshed credential named another user ({@code 4007}). */
+	CREDENTIAL_MISMATCH,
+
 	/**
 	 * Another close the server made for the client, such as a shutdown ({@code 1012}).
 	 */

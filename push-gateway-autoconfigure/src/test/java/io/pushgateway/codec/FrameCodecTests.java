@@ -13,6 +13,7 @@ import io.pushgateway.core.PushTarget;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.Value;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,6 +63,21 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void refreshFramesAreWrittenAsDocumented() throws IOException {
+		assertThat(new String(this.json.encode(new ServerFrame.Refresh(29000)), StandardCharsets.UTF_8))
+			.isEqualTo("{\"t\":\"refresh\",\"in\":29000}");
+		assertThat(
+				new String(this.json.encode(new ServerFrame.Refreshed("r1", 1700000000000L)), StandardCharsets.UTF_8))
+			.isEqualTo("{\"t\":\"refreshed\",\"id\":\"r1\",\"exp\":1700000000000}");
+		assertThat(new String(this.json.encode(new ServerFrame.Refreshed("r2", null)), StandardCharsets.UTF_8))
+			.isEqualTo("{\"t\":\"refreshed\",\"id\":\"r2\"}");
+		try (MessageUnpacker in = MessagePack
+			.newDefaultUnpacker(this.msgpack.encode(new ServerFrame.Refreshed("r1", 5L)))) {
+			assertThat(in.unpackMapHeader()).isEqualTo(3);
+		}
+	}
+
+	@Test
 	void bothCodecsDecodeEveryClientFrameType() {
 		for (FrameCodec codec : List.of(this.json, this.msgpack)) {
 			assertThat(codec.decode(frame(codec, "t", "ping"))).isEqualTo(ClientFrame.Ping.INSTANCE);
@@ -72,6 +88,11 @@ class FrameCodecTests {
 				.isEqualTo(new ClientFrame.Leave("2", "doc"));
 			assertThat(codec.decode(frame(codec, "t", "future", "id", "3")))
 				.isEqualTo(new ClientFrame.Unknown("future", "3"));
+			assertThat(codec.decode(frame(codec, "t", "refresh", "id", "5", "token", "a.b.c")))
+				.isEqualTo(new ClientFrame.Refresh("5", "a.b.c"));
+			assertThatExceptionOfType(MalformedFrameException.class)
+				.isThrownBy(() -> codec.decode(frame(codec, "t", "refresh", "id", "6")))
+				.withMessageContaining("token");
 			ClientFrame.Message message = (ClientFrame.Message) codec
 				.decode(frame(codec, "t", "msg", "id", "4", "ev", "chat", "g", "doc", "d", "hi"));
 			assertThat(message.event()).isEqualTo("chat");

@@ -71,6 +71,17 @@ class SocketIoFrameCodecTests {
 	}
 
 	@Test
+	void refreshIsAGatewayEventBothWays() {
+		assertThat(text(SocketIoFrameCodec.PLAIN.encode(new ServerFrame.Refresh(30000))))
+			.isEqualTo("42[\"gateway:refresh\",{\"in\":30000}]");
+		assertThat(text(SocketIoFrameCodec.PLAIN.encode(new ServerFrame.Refreshed("15", 1700000000000L))))
+			.isEqualTo("4315[{\"exp\":1700000000000}]");
+		assertThat(decode("215[\"gateway:refresh\",\"a.b.c\"]")).isEqualTo(new ClientFrame.Refresh("15", "a.b.c"));
+		assertThatExceptionOfType(MalformedFrameException.class).isThrownBy(() -> decode("216[\"gateway:refresh\",42]"))
+			.withMessageContaining("token");
+	}
+
+	@Test
 	void emitsBecomeMessagesJoinsAndLeaves() {
 		assertThat(decode("21[\"chat\",{\"text\":\"hi\"}]"))
 			.isEqualTo(new ClientFrame.Message("1", "chat", null, Payload.json("{\"text\":\"hi\"}")));

@@ -204,6 +204,34 @@ class AbuseEndToEndTests {
 	}
 
 	@Test
+	@Order(1)
+	void aRefreshFloodIsRateLimitedAndVerifiedOneAtATime() throws Exception {
+		// 20,000 refresh frames, each with a valid token of the same user, nothing read
+		String token = Tokens.forUser("refresher");
+		byte[] refresh = maskedFrame(0x1,
+				("{\"t\":\"refresh\",\"id\":\"r\",\"token\":\"" + token + "\"}").getBytes(StandardCharsets.UTF_8));
+		byte[] flood = new byte[refresh.length * 100];
+		for (int i = 0; i < 100; i++) {
+			System.arraycopy(refresh, 0, flood, i * refresh.length, refresh.length);
+		}
+		List<Integer> codes = inParallel(4, () -> {
+			try (RawWebSocket socket = RawWebSocket.upgrade(node.port(), token, "push.v1.json")) {
+				try {
+					for (int i = 0; i < 50; i++) {
+						socket.write(flood);
+					}
+				}
+				catch (IOException ex) {
+					// the node closed the socket: what counts is the close code read
+					// below
+				}
+				return socket.awaitClose();
+			}
+		});
+		assertThat(codes).as("close codes of the refresh floods").containsOnly(4008);
+	}
+
+	@Test
 	@Order(2)
 	void aChunkedEngineIoBodyIsRefusedOnceItPassesTheBound() throws Exception {
 		List<Long> sent = inParallel(2, () -> {
@@ -634,13 +662,21 @@ class AbuseEndToEndTests {
 		return chunk;
 	}
 
-	/* A masked client frame with a short payload. */
+	/* A masked client frame with a payload under 64 KiB. */
 	private static byte[] maskedFrame(int opcode, byte[] payload) {
-		byte[] frame = new byte[2 + 4 + payload.length];
+		int header = (payload.length < 126) ? 2 : 4;
+		byte[] frame = new byte[header + 4 + payload.length];
 		frame[0] = (byte) (0x80 | opcode);
-		frame[1] = (byte) (0x80 | payload.length);
+		if (payload.length < 126) {
+			frame[1] = (byte) (0x80 | payload.length);
+		}
+		else {
+			frame[1] = (byte) (0x80 | 126);
+			frame[2] = (byte) (payload.length >> 8);
+			frame[3] = (byte) payload.length;
+		}
 		// a zero mask leaves the payload as is
-		System.arraycopy(payload, 0, frame, 6, payload.length);
+		System.arraycopy(payload, 0, frame, header + 4, payload.length);
 		return frame;
 	}
 

@@ -274,7 +274,8 @@ class FuzzEndToEndTests {
 
 	private static String malformedJson(Random random) {
 		String[] valid = { "{\"t\":\"ping\"}", "{\"t\":\"msg\",\"id\":\"1\",\"ev\":\"echo\",\"d\":{\"a\":[1,2]}}",
-				"{\"t\":\"join\",\"id\":\"2\",\"g\":\"open-doc\"}", "{\"t\":\"ack\",\"id\":\"123\"}" };
+				"{\"t\":\"join\",\"id\":\"2\",\"g\":\"open-doc\"}", "{\"t\":\"ack\",\"id\":\"123\"}",
+				"{\"t\":\"refresh\",\"id\":\"3\",\"token\":\"a.b.c\"}" };
 		String text = switch (random.nextInt(6)) {
 			case 0 -> {
 				String envelope = valid[random.nextInt(valid.length)];
@@ -286,7 +287,9 @@ class FuzzEndToEndTests {
 			case 3 -> new String[] { "{\"t\":1}", "{\"t\":null}", "{\"t\":\"msg\",\"id\":5,\"ev\":\"echo\",\"d\":1}",
 					"{\"t\":\"msg\",\"id\":\"1\",\"ev\":[],\"d\":1}", "{\"t\":\"join\",\"id\":\"1\",\"g\":{}}",
 					"{\"t\":\"msg\",\"id\":\"1\",\"ev\":\"echo\",\"b\":\"***\"}", "{\"t\":\"ping\"} trailing",
-					"{\"t\":\"ping\",}" }[random.nextInt(8)];
+					"{\"t\":\"ping\",}", "{\"t\":\"refresh\",\"id\":\"4\"}",
+					"{\"t\":\"refresh\",\"id\":\"5\",\"token\":7}",
+					"{\"t\":\"refresh\",\"id\":\"6\",\"token\":[]}" }[random.nextInt(11)];
 			case 4 -> "{\"t\":\"msg\",\"id\":\"1\",\"ev\":\"echo\",\"d\":" + "[".repeat(2000 + random.nextInt(1000))
 					+ "]".repeat(10) + "}";
 			default ->
@@ -354,8 +357,10 @@ class FuzzEndToEndTests {
 		Random random = new Random(seed);
 		String packet = switch (random.nextInt(6)) {
 			case 0, 1 -> "42" + malformedJson(random);
-			case 2 -> "42" + new String[] { "[]", "[1]", "{}", "[\"join\"]", "[\"join\",5]", "[\"leave\",\"\"]",
-					"\"x\"", "[\"" + "e".repeat(129) + "\"]" }[random.nextInt(8)];
+			case 2 ->
+				"42" + new String[] { "[]", "[1]", "{}", "[\"join\"]", "[\"join\",5]", "[\"leave\",\"\"]", "\"x\"",
+						"[\"" + "e".repeat(129) + "\"]", "[\"gateway:refresh\"]", "[\"gateway:refresh\",{}]" }[random
+							.nextInt(10)];
 			case 3 -> "42/" + Long.toHexString(random.nextLong()) + ",[\"echo\",1]";
 			case 4 -> "45" + new String[] { "x-", "3-", "-1-", "" }[random.nextInt(4)] + "[\"echo\",1]";
 			default -> new String[] { "7", "x", "9hello", "b***" }[random.nextInt(4)];

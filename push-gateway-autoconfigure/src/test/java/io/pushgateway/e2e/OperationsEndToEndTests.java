@@ -6,9 +6,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 
 import ch.qos.logback.classic.Level;
@@ -16,10 +18,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pushgateway.core.BanOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.support.BlockHoundExtension;
+import io.pushgateway.support.PollingClient;
+import io.pushgateway.support.SseClient;
 import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
@@ -202,9 +207,81 @@ class OperationsEndToEndTests {
 				Tokens.sign("short-lived", List.of(), Duration.ofSeconds(4), Tokens.SECRET));
 		client.send("{\"t\":\"ping\"}");
 		await().atMost(Duration.ofSeconds(10)).until(() -> client.pongs() > 0);
+		// asked for a fresh token first (auth.refresh-lead, 30 s), and not answering
+		assertThat(((Number) client.next("refresh").get("in")).longValue()).isPositive().isLessThanOrEqualTo(4000);
 		TestClient.Close close = client.awaitClose();
 		assertThat(close.code()).isEqualTo(4004);
 		assertThat(close.reason()).contains("credential expired");
+	}
+
+	@Test
+	void aConnectionRefreshesItsTokenTwiceWithoutReconnectingAndOutlivesEveryEarlierToken() {
+		String uid = "refresher-" + UUID.randomUUID();
+		TestClient client = connectWithToken(Tokens.sign(uid, List.of(), Duration.ofSeconds(4), Tokens.SECRET));
+		Instant outlive = Instant.now();
+		for (int i = 1; i <= 2; i++) {
+			client.next("refresh");
+			String fresh = Tokens.sign(uid, List.of(), Duration.ofSeconds(4 + 2 * i), Tokens.SECRET);
+			outlive = Instant.now().plusSeconds(4);
+			client.send("{\"t\":\"refresh\",\"id\":\"r" + i + "\",\"token\":\"" + fresh + "\"}");
+			Map<String, Object> refreshed = client.next("refreshed");
+			assertThat(refreshed).containsEntry("id", "r" + i);
+			assertThat(Instant.ofEpochMilli(((Number) refreshed.get("exp")).longValue()))
+				.isAfter(Instant.now().plusSeconds(2 * i));
+		}
+		// past the expiry of every token but the last, on the same connection
+		Instant past = outlive.plusMillis(500);
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			client.send("{\"t\":\"ping\"}");
+			return Instant.now().isAfter(past);
+		});
+		assertThat(client.isClosed()).isFalse();
+		gateway.bean(PushOperations.class).pushToUser(uid, "still", "here").block();
+		assertThat(client.next("push")).containsEntry("ev", "still");
+	}
+
+	@Test
+	void aRefreshNamingAnotherUserClosesTheConnectionAndARefusedOneKeepsIt() {
+		String uid = "refresher-" + UUID.randomUUID();
+		TestClient refused = connect(uid);
+		refused.send("{\"t\":\"refresh\",\"id\":\"r1\",\"token\":\"not-a-token\"}");
+		assertThat(refused.next("error")).containsEntry("id", "r1")
+			.containsEntry("code", 4401)
+			.containsEntry("msg", "invalid token");
+		String revoked = Tokens.withId(uid, "jti-" + uid, Instant.now());
+		gateway.bean(BanOperations.class).revokeToken(uid, "jti-" + uid, Instant.now().plusSeconds(60)).block();
+		refused.send("{\"t\":\"refresh\",\"id\":\"r2\",\"token\":\"" + revoked + "\"}");
+		assertThat(refused.next("error")).containsEntry("id", "r2")
+			.containsEntry("code", 4401)
+			.containsEntry("msg", "token revoked");
+		assertThat(refused.isClosed()).isFalse();
+
+		refused.send("{\"t\":\"refresh\",\"id\":\"r3\",\"token\":\"" + Tokens.forUser("someone-else") + "\"}");
+		assertThat(refused.awaitClose())
+			.isEqualTo(new TestClient.Close(4007, "refreshed credential names another user"));
+	}
+
+	@Test
+	void longPollingAndServerSentEventsRefreshWithAPostedFrame() {
+		String uid = "refresher-" + UUID.randomUUID();
+		try (PollingClient polling = PollingClient.open(gateway.port(),
+				"?access_token=" + Tokens.sign(uid, List.of(), Duration.ofSeconds(20), Tokens.SECRET));
+				SseClient sse = SseClient.open(gateway.port(),
+						"/ws/sse?access_token=" + Tokens.sign(uid, List.of(), Duration.ofSeconds(20), Tokens.SECRET),
+						Map.of())) {
+			polling.next("welcome");
+			polling.next("refresh");
+			assertThat(polling.send("{\"t\":\"refresh\",\"id\":\"p1\",\"token\":\"" + Tokens.forUser(uid) + "\"}"))
+				.isEqualTo(204);
+			assertThat(polling.next("refreshed")).containsEntry("id", "p1").containsKey("exp");
+
+			sse.next("welcome");
+			sse.next("refresh");
+			assertThat(sse.send(gateway.port(),
+					"{\"t\":\"refresh\",\"id\":\"s1\",\"token\":\"" + Tokens.forUser(uid) + "\"}"))
+				.isEqualTo(204);
+			assertThat(sse.next("refreshed")).containsEntry("id", "s1").containsKey("exp");
+		}
 	}
 
 	@Test

@@ -26,6 +26,7 @@ import io.pushgateway.support.TestClient;
 import io.pushgateway.support.TestGateway;
 import io.pushgateway.support.Tokens;
 import io.pushgateway.transport.socketio.SocketIoTransport;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +94,29 @@ class SocketIoEndToEndTests {
 			.method(method,
 					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	@Test
+	void aClientRefreshesItsTokenWithTheGatewayRefreshEventAndItsAck() {
+		String uid = uid();
+		// the client refreshes on its own (the gateway's own ask, gateway:refresh, is the
+		// same frame as on every transport: the lifecycle's test and the codec's cover
+		// it)
+		SocketIoClient client = connect(uid);
+		client.next("connect");
+		client.emit("7", "gateway:refresh", "\"" + Tokens.forUser(uid) + "\"");
+		Map<String, Object> ack = client
+			.next((packet) -> "ack".equals(packet.get("t")) && "7".equals(packet.get("id")));
+		assertThat(ack.get("args")).asList()
+			.singleElement()
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsKey("exp");
+		client.emit("8", "gateway:refresh", "\"" + Tokens.forUser("someone-else") + "\"");
+		assertThat(client.nextEvent("gateway:close").get("args")).asList()
+			.singleElement()
+			.asInstanceOf(InstanceOfAssertFactories.MAP)
+			.containsEntry("code", 4007);
+		client.awaitClose();
 	}
 
 	@Test

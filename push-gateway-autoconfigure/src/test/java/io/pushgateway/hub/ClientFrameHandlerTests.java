@@ -3,16 +3,21 @@ package io.pushgateway.hub;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.HandshakeRejectedException;
+import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.UpstreamHandler;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +43,25 @@ class ClientFrameHandlerTests {
 		});
 		return new ClientFrameHandler(this.hub, handlers, authorizer, acks, null, this.metrics, PushObservations.OFF,
 				Clock.systemUTC(), "n1",
-				new ClientFrameHandler.Limits(maxGuids, maxInFlight, Duration.ofSeconds(5), maxMessagesPerSecond, 0));
+				new ClientFrameHandler.Limits(maxGuids, maxInFlight, Duration.ofSeconds(5), maxMessagesPerSecond, 0),
+				new CredentialRefresh(this::verify, 1000, this.metrics));
+	}
+
+	/*
+	 * Tokens of these tests: "<uid>@<expiry ms>" is valid, "slow" is being verified until
+	 * the test completes it, anything else is refused.
+	 */
+	private final Sinks.One<PushPrincipal> slow = Sinks.one();
+
+	private Mono<PushPrincipal> verify(String token) {
+		if (token.equals("slow")) {
+			return this.slow.asMono();
+		}
+		String[] parts = token.split("@");
+		if (parts.length != 2) {
+			return Mono.error(HandshakeRejectedException.unauthorized("invalid token"));
+		}
+		return Mono.just(new PushPrincipal(parts[0], Set.of(), Instant.ofEpochMilli(Long.parseLong(parts[1]))));
 	}
 
 	private FakeConnection connection() {
@@ -53,6 +76,36 @@ class ClientFrameHandlerTests {
 
 	private static String last(FakeConnection connection) {
 		return connection.written.get(connection.written.size() - 1);
+	}
+
+	@Test
+	void aFreshCredentialOfTheSameUserReplacesTheConnectionsAndAnotherUsersClosesIt() {
+		ClientFrameHandler handler = handler(4, 4, 0);
+		FakeConnection connection = connection();
+		send(handler, connection, "{\"t\":\"refresh\",\"id\":\"r1\",\"token\":\"alice@2000000000000\"}");
+		assertThat(last(connection)).isEqualTo("{\"t\":\"refreshed\",\"id\":\"r1\",\"exp\":2000000000000}");
+		assertThat(connection.principal().expiresAt()).isEqualTo(Instant.ofEpochMilli(2000000000000L));
+
+		send(handler, connection, "{\"t\":\"refresh\",\"id\":\"r2\",\"token\":\"forged\"}");
+		assertThat(last(connection)).contains("\"id\":\"r2\"")
+			.contains("\"code\":" + ErrorCodes.REFRESH_REFUSED)
+			.contains("invalid token");
+		assertThat(connection.isOpen()).isTrue();
+
+		send(handler, connection, "{\"t\":\"refresh\",\"id\":\"r3\",\"token\":\"mallory@2000000000000\"}");
+		assertThat(connection.closeCode).isEqualTo(CloseCodes.CREDENTIAL_MISMATCH);
+		assertThat(connection.principal().uid()).isEqualTo("alice");
+	}
+
+	@Test
+	void oneRefreshIsVerifiedAtATime() {
+		ClientFrameHandler handler = handler(4, 4, 0);
+		FakeConnection connection = connection();
+		send(handler, connection, "{\"t\":\"refresh\",\"id\":\"r1\",\"token\":\"slow\"}");
+		send(handler, connection, "{\"t\":\"refresh\",\"id\":\"r2\",\"token\":\"alice@1\"}");
+		assertThat(last(connection)).contains("\"id\":\"r2\"").contains("\"code\":" + ErrorCodes.TOO_MANY_IN_FLIGHT);
+		this.slow.tryEmitValue(new PushPrincipal("alice", Set.of(), null));
+		assertThat(last(connection)).isEqualTo("{\"t\":\"refreshed\",\"id\":\"r1\"}");
 	}
 
 	@Test

@@ -5,8 +5,10 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -38,14 +40,25 @@ public final class PushTestClient implements AutoCloseable {
 
 	private final Frame welcome;
 
-	private PushTestClient(URI uri, Protocol protocol, Duration timeout) {
+	/* Fresh tokens for the refreshes the gateway asks for; null: none are sent. */
+	private final @Nullable Supplier<String> tokens;
+
+	private PushTestClient(URI uri, Protocol protocol, Duration timeout, @Nullable Supplier<String> tokens) {
 		FrameInbox inbox = new FrameInbox(timeout);
 		StreamPositions positions = new StreamPositions();
 		this.inbox = inbox;
 		this.positions = positions;
+		this.tokens = tokens;
 		this.socket = new GatewaySocket(uri, protocol, timeout, (frame) -> {
 			positions.follow(frame);
 			inbox.add(frame);
+			Supplier<String> fresh = this.tokens;
+			if (frame.type().equals("refresh") && fresh != null) {
+				// the gateway asks for a fresh token before this one expires; answered
+				// off
+				// the listener's thread, which a send waiting on it would block
+				CompletableFuture.runAsync(() -> sendRefresh(fresh.get()));
+			}
 		}, inbox::closed);
 		this.welcome = await("welcome", (frame) -> frame.type().equals("welcome"));
 	}
@@ -71,7 +84,23 @@ public final class PushTestClient implements AutoCloseable {
 	 */
 	public static PushTestClient connect(String url, String token, Protocol protocol, Duration timeout) {
 		String separator = url.contains("?") ? "&" : "?";
-		return new PushTestClient(URI.create(url + separator + "access_token=" + token), protocol, timeout);
+		return new PushTestClient(URI.create(url + separator + "access_token=" + token), protocol, timeout, null);
+	}
+
+	/**
+	 * Connect with a token from a supplier, and answer every {@code refresh} the gateway
+	 * sends before the connection's token expires with the supplier's next token, on the
+	 * same connection.
+	 * @param url the gateway's WebSocket URL
+	 * @param tokens the tokens: the first to connect, the next ones to refresh
+	 * @param protocol the protocol
+	 * @param timeout the bound of every wait
+	 * @return the connected client
+	 */
+	public static PushTestClient connect(String url, Supplier<String> tokens, Protocol protocol, Duration timeout) {
+		String separator = url.contains("?") ? "&" : "?";
+		return new PushTestClient(URI.create(url + separator + "access_token=" + tokens.get()), protocol, timeout,
+				tokens);
 	}
 
 	/**
@@ -202,6 +231,29 @@ public final class PushTestClient implements AutoCloseable {
 		frame.put("g", guid);
 		this.socket.send(frame);
 		await("left " + guid, (candidate) -> id.equals(candidate.get("id")));
+	}
+
+	/**
+	 * Send a fresh token on the connection and wait for the gateway's answer.
+	 * @param token the token
+	 * @return the {@code refreshed} frame ({@code exp}: the new expiry, epoch ms)
+	 * @throws AssertionError when the gateway refused it
+	 */
+	public Frame refresh(String token) {
+		String id = sendRefresh(token);
+		Frame answer = await("refresh " + id, (frame) -> id.equals(frame.get("id")));
+		if (!answer.type().equals("refreshed")) {
+			throw new AssertionError("refresh " + id + " was refused: " + answer.fields());
+		}
+		return answer;
+	}
+
+	private String sendRefresh(String token) {
+		String id = "c-" + this.ids.incrementAndGet();
+		Map<String, Object> frame = frame("refresh", id);
+		frame.put("token", token);
+		this.socket.send(frame);
+		return id;
 	}
 
 	/**

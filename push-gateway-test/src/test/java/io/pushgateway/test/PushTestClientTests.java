@@ -3,12 +3,14 @@ package io.pushgateway.test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.UpstreamHandler;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
@@ -135,6 +137,40 @@ class PushTestClientTests {
 		String expired = GatewayTokens.secret(SECRET).user("erin").validFor(Duration.ofMinutes(-5)).sign();
 		assertThatException().isThrownBy(() -> PushTestClient.connect("ws://localhost:" + this.port + "/ws", expired,
 				protocol, Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void aTokenSupplierAnswersTheGatewaysRefreshesOnTheSameConnection() {
+		String uid = "fay";
+		// the first token expired 30 s ago: accepted within the clock skew (60 s), and
+		// within the refresh lead (30 s) of its end, so the gateway asks at its next
+		// check
+		// (every quarter of the heartbeat timeout: 15 s); the supplier's next one lasts
+		AtomicInteger issued = new AtomicInteger();
+		try (PushTestClient fay = PushTestClient.connect("ws://localhost:" + this.port + "/ws",
+				() -> GatewayTokens.secret(SECRET)
+					.user(uid)
+					.validFor((issued.incrementAndGet() == 1) ? Duration.ofSeconds(-30) : Duration.ofMinutes(5))
+					.sign(),
+				PushTestClient.Protocol.JSON, Duration.ofSeconds(25))) {
+			assertThat(fay.await("refreshed", (frame) -> frame.type().equals("refreshed")).get("exp")).isNotNull();
+			assertThat(issued.get()).isEqualTo(2);
+			// the connection lived on
+			assertThat(fay.request("echo", "still").payload()).isEqualTo("still");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(PushTestClient.Protocol.class)
+	void aFreshTokenIsAcceptedAndABadOneRefused(PushTestClient.Protocol protocol) {
+		try (PushTestClient gus = connect("gus-" + protocol, protocol)) {
+			String fresh = GatewayTokens.secret(SECRET).user("gus-" + protocol).validFor(Duration.ofHours(2)).sign();
+			assertThat(((Number) gus.refresh(fresh).get("exp")).longValue())
+				.isGreaterThan(System.currentTimeMillis() + Duration.ofMinutes(90).toMillis());
+			assertThatThrownBy(() -> gus.refresh("not-a-token")).isInstanceOf(AssertionError.class)
+				.hasMessageContaining("4401");
+			assertThat(gus.request("echo", "still").payload()).isEqualTo("still");
+		}
 	}
 
 	@SpringBootConfiguration

@@ -44,20 +44,24 @@ class DemoController {
 	}
 
 	/**
-	 * Issues a demo token for any user, valid for one hour. A real application issues
-	 * tokens only after its own login.
+	 * Issues a demo token for any user, valid for one hour (or {@code seconds}, -3600 to
+	 * 3600, to try refreshes and expiry). A real application issues tokens only after its
+	 * own login.
 	 * @param uid the user ID
 	 * @param guids the GUIDs the token grants
+	 * @param seconds how long the token is valid, when not an hour
 	 * @return the token
 	 * @throws JOSEException if signing fails
 	 */
 	@GetMapping("/demo/token")
-	Map<String, String> token(@RequestParam String uid, @RequestParam(required = false) List<String> guids)
-			throws JOSEException {
+	Map<String, String> token(@RequestParam String uid, @RequestParam(required = false) List<String> guids,
+			@RequestParam(required = false) Integer seconds) throws JOSEException {
 		Instant now = Instant.now();
+		Duration validity = (seconds != null) ? Duration.ofSeconds(Math.max(-3600, Math.min(3600, seconds)))
+				: Duration.ofHours(1);
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(uid)
 			.issueTime(Date.from(now))
-			.expirationTime(Date.from(now.plus(Duration.ofHours(1))));
+			.expirationTime(Date.from(now.plus(validity)));
 		if (guids != null) {
 			claims.claim("guids", guids);
 		}
