@@ -58,9 +58,9 @@ final class HttpBans {
 	 */
 	Publisher<Void> answer(HttpServerRequest request, HttpServerResponse response, String[] path,
 			QueryStringDecoder query) {
-		if (request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, 0) != 0
-				|| request.requestHeaders().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-			return ApiResponses.error(response.keepAlive(false), 400, "a ban has no body");
+		Mono<Void> refused = ApiResponses.refuseBody(request, response, "a ban has no body");
+		if (refused != null) {
+			return refused;
 		}
 		if (path.length < 3 || path.length > 5 || !"users".equals(path[1]) || path[2].isEmpty()
 				|| (path.length > 3 && !"tokens".equals(path[3])) || (path.length == 5 && path[4].isEmpty())) {

@@ -2,7 +2,6 @@ package io.pushgateway.http;
 
 import java.util.Arrays;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.PushOperations;
@@ -46,9 +45,9 @@ final class HttpDisconnects {
 	 */
 	Publisher<Void> disconnect(HttpServerRequest request, HttpServerResponse response, String[] path,
 			QueryStringDecoder query) {
-		if (request.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, 0) != 0
-				|| request.requestHeaders().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-			return ApiResponses.error(response.keepAlive(false), 400, "a disconnect has no body");
+		Mono<Void> refused = ApiResponses.refuseBody(request, response, "a disconnect has no body");
+		if (refused != null) {
+			return refused;
 		}
 		PushTarget target;
 		int code;
