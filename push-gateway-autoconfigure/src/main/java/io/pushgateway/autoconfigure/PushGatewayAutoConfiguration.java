@@ -42,7 +42,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 @Import({ ClusterConfigurations.RedisRegistryConfiguration.class, ClusterConfigurations.KafkaClientsConfiguration.class,
 		ClusterConfigurations.KafkaBusConfiguration.class, ClusterConfigurations.RedisBusConfiguration.class,
 		ClusterConfigurations.RedisWorkerIdConfiguration.class, ClusterConfigurations.RedisClientConfiguration.class,
-		ClusterConfigurations.MissingLibraryConfiguration.class, ClusterConfigurations.KafkaUpstreamConfiguration.class,
+		MissingLibraryConfiguration.class, ClusterConfigurations.KafkaUpstreamConfiguration.class,
 		ClusterConfigurations.KafkaUndeliveredConfiguration.class, NodeConfiguration.class,
 		LocalBackendsConfiguration.class, EngineConfiguration.class, JwtDecoderConfiguration.class,
 		PrincipalMapperConfiguration.class, AuthenticationConfiguration.class, TransportConfiguration.class,
