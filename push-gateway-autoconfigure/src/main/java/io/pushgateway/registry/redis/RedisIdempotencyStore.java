@@ -11,8 +11,9 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
 
 /**
- * The idempotency keys of a cluster, in Redis: {@code <prefix>idempotency:<key>}, set
- * with {@code SET NX PX} by the node that claims it, so every node sees one claim.
+ * The idempotency keys of a cluster, in Redis: {@code ws:idempotency:<key>} (the
+ * registry's key prefix, then {@code :idempotency:}), set with {@code SET NX PX} by the
+ * node that claims it, so every node sees one claim.
  *
  * @author Push Gateway team
  */
@@ -26,7 +27,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
 	public RedisIdempotencyStore(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout) {
 		this.redis = GuardedRedisTemplate.strings(connectionFactory);
-		this.prefix = keyPrefix + "idempotency:";
+		this.prefix = keyPrefix + ":idempotency:";
 		this.timeout = timeout;
 	}
 
