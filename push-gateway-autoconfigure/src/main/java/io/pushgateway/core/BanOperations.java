@@ -27,7 +27,8 @@ public interface BanOperations {
 	/**
 	 * Ban a user: refuse their handshakes and close their connections.
 	 * @param uid the user
-	 * @param until when the ban lapses, or {@code null} for a ban that lasts until lifted
+	 * @param until when the ban lapses (in the future: else a
+	 * {@link PushRejectedException}), or {@code null} for a ban that lasts until lifted
 	 * @return completes when the ban is recorded, this node's connections are closed and
 	 * the bus has the disconnect for the others
 	 */
@@ -63,9 +64,10 @@ public interface BanOperations {
 	/**
 	 * Revoke every credential of a user issued before a time (for JWTs the {@code iat}
 	 * claim; credentials without one count as issued before), as "log out everywhere"
-	 * does: credentials issued afterwards are accepted.
+	 * does: credentials issued afterwards are accepted. The time counts in whole seconds,
+	 * the precision of {@code iat}: a credential issued in the same second is accepted.
 	 * @param uid the user
-	 * @param before the time
+	 * @param before the time, not in the future
 	 * @return completes as {@link #banUser(String, Instant)} does
 	 */
 	Mono<Void> revokeTokensIssuedBefore(String uid, Instant before);

@@ -137,6 +137,11 @@ public final class HttpPushApi implements GatewayRoutes {
 
 	private Publisher<Void> authorized(HttpServerRequest request, HttpServerResponse response) {
 		QueryStringDecoder query = new QueryStringDecoder(request.uri());
+		// decoded once, here: a malformed percent-escape anywhere in the query is the
+		// same
+		// 400 on every endpoint, before any of them reads a parameter (the decoder's own
+		// message would repeat the request target)
+		query.parameters();
 		// split the raw path, then decode each segment: an encoded '/' stays inside its
 		// segment
 		String raw = query.rawPath();

@@ -2,6 +2,7 @@ package io.pushgateway.hub;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import io.pushgateway.core.BanOperations;
 import io.pushgateway.core.BanState;
@@ -59,13 +60,13 @@ public final class ClusterBans implements BanOperations {
 	public Mono<Void> banUser(String uid, @Nullable Instant until) {
 		return Mono.defer(() -> {
 			PushTarget target = user(uid);
-			Mono<Void> recorded = this.store.banUser(uid, until);
 			if (until != null && !until.isAfter(this.clock.instant())) {
-				// lapsed already: nothing to close
-				return recorded;
+				// it would record nothing, and silently replace a ban in force
+				throw new PushRejectedException("a ban's until must be in the future");
 			}
-			return recorded.then(disconnect(
-					new ClusterMessage.Disconnect(target, DisconnectCodes.DO_NOT_RECONNECT, BANNED, null, null)));
+			return this.store.banUser(uid, until)
+				.then(disconnect(
+						new ClusterMessage.Disconnect(target, DisconnectCodes.DO_NOT_RECONNECT, BANNED, null, null)));
 		});
 	}
 
@@ -101,9 +102,16 @@ public final class ClusterBans implements BanOperations {
 	public Mono<Void> revokeTokensIssuedBefore(String uid, Instant before) {
 		return Mono.defer(() -> {
 			PushTarget target = user(uid);
-			return this.store.revokeIssuedBefore(uid, before)
+			// at the precision of JWT iat claims, whole seconds: a token issued in the
+			// same
+			// second as the revocation is accepted, as one issued right after it must be
+			Instant cutoff = before.truncatedTo(ChronoUnit.SECONDS);
+			if (cutoff.isAfter(this.clock.instant())) {
+				throw new PushRejectedException("issued-before must not be in the future");
+			}
+			return this.store.revokeIssuedBefore(uid, cutoff)
 				.then(disconnect(new ClusterMessage.Disconnect(target, DisconnectCodes.DO_NOT_RECONNECT, REVOKED, null,
-						before)));
+						cutoff)));
 		});
 	}
 

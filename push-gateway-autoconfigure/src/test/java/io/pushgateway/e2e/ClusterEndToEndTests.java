@@ -1,5 +1,6 @@
 package io.pushgateway.e2e;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -405,6 +406,22 @@ class ClusterEndToEndTests {
 			.containsEntry("bannedUntil", until);
 		assertThat(handshakeStatus(0, Tokens.forUser(banned))).isEqualTo(403);
 		assertThat(bans(1, "PUT", "users/" + banned + "?until=tomorrow").statusCode()).isEqualTo(400);
+		// an until in the past would silently lift the ban in force: refused
+		HttpResponse<String> past = bans(1, "PUT", "users/" + banned + "?until=2020-01-01T00:00:00Z");
+		assertThat(past.statusCode()).isEqualTo(400);
+		assertThat(past.body()).contains("must be in the future");
+		assertThat(handshakeStatus(2, Tokens.forUser(banned))).isEqualTo(403);
+		// a malformed escape anywhere in the query: the same 400, without the target
+		// (java.net.URI refuses to send one: a raw request)
+		try (Socket socket = new Socket("127.0.0.1", cluster.node(1).port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(("GET /push-api/bans/users/" + banned + "?x=%zz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+						+ API_TOKEN + "\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(answer).startsWith("HTTP/1.1 400").contains("percent-escape").doesNotContain("/push-api");
+		}
 		assertThat(bans(1, "POST", "users/" + banned).statusCode()).isEqualTo(405);
 		assertThat(bans(0, "DELETE", "users/" + banned).statusCode()).isEqualTo(204);
 		connect(0, banned).next("welcome");
@@ -443,6 +460,14 @@ class ClusterEndToEndTests {
 		assertThat(handshakeStatus(1, kept)).isEqualTo(401);
 		push(0).pushToUser(uid, "only", "the new one").block();
 		assertThat(later.next("push")).containsEntry("ev", "only");
+
+		// "now" by default, at the whole seconds of iat: a token issued right after it,
+		// within the same second, is welcome
+		assertThat(bans(2, "PUT", "users/" + uid + "/tokens").statusCode()).isEqualTo(204);
+		TestClient rightAfter = TestClient.connect(cluster.node(1).port(),
+				Tokens.withId(uid, "right-after-" + uid, Instant.now()));
+		this.clients.add(rightAfter);
+		rightAfter.next("welcome");
 
 		// both revocations lifted: the old tokens are welcome again
 		assertThat(bans(1, "DELETE", "users/" + uid + "/tokens").statusCode()).isEqualTo(204);

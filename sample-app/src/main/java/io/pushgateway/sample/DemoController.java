@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -60,6 +61,10 @@ class DemoController {
 		Duration validity = (seconds != null) ? Duration.ofSeconds(Math.max(-3600, Math.min(3600, seconds)))
 				: Duration.ofHours(1);
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(uid)
+			// an ID, so that one token can be revoked (docs/http-api.md, "Bans and
+			// revoked
+			// tokens")
+			.jwtID(UUID.randomUUID().toString())
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(now.plus(validity)));
 		if (guids != null) {
