@@ -38,11 +38,10 @@ import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.IdempotencyStore;
-import io.pushgateway.spi.PushAuthenticator;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
-import io.pushgateway.transport.BanCheck;
+import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.RefreshRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -180,15 +179,15 @@ class EngineConfiguration {
 	}
 
 	/*
-	 * Fresh credentials on the connection: verified by the authenticator and the bans, as
-	 * a handshake's token is.
+	 * Fresh credentials on the connection: admitted as a handshake's token is (the
+	 * authenticator, then the bans), by the same Admission.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	CredentialRefresh pushGatewayCredentialRefresh(PushAuthenticator authenticator, BanStore bans,
-			PushGatewayProperties properties, GatewayMetrics metrics) {
-		BanCheck check = new BanCheck(authenticator, bans, properties.getBans().isFailOpen());
-		return new CredentialRefresh((token) -> check.authenticate(new RefreshRequest(token)),
+	CredentialRefresh pushGatewayCredentialRefresh(Admission admission, PushGatewayProperties properties,
+			GatewayMetrics metrics) {
+		return new CredentialRefresh(
+				(token) -> admission.admit(new RefreshRequest(token)).map(Admission.Admitted::principal),
 				properties.getAuth().getRefreshLead().toMillis(), metrics);
 	}
 
