@@ -2,21 +2,25 @@ package io.pushgateway.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.pushgateway.core.ConnectionInfo;
+import io.pushgateway.core.ConnectionPage;
 import io.pushgateway.core.PresenceOperations;
-import io.pushgateway.core.SocketPresence;
+import io.pushgateway.core.PushRejectedException;
+import io.pushgateway.core.PushTarget;
 import io.pushgateway.hub.FanOut;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
 import io.pushgateway.hub.PushConnection;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.SessionRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -101,15 +105,29 @@ public class PushGatewayEndpoint {
 	}
 
 	/**
-	 * A user's or a socket's connections.
-	 * @param kind {@code users} or {@code sockets}
-	 * @param id the user ID or the socket ID
+	 * A user's or a GUID's connections, a page at a time, or a socket.
+	 * @param kind {@code users}, {@code guids} or {@code sockets}
+	 * @param id the user ID, the GUID or the socket ID
+	 * @param cursor the {@code next} of the previous page, for a user or a GUID
+	 * @param limit the page size, 1 to 1000 (100 by default)
 	 * @return what the cluster knows, or {@code null} (404) when nothing
 	 */
 	@ReadOperation
-	public Mono<Map<String, Object>> lookup(@Selector String kind, @Selector String id) {
-		if ("users".equals(kind)) {
-			return user(id);
+	public Mono<Map<String, Object>> lookup(@Selector String kind, @Selector String id, @Nullable String cursor,
+			@Nullable Integer limit) {
+		int size = (limit != null) ? limit : ConnectionPage.DEFAULT_LIMIT;
+		if ("users".equals(kind) || "guids".equals(kind)) {
+			PushTarget target = "users".equals(kind) ? PushTarget.user(id) : PushTarget.guid(id);
+			return this.presence.connections(target, cursor, size).timeout(LOOKUP_TIMEOUT).map((page) -> {
+				Map<String, Object> body = new LinkedHashMap<>();
+				body.put("users".equals(kind) ? "uid" : "guid", id);
+				body.put("online", !page.connections().isEmpty() || page.next() != null);
+				body.putAll(ConnectionInfo.toMap(page));
+				return body;
+			})
+				.onErrorMap(PushRejectedException.class,
+						(ex) -> new InvalidEndpointRequestException(String.valueOf(ex.getMessage()),
+								String.valueOf(ex.getMessage())));
 		}
 		if ("sockets".equals(kind)) {
 			try {
@@ -120,22 +138,6 @@ public class PushGatewayEndpoint {
 			}
 		}
 		return Mono.empty();
-	}
-
-	private Mono<Map<String, Object>> user(String uid) {
-		return this.presence.socketsOf(uid).timeout(LOOKUP_TIMEOUT).map((sockets) -> {
-			List<Map<String, Object>> connections = new ArrayList<>();
-			for (SocketPresence presence : sockets) {
-				PushConnection local = this.hub.connection(presence.socketId());
-				connections.add((local != null) ? describe(local)
-						: Map.of("socketId", Long.toString(presence.socketId()), "node", presence.node()));
-			}
-			Map<String, Object> user = new LinkedHashMap<>();
-			user.put("uid", uid);
-			user.put("online", !connections.isEmpty());
-			user.put("connections", connections);
-			return user;
-		});
 	}
 
 	private Mono<Map<String, Object>> socket(long socketId) {

@@ -97,7 +97,8 @@ final class ClusterConfigurations {
 			RedisRegistrySettings settings = new RedisRegistrySettings(registry.getKeyPrefix(), nodeId,
 					registry.getSyncInterval(), registry.getMaxBatch(), registry.getMaxQueued(),
 					registry.getLastSeenSyncInterval(), registry.getNodeHeartbeatInterval(), registry.getNodeTimeout(),
-					properties.getLimits().getMaxConnectionsPerUser(), registry.getCommandTimeout());
+					properties.getLimits().getMaxConnectionsPerUser(), registry.getCommandTimeout(),
+					properties.getConnections().isClientAddress());
 			return new RedisSessionRegistry(connectionFactory, settings, hub,
 					(socketId, owner) -> evict(hub, bus, nodeId, socketId, owner), metrics,
 					LocalBackendsConfiguration.presenceTracking(properties, presenceEvents));
@@ -112,7 +113,8 @@ final class ClusterConfigurations {
 		RedisPresence pushGatewayRedisPresence(ReactiveRedisConnectionFactory connectionFactory,
 				PushGatewayProperties properties) {
 			RegistryProperties registry = properties.getRegistry();
-			return new RedisPresence(connectionFactory, registry.getKeyPrefix(), registry.getCommandTimeout());
+			return new RedisPresence(connectionFactory, registry.getKeyPrefix(), registry.getCommandTimeout(),
+					properties.getConnections().isClientAddress());
 		}
 
 		@Bean

@@ -54,8 +54,8 @@ class LocalBackendsConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	PresenceOperations pushGatewayPresence(NodeId node, LocalHub hub) {
-		return new InMemoryPresence(hub, node.value());
+	PresenceOperations pushGatewayPresence(NodeId node, LocalHub hub, PushGatewayProperties properties) {
+		return new InMemoryPresence(hub, node.value(), properties.getConnections().isClientAddress());
 	}
 
 	/*

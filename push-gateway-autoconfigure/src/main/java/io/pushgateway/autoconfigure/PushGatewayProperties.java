@@ -88,6 +88,9 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final BansProperties bans = new BansProperties();
 
+	@NestedConfigurationProperty
+	private final ConnectionsProperties connections = new ConnectionsProperties();
+
 	public PollingProperties getPolling() {
 		return this.polling;
 	}
@@ -130,6 +133,10 @@ public class PushGatewayProperties {
 
 	public BansProperties getBans() {
 		return this.bans;
+	}
+
+	public ConnectionsProperties getConnections() {
+		return this.connections;
 	}
 
 	public RecoveryProperties getRecovery() {

@@ -2,6 +2,7 @@ package io.pushgateway.core;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,5 +39,21 @@ public interface PresenceOperations {
 	 * @return the counts
 	 */
 	Mono<ClusterStats> stats();
+
+	/**
+	 * The connections of a user (all their devices) or of a GUID's members, anywhere in
+	 * the cluster, one page at a time in the order they opened. A connection opened or
+	 * closed within the registry's sync interval may not be listed yet, or still be.
+	 * @param target a user or a GUID
+	 * @param cursor {@code null} for the first page, else the {@link ConnectionPage#next}
+	 * of the previous one
+	 * @param limit the most connections on the page, 1 to
+	 * {@link ConnectionPage#MAX_LIMIT}
+	 * @return the page; fails with {@link PushRejectedException} for another target, an
+	 * invalid cursor or limit
+	 */
+	default Mono<ConnectionPage> connections(PushTarget target, @Nullable String cursor, int limit) {
+		return Mono.error(new UnsupportedOperationException("listing is not supported by " + getClass().getName()));
+	}
 
 }

@@ -1,11 +1,16 @@
 package io.pushgateway.grpc;
 
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import io.pushgateway.core.ConnectionInfo;
+import io.pushgateway.core.ConnectionPage;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.grpc.v1.Connection;
 import io.pushgateway.grpc.v1.DisconnectRequest;
+import io.pushgateway.grpc.v1.ListConnectionsReply;
 import io.pushgateway.grpc.v1.PushRequest;
 
 /**
@@ -70,6 +75,29 @@ final class GrpcTargets {
 		catch (NumberFormatException ex) {
 			throw new IllegalArgumentException("socket ID must be a decimal 64-bit number");
 		}
+	}
+
+	/*
+	 * A page of connections as the API answers it: a socket ID as a decimal string, as
+	 * everywhere; an empty next on the last page.
+	 */
+	static ListConnectionsReply page(ConnectionPage page) {
+		ListConnectionsReply.Builder builder = ListConnectionsReply.newBuilder();
+		for (ConnectionInfo info : page.connections()) {
+			String address = info.clientAddress();
+			builder.addConnections(Connection.newBuilder()
+				.setSocketId(Long.toString(info.socketId()))
+				.setUid(info.uid())
+				.setNode(info.node())
+				.setTransport(info.transport())
+				.setProtocol(info.protocol())
+				.setOpenedAtMs(info.openedAt().toEpochMilli())
+				.setLastSeenMs(info.lastSeen().toEpochMilli())
+				.addAllGuids(new TreeSet<>(info.guids()))
+				.setClientAddress((address != null) ? address : ""));
+		}
+		String next = page.next();
+		return builder.setNext((next != null) ? next : "").build();
 	}
 
 }

@@ -11,6 +11,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.pushgateway.core.AckResult;
 import io.pushgateway.core.BanOperations;
+import io.pushgateway.core.ConnectionPage;
 import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PresenceOperations;
@@ -25,6 +26,8 @@ import io.pushgateway.grpc.v1.DisconnectAck;
 import io.pushgateway.grpc.v1.DisconnectRequest;
 import io.pushgateway.grpc.v1.GuidPresence;
 import io.pushgateway.grpc.v1.GuidPresenceRequest;
+import io.pushgateway.grpc.v1.ListConnectionsReply;
+import io.pushgateway.grpc.v1.ListConnectionsRequest;
 import io.pushgateway.grpc.v1.PushGatewayGrpc;
 import io.pushgateway.grpc.v1.PushReply;
 import io.pushgateway.grpc.v1.PushRequest;
@@ -144,6 +147,23 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 	public void getGuidPresence(GuidPresenceRequest request, StreamObserver<GuidPresence> response) {
 		answer(this.presence.guidConnections(request.getGuid())
 			.map((count) -> GuidPresence.newBuilder().setConnections(count).build()), response, GrpcStatuses::registry);
+	}
+
+	@Override
+	public void listConnections(ListConnectionsRequest request, StreamObserver<ListConnectionsReply> response) {
+		PushTarget target = switch (request.getTargetCase()) {
+			case UID -> PushTarget.user(request.getUid());
+			case GUID -> PushTarget.guid(request.getGuid());
+			default -> null;
+		};
+		if (target == null) {
+			response.onError(Status.INVALID_ARGUMENT.withDescription("name a uid or a guid").asRuntimeException());
+			return;
+		}
+		int limit = (request.getLimit() != 0) ? request.getLimit() : ConnectionPage.DEFAULT_LIMIT;
+		answer(this.presence.connections(target, request.getCursor(), limit).map(GrpcTargets::page), response,
+				(error) -> (error instanceof PushRejectedException) ? GrpcStatuses.of(error)
+						: GrpcStatuses.registry(error));
 	}
 
 	@Override

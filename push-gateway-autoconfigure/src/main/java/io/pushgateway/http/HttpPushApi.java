@@ -81,6 +81,8 @@ public final class HttpPushApi implements GatewayRoutes {
 
 	private final HttpBans bans;
 
+	private final HttpConnections connections;
+
 	/**
 	 * Create the API, observing each request.
 	 * @param operations pushes
@@ -102,6 +104,7 @@ public final class HttpPushApi implements GatewayRoutes {
 		this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
 		this.disconnects = new HttpDisconnects(operations);
 		this.bans = new HttpBans(bans);
+		this.connections = new HttpConnections(presence);
 	}
 
 	@Override
@@ -156,6 +159,9 @@ public final class HttpPushApi implements GatewayRoutes {
 		}
 		if ("bans".equals(path[0])) {
 			return this.bans.answer(request, response, path, query);
+		}
+		if (method == HttpMethod.GET && "connections".equals(path[0])) {
+			return this.connections.list(request, response, path, query);
 		}
 		if (method == HttpMethod.POST) {
 			PushTarget target;

@@ -258,6 +258,12 @@ public class LocalHub implements NodeStats, LocalSessions {
 	}
 
 	@Override
+	public Collection<PushConnection> sessionsOn(String guid) {
+		Set<PushConnection> members = this.guids.get(guid);
+		return (members != null) ? Collections.unmodifiableSet(members) : Set.of();
+	}
+
+	@Override
 	public List<PushConnection> sessionsOf(String uid) {
 		return connectionsOf(uid);
 	}

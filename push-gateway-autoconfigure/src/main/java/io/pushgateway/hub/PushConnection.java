@@ -210,6 +210,7 @@ public abstract class PushConnection implements Session {
 	 * The client's address, as the transport saw it.
 	 * @return the address, or {@code null} when unknown
 	 */
+	@Override
 	public final @Nullable InetAddress remoteAddress() {
 		return this.remoteAddress;
 	}
@@ -245,10 +246,20 @@ public abstract class PushConnection implements Session {
 
 	/**
 	 * The transport, for operators.
-	 * @return {@code websocket}, {@code sse} or {@code polling}
+	 * @return {@code websocket}, {@code sse}, {@code polling} or {@code socketio}
 	 */
+	@Override
 	public String transport() {
 		return "websocket";
+	}
+
+	/**
+	 * The frame protocol: the subprotocol of its codec.
+	 * @return the protocol's name
+	 */
+	@Override
+	public String protocol() {
+		return this.codec.subprotocol();
 	}
 
 	/**

@@ -25,6 +25,15 @@ public interface LocalSessions {
 	Collection<? extends Session> sessionsOf(String uid);
 
 	/**
+	 * The sessions on this node attached to a GUID.
+	 * @param guid the GUID
+	 * @return the sessions, a snapshot or a live view safe to iterate
+	 */
+	default Collection<? extends Session> sessionsOn(String guid) {
+		return sessions().stream().filter((session) -> session.guids().contains(guid)).toList();
+	}
+
+	/**
 	 * How many sessions on this node are attached to a GUID.
 	 * @param guid the GUID
 	 * @return the count

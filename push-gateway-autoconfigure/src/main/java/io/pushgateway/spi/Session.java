@@ -1,6 +1,9 @@
 package io.pushgateway.spi;
 
+import java.net.InetAddress;
 import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link SessionRegistry} is told about a connection.
@@ -32,5 +35,29 @@ public interface Session {
 	 * @return epoch milliseconds
 	 */
 	long lastSeen();
+
+	/**
+	 * The transport, for operators.
+	 * @return {@code websocket}, {@code sse}, {@code polling} or {@code socketio}
+	 */
+	default String transport() {
+		return "websocket";
+	}
+
+	/**
+	 * The frame protocol, for operators.
+	 * @return the protocol's name, or empty when unknown
+	 */
+	default String protocol() {
+		return "";
+	}
+
+	/**
+	 * The client's address, as the transport saw it.
+	 * @return the address, or {@code null} when unknown
+	 */
+	default @Nullable InetAddress remoteAddress() {
+		return null;
+	}
 
 }

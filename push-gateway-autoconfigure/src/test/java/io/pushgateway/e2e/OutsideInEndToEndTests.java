@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
+import io.pushgateway.id.NodeId;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.PollingClient;
 import io.pushgateway.support.RawWebSocket;
@@ -60,9 +63,10 @@ class OutsideInEndToEndTests {
 
 	@BeforeAll
 	static void startGateway() {
-		gateway = TestGateway.start(Map.of("push.gateway.limits.max-connections-per-user", 2,
-				"push.gateway.http-api.enabled", true, "push.gateway.http-api.token", API_TOKEN,
-				"management.endpoints.web.exposure.include", "pushgateway"));
+		gateway = TestGateway
+			.start(Map.of("push.gateway.limits.max-connections-per-user", 2, "push.gateway.http-api.enabled", true,
+					"push.gateway.http-api.token", API_TOKEN, "management.endpoints.web.exposure.include",
+					"pushgateway", "push.gateway.connections.client-address", true));
 	}
 
 	@AfterAll
@@ -178,6 +182,66 @@ class OutsideInEndToEndTests {
 				.body());
 		assertThat(socket.get("socketId").isString()).isTrue();
 		assertThat(socket.get("socketId").asString()).isEqualTo(sid);
+	}
+
+	/*
+	 * docs/http-api.md, "Listing connections", step by step: a user's connections on two
+	 * transports, a page at a time, then a GUID's; the same through Actuator.
+	 */
+	@Test
+	void connectionsAreListedPageByPageAsTheDocsShow() throws Exception {
+		String uid = uid();
+		String guid = "doc-" + UUID.randomUUID();
+		String token = Tokens.sign(uid, List.of(guid), Duration.ofMinutes(5), Tokens.SECRET);
+		TestClient webSocket = TestClient.connect(gateway.port(), token);
+		this.resources.add(webSocket);
+		String first = (String) webSocket.next("welcome").get("sid");
+		PollingClient polling = PollingClient.open(gateway.port(), "?access_token=" + token);
+		this.resources.add(polling);
+		String second = (String) polling.next("welcome").get("sid");
+
+		JsonNode page = get("/push-api/connections/users/" + uid + "?limit=1");
+		assertThat(page.get("connections")).hasSize(1);
+		JsonNode connection = page.get("connections").get(0);
+		assertThat(connection.get("socketId").asString()).isEqualTo(first);
+		assertThat(connection.get("uid").asString()).isEqualTo(uid);
+		assertThat(connection.get("node").asString()).isEqualTo(gateway.bean(NodeId.class).value());
+		assertThat(connection.get("transport").asString()).isEqualTo("websocket");
+		assertThat(connection.get("protocol").asString()).isEqualTo("push.v1.json");
+		assertThat(connection.get("clientAddress").asString()).isEqualTo("127.0.0.1");
+		assertThat(connection.get("guids").get(0).asString()).isEqualTo(guid);
+		assertThat(Instant.parse(connection.get("openedAt").asString())).isBefore(Instant.now().plusSeconds(1));
+		JsonNode next = get("/push-api/connections/users/" + uid + "?limit=1&cursor=" + page.get("next").asString());
+		assertThat(next.get("connections").get(0).get("socketId").asString()).isEqualTo(second);
+		assertThat(next.get("connections").get(0).get("transport").asString()).isEqualTo("polling");
+		assertThat(next.get("next").isNull()).isTrue();
+		assertThat(get("/push-api/connections/guids/" + guid).get("connections")).hasSize(2);
+
+		JsonNode actuator = JSON
+			.readTree(HTTP.send(HttpRequest.newBuilder(uri("/actuator/pushgateway/users/" + uid + "?limit=1")).build(),
+					HttpResponse.BodyHandlers.ofString())
+				.body());
+		assertThat(actuator.get("online").asBoolean()).isTrue();
+		assertThat(actuator.get("connections").get(0).get("socketId").asString()).isEqualTo(first);
+		assertThat(actuator.get("next").asString()).isEqualTo(page.get("next").asString());
+
+		for (String refused : List.of("?limit=0", "?limit=1001", "?limit=ten", "?cursor=abc", "?cursor=-1")) {
+			HttpResponse<String> answer = HTTP
+				.send(HttpRequest.newBuilder(uri("/push-api/connections/users/" + uid + refused))
+					.header("Authorization", "Bearer " + API_TOKEN)
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).as(refused).isEqualTo(400);
+			assertThat(JSON.readTree(answer.body()).get("error").asString()).as(refused).isNotBlank();
+		}
+		assertThat(HTTP
+			.send(HttpRequest.newBuilder(uri("/push-api/connections/sockets/" + first))
+				.header("Authorization", "Bearer " + API_TOKEN)
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(404);
+		assertThat(HTTP
+			.send(HttpRequest.newBuilder(uri("/push-api/connections/users/" + uid)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(401);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.pushgateway.registry.redis;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The queued changes, as string arrays:
  * <ul>
- * <li>{@code R sid uid connectedAt lastSeen guid...}: register on this node</li>
+ * <li>{@code R sid uid connectedAt lastSeen transport protocol address guid...}: register
+ * on this node (address empty unless listings show it)</li>
  * <li>{@code U sid uid node guid...}: unregister from that node (uid empty: only from the
  * node's set)</li>
  * <li>{@code J sid uid guid} / {@code L sid uid guid}: join / leave</li>
@@ -36,6 +38,9 @@ import org.jspecify.annotations.Nullable;
  * @author Push Gateway team
  */
 final class ApplyCalls {
+
+	// where a registration's GUIDs begin
+	private static final int FIRST_GUID = 8;
 
 	private final RedisKeys keys;
 
@@ -58,17 +63,22 @@ final class ApplyCalls {
 	/**
 	 * Register a session on this node.
 	 * @param session the session
+	 * @param clientAddress whether to write the client's address
 	 * @return the change
 	 */
-	static String[] register(Session session) {
+	static String[] register(Session session, boolean clientAddress) {
 		Set<String> guids = session.guids();
-		String[] op = new String[5 + guids.size()];
+		String[] op = new String[FIRST_GUID + guids.size()];
 		op[0] = "R";
 		op[1] = Long.toString(session.socketId());
 		op[2] = session.uid();
 		op[3] = Long.toString(SnowflakeIdGenerator.timestampOf(session.socketId()).toEpochMilli());
 		op[4] = Long.toString(session.lastSeen());
-		int i = 5;
+		op[5] = session.transport();
+		op[6] = session.protocol();
+		InetAddress address = clientAddress ? session.remoteAddress() : null;
+		op[7] = (address != null) ? address.getHostAddress() : "";
+		int i = FIRST_GUID;
 		for (String guid : guids) {
 			op[i++] = guid;
 		}
@@ -139,15 +149,16 @@ final class ApplyCalls {
 				String uid = op[2];
 				String client = this.keys.client(sid);
 				Call call = call(client);
-				call.op("C", client, uid, this.node, op[3], op[4], Integer.toString(op.length - 5));
-				call.plain(slice(op, 5));
+				call.op("C", client, uid, this.node, op[3], op[4], op[5], op[6], op[7],
+						Integer.toString(op.length - FIRST_GUID));
+				call.plain(slice(op, FIRST_GUID));
 				String nodeClients = this.keys.nodeClients(this.node);
 				call(nodeClients).op("N", nodeClients, sid);
 				String user = this.keys.userClients(uid);
 				Call userCall = call(user);
 				userCall.keyed("U", user, this.keys.userMarker(uid));
 				userCall.plain(uid, sid, this.node);
-				for (int i = 5; i < op.length; i++) {
+				for (int i = FIRST_GUID; i < op.length; i++) {
 					guid("G", op[i], uid, sid, this.node);
 				}
 			}

@@ -169,7 +169,7 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	@Override
 	public void register(Session session) {
-		this.writeBehind.enqueue(ApplyCalls.register(session));
+		this.writeBehind.enqueue(ApplyCalls.register(session, this.settings.clientAddresses()));
 	}
 
 	@Override

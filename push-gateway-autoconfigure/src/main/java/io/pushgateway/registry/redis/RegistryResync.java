@@ -71,7 +71,7 @@ final class RegistryResync {
 			List<String[]> ops = new ArrayList<>(leaves);
 			for (Session connection : connections) {
 				// through the queue: a change the hub queued meanwhile is written with it
-				this.writeBehind.enqueue(ApplyCalls.register(connection));
+				this.writeBehind.enqueue(ApplyCalls.register(connection, this.settings.clientAddresses()));
 				ops.addAll(this.writeBehind.drain());
 			}
 			return Flux.fromIterable(partition(ops));

@@ -5,7 +5,9 @@
 -- events), ARGV[3] the index of the users hash ({p}:users) in KEYS, or 0 to return the users' changes,
 -- ARGV[4] the index of the pending-presence index ({p}:presence:pending) in KEYS, or 0 to return the
 -- subjects now waiting; then the ops:
---   C k(client) uid node connectedAt lastSeen n guid1..guidN    write a session's hash, replacing it
+--   C k(client) uid node connectedAt lastSeen transport protocol address n guid1..guidN
+--                                                          write a session's hash, replacing it (address
+--                                                          empty: not written)
 --   D k(client)                                            delete a session's hash
 --   J k(client) guid / L k(client) guid                    add / remove a GUID in a session's list
 --   T k(client) lastSeen                                   last-seen sync, if the session still exists
@@ -49,12 +51,14 @@ local i = 5
 while i <= #ARGV do
   local op = ARGV[i]
   if op == 'C' then
-    local client, n, guids = KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 6]), {}
-    for j = 1, n do guids[j] = ARGV[i + 6 + j] end
+    local client, n, guids = KEYS[tonumber(ARGV[i + 1])], tonumber(ARGV[i + 9]), {}
+    for j = 1, n do guids[j] = ARGV[i + 9 + j] end
     redis.call('DEL', client)
     redis.call('HSET', client, 'uid', ARGV[i + 2], 'node', ARGV[i + 3], 'connectedAt', ARGV[i + 4],
-      'lastSeen', ARGV[i + 5], 'guids', (n > 0) and cjson.encode(guids) or '[]')
-    i = i + 7 + n
+      'lastSeen', ARGV[i + 5], 'transport', ARGV[i + 6], 'protocol', ARGV[i + 7],
+      'guids', (n > 0) and cjson.encode(guids) or '[]')
+    if ARGV[i + 8] ~= '' then redis.call('HSET', client, 'address', ARGV[i + 8]) end
+    i = i + 10 + n
   elseif op == 'D' then
     redis.call('DEL', KEYS[tonumber(ARGV[i + 1])])
     i = i + 2

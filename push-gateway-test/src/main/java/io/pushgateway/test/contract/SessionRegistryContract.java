@@ -9,18 +9,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.pushgateway.core.ConnectionInfo;
+import io.pushgateway.core.ConnectionPage;
 import io.pushgateway.core.PresenceEvent;
 import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.spi.LocalSessions;
 import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.spi.SessionRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -227,6 +232,65 @@ public abstract class SessionRegistryContract {
 		assertThat(node.presence().isOnline("nobody-" + id()).block()).isFalse();
 		assertThat(node.presence().socketsOf("nobody").block()).isEmpty();
 		assertThat(node.presence().guidConnections("no-such-guid").block()).isZero();
+	}
+
+	@Test
+	void theConnectionsOfAUserAndOfAGuidAreListedPageByPage() {
+		Node node = node("n1");
+		String uid = "listed-" + id();
+		String guid = "doc-" + id();
+		long first = id();
+		long second = id();
+		long third = id();
+		long other = id();
+		node.sessions().open(first, uid, guid);
+		TestSession closing = node.sessions().open(second, uid);
+		node.sessions().open(third, uid, guid);
+		node.sessions().open(other, "other-" + id(), guid);
+		await().untilAsserted(() -> assertThat(listed(node, PushTarget.user(uid), null, 10)).hasSize(3));
+
+		ConnectionPage page = node.presence().connections(PushTarget.user(uid), null, 2).block();
+		assertThat(page.connections()).extracting(ConnectionInfo::socketId).containsExactly(first, second);
+		assertThat(page.next()).isNotNull();
+		ConnectionInfo info = page.connections().get(0);
+		assertThat(info.uid()).isEqualTo(uid);
+		assertThat(info.node()).isEqualTo("n1");
+		assertThat(info.transport()).isEqualTo("websocket");
+		assertThat(info.protocol()).isEqualTo("push.v1.json");
+		assertThat(info.guids()).containsExactly(guid);
+		assertThat(info.clientAddress()).isNull();
+		ConnectionPage last = node.presence().connections(PushTarget.user(uid), page.next(), 2).block();
+		assertThat(last.connections()).extracting(ConnectionInfo::socketId).containsExactly(third);
+		assertThat(last.next()).isNull();
+		assertThat(listed(node, PushTarget.guid(guid), null, 10)).containsExactly(first, third, other);
+
+		node.sessions().close(closing);
+		await().untilAsserted(
+				() -> assertThat(listed(node, PushTarget.user(uid), null, 10)).containsExactly(first, third));
+		assertThat(listed(node, PushTarget.user("nobody-" + id()), null, 10)).isEmpty();
+	}
+
+	@Test
+	void aListingRefusesWhatItCannotPage() {
+		Node node = node("n1");
+		for (Mono<ConnectionPage> refused : List.of(node.presence().connections(PushTarget.all(), null, 10),
+				node.presence().connections(PushTarget.socket(1), null, 10),
+				node.presence().connections(PushTarget.user("u"), "not-a-cursor", 10),
+				node.presence().connections(PushTarget.user("u"), "-5", 10),
+				node.presence().connections(PushTarget.user("u"), null, 0),
+				node.presence().connections(PushTarget.user("u"), null, ConnectionPage.MAX_LIMIT + 1))) {
+			assertThatExceptionOfType(PushRejectedException.class).isThrownBy(refused::block);
+		}
+	}
+
+	private static List<Long> listed(Node node, PushTarget target, @Nullable String cursor, int limit) {
+		return node.presence()
+			.connections(target, cursor, limit)
+			.block(Duration.ofSeconds(10))
+			.connections()
+			.stream()
+			.map(ConnectionInfo::socketId)
+			.toList();
 	}
 
 	/*

@@ -55,6 +55,11 @@ public final class TestSession implements Session {
 		return this.lastSeen;
 	}
 
+	@Override
+	public String protocol() {
+		return "push.v1.json";
+	}
+
 	/**
 	 * The client was seen.
 	 * @param epochMillis when

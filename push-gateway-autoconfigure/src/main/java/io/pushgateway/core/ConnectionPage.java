@@ -1,0 +1,27 @@
+package io.pushgateway.core;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One page of a listing of connections, in ascending socket ID order (which is the order
+ * they opened in).
+ *
+ * @param connections the connections of this page
+ * @param next the cursor of the next page, or {@code null} when this is the last
+ * @author Push Gateway team
+ */
+public record ConnectionPage(List<ConnectionInfo> connections, @Nullable String next) {
+
+	/** The most connections one page may hold. */
+	public static final int MAX_LIMIT = 1000;
+
+	/** The page size when the caller names none. */
+	public static final int DEFAULT_LIMIT = 100;
+
+	public ConnectionPage {
+		connections = List.copyOf(connections);
+	}
+
+}
