@@ -52,6 +52,8 @@ import io.pushgateway.grpc.v1.BanRequest;
 import io.pushgateway.grpc.v1.ClientMessage;
 import io.pushgateway.grpc.v1.DisconnectRequest;
 import io.pushgateway.grpc.v1.GuidPresenceRequest;
+import io.pushgateway.grpc.v1.ListConnectionsReply;
+import io.pushgateway.grpc.v1.ListConnectionsRequest;
 import io.pushgateway.grpc.v1.PayloadFormat;
 import io.pushgateway.grpc.v1.PushGatewayGrpc;
 import io.pushgateway.grpc.v1.PushReply;
@@ -63,6 +65,7 @@ import io.pushgateway.grpc.v1.SubscribeRequest;
 import io.pushgateway.grpc.v1.UserPresence;
 import io.pushgateway.grpc.v1.UserPresenceRequest;
 import io.pushgateway.grpc.v1.Users;
+import io.pushgateway.id.NodeId;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.ErrorReasons;
 import io.pushgateway.support.TestClient;
@@ -313,6 +316,46 @@ class GrpcApiEndToEndTests {
 		assertThat(
 				stub(0, API_TOKEN).getUserPresence(UserPresenceRequest.newBuilder().setUid(uid()).build()).getOnline())
 			.isFalse();
+	}
+
+	@Test
+	void connectionsAreListedFromEveryNodePageByPage() {
+		String uid = uid();
+		String guid = "doc-" + UUID.randomUUID();
+		String token = Tokens.sign(uid, List.of(guid), Duration.ofMinutes(5), Tokens.SECRET);
+		TestClient onSecond = TestClient.connect(cluster.node(1).port(), token);
+		TestClient onThird = TestClient.connect(cluster.node(2).port(), token);
+		this.resources.add(onSecond);
+		this.resources.add(onThird);
+		String first = (String) onSecond.next("welcome").get("sid");
+		String second = (String) onThird.next("welcome").get("sid");
+		ListConnectionsRequest byUser = ListConnectionsRequest.newBuilder().setUid(uid).setLimit(1).build();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> !stub(0, API_TOKEN).listConnections(byUser).getNext().isEmpty());
+
+		ListConnectionsReply page = stub(0, API_TOKEN).listConnections(byUser);
+		assertThat(page.getConnectionsList()).singleElement().satisfies((connection) -> {
+			assertThat(connection.getSocketId()).isEqualTo(first);
+			assertThat(connection.getNode()).isEqualTo(cluster.node(1).bean(NodeId.class).value());
+			assertThat(connection.getTransport()).isEqualTo("websocket");
+			assertThat(connection.getGuidsList()).containsExactly(guid);
+			assertThat(connection.getClientAddress()).isEmpty();
+		});
+		ListConnectionsReply last = stub(0, API_TOKEN)
+			.listConnections(byUser.toBuilder().setCursor(page.getNext()).build());
+		assertThat(last.getConnectionsList()).singleElement().satisfies((connection) -> {
+			assertThat(connection.getSocketId()).isEqualTo(second);
+			assertThat(connection.getNode()).isEqualTo(cluster.node(2).bean(NodeId.class).value());
+		});
+		assertThat(last.getNext()).isEmpty();
+		assertThat(stub(2, API_TOKEN).listConnections(ListConnectionsRequest.newBuilder().setGuid(guid).build())
+			.getConnectionsCount()).isEqualTo(2);
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stub(0, API_TOKEN).listConnections(ListConnectionsRequest.newBuilder().build()))
+			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stub(0, API_TOKEN).listConnections(byUser.toBuilder().setCursor("x").build()))
+			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
 	}
 
 	@Test
