@@ -29,6 +29,7 @@ import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.observation.PushObservations;
 import io.pushgateway.registry.redis.RedisBanStore;
 import io.pushgateway.registry.redis.RedisIdempotencyStore;
+import io.pushgateway.registry.redis.RedisMessageRateLimiter;
 import io.pushgateway.registry.redis.RedisPresence;
 import io.pushgateway.registry.redis.RedisPushStore;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
@@ -38,6 +39,7 @@ import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.ClusterMessage;
 import io.pushgateway.spi.IdempotencyStore;
+import io.pushgateway.spi.MessageRateLimiter;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.upstream.KafkaPresencePublisher;
@@ -122,6 +124,16 @@ final class ClusterConfigurations {
 		RedisIdempotencyStore pushGatewayRedisIdempotencyStore(ReactiveRedisConnectionFactory connectionFactory,
 				PushGatewayProperties properties) {
 			return new RedisIdempotencyStore(connectionFactory, properties.getRegistry().getKeyPrefix(),
+					properties.getRegistry().getCommandTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(MessageRateLimiter.class)
+		RedisMessageRateLimiter pushGatewayRedisMessageRateLimiter(ReactiveRedisConnectionFactory connectionFactory,
+				PushGatewayProperties properties) {
+			LimitsProperties limits = properties.getLimits();
+			return new RedisMessageRateLimiter(connectionFactory, properties.getRegistry().getKeyPrefix(),
+					Math.max(1, limits.getUserMessagesPerSecond()), Math.max(1, limits.userBucketSize()),
 					properties.getRegistry().getCommandTimeout());
 		}
 

@@ -38,6 +38,7 @@ import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.IdempotencyStore;
+import io.pushgateway.spi.MessageRateLimiter;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
 import io.pushgateway.spi.UpstreamHandler;
@@ -168,14 +169,15 @@ class EngineConfiguration {
 	ClientFrameHandler pushGatewayClientFrameHandler(LocalHub hub, ObjectProvider<UpstreamHandler> handlers,
 			GuidAuthorizer guidAuthorizer, AckTracker acks, ObjectProvider<RecoveryCoordinator> recovery,
 			GatewayMetrics metrics, PushObservations observations, Clock clock, NodeId node,
-			PushGatewayProperties properties, CredentialRefresh refresh) {
+			PushGatewayProperties properties, CredentialRefresh refresh, MessageRateLimiter userRate) {
 		LimitsProperties limits = properties.getLimits();
 		return new ClientFrameHandler(hub, GatewayUpstream.applicationsFirst(handlers.orderedStream().toList()),
 				guidAuthorizer, acks, recovery.getIfAvailable(), metrics, observations, clock, node.value(),
 				new ClientFrameHandler.Limits(limits.getMaxGuidsPerConnection(), limits.getMaxInFlightMessages(),
 						limits.getUpstreamTimeout(), limits.getMaxMessagesPerSecond(),
-						limits.getMaxBytesPerSecond().toBytes()),
-				refresh);
+						limits.getMaxBytesPerSecond().toBytes(), limits.getUserMessagesPerSecond(),
+						Math.max(1, limits.getUserRateStrikes())),
+				refresh, (limits.getUserMessagesPerSecond() > 0) ? userRate : null);
 	}
 
 	/*

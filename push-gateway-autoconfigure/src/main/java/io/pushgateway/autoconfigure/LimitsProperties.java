@@ -79,6 +79,56 @@ public class LimitsProperties {
 	 */
 	private DataSize maxBytesPerSecond = DataSize.ofMegabytes(1);
 
+	/**
+	 * Upstream messages one user may send per second over all their connections on every
+	 * node (a token bucket, in Redis with the Redis registry), 0 for no limit; a message
+	 * over it gets error 4430.
+	 */
+	private int userMessagesPerSecond = 0;
+
+	/**
+	 * Messages a user may send at once above the per-user rate (the bucket's size); 0
+	 * means as many as the rate.
+	 */
+	private int userMessageBurst = 0;
+
+	/**
+	 * Messages refused by the per-user rate in a row that close the connection with 4008.
+	 */
+	private int userRateStrikes = 10;
+
+	public int getUserMessagesPerSecond() {
+		return this.userMessagesPerSecond;
+	}
+
+	public void setUserMessagesPerSecond(int userMessagesPerSecond) {
+		this.userMessagesPerSecond = userMessagesPerSecond;
+	}
+
+	public int getUserMessageBurst() {
+		return this.userMessageBurst;
+	}
+
+	public void setUserMessageBurst(int userMessageBurst) {
+		this.userMessageBurst = userMessageBurst;
+	}
+
+	/**
+	 * The bucket's size: the burst, or the rate when no burst is set.
+	 * @return the most tokens a user's bucket holds
+	 */
+	public int userBucketSize() {
+		return (this.userMessageBurst > 0) ? this.userMessageBurst : this.userMessagesPerSecond;
+	}
+
+	public int getUserRateStrikes() {
+		return this.userRateStrikes;
+	}
+
+	public void setUserRateStrikes(int userRateStrikes) {
+		this.userRateStrikes = userRateStrikes;
+	}
+
 	public int getMaxPendingAcks() {
 		return this.maxPendingAcks;
 	}

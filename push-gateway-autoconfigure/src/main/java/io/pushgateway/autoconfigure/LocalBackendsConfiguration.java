@@ -9,12 +9,14 @@ import io.pushgateway.hub.PresenceEvents;
 import io.pushgateway.id.NodeId;
 import io.pushgateway.registry.InMemoryBanStore;
 import io.pushgateway.registry.InMemoryIdempotencyStore;
+import io.pushgateway.registry.InMemoryMessageRateLimiter;
 import io.pushgateway.registry.InMemoryPresence;
 import io.pushgateway.registry.InMemoryPushStore;
 import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
 import io.pushgateway.spi.IdempotencyStore;
+import io.pushgateway.spi.MessageRateLimiter;
 import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.spi.PushStore;
 import io.pushgateway.spi.SessionRegistry;
@@ -65,6 +67,17 @@ class LocalBackendsConfiguration {
 	@ConditionalOnMissingBean
 	IdempotencyStore pushGatewayIdempotencyStore(PushGatewayProperties properties, Clock clock) {
 		return new InMemoryIdempotencyStore(properties.getIdempotency().getMaxKeys(), clock);
+	}
+
+	/*
+	 * The per-user message buckets, in memory (the Redis registry keeps them in Redis).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	MessageRateLimiter pushGatewayMessageRateLimiter(PushGatewayProperties properties, Clock clock) {
+		LimitsProperties limits = properties.getLimits();
+		return new InMemoryMessageRateLimiter(Math.max(1, limits.getUserMessagesPerSecond()),
+				Math.max(1, limits.userBucketSize()), 100_000, clock);
 	}
 
 	/*

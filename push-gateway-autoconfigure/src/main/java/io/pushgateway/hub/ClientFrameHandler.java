@@ -18,6 +18,7 @@ import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.Limit;
 import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.GuidAuthorizer;
+import io.pushgateway.spi.MessageRateLimiter;
 import io.pushgateway.spi.UpstreamHandler;
 import io.pushgateway.spi.UpstreamMessage;
 import io.pushgateway.spi.UpstreamUnavailableException;
@@ -79,6 +80,33 @@ public class ClientFrameHandler {
 	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
 			AckTracker acks, @Nullable RecoveryCoordinator recovery, GatewayMetrics metrics,
 			PushObservations observations, Clock clock, String nodeId, Limits limits, CredentialRefresh refresh) {
+		this(hub, handlers, guidAuthorizer, acks, recovery, metrics, observations, clock, nodeId, limits, refresh,
+				null);
+	}
+
+	/**
+	 * Create a frame handler with a per-user rate of upstream messages.
+	 * @param hub the hub
+	 * @param handlers the upstream handlers, in order
+	 * @param guidAuthorizer decides GUID joins
+	 * @param acks collects acknowledgements
+	 * @param recovery recovers GUID streams on join, or {@code null} without recovery
+	 * @param metrics the meters
+	 * @param observations observes each client message until its handler answered
+	 * @param clock the clock
+	 * @param nodeId this node's ID
+	 * @param limits what one connection may join, have in flight and send
+	 * @param refresh verifies the fresh credentials clients send
+	 * @param userRate each user's bucket of messages, or {@code null} for no per-user
+	 * rate
+	 */
+	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
+			AckTracker acks, @Nullable RecoveryCoordinator recovery, GatewayMetrics metrics,
+			PushObservations observations, Clock clock, String nodeId, Limits limits, CredentialRefresh refresh,
+			@Nullable MessageRateLimiter userRate) {
+		this.userLimits = (userRate != null)
+				? new UserMessageLimits(userRate, limits.userMessagesPerSecond(), limits.userRateStrikes(), metrics)
+				: null;
 		this.refresh = refresh;
 		this.observations = observations;
 		this.recovery = recovery;
@@ -97,6 +125,8 @@ public class ClientFrameHandler {
 	}
 
 	private final PushObservations observations;
+
+	private final @Nullable UserMessageLimits userLimits;
 
 	private final int maxMessagesPerSecond;
 
@@ -232,6 +262,16 @@ public class ClientFrameHandler {
 					"more than " + this.maxInFlight + " messages await their handler"));
 			return;
 		}
+		UserMessageLimits userLimits = this.userLimits;
+		if (userLimits != null) {
+			userLimits.admit(connection, message, () -> dispatch(connection, message, handler),
+					() -> connection.inbound().releaseInFlight());
+			return;
+		}
+		dispatch(connection, message, handler);
+	}
+
+	private void dispatch(PushConnection connection, ClientFrame.Message message, UpstreamHandler handler) {
 		UpstreamMessage upstream = new UpstreamMessage(message.id(), connection.socketId(), connection.uid(),
 				connection.guids(), message.guid(), message.event(), message.payload(), this.nodeId);
 		Mono<Payload> reply = this.observations.observe(PushObservations.UPSTREAM, "upstream " + message.event(),
@@ -331,9 +371,27 @@ public class ClientFrameHandler {
 	 * @param upstreamTimeout the time a handler has to answer
 	 * @param maxMessagesPerSecond frames per second, or {@code 0} for no limit
 	 * @param maxBytesPerSecond bytes per second, or {@code 0} for no limit
+	 * @param userMessagesPerSecond upstream messages per second of one user, on every
+	 * node
+	 * @param userRateStrikes messages refused by the per-user rate in a row that close
+	 * the connection
 	 */
 	public record Limits(int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout, int maxMessagesPerSecond,
-			long maxBytesPerSecond) {
+			long maxBytesPerSecond, int userMessagesPerSecond, int userRateStrikes) {
+
+		/**
+		 * Limits without a per-user rate.
+		 * @param maxGuidsPerConnection the most GUIDs one connection may join
+		 * @param maxInFlight the most messages of one connection awaiting their handler
+		 * @param upstreamTimeout the time a handler has to answer
+		 * @param maxMessagesPerSecond frames per second, or {@code 0} for no limit
+		 * @param maxBytesPerSecond bytes per second, or {@code 0} for no limit
+		 */
+		public Limits(int maxGuidsPerConnection, int maxInFlight, Duration upstreamTimeout, int maxMessagesPerSecond,
+				long maxBytesPerSecond) {
+			this(maxGuidsPerConnection, maxInFlight, upstreamTimeout, maxMessagesPerSecond, maxBytesPerSecond, 0, 0);
+		}
+
 	}
 
 }

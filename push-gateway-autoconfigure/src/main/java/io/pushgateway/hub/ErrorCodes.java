@@ -24,6 +24,12 @@ public final class ErrorCodes {
 	public static final int TOO_MANY_IN_FLIGHT = 4429;
 
 	/**
+	 * The user sent more messages than their per-user rate allows, over all their
+	 * connections on every node: the message was not handed to a handler.
+	 */
+	public static final int USER_RATE_LIMITED = 4430;
+
+	/**
 	 * A refreshed credential was refused (invalid, expired or revoked): the connection
 	 * keeps its current one, and ends when that expires.
 	 */

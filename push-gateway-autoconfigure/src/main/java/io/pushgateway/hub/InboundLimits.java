@@ -20,6 +20,9 @@ final class InboundLimits {
 	/** Upstream messages awaiting their handler. */
 	private volatile int inFlight;
 
+	/** Confined to the event loop: messages refused by the per-user rate in a row. */
+	private int refusedInARow;
+
 	/** Guarded by this: the rate limit's window. */
 	private long windowStart;
 
@@ -77,6 +80,19 @@ final class InboundLimits {
 	/** A message's handler finished. */
 	void releaseInFlight() {
 		IN_FLIGHT.decrementAndGet(this);
+	}
+
+	/** A message passed the per-user rate; called on the event loop. */
+	void admitted() {
+		this.refusedInARow = 0;
+	}
+
+	/**
+	 * A message was refused by the per-user rate; called on the event loop.
+	 * @return how many were refused in a row
+	 */
+	int refused() {
+		return ++this.refusedInARow;
 	}
 
 }

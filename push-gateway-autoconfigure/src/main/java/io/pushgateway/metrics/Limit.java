@@ -16,6 +16,12 @@ public enum Limit {
 	/** Bytes per second of one connection ({@code 4008}). */
 	BYTES_PER_SECOND,
 
+	/**
+	 * Upstream messages per second of one user, over all their connections on every node
+	 * (error {@code 4430}, then {@code 4008}).
+	 */
+	USER_MESSAGES_PER_SECOND,
+
 	/** Open connections from one address ({@code 429}). */
 	CONNECTIONS_PER_IP,
 

@@ -34,6 +34,7 @@ import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.core.StreamPosition;
+import io.pushgateway.hub.ErrorCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.id.SnowflakeIdGenerator;
 import io.pushgateway.support.BlockHoundExtension;
@@ -79,17 +80,24 @@ class ClusterEndToEndTests {
 
 	private static final String API_TOKEN = "cluster-api-token";
 
+	private static final int USER_RATE = 20;
+
 	private static final JsonMapper JSON = new JsonMapper();
 
 	@RegisterExtension
 	static final TestCluster cluster = TestCluster.withKafka(3,
-			Map.of("push.gateway.registry.node-timeout", NODE_TIMEOUT.toMillis() + "ms",
-					"push.gateway.registry.node-heartbeat-interval", NODE_HEARTBEAT.toMillis() + "ms",
-					"push.gateway.node.worker-id-strategy", "redis-lease",
-					"push.gateway.limits.max-connections-per-user", 2, "push.gateway.recovery.enabled", true,
-					"push.gateway.recovery.max-length", 5, "management.endpoints.web.exposure.include",
-					"health,pushgateway", "push.gateway.socketio.enabled", true, "push.gateway.http-api.enabled", true,
-					"push.gateway.http-api.token", API_TOKEN));
+			Map.ofEntries(Map.entry("push.gateway.registry.node-timeout", NODE_TIMEOUT.toMillis() + "ms"),
+					Map.entry("push.gateway.registry.node-heartbeat-interval", NODE_HEARTBEAT.toMillis() + "ms"),
+					Map.entry("push.gateway.node.worker-id-strategy", "redis-lease"),
+					Map.entry("push.gateway.limits.max-connections-per-user", 2),
+					Map.entry("push.gateway.recovery.enabled", true), Map.entry("push.gateway.recovery.max-length", 5),
+					Map.entry("management.endpoints.web.exposure.include", "health,pushgateway"),
+					Map.entry("push.gateway.socketio.enabled", true), Map.entry("push.gateway.http-api.enabled", true),
+					Map.entry("push.gateway.http-api.token", API_TOKEN),
+					// a user's messages over every node: 20 a second, and refusals never
+					// close
+					Map.entry("push.gateway.limits.user-messages-per-second", USER_RATE),
+					Map.entry("push.gateway.limits.user-rate-strikes", 1000)));
 
 	private final List<TestClient> clients = new ArrayList<>();
 
@@ -317,6 +325,44 @@ class ClusterEndToEndTests {
 		assertThat(endpoint.node().block()).extractingByKey("cluster")
 			.asInstanceOf(InstanceOfAssertFactories.MAP)
 			.containsEntry("nodes", 3L);
+	}
+
+	/*
+	 * One bucket for the user in Redis, not one per node: two connections on two nodes
+	 * sending 30 messages each get at most the bucket (20) plus what refilled while they
+	 * were answered; per-node buckets would admit up to 40 at once.
+	 */
+	@Test
+	void aUsersMessagesAreLimitedOverTheirConnectionsOnEveryNode() {
+		String uid = uid();
+		List<TestClient> both = List.of(connect(0, uid), connect(1, uid));
+		both.forEach((client) -> client.next("welcome"));
+		int each = 30;
+		long start = System.nanoTime();
+		for (int i = 0; i < each; i++) {
+			for (TestClient client : both) {
+				client.send("{\"t\":\"msg\",\"id\":\"m" + i + "\",\"ev\":\"echo\",\"d\":" + i + "}");
+			}
+		}
+		int replies = 0;
+		int limited = 0;
+		for (TestClient client : both) {
+			for (int i = 0; i < each; i++) {
+				Map<String, Object> answer = client
+					.next((frame) -> "reply".equals(frame.get("t")) || "error".equals(frame.get("t")));
+				if ("reply".equals(answer.get("t"))) {
+					replies++;
+				}
+				else if (Integer.valueOf(ErrorCodes.USER_RATE_LIMITED).equals(answer.get("code"))) {
+					limited++;
+				}
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		assertThat(replies).as("admitted in %.2f s", seconds)
+			.isPositive()
+			.isLessThanOrEqualTo(USER_RATE + (int) Math.ceil(seconds * USER_RATE));
+		assertThat(limited).as("refused in %.2f s", seconds).isPositive();
 	}
 
 	@Test

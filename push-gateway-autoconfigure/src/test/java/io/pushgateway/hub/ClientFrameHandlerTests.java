@@ -11,10 +11,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.observation.PushObservations;
+import io.pushgateway.registry.InMemoryMessageRateLimiter;
 import io.pushgateway.spi.GuidAuthorizer;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.spi.PushPrincipal;
 import io.pushgateway.spi.UpstreamHandler;
+import io.pushgateway.support.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -31,7 +33,9 @@ class ClientFrameHandlerTests {
 
 	private final LocalHub hub = new LocalHub(0);
 
-	private final GatewayMetrics metrics = new GatewayMetrics(new SimpleMeterRegistry(), this.hub);
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final GatewayMetrics metrics = new GatewayMetrics(this.meters, this.hub);
 
 	private ClientFrameHandler handler(int maxGuids, int maxInFlight, int maxMessagesPerSecond) {
 		List<UpstreamHandler> handlers = List.of(
@@ -106,6 +110,43 @@ class ClientFrameHandlerTests {
 		assertThat(last(connection)).contains("\"id\":\"r2\"").contains("\"code\":" + ErrorCodes.TOO_MANY_IN_FLIGHT);
 		this.slow.tryEmitValue(new PushPrincipal("alice", Set.of(), null));
 		assertThat(last(connection)).isEqualTo("{\"t\":\"refreshed\",\"id\":\"r1\"}");
+	}
+
+	/*
+	 * The per-user bucket (its in-memory store, on a clock the test moves): messages over
+	 * it get error 4430 and go to no handler; a message within it resets the strikes;
+	 * three refusals in a row close the connection with 4008.
+	 */
+	@Test
+	void messagesOverTheUsersRateAreRefusedAndRepeatedAbuseClosesTheConnection() {
+		MutableClock clock = new MutableClock(Instant.parse("2026-12-06T00:00:00Z"));
+		ClientFrameHandler handler = new ClientFrameHandler(this.hub,
+				List.of(UpstreamHandler.forEvent("echo", (message) -> Mono.just(message.payload()))),
+				(principal, guid) -> Mono.just(true),
+				new AckTracker(new LocalClusterBus(), 10, Duration.ofSeconds(5), (nanos) -> {
+				}), null, this.metrics, PushObservations.OFF, clock, "n1",
+				new ClientFrameHandler.Limits(4, 4, Duration.ofSeconds(5), 0, 0, 2, 3),
+				new CredentialRefresh(this::verify, 1000, this.metrics),
+				new InMemoryMessageRateLimiter(2, 2, 10, clock));
+		FakeConnection connection = connection();
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m1\",\"ev\":\"echo\",\"d\":1}");
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m2\",\"ev\":\"echo\",\"d\":2}");
+		assertThat(last(connection)).isEqualTo("{\"t\":\"reply\",\"id\":\"m2\",\"d\":2}");
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m3\",\"ev\":\"echo\",\"d\":3}");
+		assertThat(last(connection)).contains("\"id\":\"m3\"").contains("\"code\":" + ErrorCodes.USER_RATE_LIMITED);
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m4\",\"ev\":\"echo\",\"d\":4}");
+		assertThat(last(connection)).contains("\"id\":\"m4\"").contains("\"code\":" + ErrorCodes.USER_RATE_LIMITED);
+
+		clock.advance(Duration.ofMillis(500));
+		send(handler, connection, "{\"t\":\"msg\",\"id\":\"m5\",\"ev\":\"echo\",\"d\":5}");
+		assertThat(last(connection)).isEqualTo("{\"t\":\"reply\",\"id\":\"m5\",\"d\":5}");
+		for (int i = 6; i <= 8; i++) {
+			assertThat(connection.isOpen()).isTrue();
+			send(handler, connection, "{\"t\":\"msg\",\"id\":\"m" + i + "\",\"ev\":\"echo\",\"d\":" + i + "}");
+		}
+		assertThat(connection.closeCode).isEqualTo(CloseCodes.RATE_LIMITED);
+		assertThat(this.meters.get("push.gateway.limited").tag("limit", "user_messages_per_second").counter().count())
+			.isEqualTo(5);
 	}
 
 	@Test

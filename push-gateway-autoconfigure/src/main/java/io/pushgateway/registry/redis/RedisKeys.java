@@ -115,6 +115,11 @@ final class RedisKeys {
 		return tagged("ban:token", uid) + ':' + tokenId;
 	}
 
+	// {@code ws:rate:user:{uid}}: a user's message bucket (t tokens, at ms).
+	String userRate(String uid) {
+		return tagged("rate:user", uid);
+	}
+
 	// {@code ws:nodes}: node -> its last heartbeat (Redis time, ms).
 	String nodes() {
 		return this.prefix + ":nodes";
