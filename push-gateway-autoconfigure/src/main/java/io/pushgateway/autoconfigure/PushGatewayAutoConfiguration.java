@@ -45,8 +45,8 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 		MissingLibraryConfiguration.class, ClusterConfigurations.KafkaUpstreamConfiguration.class,
 		ClusterConfigurations.KafkaUndeliveredConfiguration.class, NodeConfiguration.class,
 		LocalBackendsConfiguration.class, EngineConfiguration.class, JwtDecoderConfiguration.class,
-		PrincipalMapperConfiguration.class, AuthenticationConfiguration.class, TransportConfiguration.class,
-		HttpApiConfiguration.class, GrpcConfiguration.GrpcServerConfiguration.class,
+		PrincipalMapperConfiguration.class, LogoutConfiguration.class, AuthenticationConfiguration.class,
+		TransportConfiguration.class, HttpApiConfiguration.class, GrpcConfiguration.GrpcServerConfiguration.class,
 		GrpcConfiguration.MissingGrpcConfiguration.class, GatewayRoutingConfiguration.NettyRoutingConfiguration.class,
 		GatewayRoutingConfiguration.WebFluxRoutingConfiguration.class })
 public final class PushGatewayAutoConfiguration {

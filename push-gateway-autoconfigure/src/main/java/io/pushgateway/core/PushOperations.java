@@ -184,6 +184,25 @@ public interface PushOperations {
 	Mono<Void> disconnect(PushTarget target, int code, String reason);
 
 	/**
+	 * Close the connections of a target opened with one credential, on every node: those
+	 * whose token has this ID ({@code jti}), or, for connections that Spring Security
+	 * authenticated by a web session, those opened under this session (a logout closes
+	 * them so). Unlike a revocation nothing is remembered: a handshake with the
+	 * credential is admitted as usual.
+	 * @param target whose connections to look at: a user's, or everyone's when the user
+	 * is not known
+	 * @param credentialId the token's ID or the session's ID
+	 * @param code the close code ({@link DisconnectCodes})
+	 * @param reason the close reason the client sees, at most 123 UTF-8 bytes
+	 * @return completes when this node's connections were closed and the disconnect was
+	 * handed to the cluster bus
+	 */
+	default Mono<Void> disconnectCredential(PushTarget target, String credentialId, int code, String reason) {
+		return Mono.error(new UnsupportedOperationException(
+				"disconnecting by credential is not supported by " + getClass().getName()));
+	}
+
+	/**
 	 * Push an event to every connection.
 	 * @param event the event name
 	 * @param payload the payload

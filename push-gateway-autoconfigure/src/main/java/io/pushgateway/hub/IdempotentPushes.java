@@ -107,6 +107,11 @@ final class IdempotentPushes implements PushOperations {
 	}
 
 	@Override
+	public Mono<Void> disconnectCredential(PushTarget target, String credentialId, int code, String reason) {
+		return this.pushes.disconnectCredential(target, credentialId, code, reason);
+	}
+
+	@Override
 	public Mono<Void> reply(long socketId, String messageId, Object payload) {
 		return this.pushes.reply(socketId, messageId, payload);
 	}

@@ -230,6 +230,17 @@ public class PushTemplate implements PushOperations {
 		});
 	}
 
+	@Override
+	public Mono<Void> disconnectCredential(PushTarget target, String credentialId, int code, String reason) {
+		return Mono.defer(() -> {
+			DisconnectCodes.check(code, reason);
+			ClusterMessage.Disconnect disconnect = new ClusterMessage.Disconnect(target, code, reason, credentialId,
+					null);
+			LocalDisconnects.close(this.hub, this.metrics, disconnect);
+			return this.cluster.publish(disconnect, target);
+		});
+	}
+
 	private Payload toPayload(Object payload) {
 		if (payload instanceof Payload ready) {
 			// bytes the caller labelled JSON are embedded verbatim in frames, and JSON

@@ -59,4 +59,15 @@ public interface HandshakeRequest {
 		return null;
 	}
 
+	/**
+	 * The ID of the web session the request came with (WebFlux's {@code WebSession}, a
+	 * Spring Session's when Spring Session is used), when Spring Security authenticated
+	 * the request and the session exists. A connection opened with a session principal
+	 * takes it as its credential's ID, so that the session's end (a logout) closes it.
+	 * @return the session ID, or {@code null}
+	 */
+	default @Nullable String sessionId() {
+		return null;
+	}
+
 }

@@ -253,10 +253,24 @@ public final class Admission {
 		return Mono.deferContextual((context) -> {
 			// behind Spring Security: the principal it authenticated, if any
 			ExchangeIdentity identity = ExchangeIdentity.from(context);
-			return this.authenticator.authenticate((identity != null) ? identity.apply(request) : request);
+			HandshakeRequest identified = (identity != null) ? identity.apply(request) : request;
+			return this.authenticator.authenticate(identified)
+				.map((principal) -> underSession(principal, identified.sessionId()));
 		})
 			.switchIfEmpty(Mono.error(() -> HandshakeRejectedException.unauthorized("missing or invalid credentials")))
 			.flatMap((principal) -> authorizeGuids(principal, request.queryParams("guid")));
+	}
+
+	/*
+	 * A connection opened with a session's principal (form login, OAuth2 login) has the
+	 * session as its credential: its ID is what a logout, or the session's end, closes.
+	 */
+	private static PushPrincipal underSession(PushPrincipal principal, @Nullable String sessionId) {
+		if (sessionId == null || principal.tokenId() != null) {
+			return principal;
+		}
+		return new PushPrincipal(principal.uid(), principal.guids(), principal.expiresAt(), sessionId,
+				principal.issuedAt());
 	}
 
 	private Mono<Admitted> authorizeGuids(PushPrincipal principal, List<String> requested) {

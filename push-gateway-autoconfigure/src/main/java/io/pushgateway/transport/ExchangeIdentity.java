@@ -20,9 +20,20 @@ import reactor.util.context.ContextView;
  *
  * @param principal the authenticated principal, or {@code null}
  * @param remoteAddress the client's address as WebFlux sees it, or {@code null}
+ * @param sessionId the ID of the request's web session when it exists, or {@code null}
  * @author Push Gateway team
  */
-public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSocketAddress remoteAddress) {
+public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSocketAddress remoteAddress,
+		@Nullable String sessionId) {
+
+	/**
+	 * An identity without a web session.
+	 * @param principal the authenticated principal, or {@code null}
+	 * @param remoteAddress the client's address as WebFlux sees it, or {@code null}
+	 */
+	public ExchangeIdentity(@Nullable Principal principal, @Nullable InetSocketAddress remoteAddress) {
+		this(principal, remoteAddress, null);
+	}
 
 	/**
 	 * The identity in a Reactor context.
@@ -100,6 +111,11 @@ public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSock
 			@Override
 			public @Nullable Principal principal() {
 				return ExchangeIdentity.this.principal;
+			}
+
+			@Override
+			public @Nullable String sessionId() {
+				return (ExchangeIdentity.this.principal != null) ? ExchangeIdentity.this.sessionId : null;
 			}
 
 		};

@@ -52,15 +52,21 @@ public final class GatewayWebHandler implements WebHandler {
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		HttpServerRequest request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
 		HttpServerResponse response = ServerHttpResponseDecorator.getNativeResponse(exchange.getResponse());
+		// the session only when it exists: a handshake does not start one
+		Mono<Optional<String>> session = exchange.getSession()
+			.map((web) -> web.isStarted() ? Optional.of(web.getId()) : Optional.<String>empty())
+			.defaultIfEmpty(Optional.empty());
 		return exchange.getPrincipal()
 			.map((principal) -> this.authenticated.test(principal) ? Optional.of(principal)
 					: Optional.<Principal>empty())
 			.defaultIfEmpty(Optional.empty())
-			.flatMap((principal) -> exchange.getResponse()
+			.zipWith(session)
+			.flatMap((identity) -> exchange.getResponse()
 				.setComplete()
 				.then(Mono.defer(() -> Mono.from(this.routes.apply(request, response))))
 				.contextWrite((context) -> context.put(ExchangeIdentity.class,
-						new ExchangeIdentity(principal.orElse(null), exchange.getRequest().getRemoteAddress()))));
+						new ExchangeIdentity(identity.getT1().orElse(null), exchange.getRequest().getRemoteAddress(),
+								identity.getT2().orElse(null)))));
 	}
 
 }

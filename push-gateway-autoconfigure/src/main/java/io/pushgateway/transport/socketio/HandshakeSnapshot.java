@@ -21,15 +21,17 @@ import org.jspecify.annotations.Nullable;
  * @param query the query parameters
  * @param remoteAddress the client's address
  * @param principal who Spring Security authenticated for the request, or {@code null}
+ * @param sessionId the web session the principal came with, or {@code null}
  * @param token the token from the {@code CONNECT} packet, or {@code null}
  * @author Push Gateway team
  */
 record HandshakeSnapshot(String path, Map<String, String> headers, Map<String, List<String>> query,
-		@Nullable InetSocketAddress remoteAddress, @Nullable Principal principal,
+		@Nullable InetSocketAddress remoteAddress, @Nullable Principal principal, @Nullable String sessionId,
 		@Nullable String token) implements HandshakeRequest {
 
 	HandshakeSnapshot withToken(@Nullable String token) {
-		return new HandshakeSnapshot(this.path, this.headers, this.query, this.remoteAddress, this.principal, token);
+		return new HandshakeSnapshot(this.path, this.headers, this.query, this.remoteAddress, this.principal,
+				this.sessionId, token);
 	}
 
 	@Override

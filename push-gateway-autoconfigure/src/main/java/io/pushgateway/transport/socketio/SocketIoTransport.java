@@ -169,7 +169,8 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			.forEach((entry) -> headers.putIfAbsent(entry.getKey().toLowerCase(Locale.ROOT), entry.getValue()));
 		HandshakeSnapshot snapshot = new HandshakeSnapshot(RequestTargets.rawPath(request.uri()), Map.copyOf(headers),
 				Map.copyOf(query.parameters()), (client != null) ? client : request.remoteAddress(),
-				(identity != null) ? identity.principal() : null, null);
+				(identity != null) ? identity.principal() : null,
+				(identity != null && identity.principal() != null) ? identity.sessionId() : null, null);
 		if (websocket) {
 			return this.websockets.open(response, (channel) -> start(channel, snapshot, identity));
 		}
