@@ -199,13 +199,12 @@ class FuzzEndToEndTests {
 					+ "Content-Length: 0\r\n\r\n";
 			case 8 -> RawWebSocket.request(port, "/ws?access_token=" + token + "&since=%" + randomText(random, 1),
 					"push.v1.json", "13", true);
-			case 9 ->
-				RawWebSocket
-					.request(port,
-							new String[] { "/ws%", "/ws/poll/%Q", "/push-api/%zz", "/\"x", "/%",
-									"/push-api/bans/users/%zz", "/push-api/bans/users/a/tokens/%E0%A4?until=%" }[random
-										.nextInt(7)],
-							null, "13", true);
+			case 9 -> RawWebSocket.request(port,
+					new String[] { "/ws%", "/ws/poll/%Q", "/push-api/%zz", "/\"x", "/%", "/push-api/bans/users/%zz",
+							"/push-api/bans/users/a/tokens/%E0%A4?until=%", "/push-api/connections/users/%zz",
+							"/push-api/connections/guids/a?limit=%&cursor=%E0",
+							"/push-api/connections/users/a?limit=99999999999999&cursor=-" }[random.nextInt(10)],
+					null, "13", true);
 			default -> randomText(random, 1 + random.nextInt(200)) + "\r\n\r\n";
 		};
 		return () -> {

@@ -643,7 +643,7 @@ class GrpcApiEndToEndTests {
 		try {
 			Channel authenticated = ClientInterceptors.intercept(channel(0),
 					MetadataUtils.newAttachHeadersInterceptor(bearer(API_TOKEN)));
-			List<String> methods = List.of("Push", "Reply", "GetUserPresence", "Subscribe");
+			List<String> methods = List.of("Push", "Reply", "GetUserPresence", "Subscribe", "ListConnections");
 			Map<byte[], List<String>> garbage = Map.of(new byte[] { 0x0F }, methods, new byte[] { 0x3A, 0x10, 'x' },
 					methods, new byte[] { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 }, methods,
 					// a proto3 string (PushRequest's event) holding an encoded surrogate
