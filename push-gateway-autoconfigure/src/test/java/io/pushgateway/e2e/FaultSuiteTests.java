@@ -27,6 +27,8 @@ import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgateway.actuate.PushGatewayHealthIndicator;
+import io.pushgateway.core.BanOperations;
+import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushResult;
@@ -548,6 +550,64 @@ class FaultSuiteTests {
 			redisLink.restore();
 			kafkaLink.restore();
 			clients.forEach(ResumingClient::close);
+		}
+	}
+
+	/*
+	 * A ban while the second node is cut from Kafka: the first node closes the user's
+	 * connection at once, both nodes refuse the user's handshakes at once (bans are
+	 * checked in Redis, which both still reach), and the cut node closes its connection
+	 * of the user when the link heals and the disconnect reaches it; a bystander on the
+	 * cut node is untouched, and after the ban is lifted the user is welcome everywhere.
+	 */
+	@Test
+	@Order(9)
+	void aBanWhileANodeIsCutFromKafkaTakesHoldEverywhereWhenTheLinkHeals() throws Exception {
+		TcpProxy link = cluster.kafkaProxy(1);
+		String uid = "banned-" + UUID.randomUUID();
+		String token = Tokens.forUser(uid);
+		BanOperations bans = nodes.get(0).bean(BanOperations.class);
+		List<TestClient> clients = new ArrayList<>();
+		try {
+			TestClient onFirst = TestClient.connect(nodes.get(0).port(), token);
+			TestClient onCut = TestClient.connect(nodes.get(1).port(), token);
+			String bystanderUid = "by-" + UUID.randomUUID();
+			TestClient bystander = TestClient.connect(nodes.get(1).port(), Tokens.forUser(bystanderUid));
+			clients.addAll(List.of(onFirst, onCut, bystander));
+			clients.forEach((client) -> client.next("welcome"));
+			link.cut();
+			long issued = System.nanoTime();
+			bans.banUser(uid, null).block();
+			assertThat(onFirst.awaitClose())
+				.isEqualTo(new TestClient.Close(DisconnectCodes.DO_NOT_RECONNECT, "banned"));
+			Duration here = Duration.ofNanos(System.nanoTime() - issued);
+			for (TestGateway node : nodes) {
+				assertThat(TestClient.rejectedStatus(node.port(), "?access_token=" + token, "push.v1.json", Map.of()))
+					.isEqualTo(403);
+			}
+			boolean closedWhileCut = onCut.isClosed();
+			link.restore();
+			long restored = System.nanoTime();
+			assertThat(onCut.awaitClose()).isEqualTo(new TestClient.Close(DisconnectCodes.DO_NOT_RECONNECT, "banned"));
+			Duration healed = Duration.ofNanos(System.nanoTime() - restored);
+			print(Map.of("fault", "a ban while a node is cut from Kafka", "closedOnTheIssuingNodeMs", here.toMillis(),
+					"closedOnTheCutNodeAfterTheLinkHealedMs", healed.toMillis(), "closedWhileCut", closedWhileCut));
+			assertThat(here).isLessThan(Duration.ofSeconds(1));
+			assertThat(bystander.isClosed()).isFalse();
+			push(0).pushToUser(bystanderUid, "still-here", 1).block();
+			assertThat(bystander.next("push")).containsEntry("ev", "still-here");
+
+			bans.unbanUser(uid).block();
+			for (TestGateway node : nodes) {
+				TestClient welcome = TestClient.connect(node.port(), token);
+				clients.add(welcome);
+				assertThat(welcome.next("welcome")).containsEntry("uid", uid);
+			}
+		}
+		finally {
+			link.restore();
+			bans.unbanUser(uid).block();
+			clients.forEach(TestClient::close);
 		}
 	}
 
