@@ -18,6 +18,7 @@ import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.core.RecentPresence;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PresenceEvents;
@@ -32,6 +33,7 @@ import io.pushgateway.registry.redis.RedisIdempotencyStore;
 import io.pushgateway.registry.redis.RedisMessageRateLimiter;
 import io.pushgateway.registry.redis.RedisPresence;
 import io.pushgateway.registry.redis.RedisPushStore;
+import io.pushgateway.registry.redis.RedisRecentPresence;
 import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
 import io.pushgateway.registry.redis.RedisWorkerIdLease;
@@ -124,6 +126,15 @@ final class ClusterConfigurations {
 		RedisIdempotencyStore pushGatewayRedisIdempotencyStore(ReactiveRedisConnectionFactory connectionFactory,
 				PushGatewayProperties properties) {
 			return new RedisIdempotencyStore(connectionFactory, properties.getRegistry().getKeyPrefix(),
+					properties.getRegistry().getCommandTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(RecentPresence.class)
+		@ConditionalOnBooleanProperty("push.gateway.presence.enabled")
+		RedisRecentPresence pushGatewayRedisRecentPresence(ReactiveRedisConnectionFactory connectionFactory,
+				PushGatewayProperties properties) {
+			return new RedisRecentPresence(connectionFactory, properties.getRegistry().getKeyPrefix(),
 					properties.getRegistry().getCommandTimeout());
 		}
 

@@ -83,6 +83,10 @@ final class GatewayRoutingConfiguration {
 				paths.put(trimmed(properties.getSocketio().getPath()) + "/**", handler);
 			}
 			paths.put(trimmed(properties.getHttpApi().getPath()) + "/**", handler);
+			if (properties.getConsole().isEnabled()) {
+				paths.put(trimmed(properties.getConsole().getPath()), handler);
+				paths.put(trimmed(properties.getConsole().getPath()) + "/**", handler);
+			}
 			return new SimpleUrlHandlerMapping(paths, Ordered.HIGHEST_PRECEDENCE);
 		}
 

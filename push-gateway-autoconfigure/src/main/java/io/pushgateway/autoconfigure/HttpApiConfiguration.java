@@ -3,10 +3,12 @@ package io.pushgateway.autoconfigure;
 import io.pushgateway.core.BanOperations;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.RecentPresence;
 import io.pushgateway.http.HttpPushApi;
 import io.pushgateway.observation.PushObservations;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +28,8 @@ class HttpApiConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HttpPushApi pushGatewayHttpPushApi(PushOperations operations, PresenceOperations presence, BanOperations bans,
-			PushGatewayProperties properties, ListableBeanFactory beans, PushObservations observations) {
+			PushGatewayProperties properties, ListableBeanFactory beans, PushObservations observations,
+			ObjectProvider<RecentPresence> recent) {
 		String token = properties.getHttpApi().getToken();
 		boolean behindWebFlux = beans.containsBeanDefinition(GatewayRoutingConfiguration.HANDLER_MAPPING);
 		Assert.state(behindWebFlux || (token != null && !token.isBlank()),
@@ -37,7 +40,7 @@ class HttpApiConfiguration {
 		}
 		return new HttpPushApi(operations, presence, bans, token,
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getHttpApi().getPath(),
-				observations);
+				observations, recent.getIfAvailable());
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.pushgateway.cluster.LocalClusterBus;
 import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.core.RecentPresence;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PresenceEvents;
 import io.pushgateway.id.NodeId;
@@ -12,6 +13,7 @@ import io.pushgateway.registry.InMemoryIdempotencyStore;
 import io.pushgateway.registry.InMemoryMessageRateLimiter;
 import io.pushgateway.registry.InMemoryPresence;
 import io.pushgateway.registry.InMemoryPushStore;
+import io.pushgateway.registry.InMemoryRecentPresence;
 import io.pushgateway.registry.InMemorySessionRegistry;
 import io.pushgateway.spi.BanStore;
 import io.pushgateway.spi.ClusterBus;
@@ -67,6 +69,17 @@ class LocalBackendsConfiguration {
 	@ConditionalOnMissingBean
 	IdempotencyStore pushGatewayIdempotencyStore(PushGatewayProperties properties, Clock clock) {
 		return new InMemoryIdempotencyStore(properties.getIdempotency().getMaxKeys(), clock);
+	}
+
+	/*
+	 * The latest presence transitions, in memory (the Redis registry keeps them in
+	 * Redis).
+	 */
+	@Bean
+	@ConditionalOnMissingBean(RecentPresence.class)
+	@ConditionalOnBooleanProperty("push.gateway.presence.enabled")
+	InMemoryRecentPresence pushGatewayRecentPresence() {
+		return new InMemoryRecentPresence();
 	}
 
 	/*

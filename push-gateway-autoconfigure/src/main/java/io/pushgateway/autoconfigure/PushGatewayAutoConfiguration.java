@@ -45,9 +45,10 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 		MissingLibraryConfiguration.class, ClusterConfigurations.KafkaUpstreamConfiguration.class,
 		ClusterConfigurations.KafkaUndeliveredConfiguration.class, NodeConfiguration.class,
 		LocalBackendsConfiguration.class, EngineConfiguration.class, JwtDecoderConfiguration.class,
-		PrincipalMapperConfiguration.class, LogoutConfiguration.class, AuthenticationConfiguration.class,
-		TransportConfiguration.class, HttpApiConfiguration.class, GrpcConfiguration.GrpcServerConfiguration.class,
-		GrpcConfiguration.MissingGrpcConfiguration.class, GatewayRoutingConfiguration.NettyRoutingConfiguration.class,
+		PrincipalMapperConfiguration.class, LogoutConfiguration.class, ConsoleConfiguration.class,
+		AuthenticationConfiguration.class, TransportConfiguration.class, HttpApiConfiguration.class,
+		GrpcConfiguration.GrpcServerConfiguration.class, GrpcConfiguration.MissingGrpcConfiguration.class,
+		GatewayRoutingConfiguration.NettyRoutingConfiguration.class,
 		GatewayRoutingConfiguration.WebFluxRoutingConfiguration.class })
 public final class PushGatewayAutoConfiguration {
 

@@ -91,6 +91,9 @@ public class PushGatewayProperties {
 	@NestedConfigurationProperty
 	private final ConnectionsProperties connections = new ConnectionsProperties();
 
+	@NestedConfigurationProperty
+	private final ConsoleProperties console = new ConsoleProperties();
+
 	public PollingProperties getPolling() {
 		return this.polling;
 	}
@@ -137,6 +140,10 @@ public class PushGatewayProperties {
 
 	public ConnectionsProperties getConnections() {
 		return this.connections;
+	}
+
+	public ConsoleProperties getConsole() {
+		return this.console;
 	}
 
 	public RecoveryProperties getRecovery() {

@@ -56,4 +56,12 @@ public interface PresenceOperations {
 		return Mono.error(new UnsupportedOperationException("listing is not supported by " + getClass().getName()));
 	}
 
+	/**
+	 * The live nodes of the cluster and how many connections each holds.
+	 * @return the nodes, by ID
+	 */
+	default Mono<List<NodeStats>> nodes() {
+		return Mono.error(new UnsupportedOperationException("nodes are not listed by " + getClass().getName()));
+	}
+
 }

@@ -23,6 +23,7 @@ import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushRules;
 import io.pushgateway.core.PushTarget;
+import io.pushgateway.core.RecentPresence;
 import io.pushgateway.observation.PushObservations;
 import io.pushgateway.spi.ClusterBusException;
 import io.pushgateway.transport.ExchangeIdentity;
@@ -96,6 +97,24 @@ public final class HttpPushApi implements GatewayRoutes {
 	 */
 	public HttpPushApi(PushOperations operations, PresenceOperations presence, BanOperations bans,
 			@Nullable String token, int maxPayloadSize, String basePath, PushObservations observations) {
+		this(operations, presence, bans, token, maxPayloadSize, basePath, observations, null);
+	}
+
+	/**
+	 * Create the API, observing each request, with the latest presence transitions.
+	 * @param operations pushes
+	 * @param presence answers presence queries
+	 * @param bans bans and revocations
+	 * @param token the shared API token, or {@code null} to accept only requests the
+	 * application's Spring Security authenticated
+	 * @param maxPayloadSize the largest request body
+	 * @param basePath the API's path
+	 * @param observations observes each request; its pushes are its children
+	 * @param recent the latest presence transitions, or {@code null} when presence is off
+	 */
+	public HttpPushApi(PushOperations operations, PresenceOperations presence, BanOperations bans,
+			@Nullable String token, int maxPayloadSize, String basePath, PushObservations observations,
+			@Nullable RecentPresence recent) {
 		this.observations = observations;
 		this.operations = operations;
 		this.presence = presence;
@@ -104,7 +123,7 @@ public final class HttpPushApi implements GatewayRoutes {
 		this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
 		this.disconnects = new HttpDisconnects(operations);
 		this.bans = new HttpBans(bans);
-		this.connections = new HttpConnections(presence);
+		this.connections = new HttpConnections(presence, recent);
 	}
 
 	@Override
@@ -174,6 +193,10 @@ public final class HttpPushApi implements GatewayRoutes {
 			if (target != null) {
 				return push(request, response, target, query);
 			}
+		}
+		else if (method == HttpMethod.GET && path.length == 2 && "presence".equals(path[0])
+				&& ("nodes".equals(path[1]) || "recent".equals(path[1]))) {
+			return this.connections.view(request, response, path[1], query);
 		}
 		else if (method == HttpMethod.GET && path.length >= 2 && "presence".equals(path[0])) {
 			if (path.length == 3 && "users".equals(path[1])) {

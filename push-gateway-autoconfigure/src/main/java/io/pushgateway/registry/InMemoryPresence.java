@@ -11,6 +11,7 @@ import java.util.Map;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.ConnectionInfo;
 import io.pushgateway.core.ConnectionPage;
+import io.pushgateway.core.NodeStats;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
@@ -106,6 +107,12 @@ public final class InMemoryPresence implements PresenceOperations {
 				session.protocol(), SnowflakeIdGenerator.timestampOf(session.socketId()),
 				Instant.ofEpochMilli(session.lastSeen()), session.guids(),
 				(this.clientAddresses && address != null) ? address.getHostAddress() : null);
+	}
+
+	@Override
+	public Mono<List<NodeStats>> nodes() {
+		return Mono
+			.fromSupplier(() -> List.of(new NodeStats(this.nodeId, this.sessions.connectionCount(), Instant.now())));
 	}
 
 }

@@ -75,7 +75,8 @@ class FuzzEndToEndTests {
 				"push.gateway.limits.max-connections-per-user", 0, "push.gateway.socketio.enabled", true,
 				// the bystander never pings: on a loaded machine the run outlasts the
 				// default heartbeat timeout, which is not what this test is about
-				"push.gateway.heartbeat.timeout", "30m"));
+				"push.gateway.heartbeat.timeout", "30m", "push.gateway.http-api.enabled", true,
+				"push.gateway.http-api.token", "fuzz-api-token", "push.gateway.console.enabled", true));
 		token = Tokens.forUser("fuzzer");
 		bystander = TestClient.connect(gateway.port(), Tokens.forUser("bystander"));
 		bystander.next("welcome");

@@ -63,10 +63,10 @@ class OutsideInEndToEndTests {
 
 	@BeforeAll
 	static void startGateway() {
-		gateway = TestGateway
-			.start(Map.of("push.gateway.limits.max-connections-per-user", 2, "push.gateway.http-api.enabled", true,
-					"push.gateway.http-api.token", API_TOKEN, "management.endpoints.web.exposure.include",
-					"pushgateway", "push.gateway.connections.client-address", true));
+		gateway = TestGateway.start(Map.of("push.gateway.limits.max-connections-per-user", 2,
+				"push.gateway.http-api.enabled", true, "push.gateway.http-api.token", API_TOKEN,
+				"management.endpoints.web.exposure.include", "pushgateway", "push.gateway.connections.client-address",
+				true, "push.gateway.console.enabled", true));
 	}
 
 	@AfterAll
@@ -242,6 +242,43 @@ class OutsideInEndToEndTests {
 			.send(HttpRequest.newBuilder(uri("/push-api/connections/users/" + uid)).build(),
 					HttpResponse.BodyHandlers.ofString())
 			.statusCode()).isEqualTo(401);
+	}
+
+	/*
+	 * docs/operations.md, "The console": without Spring Security the page is public,
+	 * holds no data and calls the HTTP API with the token the operator enters.
+	 */
+	@Test
+	void theConsoleIsServedAsTheDocsSay() throws Exception {
+		HttpResponse<String> bare = HTTP.send(HttpRequest.newBuilder(uri("/push-console")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(bare.statusCode()).as(bare.headers() + bare.body()).isEqualTo(302);
+		assertThat(bare.headers().firstValue("Location")).hasValue("/push-console/");
+		HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(uri("/push-console/")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+		assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+		assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+		assertThat(page.body()).contains("<meta name=\"push-api-path\" content=\"/push-api\">");
+		for (String script : List.of("console.js", "js/admin.js", "js/client.js")) {
+			HttpResponse<String> js = HTTP.send(HttpRequest.newBuilder(uri("/push-console/" + script)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			assertThat(js.statusCode()).as(script).isEqualTo(200);
+			assertThat(js.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+		}
+		assertThat(rawHttp("GET /push-console/../application.yml HTTP/1.1\r\n")).startsWith("HTTP/1.1 404");
+		assertThat(rawHttp("GET /push-console/js/%2e%2e/x HTTP/1.1\r\n")).startsWith("HTTP/1.1 404");
+		assertThat(HTTP
+			.send(HttpRequest.newBuilder(uri("/push-console/")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(405);
+		// the page's data is the API's, which wants the token
+		assertThat(HTTP
+			.send(HttpRequest.newBuilder(uri("/push-api/presence/nodes")).build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(401);
+		JsonNode nodes = get("/push-api/presence/nodes");
+		assertThat(nodes.get("nodes").get(0).get("node").asString()).isEqualTo(gateway.bean(NodeId.class).value());
 	}
 
 	/**

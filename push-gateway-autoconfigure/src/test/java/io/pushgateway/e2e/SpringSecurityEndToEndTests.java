@@ -56,6 +56,7 @@ class SpringSecurityEndToEndTests {
 		properties.put("spring.autoconfigure.exclude", null);
 		properties.put("push.gateway.http-api.enabled", true);
 		properties.put("push.gateway.socketio.enabled", true);
+		properties.put("push.gateway.console.enabled", true);
 		gateway = TestGateway.start(properties, ApplicationSecurity.class);
 	}
 
@@ -84,6 +85,22 @@ class SpringSecurityEndToEndTests {
 		assertThat(poll.statusCode()).isEqualTo(401);
 		assertThat(poll.headers().firstValue("Push-Session")).isEmpty();
 		assertThat(gateway.bean(LocalHub.class).connectionCount()).isEqualTo(before);
+	}
+
+	@Test
+	void theConsoleNeedsItsRole() throws Exception {
+		assertThat(send(HttpRequest.newBuilder(uri("/push-console/"))).statusCode()).isEqualTo(401);
+		assertThat(send(
+				HttpRequest.newBuilder(uri("/push-console/")).header("Authorization", basic("alice", "alice-password")))
+			.statusCode()).as("an authenticated user without the role").isEqualTo(403);
+		HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/push-console/"))
+			.header("Authorization", basic("operator", "operator-password")));
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("Push Gateway console");
+		assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+				(policy) -> assertThat(policy).contains("default-src 'self'").contains("frame-ancestors 'none'"));
+		assertThat(send(HttpRequest.newBuilder(uri("/push-console/js/admin.js"))
+			.header("Authorization", basic("alice", "alice-password"))).statusCode()).isEqualTo(403);
 	}
 
 	@Test
@@ -222,7 +239,8 @@ class SpringSecurityEndToEndTests {
 			return new MapReactiveUserDetailsService(
 					User.withUsername("alice").password("{noop}alice-password").roles("USER").build(),
 					User.withUsername("viewer").password("{noop}viewer-password").roles("USER").build(),
-					User.withUsername("service").password("{noop}service-password").roles("PUSHER").build());
+					User.withUsername("service").password("{noop}service-password").roles("PUSHER").build(),
+					User.withUsername("operator").password("{noop}operator-password").roles("PUSH_ADMIN").build());
 		}
 
 		@Bean

@@ -10,6 +10,7 @@ import java.util.Set;
 import io.pushgateway.core.ClusterStats;
 import io.pushgateway.core.ConnectionInfo;
 import io.pushgateway.core.ConnectionPage;
+import io.pushgateway.core.NodeStats;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushTarget;
@@ -110,6 +111,21 @@ public final class RedisPresence implements PresenceOperations {
 			.map((counts) -> new ClusterStats(counts.getT1().size(),
 					counts.getT1().stream().mapToLong(Long::longValue).sum(), counts.getT2()))
 			.timeout(this.timeout);
+	}
+
+	/*
+	 * The nodes' sorted set (scored with each one's last heartbeat), then each one's set.
+	 */
+	@Override
+	public Mono<List<NodeStats>> nodes() {
+		return this.redis.opsForZSet().rangeWithScores(this.keys.nodes(), Range.unbounded()).concatMap((node) -> {
+			String id = String.valueOf(node.getValue());
+			Double score = node.getScore();
+			long heartbeat = (score != null) ? score.longValue() : 0;
+			return this.redis.opsForSet()
+				.size(this.keys.nodeClients(id))
+				.map((count) -> new NodeStats(id, count, Instant.ofEpochMilli(heartbeat)));
+		}).collectList().timeout(this.timeout);
 	}
 
 	/*

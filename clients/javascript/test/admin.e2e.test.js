@@ -1,0 +1,65 @@
+// The HTTP API through PushGatewayAdmin, against a running sample app (GATEWAY_URL), as a Node
+// service would use it; skipped when GATEWAY_URL is not set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { PushGatewayAdmin, PushGatewayApiError } from '../src/admin.js';
+import { PushGatewayClient } from '../src/client.js';
+
+const base = process.env.GATEWAY_URL;
+const skip = !base || typeof globalThis.WebSocket !== 'function';
+
+function next(client, name) {
+  return new Promise((resolve) => {
+    const off = client.on(name, (value) => {
+      off();
+      resolve(value);
+    });
+  });
+}
+
+async function connected(uid) {
+  const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
+    token: async () => (await (await fetch(`${base}/demo/token?uid=${encodeURIComponent(uid)}`)).json()).token,
+    backoff: { initial: 60000 },
+  });
+  const opened = next(client, 'open');
+  await client.connect();
+  return { client, welcome: await opened };
+}
+
+test('pushes, lists, disconnects, bans and unbans over the HTTP API', { skip, timeout: 60000 }, async () => {
+  const admin = new PushGatewayAdmin({ baseUrl: base, token: 'demo-api-token' });
+  const uid = `admin-${Date.now()}`;
+  const { client, welcome } = await connected(uid);
+  try {
+    const pushed = next(client, 'push:admin.test');
+    const result = await admin.push('users', uid, 'admin.test', { n: 1 });
+    assert.equal(typeof result.messageId, 'string');
+    assert.deepEqual((await pushed).data, { n: 1 });
+
+    const page = await admin.connections('users', uid, { limit: 10 });
+    assert.equal(page.connections.length, 1);
+    assert.equal(page.connections[0].socketId, welcome.sid);
+    assert.equal(page.connections[0].transport, 'websocket');
+    assert.equal(page.next, null);
+    assert.ok((await admin.nodes()).nodes[0].connections >= 1);
+    assert.ok((await admin.stats()).connections >= 1);
+    const recent = await admin.recentPresence(100);
+    assert.ok(recent.transitions.some((t) => t.type === 'ONLINE' && t.uid === uid), JSON.stringify(recent));
+
+    const closed = next(client, 'close');
+    await admin.ban(uid);
+    assert.deepEqual([(await closed).code], [4006]);
+    assert.equal((await admin.banState(uid)).banned, true);
+    await admin.unban(uid);
+    assert.equal((await admin.banState(uid)).banned, false);
+  } finally {
+    client.close();
+  }
+
+  await assert.rejects(new PushGatewayAdmin({ baseUrl: base, token: 'wrong' }).nodes(),
+    (error) => error instanceof PushGatewayApiError && error.status === 401);
+  await assert.rejects(admin.connections('users', uid, { limit: 5000 }),
+    (error) => error instanceof PushGatewayApiError && error.status === 400 && /limit/.test(error.message));
+});
