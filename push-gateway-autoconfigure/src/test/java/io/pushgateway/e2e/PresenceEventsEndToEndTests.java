@@ -1,6 +1,7 @@
 package io.pushgateway.e2e;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.pushgateway.core.NodeStats;
 import io.pushgateway.core.PresenceEvent;
 import io.pushgateway.core.PresenceEvent.Type;
 import io.pushgateway.core.PresenceListener;
+import io.pushgateway.core.PresenceOperations;
+import io.pushgateway.core.RecentPresence;
 import io.pushgateway.id.NodeId;
 import io.pushgateway.support.BlockHoundExtension;
 import io.pushgateway.support.TestClient;
@@ -134,6 +138,37 @@ class PresenceEventsEndToEndTests {
 			.node());
 		assertThat(UpstreamRecords.header(online, "X-ID")).isNotBlank();
 		assertThat(new String(online.value())).contains("\"type\":\"presence.online\"").contains(uid);
+
+		// the console's view: the same two transitions, newest first, read on any node
+		// whichever node emitted them (ws:presence:recent)
+		for (int node = 0; node < 3; node++) {
+			RecentPresence recent = cluster.node(node).bean(RecentPresence.class);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(recent.recent(RecentPresence.KEPT)
+					.block()
+					.stream()
+					.filter((event) -> uid.equals(event.uid()))
+					.map(PresenceEvent::type)).containsExactly(Type.OFFLINE, Type.ONLINE));
+		}
+	}
+
+	@Test
+	void everyNodeIsListedWithItsConnections() {
+		String uid = "user-" + UUID.randomUUID();
+		connect(cluster.node(1).port(), uid);
+		PresenceOperations presence = cluster.node(0).bean(PresenceOperations.class);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			List<NodeStats> nodes = presence.nodes().block();
+			assertThat(nodes).extracting(NodeStats::node)
+				.containsExactlyInAnyOrder(cluster.node(0).bean(NodeId.class).value(),
+						cluster.node(1).bean(NodeId.class).value(), cluster.node(2).bean(NodeId.class).value());
+			assertThat(nodes).filteredOn((node) -> node.node().equals(cluster.node(1).bean(NodeId.class).value()))
+				.singleElement()
+				.satisfies((node) -> {
+					assertThat(node.connections()).isPositive();
+					assertThat(node.lastHeartbeat()).isAfter(Instant.now().minusSeconds(30));
+				});
+		});
 	}
 
 	@Test
