@@ -503,16 +503,19 @@ class AbuseEndToEndTests {
 			Map<Integer, Integer> seen = new TreeMap<>();
 			for (int i = 0; i < 250; i++) {
 				String id = (random.nextInt(20) == 0) ? "u".repeat(3000) : "flood-" + random.nextInt(50);
-				String path = switch (random.nextInt(6)) {
+				String path = switch (random.nextInt(7)) {
 					case 0 -> "users/" + id;
 					case 1 -> "guids/" + id + "?limit=" + (random.nextInt(2002) - 1);
 					case 2 -> "users/" + id + "?cursor=" + ((random.nextBoolean()) ? random.nextLong() : "x");
 					case 3 -> "users/" + id + "?limit=" + "9".repeat(random.nextInt(30));
 					case 4 -> "users/" + id + "/more";
+					case 5 ->
+						"../presence/" + ((random.nextBoolean()) ? "nodes" : "recent?limit=" + random.nextInt(300));
 					default -> "planets/" + id;
 				};
 				HttpResponse<Void> response = http.send(HttpRequest
-					.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/push-api/connections/" + path))
+					.newBuilder(
+							URI.create("http://127.0.0.1:" + node.port() + "/push-api/connections/" + path).normalize())
 					.header("Authorization", "Bearer " + ((random.nextInt(10) > 0) ? API_TOKEN : "wrong"))
 					.GET()
 					.build(), HttpResponse.BodyHandlers.discarding());

@@ -422,6 +422,35 @@ class ClusterEndToEndTests {
 				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/*
+	 * What a logout does on a cluster: the connections opened with one credential close
+	 * on whichever node holds them, within a second; the user's others stay. Named by
+	 * user, or, as after the end of a session whose user is unknown, on everyone's
+	 * connections.
+	 */
+	@Test
+	void aCredentialsConnectionsCloseOnEveryNodeAndNoOthers() {
+		String uid = uid();
+		TestClient first = TestClient.connect(cluster.node(0).port(), Tokens.withId(uid, "session-a", Instant.now()));
+		TestClient second = TestClient.connect(cluster.node(1).port(), Tokens.withId(uid, "session-b", Instant.now()));
+		this.clients.add(first);
+		this.clients.add(second);
+		first.next("welcome");
+		second.next("welcome");
+		long issued = System.nanoTime();
+		push(2).disconnectCredential(PushTarget.user(uid), "session-a", DisconnectCodes.DO_NOT_RECONNECT, "logged out")
+			.block();
+		assertThat(first.awaitClose()).isEqualTo(new TestClient.Close(4006, "logged out"));
+		assertThat(Duration.ofNanos(System.nanoTime() - issued)).as("closed on its node within")
+			.isLessThan(Duration.ofSeconds(1));
+		push(2).pushToUser(uid, "still", "here").block();
+		assertThat(second.next("push")).containsEntry("ev", "still");
+
+		push(0).disconnectCredential(PushTarget.all(), "session-b", DisconnectCodes.DO_NOT_RECONNECT, "session ended")
+			.block();
+		assertThat(second.awaitClose()).isEqualTo(new TestClient.Close(4006, "session ended"));
+	}
+
 	@Test
 	void aBannedUserIsClosedEverywhereWithinASecondRefusedOnEveryNodeAndWelcomeOnceUnbanned() throws Exception {
 		String banned = uid();

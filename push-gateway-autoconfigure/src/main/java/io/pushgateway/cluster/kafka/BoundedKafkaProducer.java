@@ -7,6 +7,7 @@ import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -116,6 +117,15 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 		this.queue.offer(task);
 		LockSupport.unpark(this.publisher);
 		return true;
+	}
+
+	/**
+	 * Run a task on the publisher thread ahead of the records queued after it, such as
+	 * reading metadata; dropped when the queue is full or closed.
+	 * @param task what to do with the producer
+	 */
+	public void prepare(Consumer<Producer<String, byte[]>> task) {
+		offer(() -> task.accept(this.producer));
 	}
 
 	/**

@@ -145,7 +145,10 @@ public final class KafkaClusterBus implements ClusterBus, DisposableBean {
 
 	@Override
 	public Mono<Void> ready() {
-		return this.consumer.ready();
+		// once the topics exist: the producer learns the mailbox topic's partitions now,
+		// rather than on the first record addressed to a node (a metadata round trip that
+		// would delay that record, a disconnect say, by up to a second)
+		return this.consumer.ready().doOnSuccess((done) -> this.producer.prepare(this.writer::prepare));
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import io.pushgateway.cluster.BusRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +51,19 @@ final class KafkaRecordWriter {
 			producerRecord.headers().add(new RecordHeader(TO_NODE, toNode.getBytes(StandardCharsets.UTF_8)));
 		}
 		return producerRecord;
+	}
+
+	/**
+	 * Learn the mailbox topic's partitions ahead of the first record addressed to a node.
+	 * @param producer the producer
+	 */
+	void prepare(Producer<String, byte[]> producer) {
+		try {
+			mailboxPartition(producer, "");
+		}
+		catch (KafkaException ex) {
+			// learnt on the first record instead
+		}
 	}
 
 	private int mailboxPartition(Producer<String, byte[]> producer, String node) {
