@@ -133,6 +133,16 @@ public class ClientFrameHandler {
 	private final long maxBytesPerSecond;
 
 	/**
+	 * A connection was welcomed: a credential that expires within the refresh lead is
+	 * asked for at once, not at the next check, which could come after it expired.
+	 * Transports call this right after the welcome (Socket.IO: its {@code CONNECT}).
+	 * @param connection the connection
+	 */
+	public void welcomed(PushConnection connection) {
+		this.refresh.ask(connection, this.clock.millis());
+	}
+
+	/**
 	 * Record a transport-level sign of life (a WebSocket ping or pong, an Engine.IO
 	 * pong). It counts against the connection's message and byte rate limits like any
 	 * message: a client that floods control frames is closed with

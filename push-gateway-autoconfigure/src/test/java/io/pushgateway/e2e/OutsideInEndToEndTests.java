@@ -245,6 +245,29 @@ class OutsideInEndToEndTests {
 	}
 
 	/*
+	 * A token with less than the refresh lead (30 s) left when it connects is asked for a
+	 * fresh one right after the welcome, not at the node's next check (every 15 s with
+	 * the default heartbeat), which could come after it expired. Its expiry here: 40 s
+	 * ago plus the 60 s clock skew, 20 s from now.
+	 */
+	@Test
+	void aTokenAboutToExpireIsAskedToRefreshRightAfterTheWelcome() {
+		String uid = uid();
+		TestClient client = TestClient.connect(gateway.port(),
+				Tokens.sign(uid, List.of(), Duration.ofSeconds(-40), Tokens.SECRET));
+		this.resources.add(client);
+		client.next("welcome");
+		long welcomed = System.nanoTime();
+		Map<String, Object> ask = client.next();
+		assertThat(ask).containsEntry("t", "refresh");
+		assertThat(((Number) ask.get("in")).longValue()).isBetween(1L, 20_000L);
+		assertThat(Duration.ofNanos(System.nanoTime() - welcomed)).as("asked after the welcome within")
+			.isLessThan(Duration.ofSeconds(5));
+		client.send("{\"t\":\"refresh\",\"id\":\"r1\",\"token\":\"" + Tokens.forUser(uid) + "\"}");
+		assertThat(client.next("refreshed")).containsEntry("id", "r1");
+	}
+
+	/*
 	 * docs/operations.md, "The console": without Spring Security the page is public,
 	 * holds no data and calls the HTTP API with the token the operator enters.
 	 */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.channel.Channel;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.codec.ServerFrame;
+import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PushConnection;
@@ -51,6 +52,8 @@ final class PollingSessions {
 	/** Recovers each new session's user stream; {@code null} without recovery. */
 	private final @Nullable RecoveryCoordinator recovery;
 
+	private final ClientFrameHandler frames;
+
 	private final ConcurrentHashMap<Long, PollingConnection> sessions = new ConcurrentHashMap<>();
 
 	/**
@@ -70,6 +73,7 @@ final class PollingSessions {
 		this.clock = context.clock();
 		this.holdMillis = holdMillis;
 		this.recovery = context.recovery();
+		this.frames = context.frames();
 	}
 
 	/**
@@ -97,6 +101,7 @@ final class PollingSessions {
 		}
 		session.send(new ServerFrame.Welcome(session.socketId(), session.uid(), this.nodeId,
 				this.settings.heartbeatInterval().toMillis(), session.guids()));
+		this.frames.welcomed(session);
 		if (this.recovery != null && admitted.userStream() != null) {
 			this.recovery.start(session, "user:" + session.uid(), admitted.userStream());
 		}

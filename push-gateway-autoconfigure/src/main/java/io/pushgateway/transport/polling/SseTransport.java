@@ -227,6 +227,7 @@ public final class SseTransport implements GatewayRoutes, RelayEndpoint {
 		}
 		connection.send(new ServerFrame.Welcome(connection.socketId(), connection.uid(), this.nodeId,
 				this.settings.heartbeatInterval().toMillis(), connection.guids(), handle(connection)));
+		this.frameHandler.welcomed(connection);
 		connection.startHeartbeat(this.settings.heartbeatInterval());
 		if (this.recovery != null && admitted.userStream() != null) {
 			this.recovery.start(connection, "user:" + connection.uid(), admitted.userStream());

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.pushgateway.codec.Frames;
 import io.pushgateway.codec.SocketIoFrameCodec;
+import io.pushgateway.hub.ClientFrameHandler;
 import io.pushgateway.hub.CloseCodes;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.PushConnection;
@@ -60,6 +61,8 @@ final class SocketIoHandshake {
 
 	private final @Nullable RecoveryCoordinator recovery;
 
+	private final ClientFrameHandler frames;
+
 	/** The sessions whose CONNECT has not arrived, with what admitting it needs. */
 	private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
 
@@ -77,6 +80,7 @@ final class SocketIoHandshake {
 		this.handles = handles;
 		this.clock = context.clock();
 		this.recovery = context.recovery();
+		this.frames = context.frames();
 	}
 
 	/**
@@ -197,6 +201,10 @@ final class SocketIoHandshake {
 				+ "}";
 		session.offerControl(packet.getBytes(StandardCharsets.UTF_8));
 		session.flush();
+		PushConnection connection = session.connection();
+		if (connection != null) {
+			this.frames.welcomed(connection);
+		}
 	}
 
 	private String newPid() {

@@ -224,6 +224,7 @@ public final class WebSocketHandshakeHandler
 		}
 		connection.send(new ServerFrame.Welcome(connection.socketId(), principal.uid(), this.nodeId,
 				this.settings.heartbeatInterval().toMillis(), connection.guids()));
+		this.frameHandler.welcomed(connection);
 		if (this.recovery != null && admitted.userStream() != null) {
 			this.recovery.start(connection, "user:" + principal.uid(), admitted.userStream());
 		}
