@@ -4,34 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { PushGatewayAdmin, PushGatewayApiError } from '../src/admin.js';
-import { PushGatewayClient } from '../src/client.js';
+import { connected, next } from './sample.js';
 
 const base = process.env.GATEWAY_URL;
 const skip = !base || typeof globalThis.WebSocket !== 'function';
 
-function next(client, name) {
-  return new Promise((resolve) => {
-    const off = client.on(name, (value) => {
-      off();
-      resolve(value);
-    });
-  });
-}
-
-async function connected(uid) {
-  const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
-    token: async () => (await (await fetch(`${base}/demo/token?uid=${encodeURIComponent(uid)}`)).json()).token,
-    backoff: { initial: 60000 },
-  });
-  const opened = next(client, 'open');
-  await client.connect();
-  return { client, welcome: await opened };
-}
 
 test('pushes, lists, disconnects, bans and unbans over the HTTP API', { skip, timeout: 60000 }, async () => {
   const admin = new PushGatewayAdmin({ baseUrl: base, token: 'demo-api-token' });
   const uid = `admin-${Date.now()}`;
-  const { client, welcome } = await connected(uid);
+  const { client, welcome } = await connected(base, uid);
   try {
     const pushed = next(client, 'push:admin.test');
     const result = await admin.push('users', uid, 'admin.test', { n: 1 });

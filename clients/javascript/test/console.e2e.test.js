@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 
-import { PushGatewayClient } from '../src/client.js';
+import { connected, next } from './sample.js';
 
 const base = process.env.GATEWAY_URL;
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,29 +20,11 @@ try {
 const skip = (!base || !playwright || !existsSync(executablePath) || typeof globalThis.WebSocket !== 'function')
   && 'needs GATEWAY_URL, playwright-core (npm install) and Chromium';
 
-function next(client, name) {
-  return new Promise((resolve) => {
-    const off = client.on(name, (value) => {
-      off();
-      resolve(value);
-    });
-  });
-}
-
-async function connected(uid) {
-  const client = new PushGatewayClient(base.replace(/^http/, 'ws') + '/ws', {
-    token: async () => (await (await fetch(`${base}/demo/token?uid=${encodeURIComponent(uid)}`)).json()).token,
-    backoff: { initial: 60000 },
-  });
-  const opened = next(client, 'open');
-  await client.connect();
-  return { client, welcome: await opened };
-}
 
 test('the console shows nodes and a user, pushes, bans, unbans and disconnects', { skip, timeout: 120000 },
   async () => {
     const uid = `console-${Date.now()}`;
-    let { client, welcome } = await connected(uid);
+    let { client, welcome } = await connected(base, uid);
     const browser = await playwright.chromium.launch({
       executablePath,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
@@ -89,7 +71,7 @@ test('the console shows nodes and a user, pushes, bans, unbans and disconnects',
       await until(() => document.getElementById('ban-state').textContent === 'not banned');
       client.close();
 
-      ({ client, welcome } = await connected(uid));
+      ({ client, welcome } = await connected(base, uid));
       const disconnected = next(client, 'close');
       await page.click('#disconnect');
       assert.equal((await disconnected).code, 4005);

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.pushgateway.core.ConnectionInfo;
 import io.pushgateway.core.ConnectionPage;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushRejectedException;
@@ -122,7 +121,7 @@ public class PushGatewayEndpoint {
 				Map<String, Object> body = new LinkedHashMap<>();
 				body.put("users".equals(kind) ? "uid" : "guid", id);
 				body.put("online", !page.connections().isEmpty() || page.next() != null);
-				body.putAll(ConnectionInfo.toMap(page));
+				body.putAll(page.toMap());
 				return body;
 			})
 				.onErrorMap(PushRejectedException.class,

@@ -55,16 +55,4 @@ public record ConnectionInfo(long socketId, String uid, String node, String tran
 		return fields;
 	}
 
-	/**
-	 * A page as the HTTP API and the Actuator endpoint show it.
-	 * @param page the page
-	 * @return {@code connections} and {@code next} (null on the last page)
-	 */
-	public static Map<String, Object> toMap(ConnectionPage page) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("connections", page.connections().stream().map(ConnectionInfo::toMap).toList());
-		body.put("next", page.next());
-		return body;
-	}
-
 }

@@ -1,6 +1,8 @@
 package io.pushgateway.core;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +24,18 @@ public record ConnectionPage(List<ConnectionInfo> connections, @Nullable String 
 
 	public ConnectionPage {
 		connections = List.copyOf(connections);
+	}
+
+	/**
+	 * The page as the HTTP API and the Actuator endpoint show it.
+	 * @return {@code connections} (each as {@link ConnectionInfo#toMap()}) and
+	 * {@code next} (null on the last page)
+	 */
+	public Map<String, Object> toMap() {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("connections", this.connections.stream().map(ConnectionInfo::toMap).toList());
+		body.put("next", this.next);
+		return body;
 	}
 
 }

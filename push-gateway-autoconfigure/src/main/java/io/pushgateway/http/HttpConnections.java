@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.pushgateway.core.ConnectionInfo;
 import io.pushgateway.core.ConnectionPage;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushRejectedException;
@@ -136,8 +135,7 @@ final class HttpConnections {
 		}
 		PushTarget target = "users".equals(path[1]) ? PushTarget.user(id) : PushTarget.guid(id);
 		return this.presence.connections(target, RequestTargets.parameter(query, "cursor"), limit)
-			.flatMap((page) -> ApiResponses.send(response, 200,
-					ApiResponses.MAPPER.writeValueAsString(ConnectionInfo.toMap(page))))
+			.flatMap((page) -> ApiResponses.send(response, 200, ApiResponses.MAPPER.writeValueAsString(page.toMap())))
 			.onErrorResume(PushRejectedException.class, (ex) -> ApiResponses.error(response, 400, ex.getMessage()))
 			.onErrorResume((error) -> {
 				if (logger.isDebugEnabled()) {

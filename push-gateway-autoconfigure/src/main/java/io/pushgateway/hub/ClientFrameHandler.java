@@ -76,27 +76,6 @@ public class ClientFrameHandler {
 	 * @param nodeId this node's ID
 	 * @param limits what one connection may join, have in flight and send
 	 * @param refresh verifies the fresh credentials clients send
-	 */
-	public ClientFrameHandler(LocalHub hub, List<UpstreamHandler> handlers, GuidAuthorizer guidAuthorizer,
-			AckTracker acks, @Nullable RecoveryCoordinator recovery, GatewayMetrics metrics,
-			PushObservations observations, Clock clock, String nodeId, Limits limits, CredentialRefresh refresh) {
-		this(hub, handlers, guidAuthorizer, acks, recovery, metrics, observations, clock, nodeId, limits, refresh,
-				null);
-	}
-
-	/**
-	 * Create a frame handler with a per-user rate of upstream messages.
-	 * @param hub the hub
-	 * @param handlers the upstream handlers, in order
-	 * @param guidAuthorizer decides GUID joins
-	 * @param acks collects acknowledgements
-	 * @param recovery recovers GUID streams on join, or {@code null} without recovery
-	 * @param metrics the meters
-	 * @param observations observes each client message until its handler answered
-	 * @param clock the clock
-	 * @param nodeId this node's ID
-	 * @param limits what one connection may join, have in flight and send
-	 * @param refresh verifies the fresh credentials clients send
 	 * @param userRate each user's bucket of messages, or {@code null} for no per-user
 	 * rate
 	 */

@@ -16,6 +16,7 @@ import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.id.SnowflakeIdGenerator;
+import io.pushgateway.spi.ConnectionPaging;
 import io.pushgateway.spi.LocalSessions;
 import io.pushgateway.spi.Session;
 import org.jspecify.annotations.Nullable;

@@ -48,7 +48,7 @@ class ClientFrameHandlerTests {
 		return new ClientFrameHandler(this.hub, handlers, authorizer, acks, null, this.metrics, PushObservations.OFF,
 				Clock.systemUTC(), "n1",
 				new ClientFrameHandler.Limits(maxGuids, maxInFlight, Duration.ofSeconds(5), maxMessagesPerSecond, 0),
-				new CredentialRefresh(this::verify, 1000, this.metrics));
+				new CredentialRefresh(this::verify, 1000, this.metrics), null);
 	}
 
 	/*

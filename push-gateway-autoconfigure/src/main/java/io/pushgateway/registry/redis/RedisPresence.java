@@ -16,7 +16,7 @@ import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
 import io.pushgateway.redis.GuardedRedisTemplate;
-import io.pushgateway.registry.ConnectionPaging;
+import io.pushgateway.spi.ConnectionPaging;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

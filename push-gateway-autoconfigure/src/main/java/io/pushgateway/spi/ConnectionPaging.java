@@ -1,4 +1,4 @@
-package io.pushgateway.registry;
+package io.pushgateway.spi;
 
 import java.util.ArrayList;
 import java.util.Collection;
