@@ -7,6 +7,7 @@ import io.micrometer.observation.Observation;
 import io.pushgateway.codec.ServerFrame;
 import io.pushgateway.core.AckResult;
 import io.pushgateway.core.DisconnectCodes;
+import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.Payload;
 import io.pushgateway.core.PayloadEncoder;
 import io.pushgateway.core.Push;
@@ -138,6 +139,7 @@ public class PushTemplate implements PushOperations {
 		Observation captured = this.observations.current();
 		return Mono.deferContextual(
 				(context) -> this.observations.push(this.observations.parent(context, captured), target, () -> {
+					refuseWhenBusy();
 					Push push = new Push(this.ids.nextId(), target, validEvent(event),
 							validPayload(toPayload(payload)));
 					String stream = recoverable ? push.stream() : null;
@@ -156,6 +158,18 @@ public class PushTemplate implements PushOperations {
 						return new PushRejectedException("recovery store unavailable");
 					}).flatMap((position) -> deliver(push.at(position), fallback));
 				}));
+	}
+
+	/*
+	 * A push is refused, before anything is stored or sent, while an event loop of this
+	 * node is more than half its bound of pending pushes behind: the caller learns it and
+	 * retries, where a push accepted now could have deliveries refused by that loop.
+	 */
+	private void refuseWhenBusy() {
+		if (this.fanOut.saturated()) {
+			this.metrics.pushRefused();
+			throw new NodeOverloadedException("node busy: its event loops are behind on deliveries; retry later");
+		}
 	}
 
 	private Mono<PushResult> deliver(Push push, boolean fallback) {
@@ -182,6 +196,7 @@ public class PushTemplate implements PushOperations {
 	private Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, Duration timeout,
 			@Nullable String messageId, boolean fallback) {
 		return Mono.defer(() -> {
+			refuseWhenBusy();
 			long id;
 			try {
 				id = (messageId != null) ? Long.parseLong(messageId) : this.ids.nextId();

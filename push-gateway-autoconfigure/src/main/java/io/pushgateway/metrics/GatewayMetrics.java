@@ -201,6 +201,14 @@ public class GatewayMetrics {
 	}
 
 	/**
+	 * A push was refused before it was issued: an event loop was more than half its bound
+	 * behind.
+	 */
+	public void pushRefused() {
+		this.pushes.pushRefused();
+	}
+
+	/**
 	 * Deliveries were refused because an event loop fell too far behind.
 	 * @param count how many connections missed the push
 	 */

@@ -44,6 +44,20 @@ final class PushMeters {
 			slowConsumerCounter(policy);
 		}
 		pushRejectedCounter();
+		pushRefusedCounter();
+	}
+
+	/**
+	 * A push was refused before it was issued, because an event loop was more than half
+	 * its bound behind.
+	 */
+	void pushRefused() {
+		pushRefusedCounter().increment();
+	}
+
+	private Counter pushRefusedCounter() {
+		return this.counters.counter("push.gateway.push.refused", "reason", "busy",
+				"Pushes refused before they were issued: an event loop of the node was behind on deliveries");
 	}
 
 	/**

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -19,6 +22,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushgateway.core.BanOperations;
+import io.pushgateway.core.NodeOverloadedException;
 import io.pushgateway.core.PushOperations;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.hub.LocalHub;
@@ -170,6 +174,62 @@ class OperationsEndToEndTests {
 		first.close();
 		await().atMost(Duration.ofSeconds(10)).until(() -> gateway.bean(LocalHub.class).connectionCount() == 5);
 		connect("one-more");
+	}
+
+	/*
+	 * An event loop kept busy (spinning, not blocked) while pushes to its connection pile
+	 * up: once it is more than half its bound behind (4 of 8 batches), pushes are refused
+	 * before they are issued, and every push accepted before reaches the client once the
+	 * loop catches up. Nothing accepted is dropped.
+	 */
+	@Test
+	void pushesAreRefusedWhileAnEventLoopIsBehindAndNoAcceptedOneIsDropped() throws Exception {
+		try (TestGateway small = TestGateway.start(Map.of("push.gateway.limits.max-pending-batches-per-loop", 8))) {
+			String uid = "busy-" + UUID.randomUUID();
+			try (TestClient client = TestClient.connect(small.port(), Tokens.forUser(uid))) {
+				client.next("welcome");
+				AtomicBoolean released = new AtomicBoolean();
+				CountDownLatch spinning = new CountDownLatch(1);
+				small.bean(LocalHub.class).connectionsOf(uid).get(0).eventLoop().execute(() -> {
+					spinning.countDown();
+					// a busy loop, not a wait: a blocked event loop would be a defect of
+					// its own
+					long spins = 0;
+					while (!released.get()) {
+						spins++;
+					}
+					assertThat(spins).isNotNegative();
+				});
+				assertThat(spinning.await(10, TimeUnit.SECONDS)).isTrue();
+				PushOperations push = small.bean(PushOperations.class);
+				int accepted = 0;
+				NodeOverloadedException refused = null;
+				try {
+					for (int i = 0; i < 20 && refused == null; i++) {
+						try {
+							push.pushToUser(uid, "load", i).block(Duration.ofSeconds(10));
+							accepted++;
+						}
+						catch (NodeOverloadedException ex) {
+							refused = ex;
+						}
+					}
+				}
+				finally {
+					released.set(true);
+				}
+				assertThat(refused).isNotNull().hasMessageContaining("node busy");
+				assertThat(accepted).isEqualTo(5);
+				for (int i = 0; i < accepted; i++) {
+					assertThat(client.next("push")).containsEntry("ev", "load").containsEntry("d", i);
+				}
+				MeterRegistry meters = small.bean(MeterRegistry.class);
+				assertThat(meters.get("push.gateway.push.refused").counter().count()).isEqualTo(1);
+				assertThat(meters.get("push.gateway.push.rejected").counter().count()).isZero();
+				push.pushToUser(uid, "caught-up", 1).block(Duration.ofSeconds(10));
+				assertThat(client.next("push")).containsEntry("ev", "caught-up");
+			}
+		}
 	}
 
 	@Test
