@@ -410,12 +410,13 @@ class AbuseEndToEndTests {
 				};
 				int code = new int[] { 4005, 4006, 4500, 4999, 1000, 4003, -1, 70000 }[random.nextInt(8)];
 				String reason = "r".repeat(random.nextInt(2) * random.nextInt(200));
-				HttpResponse<Void> response = http.send(HttpRequest
-					.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/push-api/disconnect/" + target
-							+ (target.contains("?") ? "&" : "?") + "code=" + code + "&reason=" + reason))
-					.header("Authorization", "Bearer " + ((random.nextInt(10) > 0) ? API_TOKEN : "wrong"))
-					.POST(HttpRequest.BodyPublishers.noBody())
-					.build(), HttpResponse.BodyHandlers.discarding());
+				HttpResponse<Void> response = send(http,
+						HttpRequest
+							.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/push-api/disconnect/" + target
+									+ (target.contains("?") ? "&" : "?") + "code=" + code + "&reason=" + reason))
+							.header("Authorization", "Bearer " + ((random.nextInt(10) > 0) ? API_TOKEN : "wrong"))
+							.POST(HttpRequest.BodyPublishers.noBody())
+							.build());
 				seen.merge(response.statusCode(), 1, Integer::sum);
 			}
 			return seen;
@@ -458,12 +459,11 @@ class AbuseEndToEndTests {
 					case 4 -> "users/" + uid + "/tokens/a/b";
 					default -> "planets/" + uid;
 				};
-				HttpResponse<Void> response = http.send(
+				HttpResponse<Void> response = send(http,
 						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/push-api/bans/" + path))
 							.header("Authorization", "Bearer " + ((random.nextInt(10) > 0) ? API_TOKEN : "wrong"))
 							.method(methods[random.nextInt(methods.length)], HttpRequest.BodyPublishers.noBody())
-							.build(),
-						HttpResponse.BodyHandlers.discarding());
+							.build());
 				seen.merge(response.statusCode(), 1, Integer::sum);
 			}
 			return seen;
@@ -513,12 +513,12 @@ class AbuseEndToEndTests {
 						"../presence/" + ((random.nextBoolean()) ? "nodes" : "recent?limit=" + random.nextInt(300));
 					default -> "planets/" + id;
 				};
-				HttpResponse<Void> response = http.send(HttpRequest
+				HttpResponse<Void> response = send(http, HttpRequest
 					.newBuilder(
 							URI.create("http://127.0.0.1:" + node.port() + "/push-api/connections/" + path).normalize())
 					.header("Authorization", "Bearer " + ((random.nextInt(10) > 0) ? API_TOKEN : "wrong"))
 					.GET()
-					.build(), HttpResponse.BodyHandlers.discarding());
+					.build());
 				seen.merge(response.statusCode(), 1, Integer::sum);
 			}
 			return seen;
@@ -668,6 +668,24 @@ class AbuseEndToEndTests {
 	}
 
 	// helpers
+
+	/*
+	 * A flood's request, sent again once when the JDK client wrote it on a pooled
+	 * connection that had just closed (the client reports "header parser received no
+	 * bytes" and never sent it to a live server): what every HTTP client with a
+	 * connection pool does for a stale connection. Any other failure stands.
+	 */
+	private static HttpResponse<Void> send(HttpClient http, HttpRequest request) throws Exception {
+		try {
+			return http.send(request, HttpResponse.BodyHandlers.discarding());
+		}
+		catch (IOException ex) {
+			if (!String.valueOf(ex.getMessage()).contains("received no bytes")) {
+				throw ex;
+			}
+			return http.send(request, HttpResponse.BodyHandlers.discarding());
+		}
+	}
 
 	private static <T> List<T> inParallel(int count, Callable<T> task) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(count);
