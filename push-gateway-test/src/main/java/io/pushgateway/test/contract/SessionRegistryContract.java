@@ -105,18 +105,18 @@ public abstract class SessionRegistryContract {
 		String guid = "doc-" + id();
 
 		TestSession first = node.open(id(), uid, guid);
-		await().until(() -> events.size() == 3);
-		assertThat(named(events)).containsExactly("ONLINE " + uid, "OCCUPIED @" + guid, "JOINED " + uid + " @" + guid);
+		// asserted while awaited: a wrong or missing transition shows in the failure
+		await().untilAsserted(() -> assertThat(named(events)).containsExactly("ONLINE " + uid, "OCCUPIED @" + guid,
+				"JOINED " + uid + " @" + guid));
 		TestSession second = node.open(id(), uid);
 		node.join(second, guid);
 		node.close(first);
 		// the user is still online and on the GUID through the second connection
 		node.leave(second, guid);
-		await().until(() -> events.size() == 5);
-		assertThat(named(events)).endsWith("VACATED @" + guid, "LEFT " + uid + " @" + guid);
+		await().untilAsserted(
+				() -> assertThat(named(events)).hasSize(5).endsWith("VACATED @" + guid, "LEFT " + uid + " @" + guid));
 		node.close(second);
-		await().until(() -> events.size() == 6);
-		assertThat(named(events)).last().isEqualTo("OFFLINE " + uid);
+		await().untilAsserted(() -> assertThat(named(events)).hasSize(6).last().isEqualTo("OFFLINE " + uid));
 		assertThat(events).allSatisfy((event) -> assertThat(event.at()).isNotNull());
 	}
 
