@@ -251,11 +251,17 @@ public final class Admission {
 
 	private Mono<Admitted> admitObserved(HandshakeRequest request) {
 		return Mono.deferContextual((context) -> {
-			// behind Spring Security: the principal it authenticated, if any
+			// behind Spring Security: the principal it authenticated, if any, and its
+			// session
 			ExchangeIdentity identity = ExchangeIdentity.from(context);
-			HandshakeRequest identified = (identity != null) ? identity.apply(request) : request;
-			return this.authenticator.authenticate(identified)
-				.map((principal) -> underSession(principal, identified.sessionId()));
+			if (identity == null) {
+				return this.authenticator.authenticate(request);
+			}
+			return identity.principalSession().flatMap((session) -> {
+				HandshakeRequest identified = identity.apply(request, session.orElse(null));
+				return this.authenticator.authenticate(identified)
+					.map((principal) -> underSession(principal, identified.sessionId()));
+			});
 		})
 			.switchIfEmpty(Mono.error(() -> HandshakeRejectedException.unauthorized("missing or invalid credentials")))
 			.flatMap((principal) -> authorizeGuids(principal, request.queryParams("guid")));

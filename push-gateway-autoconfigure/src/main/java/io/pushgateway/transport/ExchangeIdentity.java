@@ -5,10 +5,12 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.Principal;
 import java.util.List;
+import java.util.Optional;
 
 import io.netty.util.NetUtil;
 import io.pushgateway.spi.HandshakeRequest;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.util.context.ContextView;
 
@@ -20,11 +22,12 @@ import reactor.util.context.ContextView;
  *
  * @param principal the authenticated principal, or {@code null}
  * @param remoteAddress the client's address as WebFlux sees it, or {@code null}
- * @param sessionId the ID of the request's web session when it exists, or {@code null}
+ * @param session the ID of the request's web session when it exists, looked up only when
+ * subscribed (a handshake asks; a push or a poll does not)
  * @author Push Gateway team
  */
 public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSocketAddress remoteAddress,
-		@Nullable String sessionId) {
+		Mono<String> session) {
 
 	/**
 	 * An identity without a web session.
@@ -32,7 +35,19 @@ public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSock
 	 * @param remoteAddress the client's address as WebFlux sees it, or {@code null}
 	 */
 	public ExchangeIdentity(@Nullable Principal principal, @Nullable InetSocketAddress remoteAddress) {
-		this(principal, remoteAddress, null);
+		this(principal, remoteAddress, Mono.empty());
+	}
+
+	/**
+	 * The web session the principal came with: looked up now, and only when there is a
+	 * principal.
+	 * @return the session's ID, or empty
+	 */
+	public Mono<Optional<String>> principalSession() {
+		if (this.principal == null) {
+			return Mono.just(Optional.empty());
+		}
+		return this.session.map(Optional::of).defaultIfEmpty(Optional.empty());
 	}
 
 	/**
@@ -82,9 +97,10 @@ public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSock
 	/**
 	 * A handshake request that carries this identity.
 	 * @param request the request as Reactor Netty received it
-	 * @return the request with this identity's principal and remote address
+	 * @param sessionId the web session the principal came with, or {@code null}
+	 * @return the request with this identity's principal, remote address and session
 	 */
-	HandshakeRequest apply(HandshakeRequest request) {
+	HandshakeRequest apply(HandshakeRequest request, @Nullable String sessionId) {
 		return new HandshakeRequest() {
 
 			@Override
@@ -115,7 +131,7 @@ public record ExchangeIdentity(@Nullable Principal principal, @Nullable InetSock
 
 			@Override
 			public @Nullable String sessionId() {
-				return (ExchangeIdentity.this.principal != null) ? ExchangeIdentity.this.sessionId : null;
+				return (ExchangeIdentity.this.principal != null) ? sessionId : null;
 			}
 
 		};

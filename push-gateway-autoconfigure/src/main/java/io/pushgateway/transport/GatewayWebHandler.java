@@ -14,6 +14,7 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
+import org.springframework.web.server.WebSession;
 
 /**
  * Serves the gateway's endpoints behind WebFlux's {@code WebFilter}s, so that Spring
@@ -52,21 +53,19 @@ public final class GatewayWebHandler implements WebHandler {
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		HttpServerRequest request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
 		HttpServerResponse response = ServerHttpResponseDecorator.getNativeResponse(exchange.getResponse());
-		// the session only when it exists: a handshake does not start one
-		Mono<Optional<String>> session = exchange.getSession()
-			.map((web) -> web.isStarted() ? Optional.of(web.getId()) : Optional.<String>empty())
-			.defaultIfEmpty(Optional.empty());
+		// the session only when it exists (a handshake does not start one), and looked
+		// up only by a handshake with a principal
+		Mono<String> session = exchange.getSession().filter(WebSession::isStarted).map(WebSession::getId);
 		return exchange.getPrincipal()
 			.map((principal) -> this.authenticated.test(principal) ? Optional.of(principal)
 					: Optional.<Principal>empty())
 			.defaultIfEmpty(Optional.empty())
-			.zipWith(session)
-			.flatMap((identity) -> exchange.getResponse()
+			.flatMap((principal) -> exchange.getResponse()
 				.setComplete()
 				.then(Mono.defer(() -> Mono.from(this.routes.apply(request, response))))
-				.contextWrite((context) -> context.put(ExchangeIdentity.class,
-						new ExchangeIdentity(identity.getT1().orElse(null), exchange.getRequest().getRemoteAddress(),
-								identity.getT2().orElse(null)))));
+				.contextWrite(
+						(context) -> context.put(ExchangeIdentity.class, new ExchangeIdentity(principal.orElse(null),
+								exchange.getRequest().getRemoteAddress(), session))));
 	}
 
 }

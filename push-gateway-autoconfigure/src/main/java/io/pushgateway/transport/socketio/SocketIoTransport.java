@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpMethod;
@@ -126,8 +127,14 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			if (request.method() != HttpMethod.GET) {
 				return EngineIoErrors.send(response, 400, EngineIoErrors.BAD_METHOD);
 			}
-			return Mono.deferContextual((context) -> Mono.from(open(request, response, query, websocket,
-					ExchangeIdentity.from(context), ExchangeIdentity.clientAddress(context, request))));
+			return Mono.deferContextual((context) -> {
+				ExchangeIdentity identity = ExchangeIdentity.from(context);
+				InetSocketAddress client = ExchangeIdentity.clientAddress(context, request);
+				Mono<Optional<String>> session = (identity != null) ? identity.principalSession()
+						: Mono.just(Optional.empty());
+				return session.flatMap((id) -> Mono
+					.from(open(request, response, query, websocket, identity, client, id.orElse(null))));
+			});
 		}
 		PollingHandle handle = PollingHandle.parse(sid);
 		if (handle == null) {
@@ -156,7 +163,8 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 
 	/* A new session: the request is kept for the CONNECT that will authenticate it. */
 	private Publisher<Void> open(HttpServerRequest request, HttpServerResponse response, QueryStringDecoder query,
-			boolean websocket, @Nullable ExchangeIdentity identity, @Nullable InetSocketAddress client) {
+			boolean websocket, @Nullable ExchangeIdentity identity, @Nullable InetSocketAddress client,
+			@Nullable String sessionId) {
 		if (!this.lifecycle.isAccepting()) {
 			return this.admission.reject(response, 503, "unavailable", "node is shutting down");
 		}
@@ -169,8 +177,7 @@ public final class SocketIoTransport implements GatewayRoutes, RelayEndpoint {
 			.forEach((entry) -> headers.putIfAbsent(entry.getKey().toLowerCase(Locale.ROOT), entry.getValue()));
 		HandshakeSnapshot snapshot = new HandshakeSnapshot(RequestTargets.rawPath(request.uri()), Map.copyOf(headers),
 				Map.copyOf(query.parameters()), (client != null) ? client : request.remoteAddress(),
-				(identity != null) ? identity.principal() : null,
-				(identity != null && identity.principal() != null) ? identity.sessionId() : null, null);
+				(identity != null) ? identity.principal() : null, sessionId, null);
 		if (websocket) {
 			return this.websockets.open(response, (channel) -> start(channel, snapshot, identity));
 		}
