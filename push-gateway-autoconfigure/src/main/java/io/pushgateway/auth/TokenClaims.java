@@ -42,18 +42,36 @@ record TokenClaims(String uidClaim, String guidsClaim, Duration clockSkew) {
 	 */
 	PushPrincipal principal(Map<String, ?> claims, @Nullable Instant expiry, @Nullable String fallbackUid) {
 		Object claimed = claims.get(this.uidClaim);
-		String uid = (claimed instanceof String text && !text.isEmpty()) ? text : fallbackUid;
-		if (uid == null) {
-			throw HandshakeRejectedException.unauthorized("token has no '" + this.uidClaim + "' claim");
-		}
 		Set<String> guids = new LinkedHashSet<>();
 		if (claims.get(this.guidsClaim) instanceof Collection<?> values) {
 			values.forEach((value) -> guids.add(String.valueOf(value)));
 		}
-		// the connection ends when the handshake would no longer accept the token
 		Object tokenId = claims.get("jti");
-		return new PushPrincipal(uid, guids, (expiry != null) ? expiry.plus(this.clockSkew) : null,
-				(tokenId instanceof String id && !id.isEmpty()) ? id : null, instant(claims.get("iat")));
+		return principal((claimed instanceof String text) ? text : null, fallbackUid, guids, expiry,
+				(tokenId instanceof String id) ? id : null, instant(claims.get("iat")));
+	}
+
+	/**
+	 * The identity in a token's claims, read one by one.
+	 * @param uid the uid claim, or {@code null} when it is not a string
+	 * @param fallbackUid the uid when the claims hold none, or {@code null} to refuse
+	 * such a token
+	 * @param guids the GUID claim's values
+	 * @param expiry the token's expiry, or {@code null}
+	 * @param tokenId the {@code jti} claim, or {@code null}
+	 * @param issuedAt the {@code iat} claim, or {@code null}
+	 * @return the identity
+	 * @throws HandshakeRejectedException ({@code 401}) without a uid claim or a fallback
+	 */
+	PushPrincipal principal(@Nullable String uid, @Nullable String fallbackUid, Set<String> guids,
+			@Nullable Instant expiry, @Nullable String tokenId, @Nullable Instant issuedAt) {
+		String effectiveUid = (uid != null && !uid.isEmpty()) ? uid : fallbackUid;
+		if (effectiveUid == null) {
+			throw HandshakeRejectedException.unauthorized("token has no '" + this.uidClaim + "' claim");
+		}
+		// the connection ends when the handshake would no longer accept the token
+		return new PushPrincipal(effectiveUid, guids, (expiry != null) ? expiry.plus(this.clockSkew) : null,
+				(tokenId != null && !tokenId.isEmpty()) ? tokenId : null, issuedAt);
 	}
 
 	/*

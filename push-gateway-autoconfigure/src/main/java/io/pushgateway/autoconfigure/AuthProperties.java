@@ -33,6 +33,12 @@ public class AuthProperties {
 
 	private final Jwt jwt = new Jwt();
 
+	private final TokenCache tokenCache = new TokenCache();
+
+	public TokenCache getTokenCache() {
+		return this.tokenCache;
+	}
+
 	public Duration getRefreshLead() {
 		return this.refreshLead;
 	}
@@ -153,6 +159,43 @@ public class AuthProperties {
 
 		public void setClockSkew(Duration clockSkew) {
 			this.clockSkew = clockSkew;
+		}
+
+	}
+
+	/**
+	 * The cache of verified tokens: a client that reconnects with the token it held is
+	 * not verified again.
+	 */
+	public static class TokenCache {
+
+		/**
+		 * How many verified tokens to remember; 0 verifies every handshake's token. Needs
+		 * com.github.ben-manes.caffeine:caffeine on the classpath.
+		 */
+		private int size = 0;
+
+		/**
+		 * How long a verified token is remembered at most (never past its expiry): a key
+		 * removed from the identity provider still admits a remembered token for this
+		 * long.
+		 */
+		private Duration ttl = Duration.ofMinutes(5);
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
 		}
 
 	}

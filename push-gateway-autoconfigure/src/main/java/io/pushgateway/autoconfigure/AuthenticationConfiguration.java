@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import io.pushgateway.auth.CachingTokenVerifier;
 import io.pushgateway.auth.JwtTokenVerifier;
 import io.pushgateway.auth.PrincipalMapper;
 import io.pushgateway.auth.TokenPushAuthenticator;
@@ -19,6 +20,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
 /**
  * Who may connect and join what: the authenticator of handshakes (the gateway's own JWT
@@ -36,13 +39,17 @@ class AuthenticationConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PushAuthenticator pushGatewayAuthenticator(PushGatewayProperties properties, SnowflakeIdGenerator ids,
-			ObjectProvider<TokenVerifier> tokenVerifiers, ObjectProvider<PrincipalMapper> principalMappers) {
+			ObjectProvider<TokenVerifier> tokenVerifiers, ObjectProvider<PrincipalMapper> principalMappers,
+			ResourceLoader resourceLoader) {
 		AuthProperties auth = properties.getAuth();
 		// the gateway's own key when one is configured; otherwise a TokenVerifier bean,
 		// such as the one made from the application's ReactiveJwtDecoder
 		TokenVerifier verifier = jwtVerifier(auth.getJwt());
 		if (verifier == null) {
 			verifier = tokenVerifiers.getIfUnique();
+		}
+		if (verifier != null && auth.getTokenCache().getSize() > 0) {
+			verifier = cached(verifier, auth.getTokenCache(), resourceLoader.getClassLoader());
 		}
 		if (verifier == null && !auth.isAnonymous()) {
 			logger.warn("No push.gateway.auth.jwt key, no ReactiveJwtDecoder or TokenVerifier bean, and anonymous "
@@ -51,6 +58,15 @@ class AuthenticationConfiguration {
 		}
 		return new TokenPushAuthenticator(verifier, auth.getTokenQueryParameter(),
 				auth.isAnonymous() ? (request) -> "anonymous-" + ids.nextId() : null, principalMappers.getIfUnique());
+	}
+
+	private static TokenVerifier cached(TokenVerifier verifier, AuthProperties.TokenCache cache,
+			@Nullable ClassLoader classLoader) {
+		if (!ClassUtils.isPresent("com.github.benmanes.caffeine.cache.Caffeine", classLoader)) {
+			throw new IllegalStateException(
+					"push.gateway.auth.token-cache.size needs com.github.ben-manes.caffeine:caffeine on the classpath");
+		}
+		return new CachingTokenVerifier(verifier, cache.getSize(), cache.getTtl());
 	}
 
 	private static @Nullable TokenVerifier jwtVerifier(AuthProperties.Jwt jwt) {

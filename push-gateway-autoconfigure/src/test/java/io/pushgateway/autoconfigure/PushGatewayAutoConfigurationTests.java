@@ -179,6 +179,19 @@ class PushGatewayAutoConfigurationTests {
 	}
 
 	@Test
+	void theTokenCacheNeedsCaffeine() {
+		String[] cached = { "push.gateway.auth.jwt.secret=0123456789abcdef0123456789abcdef",
+				"push.gateway.auth.token-cache.size=100" };
+		this.contextRunner.withPropertyValues(cached)
+			.withClassLoader(new FilteredClassLoader("com.github.benmanes.caffeine"))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("com.github.ben-manes.caffeine:caffeine"));
+		this.contextRunner.withPropertyValues(cached).run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void invalidWorkerIdFailsStartup() {
 		this.contextRunner.withPropertyValues("push.gateway.node.worker-id=5000")
 			.run((context) -> assertThat(context).hasFailed());

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -95,6 +96,51 @@ class FanOutTests {
 	void pushToNobodyEncodesNothing() {
 		assertThat(this.fanOut.deliver(new Push(1, PushTarget.user("ghost"), "e", Payload.text("x")))).isZero();
 		assertThat(this.json.pushes.get()).isZero();
+	}
+
+	/*
+	 * Flush coalescing: the pushes that reach a connection in one turn of its event loop
+	 * are written one by one and flushed once (one system call), not once each.
+	 */
+	@Test
+	void pushesQueuedForOneTurnOfALoopAreFlushedOncePerConnection() throws Exception {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		CountDownLatch busy = new CountDownLatch(1);
+		try {
+			loop.execute(() -> {
+				try {
+					busy.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			List<FakeConnection> devices = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				FakeConnection device = new FakeConnection(1 + i, "many") {
+					@Override
+					public EventExecutor eventLoop() {
+						return loop;
+					}
+				};
+				devices.add(device);
+				this.hub.register(device);
+			}
+			for (int i = 0; i < 5; i++) {
+				this.fanOut.deliver(new Push(i, PushTarget.user("many"), "e", Payload.text("x" + i)));
+			}
+			busy.countDown();
+			loop.submit(() -> {
+			}).sync();
+			assertThat(devices).allSatisfy((device) -> {
+				assertThat(device.written).hasSize(5);
+				assertThat(device.flushes).isOne();
+			});
+		}
+		finally {
+			busy.countDown();
+			loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+		}
 	}
 
 	@Test
