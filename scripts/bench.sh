@@ -2,7 +2,7 @@
 # Runs one benchmark scenario, or all of them, and prints one JSON line per run.
 #
 #   scripts/bench.sh idle      [--target gateway|gateway-socketio|netty|socketio] [--connections 19000]
-#   scripts/bench.sh ramp      [--target ...] [--connections 19000]
+#   scripts/bench.sh ramp      [--target ...] [--connections 19000] [--tokens fresh|reused]
 #   scripts/bench.sh broadcast [--target ...] [--connections 19000] [--broadcast-rate 10] [--seconds 10]
 #   scripts/bench.sh targeted  [--connections 19000] [--rate 2000] [--seconds 20]       (gateway only)
 #   scripts/bench.sh acks      [--connections 19000] [--rate 2000] [--seconds 20]       (gateway only: plain and acknowledged)
@@ -14,10 +14,13 @@
 #   scripts/bench.sh order     [--nodes 3] [--users 2000] [--rate 2000] [--seconds 20]
 #                              (one connection per user on every node, every node pushing to the same users at once:
 #                              plain, then recoverable; latency, Redis commands per push, pushes held for order)
+#   scripts/bench.sh tokens    [--tokens-count 10000]   (in process: CPU and allocation per verified token, HS256, RS256,
+#                              ES256: the gateway's verifier, Nimbus's processor, the cache of verified tokens)
 #   scripts/bench.sh all       runs everything against every server and rewrites docs/performance.md
 #   scripts/bench.sh report    rewrites docs/performance.md from the last run (target/bench/results.jsonl)
 #
-#   options for every run: --server-jvm "<flags>" (the JVM servers' flags), --server-java <bin/java> (the gateway's JDK)
+#   options for every run: --server-jvm "<flags>" (the JVM servers' flags), --server-java <bin/java> (the gateway's JDK),
+#                          --gateway-token-cache <size> (the gateway remembers verified tokens)
 #
 # Each run starts the server under test and its load generators as separate processes on loopback
 # (docs/performance.md explains the method). Socket.IO needs Node and `npm ci` in push-gateway-bench/socketio,

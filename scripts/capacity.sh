@@ -6,6 +6,7 @@
 #                       [--pushes-per-connection-per-minute 1] [--broadcasts-per-minute 1]
 #                       [--connection-lifetime-minutes 30] [--payload-bytes 200]
 #                       [--node-cores 4] [--node-memory-gib 16] [--headroom 0.6] [--heartbeat fixed|dynamic]
+#                       [--routing broadcast|targeted] [--nodes n]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -pl push-gateway-bench -am package -DskipTests

@@ -98,23 +98,29 @@ class FanOutTests {
 		assertThat(this.json.pushes.get()).isZero();
 	}
 
+	/* An event loop busy with one task until the latch opens. */
+	private static DefaultEventLoop busyUntil(CountDownLatch busy) {
+		DefaultEventLoop loop = new DefaultEventLoop();
+		loop.execute(() -> {
+			try {
+				busy.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		return loop;
+	}
+
 	/*
 	 * Flush coalescing: the pushes that reach a connection in one turn of its event loop
 	 * are written one by one and flushed once (one system call), not once each.
 	 */
 	@Test
 	void pushesQueuedForOneTurnOfALoopAreFlushedOncePerConnection() throws Exception {
-		DefaultEventLoop loop = new DefaultEventLoop();
 		CountDownLatch busy = new CountDownLatch(1);
+		DefaultEventLoop loop = busyUntil(busy);
 		try {
-			loop.execute(() -> {
-				try {
-					busy.await();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
 			List<FakeConnection> devices = new ArrayList<>();
 			for (int i = 0; i < 2; i++) {
 				FakeConnection device = new FakeConnection(1 + i, "many") {
@@ -145,17 +151,9 @@ class FanOutTests {
 
 	@Test
 	void anEventLoopHalfItsBoundBehindSaturatesTheFanOutUntilItCatchesUp() throws Exception {
-		DefaultEventLoop loop = new DefaultEventLoop();
 		CountDownLatch busy = new CountDownLatch(1);
+		DefaultEventLoop loop = busyUntil(busy);
 		try {
-			loop.execute(() -> {
-				try {
-					busy.await();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
 			this.hub.register(new FakeConnection(1, "behind") {
 				@Override
 				public EventExecutor eventLoop() {

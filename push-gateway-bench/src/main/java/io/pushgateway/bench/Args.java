@@ -53,6 +53,13 @@ final class Args {
 		return Integer.parseInt(get(name, Integer.toString(fallback)));
 	}
 
+	/* These arguments with one more value, or one replaced. */
+	Args with(String name, String value) {
+		Map<String, String> values = new LinkedHashMap<>(this.values);
+		values.put(name, value);
+		return new Args(values, this.positional);
+	}
+
 	boolean has(String name) {
 		return this.values.containsKey(name);
 	}

@@ -75,6 +75,11 @@ public final class Bench {
 			new OrderScenario(args, this.plan.workDir()).run(result);
 			return JSON.writeValueAsString(result);
 		}
+		if ("tokens".equals(scenario)) {
+			Map<String, Object> result = header(scenario, "gateway");
+			new TokenScenario(args).run(result);
+			return JSON.writeValueAsString(result);
+		}
 		if ("cluster".equals(scenario)) {
 			Map<String, Object> result = header(scenario, "gateway");
 			new ClusterScenario(args, this.plan.workDir()).run(result);
@@ -136,6 +141,12 @@ public final class Bench {
 		}
 		if (args.has("gateway-slow-policy")) {
 			result.put("variant", "slow-policy-" + args.get("gateway-slow-policy", "close"));
+		}
+		if ("reused".equals(args.get("tokens", "fresh"))) {
+			result.put("variant", "tokens-reused");
+		}
+		if (args.has("gateway-token-cache")) {
+			result.put("variant", result.getOrDefault("variant", "tokens-fresh") + "-token-cache");
 		}
 	}
 

@@ -58,6 +58,15 @@ final class BenchReport {
 				results.computeIfAbsent(target, (key) -> new LinkedHashMap<>())
 					.put(scenario, Bench.JSON.readTree(line));
 			}
+			if ("gateway".equals(target)) {
+				// beside fresh tokens, the reconnect storm's: every client comes back
+				// with
+				// the token it held
+				String line = new Bench(this.args.with("tokens", "reused")).run("ramp", target);
+				System.out.println(line);
+				lines.add(line);
+				results.get(target).put("ramp-reused", Bench.JSON.readTree(line));
+			}
 		}
 		Path out = Path.of(this.args.get("work-dir", "target/bench"));
 		Files.createDirectories(out);
@@ -77,8 +86,10 @@ final class BenchReport {
 		Map<String, Map<String, JsonNode>> results = new LinkedHashMap<>();
 		for (String line : Files.readAllLines(Path.of(args.get("work-dir", "target/bench"), "results.jsonl"))) {
 			JsonNode result = Bench.JSON.readTree(line);
+			String scenario = result.get("scenario").asText()
+					+ ("tokens-reused".equals(result.path("variant").asText()) ? "-reused" : "");
 			results.computeIfAbsent(result.get("target").asText(), (key) -> new LinkedHashMap<>())
-				.put(result.get("scenario").asText(), result);
+				.put(scenario, result);
 		}
 		write(results, Path.of(args.get("docs", "docs")));
 	}
@@ -195,6 +206,16 @@ final class BenchReport {
 		row(md, results, targets, "server CPU per handshake", "ramp",
 				(node) -> String.format(Locale.ROOT, "%.0f µs", node.get("cpuMicrosPerHandshake").asDouble()));
 		md.append('\n');
+		JsonNode reused = results.get("gateway").get("ramp-reused");
+		if (reused != null) {
+			md.append(String.format(Locale.ROOT,
+					"Handshakes with a fresh token each (above) and with the token each client held before (a "
+							+ "reconnect storm): %.0f and %.0f µs server CPU per handshake, %,d and %,d per second.%n%n",
+					results.get("gateway").get("ramp").get("cpuMicrosPerHandshake").asDouble(),
+					reused.get("cpuMicrosPerHandshake").asDouble(),
+					results.get("gateway").get("ramp").get("handshakesPerSecond").asLong(),
+					reused.get("handshakesPerSecond").asLong()));
+		}
 
 		JsonNode targeted = results.get("gateway").get("targeted");
 		md.append(String.format(Locale.ROOT,

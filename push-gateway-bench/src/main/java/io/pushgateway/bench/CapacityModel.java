@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  *     [--pushes-per-connection-per-minute 1] [--broadcasts-per-minute 1]
  *     [--connection-lifetime-minutes 30] [--payload-bytes 200]
  *     [--node-cores 4] [--node-memory-gib 16] [--headroom 0.6] [--heartbeat fixed|dynamic]
+ *     [--routing broadcast|targeted] [--nodes n]
  * </pre>
  *
  * @author Push Gateway team
@@ -63,6 +64,21 @@ public final class CapacityModel {
 	 * its own on a cluster.
 	 */
 	static final double REDIS_CLUSTER_COMMAND_FACTOR = 7.09 / 4.85;
+
+	/**
+	 * What a node costs beside its connections, in cores: the cluster run of 2026-12-07
+	 * (6 nodes, 102,000 connections, docs/performance.md) used 0.84 cores idle, of which
+	 * the per-connection term explains 0.35; the rest, over 6 nodes (Kafka consumers'
+	 * polls, the registry's node heartbeat, timers).
+	 */
+	static final double NODE_FIXED_CORES = (0.84 - 0.35) / 6;
+
+	/**
+	 * CPU per push and node with the bus's default broadcast routing (every node takes
+	 * every record), microseconds: the same run's 1,000 pushes/s from one node to users
+	 * on the others took 1.17 - 0.84 cores more than idle, over 6 nodes.
+	 */
+	static final double BUS_CPU_MICROS_PER_PUSH_AND_NODE = (1.17 - 0.84) * 1e6 / 1000 / 6;
 
 	/** What one Redis (one core) is taken to serve, commands per second. */
 	static final double REDIS_COMMANDS_PER_SECOND = 100_000;
@@ -151,15 +167,47 @@ public final class CapacityModel {
 		m.put("coresHandshakes", handshakesPerSecond * this.measured.get("handshakeCpuMicros") / 1e6);
 		m.put("coresDeliveries", deliveriesPerSecond * this.measured.get("deliveryCpuNanos") / 1e9);
 		m.put("coresPushApi", pushesPerSecond * this.measured.get("apiCpuMicrosPerPush") / 1e6);
-		double cpu = m.get("coresIdle") + m.get("coresHandshakes") + m.get("coresDeliveries") + m.get("coresPushApi");
-		m.put("coresTotal", cpu);
+		double perConnection = m.get("coresIdle") + m.get("coresHandshakes") + m.get("coresDeliveries")
+				+ m.get("coresPushApi");
 		double memoryBytes = connections * this.measured.get("bytesPerConnection");
 		m.put("memoryGibTotal", memoryBytes / (1L << 30));
-		double nodesByCpu = cpu / (cores * headroom);
 		double nodesByMemory = memoryBytes / (memoryGib * (1L << 30) * headroom);
-		m.put("nodesByCpu", nodesByCpu);
+		// what every node costs (its own, and every push's bus record it takes) depends
+		// on how many there are, which depends on the CPU: a given number (--nodes), or
+		// the fewest that hold the rest
+		// broadcast routing (the default): every node takes every push's record;
+		// targeted:
+		// the node holding the user takes it (one node a push, an assumption: the
+		// cluster run measures broadcast routing only)
+		boolean broadcastRouting = !"targeted".equals(this.args.get("routing", "broadcast"));
+		boolean given = this.args.has("nodes");
+		double nodes = Double.parseDouble(this.args.get("nodes", "1"));
+		double nodesByCpu = 0;
+		for (int i = 0; !given && i < 10; i++) {
+			double perNode = NODE_FIXED_CORES
+					+ (broadcastRouting ? pushesPerSecond * BUS_CPU_MICROS_PER_PUSH_AND_NODE / 1e6 : 0);
+			double shared = perConnection
+					+ (broadcastRouting ? 0 : pushesPerSecond * BUS_CPU_MICROS_PER_PUSH_AND_NODE / 1e6);
+			if (perNode >= cores * headroom) {
+				// every node is busy with its own share of the records: no number of
+				// nodes holds this
+				nodes = Double.POSITIVE_INFINITY;
+				nodesByCpu = Double.POSITIVE_INFINITY;
+				break;
+			}
+			nodesByCpu = (shared + nodes * perNode) / (cores * headroom);
+			double next = Math.max(1, Math.ceil(Math.max(nodesByCpu, nodesByMemory)));
+			if (next == nodes) {
+				break;
+			}
+			nodes = next;
+		}
+		m.put("coresNodes", nodes * NODE_FIXED_CORES);
+		m.put("coresBus", (broadcastRouting ? nodes : 1) * pushesPerSecond * BUS_CPU_MICROS_PER_PUSH_AND_NODE / 1e6);
+		double cpu = perConnection + m.get("coresNodes") + m.get("coresBus");
+		m.put("coresTotal", cpu);
+		m.put("nodesByCpu", (nodesByCpu > 0) ? nodesByCpu : cpu / (cores * headroom));
 		m.put("nodesByMemory", nodesByMemory);
-		double nodes = Math.max(1, Math.ceil(Math.max(nodesByCpu, nodesByMemory)));
 		m.put("nodes", nodes);
 		m.put("connectionsPerNode", connections / nodes);
 		m.put("memoryGibPerNode", memoryBytes / nodes / (1L << 30));
@@ -225,7 +273,9 @@ public final class CapacityModel {
 		String[][] rows = { { "deliveries per second", "deliveriesPerSecond" },
 				{ "handshakes per second", "handshakesPerSecond" }, { "CPU cores: idle connections", "coresIdle" },
 				{ "CPU cores: handshakes", "coresHandshakes" }, { "CPU cores: deliveries", "coresDeliveries" },
-				{ "CPU cores: pushes in (HTTP API)", "coresPushApi" }, { "CPU cores in all", "coresTotal" },
+				{ "CPU cores: pushes in (HTTP API)", "coresPushApi" },
+				{ "CPU cores: the nodes themselves", "coresNodes" },
+				{ "CPU cores: bus records taken by every node", "coresBus" }, { "CPU cores in all", "coresTotal" },
 				{ "gateway memory for connections, GiB", "memoryGibTotal" }, { "nodes", "nodes" },
 				{ "connections per node", "connectionsPerNode" }, { "memory per node, GiB", "memoryGibPerNode" },
 				{ "Redis memory, GiB", "redisMemoryGib" }, { "Redis commands per second", "redisCommandsPerSecond" },
@@ -248,6 +298,9 @@ public final class CapacityModel {
 	}
 
 	static String format(double value) {
+		if (Double.isInfinite(value)) {
+			return "no number";
+		}
 		if (value >= 100 || value == Math.rint(value)) {
 			return String.format(Locale.ROOT, "%,.0f", value);
 		}

@@ -87,8 +87,9 @@ final class ClientConnections {
 			// it
 			byte[] secret = options.get("secret", BenchGateway.SECRET).getBytes(StandardCharsets.UTF_8);
 			int perUser = options.getInt("per-user", 1);
+			boolean fresh = !"reused".equals(options.get("tokens", "fresh"));
 			for (int i = 0; i < this.count; i++) {
-				this.tokens[i] = token(this.first + i, perUser, secret);
+				this.tokens[i] = token(this.first + i, perUser, secret, fresh);
 			}
 		}
 		this.channels = new Channel[this.count];
@@ -229,12 +230,20 @@ final class ClientConnections {
 		return new InetSocketAddress("127." + (1 + this.worker % 250) + "." + ((global / 1000) % 250 + 1) + ".1", 0);
 	}
 
-	private static String token(int global, int perUser, byte[] secret) {
+	/*
+	 * A user's token: {@code fresh}, a new one every time (its own ID), as after a login;
+	 * otherwise the same one in every round of a run (the same expiry, no ID), as when
+	 * clients reconnect with the token they hold.
+	 */
+	private static String token(int global, int perUser, byte[] secret, boolean fresh) {
 		try {
-			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
-					new JWTClaimsSet.Builder().subject("u" + (global / perUser))
-						.expirationTime(new Date(System.currentTimeMillis() + TimeUnit.DAYS.toMillis(1)))
-						.build());
+			long day = TimeUnit.DAYS.toMillis(1);
+			JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject("u" + (global / perUser))
+				.expirationTime(new Date((System.currentTimeMillis() / day + 2) * day));
+			if (fresh) {
+				claims.jwtID(Long.toHexString(ThreadLocalRandom.current().nextLong()));
+			}
+			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
 			jwt.sign(new MACSigner(secret));
 			return jwt.serialize();
 		}

@@ -83,6 +83,12 @@ final class ClusterScenario {
 			int redisPort = cluster.redisPort();
 			List<Server> servers = cluster.servers();
 			long redisBefore = RedisInfo.usedMemory(redisPort);
+			ModelCheck check = new ModelCheck(servers, redisPort);
+			long rssBefore = check.rss();
+			// what the nodes cost with no connection at all
+			ModelCheck.Sample emptyStart = check.sample();
+			Processes.sleep(this.args.getInt("idle-seconds", 30) * 1000L / 2);
+			result.put("nodeCoresWithoutConnections", Results.round(emptyStart.to(check.sample()).cores()));
 			int workersPerNode = Math.max(1, (perNode + 9_499) / 9_500);
 			List<Workers> groups = new ArrayList<>();
 			for (int i = 0; i < nodes; i++) {
@@ -105,8 +111,15 @@ final class ClusterScenario {
 			}
 			long sessions = RedisInfo.hashSize(redisPort, "ws:users");
 			result.put("redisSessions", sessions);
-			result.put("redisBytesPerSession",
-					(sessions > 0) ? (RedisInfo.usedMemory(redisPort) - redisBefore) / sessions : 0);
+			long redisBytes = RedisInfo.usedMemory(redisPort) - redisBefore;
+			result.put("redisBytesPerSession", (sessions > 0) ? redisBytes / sessions : 0);
+			// the capacity model's idle figures: a quiet window once every session is in
+			// Redis
+			Processes.sleep(this.args.getInt("settle-ms", 5000));
+			ModelCheck.Sample quietStart = check.sample();
+			Processes.sleep(this.args.getInt("idle-seconds", 30) * 1000L);
+			ModelCheck.Window idle = quietStart.to(check.sample());
+			long memory = check.rss() - rssBefore;
 
 			Server origin = servers.get(0);
 			for (int i = 0; i < this.args.getInt("warm-up-broadcasts", 5); i++) {
@@ -130,13 +143,17 @@ final class ClusterScenario {
 			origin.post(String.format(path, this.args.getInt("warm-up-seconds", 30)));
 			load.awaitQuiet();
 			load.reset();
+			ModelCheck.Sample pushingStart = check.sample();
 			JsonNode sent = origin.post(String.format(path, seconds));
+			ModelCheck.Window pushing = pushingStart.to(check.sample());
 			long received = load.awaitReceived(sent.get("sent").asLong(), Duration.ofSeconds(60));
 			Map<String, Object> crossNode = Results.delivery(sent.get("sent").asLong(), received,
 					sent.get("rejected").asLong(), load.report());
 			crossNode.put("rate", rate);
 			crossNode.put("seconds", seconds);
 			result.put("crossNode", crossNode);
+			result.put("model", ModelCheck.compare(this.args, nodes, open, sent.get("sent").asLong() / (double) seconds,
+					idle, pushing, memory, redisBytes));
 		}
 		finally {
 			for (int i = running.size() - 1; i >= 0; i--) {

@@ -60,6 +60,7 @@ final class ConnectionScenarios {
 			int open = (int) ramp.get("ok");
 			double seconds = (double) ramp.get("seconds");
 			result.put("connections", open);
+			result.put("tokens", this.plan.args().get("tokens", "fresh"));
 			result.put("failed", ramp.get("failed"));
 			result.put("seconds", Results.round(seconds));
 			result.put("handshakesPerSecond", Math.round(open / seconds));
@@ -80,7 +81,7 @@ final class ConnectionScenarios {
 	 * heap to the system concurrently (G1 since JDK 17), so RSS read right after a GC is
 	 * whatever happened to be returned by then.
 	 */
-	private static long settledRss(Server server) {
+	static long settledRss(Server server) {
 		long previous = ProcStats.rssBytes(server.pid());
 		for (int i = 0; i < 20; i++) {
 			Processes.sleep(500);

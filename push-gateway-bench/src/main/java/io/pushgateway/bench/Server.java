@@ -59,6 +59,9 @@ final class Server implements AutoCloseable {
 		if (args.has("gateway-slow-policy")) {
 			variants.add("--push.gateway.slow-consumer.default-policy=" + args.get("gateway-slow-policy", "close"));
 		}
+		if (args.has("gateway-token-cache")) {
+			variants.add("--push.gateway.auth.token-cache.size=" + args.get("gateway-token-cache", "100000"));
+		}
 		return start(target, workDir, args, variants, target + "-server");
 	}
 

@@ -55,7 +55,7 @@ final class Workers implements AutoCloseable {
 			command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadWorker.class.getName(), "--target",
 					server.target(), "--port", Integer.toString(server.port()), "--count", Integer.toString(n),
 					"--first", Integer.toString(first + share * i), "--per-user", Integer.toString(perUser), "--worker",
-					Integer.toString(firstWorker + i)));
+					Integer.toString(firstWorker + i), "--tokens", args.get("tokens", "fresh")));
 			Process process = new ProcessBuilder(command)
 				.redirectError(workDir.resolve("worker-" + (firstWorker + i) + ".log").toFile())
 				.start();

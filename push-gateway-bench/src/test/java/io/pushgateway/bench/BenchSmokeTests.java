@@ -100,13 +100,33 @@ class BenchSmokeTests {
 	void theClusterScenarioRunsNodesWithRedisAndKafka() throws Exception {
 		Assumptions.assumeTrue(onPath("redis-server"), "redis-server not installed (apt-get install redis-server)");
 		JsonNode cluster = Bench.JSON
-			.readTree(bench("--nodes", "2", "--cluster-connections", "40", "--broadcasts", "1", "--rate", "20")
+			.readTree(bench("--nodes", "2", "--cluster-connections", "40", "--broadcasts", "1", "--rate", "20",
+					"--idle-seconds", "1", "--results", "../docs/bench/results.jsonl")
 				.run("cluster", "gateway"));
 		assertThat(cluster.get("connections").asInt()).isEqualTo(40);
 		assertThat(cluster.get("redisSessions").asLong()).isEqualTo(40);
 		assertThat(cluster.get("redisBytesPerSession").asLong()).isPositive();
 		assertThat(cluster.get("crossNode").get("sent").asLong()).isEqualTo(20);
 		assertThat(cluster.get("crossNode").get("lost").asLong()).isZero();
+		// the capacity model beside what the nodes and Redis did
+		JsonNode model = cluster.get("model");
+		for (String figure : List.of("nodeCoresIdle", "nodeCoresPushing", "nodeMemoryMiB", "redisCommandsPerSecondIdle",
+				"redisCommandsPerSecondPushing", "redisMemoryMiB")) {
+			assertThat(model.get(figure).get("predicted").asDouble()).as(figure).isPositive();
+			assertThat(model.get(figure).has("measured")).as(figure).isTrue();
+		}
+	}
+
+	@Test
+	void theTokenScenarioMeasuresEveryVerifier() throws Exception {
+		JsonNode tokens = Bench.JSON.readTree(bench("--tokens-count", "20").run("tokens", "gateway"));
+		for (String algorithm : List.of("HS256", "RS256", "ES256")) {
+			for (String verifier : List.of("nimbusProcessor", "gateway", "gatewayCacheMiss", "gatewayCacheHit")) {
+				assertThat(tokens.get(algorithm).get(verifier).get("bytesAllocatedPerToken").asLong())
+					.as(algorithm + " " + verifier)
+					.isPositive();
+			}
+		}
 	}
 
 	private static boolean onPath(String command) {
