@@ -82,6 +82,18 @@ final class ClusterScenario {
 			Cluster cluster = start(this.args, this.workDir, nodes, List.of(), running);
 			int redisPort = cluster.redisPort();
 			List<Server> servers = cluster.servers();
+			int workersPerNode = Math.max(1, (perNode + 9_499) / 9_500);
+			// a first round connects everything once and closes it again, as the idle
+			// scenario does: what a node pays once (compiled code, buffer pools, client
+			// buffers) is then not counted per connection
+			try (Workers warmUp = load(servers, perNode, workersPerNode)) {
+				warmUp.connect();
+			}
+			long settled = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (System.nanoTime() < settled && (RedisInfo.hashSize(redisPort, "ws:users") > 0
+					|| servers.stream().anyMatch(ClusterScenario::hasConnections))) {
+				Processes.sleep(200);
+			}
 			long redisBefore = RedisInfo.usedMemory(redisPort);
 			ModelCheck check = new ModelCheck(servers, redisPort);
 			long rssBefore = check.rss();
@@ -89,15 +101,8 @@ final class ClusterScenario {
 			ModelCheck.Sample emptyStart = check.sample();
 			Processes.sleep(this.args.getInt("idle-seconds", 30) * 1000L / 2);
 			result.put("nodeCoresWithoutConnections", Results.round(emptyStart.to(check.sample()).cores()));
-			int workersPerNode = Math.max(1, (perNode + 9_499) / 9_500);
-			List<Workers> groups = new ArrayList<>();
-			for (int i = 0; i < nodes; i++) {
-				Workers group = Workers.start(this.args, servers.get(i), perNode, workersPerNode, 1, this.workDir,
-						i * perNode, i * workersPerNode);
-				running.add(group);
-				groups.add(group);
-			}
-			Workers load = Workers.of(groups);
+			Workers load = load(servers, perNode, workersPerNode);
+			running.add(load);
 			Map<String, Object> ramp = load.connect();
 			int open = (int) ramp.get("ok");
 			result.put("nodes", nodes);
@@ -164,6 +169,25 @@ final class ClusterScenario {
 					// best effort
 				}
 			}
+		}
+	}
+
+	/* Load processes for every node, its share of the connections each. */
+	private Workers load(List<Server> servers, int perNode, int workersPerNode) throws Exception {
+		List<Workers> groups = new ArrayList<>();
+		for (int i = 0; i < servers.size(); i++) {
+			groups.add(Workers.start(this.args, servers.get(i), perNode, workersPerNode, 1, this.workDir, i * perNode,
+					i * workersPerNode));
+		}
+		return Workers.of(groups);
+	}
+
+	private static boolean hasConnections(Server server) {
+		try {
+			return server.connections() > 0;
+		}
+		catch (Exception ex) {
+			return true;
 		}
 	}
 
