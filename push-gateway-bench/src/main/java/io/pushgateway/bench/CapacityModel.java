@@ -32,12 +32,18 @@ public final class CapacityModel {
 
 	/**
 	 * Idle CPU per connection, microseconds per second, with the fixed 25 s heartbeat and
-	 * the Redis registry: node CPU 65 ms/s for 19,000 idle connections
-	 * ({@code docs/performance.md}, dynamic heartbeat section).
+	 * the Redis registry: the six nodes' CPU with 102,000 idle connections less their CPU
+	 * with none, in the cluster runs B, C and D of 2026-12-07 (0.18, 0.17 and 0.19 cores:
+	 * docs/performance.md, 100,000 connections). The earlier figure, 65 ms/s for 19,000
+	 * on one node, held that node's own cost too, which {@link #NODE_FIXED_CORES} now
+	 * counts.
 	 */
-	static final double IDLE_CPU_MICROS_FIXED = 65_000.0 / 19_000;
+	static final double IDLE_CPU_MICROS_FIXED = (0.18 + 0.17 + 0.19) / 3 * 1e6 / 102_000;
 
-	/** The same with the dynamic heartbeat: 23 ms/s for 19,000. */
+	/**
+	 * The same with the dynamic heartbeat: 23 ms/s for 19,000 on one node, that node's
+	 * own cost included (not separated yet: an upper bound).
+	 */
 	static final double IDLE_CPU_MICROS_DYNAMIC = 23_000.0 / 19_000;
 
 	/**
@@ -66,19 +72,18 @@ public final class CapacityModel {
 	static final double REDIS_CLUSTER_COMMAND_FACTOR = 7.09 / 4.85;
 
 	/**
-	 * What a node costs beside its connections, in cores: the cluster run of 2026-12-07
-	 * (6 nodes, 102,000 connections, docs/performance.md) used 0.84 cores idle, of which
-	 * the per-connection term explains 0.35; the rest, over 6 nodes (Kafka consumers'
-	 * polls, the registry's node heartbeat, timers).
+	 * What a node costs beside its connections, in cores (Kafka consumers' polls, the
+	 * registry's node heartbeat, timers): six nodes with no connection used 0.61, 0.42
+	 * and 0.39 cores in the cluster runs B, C and D of 2026-12-07.
 	 */
-	static final double NODE_FIXED_CORES = (0.84 - 0.35) / 6;
+	static final double NODE_FIXED_CORES = (0.61 + 0.42 + 0.39) / 3 / 6;
 
 	/**
 	 * CPU per push and node with the bus's default broadcast routing (every node takes
-	 * every record), microseconds: the same run's 1,000 pushes/s from one node to users
-	 * on the others took 1.17 - 0.84 cores more than idle, over 6 nodes.
+	 * every record), microseconds: 1,000 pushes/s from one node to users on the others
+	 * took 0.41, 0.57 and 0.62 cores more than idle in runs B, C and D, over 6 nodes.
 	 */
-	static final double BUS_CPU_MICROS_PER_PUSH_AND_NODE = (1.17 - 0.84) * 1e6 / 1000 / 6;
+	static final double BUS_CPU_MICROS_PER_PUSH_AND_NODE = (0.41 + 0.57 + 0.62) / 3 * 1e6 / 1000 / 6;
 
 	/** What one Redis (one core) is taken to serve, commands per second. */
 	static final double REDIS_COMMANDS_PER_SECOND = 100_000;

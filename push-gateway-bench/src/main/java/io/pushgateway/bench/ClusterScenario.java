@@ -99,7 +99,7 @@ final class ClusterScenario {
 			long rssBefore = check.rss();
 			// what the nodes cost with no connection at all
 			ModelCheck.Sample emptyStart = check.sample();
-			Processes.sleep(this.args.getInt("idle-seconds", 30) * 1000L / 2);
+			Processes.sleep(this.args.getInt("idle-seconds", 50) * 1000L / 2);
 			result.put("nodeCoresWithoutConnections", Results.round(emptyStart.to(check.sample()).cores()));
 			Workers load = load(servers, perNode, workersPerNode);
 			running.add(load);
@@ -119,10 +119,11 @@ final class ClusterScenario {
 			long redisBytes = RedisInfo.usedMemory(redisPort) - redisBefore;
 			result.put("redisBytesPerSession", (sessions > 0) ? redisBytes / sessions : 0);
 			// the capacity model's idle figures: a quiet window once every session is in
-			// Redis
+			// Redis, two periods of the 25 s heartbeat long, so that it holds as many of
+			// the registry's batched last-seen writes wherever it starts
 			Processes.sleep(this.args.getInt("settle-ms", 5000));
 			ModelCheck.Sample quietStart = check.sample();
-			Processes.sleep(this.args.getInt("idle-seconds", 30) * 1000L);
+			Processes.sleep(this.args.getInt("idle-seconds", 50) * 1000L);
 			ModelCheck.Window idle = quietStart.to(check.sample());
 			long memory = check.rss() - rssBefore;
 
