@@ -40,12 +40,33 @@ class CapacityModelTests {
 	}
 
 	@Test
-	void tenTimesTheConnectionsTenTimesTheWork() {
-		CapacityModel model = new CapacityModel(CapacityModel.measured(RUN), Args.parse(new String[0]));
+	void tenTimesTheConnectionsTenTimesTheWorkWithTargetedRouting() {
+		CapacityModel model = new CapacityModel(CapacityModel.measured(RUN),
+				Args.parse(new String[] { "--routing=targeted" }));
 		Map<String, Double> one = model.model(1_000_000);
 		Map<String, Double> ten = model.model(10_000_000);
-		assertThat(ten.get("coresTotal")).isCloseTo(10 * one.get("coresTotal"), offset(1e-6));
+		for (String perConnection : List.of("coresIdle", "coresHandshakes", "coresDeliveries", "coresPushApi",
+				"coresBus")) {
+			assertThat(ten.get(perConnection)).as(perConnection).isCloseTo(10 * one.get(perConnection), offset(1e-6));
+		}
+		// the nodes' own cost follows the number of nodes, which is rounded up
+		assertThat(ten.get("coresNodes")).isEqualTo(ten.get("nodes") * CapacityModel.NODE_FIXED_CORES);
+		assertThat(ten.get("coresTotal")).isBetween(9 * one.get("coresTotal"), 11 * one.get("coresTotal"));
 		assertThat(ten.get("redisCommandsPerSecond")).isGreaterThan(9 * one.get("redisCommandsPerSecond"));
+	}
+
+	@Test
+	void withBroadcastRoutingEveryNodeTakesEveryPushUntilNoNumberOfNodesHoldsThem() {
+		CapacityModel given = new CapacityModel(CapacityModel.measured(RUN), Args.parse(new String[] { "--nodes=6" }));
+		Map<String, Double> six = given.model(1_000_000);
+		double pushesPerSecond = 1_000_000 / 60.0;
+		assertThat(six.get("coresBus"))
+			.isCloseTo(6 * pushesPerSecond * CapacityModel.BUS_CPU_MICROS_PER_PUSH_AND_NODE / 1e6, offset(1e-9));
+		assertThat(six.get("coresNodes")).isCloseTo(6 * CapacityModel.NODE_FIXED_CORES, offset(1e-9));
+		Map<String, Double> tooMany = new CapacityModel(CapacityModel.measured(RUN), Args.parse(new String[0]))
+			.model(10_000_000);
+		assertThat(tooMany.get("nodes")).isInfinite();
+		assertThat(CapacityModel.format(tooMany.get("nodes"))).isEqualTo("no number");
 	}
 
 	@Test
