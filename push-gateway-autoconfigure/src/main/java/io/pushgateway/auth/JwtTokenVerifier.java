@@ -197,8 +197,11 @@ public final class JwtTokenVerifier implements TokenVerifier {
 		if (algorithm == null) {
 			throw new IllegalArgumentException("algorithm not allowed for the configured key");
 		}
-		byte[] signature = BASE64URL.decode(ByteBuffer.wrap(ascii, second + 1, ascii.length - second - 1)).array();
-		if (!this.signatures.verify(algorithm, Arrays.copyOf(ascii, second), Base64URL.encode(signature))) {
+		// the decoded buffer's array may be longer than what was decoded into it
+		ByteBuffer signature = BASE64URL.decode(ByteBuffer.wrap(ascii, second + 1, ascii.length - second - 1));
+		byte[] signatureBytes = Arrays.copyOfRange(signature.array(), signature.arrayOffset(),
+				signature.arrayOffset() + signature.remaining());
+		if (!this.signatures.verify(algorithm, Arrays.copyOf(ascii, second), Base64URL.encode(signatureBytes))) {
 			throw new IllegalArgumentException("signature does not match");
 		}
 		ByteBuffer payload = BASE64URL.decode(ByteBuffer.wrap(ascii, first + 1, second - first - 1));
