@@ -8,6 +8,10 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,6 +21,7 @@ import io.pushgateway.core.SocketPresence;
 import io.pushgateway.hub.FakeConnection;
 import io.pushgateway.hub.LocalHub;
 import io.pushgateway.hub.NodeLifecycle;
+import io.pushgateway.hub.PushConnection;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.NodeStats;
 import io.pushgateway.registry.redis.RedisPresence;
@@ -24,6 +29,7 @@ import io.pushgateway.registry.redis.RedisRegistrySettings;
 import io.pushgateway.registry.redis.RedisSessionRegistry;
 import io.pushgateway.spi.PresenceTracking;
 import io.pushgateway.support.RedisExtension;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -318,6 +324,95 @@ class RedisSessionRegistryTests {
 		assertThat(presence.guidConnections("doc").block()).isEqualTo(1);
 		assertThat(presence.isOnline("dave").block()).isFalse();
 		assertThat(presence.isOnline("erin").block()).isTrue();
+	}
+
+	@Test
+	void changesMadeWhileResyncsRunAreNeitherLostNorBroughtBack() throws Exception {
+		Map<String, List<String>> events = new ConcurrentHashMap<>();
+		LocalHub hub = hub();
+		registry("n1", hub, factory(), 0, new ArrayList<>(), PresenceTracking.of(Duration.ZERO, (event) -> {
+			String subject = (event.uid() == null) ? "@" + event.guid()
+					: (event.guid() == null) ? event.uid() : event.uid() + "@" + event.guid();
+			events.computeIfAbsent(subject, (key) -> new CopyOnWriteArrayList<>()).add(event.type().name());
+		}));
+		RedisPresence presence = presence();
+		List<String> users = List.of("u0", "u1", "u2", "u3", "u4", "u5");
+		List<String> guids = List.of("g0", "g1", "g2");
+		AtomicBoolean churning = new AtomicBoolean(true);
+		AtomicLong ids = new AtomicLong(10_000);
+		List<Thread> churners = new ArrayList<>();
+		for (int t = 0; t < 2; t++) {
+			Thread churner = new Thread(() -> {
+				FakeConnection[] slots = new FakeConnection[12];
+				ThreadLocalRandom random = ThreadLocalRandom.current();
+				while (churning.get()) {
+					int slot = random.nextInt(slots.length);
+					FakeConnection connection = slots[slot];
+					String guid = guids.get(random.nextInt(guids.size()));
+					if (connection == null) {
+						slots[slot] = new FakeConnection(ids.incrementAndGet(), users.get(random.nextInt(users.size())),
+								guid);
+						hub.register(slots[slot]);
+					}
+					else if (random.nextInt(4) == 0) {
+						hub.unregister(connection);
+						slots[slot] = null;
+					}
+					else if (random.nextBoolean()) {
+						hub.join(connection, guid);
+					}
+					else {
+						hub.leave(connection, guid);
+					}
+					// a few thousand changes a second, so that every resync has some in
+					// flight
+					LockSupport.parkNanos(200_000);
+				}
+			});
+			churner.start();
+			churners.add(churner);
+		}
+		// Redis forgets the node again and again: the next heartbeat (every 200 ms)
+		// finds it unknown and makes a resync due while the sessions keep changing
+		for (int forgotten = 0; forgotten < 6; forgotten++) {
+			redis("ZREM " + this.prefix + ":nodes n1");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> !redis("ZSCORE " + this.prefix + ":nodes n1").contains("$-1"));
+		}
+		churning.set(false);
+		for (Thread churner : churners) {
+			churner.join();
+		}
+
+		// Redis ends where the hub ends, and every subject's transitions alternate and
+		// end
+		// in the hub's state: none was lost, none came back from a closed session
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			assertThat(presence.stats().block()).isEqualTo(new ClusterStats(1, hub.connectionCount(), hub.userCount()));
+			for (String uid : users) {
+				assertThat(presence.socketsOf(uid).block()).map(SocketPresence::socketId)
+					.containsExactlyInAnyOrderElementsOf(
+							hub.sessionsOf(uid).stream().map(PushConnection::socketId).toList());
+				assertAlternating(events.get(uid), "ONLINE", "OFFLINE", !hub.sessionsOf(uid).isEmpty());
+				for (String guid : guids) {
+					boolean member = hub.sessionsOf(uid).stream().anyMatch((session) -> session.guids().contains(guid));
+					assertAlternating(events.get(uid + "@" + guid), "JOINED", "LEFT", member);
+				}
+			}
+			for (String guid : guids) {
+				assertThat(presence.guidConnections(guid).block()).isEqualTo(hub.guidSize(guid));
+				assertAlternating(events.get("@" + guid), "OCCUPIED", "VACATED", hub.guidSize(guid) > 0);
+			}
+		});
+	}
+
+	private static void assertAlternating(@Nullable List<String> transitions, String gained, String lost,
+			boolean holds) {
+		List<String> seen = (transitions != null) ? transitions : List.of();
+		for (int i = 0; i < seen.size(); i++) {
+			assertThat(seen.get(i)).as("transition %d of %s", i, seen).isEqualTo((i % 2 == 0) ? gained : lost);
+		}
+		assertThat(seen.size() % 2 == 1).as("%s ends with %s", seen, holds ? gained : lost).isEqualTo(holds);
 	}
 
 	@Test

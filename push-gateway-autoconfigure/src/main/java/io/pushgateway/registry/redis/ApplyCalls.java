@@ -2,6 +2,7 @@ package io.pushgateway.registry.redis;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -104,6 +105,16 @@ final class ApplyCalls {
 			op[i++] = guid;
 		}
 		return op;
+	}
+
+	/**
+	 * Undo a registration.
+	 * @param register the registration, as {@link #register} made it
+	 * @param node the node
+	 * @return the change
+	 */
+	static String[] unregister(String[] register, String node) {
+		return unregister(register[1], register[2], node, Arrays.asList(register).subList(FIRST_GUID, register.length));
 	}
 
 	/**

@@ -192,6 +192,11 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 
 	@Override
 	public void start() {
+		this.running = true;
+		// register the node and whatever the hub holds already before accepting
+		// connections, and before the periodic heartbeat: one racing this first beat
+		// could find the node new after the first resync and make another due
+		this.heartbeat.beat().then(flush()).block(this.settings.commandTimeout().multipliedBy(2));
 		Disposable.Composite tasks = Disposables.composite();
 		tasks.add(every("sync", this.settings.syncInterval(), this::flush));
 		tasks.add(every("heartbeat", this.settings.nodeHeartbeatInterval(),
@@ -202,10 +207,6 @@ public final class RedisSessionRegistry implements SessionRegistry, SmartLifecyc
 			tasks.add(every("presence", this.presenceExpiry.checkInterval(), this.presenceExpiry::expire));
 		}
 		this.tasks = tasks;
-		this.running = true;
-		// register the node and whatever the hub holds already before accepting
-		// connections
-		this.heartbeat.beat().then(flush()).block(this.settings.commandTimeout().multipliedBy(2));
 	}
 
 	private Disposable every(String operation, Duration period, Supplier<Mono<?>> task) {

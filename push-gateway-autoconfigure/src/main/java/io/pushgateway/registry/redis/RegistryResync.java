@@ -2,8 +2,10 @@ package io.pushgateway.registry.redis;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.pushgateway.spi.LocalSessions;
 import io.pushgateway.spi.Session;
@@ -71,19 +73,51 @@ final class RegistryResync {
 			List<String[]> ops = new ArrayList<>(leaves);
 			for (Session connection : connections) {
 				// through the queue: a change the hub queued meanwhile is written with it
-				this.writeBehind.enqueue(ApplyCalls.register(connection, this.settings.clientAddresses()));
+				String[] register = ApplyCalls.register(connection, this.settings.clientAddresses());
+				this.writeBehind.enqueue(register);
+				if (!isOpen(connection)) {
+					// closed since the snapshot: its removal may have been queued before
+					// this registration, which would bring it back
+					this.writeBehind.enqueue(ApplyCalls.unregister(register, this.settings.nodeId()));
+				}
 				ops.addAll(this.writeBehind.drain());
 			}
 			return Flux.fromIterable(partition(ops));
 		})
 			.concatMap(this.writer::apply)
 			.thenMany(held)
-			.filter((sid) -> !local.containsKey(sid))
 			.collectList()
+			// against the hub as it is now: a session opened since the snapshot was
+			// registered through the queue and is not stale
+			.map((sids) -> stale(sids, local))
 			.flatMap((stale) -> this.writer.remove(stale, this.settings.nodeId()))
 			.doOnSuccess((done) -> logger
 				.info("Registry resynchronized " + connections.size() + " sessions of node " + this.settings.nodeId()))
 			.doOnError((error) -> this.writeBehind.requestResync());
+	}
+
+	private boolean isOpen(Session session) {
+		return this.hub.sessionsOf(session.uid()).contains(session);
+	}
+
+	private List<String> stale(List<String> held, Map<String, Session> snapshot) {
+		List<String> stale = new ArrayList<>();
+		Set<String> now = null;
+		for (String sid : held) {
+			if (snapshot.containsKey(sid)) {
+				continue;
+			}
+			if (now == null) {
+				now = new HashSet<>();
+				for (Session session : this.hub.sessions()) {
+					now.add(Long.toString(session.socketId()));
+				}
+			}
+			if (!now.contains(sid)) {
+				stale.add(sid);
+			}
+		}
+		return stale;
 	}
 
 	/* Leaves for the GUIDs Redis lists for a session that the session no longer has. */
