@@ -138,7 +138,14 @@ final class EngineIoInbound {
 			connection.close(CloseCodes.MESSAGE_TOO_BIG, "packet larger than " + this.settings.maxPayload() + " bytes");
 			return;
 		}
-		this.frameHandler.onFrame(connection, packet.getBytes(StandardCharsets.UTF_8), false);
+		String resolved = session.ackIds().resolve(packet);
+		if (resolved == null) {
+			// an ack of no push awaiting one (answered already, or too old): nothing
+			// waits for it, but it counts against the rate limits like any packet
+			this.frameHandler.onHeartbeat(connection, packet.length());
+			return;
+		}
+		this.frameHandler.onFrame(connection, resolved.getBytes(StandardCharsets.UTF_8), false);
 	}
 
 	/**

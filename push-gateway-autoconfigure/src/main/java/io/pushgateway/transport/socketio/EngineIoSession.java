@@ -48,6 +48,8 @@ final class EngineIoSession {
 
 	private final SocketIoAttachments attachments = new SocketIoAttachments();
 
+	private final SocketIoAckIds ackIds = new SocketIoAckIds();
+
 	private final EngineIoState state = new EngineIoState();
 
 	private final EngineIoOutbound outbound;
@@ -98,6 +100,10 @@ final class EngineIoSession {
 
 	@Nullable PushConnection connection() {
 		return this.state.connection();
+	}
+
+	SocketIoAckIds ackIds() {
+		return this.ackIds;
 	}
 
 	/**

@@ -52,7 +52,7 @@ final class SocketIoConnection extends PushConnection {
 			frame.release();
 			return true;
 		}
-		return this.session.offer(frame, event.isEmpty() ? null : event, policy);
+		return this.session.offer(this.session.ackIds().number(frame), event.isEmpty() ? null : event, policy);
 	}
 
 	@Override
