@@ -124,7 +124,7 @@ class EngineConfiguration {
 			PushObservations observations) {
 		PushTemplate.Settings settings = new PushTemplate.Settings(
 				(int) properties.getLimits().getMaxPayloadSize().toBytes(), properties.getRecovery().isAllPushes(),
-				properties.getIdempotency().getWindow());
+				properties.getIdempotency().getWindow(), properties.getTransactions().isEnabled());
 		return new PushTemplate(delivery, ids, encoder, store.getIfAvailable(), idempotency, settings, observations);
 	}
 

@@ -86,6 +86,9 @@ public class PushGatewayProperties {
 	private final IdempotencyProperties idempotency = new IdempotencyProperties();
 
 	@NestedConfigurationProperty
+	private final TransactionProperties transactions = new TransactionProperties();
+
+	@NestedConfigurationProperty
 	private final BansProperties bans = new BansProperties();
 
 	@NestedConfigurationProperty
@@ -132,6 +135,10 @@ public class PushGatewayProperties {
 
 	public IdempotencyProperties getIdempotency() {
 		return this.idempotency;
+	}
+
+	public TransactionProperties getTransactions() {
+		return this.transactions;
 	}
 
 	public BansProperties getBans() {

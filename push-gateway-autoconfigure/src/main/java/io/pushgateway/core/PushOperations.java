@@ -21,6 +21,10 @@ import reactor.core.publisher.Mono;
  * does for an invalid event name or a payload that is too large. Every method is
  * non-blocking: nothing happens until the returned {@link Mono} is subscribed.
  *
+ * <p>
+ * A push subscribed inside a Spring-managed transaction is sent after the transaction
+ * commits and never after a rollback ({@link #immediately()} opts out).
+ *
  * @author Push Gateway team
  */
 public interface PushOperations {
@@ -228,6 +232,21 @@ public interface PushOperations {
 	 */
 	default PushOperations once(String idempotencyKey) {
 		throw new UnsupportedOperationException("idempotent pushes are not supported by " + getClass().getName());
+	}
+
+	/**
+	 * Pushes that go out when subscribed even inside a transaction. By default a push
+	 * subscribed on a thread running a Spring-managed transaction
+	 * ({@code @Transactional}, {@code TransactionTemplate}) is held until the transaction
+	 * commits, and never sent if it rolls back: its {@link Mono} completes at once with
+	 * the message ID and no local deliveries. An acknowledged push cannot wait for a
+	 * commit (its result is the acks) and fails with {@link PushRejectedException} there;
+	 * issue it through these operations, or after the commit. Configured by
+	 * {@code push.gateway.transactions.enabled}.
+	 * @return the operations that never wait for a transaction
+	 */
+	default PushOperations immediately() {
+		return this;
 	}
 
 }

@@ -50,11 +50,15 @@ final class IdempotentPushes implements PushOperations {
 
 	private final Duration window;
 
-	IdempotentPushes(PushOperations pushes, String key, IdempotencyStore store, Duration window) {
+	/* whether its pushes wait for the transaction they are issued in */
+	private final boolean bound;
+
+	IdempotentPushes(PushOperations pushes, String key, IdempotencyStore store, Duration window, boolean bound) {
 		this.pushes = pushes;
 		this.key = valid(key);
 		this.store = store;
 		this.window = window;
+		this.bound = bound;
 	}
 
 	static String valid(String key) {
@@ -121,7 +125,25 @@ final class IdempotentPushes implements PushOperations {
 		throw new UnsupportedOperationException("already idempotent, with key " + this.key);
 	}
 
+	@Override
+	public PushOperations immediately() {
+		return new IdempotentPushes(this.pushes.immediately(), this.key, this.store, this.window, false);
+	}
+
 	private <T> Mono<T> once(Supplier<Mono<T>> issue, Function<T, String> messageId, Function<String, T> replay) {
+		// the transaction is the caller's thread's: the push itself is issued where the
+		// store answers, so it is told which transaction it waits for
+		return Mono.deferContextual((context) -> {
+			TransactionHold hold = TransactionHold.of(context, this.bound);
+			if (hold == null) {
+				return once(issue, messageId, replay, null);
+			}
+			return once(issue, messageId, replay, hold).contextWrite((held) -> held.put(TransactionHold.KEY, hold));
+		});
+	}
+
+	private <T> Mono<T> once(Supplier<Mono<T>> issue, Function<T, String> messageId, Function<String, T> replay,
+			@Nullable TransactionHold hold) {
 		Duration lease = (this.window.compareTo(CLAIM_LEASE) < 0) ? this.window : CLAIM_LEASE;
 		return this.store.claim(this.key, lease).onErrorMap(this::unavailable).flatMap((claim) -> {
 			if (claim.isEmpty()) {
@@ -133,6 +155,7 @@ final class IdempotentPushes implements PushOperations {
 								.warn("Idempotency key of push " + messageId.apply(result) + " not recorded: " + error);
 							return Mono.empty();
 						})
+						.then(Mono.fromRunnable(() -> releaseOnRollback(hold)))
 						.thenReturn(result))
 					.onErrorResume((error) -> this.store.release(this.key)
 						.onErrorResume((ignored) -> Mono.empty())
@@ -151,6 +174,18 @@ final class IdempotentPushes implements PushOperations {
 						"a push with this idempotency key is still being issued; retry later")))
 				.map(replay);
 		});
+	}
+
+	/*
+	 * A push the rollback drops leaves its key free for a retry; registered once the key
+	 * holds the push's ID, so that a rollback that came first still releases it.
+	 */
+	private void releaseOnRollback(@Nullable TransactionHold hold) {
+		if (hold != null) {
+			hold.afterRollback(() -> this.store.release(this.key)
+				.subscribe(null, (error) -> logger.warn("Idempotency key of a rolled back push not released; a "
+						+ "retry within the window is not issued: " + error)));
+		}
 	}
 
 	private Throwable unavailable(Throwable error) {

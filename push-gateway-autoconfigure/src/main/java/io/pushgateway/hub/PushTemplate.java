@@ -2,6 +2,7 @@ package io.pushgateway.hub;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import io.pushgateway.codec.ServerFrame;
@@ -75,6 +76,9 @@ public class PushTemplate implements PushOperations {
 
 	private final Duration idempotencyWindow;
 
+	/** Whether pushes issued inside a transaction wait for its commit. */
+	private final boolean transactionBound;
+
 	/**
 	 * Create a template.
 	 * @param delivery where its pushes go
@@ -101,16 +105,26 @@ public class PushTemplate implements PushOperations {
 		this.rules = new PushRules(settings.maxPayloadSize());
 		this.recoverAll = settings.recoverAll();
 		this.idempotencyWindow = settings.idempotencyWindow();
+		this.transactionBound = settings.transactionBound();
 		this.observations = observations;
 	}
 
 	@Override
 	public PushOperations once(String idempotencyKey) {
+		return once(idempotencyKey, this, this.transactionBound);
+	}
+
+	PushOperations once(String idempotencyKey, PushOperations pushes, boolean bound) {
 		IdempotencyStore store = this.idempotency;
 		if (store == null) {
 			throw new UnsupportedOperationException("idempotent pushes need an IdempotencyStore");
 		}
-		return new IdempotentPushes(this, idempotencyKey, store, this.idempotencyWindow);
+		return new IdempotentPushes(pushes, idempotencyKey, store, this.idempotencyWindow, bound);
+	}
+
+	@Override
+	public PushOperations immediately() {
+		return new ImmediatePushes(this, (immediate) -> (key) -> once(key, immediate, false));
 	}
 
 	@Override
@@ -137,27 +151,44 @@ public class PushTemplate implements PushOperations {
 		// the observation current where the push is asked for (an HTTP request, a
 		// handler) is the parent of the push's
 		Observation captured = this.observations.current();
-		return Mono.deferContextual(
-				(context) -> this.observations.push(this.observations.parent(context, captured), target, () -> {
-					refuseWhenBusy();
-					Push push = new Push(this.ids.nextId(), target, validEvent(event),
-							validPayload(toPayload(payload)));
-					String stream = recoverable ? push.stream() : null;
-					if (stream == null) {
-						return deliver(push, fallback);
-					}
-					if (this.store == null) {
-						return Mono.error(
-								new PushRejectedException("recovery is not enabled (push.gateway.recovery.enabled)"));
-					}
-					return this.store.append(stream, push).onErrorMap((error) -> {
-						// the store's words (Redis's) are for the log
-						if (logger.isDebugEnabled()) {
-							logger.debug("Recoverable push not stored: " + error);
-						}
-						return new PushRejectedException("recovery store unavailable");
-					}).flatMap((position) -> deliver(push.at(position), fallback));
-				}));
+		return Mono.deferContextual((context) -> {
+			Observation parent = this.observations.parent(context, captured);
+			TransactionHold hold = TransactionHold.of(context, this.transactionBound);
+			if (hold == null) {
+				return issue(parent, target,
+						() -> new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload))),
+						recoverable, fallback);
+			}
+			// refused now, inside the transaction, if it is not valid; sent after the
+			// commit
+			Push held = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
+			hold.afterCommit(() -> issue(parent, target, () -> held, recoverable, fallback).subscribe(null,
+					(error) -> logger.warn("Push " + held.messageId() + " held for its transaction's commit was not "
+							+ "issued: " + error)));
+			return Mono.just(new PushResult(Long.toString(held.messageId()), 0));
+		});
+	}
+
+	private Mono<PushResult> issue(@Nullable Observation parent, PushTarget target, Supplier<Push> pushes,
+			boolean recoverable, boolean fallback) {
+		return this.observations.push(parent, target, () -> {
+			refuseWhenBusy();
+			Push push = pushes.get();
+			String stream = recoverable ? push.stream() : null;
+			if (stream == null) {
+				return deliver(push, fallback);
+			}
+			if (this.store == null) {
+				return Mono.error(new PushRejectedException("recovery is not enabled (push.gateway.recovery.enabled)"));
+			}
+			return this.store.append(stream, push).onErrorMap((error) -> {
+				// the store's words (Redis's) are for the log
+				if (logger.isDebugEnabled()) {
+					logger.debug("Recoverable push not stored: " + error);
+				}
+				return new PushRejectedException("recovery store unavailable");
+			}).flatMap((position) -> deliver(push.at(position), fallback));
+		});
 	}
 
 	/*
@@ -195,7 +226,11 @@ public class PushTemplate implements PushOperations {
 
 	private Mono<AckResult> pushWithAck(PushTarget target, String event, Object payload, Duration timeout,
 			@Nullable String messageId, boolean fallback) {
-		return Mono.defer(() -> {
+		return Mono.deferContextual((context) -> {
+			if (TransactionHold.of(context, this.transactionBound) != null) {
+				throw new PushRejectedException("an acknowledged push cannot wait for a transaction's commit: issue it "
+						+ "after the commit, or through PushOperations#immediately()");
+			}
 			refuseWhenBusy();
 			long id;
 			try {
@@ -306,8 +341,11 @@ public class PushTemplate implements PushOperations {
 	 * @param recoverAll whether every push to a user or a GUID is recoverable, not only
 	 * those sent with {@link #pushRecoverable}
 	 * @param idempotencyWindow how long an idempotency key is remembered
+	 * @param transactionBound whether a push issued inside a Spring-managed transaction
+	 * waits for its commit
 	 */
-	public record Settings(int maxPayloadSize, boolean recoverAll, Duration idempotencyWindow) {
+	public record Settings(int maxPayloadSize, boolean recoverAll, Duration idempotencyWindow,
+			boolean transactionBound) {
 	}
 
 }

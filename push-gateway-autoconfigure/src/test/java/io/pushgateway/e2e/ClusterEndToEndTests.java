@@ -30,6 +30,7 @@ import io.pushgateway.core.DisconnectCodes;
 import io.pushgateway.core.GuidOperations;
 import io.pushgateway.core.PresenceOperations;
 import io.pushgateway.core.PushOperations;
+import io.pushgateway.core.PushRejectedException;
 import io.pushgateway.core.PushResult;
 import io.pushgateway.core.PushTarget;
 import io.pushgateway.core.SocketPresence;
@@ -60,6 +61,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabase;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -276,6 +283,62 @@ class ClusterEndToEndTests {
 			.containsEntry("d", Map.of("from", "node-1"));
 		push(1).pushToUser(uid, "marker", "end").block();
 		assertThat(client.next("push")).as("no duplicate before the marker").containsEntry("ev", "marker");
+	}
+
+	@Test
+	void aPushIssuedInATransactionIsSentAfterTheCommitAndNeverAfterARollback() {
+		EmbeddedDatabase database = new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2)
+			.generateUniqueName(true)
+			.build();
+		try {
+			JdbcTemplate jdbc = new JdbcTemplate(database);
+			jdbc.execute("create table shipments (id varchar(64) primary key)");
+			TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(database));
+			String uid = uid();
+			TestClient client = connect(2, uid);
+			client.next("welcome");
+			PushOperations pushes = push(0);
+
+			String held = transactions.execute((status) -> {
+				jdbc.update("insert into shipments values (?)", "o-1");
+				PushResult result = pushes.pushToUser(uid, "order.shipped", Map.of("order", "o-1")).block();
+				assertThat(result.localDeliveries()).isZero();
+				// a push that does not wait, through the same node and bus, comes first:
+				// the held one was not sent before the commit
+				pushes.immediately().pushToUser(uid, "marker", "in the transaction").block();
+				assertThat(client.next("push")).containsEntry("ev", "marker");
+				assertThatExceptionOfType(PushRejectedException.class).isThrownBy(
+						() -> pushes.pushWithAck(PushTarget.user(uid), "confirm", "x", Duration.ofSeconds(1)).block())
+					.withMessageContaining("transaction");
+				return result.messageId();
+			});
+			assertThat(client.next("push")).containsEntry("ev", "order.shipped").containsEntry("id", held);
+
+			transactions.executeWithoutResult((status) -> {
+				jdbc.update("insert into shipments values (?)", "o-2");
+				pushes.pushToUser(uid, "order.shipped", Map.of("order", "o-2")).block();
+				pushes.once("shipment-o-2").pushToUser(uid, "order.shipped", Map.of("order", "o-2")).block();
+				status.setRollbackOnly();
+			});
+			// the rolled back push's idempotency key is free again: the retry is issued
+			String retried = transactions.execute((status) -> {
+				jdbc.update("insert into shipments values (?)", "o-2");
+				return pushes.once("shipment-o-2")
+					.pushToUser(uid, "order.shipped", Map.of("order", "o-2", "retry", true))
+					.block()
+					.messageId();
+			});
+			assertThat(client.next("push")).as("nothing of the rolled back transaction")
+				.containsEntry("id", retried)
+				.containsEntry("d", Map.of("order", "o-2", "retry", true));
+			assertThat(jdbc.queryForList("select id from shipments", String.class)).containsExactlyInAnyOrder("o-1",
+					"o-2");
+			push(1).pushToUser(uid, "marker", "end").block();
+			assertThat(client.next("push")).as("no duplicate before the marker").containsEntry("ev", "marker");
+		}
+		finally {
+			database.shutdown();
+		}
 	}
 
 	@Test

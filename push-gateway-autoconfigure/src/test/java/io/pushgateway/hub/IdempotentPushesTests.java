@@ -83,7 +83,7 @@ class IdempotentPushesTests {
 		// the first claimant's node died mid-push
 		assertThat(store.claim("k", IdempotentPushes.CLAIM_LEASE).block()).isEmpty();
 		clock.advance(IdempotentPushes.CLAIM_LEASE.plusSeconds(1));
-		PushResult retry = new IdempotentPushes(this.pushes, "k", store, Duration.ofHours(1))
+		PushResult retry = new IdempotentPushes(this.pushes, "k", store, Duration.ofHours(1), true)
 			.push(PushTarget.user("u"), "e", "1")
 			.block();
 		assertThat(this.pushes.issued).hasValue(1);
@@ -117,7 +117,8 @@ class IdempotentPushesTests {
 			}
 
 		};
-		StepVerifier.create(new IdempotentPushes(this.pushes, "k", down, WINDOW).push(PushTarget.user("u"), "e", "1"))
+		StepVerifier
+			.create(new IdempotentPushes(this.pushes, "k", down, WINDOW, true).push(PushTarget.user("u"), "e", "1"))
 			.verifyErrorSatisfies((error) -> assertThat(error).isInstanceOf(NodeOverloadedException.class)
 				.hasMessageNotContaining("connection refused"));
 		assertThat(this.pushes.issued).hasValue(0);
@@ -133,7 +134,7 @@ class IdempotentPushesTests {
 	}
 
 	private IdempotentPushes once(String key) {
-		return new IdempotentPushes(this.pushes, key, this.store, WINDOW);
+		return new IdempotentPushes(this.pushes, key, this.store, WINDOW, true);
 	}
 
 	static final class CountingPushes implements PushOperations {
