@@ -31,7 +31,7 @@ import reactor.netty.http.server.HttpServerRoutes;
 
 /**
  * The HTTP long-polling transport, for clients that cannot open a WebSocket. A session is
- * an ordinary {@link PushConnection} on the node that opened it: same admission, socket
+ * an ordinary {@code PushConnection} on the node that opened it: same admission, socket
  * IDs, registry entries, limits and heartbeat timeout, so the rest of the system cannot
  * tell it from a WebSocket.
  *
