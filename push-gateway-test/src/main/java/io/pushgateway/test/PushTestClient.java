@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -55,9 +54,12 @@ public final class PushTestClient implements AutoCloseable {
 			Supplier<String> fresh = this.tokens;
 			if (frame.type().equals("refresh") && fresh != null) {
 				// the gateway asks for a fresh token before this one expires; answered
-				// off
-				// the listener's thread, which a send waiting on it would block
-				CompletableFuture.runAsync(() -> sendRefresh(fresh.get()));
+				// off the listener's thread, which a send waiting on it would block, and
+				// on a thread of its own: the common pool has one thread on two cores,
+				// which any task blocked there (the application's, another test's) holds
+				Thread answer = new Thread(() -> sendRefresh(fresh.get()), "push-test-client-refresh");
+				answer.setDaemon(true);
+				answer.start();
 			}
 		}, inbox::closed);
 		this.welcome = await("welcome", (frame) -> frame.type().equals("welcome"));
