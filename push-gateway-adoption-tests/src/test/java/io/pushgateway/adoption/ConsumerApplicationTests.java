@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,18 +59,30 @@ class ConsumerApplicationTests {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-	private static Path jar;
+	/** The Spring Boot version this project is built with. */
+	private static final String BOOT = System.getProperty("adoption.boot-version");
+
+	private static final Map<String, Path> jars = new HashMap<>();
 
 	private static Path root;
 
 	@BeforeAll
-	static void buildTheConsumerApplication() throws Exception {
+	static void locateTheProject() throws IOException {
 		root = Paths.get(System.getProperty("adoption.root")).toRealPath();
-		Path build = root.resolve("push-gateway-adoption-tests/target/consumer");
-		Path source = root.resolve("push-gateway-adoption-tests/src/test/consumer");
-		copy(source, build);
-		// an application of its own: its own wrapper, and no build configuration of
-		// this project's
+	}
+
+	/*
+	 * The application built against one Spring Boot version, once: its own wrapper, its
+	 * own local repository (nothing of this project comes from this build's), the
+	 * published modules from the file repository they were deployed to.
+	 */
+	private static synchronized Path jar(String bootVersion) throws Exception {
+		Path built = jars.get(bootVersion);
+		if (built != null) {
+			return built;
+		}
+		Path build = root.resolve("push-gateway-adoption-tests/target/consumer-boot-" + bootVersion);
+		copy(root.resolve("push-gateway-adoption-tests/src/test/consumer"), build);
 		Files.createDirectories(build.resolve(".mvn/wrapper"));
 		Files.copy(root.resolve("mvnw"), build.resolve("mvnw"), StandardCopyOption.REPLACE_EXISTING);
 		Files.copy(root.resolve(".mvn/wrapper/maven-wrapper.properties"),
@@ -77,12 +90,11 @@ class ConsumerApplicationTests {
 		Path pom = build.resolve("pom.xml");
 		Files.writeString(pom,
 				Files.readString(pom)
-					.replace("@BOOT_VERSION@", System.getProperty("adoption.boot-version"))
+					.replace("@BOOT_VERSION@", bootVersion)
 					.replace("@VERSION@", System.getProperty("adoption.version"))
 					.replace("@REPOSITORY@", Paths.get(System.getProperty("adoption.repository")).toUri().toString()));
 		Path settings = build.resolve("settings.xml");
 		Files.writeString(settings, settings());
-		// a local repository of its own: nothing of this project comes from this build's
 		Path localRepository = build.resolve("local-repository");
 		List<String> command = List.of("sh", build.resolve("mvnw").toString(), "-B", "-q", "-s", settings.toString(),
 				"-Dmaven.repo.local=" + localRepository, "-DskipTests", "package");
@@ -94,13 +106,15 @@ class ConsumerApplicationTests {
 		Process maven = builder.start();
 		assertThat(maven.waitFor(5, TimeUnit.MINUTES)).as("the consumer's build ended within 5 minutes").isTrue();
 		assertThat(maven.exitValue()).as("the consumer's build:%n%s", Files.readString(log)).isZero();
-		jar = build.resolve("target/shop.jar");
+		Path jar = build.resolve("target/shop.jar");
 		assertThat(jar).exists();
 		// the starter came from the deployed repository, not from a reactor module
 		try (Stream<Path> deployed = Files.walk(localRepository.resolve("io/pushgateway/push-gateway-autoconfigure"))) {
 			assertThat(deployed.map((path) -> path.getFileName().toString()))
 				.anyMatch((name) -> name.matches("push-gateway-autoconfigure-.*-\\d{8}\\.\\d{6}-\\d+\\.jar"));
 		}
+		jars.put(bootVersion, jar);
+		return jar;
 	}
 
 	/*
@@ -118,9 +132,16 @@ class ConsumerApplicationTests {
 				+ "</activeProfile></activeProfiles></settings>";
 	}
 
-	@ParameterizedTest(name = "JDK {0}")
-	@ValueSource(ints = { 17, 25 })
-	void theApplicationPushesToAWebSocketClientOnEverySupportedJdk(int feature) throws Exception {
+	/**
+	 * Every supported JDK and Spring Boot version at least once: the version this project
+	 * is built with on both JDKs, and the newest 4.1 patch release this project knows to
+	 * resolve.
+	 */
+	@ParameterizedTest(name = "Spring Boot {0} on JDK {1}")
+	@CsvSource({ "project, 17", "project, 25", "4.1.2, 25" })
+	void theApplicationPushesToAWebSocketClient(String boot, int feature) throws Exception {
+		String bootVersion = boot.equals("project") ? BOOT : boot;
+		Path jar = jar(bootVersion);
 		int port = freePort();
 		Path log = jar.resolveSibling("run-jdk" + feature + ".log");
 		ProcessBuilder builder = new ProcessBuilder(jdk(feature).resolve("bin/java").toString(), "-jar", jar.toString(),
@@ -134,7 +155,7 @@ class ConsumerApplicationTests {
 				assertThat(application.isAlive()).as("the application runs:%n%s", Files.readString(log)).isTrue();
 				return Files.readString(log).contains("Started ShopApplication");
 			});
-			assertThat(Files.readString(log)).contains("using Java " + feature);
+			assertThat(Files.readString(log)).contains("using Java " + feature).contains("(v" + bootVersion + ")");
 
 			BlockingQueue<Map<String, Object>> frames = new LinkedBlockingQueue<>();
 			WebSocket socket = HTTP.newWebSocketBuilder()
