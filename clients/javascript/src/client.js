@@ -622,7 +622,10 @@ export class PushGatewayClient {
     this.stopTimers();
     this.rejectPending(new Error(`connection closed (${code})`));
     this.socket = null;
-    const final = this.closedByUser || isFinalCloseCode(code);
+    // an expired credential (4004) comes back with the same token string: only a token function gets a
+    // fresh one
+    const final = this.closedByUser || isFinalCloseCode(code)
+      || (code === 4004 && typeof this.options.token !== 'function');
     if (this.state === 'open' && this.now() - this.openedAt >= (this.options.stableAfter ?? 30000)) this.attempt = 0;
     const delay = final ? null : backoffDelay(this.attempt++, this.options.backoff, this.random);
     this.state = final ? 'closed' : 'reconnecting';

@@ -172,6 +172,27 @@ test('does not reconnect when replaced by a newer connection, nor after close()'
   assert.equal(client.state, 'closed');
 });
 
+test('an expired credential (4004) ends a client with a fixed token, and reconnects one with a token function', async () => {
+  const fixed = setup();
+  const closes = [];
+  fixed.client.on('close', (event) => closes.push(event));
+  (await open(fixed.client, fixed.sockets)).drop(4004, 'credential expired');
+  fixed.clock.advance(120000);
+  await flush();
+  assert.equal(fixed.sockets.length, 1);
+  assert.equal(closes[0].reconnectIn, null);
+  assert.equal(fixed.client.state, 'closed');
+
+  let issued = 0;
+  const fresh = setup({ token: () => `token-${++issued}` });
+  (await open(fresh.client, fresh.sockets)).drop(4004, 'credential expired');
+  fresh.clock.advance(120000);
+  await flush();
+  assert.equal(fresh.sockets.length, 2);
+  assert.equal(fresh.sockets[1].url.searchParams.get('access_token'), 'token-2');
+  fresh.client.close();
+});
+
 test('honours the server\'s disconnect codes: 4006 and 4750-4999 end it, 4005 and 4500-4749 reconnect', async () => {
   for (const [code, reconnects] of [[4006, false], [4750, false], [4999, false], [4005, true], [4500, true], [4749, true]]) {
     const { client, clock, sockets } = setup();
