@@ -26,6 +26,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -33,6 +35,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -88,11 +91,14 @@ class ConsumerApplicationTests {
 		Files.copy(root.resolve(".mvn/wrapper/maven-wrapper.properties"),
 				build.resolve(".mvn/wrapper/maven-wrapper.properties"), StandardCopyOption.REPLACE_EXISTING);
 		Path pom = build.resolve("pom.xml");
-		Files.writeString(pom,
-				Files.readString(pom)
-					.replace("@BOOT_VERSION@", bootVersion)
-					.replace("@VERSION@", System.getProperty("adoption.version"))
-					.replace("@REPOSITORY@", Paths.get(System.getProperty("adoption.repository")).toUri().toString()));
+		Files.writeString(pom, Files.readString(pom)
+			.replace("@BOOT_VERSION@", bootVersion)
+			// as docs/getting-started.md tells an application on Boot 4.1.1
+			.replace("@NETTY_VERSIONS@",
+					bootVersion.equals("4.1.1") ? "\n\t\t<reactor-bom.version>2025.0.8</reactor-bom.version>"
+							+ "\n\t\t<netty.version>4.2.18.Final</netty.version>" : "")
+			.replace("@VERSION@", System.getProperty("adoption.version"))
+			.replace("@REPOSITORY@", Paths.get(System.getProperty("adoption.repository")).toUri().toString()));
 		Path settings = build.resolve("settings.xml");
 		Files.writeString(settings, settings());
 		Path localRepository = build.resolve("local-repository");
@@ -112,6 +118,13 @@ class ConsumerApplicationTests {
 		try (Stream<Path> deployed = Files.walk(localRepository.resolve("io/pushgateway/push-gateway-autoconfigure"))) {
 			assertThat(deployed.map((path) -> path.getFileName().toString()))
 				.anyMatch((name) -> name.matches("push-gateway-autoconfigure-.*-\\d{8}\\.\\d{6}-\\d+\\.jar"));
+		}
+		if (bootVersion.equals("4.1.1")) {
+			// the versions docs/getting-started.md sets
+			try (ZipFile zip = new ZipFile(jar.toFile())) {
+				assertThat(zip.stream().map(ZipEntry::getName)).contains("BOOT-INF/lib/reactor-netty-core-1.3.8.jar",
+						"BOOT-INF/lib/netty-common-4.2.18.Final.jar");
+			}
 		}
 		jars.put(bootVersion, jar);
 		return jar;
@@ -206,11 +219,20 @@ class ConsumerApplicationTests {
 		if (Runtime.version().feature() == feature) {
 			return Paths.get(System.getProperty("java.home"));
 		}
-		try (Stream<Path> installed = Files.list(Paths.get("/usr/lib/jvm"))) {
+		Path jvms = Paths.get("/usr/lib/jvm");
+		String missing = "a JDK " + feature + " under /usr/lib/jvm (docs/getting-started.md lists the supported JDKs)";
+		boolean required = System.getenv("PUSH_GATEWAY_REQUIRE_JDKS") != null;
+		if (!Files.isDirectory(jvms)) {
+			assertThat(required).as(missing).isFalse();
+			Assumptions.abort(missing);
+		}
+		try (Stream<Path> installed = Files.list(jvms)) {
 			Optional<Path> found = installed.filter((home) -> feature == featureOf(home)).findFirst();
-			assertThat(found)
-				.as("a JDK %d under /usr/lib/jvm (docs/getting-started.md lists the supported JDKs)", feature)
-				.isPresent();
+			if (required) {
+				// CI runs every supported JDK
+				assertThat(found).as(missing).isPresent();
+			}
+			Assumptions.assumeTrue(found.isPresent(), missing);
 			return found.get();
 		}
 		catch (IOException ex) {

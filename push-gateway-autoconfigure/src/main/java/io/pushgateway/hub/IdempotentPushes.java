@@ -177,12 +177,13 @@ final class IdempotentPushes implements PushOperations {
 	}
 
 	/*
-	 * A push the rollback drops leaves its key free for a retry; registered once the key
-	 * holds the push's ID, so that a rollback that came first still releases it.
+	 * A push the rollback drops, or that fails when issued after the commit, leaves its
+	 * key free for a retry; registered once the key holds the push's ID, so that a
+	 * rollback that came first still releases it.
 	 */
 	private void releaseOnRollback(@Nullable TransactionHold hold) {
 		if (hold != null) {
-			hold.afterRollback(() -> this.store.release(this.key)
+			hold.ifNotSent(() -> this.store.release(this.key)
 				.subscribe(null, (error) -> logger.warn("Idempotency key of a rolled back push not released; a "
 						+ "retry within the window is not issued: " + error)));
 		}

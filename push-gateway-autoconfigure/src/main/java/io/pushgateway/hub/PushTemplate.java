@@ -162,9 +162,12 @@ public class PushTemplate implements PushOperations {
 			// refused now, inside the transaction, if it is not valid; sent after the
 			// commit
 			Push held = new Push(this.ids.nextId(), target, validEvent(event), validPayload(toPayload(payload)));
-			hold.afterCommit(() -> issue(parent, target, () -> held, recoverable, fallback).subscribe(null,
-					(error) -> logger.warn("Push " + held.messageId() + " held for its transaction's commit was not "
-							+ "issued: " + error)));
+			hold.afterCommit(() -> Mono.defer(() -> issue(parent, target, () -> held, recoverable, fallback))
+				.subscribe(null, (error) -> {
+					logger.warn(
+							"Push " + held.messageId() + " held for its transaction's commit was not issued: " + error);
+					hold.notSent();
+				}));
 			return Mono.just(new PushResult(Long.toString(held.messageId()), 0));
 		});
 	}

@@ -1,7 +1,9 @@
 package io.pushgateway.hub;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.ContextView;
@@ -57,41 +59,59 @@ final class TransactionHold {
 	}
 
 	/**
-	 * Run a task once the transaction committed.
+	 * Run a task once the transaction committed; at once if it has, never if the push
+	 * will not be sent.
 	 * @param task the task
 	 */
 	void afterCommit(Runnable task) {
-		if (whenEnded(task, this.onCommit)) {
-			task.run();
+		synchronized (this) {
+			if (this.committed == null) {
+				this.onCommit.add(task);
+				return;
+			}
+			if (!this.committed) {
+				return;
+			}
 		}
+		task.run();
 	}
 
 	/**
-	 * Run a task if the transaction rolled back.
+	 * Run a task if the push is not sent: the transaction rolled back (or back to a
+	 * savepoint set before the push), or the push failed when it was issued after the
+	 * commit.
 	 * @param task the task
 	 */
-	void afterRollback(Runnable task) {
-		if (whenEnded(task, this.onRollback) && this.committed == Boolean.FALSE) {
-			task.run();
+	void ifNotSent(Runnable task) {
+		synchronized (this) {
+			if (this.committed == null || this.committed) {
+				this.onRollback.add(task);
+				return;
+			}
 		}
+		task.run();
 	}
 
-	/* Queues the task while the transaction runs; otherwise says whether it committed. */
-	private synchronized boolean whenEnded(Runnable task, List<Runnable> tasks) {
-		if (this.committed == null) {
-			tasks.add(task);
-			return false;
-		}
-		return tasks == this.onRollback || this.committed;
+	/**
+	 * The push failed when it was issued after the commit: what undoes its preparation
+	 * runs.
+	 */
+	void notSent() {
+		ended(false);
 	}
 
 	private void ended(boolean committed) {
 		List<Runnable> tasks;
 		synchronized (this) {
+			if (this.committed == Boolean.FALSE || (committed && this.committed != null)) {
+				return;
+			}
 			this.committed = committed;
 			tasks = new ArrayList<>(committed ? this.onCommit : this.onRollback);
 			this.onCommit.clear();
-			this.onRollback.clear();
+			if (!committed) {
+				this.onRollback.clear();
+			}
 		}
 		tasks.forEach(Runnable::run);
 	}
@@ -106,6 +126,27 @@ final class TransactionHold {
 			}
 			TransactionHold hold = new TransactionHold();
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				/*
+				 * The savepoints set after this push was issued: a rollback to one drops
+				 * it.
+				 */
+				private final Set<Object> setAfter = new HashSet<>();
+
+				@Override
+				public void savepoint(Object savepoint) {
+					// told of the savepoints set while it is registered, that is after
+					// the push
+					this.setAfter.add(savepoint);
+				}
+
+				@Override
+				public void savepointRollback(Object savepoint) {
+					if (!this.setAfter.contains(savepoint)) {
+						// the savepoint was set before the push: the push is rolled back
+						hold.ended(false);
+					}
+				}
 
 				@Override
 				public void afterCompletion(int status) {

@@ -72,16 +72,18 @@ final class RegistryResync {
 		return leftGuids.flatMapMany((leaves) -> {
 			List<String[]> ops = new ArrayList<>(leaves);
 			for (Session connection : connections) {
-				// through the queue: a change the hub queued meanwhile is written with it
+				// after what the hub queued so far, before what it queues next; not
+				// through the bounded queue, which would drop it when full
+				drainAll(ops);
 				String[] register = ApplyCalls.register(connection, this.settings.clientAddresses());
-				this.writeBehind.enqueue(register);
+				ops.add(register);
 				if (!isOpen(connection)) {
 					// closed since the snapshot: its removal may have been queued before
 					// this registration, which would bring it back
-					this.writeBehind.enqueue(ApplyCalls.unregister(register, this.settings.nodeId()));
+					ops.add(ApplyCalls.unregister(register, this.settings.nodeId()));
 				}
-				ops.addAll(this.writeBehind.drain());
 			}
+			drainAll(ops);
 			return Flux.fromIterable(partition(ops));
 		})
 			.concatMap(this.writer::apply)
@@ -91,9 +93,23 @@ final class RegistryResync {
 			// registered through the queue and is not stale
 			.map((sids) -> stale(sids, local))
 			.flatMap((stale) -> this.writer.remove(stale, this.settings.nodeId()))
-			.doOnSuccess((done) -> logger
-				.info("Registry resynchronized " + connections.size() + " sessions of node " + this.settings.nodeId()))
+			.doOnSuccess((done) -> {
+				if (this.writeBehind.isResyncNeeded()) {
+					logger.info("Registry rewrote " + connections.size() + " sessions of node " + this.settings.nodeId()
+							+ "; changes made meanwhile overflowed the queue: rewriting again");
+				}
+				else {
+					logger.info("Registry resynchronized " + connections.size() + " sessions of node "
+							+ this.settings.nodeId());
+				}
+			})
 			.doOnError((error) -> this.writeBehind.requestResync());
+	}
+
+	private void drainAll(List<String[]> ops) {
+		for (List<String[]> batch = this.writeBehind.drain(); !batch.isEmpty(); batch = this.writeBehind.drain()) {
+			ops.addAll(batch);
+		}
 	}
 
 	private boolean isOpen(Session session) {

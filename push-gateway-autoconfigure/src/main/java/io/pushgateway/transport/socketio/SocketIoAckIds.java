@@ -1,8 +1,6 @@
 package io.pushgateway.transport.socketio;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
 import io.pushgateway.codec.SocketIoFrameCodec;
@@ -15,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * integers (the Java client, and so Android) drop such a packet. So each acknowledged
  * push this socket writes gets the socket's next number instead, remembered with the bits
  * it replaced, and the client's {@code ACK} is turned back into them before it is
- * decoded. At most {@value #MAX_AWAITING} pushes of a socket await an ack: the ack of an
- * older one is ignored, and the push counts as unacknowledged.
+ * decoded. The latest {@value #MAX_AWAITING} acknowledged pushes of a socket can be
+ * acknowledged: the ack of an older one is ignored, and the push counts as
+ * unacknowledged.
  * <p>
  * Written by hand: it rewrites the few bytes of a packet's head, which no library does.
  *
@@ -25,21 +24,22 @@ import org.jspecify.annotations.Nullable;
 final class SocketIoAckIds {
 
 	/** The most pushes of one socket that await an ack at once. */
-	static final int MAX_AWAITING = 1024;
+	static final int MAX_AWAITING = 128;
 
 	private static final byte[] EVENT = { '4', '2' };
 
 	/* an Engine.IO message carrying a binary EVENT with one attachment */
 	private static final byte[] BINARY_EVENT = { '4', '5', '1', '-' };
 
-	private final Map<Integer, String> awaiting = new LinkedHashMap<>(16, 0.75f, false) {
+	/*
+	 * The latest pushes numbered, by number modulo MAX_AWAITING: the number and the ack
+	 * ID it replaced (0 once acknowledged). A ring rather than a map: about 1.5 KB, made
+	 * when the socket's first acknowledged push is written, for any number of pushes
+	 * whose acks never come.
+	 */
+	private int @Nullable [] numbers;
 
-		@Override
-		protected boolean removeEldestEntry(Map.Entry<Integer, String> eldest) {
-			return size() > MAX_AWAITING;
-		}
-
-	};
+	private long @Nullable [] encoded;
 
 	private int next;
 
@@ -70,9 +70,15 @@ final class SocketIoAckIds {
 		if (end == digits || end == frame.writerIndex() || frame.getByte(end) != '[') {
 			return frame;
 		}
+		long low = Long.parseLong(frame.toString(digits, end - digits, StandardCharsets.US_ASCII));
 		int number = this.next;
 		this.next = (number == Integer.MAX_VALUE) ? 0 : number + 1;
-		this.awaiting.put(number, frame.toString(digits, end - digits, StandardCharsets.US_ASCII));
+		if (this.numbers == null || this.encoded == null) {
+			this.numbers = new int[MAX_AWAITING];
+			this.encoded = new long[MAX_AWAITING];
+		}
+		this.numbers[number % MAX_AWAITING] = number;
+		this.encoded[number % MAX_AWAITING] = low;
 		byte[] id = Integer.toString(number).getBytes(StandardCharsets.US_ASCII);
 		int delta = id.length - (end - digits);
 		ByteBuf out = frame.alloc().buffer(frame.readableBytes() + delta);
@@ -91,6 +97,10 @@ final class SocketIoAckIds {
 	 * when it acknowledges nothing that awaits an ack
 	 */
 	synchronized @Nullable String resolve(String packet) {
+		if (packet.isEmpty()) {
+			// the decoder refuses it
+			return packet;
+		}
 		char type = packet.charAt(0);
 		if (type != '3' && type != '6') {
 			return packet;
@@ -122,8 +132,18 @@ final class SocketIoAckIds {
 			return null;
 		}
 		long number = Long.parseLong(packet, i, end, 10);
-		String encoded = (number <= Integer.MAX_VALUE) ? this.awaiting.remove((int) number) : null;
-		return (encoded != null) ? packet.substring(0, i) + encoded + packet.substring(end) : null;
+		int[] numbers = this.numbers;
+		long[] encoded = this.encoded;
+		if (number > Integer.MAX_VALUE || numbers == null || encoded == null) {
+			return null;
+		}
+		int slot = (int) number % MAX_AWAITING;
+		if (numbers[slot] != number || encoded[slot] == 0) {
+			return null;
+		}
+		long low = encoded[slot];
+		encoded[slot] = 0;
+		return packet.substring(0, i) + low + packet.substring(end);
 	}
 
 	/**
@@ -131,7 +151,13 @@ final class SocketIoAckIds {
 	 * @return the count
 	 */
 	synchronized int awaiting() {
-		return this.awaiting.size();
+		int count = 0;
+		if (this.encoded != null) {
+			for (long low : this.encoded) {
+				count += (low != 0) ? 1 : 0;
+			}
+		}
+		return count;
 	}
 
 	private static boolean isDigit(byte b) {

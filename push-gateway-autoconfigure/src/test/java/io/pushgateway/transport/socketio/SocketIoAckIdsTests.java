@@ -78,6 +78,7 @@ class SocketIoAckIdsTests {
 		assertThat(this.ids.number(reply)).isSameAs(reply);
 		reply.release();
 		assertThat(this.ids.resolve("2[\"echo\",1]")).isEqualTo("2[\"echo\",1]");
+		assertThat(this.ids.resolve("")).as("left to the decoder, which refuses it").isEmpty();
 		assertThat(this.ids.awaiting()).isZero();
 	}
 
