@@ -89,6 +89,10 @@ final class PushGatewayGrpcService extends PushGatewayGrpc.PushGatewayImplBase {
 			// uint32 on the wire: a Java int holds values of 2^31 and above as negative
 			// numbers, which must reach the ack timeout's bounds as what they are
 			long ackTimeoutMs = Integer.toUnsignedLong(request.getAckTimeoutMs());
+			if (request.getRecoverable() && (ackTimeoutMs > 0 || request.getFallback())) {
+				// as the HTTP API: none of the three would be silently dropped
+				throw new PushRejectedException("'recoverable' cannot be combined with 'ack_timeout_ms' or 'fallback'");
+			}
 			PushOperations operations = request.getIdempotencyKey().isEmpty() ? this.push
 					: this.push.once(request.getIdempotencyKey());
 			if (ackTimeoutMs > 0) {

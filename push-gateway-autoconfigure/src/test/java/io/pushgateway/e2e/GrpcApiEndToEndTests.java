@@ -500,6 +500,14 @@ class GrpcApiEndToEndTests {
 		assertThat(status(() -> stub(0, "wrong").push(valid))).isEqualTo(Status.Code.UNAUTHENTICATED);
 		assertThat(status(() -> stub(0, API_TOKEN).push(valid.toBuilder().setEvent("").build())))
 			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		// recovery beside acks or a fallback is refused, as by the HTTP API, not silently
+		// dropped
+		assertThat(status(
+				() -> stub(0, API_TOKEN).push(valid.toBuilder().setRecoverable(true).setAckTimeoutMs(1000).build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
+		assertThat(
+				status(() -> stub(0, API_TOKEN).push(valid.toBuilder().setRecoverable(true).setFallback(true).build())))
+			.isEqualTo(Status.Code.INVALID_ARGUMENT);
 		assertThat(status(() -> stub(0, API_TOKEN)
 			.push(valid.toBuilder().setPayload(ByteString.copyFromUtf8("{\"a\":")).build())))
 			.isEqualTo(Status.Code.INVALID_ARGUMENT);
