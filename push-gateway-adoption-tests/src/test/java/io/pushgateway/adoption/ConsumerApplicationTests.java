@@ -101,7 +101,13 @@ class ConsumerApplicationTests {
 			.replace("@REPOSITORY@", Paths.get(System.getProperty("adoption.repository")).toUri().toString()));
 		Path settings = build.resolve("settings.xml");
 		Files.writeString(settings, settings());
-		Path localRepository = build.resolve("local-repository");
+		// a local repository of the consumer's own, kept between builds beside this
+		// build's (what it took from Maven Central, such as another Spring Boot's
+		// artifacts, is not downloaded again) but never holding this project's
+		// artifacts when a build starts: they come from the file repository
+		Path localRepository = Paths.get(System.getProperty("adoption.local-repository"))
+			.resolveSibling("push-gateway-consumer-repository");
+		deleteRecursively(localRepository.resolve("io/pushgateway"));
 		List<String> command = List.of("sh", build.resolve("mvnw").toString(), "-B", "-q", "-s", settings.toString(),
 				"-Dmaven.repo.local=" + localRepository, "-DskipTests", "package");
 		Path log = build.resolve("build.log");
@@ -259,6 +265,19 @@ class ConsumerApplicationTests {
 	private static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
+		}
+	}
+
+	private static void deleteRecursively(Path directory) throws IOException {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		List<Path> paths = new ArrayList<>();
+		try (Stream<Path> walk = Files.walk(directory)) {
+			walk.forEach(paths::add);
+		}
+		for (int i = paths.size() - 1; i >= 0; i--) {
+			Files.delete(paths.get(i));
 		}
 	}
 
