@@ -5,6 +5,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -42,6 +44,12 @@ public final class PushTestClient implements AutoCloseable {
 	/* Fresh tokens for the refreshes the gateway asks for; null: none are sent. */
 	private final @Nullable Supplier<String> tokens;
 
+	/*
+	 * Done once the constructor assigned the socket: the gateway may ask for a refresh as
+	 * soon as it registered the connection, before the socket's constructor returned.
+	 */
+	private final CountDownLatch constructed = new CountDownLatch(1);
+
 	private PushTestClient(URI uri, Protocol protocol, Duration timeout, @Nullable Supplier<String> tokens) {
 		FrameInbox inbox = new FrameInbox(timeout);
 		StreamPositions positions = new StreamPositions();
@@ -57,12 +65,24 @@ public final class PushTestClient implements AutoCloseable {
 				// off the listener's thread, which a send waiting on it would block, and
 				// on a thread of its own: the common pool has one thread on two cores,
 				// which any task blocked there (the application's, another test's) holds
-				Thread answer = new Thread(() -> sendRefresh(fresh.get()), "push-test-client-refresh");
+				Thread answer = new Thread(() -> answerRefresh(fresh, timeout), "push-test-client-refresh");
 				answer.setDaemon(true);
 				answer.start();
 			}
 		}, inbox::closed);
+		this.constructed.countDown();
 		this.welcome = await("welcome", (frame) -> frame.type().equals("welcome"));
+	}
+
+	private void answerRefresh(Supplier<String> fresh, Duration timeout) {
+		try {
+			if (this.constructed.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				sendRefresh(fresh.get());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**
