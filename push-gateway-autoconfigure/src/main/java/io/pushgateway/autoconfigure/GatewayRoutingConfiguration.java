@@ -9,10 +9,14 @@ import java.util.function.Predicate;
 import io.pushgateway.auth.SecurityPrincipalMapper;
 import io.pushgateway.transport.GatewayRoutes;
 import io.pushgateway.transport.GatewayWebHandler;
+import io.pushgateway.transport.websocket.NettyWebSocketUpgrades;
+import io.pushgateway.transport.websocket.WebSocketEndpoint;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -61,6 +65,19 @@ final class GatewayRoutingConfiguration {
 				}
 				return routes;
 			};
+		}
+
+		/**
+		 * WebSocket upgrades on a Netty handler ahead of Reactor Netty's HTTP server path
+		 * ({@code push.gateway.websocket.netty-upgrade}).
+		 * @param endpoint the WebSocket endpoint
+		 * @return the customizer of Boot's Reactor Netty server
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty(name = "push.gateway.websocket.netty-upgrade", matchIfMissing = true)
+		NettyWebSocketUpgrades pushGatewayNettyWebSocketUpgrades(WebSocketEndpoint endpoint) {
+			return new NettyWebSocketUpgrades(endpoint);
 		}
 
 	}

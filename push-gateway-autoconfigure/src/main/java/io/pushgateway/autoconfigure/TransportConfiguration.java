@@ -30,6 +30,7 @@ import io.pushgateway.transport.polling.SseSettings;
 import io.pushgateway.transport.polling.SseTransport;
 import io.pushgateway.transport.socketio.SocketIoSettings;
 import io.pushgateway.transport.socketio.SocketIoTransport;
+import io.pushgateway.transport.websocket.WebSocketEndpoint;
 import io.pushgateway.transport.websocket.WebSocketHandshakeHandler;
 import io.pushgateway.transport.websocket.WebSocketRouteProvider;
 import io.pushgateway.transport.websocket.WebSocketSettings;
@@ -114,13 +115,18 @@ class TransportConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WebSocketHandshakeHandler pushGatewayWebSocketHandshakeHandler(PushGatewayProperties properties,
-			TransportContext context) {
+	WebSocketEndpoint pushGatewayWebSocketEndpoint(PushGatewayProperties properties, TransportContext context) {
 		WebSocketProperties websocket = properties.getWebsocket();
 		WebSocketSettings settings = new WebSocketSettings(websocket.getPath(),
 				(int) websocket.getMaxFrameSize().toBytes(), properties.getHeartbeat().getInterval(),
 				websocket.getMaxQueuedSize().toBytes(), websocket.getCloseTimeout());
-		return new WebSocketHandshakeHandler(settings, context);
+		return new WebSocketEndpoint(settings, context);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebSocketHandshakeHandler pushGatewayWebSocketHandshakeHandler(WebSocketEndpoint endpoint) {
+		return new WebSocketHandshakeHandler(endpoint);
 	}
 
 	@Bean

@@ -42,6 +42,24 @@ public class WebSocketProperties {
 	 */
 	private Duration closeTimeout = Duration.ofSeconds(5);
 
+	/**
+	 * Whether a WebSocket upgrade is taken by a Netty handler ahead of Reactor Netty's
+	 * HTTP server path (same checks and close codes, less memory per connection and less
+	 * CPU per handshake). It applies when the endpoints are not behind WebFlux
+	 * (webflux-routing) and the server does not resolve forwarded headers
+	 * (server.forward-headers-strategy=native); otherwise upgrades take Reactor Netty's
+	 * path.
+	 */
+	private boolean nettyUpgrade = true;
+
+	public boolean isNettyUpgrade() {
+		return this.nettyUpgrade;
+	}
+
+	public void setNettyUpgrade(boolean nettyUpgrade) {
+		this.nettyUpgrade = nettyUpgrade;
+	}
+
 	public String getPath() {
 		return this.path;
 	}

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.common.KeyValues;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.hub.RecoveryCoordinator;
@@ -92,28 +93,28 @@ public final class Admission {
 	}
 
 	/**
-	 * Count a handshake against the per-address limits.
-	 * @param request the request
-	 * @param response its response
-	 * @return a {@code 429} response when a limit refuses it, or {@code null} to go on
-	 */
-	public @Nullable Mono<Void> limit(HttpServerRequest request, HttpServerResponse response) {
-		return limit(request.remoteAddress(), response);
-	}
-
-	/**
 	 * Apply the per-address limits to a client's address.
 	 * @param remote the client's address, or {@code null} when unknown
 	 * @param response the response, for a refusal
 	 * @return a {@code 429} refusal, or {@code null} when the request may proceed
 	 */
 	public @Nullable Mono<Void> limit(@Nullable InetSocketAddress remote, HttpServerResponse response) {
+		IpLimits.Refusal refusal = limited(remote);
+		return (refusal != null) ? reject(response, 429, "rate_limited", refusal.reason()) : null;
+	}
+
+	/**
+	 * Apply the per-address limits to a client's address, counting a refusal.
+	 * @param remote the client's address, or {@code null} when unknown
+	 * @return the refusal (answered with {@code 429}), or {@code null} when the request
+	 * may proceed
+	 */
+	public IpLimits.@Nullable Refusal limited(@Nullable InetSocketAddress remote) {
 		IpLimits.Refusal refusal = this.ipLimits.check((remote != null) ? remote.getAddress() : null);
-		if (refusal == null) {
-			return null;
+		if (refusal != null) {
+			this.metrics.limited(refusal.limit());
 		}
-		this.metrics.limited(refusal.limit());
-		return reject(response, 429, "rate_limited", refusal.reason());
+		return refusal;
 	}
 
 	/**
@@ -160,12 +161,22 @@ public final class Admission {
 	 * @return {@code true} if allowed
 	 */
 	public boolean originAllowed(HttpServerRequest request) {
-		String origin = request.requestHeaders().get(HttpHeaderNames.ORIGIN);
+		return originAllowed(request.requestHeaders());
+	}
+
+	/**
+	 * Whether a request with these headers may connect: requests without an origin (not
+	 * browsers), the same origin, or an allowed pattern.
+	 * @param headers the request's headers
+	 * @return {@code true} if allowed
+	 */
+	public boolean originAllowed(HttpHeaders headers) {
+		String origin = headers.get(HttpHeaderNames.ORIGIN);
 		if (origin == null) {
 			// not a browser: an origin check protects browsers only
 			return true;
 		}
-		if (sameOrigin(origin, request.requestHeaders().get(HttpHeaderNames.HOST))) {
+		if (sameOrigin(origin, headers.get(HttpHeaderNames.HOST))) {
 			return true;
 		}
 		return crossOriginAllowed(origin);
@@ -318,8 +329,20 @@ public final class Admission {
 	 * @return completes when the response is sent
 	 */
 	public Mono<Void> reject(HttpServerResponse response, HandshakeRejectedException ex) {
-		return reject(response, ex.getStatus(), (ex.getStatus() == 403) ? "forbidden" : "unauthorized",
-				String.valueOf(ex.getMessage()));
+		return reject(response, ex.getStatus(), outcome(ex), String.valueOf(ex.getMessage()));
+	}
+
+	/**
+	 * Count a handshake rejected by authentication or authorization, answered by the
+	 * caller with the status the exception carries.
+	 * @param ex the exception
+	 */
+	public void rejected(HandshakeRejectedException ex) {
+		this.metrics.handshake(outcome(ex));
+	}
+
+	private static String outcome(HandshakeRejectedException ex) {
+		return (ex.getStatus() == 403) ? "forbidden" : "unauthorized";
 	}
 
 	private static boolean sameOrigin(String origin, @Nullable String host) {

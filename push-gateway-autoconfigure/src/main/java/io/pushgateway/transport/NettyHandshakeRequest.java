@@ -4,20 +4,25 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pushgateway.spi.HandshakeRequest;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServerRequest;
 
 /**
- * A {@link HandshakeRequest} over a Reactor Netty request; the query string is decoded on
- * first use.
+ * A {@link HandshakeRequest} over a Netty request's target and headers; the query string
+ * is decoded at once.
  *
  * @author Push Gateway team
  */
 public final class NettyHandshakeRequest implements HandshakeRequest {
 
-	private final HttpServerRequest request;
+	private final String uri;
+
+	private final HttpHeaders headers;
+
+	private final @Nullable InetSocketAddress remoteAddress;
 
 	private final Map<String, List<String>> parameters;
 
@@ -28,8 +33,22 @@ public final class NettyHandshakeRequest implements HandshakeRequest {
 	 * percent-escape); transports answer 400
 	 */
 	public NettyHandshakeRequest(HttpServerRequest request) {
-		this.request = request;
-		Map<String, List<String>> parameters = new QueryStringDecoder(request.uri()).parameters();
+		this(request.uri(), request.requestHeaders(), request.remoteAddress());
+	}
+
+	/**
+	 * Wrap a request's target and headers, decoding its query string at once.
+	 * @param uri the request target
+	 * @param headers the request's headers
+	 * @param remoteAddress the client's address, or {@code null} when unknown
+	 * @throws IllegalArgumentException when the query string is malformed (a bad
+	 * percent-escape); transports answer 400
+	 */
+	public NettyHandshakeRequest(String uri, HttpHeaders headers, @Nullable InetSocketAddress remoteAddress) {
+		this.uri = uri;
+		this.headers = headers;
+		this.remoteAddress = remoteAddress;
+		Map<String, List<String>> parameters = new QueryStringDecoder(uri).parameters();
 		// decoding is lazy per value in some Netty versions: touch every value now
 		parameters.values().forEach(List::size);
 		this.parameters = parameters;
@@ -37,12 +56,12 @@ public final class NettyHandshakeRequest implements HandshakeRequest {
 
 	@Override
 	public String path() {
-		return RequestTargets.rawPath(this.request.uri());
+		return RequestTargets.rawPath(this.uri);
 	}
 
 	@Override
 	public @Nullable String header(String name) {
-		return this.request.requestHeaders().get(name);
+		return this.headers.get(name);
 	}
 
 	@Override
@@ -52,7 +71,7 @@ public final class NettyHandshakeRequest implements HandshakeRequest {
 
 	@Override
 	public @Nullable InetSocketAddress remoteAddress() {
-		return this.request.remoteAddress();
+		return this.remoteAddress;
 	}
 
 }

@@ -125,6 +125,17 @@ public final class RawWebSocket implements AutoCloseable {
 	}
 
 	/**
+	 * Read what the server sends until it ends the connection (a response's body after
+	 * its head).
+	 * @return the bytes
+	 * @throws IOException on a read error, or when the connection stays open past the
+	 * read timeout
+	 */
+	public byte[] readRemaining() throws IOException {
+		return this.in.readAllBytes();
+	}
+
+	/**
 	 * Write one frame.
 	 * @param fin the FIN bit
 	 * @param rsv the three reserved bits (0 for a valid frame)
