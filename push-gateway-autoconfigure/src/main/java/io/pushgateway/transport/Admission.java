@@ -292,9 +292,13 @@ public final class Admission {
 
 	private Mono<Admitted> authorizeGuids(PushPrincipal principal, List<String> requested) {
 		Set<String> guids = new LinkedHashSet<>(principal.guids());
-		List<String> extra = requested.stream().filter((guid) -> !guids.contains(guid)).distinct().toList();
+		List<String> extra = requested.isEmpty() ? List.of()
+				: requested.stream().filter((guid) -> !guids.contains(guid)).distinct().toList();
 		if (guids.size() + extra.size() > this.maxGuidsPerConnection) {
 			return Mono.error(HandshakeRejectedException.forbidden("too many GUIDs"));
+		}
+		if (extra.isEmpty()) { // the common case: nothing to ask the authorizer
+			return Mono.just(new Admitted(principal, guids));
 		}
 		return Flux.fromIterable(extra)
 			.concatMap((guid) -> this.guidAuthorizer.canJoin(principal, guid)

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.pushgateway.metrics.GatewayMetrics;
 import io.pushgateway.metrics.Limit;
@@ -171,12 +172,20 @@ public final class HttpServerTimeouts implements NettyServerCustomizer {
 
 		@Override
 		public void channelRead(ChannelHandlerContext context, Object message) throws Exception {
-			if (message instanceof HttpRequest) {
+			boolean timed = true;
+			if (message instanceof HttpRequest request) {
 				this.requests++;
 				release();
 				cancel();
 				this.inBody = true;
-				this.deadline = schedule(context, HttpServerTimeouts.this.requestTimeout, null);
+				// a request without a body (a WebSocket upgrade, a GET) is followed by
+				// its
+				// end in the same read: no deadline to arm for a body that cannot come
+				timed = !request.decoderResult().isSuccess() || HttpUtil.isTransferEncodingChunked(request)
+						|| HttpUtil.getContentLength(request, 0L) > 0;
+				if (timed) {
+					this.deadline = schedule(context, HttpServerTimeouts.this.requestTimeout, null);
+				}
 			}
 			if (this.inBody && message instanceof HttpContent) {
 				cancelPause();
@@ -188,7 +197,7 @@ public final class HttpServerTimeouts implements NettyServerCustomizer {
 					this.pause = schedule(context, HttpServerTimeouts.this.readTimeout, null);
 				}
 			}
-			else if (this.inBody && message instanceof HttpRequest) {
+			else if (this.inBody && message instanceof HttpRequest && timed) {
 				this.pause = schedule(context, HttpServerTimeouts.this.readTimeout, null);
 			}
 			super.channelRead(context, message);

@@ -51,12 +51,17 @@ final class ConnectionScenarios {
 	}
 
 	void ramp(Map<String, Object> result) throws Exception {
-		// the first round compiles the handshake path; the second is measured
-		warmUp(1);
+		// the first rounds compile the handshake path; the last is measured
+		int warmUpRounds = Integer.parseInt(this.plan.args().get("warm-up-rounds", "4"));
+		for (int i = 0; i < warmUpRounds; i++) {
+			warmUp(1);
+		}
 		try (Workers load = this.plan.start(this.server, this.plan.connections(), 1)) {
 			long cpuBefore = ProcStats.cpuNanos(this.server.pid());
+			long jitBefore = ProcStats.compilerCpuNanos(this.server.pid());
 			Map<String, Object> ramp = load.connect();
 			long cpu = ProcStats.cpuNanos(this.server.pid()) - cpuBefore;
+			long jit = ProcStats.compilerCpuNanos(this.server.pid()) - jitBefore;
 			int open = (int) ramp.get("ok");
 			double seconds = (double) ramp.get("seconds");
 			result.put("connections", open);
@@ -65,6 +70,10 @@ final class ConnectionScenarios {
 			result.put("seconds", Results.round(seconds));
 			result.put("handshakesPerSecond", Math.round(open / seconds));
 			result.put("cpuMicrosPerHandshake", (open > 0) ? Results.round(cpu / 1000.0 / open) : 0);
+			result.put("warmUpRounds", warmUpRounds);
+			// of which the JIT compiler, still compiling the path: a one-off cost of a
+			// young JVM, not of each handshake
+			result.put("jitMicrosPerHandshake", (open > 0) ? Results.round(jit / 1000.0 / open) : 0);
 		}
 	}
 

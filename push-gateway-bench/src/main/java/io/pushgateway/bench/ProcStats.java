@@ -59,6 +59,38 @@ final class ProcStats {
 	}
 
 	/**
+	 * CPU time used so far by the JIT compiler's threads ({@code C1 CompilerThread} and
+	 * {@code C2 CompilerThread}): what a handshake measured on a JVM still compiling its
+	 * path costs beside the handshake itself.
+	 * @param pid the process
+	 * @return nanoseconds, at clock-tick (10 ms) resolution; 0 for a process without such
+	 * threads (Node)
+	 */
+	static long compilerCpuNanos(long pid) {
+		long ticks = 0;
+		try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+			for (Path task : tasks.toList()) {
+				String stat;
+				try {
+					stat = Files.readString(task.resolve("stat"));
+				}
+				catch (IOException ex) {
+					continue; // the thread ended meanwhile
+				}
+				String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+				if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("process " + pid + " is gone", ex);
+		}
+		return ticks * NANOS_PER_TICK;
+	}
+
+	/**
 	 * Open file descriptors.
 	 * @param pid the process
 	 * @return the count

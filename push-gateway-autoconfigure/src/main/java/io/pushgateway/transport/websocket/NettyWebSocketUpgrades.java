@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.buffer.EmptyByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -15,6 +16,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,18 +24,23 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.util.ReferenceCountUtil;
+import io.pushgateway.codec.FrameCodec;
 import io.pushgateway.spi.HandshakeRejectedException;
 import io.pushgateway.transport.Admission;
 import io.pushgateway.transport.RequestTargets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.NettyPipeline;
@@ -75,14 +82,19 @@ public final class NettyWebSocketUpgrades implements NettyServerCustomizer, Smar
 
 	static final String FRAME_HANDLER = "push-gateway-websocket";
 
+	/* The names Netty's handshaker gives the WebSocket codec. */
+	static final String WS_DECODER = "wsdecoder";
+
+	static final String WS_ENCODER = "wsencoder";
+
 	private final WebSocketEndpoint endpoint;
 
 	private final String path;
 
-	/* One per codec, and one naming no protocol for clients that offer none. */
-	private final WebSocketServerHandshakerFactory[] factories;
+	/* The subprotocol of each codec, by index. */
+	private final String[] subprotocols;
 
-	private final WebSocketServerHandshakerFactory unnamed;
+	private final WebSocketDecoderConfig decoderConfig;
 
 	/** Channels upgraded here and not closed yet. */
 	private final AtomicInteger open = new AtomicInteger();
@@ -92,15 +104,13 @@ public final class NettyWebSocketUpgrades implements NettyServerCustomizer, Smar
 	public NettyWebSocketUpgrades(WebSocketEndpoint endpoint) {
 		this.endpoint = endpoint;
 		this.path = endpoint.settings().path();
-		int max = maxFramePayloadLength(endpoint.settings());
+		this.subprotocols = endpoint.admission().codecs().stream().map(FrameCodec::subprotocol).toArray(String[]::new);
 		// extensions allowed as Reactor Netty's route does: the endpoint refuses a frame
 		// with reserved bits itself, with its own close code
-		this.factories = endpoint.admission()
-			.codecs()
-			.stream()
-			.map((codec) -> new WebSocketServerHandshakerFactory(this.path, codec.subprotocol(), true, max))
-			.toArray(WebSocketServerHandshakerFactory[]::new);
-		this.unnamed = new WebSocketServerHandshakerFactory(this.path, null, true, max);
+		this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+			.allowExtensions(true)
+			.maxFramePayloadLength(maxFramePayloadLength(endpoint.settings()))
+			.build();
 	}
 
 	/**
@@ -279,30 +289,64 @@ public final class NettyWebSocketUpgrades implements NettyServerCustomizer, Smar
 					pipeline.remove(name);
 				}
 			}
-			WebSocketServerHandshakerFactory factory = checked.unnamed() ? NettyWebSocketUpgrades.this.unnamed
-					: NettyWebSocketUpgrades.this.factories[checked.codecIndex()];
-			DefaultFullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
-					request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
-			WebSocketServerHandshaker handshaker = factory.newHandshaker(full);
-			if (handshaker == null) {
-				// the version was checked: not reached
-				refuse(context, 426, "WebSocket version 13 required");
+			ChannelHandlerContext codec = pipeline.context(HttpServerCodec.class);
+			if (codec == null) {
+				// the handler sits behind the HTTP/1.1 codec: not reached
+				channel.close();
 				return;
 			}
-			handshaker.handshake(channel, full, null, channel.newPromise()).addListener((future) -> {
-				if (!future.isSuccess() || !channel.isActive()) {
-					channel.close();
-					return;
-				}
-				WebSocketEndpoint endpoint = NettyWebSocketUpgrades.this.endpoint;
-				WebSocketConnection connection = endpoint.open(channel, admitted, checked.codecIndex(), checked.since(),
-						(channel.remoteAddress() instanceof InetSocketAddress inet) ? inet.getAddress() : null);
-				pipeline.replace(this, AGGREGATOR, new WebSocketFrameAggregator(endpoint.settings().maxFrameSize()));
-				NettyWebSocketUpgrades.this.open.incrementAndGet();
-				pipeline.addAfter(AGGREGATOR, FRAME_HANDLER, new WebSocketFrameHandler(endpoint, connection,
-						NettyWebSocketUpgrades.this.open::decrementAndGet));
-				channel.config().setAutoRead(true);
-			});
+			Handshaker handshaker = new Handshaker(NettyWebSocketUpgrades.this.path,
+					checked.unnamed() ? null : NettyWebSocketUpgrades.this.subprotocols[checked.codecIndex()],
+					NettyWebSocketUpgrades.this.decoderConfig);
+			// the handshaker takes its response's buffer from the request content's
+			// allocator: the channel's (pooled), not Unpooled.EMPTY_BUFFER's, which would
+			// allocate a new direct buffer (and its Cleaner) for every handshake
+			FullHttpResponse response = handshaker
+				.response(new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+						new EmptyByteBuf(channel.alloc()), request.headers(), EmptyHttpHeaders.INSTANCE));
+			// the encoder nearer the socket than the decoder, so a close frame the
+			// decoder
+			// writes on a protocol violation (1002, 1009) is encoded
+			pipeline.addBefore(codec.name(), WS_ENCODER, handshaker.encoder());
+			pipeline.addBefore(codec.name(), WS_DECODER, handshaker.decoder());
+			// the 101 is encoded as it is written, so the HTTP codec can leave at once;
+			// it is flushed with the welcome frame, one system call for both
+			channel.write(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+			pipeline.remove(codec.name());
+			WebSocketEndpoint endpoint = NettyWebSocketUpgrades.this.endpoint;
+			WebSocketConnection connection = endpoint.open(channel, admitted, checked.codecIndex(), checked.since(),
+					(channel.remoteAddress() instanceof InetSocketAddress inet) ? inet.getAddress() : null);
+			pipeline.replace(this, AGGREGATOR, new WebSocketFrameAggregator(endpoint.settings().maxFrameSize()));
+			NettyWebSocketUpgrades.this.open.incrementAndGet();
+			pipeline.addAfter(AGGREGATOR, FRAME_HANDLER,
+					new WebSocketFrameHandler(endpoint, connection, NettyWebSocketUpgrades.this.open::decrementAndGet));
+			channel.flush();
+			channel.config().setAutoRead(true);
+		}
+
+	}
+
+	/*
+	 * Netty's version-13 handshaker, its steps taken one at a time: its handshake()
+	 * writes and flushes the 101 alone and swaps the codecs only once that write
+	 * completes, a system call more per connection than the upgrade needs.
+	 */
+	private static final class Handshaker extends WebSocketServerHandshaker13 {
+
+		Handshaker(String path, @Nullable String subprotocol, WebSocketDecoderConfig config) {
+			super(path, subprotocol, config);
+		}
+
+		FullHttpResponse response(FullHttpRequest request) {
+			return newHandshakeResponse(request, null);
+		}
+
+		WebSocketFrameDecoder decoder() {
+			return newWebsocketDecoder();
+		}
+
+		WebSocketFrameEncoder encoder() {
+			return newWebSocketEncoder();
 		}
 
 	}
