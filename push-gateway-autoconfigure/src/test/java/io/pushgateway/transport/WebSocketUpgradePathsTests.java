@@ -52,6 +52,10 @@ class WebSocketUpgradePathsTests {
 			assertThat(channel.pipeline().names()).contains("push-gateway-websocket", "wsdecoder", "wsencoder")
 				.doesNotContain(NettyPipeline.HttpCodec, NettyPipeline.HttpTrafficHandler,
 						"push-gateway-websocket-upgrade", "push-gateway-request-head-timeout");
+			// the encoder nearer the socket than the decoder: the close frame the decoder
+			// writes on a protocol violation is encoded (1002, 1009)
+			assertThat(channel.pipeline().names().indexOf("wsencoder"))
+				.isLessThan(channel.pipeline().names().indexOf("wsdecoder"));
 			// no Reactor Netty operations: nothing holds the upgrade request (and its
 			// token) for the connection's life
 			assertThat(ChannelOperations.get(channel)).isNull();
