@@ -2,7 +2,7 @@
 # Runs one benchmark scenario, or all of them, and prints one JSON line per run.
 #
 #   scripts/bench.sh idle      [--target gateway|gateway-socketio|netty|socketio] [--connections 19000]
-#   scripts/bench.sh ramp      [--target ...] [--connections 19000] [--tokens fresh|reused]
+#   scripts/bench.sh ramp      [--target ...] [--connections 19000] [--tokens fresh|reused] [--warm-up-rounds 4]
 #   scripts/bench.sh broadcast [--target ...] [--connections 19000] [--broadcast-rate 10] [--seconds 10]
 #   scripts/bench.sh targeted  [--connections 19000] [--rate 2000] [--seconds 20]       (gateway only)
 #   scripts/bench.sh acks      [--connections 19000] [--rate 2000] [--seconds 20]       (gateway only: plain and acknowledged)
