@@ -178,9 +178,8 @@ public final class HttpServerTimeouts implements NettyServerCustomizer {
 				release();
 				cancel();
 				this.inBody = true;
-				// a request without a body (a WebSocket upgrade, a GET) is followed by
-				// its
-				// end in the same read: no deadline to arm for a body that cannot come
+				// a request without a body (a GET, a WebSocket upgrade) ends in the read
+				// that brought it: no deadline for a body that cannot come
 				timed = !request.decoderResult().isSuccess() || HttpUtil.isTransferEncodingChunked(request)
 						|| HttpUtil.getContentLength(request, 0L) > 0;
 				if (timed) {

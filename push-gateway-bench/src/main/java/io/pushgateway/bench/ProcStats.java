@@ -47,11 +47,7 @@ final class ProcStats {
 	 */
 	static long cpuNanos(long pid) {
 		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			// the command name may contain spaces; fields count from after its closing
-			// ')'
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+			return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * NANOS_PER_TICK;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("process " + pid + " is gone", ex);
@@ -67,7 +63,7 @@ final class ProcStats {
 	 * threads (Node)
 	 */
 	static long compilerCpuNanos(long pid) {
-		long ticks = 0;
+		long compiling = 0;
 		try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
 			for (Path task : tasks.toList()) {
 				String stat;
@@ -79,15 +75,23 @@ final class ProcStats {
 				}
 				String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
 				if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-					ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+					compiling += ticks(stat);
 				}
 			}
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("process " + pid + " is gone", ex);
 		}
-		return ticks * NANOS_PER_TICK;
+		return compiling * NANOS_PER_TICK;
+	}
+
+	/*
+	 * User plus system clock ticks of a process's or a thread's stat line. The command
+	 * name may contain spaces; fields count from after its closing ')'.
+	 */
+	private static long ticks(String stat) {
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
 	/**

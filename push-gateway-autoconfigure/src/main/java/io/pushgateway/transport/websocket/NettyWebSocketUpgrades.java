@@ -304,9 +304,8 @@ public final class NettyWebSocketUpgrades implements NettyServerCustomizer, Smar
 			FullHttpResponse response = handshaker
 				.response(new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
 						new EmptyByteBuf(channel.alloc()), request.headers(), EmptyHttpHeaders.INSTANCE));
-			// the encoder nearer the socket than the decoder, so a close frame the
-			// decoder
-			// writes on a protocol violation (1002, 1009) is encoded
+			// the encoder nearer the socket than the decoder: the close frame the
+			// decoder writes on a protocol violation (1002, 1009) gets encoded
 			pipeline.addBefore(codec.name(), WS_ENCODER, handshaker.encoder());
 			pipeline.addBefore(codec.name(), WS_DECODER, handshaker.decoder());
 			// the 101 is encoded as it is written, so the HTTP codec can leave at once;
