@@ -94,7 +94,8 @@ public class BenchGateway {
 						|| id.getName().equals("push.gateway.recovery.hold")) {
 					return DistributionStatisticConfig.builder().percentiles(0.5, 0.99, 0.999).build().merge(config);
 				}
-				return config;
+				// the cluster scenario splits a cross-node push's latency by stage
+				return LatencyStages.configure(id.getName(), config);
 			}
 
 		});
@@ -143,7 +144,7 @@ public class BenchGateway {
 				.flatMap((heap) -> json("{\"connections\":" + hub.connectionCount() + ",\"heapAfterGc\":" + heap
 						+ ",\"pings\":" + (long) pings(meters) + ",\"ackRoundTrip\":" + ackRoundTrip(meters)
 						+ ",\"recoveryHold\":" + percentiles(meters, "push.gateway.recovery.hold") + ",\"recovery\":"
-						+ recoveryCounts(meters) + "}")))
+						+ recoveryCounts(meters) + ",\"stages\":" + LatencyStages.json(meters) + "}")))
 			.build();
 	}
 

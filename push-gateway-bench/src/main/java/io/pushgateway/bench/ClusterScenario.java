@@ -149,6 +149,8 @@ final class ClusterScenario {
 			origin.post(String.format(path, this.args.getInt("warm-up-seconds", 30)));
 			load.awaitQuiet();
 			load.reset();
+			List<JsonNode> stagesBefore = stages(servers);
+			long[] compilerBefore = compilerNanos(servers);
 			ModelCheck.Sample pushingStart = check.sample();
 			JsonNode sent = origin.post(String.format(path, seconds));
 			ModelCheck.Window pushing = pushingStart.to(check.sample());
@@ -157,6 +159,18 @@ final class ClusterScenario {
 					sent.get("rejected").asLong(), load.report());
 			crossNode.put("rate", rate);
 			crossNode.put("seconds", seconds);
+			// where the time went: the nodes' own timers and collections in the window,
+			// and the load processes' collections
+			Map<String, Object> stages = LatencyStages.split(stagesBefore, stages(servers));
+			stages.put("loadGcMillis", load.gcMillis());
+			// a node still compiling takes a core's share from everything else
+			long[] compilerAfter = compilerNanos(servers);
+			List<Long> compilerMillis = new ArrayList<>();
+			for (int i = 0; i < compilerAfter.length; i++) {
+				compilerMillis.add((compilerAfter[i] - compilerBefore[i]) / 1_000_000);
+			}
+			stages.put("nodeCompilerMillis", compilerMillis);
+			crossNode.put("stages", stages);
 			result.put("crossNode", crossNode);
 			result.put("model", ModelCheck.compare(this.args, nodes, open, sent.get("sent").asLong() / (double) seconds,
 					idle, pushing, memory, redisBytes));
@@ -181,6 +195,18 @@ final class ClusterScenario {
 					i * workersPerNode));
 		}
 		return Workers.of(groups);
+	}
+
+	private static List<JsonNode> stages(List<Server> servers) throws Exception {
+		List<JsonNode> stages = new ArrayList<>();
+		for (Server server : servers) {
+			stages.add(server.get("/bench/stats?gc=false").get("stages"));
+		}
+		return stages;
+	}
+
+	private static long[] compilerNanos(List<Server> servers) {
+		return servers.stream().mapToLong((server) -> ProcStats.compilerCpuNanos(server.pid())).toArray();
 	}
 
 	private static boolean hasConnections(Server server) {

@@ -3,6 +3,8 @@ package io.pushgateway.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +47,9 @@ public final class LoadWorker {
 
 	private final ClientConnections connections;
 
+	/** The collectors' time at the last reset, read only by the command thread. */
+	private long gcAtReset;
+
 	private LoadWorker(Args options) {
 		this.connections = new ClientConnections(options, this.group, this.latencies, this::connected);
 	}
@@ -69,12 +74,13 @@ public final class LoadWorker {
 						+ this.connections.open() + ",\"dropped\":" + this.connections.dropped() + "}");
 				case "reset" -> {
 					this.latencies.reset();
+					this.gcAtReset = gcMillis();
 					print("{\"type\":\"reset\"}");
 				}
 				case "report" -> {
 					String histogram = this.latencies.intervalHistogram();
-					print("{\"type\":\"report\",\"received\":" + this.latencies.received() + ",\"hist\":\"" + histogram
-							+ "\"}");
+					print("{\"type\":\"report\",\"received\":" + this.latencies.received() + ",\"gcMillis\":"
+							+ (gcMillis() - this.gcAtReset) + ",\"hist\":\"" + histogram + "\"}");
 				}
 				case "quit" -> {
 					this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -85,6 +91,15 @@ public final class LoadWorker {
 			}
 		}
 		System.exit(0);
+	}
+
+	/* The collectors' time since this process started. */
+	private static long gcMillis() {
+		long millis = 0;
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+			millis += Math.max(0, collector.getCollectionTime());
+		}
+		return millis;
 	}
 
 	/* Every connection of the ramp is up or failed; on the event loop. */

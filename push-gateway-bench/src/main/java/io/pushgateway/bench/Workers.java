@@ -24,6 +24,8 @@ final class Workers implements AutoCloseable {
 
 	private final List<Worker> workers;
 
+	private List<Long> lastGcMillis = List.of();
+
 	private Workers(List<Worker> workers) {
 		this.workers = workers;
 	}
@@ -143,8 +145,11 @@ final class Workers implements AutoCloseable {
 	Histogram report() {
 		this.workers.forEach((worker) -> worker.send("report"));
 		Histogram merged = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
+		List<Long> gcMillis = new ArrayList<>();
 		for (Worker worker : this.workers) {
-			String encoded = worker.expect("report", Duration.ofSeconds(30)).get("hist").asText();
+			JsonNode report = worker.expect("report", Duration.ofSeconds(30));
+			gcMillis.add(report.path("gcMillis").asLong());
+			String encoded = report.get("hist").asText();
 			try {
 				merged.add(Histogram
 					.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0));
@@ -153,7 +158,13 @@ final class Workers implements AutoCloseable {
 				throw new IllegalStateException(ex);
 			}
 		}
+		this.lastGcMillis = gcMillis;
 		return merged;
+	}
+
+	/* Each load process's collections between the last reset and the last report. */
+	List<Long> gcMillis() {
+		return this.lastGcMillis;
 	}
 
 	@Override
