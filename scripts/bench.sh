@@ -9,6 +9,7 @@
 #   scripts/bench.sh http-api  [--connections 19000] [--concurrency 600] [--seconds 20] (gateway only)
 #   scripts/bench.sh soak      [--soak-connections 10000] [--soak-seconds 600] [--churn 20] [--rate 200]
 #   scripts/bench.sh cluster   [--nodes 4] [--cluster-connections 76000] [--rate 1000] [--seconds 20] [--idle-seconds 50]
+#                              [--warm-up-seconds 90] [--broker-jvm "<flags>"]
 #                              [--node-args=--push.gateway.bus.routing=targeted]
 #                              (needs redis-server on the PATH; the Kafka broker comes from Maven Central)
 #   scripts/bench.sh order     [--nodes 3] [--users 2000] [--rate 2000] [--seconds 20]

@@ -21,6 +21,10 @@ import tools.jackson.databind.JsonNode;
  */
 final class ClusterScenario {
 
+	/** Kafka's start script's defaults: a fixed 1 GB heap, G1 aiming at 20 ms pauses. */
+	static final String BROKER_JVM = "-Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 "
+			+ "-XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent";
+
 	private final Args args;
 
 	private final Path workDir;
@@ -46,10 +50,13 @@ final class ClusterScenario {
 		int redisPort = Processes.freePort();
 		Process redis = RedisInfo.startServer(args, workDir, redisPort);
 		running.add(redis::destroy);
-		Process kafka = new ProcessBuilder(Processes.javaCommand(), "-Xmx1g", "-cp",
-				System.getProperty("java.class.path"), "io.pushgateway.devtools.DevKafkaBroker")
-			.redirectErrorStream(true)
-			.start();
+		// the broker runs with the heap and collector flags of Kafka's own start script
+		// (kafka-server-start.sh: KAFKA_HEAP_OPTS, KAFKA_JVM_PERFORMANCE_OPTS), as a
+		// deployed broker would; --broker-jvm names others
+		List<String> broker = new ArrayList<>(List.of(Processes.javaCommand()));
+		broker.addAll(List.of(args.get("broker-jvm", BROKER_JVM).split(" ")));
+		broker.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pushgateway.devtools.DevKafkaBroker"));
+		Process kafka = new ProcessBuilder(broker).redirectErrorStream(true).start();
 		running.add(kafka::destroy);
 		String bootstrap = Processes.awaitLine(kafka, "ready on ", workDir.resolve("kafka.log"));
 		List<String> extra = new ArrayList<>(
@@ -68,7 +75,7 @@ final class ClusterScenario {
 			running.add(server);
 			servers.add(server);
 		}
-		return new Cluster(redisPort, servers);
+		return new Cluster(redisPort, kafka.pid(), servers);
 	}
 
 	void run(Map<String, Object> result) throws Exception {
@@ -146,11 +153,16 @@ final class ClusterScenario {
 			// Kafka
 			String path = "/bench/targeted?rate=" + rate + "&seconds=%d&users=" + (perNode * (nodes - 1)) + "&offset="
 					+ perNode;
-			origin.post(String.format(path, this.args.getInt("warm-up-seconds", 30)));
+			// 90 s: after 30 s the nodes' and the broker's compilers still took a quarter
+			// of the machine (docs/performance.md, the cross-node tail split by stage)
+			origin.post(String.format(path, this.args.getInt("warm-up-seconds", 90)));
 			load.awaitQuiet();
 			load.reset();
 			List<JsonNode> stagesBefore = stages(servers);
 			long[] compilerBefore = compilerNanos(servers);
+			long brokerBefore = ProcStats.cpuNanos(cluster.brokerPid());
+			long[] machineBefore = ProcStats.machineTicks();
+			long windowStart = System.nanoTime();
 			ModelCheck.Sample pushingStart = check.sample();
 			JsonNode sent = origin.post(String.format(path, seconds));
 			ModelCheck.Window pushing = pushingStart.to(check.sample());
@@ -170,6 +182,12 @@ final class ClusterScenario {
 				compilerMillis.add((compilerAfter[i] - compilerBefore[i]) / 1_000_000);
 			}
 			stages.put("nodeCompilerMillis", compilerMillis);
+			// the broker's share, and how much of the machine was left idle
+			long[] machineAfter = ProcStats.machineTicks();
+			stages.put("brokerCores", Results.round((ProcStats.cpuNanos(cluster.brokerPid()) - brokerBefore)
+					/ (double) (System.nanoTime() - windowStart)));
+			stages.put("machineIdleShare", Results.round(
+					(machineAfter[1] - machineBefore[1]) / (double) Math.max(1, machineAfter[0] - machineBefore[0])));
 			crossNode.put("stages", stages);
 			result.put("crossNode", crossNode);
 			result.put("model", ModelCheck.compare(this.args, nodes, open, sent.get("sent").asLong() / (double) seconds,
@@ -222,9 +240,10 @@ final class ClusterScenario {
 	 * A running cluster: its Redis and its gateway nodes.
 	 *
 	 * @param redisPort the Redis port on loopback
+	 * @param brokerPid the Kafka broker's process
 	 * @param servers the gateway nodes
 	 */
-	record Cluster(int redisPort, List<Server> servers) {
+	record Cluster(int redisPort, long brokerPid, List<Server> servers) {
 	}
 
 }

@@ -41,6 +41,26 @@ final class ProcStats {
 	}
 
 	/**
+	 * The machine's CPU time so far, all cores, and the idle part of it
+	 * ({@code /proc/stat}).
+	 * @return clock ticks: total and idle
+	 */
+	static long[] machineTicks() {
+		try {
+			String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			long total = 0;
+			for (int i = 1; i < cpu.length && i <= 8; i++) {
+				total += Long.parseLong(cpu[i]);
+			}
+			// idle and waiting for I/O
+			return new long[] { total, Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]) };
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("no /proc/stat", ex);
+		}
+	}
+
+	/**
 	 * CPU time used so far, user plus system.
 	 * @param pid the process
 	 * @return nanoseconds, at clock-tick (10 ms) resolution

@@ -108,6 +108,20 @@ class BenchSmokeTests {
 		assertThat(cluster.get("redisBytesPerSession").asLong()).isPositive();
 		assertThat(cluster.get("crossNode").get("sent").asLong()).isEqualTo(20);
 		assertThat(cluster.get("crossNode").get("lost").asLong()).isZero();
+		// every measured push timed at each stage, once on the issuing node (publish) and
+		// once on the other node (arrival, fan-out to its one connection); the warm-up's
+		// are not counted
+		JsonNode stages = cluster.get("crossNode").get("stages");
+		for (String stage : List.of("publishMillis", "arrivalMillis", "fanOutMillis")) {
+			assertThat(stages.get(stage).get("count").asLong()).as(stage).isEqualTo(20);
+			assertThat(stages.get(stage).get("p99").asDouble()).as(stage)
+				.isGreaterThanOrEqualTo(stages.get(stage).get("p50").asDouble());
+		}
+		assertThat(stages.get("nodeGcMillis")).hasSize(2);
+		assertThat(stages.get("nodeCompilerMillis")).hasSize(2);
+		assertThat(stages.get("loadGcMillis")).isNotEmpty();
+		assertThat(stages.get("machineIdleShare").asDouble()).isBetween(0.0, 1.0);
+		assertThat(stages.get("brokerCores").asDouble()).isGreaterThanOrEqualTo(0.0);
 		// the capacity model beside what the nodes and Redis did
 		JsonNode model = cluster.get("model");
 		for (String figure : List.of("nodeCoresIdle", "nodeCoresPushing", "nodeMemoryMiB", "redisCommandsPerSecondIdle",
