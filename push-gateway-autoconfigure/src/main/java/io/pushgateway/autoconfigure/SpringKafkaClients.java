@@ -94,16 +94,20 @@ final class SpringKafkaClients implements KafkaClients, DisposableBean {
 	}
 
 	@Override
-	public Consumer<String, byte[]> consumer(String clientId, Map<String, Object> overrides) {
+	public Consumer<String, byte[]> consumer(String clientId, Map<String, Object> defaults,
+			Map<String, Object> overrides) {
 		DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(
-				consumerProperties(clientId, overrides), new StringDeserializer(), new ByteArrayDeserializer());
+				consumerProperties(clientId, defaults, overrides), new StringDeserializer(),
+				new ByteArrayDeserializer());
 		factory.setBeanName("pushGateway");
 		this.consumerCustomizers.forEach((customizer) -> customizer.customize(factory));
 		return factory.createConsumer();
 	}
 
-	Map<String, Object> consumerProperties(String clientId, Map<String, Object> overrides) {
-		Map<String, Object> properties = new HashMap<>(this.boot.buildConsumerProperties());
+	Map<String, Object> consumerProperties(String clientId, Map<String, Object> defaults,
+			Map<String, Object> overrides) {
+		Map<String, Object> properties = new HashMap<>(defaults);
+		properties.putAll(this.boot.buildConsumerProperties());
 		apply(properties, this.connection.getConsumer());
 		properties.putAll(this.gateway.getConsumer());
 		properties.putAll(overrides);

@@ -56,8 +56,10 @@ class KafkaConfigurationTests {
 					.as("the gateway's bound beats the application's")
 					.containsEntry("max.block.ms", 1000)
 					.containsEntry("client.id", "p");
-				Map<String, Object> consumer = clients.consumerProperties("c", Map.of("enable.auto.commit", false));
+				Map<String, Object> consumer = clients.consumerProperties("c", Map.of("fetch.max.wait.ms", 10),
+						Map.of("enable.auto.commit", false));
 				assertThat(consumer).containsEntry("bootstrap.servers", List.of("kafka-a:9093"))
+					.containsEntry("fetch.max.wait.ms", 10)
 					.containsEntry("sasl.mechanism", "SCRAM-SHA-512")
 					.containsEntry("enable.auto.commit", false)
 					.as("the bus joins no consumer group")
@@ -74,14 +76,18 @@ class KafkaConfigurationTests {
 			.withPropertyValues("spring.kafka.bootstrap-servers=kafka-a:9093", "spring.kafka.producer.acks=all",
 					"push.gateway.bus.kafka.bootstrap-servers=kafka-b:9092", "push.gateway.bus.kafka.producer[acks]=1",
 					"push.gateway.bus.kafka.producer[sasl.mechanism]=PLAIN",
-					"push.gateway.bus.kafka.consumer[max.poll.records]=50")
+					"push.gateway.bus.kafka.consumer[max.poll.records]=50",
+					"push.gateway.bus.kafka.consumer[fetch.max.wait.ms]=500")
 			.run((context) -> {
 				SpringKafkaClients clients = (SpringKafkaClients) context.getBean(KafkaClients.class);
 				assertThat(clients.producerProperties("p", Map.of(), Map.of()))
 					.containsEntry("bootstrap.servers", "kafka-b:9092")
 					.containsEntry("acks", "1");
-				assertThat(clients.consumerProperties("c", Map.of())).containsEntry("bootstrap.servers", "kafka-b:9092")
-					.containsEntry("max.poll.records", "50");
+				assertThat(clients.consumerProperties("c", Map.of("fetch.max.wait.ms", 10), Map.of()))
+					.containsEntry("bootstrap.servers", "kafka-b:9092")
+					.containsEntry("max.poll.records", "50")
+					.as("the application's fetch wait beats the bus's default")
+					.containsEntry("fetch.max.wait.ms", "500");
 				assertThat(clients.adminProperties()).containsEntry("bootstrap.servers", "kafka-b:9092")
 					.containsEntry("sasl.mechanism", "PLAIN")
 					.doesNotContainKey("acks");
@@ -107,7 +113,7 @@ class KafkaConfigurationTests {
 		this.contextRunner.withBean(KafkaConnectionDetails.class, () -> details).run((context) -> {
 			SpringKafkaClients clients = (SpringKafkaClients) context.getBean(KafkaClients.class);
 			for (Map<String, Object> properties : List.of(clients.producerProperties("p", Map.of(), Map.of()),
-					clients.consumerProperties("c", Map.of()), clients.adminProperties())) {
+					clients.consumerProperties("c", Map.of(), Map.of()), clients.adminProperties())) {
 				assertThat(properties).containsEntry("bootstrap.servers", List.of("from-details:9094"))
 					.containsEntry("ssl.engine.factory.class", SslBundleSslEngineFactory.class)
 					.containsEntry(SslBundle.class.getName(), bundle);

@@ -134,7 +134,7 @@ final class KafkaBusConsumer {
 
 	private void consume(FluxSink<ClusterMessage> sink) {
 		try (Consumer<String, byte[]> consumer = this.clients.consumer("push-gateway-" + this.nodeId,
-				consumerOverrides())) {
+				consumerDefaults(), consumerOverrides())) {
 			this.consumer = consumer;
 			ensureTopic();
 			List<TopicPartition> partitions = partitions(consumer, this.settings.topic());
@@ -197,8 +197,16 @@ final class KafkaBusConsumer {
 		Map<String, Object> properties = new HashMap<>();
 		properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-		properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
 		return properties;
+	}
+
+	/*
+	 * An idle consumer asks again every 10 ms (a fetch returns as soon as a record
+	 * arrives, whatever the wait); an application whose broker is short of CPU may ask
+	 * less often (push.gateway.bus.kafka.consumer[fetch.max.wait.ms]).
+	 */
+	private static Map<String, Object> consumerDefaults() {
+		return Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
 	}
 
 	// the refused credentials or permissions behind a failure, if that is its cause

@@ -41,10 +41,11 @@ public interface KafkaClients {
 	/**
 	 * Create a consumer of string keys and byte values, without a consumer group.
 	 * @param clientId its {@code client.id}
+	 * @param defaults settings used unless the connection settings name them
 	 * @param overrides settings that win over the connection settings
 	 * @return the consumer, closed by the caller
 	 */
-	Consumer<String, byte[]> consumer(String clientId, Map<String, Object> overrides);
+	Consumer<String, byte[]> consumer(String clientId, Map<String, Object> defaults, Map<String, Object> overrides);
 
 	/**
 	 * Create an admin client with the same connection and security settings.
@@ -91,8 +92,10 @@ public interface KafkaClients {
 			}
 
 			@Override
-			public Consumer<String, byte[]> consumer(String clientId, Map<String, Object> overrides) {
-				Map<String, Object> properties = new HashMap<>(common);
+			public Consumer<String, byte[]> consumer(String clientId, Map<String, Object> defaults,
+					Map<String, Object> overrides) {
+				Map<String, Object> properties = new HashMap<>(defaults);
+				properties.putAll(common);
 				properties.putAll(overrides);
 				properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
 				return new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
