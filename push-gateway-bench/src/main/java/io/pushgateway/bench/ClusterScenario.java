@@ -166,6 +166,11 @@ final class ClusterScenario {
 			ModelCheck.Sample pushingStart = check.sample();
 			JsonNode sent = origin.post(String.format(path, seconds));
 			ModelCheck.Window pushing = pushingStart.to(check.sample());
+			// the broker's share and the machine's idle share while pushing, not while
+			// the load processes report
+			double brokerCores = (ProcStats.cpuNanos(cluster.brokerPid()) - brokerBefore)
+					/ (double) (System.nanoTime() - windowStart);
+			long[] machineAfter = ProcStats.machineTicks();
 			long received = load.awaitReceived(sent.get("sent").asLong(), Duration.ofSeconds(60));
 			Map<String, Object> crossNode = Results.delivery(sent.get("sent").asLong(), received,
 					sent.get("rejected").asLong(), load.report());
@@ -182,10 +187,7 @@ final class ClusterScenario {
 				compilerMillis.add((compilerAfter[i] - compilerBefore[i]) / 1_000_000);
 			}
 			stages.put("nodeCompilerMillis", compilerMillis);
-			// the broker's share, and how much of the machine was left idle
-			long[] machineAfter = ProcStats.machineTicks();
-			stages.put("brokerCores", Results.round((ProcStats.cpuNanos(cluster.brokerPid()) - brokerBefore)
-					/ (double) (System.nanoTime() - windowStart)));
+			stages.put("brokerCores", Results.round(brokerCores));
 			stages.put("machineIdleShare", Results.round(
 					(machineAfter[1] - machineBefore[1]) / (double) Math.max(1, machineAfter[0] - machineBefore[0])));
 			crossNode.put("stages", stages);

@@ -13,16 +13,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Where a cross-node push's time goes, from the nodes' own timers: how long the origin's
- * cluster bus took to accept it ({@code push.gateway.bus.publish}), how old it was when
- * it arrived from the bus on the node holding the user ({@code push.gateway.bus.delay}),
- * and how long that node took to write it ({@code push.gateway.push.latency}), each as
- * bucket counts that a run reads before and after its measured window, with the
- * collectors' time in that window. What the clients measure beyond arrival plus fan-out
- * is the socket and the load process.
+ * cluster bus took to accept it ({@code push.gateway.bus.publish}; under targeted routing
+ * with the registry's lookup of the nodes first), how old it was when it arrived from the
+ * bus on each receiving node ({@code push.gateway.bus.delay}, whole milliseconds from the
+ * push's ID: the finest buckets say nothing for it), and how long the node holding the
+ * user took to write it ({@code push.gateway.push.latency}), each as bucket counts that a
+ * run reads before and after its measured window, with the collectors' time in that
+ * window. What the clients measure beyond arrival plus fan-out is the socket and the load
+ * process.
  *
  * @author Push Gateway team
  */
@@ -68,11 +71,12 @@ final class LatencyStages {
 			json.append('"').append(stage).append("\":[");
 			Timer timer = meters.find(name).timer();
 			if (timer != null) {
-				CountAtBucket[] counts = timer.takeSnapshot().histogramCounts();
+				HistogramSnapshot snapshot = timer.takeSnapshot();
+				CountAtBucket[] counts = snapshot.histogramCounts();
 				for (int i = 0; i < counts.length; i++) {
 					json.append((i > 0) ? "," : "").append((long) counts[i].count());
 				}
-				json.append((counts.length > 0) ? "," : "").append(timer.count());
+				json.append((counts.length > 0) ? "," : "").append(snapshot.count());
 			}
 			json.append("],");
 		});

@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 /**
  * What Linux accounts for a process: resident memory ({@code VmRSS} in
  * {@code /proc/<pid>/status}) and CPU time (user plus system clock ticks in
- * {@code /proc/<pid>/stat}). Read from outside, so it measures every server the same way
- * whatever its runtime.
+ * {@code /proc/<pid>/stat}), and for the machine ({@code /proc/stat}). Read from outside,
+ * so it measures every server the same way whatever its runtime.
  *
  * @author Push Gateway team
  */
