@@ -201,12 +201,13 @@ final class KafkaBusConsumer {
 	}
 
 	/*
-	 * An idle consumer asks again every 10 ms (a fetch returns as soon as a record
-	 * arrives, whatever the wait); an application whose broker is short of CPU may ask
-	 * less often (push.gateway.bus.kafka.consumer[fetch.max.wait.ms]).
+	 * Kafka's own default, named so that it holds whatever a client version's default is:
+	 * the broker answers a fetch when a record arrives (fetch.min.bytes 1), so the wait
+	 * only sets how often an idle consumer asks again, twice a second here; an
+	 * application may change it (push.gateway.bus.kafka.consumer[fetch.max.wait.ms]).
 	 */
 	private static Map<String, Object> consumerDefaults() {
-		return Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+		return Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
 	}
 
 	// the refused credentials or permissions behind a failure, if that is its cause

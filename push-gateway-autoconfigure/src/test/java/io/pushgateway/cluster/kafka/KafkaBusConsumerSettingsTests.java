@@ -56,7 +56,7 @@ class KafkaBusConsumerSettingsTests {
 		assertThatException().isThrownBy(() -> consumer.received().blockFirst(Duration.ofSeconds(10)))
 			.withMessageContaining("no broker in this test");
 		assertThat(asked).hasSize(2);
-		assertThat(asked.get(0)).containsEntry("fetch.max.wait.ms", 10);
+		assertThat(asked.get(0)).containsEntry("fetch.max.wait.ms", 500);
 		assertThat(asked.get(1)).doesNotContainKey("fetch.max.wait.ms")
 			.containsEntry("enable.auto.commit", false)
 			.containsEntry("auto.offset.reset", "latest");
