@@ -80,18 +80,24 @@ final class LatencyStages {
 			}
 			json.append("],");
 		});
-		long gcMillis = 0;
-		long gcCount = 0;
-		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-			gcMillis += Math.max(0, collector.getCollectionTime());
-			gcCount += Math.max(0, collector.getCollectionCount());
-		}
+		long[] collections = collections();
 		return json.append("\"gcMillis\":")
-			.append(gcMillis)
+			.append(collections[0])
 			.append(",\"gcCount\":")
-			.append(gcCount)
+			.append(collections[1])
 			.append('}')
 			.toString();
+	}
+
+	/* This process's collections so far: milliseconds and how many. */
+	static long[] collections() {
+		long millis = 0;
+		long count = 0;
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+			millis += Math.max(0, collector.getCollectionTime());
+			count += Math.max(0, collector.getCollectionCount());
+		}
+		return new long[] { millis, count };
 	}
 
 	/**

@@ -3,8 +3,6 @@ package io.pushgateway.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -74,13 +72,13 @@ public final class LoadWorker {
 						+ this.connections.open() + ",\"dropped\":" + this.connections.dropped() + "}");
 				case "reset" -> {
 					this.latencies.reset();
-					this.gcAtReset = gcMillis();
+					this.gcAtReset = LatencyStages.collections()[0];
 					print("{\"type\":\"reset\"}");
 				}
 				case "report" -> {
 					String histogram = this.latencies.intervalHistogram();
 					print("{\"type\":\"report\",\"received\":" + this.latencies.received() + ",\"gcMillis\":"
-							+ (gcMillis() - this.gcAtReset) + ",\"hist\":\"" + histogram + "\"}");
+							+ (LatencyStages.collections()[0] - this.gcAtReset) + ",\"hist\":\"" + histogram + "\"}");
 				}
 				case "quit" -> {
 					this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -91,15 +89,6 @@ public final class LoadWorker {
 			}
 		}
 		System.exit(0);
-	}
-
-	/* The collectors' time since this process started. */
-	private static long gcMillis() {
-		long millis = 0;
-		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-			millis += Math.max(0, collector.getCollectionTime());
-		}
-		return millis;
 	}
 
 	/* Every connection of the ramp is up or failed; on the event loop. */
