@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.util.concurrent.Queues;
@@ -70,16 +71,39 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 		bounds.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) publishTimeout.toMillis());
 		bounds.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishTimeout.toMillis());
 		bounds.put(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemory);
-		// Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms; an
-		// application that sets either keeps that sum within the publish timeout
+		// Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms. Half the
+		// publish timeout for a request leaves the other half to an application's
+		// linger.ms (Kafka 4's own default is 5 ms) and lets a request that got no answer
+		// be retried once within the publish timeout
 		Map<String, Object> defaults = new HashMap<>();
 		defaults.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-		defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishTimeout.toMillis() - 1));
-		this.producer = clients.producer(name, defaults, bounds);
+		defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishTimeout.toMillis() / 2));
+		try {
+			this.producer = clients.producer(name, defaults, bounds);
+		}
+		catch (KafkaException ex) {
+			if (refusedDeliveryTimeout(ex)) {
+				throw new IllegalStateException("Kafka producer '" + name + "': linger.ms plus request.timeout.ms (by "
+						+ "default half the publish timeout) must fit within the publish timeout of "
+						+ publishTimeout.toMillis() + " ms, which is its delivery.timeout.ms", ex);
+			}
+			throw ex;
+		}
 		this.queueCapacity = queueCapacity;
 		this.publisher = new Thread(this::publish, name);
 		this.publisher.setDaemon(true);
 		this.publisher.start();
+	}
+
+	private static boolean refusedDeliveryTimeout(Throwable ex) {
+		for (@Nullable
+		Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConfigException
+					&& String.valueOf(cause.getMessage()).contains("delivery.timeout.ms")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/* The publisher thread: runs queued sends until closed and drained. */
