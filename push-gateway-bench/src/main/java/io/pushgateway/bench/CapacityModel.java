@@ -33,12 +33,12 @@ public final class CapacityModel {
 	/**
 	 * Idle CPU per connection, microseconds per second, with the fixed 25 s heartbeat and
 	 * the Redis registry: the six nodes' CPU with 102,000 idle connections less their CPU
-	 * with none, in the cluster runs B, C and D of 2026-12-07 (0.18, 0.17 and 0.19 cores:
-	 * docs/performance.md, 100,000 connections). The earlier figure, 65 ms/s for 19,000
-	 * on one node, held that node's own cost too, which {@link #NODE_FIXED_CORES} now
-	 * counts.
+	 * with none, in the cluster runs B, C and D (0.18, 0.17 and 0.19 cores) and F, G and
+	 * H (0.06, 0.20 and 0.22 cores) of 2026-12-07 (docs/performance.md, 100,000
+	 * connections). The earlier figure, 65 ms/s for 19,000 on one node, held that node's
+	 * own cost too, which {@link #NODE_FIXED_CORES} now counts.
 	 */
-	static final double IDLE_CPU_MICROS_FIXED = (0.18 + 0.17 + 0.19) / 3 * 1e6 / 102_000;
+	static final double IDLE_CPU_MICROS_FIXED = (0.18 + 0.17 + 0.19 + 0.06 + 0.20 + 0.22) / 6 * 1e6 / 102_000;
 
 	/**
 	 * The same with the dynamic heartbeat: 23 ms/s for 19,000 on one node, that node's
@@ -73,17 +73,33 @@ public final class CapacityModel {
 
 	/**
 	 * What a node costs beside its connections, in cores (Kafka consumers' polls, the
-	 * registry's node heartbeat, timers): six nodes with no connection used 0.61, 0.42
-	 * and 0.39 cores in the cluster runs B, C and D of 2026-12-07.
+	 * registry's node heartbeat, timers): six nodes with no connection used 0.37, 0.17
+	 * and 0.18 cores in the cluster runs F, G and H of 2026-12-07, with the bus
+	 * consumers' fetch wait of 500 ms (at the 10 ms of before, runs B, C and D measured
+	 * 0.61, 0.42 and 0.39).
 	 */
-	static final double NODE_FIXED_CORES = (0.61 + 0.42 + 0.39) / 3 / 6;
+	static final double NODE_FIXED_CORES = (0.37 + 0.17 + 0.18) / 3 / 6;
 
 	/**
 	 * CPU per push and node with the bus's default broadcast routing (every node takes
 	 * every record), microseconds: 1,000 pushes/s from one node to users on the others
-	 * took 0.41, 0.57 and 0.62 cores more than idle in runs B, C and D, over 6 nodes.
+	 * took 0.79, 0.81 and 0.74 cores more than idle in runs F, G and H, over 6 nodes (at
+	 * the fetch wait of 10 ms, runs B, C and D: 0.41, 0.57 and 0.62; the nodes' CPU while
+	 * pushing was the same, 1.14 to 1.22 cores: under load the consumers fetch about a
+	 * record at a time with either wait, what moved is how much of it the idle window
+	 * held).
 	 */
-	static final double BUS_CPU_MICROS_PER_PUSH_AND_NODE = (0.41 + 0.57 + 0.62) / 3 * 1e6 / 1000 / 6;
+	static final double BUS_CPU_MICROS_PER_PUSH_AND_NODE = (0.79 + 0.81 + 0.74) / 3 * 1e6 / 1000 / 6;
+
+	/**
+	 * Memory a cluster node holds per connection beyond what the {@code idle} scenario
+	 * measures on one embedded node, in bytes: runs F, G and H measured 3,199, 2,995 and
+	 * 3,207 B per connection on six nodes with the Redis registry and the Kafka bus,
+	 * against 2,397 B in the {@code idle} scenario of the last {@code all} run (runs C, D
+	 * and E, against the 4,715 B of their own reference run, 761 to 885 B more).
+	 * Measured, not attributed to a structure.
+	 */
+	static final double CLUSTER_BYTES_PER_CONNECTION = (802 + 598 + 810) / 3.0;
 
 	/** What one Redis (one core) is taken to serve, commands per second. */
 	static final double REDIS_COMMANDS_PER_SECOND = 100_000;
@@ -174,7 +190,8 @@ public final class CapacityModel {
 		m.put("coresPushApi", pushesPerSecond * this.measured.get("apiCpuMicrosPerPush") / 1e6);
 		double perConnection = m.get("coresIdle") + m.get("coresHandshakes") + m.get("coresDeliveries")
 				+ m.get("coresPushApi");
-		double memoryBytes = connections * this.measured.get("bytesPerConnection");
+		// the model is of a cluster: every node has the Redis registry and a bus
+		double memoryBytes = connections * (this.measured.get("bytesPerConnection") + CLUSTER_BYTES_PER_CONNECTION);
 		m.put("memoryGibTotal", memoryBytes / (1L << 30));
 		double nodesByMemory = memoryBytes / (memoryGib * (1L << 30) * headroom);
 		// what every node costs (its own, and every push's bus record it takes) depends
@@ -254,11 +271,11 @@ public final class CapacityModel {
 		}
 		StringBuilder out = new StringBuilder();
 		out.append(String.format(Locale.ROOT,
-				"Per-unit costs measured (gateway): %s B per idle connection, %s µs per handshake, %s ns per delivery, "
-						+ "%s µs per HTTP API push, %s B of Redis per session%n",
-				format(this.measured.get("bytesPerConnection")), format(this.measured.get("handshakeCpuMicros")),
-				format(this.measured.get("deliveryCpuNanos")), format(this.measured.get("apiCpuMicrosPerPush")),
-				format(this.measured.get("redisBytesPerSession"))));
+				"Per-unit costs measured (gateway): %s B per idle connection (%s B more on a cluster node), %s µs per "
+						+ "handshake, %s ns per delivery, %s µs per HTTP API push, %s B of Redis per session%n",
+				format(this.measured.get("bytesPerConnection")), format(CLUSTER_BYTES_PER_CONNECTION),
+				format(this.measured.get("handshakeCpuMicros")), format(this.measured.get("deliveryCpuNanos")),
+				format(this.measured.get("apiCpuMicrosPerPush")), format(this.measured.get("redisBytesPerSession"))));
 		out.append(String.format(Locale.ROOT,
 				"Mix: %s push(es) per connection per minute, %s broadcast(s) per minute, connections live %s min, "
 						+ "%s B payloads, %s heartbeat; nodes of %s cores and %s GiB used to %s%%%n%n",

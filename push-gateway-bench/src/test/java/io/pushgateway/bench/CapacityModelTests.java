@@ -34,7 +34,8 @@ class CapacityModelTests {
 		// one push per connection per minute, one broadcast per minute
 		assertThat(m.get("deliveriesPerSecond")).isEqualTo(1_000_000 / 60.0 + 1_000_000 / 60.0);
 		assertThat(m.get("coresDeliveries")).isEqualTo(m.get("deliveriesPerSecond") * 8000 / 1e9);
-		assertThat(m.get("memoryGibTotal")).isEqualTo(5e9 / (1L << 30));
+		assertThat(m.get("memoryGibTotal"))
+			.isEqualTo((5000 + CapacityModel.CLUSTER_BYTES_PER_CONNECTION) * 1e6 / (1L << 30));
 		assertThat(m.get("nodes")).isGreaterThanOrEqualTo(Math.max(m.get("nodesByCpu"), m.get("nodesByMemory")));
 		assertThat(m.get("redisMemoryGib")).isEqualTo(5e8 / (1L << 30));
 	}
