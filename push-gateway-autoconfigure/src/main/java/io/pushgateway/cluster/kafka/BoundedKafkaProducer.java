@@ -73,8 +73,8 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 		bounds.put(ProducerConfig.BUFFER_MEMORY_CONFIG, bufferMemory);
 		// Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms. Half the
 		// publish timeout for a request leaves the other half to an application's
-		// linger.ms (Kafka 4's own default is 5 ms) and lets a request that got no answer
-		// be retried once within the publish timeout
+		// linger.ms (Kafka 4's own default is 5 ms), and a request that got no answer may
+		// be retried in what is left of the publish timeout
 		Map<String, Object> defaults = new HashMap<>();
 		defaults.put(ProducerConfig.LINGER_MS_CONFIG, 1);
 		defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, publishTimeout.toMillis() / 2));

@@ -32,9 +32,8 @@ class BoundedKafkaProducerSettingsTests {
 		try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
 			admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
 		}
-		// until 2026-12-07 the request timeout defaulted to the publish timeout less 1
-		// ms,
-		// so any linger.ms above 1 made Kafka refuse the producer
+		// until 2026-12-07 the request timeout defaulted to the publish timeout less one
+		// millisecond, so any linger.ms above 1 made Kafka refuse the producer
 		KafkaClients clients = KafkaClients.of(Map.of("bootstrap.servers", bootstrap, "linger.ms", 20));
 		try (BoundedKafkaProducer producer = new BoundedKafkaProducer("linger-test", clients, 16, Duration.ofSeconds(2),
 				1024 * 1024)) {
