@@ -96,14 +96,8 @@ public final class BoundedKafkaProducer implements AutoCloseable {
 	}
 
 	private static boolean refusedDeliveryTimeout(Throwable ex) {
-		for (@Nullable
-		Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof ConfigException
-					&& String.valueOf(cause.getMessage()).contains("delivery.timeout.ms")) {
-				return true;
-			}
-		}
-		return false;
+		return KafkaCauses.find(ex, (cause) -> cause instanceof ConfigException
+				&& String.valueOf(cause.getMessage()).contains("delivery.timeout.ms")) != null;
 	}
 
 	/* The publisher thread: runs queued sends until closed and drained. */

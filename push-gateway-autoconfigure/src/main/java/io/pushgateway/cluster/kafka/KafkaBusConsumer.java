@@ -212,12 +212,8 @@ final class KafkaBusConsumer {
 
 	// the refused credentials or permissions behind a failure, if that is its cause
 	private static @Nullable Throwable refusal(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
-				return cause;
-			}
-		}
-		return null;
+		return KafkaCauses.find(failure,
+				(cause) -> cause instanceof AuthenticationException || cause instanceof AuthorizationException);
 	}
 
 	private List<TopicPartition> partitions(Consumer<String, byte[]> consumer, String topic) {
